@@ -1,0 +1,76 @@
+# benchlab — top-level build.
+# The extension half is built with PGXS (this file), the client half with CMake
+# (CMakeLists.txt); the targets below drive both so users need not know which is which.
+#
+#   make build           build the extension and benchclient
+#   make                 build the extension only (PGXS)
+#   make install         install the extension into the PostgreSQL found by PG_CONFIG
+#   make installcheck    pg_regress suite against the server in PGHOST/PGPORT/PGUSER
+#   make test            every test, on a throwaway cluster (needs root or write access to PG's dirs)
+#   make run             the main job: benchclient --all on a throwaway cluster
+#   make bench           the benchmark sweep (100K, 500K, 1M rows) into results/
+
+PG_MAJOR    ?= 15
+PG_CONFIG   ?= $(firstword $(wildcard /usr/lib/postgresql/$(PG_MAJOR)/bin/pg_config) pg_config)
+BUILD_DIR   ?= build
+BENCHCLIENT  = $(BUILD_DIR)/client/benchclient
+
+EXTENSION   = benchlab
+EXTVERSION  = 0.1.0
+MODULE_big  = benchlab
+OBJS        = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/*.cpp)))
+DATA        = $(wildcard sql/benchlab--*.sql)
+REGRESS     = $(sort $(notdir $(basename $(wildcard regress/sql/*.sql))))
+# pg_regress writes into <outputdir>/results: keep that under regress/, away from
+# the committed top-level results/.
+REGRESS_OPTS = --inputdir=regress --outputdir=regress/out --load-extension=benchlab
+
+# Debian's server is built with LLVM; PGXS would then compile JIT bitcode of our
+# C++ with clang. The extension has no use for JIT inlining: switch it off.
+override with_llvm = no
+
+PG_CPPFLAGS = -I$(CURDIR)/common/include -I$(CURDIR)/extension
+SHLIB_LINK  = -lstdc++
+
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifeq ($(PGXS),)
+$(error PostgreSQL $(PG_MAJOR) development files not found (no pg_config at $(PG_CONFIG)); run scripts/install-deps or set PG_CONFIG=/path/to/pg_config)
+endif
+include $(PGXS)
+
+# PGXS's clean removes $(pg_regress_clean_files), which names ./results/: that is
+# where our benchmark artifacts live. Point it at pg_regress's own output instead.
+pg_regress_clean_files = regress/out/
+
+# C++20 for the extension, with PostgreSQL's own flags (PIC, warnings, -O2).
+EXT_CXXFLAGS = -std=c++20 -fPIC -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+               -O2 -g -fno-strict-aliasing -fwrapv -MMD -MP
+extension/%.o: extension/%.cpp
+	$(CXX) $(EXT_CXXFLAGS) $(CPPFLAGS) -c -o $@ $<
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN = $(OBJS:.o=.d)
+
+# ---- the client (CMake) ----------------------------------------------------
+build: all client
+
+.PHONY: build client test run bench bench-10m clean-client format tidy
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG=$(PG_CONFIG)
+
+client: $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$$(nproc)
+
+# Every test on one throwaway cluster: pg_regress, then Catch2 through ctest.
+test: build install
+	$(BENCHCLIENT) with-cluster -- sh -c '$(MAKE) --no-print-directory installcheck && ctest --test-dir $(BUILD_DIR) --output-on-failure'
+
+run: build install
+	$(BENCHCLIENT) --all --rows 500000
+
+clean: clean-client
+clean-client:
+	rm -rf $(BUILD_DIR)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

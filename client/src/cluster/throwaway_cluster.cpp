@@ -1,0 +1,214 @@
+#include "cluster/throwaway_cluster.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "process/interrupt.hpp"
+
+namespace benchlab::cluster {
+
+namespace fs = std::filesystem;
+
+const std::vector<Profile>& profiles() {
+  static const std::vector<Profile> all = {
+      {"default", "PostgreSQL's own defaults (what an untuned server does)", {}},
+      {"tuned",
+       "read-benchmark tuning: larger shared_buffers, no JIT, no parallel workers stealing the client's cores",
+       {{"shared_buffers", "'1GB'"},
+        {"effective_cache_size", "'8GB'"},
+        {"work_mem", "'64MB'"},
+        {"maintenance_work_mem", "'512MB'"},
+        {"jit", "off"},
+        {"max_parallel_workers_per_gather", "0"},
+        {"checkpoint_timeout", "'30min'"},
+        {"max_wal_size", "'8GB'"}}},
+      {"async_commit",
+       "the default profile with synchronous_commit off and no fsync (fast seeding; durability is not measured)",
+       {{"synchronous_commit", "off"}, {"fsync", "off"}, {"full_page_writes", "off"}}},
+  };
+  return all;
+}
+
+const Profile& find_profile(const std::string& name) {
+  std::string valid;
+  for (const auto& p : profiles()) {
+    if (p.name == name) return p;
+    valid += (valid.empty() ? "" : ", ") + p.name;
+  }
+  throw std::invalid_argument(fmt::format("unknown cluster profile '{}'; valid profiles: {}", name, valid));
+}
+
+namespace {
+
+std::string last_log_line(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last.empty() ? "(no output)" : last;
+}
+
+}  // namespace
+
+ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
+  const Profile& profile = find_profile(options.profile);
+  profile_ = profile.name;
+  bindir_ = options.pg_bindir.empty() ? std::string(BENCHLAB_PG_BINDIR) : options.pg_bindir;
+  for (const char* tool : {"initdb", "postgres"}) {
+    if (access((bindir_ + "/" + tool).c_str(), X_OK) != 0) {
+      throw std::runtime_error(fmt::format(
+          "PostgreSQL server binaries not found in {} (no {}); install the server (scripts/install-deps) or pass "
+          "--pg-bindir",
+          bindir_, tool));
+    }
+  }
+
+  // initdb and postgres refuse to run as root: as root, run them as an unprivileged user.
+  if (geteuid() == 0) {
+    std::string user = options.run_as_user.empty() ? "postgres" : options.run_as_user;
+    struct passwd* pw = getpwnam(user.c_str());
+    if (pw == nullptr) {
+      throw std::runtime_error(fmt::format(
+          "running as root, but there is no unprivileged OS user '{}' to run the server; create it (useradd {}) "
+          "or set BENCHLAB_CLUSTER_USER",
+          user, user));
+    }
+    uid_ = static_cast<int>(pw->pw_uid);
+    gid_ = static_cast<int>(pw->pw_gid);
+  }
+
+  fs::path base = options.base_dir;
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = (tmp != nullptr && *tmp != '\0') ? tmp : "/tmp";
+  }
+  std::string templ = (base / "benchlab-cluster-XXXXXX").string();
+  if (mkdtemp(templ.data()) == nullptr) {
+    throw std::runtime_error(fmt::format("cannot create a private directory under {}: {}; set TMPDIR to a writable "
+                                         "directory",
+                                         base.string(), std::strerror(errno)));
+  }
+  root_ = templ;
+  data_dir_ = root_ / "data";
+  socket_dir_ = root_ / "socket";
+  log_path_ = root_ / "server.log";
+  port_ = options.tcp_port > 0 ? options.tcp_port : 5432;
+  superuser_ = "postgres";
+
+  try {
+    fs::create_directory(socket_dir_);
+    if (uid_ >= 0) {
+      // The server user must own the tree (mkdtemp made it 0700 for us).
+      for (const auto& p : {root_, socket_dir_}) {
+        if (chown(p.c_str(), static_cast<uid_t>(uid_), static_cast<gid_t>(gid_)) != 0) {
+          throw std::runtime_error(fmt::format("cannot hand {} to the server user: {}", p.string(), std::strerror(errno)));
+        }
+      }
+      // Every parent must be traversable by that user.
+      for (fs::path p = root_.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+        if (access(p.c_str(), F_OK) == 0) {
+          struct stat st {};
+          if (stat(p.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+            throw std::runtime_error(fmt::format(
+                "{} is not traversable by the server user; set TMPDIR to a directory under a world-traversable path "
+                "(e.g. /tmp)",
+                p.string()));
+          }
+        }
+      }
+    }
+
+    ExitStatus st = run_program({bindir_ + "/initdb", "-D", data_dir_.string(), "-U", superuser_, "--auth=trust",
+                                 "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+                                log_path_.string(), uid_, gid_, root_.string());
+    if (st.code != 0) {
+      throw std::runtime_error(fmt::format("initdb failed (exit {}): {}; see the message above, fix it and retry",
+                                           st.code, last_log_line(log_path_)));
+    }
+
+    {
+      std::ofstream conf(data_dir_ / "postgresql.conf", std::ios::app);
+      conf << "\n# benchlab throwaway cluster, profile " << profile.name << "\n";
+      conf << "listen_addresses = '" << (options.tcp_port > 0 ? "127.0.0.1" : "") << "'\n";
+      conf << "port = " << port_ << "\n";
+      conf << "unix_socket_directories = '" << socket_dir_.string() << "'\n";
+      conf << "unix_socket_permissions = 0777\n";
+      conf << "logging_collector = off\n";
+      for (const auto& [key, value] : profile.settings) conf << key << " = " << value << "\n";
+      if (!conf) throw std::runtime_error("cannot write postgresql.conf in " + data_dir_.string());
+    }
+
+    const int uid = uid_, gid = gid_;
+    const std::string postgres = bindir_ + "/postgres", data = data_dir_.string(), log = log_path_.string(),
+                      cwd = root_.string();
+    postmaster_ = ChildProcess::spawn([&] {
+      // Own session: a Ctrl-C at the terminal reaches benchclient, which then shuts
+      // the server down in order, instead of killing it under a running test.
+      setsid();
+      if (chdir(cwd.c_str()) != 0) _exit(126);
+      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (fd >= 0) {
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+      }
+      int devnull = open("/dev/null", O_RDONLY);
+      if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+      if (gid >= 0 && (setgroups(0, nullptr) != 0 || setgid(static_cast<gid_t>(gid)) != 0)) _exit(126);
+      if (uid >= 0 && setuid(static_cast<uid_t>(uid)) != 0) _exit(126);
+      // If benchclient dies without unwinding (SIGKILL), the server still shuts down.
+      // Set after setuid: a credential change clears it.
+      prctl(PR_SET_PDEATHSIG, SIGINT);
+      exec_or_die({postgres, "-D", data});
+    });
+    postmaster_.set_stop_signal(SIGINT);  // fast shutdown
+
+    // Wait until it accepts connections (or dies).
+    const std::string ping = conninfo();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      throw_if_interrupted();
+      if (auto exited = postmaster_.poll()) {
+        throw std::runtime_error(fmt::format("the throwaway server exited during start-up (exit {}): {}", exited->code,
+                                             last_log_line(log_path_)));
+      }
+      if (PQping(ping.c_str()) == PQPING_OK) break;
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw std::runtime_error(
+            fmt::format("the throwaway server did not accept connections within 60 s: {}", last_log_line(log_path_)));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  } catch (...) {
+    stop_and_remove();
+    throw;
+  }
+}
+
+ThrowawayCluster::~ThrowawayCluster() { stop_and_remove(); }
+
+void ThrowawayCluster::stop_and_remove() noexcept {
+  if (postmaster_.running()) postmaster_.stop(SIGINT, std::chrono::seconds(30));
+  std::error_code ec;
+  if (!root_.empty()) fs::remove_all(root_, ec);
+}
+
+std::string ThrowawayCluster::conninfo(const std::string& dbname) const {
+  return fmt::format("host={} port={} user={} dbname={} connect_timeout=10", socket_dir_.string(), port_, superuser_,
+                     dbname);
+}
+
+}  // namespace benchlab::cluster

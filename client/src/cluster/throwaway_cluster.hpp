@@ -1,0 +1,62 @@
+// The throwaway PostgreSQL cluster: initdb into a private temporary directory,
+// a postmaster listening only on a Unix socket in a private directory, a named
+// settings profile, and on destruction (also after errors and signals) a fast
+// shutdown and removal of every file it made.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "process/child.hpp"
+
+namespace benchlab::cluster {
+
+// A named group of server settings (postgresql.conf lines).
+struct Profile {
+  std::string name;
+  std::string description;
+  std::vector<std::pair<std::string, std::string>> settings;
+};
+
+// The profiles --profile accepts. `default` is PostgreSQL's own defaults.
+const std::vector<Profile>& profiles();
+const Profile& find_profile(const std::string& name);  // throws std::invalid_argument listing valid names
+
+struct ClusterOptions {
+  std::string profile = "default";
+  std::string pg_bindir;           // empty: the bindir benchclient was built against
+  int tcp_port = 0;                // 0: Unix socket only
+  std::string run_as_user;         // when root: the unprivileged OS user (default: postgres)
+  std::filesystem::path base_dir;  // empty: $TMPDIR or /tmp
+  bool verbose = false;
+};
+
+class ThrowawayCluster {
+ public:
+  // Starts the cluster and returns once it accepts connections. Throws
+  // std::runtime_error with a one-line cause and fix; leaves nothing behind.
+  explicit ThrowawayCluster(const ClusterOptions& options);
+  ~ThrowawayCluster();
+  ThrowawayCluster(const ThrowawayCluster&) = delete;
+  ThrowawayCluster& operator=(const ThrowawayCluster&) = delete;
+
+  // libpq connection string for the bootstrap superuser's postgres database.
+  [[nodiscard]] std::string conninfo(const std::string& dbname = "postgres") const;
+  [[nodiscard]] const std::filesystem::path& socket_dir() const { return socket_dir_; }
+  [[nodiscard]] const std::filesystem::path& root_dir() const { return root_; }
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] const std::string& superuser() const { return superuser_; }
+  [[nodiscard]] const std::string& profile() const { return profile_; }
+  [[nodiscard]] pid_t postmaster_pid() const { return postmaster_.pid(); }
+
+ private:
+  void stop_and_remove() noexcept;
+  std::filesystem::path root_, data_dir_, socket_dir_, log_path_;
+  std::string bindir_, superuser_, profile_;
+  int port_ = 5432;
+  int uid_ = -1, gid_ = -1;
+  ChildProcess postmaster_;
+};
+
+}  // namespace benchlab::cluster

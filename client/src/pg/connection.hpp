@@ -1,0 +1,67 @@
+// RAII over PGconn: move-only, never throws from its destructor.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pg/error.hpp"
+#include "pg/result.hpp"
+
+namespace benchlab::pg {
+
+struct ConnDeleter {
+  void operator()(PGconn* c) const noexcept { PQfinish(c); }
+};
+
+// Settings every benchlab session pins so that text output is byte-identical on
+// every connection (the checksum is over wire bytes), and so reads stay reads.
+struct SessionOptions {
+  bool read_only = true;
+  int statement_timeout_ms = 0;  // 0: no timeout
+  std::string application_name = "benchclient";
+};
+
+class Connection {
+ public:
+  // Connects (blocking) and pins the session settings. Throws BrokenConnection
+  // with a one-line message naming the target, never the password.
+  static Connection open(const std::string& conninfo, const SessionOptions& options = {});
+
+  Connection() = default;
+  [[nodiscard]] PGconn* raw() const { return conn_.get(); }
+  explicit operator bool() const { return conn_ != nullptr; }
+
+  // Runs one statement; throws SqlError/BrokenConnection unless it succeeded.
+  Result exec(const std::string& sql) const;
+  // Parameters travel out of line ($1, $2 ...): values are never interpolated.
+  Result exec_params(const std::string& sql, const std::vector<std::optional<std::string>>& params,
+                     int result_format = 0) const;
+  // First column of the first row as text (throws if there is none).
+  std::string query_value(const std::string& sql, const std::vector<std::optional<std::string>>& params = {}) const;
+
+  [[nodiscard]] int server_version() const { return PQserverVersion(conn_.get()); }
+  [[nodiscard]] int backend_pid() const { return PQbackendPID(conn_.get()); }
+  // "host=... port=... dbname=... user=..." for messages: no password.
+  [[nodiscard]] std::string describe() const;
+
+ private:
+  explicit Connection(PGconn* raw) : conn_(raw) {}
+  std::unique_ptr<PGconn, ConnDeleter> conn_;
+};
+
+// Throws the right typed error if `result` is not a success for `sql`.
+void check_result(PGconn* conn, const PGresult* result, std::string_view what);
+
+// Quotes an identifier (possibly schema-qualified "a.b") safely for SQL text.
+std::string quote_qualified_identifier(PGconn* conn, std::string_view name);
+
+// Describes a conninfo string for messages, with any password removed.
+std::string redact_conninfo(const std::string& conninfo);
+
+}  // namespace benchlab::pg

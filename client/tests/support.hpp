@@ -1,0 +1,33 @@
+// Shared helpers for tests that need the server. Database tests are tagged [db]
+// and talk to the server in PGHOST/PGPORT/PGUSER: `make test` runs them under
+// `benchclient with-cluster`, so they share one throwaway cluster per test run.
+#pragma once
+
+#include <string>
+
+#include "pg/connection.hpp"
+
+namespace benchlab::test {
+
+// Conninfo of the test server (the PG* environment); fails the test with a hint
+// when there is none, rather than skipping silently.
+std::string server_conninfo();
+
+// A fresh database of its own for one test case, dropped when the object dies,
+// so tests never depend on each other or on order.
+class ScratchDatabase {
+ public:
+  explicit ScratchDatabase(const std::string& tag);
+  ~ScratchDatabase();
+  ScratchDatabase(const ScratchDatabase&) = delete;
+  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+  [[nodiscard]] const std::string& conninfo() const { return conninfo_; }
+  [[nodiscard]] const std::string& name() const { return name_; }
+  // A read-write session (benchlab sessions are read-only by default).
+  [[nodiscard]] pg::Connection admin() const;
+
+ private:
+  std::string name_, conninfo_;
+};
+
+}  // namespace benchlab::test
