@@ -1,0 +1,54 @@
+// Typed decoding of result rows by type OID, and the shared checksum over the
+// bytes as received. Every strategy feeds its PGresults through a RowDecoder:
+// decoding and checksumming are written once, here.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "benchlab/row_checksum.hpp"
+#include "strategies/strategy.hpp"
+
+namespace benchlab {
+
+// What a reader consumed. Trivially copyable: forked workers put it in shared memory.
+struct DecodeTotals {
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;           // value bytes as received (no length words)
+  std::uint64_t unknown_values = 0;  // values of types the decoder does not know (kept as raw bytes)
+  SetChecksum checksum;
+  void merge(const DecodeTotals& o) {
+    rows += o.rows;
+    bytes += o.bytes;
+    unknown_values += o.unknown_values;
+    checksum.merge(o.checksum);
+  }
+};
+
+// Rows kept decoded in memory (naive strategy). Opaque here; see decode/decoded_rows.hpp.
+class DecodedRows;
+
+// One per thread or connection; not thread-safe. Reuses its buffers across calls.
+class RowDecoder {
+ public:
+  explicit RowDecoder(WireFormat format);
+  ~RowDecoder();
+  RowDecoder(RowDecoder&&) noexcept;
+  RowDecoder& operator=(RowDecoder&&) noexcept;
+
+  // Decodes every value of every row of `result` into a typed C++ value (then
+  // drops it) and adds the rows' checksum. Returns the number of rows consumed.
+  std::uint64_t consume(const PGresult* result);
+  // The same, keeping the decoded values in `keep` until it is destroyed.
+  std::uint64_t consume_and_keep(const PGresult* result, DecodedRows& keep);
+
+  [[nodiscard]] const DecodeTotals& totals() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace benchlab

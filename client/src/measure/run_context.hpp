@@ -1,0 +1,72 @@
+// The measurement harness as a strategy sees it: one RunContext per run. All
+// members are thread-safe unless noted. Strategies never time or sample themselves.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "decode/row_decoder.hpp"
+#include "measure/latency_histogram.hpp"
+#include "measure/server_cpu.hpp"
+#include "pg/connection.hpp"
+#include "strategies/strategy.hpp"
+
+namespace benchlab {
+
+// A connection opened for a run: session settings pinned (read-only, statement
+// timeout, identical text output), server backend CPU read at open. finish()
+// reads it again and charges the difference to the run; the destructor does
+// that too if finish() was not called (without throwing).
+class MeteredConnection {
+ public:
+  MeteredConnection(pg::Connection conn, RunContext& context);
+  ~MeteredConnection();
+  MeteredConnection(MeteredConnection&&) noexcept;
+  MeteredConnection(const MeteredConnection&) = delete;
+  MeteredConnection& operator=(const MeteredConnection&) = delete;
+  MeteredConnection& operator=(MeteredConnection&&) = delete;
+
+  [[nodiscard]] const pg::Connection& connection() const { return conn_; }
+  [[nodiscard]] PGconn* raw() const { return conn_.raw(); }
+  void finish();
+
+ private:
+  pg::Connection conn_;
+  RunContext* context_;
+  std::optional<ServerCpu> start_;
+};
+
+class RunContext {
+ public:
+  virtual ~RunContext() = default;
+
+  // A metered connection to spec.conninfo with the run's session options.
+  virtual MeteredConnection connect() = 0;
+  // The first read query is about to be sent (time to first row counts from the
+  // first call); the first row has been received (first call wins).
+  virtual void mark_query_sent() = 0;
+  virtual void mark_first_row() = 0;
+  // One batch arrived and was decoded: its rows and its latency (from sending the
+  // request, or from the previous batch when streaming, to the batch decoded).
+  virtual void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) = 0;
+  // A reader finished: its rows, bytes and checksum.
+  virtual void add_totals(const DecodeTotals& totals) = 0;
+  // Forked workers report what the parent cannot see in its own process.
+  virtual void add_latency(const LatencyHistogram& histogram) = 0;
+  virtual void add_server_cpu(const ServerCpu& cpu) = 0;
+  virtual void add_pool_wait(std::chrono::nanoseconds waited) = 0;
+  // The RSS sampler sums these processes' RSS with our own (forked workers).
+  virtual void watch_process(pid_t pid) = 0;
+  virtual void unwatch_process(pid_t pid) = 0;
+  // A fallback taken or a fault met, for the artifact ("pipeline mode unavailable: ...").
+  virtual void note(const std::string& text) = 0;
+  // Throws benchlab::Interrupted once SIGINT/SIGTERM arrived. Call between batches.
+  virtual void check_interrupted() = 0;
+};
+
+}  // namespace benchlab
