@@ -3,7 +3,6 @@
 
 extern "C" {
 PG_MODULE_MAGIC;
-
-PG_FUNCTION_INFO_V1(benchlab_version);
-Datum benchlab_version(PG_FUNCTION_ARGS) { PG_RETURN_TEXT_P(cstring_to_text("0.1.0")); }
 }
+
+BENCHLAB_FUNCTION(benchlab_version) { PG_RETURN_TEXT_P(cstring_to_text("0.1.0")); }

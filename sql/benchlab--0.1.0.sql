@@ -1,10 +1,104 @@
 -- benchlab 0.1.0: the SQL face of the extension.
 \echo Use "CREATE EXTENSION benchlab" to load this file. \quit
 
+-- The schema belongs to the extension (created here, not by the control file), so
+-- DROP EXTENSION benchlab removes it with everything in it.
+CREATE SCHEMA benchlab;
+COMMENT ON SCHEMA benchlab IS 'benchlab: server-side helpers for benchmarking bulk-read clients';
+GRANT USAGE ON SCHEMA benchlab TO PUBLIC;
+
+-- Every C function below checks its arguments itself and raises a clear error on
+-- NULL (CALLED ON NULL INPUT), runs with the caller's rights (no SECURITY DEFINER),
+-- and checks SELECT privilege on the relation before it reads anything of it.
+
 CREATE FUNCTION benchlab.version() RETURNS text
   AS 'MODULE_PATHNAME', 'benchlab_version'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION benchlab.version() IS 'benchlab extension version';
+
+-- 1. Id-range splitter.
+CREATE FUNCTION benchlab.id_ranges(rel regclass, parts integer, key name DEFAULT 'id', exact boolean DEFAULT true,
+                                   OUT part integer, OUT lo bigint, OUT hi bigint, OUT "rows" bigint)
+  RETURNS SETOF record
+  AS 'MODULE_PATHNAME', 'benchlab_id_ranges'
+  LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE ROWS 16;
+COMMENT ON FUNCTION benchlab.id_ranges(regclass, integer, name, boolean) IS
+  'contiguous inclusive ranges lo..hi of an integer key, balanced by row count. exact: one ordered walk of the key''s '
+  'index (unique key: parts differ by at most one row; a key value never straddles two parts). exact => false: from '
+  'pg_statistic histogram/MCVs without reading the table, rows estimated, first lo/last hi open to the type''s limits';
+
+-- 2. Page-range splitter.
+CREATE FUNCTION benchlab.page_ranges(rel regclass, parts integer,
+                                     OUT part integer, OUT first_block bigint, OUT last_block bigint)
+  RETURNS SETOF record
+  AS 'MODULE_PATHNAME', 'benchlab_page_ranges'
+  LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL RESTRICTED ROWS 16;
+COMMENT ON FUNCTION benchlab.page_ranges(regclass, integer) IS
+  'contiguous block ranges of the relation as it is now (not relpages), for TID range scans: '
+  'ctid >= (first_block,0) AND ctid < (last_block+1,0)';
+
+-- 3. Row-width statistics.
+CREATE FUNCTION benchlab.row_width_stats(rel regclass, sample_percent double precision DEFAULT 100,
+    OUT "rows" bigint, OUT est_table_rows bigint, OUT stored_bytes bigint, OUT text_bytes bigint,
+    OUT stored_avg double precision, OUT stored_min bigint, OUT stored_p50 bigint, OUT stored_p95 bigint,
+    OUT stored_p99 bigint, OUT stored_max bigint,
+    OUT text_avg double precision, OUT text_min bigint, OUT text_p50 bigint, OUT text_p95 bigint,
+    OUT text_p99 bigint, OUT text_max bigint)
+  RETURNS record
+  AS 'MODULE_PATHNAME', 'benchlab_row_width_stats'
+  LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION benchlab.row_width_stats(regclass, double precision) IS
+  'distribution of row widths over the rows read (TABLESAMPLE SYSTEM below 100 percent): stored = heap tuple '
+  '(header, aligned data) + out-of-line TOAST bytes; text = DataRow message bytes in text format';
+
+CREATE FUNCTION benchlab.column_widths(rel regclass, sample_percent double precision DEFAULT 100,
+    OUT attnum integer, OUT column_name name, OUT column_type text,
+    OUT avg_stored_width double precision, OUT avg_text_width double precision, OUT null_frac double precision)
+  RETURNS SETOF record
+  AS 'MODULE_PATHNAME', 'benchlab_column_widths'
+  LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE ROWS 16;
+COMMENT ON FUNCTION benchlab.column_widths(regclass, double precision) IS
+  'per column: average stored width (pg_column_size) and text width of non-null values, and the null fraction';
+
+-- 4. Timing.
+CREATE FUNCTION benchlab.clock_ns() RETURNS bigint
+  AS 'MODULE_PATHNAME', 'benchlab_clock_ns'
+  LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION benchlab.clock_ns() IS 'wall clock (CLOCK_REALTIME) in nanoseconds since the epoch';
+
+CREATE FUNCTION benchlab.backend_cpu(OUT cpu_user_us bigint, OUT cpu_sys_us bigint, OUT peak_rss_bytes bigint)
+  RETURNS record
+  AS 'MODULE_PATHNAME', 'benchlab_backend_cpu'
+  LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION benchlab.backend_cpu() IS
+  'this backend''s CPU time (user, system; microseconds) and peak RSS, from getrusage(RUSAGE_SELF)';
+
+CREATE FUNCTION benchlab.server_scan(query text, format text DEFAULT 'text',
+    OUT "rows" bigint, OUT bytes bigint, OUT elapsed_ns bigint, OUT cpu_user_us bigint, OUT cpu_sys_us bigint,
+    OUT checksum bigint)
+  RETURNS record
+  AS 'MODULE_PATHNAME', 'benchlab_server_scan'
+  LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION benchlab.server_scan(text, text) IS
+  'runs one read-only SELECT to completion in this backend, passes every value through its output (text) or send '
+  '(binary) function as for a client, sends nothing; returns rows, DataRow bytes, time, CPU and the row checksum. '
+  'format none runs no output function (bytes and checksum NULL)';
+
+-- 5. Checksums.
+CREATE FUNCTION benchlab.range_checksum(rel regclass, key name, lo bigint, hi bigint, format text DEFAULT 'text',
+                                        OUT "rows" bigint, OUT checksum bigint)
+  RETURNS record
+  AS 'MODULE_PATHNAME', 'benchlab_range_checksum'
+  LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
+COMMENT ON FUNCTION benchlab.range_checksum(regclass, name, bigint, bigint, text) IS
+  'row count and order-independent checksum of SELECT * FROM rel WHERE key BETWEEN lo AND hi in the given wire format';
+
+CREATE FUNCTION benchlab.wire_row_hash(columns bytea[]) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'benchlab_wire_row_hash'
+  LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION benchlab.wire_row_hash(bytea[]) IS
+  'the checksum''s row hash of one row given as its columns'' wire bytes (NULL element = NULL column): '
+  'XXH3-64 over 4-byte little-endian length (0xFFFFFFFF for NULL) + bytes per column, as a signed bigint';
 
 -- The standard dataset: the table the Python lab measured, every value a
 -- deterministic function of id, generated server-side in one INSERT ... SELECT.
@@ -13,7 +107,7 @@ COMMENT ON FUNCTION benchlab.version() IS 'benchlab extension version';
 -- larger N grows the same table. Returns the row count afterwards.
 CREATE FUNCTION benchlab.seed_records(rel text DEFAULT 'public.records', target_rows bigint DEFAULT 1000000)
 RETURNS bigint
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -65,3 +159,5 @@ BEGIN
   RETURN greatest(have, target_rows);
 END
 $$;
+COMMENT ON FUNCTION benchlab.seed_records(text, bigint) IS
+  'creates or grows the standard table (public.records shape) to target_rows rows, every value a deterministic function of id';
