@@ -69,6 +69,10 @@ std::vector<RangePart> split_by_statistics(const KeyStatistics& stats, int parts
   }
   if (runs.empty() || total <= 0) return {};
 
+  // No more parts than estimated rows (at least one).
+  const long double estimate = static_cast<long double>(stats.estimated_rows) * (1.0L - stats.null_fraction);
+  if (estimate < parts) parts = static_cast<int>(std::max(1.0L, std::round(estimate)));
+
   // Cut k is the smallest key c with F(c) >= k/parts of the mass, F the cumulative mass.
   struct Cut {
     wide key;

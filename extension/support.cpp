@@ -43,17 +43,17 @@ WireFormat parse_format(const text* format, bool allow_none) {
 
 static const char* relkind_name(char relkind) {
   switch (relkind) {
-    case RELKIND_RELATION: return "table";
-    case RELKIND_PARTITIONED_TABLE: return "partitioned table";
-    case RELKIND_MATVIEW: return "materialized view";
-    case RELKIND_VIEW: return "view";
-    case RELKIND_FOREIGN_TABLE: return "foreign table";
+    case RELKIND_RELATION: return "a table";
+    case RELKIND_PARTITIONED_TABLE: return "a partitioned table";
+    case RELKIND_MATVIEW: return "a materialized view";
+    case RELKIND_VIEW: return "a view";
+    case RELKIND_FOREIGN_TABLE: return "a foreign table";
     case RELKIND_INDEX:
-    case RELKIND_PARTITIONED_INDEX: return "index";
-    case RELKIND_SEQUENCE: return "sequence";
-    case RELKIND_COMPOSITE_TYPE: return "composite type";
-    case RELKIND_TOASTVALUE: return "TOAST table";
-    default: return "relation";
+    case RELKIND_PARTITIONED_INDEX: return "an index";
+    case RELKIND_SEQUENCE: return "a sequence";
+    case RELKIND_COMPOSITE_TYPE: return "a composite type";
+    case RELKIND_TOASTVALUE: return "a TOAST table";
+    default: return "a relation";
   }
 }
 
@@ -83,7 +83,7 @@ RelationInfo check_relation(Oid relid, const char* relkinds, const char* purpose
     for (const char* k = relkinds; *k; ++k)
       appendStringInfo(&wanted, "%s%s", k == relkinds ? "" : (k[1] ? ", " : " or "), relkind_name(*k));
     ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
-                    errmsg("\"%s\" is a %s; %s works on a %s", info.name, relkind_name(info.relkind), purpose, wanted.data)));
+                    errmsg("\"%s\" is %s; %s works on %s", info.name, relkind_name(info.relkind), purpose, wanted.data)));
   }
   LockRelationOid(relid, AccessShareLock);
   if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
@@ -127,7 +127,10 @@ void run_read_only(const char* sql, DestReceiver* dest, const char* who, bool di
   ListCell* lc;
   foreach (lc, source->query_list) {
     Query* q = lfirst_node(Query, lc);
-    if (q->commandType != CMD_SELECT || q->utilityStmt != nullptr)
+    if (q->utilityStmt != nullptr && IsA(q->utilityStmt, CreateTableAsStmt) &&
+        castNode(CreateTableAsStmt, q->utilityStmt)->is_select_into)
+      refused = "SELECT INTO";
+    else if (q->commandType != CMD_SELECT || q->utilityStmt != nullptr)
       refused = GetCommandTagName(source->commandTag);
     else if (q->rowMarks != NIL)
       refused = "SELECT with a locking clause (FOR UPDATE/SHARE)";
