@@ -45,6 +45,9 @@ class RowDecoder {
   std::uint64_t consume_and_keep(const PGresult* result, DecodedRows& keep);
 
   [[nodiscard]] const DecodeTotals& totals() const;
+  // A fold of every value decoded so far. Kept so that the decoding consume()
+  // does is observable and cannot be optimized away; useful to tests and benchmarks.
+  [[nodiscard]] std::uint64_t value_fold() const;
 
  private:
   struct Impl;

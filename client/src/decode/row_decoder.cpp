@@ -1,0 +1,206 @@
+// RowDecoder: per result, resolve one decoder per column (by type OID and the
+// column's wire format); per row, hash the wire bytes with the shared
+// RowEncoder and decode every value. consume() folds each value into a kept
+// accumulator (so the optimizer cannot drop the decoding); consume_and_keep()
+// appends it to DecodedRows' typed columns. No heap allocation per row: the
+// row-image buffer, the scratch buffer and the simdjson parser are reused.
+#include "decode/row_decoder.hpp"
+
+#include <bit>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "decode/decoded_rows.hpp"
+#include "decode/type_decoders.hpp"
+
+namespace benchlab {
+namespace {
+
+using decode::ColumnDecoder;
+using decode::Value;
+
+// A cheap, order-sensitive mix of a decoded value: reads the decoded result, not the wire bytes.
+std::uint64_t fold(const Value& v) {
+  return std::visit(
+      [](const auto& x) -> std::uint64_t {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, decode::Null>) return 0x9E3779B97F4A7C15ULL;
+        else if constexpr (std::is_same_v<T, bool>) return x ? 1 : 2;
+        else if constexpr (std::is_integral_v<T>) return static_cast<std::uint64_t>(x);
+        else if constexpr (std::is_same_v<T, float>) return std::bit_cast<std::uint32_t>(x);
+        else if constexpr (std::is_same_v<T, double>) return std::bit_cast<std::uint64_t>(x);
+        else if constexpr (std::is_same_v<T, decode::Decimal>) {
+          if (x.kind() == decode::Decimal::Kind::finite)
+            return static_cast<std::uint64_t>(x.unscaled()) ^ static_cast<std::uint64_t>(x.scale());
+          if (x.kind() == decode::Decimal::Kind::big) return x.big_digits().size();
+          return static_cast<std::uint64_t>(x.kind());
+        } else if constexpr (std::is_same_v<T, decode::Timestamp>) return static_cast<std::uint64_t>(x.us_since_2000);
+        else if constexpr (std::is_same_v<T, decode::Date>) return static_cast<std::uint64_t>(x.days_since_2000);
+        else if constexpr (std::is_same_v<T, std::string_view>) return x.size();
+        else if constexpr (std::is_same_v<T, decode::Bytea>)
+          return x.bytes.size() + (x.bytes.empty() ? 0U : static_cast<unsigned char>(x.bytes.front()));
+        else if constexpr (std::is_same_v<T, decode::Uuid>) return x.bytes[0] ^ (std::uint64_t{x.bytes[15]} << 8);
+        else if constexpr (std::is_same_v<T, decode::Json>) return x.members + (std::uint64_t{static_cast<std::uint8_t>(x.root)} << 32);
+        else return x.bytes.size();  // Raw
+      },
+      v);
+}
+
+// Copies every byte a value views into `arena` (string, bytea, json, raw, big numeric).
+void stabilize(Value& v, decode::ByteArena& arena) {
+  std::visit(
+      [&arena](auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string_view>) x = arena.copy(x);
+        else if constexpr (std::is_same_v<T, decode::Bytea> || std::is_same_v<T, decode::Raw>) x.bytes = arena.copy(x.bytes);
+        else if constexpr (std::is_same_v<T, decode::Json>) x.text = arena.copy(x.text);
+        else if constexpr (std::is_same_v<T, decode::Decimal>) {
+          if (x.kind() == decode::Decimal::Kind::big) x = decode::Decimal::big(arena.copy(x.big_digits()), x.scale());
+        }
+      },
+      v);
+}
+
+template <std::size_t... I>
+decode::ColumnData make_column_data(std::size_t index, std::index_sequence<I...>) {
+  decode::ColumnData d;
+  (void)((index == I ? (d.template emplace<I>(), true) : false) || ...);
+  return d;
+}
+
+void append(decode::Column& column, const Value& v) {
+  const bool is_null = std::holds_alternative<decode::Null>(v);
+  column.nulls.push_back(is_null);
+  std::visit(
+      [&v](auto& vec) {
+        using T = typename std::decay_t<decltype(vec)>::value_type;
+        if (const T* p = std::get_if<T>(&v)) vec.push_back(*p);
+        else vec.push_back(T{});
+      },
+      column.values);
+}
+
+template <typename T>
+void reserve_for(std::vector<T>& vec, std::size_t want) {
+  if (vec.capacity() < want) vec.reserve(std::max(want, vec.capacity() + vec.capacity() / 2));
+}
+
+}  // namespace
+
+struct RowDecoder::Impl {
+  explicit Impl(WireFormat f) : format(f) {}
+
+  WireFormat format;
+  DecodeTotals totals;
+  std::string row_image;     // RowEncoder's buffer, reused row after row
+  decode::Scratch scratch;   // simdjson parser + bytes, reused
+  std::vector<ColumnDecoder> columns;
+  std::uint64_t sink = 0;    // the fold of every decoded value (keeps decoding observable)
+
+  // Resolves the per-column decoders when the shape changed (OIDs or formats).
+  void resolve(const PGresult* result) {
+    const int n = PQnfields(result);
+    bool same = static_cast<int>(columns.size()) == n;
+    for (int c = 0; same && c < n; ++c) {
+      const ColumnDecoder& d = columns[static_cast<std::size_t>(c)];
+      same = d.type_oid == PQftype(result, c) && d.format == PQfformat(result, c);
+    }
+    if (same) return;
+    columns.clear();
+    columns.reserve(static_cast<std::size_t>(n));
+    for (int c = 0; c < n; ++c) {
+      ColumnDecoder d = decode::resolve_decoder(PQftype(result, c), PQfformat(result, c));
+      columns.push_back(d);
+    }
+  }
+
+  // Hashes row `r` into the totals; calls on_value(column, value) for every value.
+  template <typename OnValue>
+  void row(const PGresult* result, int r, OnValue&& on_value) {
+    RowEncoder<std::string> encoder(row_image);
+    const int n = static_cast<int>(columns.size());
+    for (int c = 0; c < n; ++c) {
+      const ColumnDecoder& d = columns[static_cast<std::size_t>(c)];
+      if (PQgetisnull(result, r, c)) {
+        encoder.add_null();
+        on_value(static_cast<std::size_t>(c), d, Value(decode::Null{}));
+        continue;
+      }
+      const char* bytes = PQgetvalue(result, r, c);
+      const auto length = static_cast<std::size_t>(PQgetlength(result, r, c));
+      encoder.add_value(bytes, length);
+      totals.bytes += length;
+      if (!d.known) ++totals.unknown_values;
+      on_value(static_cast<std::size_t>(c), d, d.fn(bytes, length, d.type_oid, scratch));
+    }
+    totals.checksum.add_row(encoder.finish());
+    ++totals.rows;
+  }
+};
+
+RowDecoder::RowDecoder(WireFormat format) : impl_(std::make_unique<Impl>(format)) {}
+RowDecoder::~RowDecoder() = default;
+RowDecoder::RowDecoder(RowDecoder&&) noexcept = default;
+RowDecoder& RowDecoder::operator=(RowDecoder&&) noexcept = default;
+
+const DecodeTotals& RowDecoder::totals() const { return impl_->totals; }
+std::uint64_t RowDecoder::value_fold() const { return impl_->sink; }
+
+std::uint64_t RowDecoder::consume(const PGresult* result) {
+  if (result == nullptr) return 0;
+  Impl& m = *impl_;
+  const int rows = PQntuples(result);
+  if (rows == 0) return 0;
+  m.resolve(result);
+  std::uint64_t sink = m.sink;
+  for (int r = 0; r < rows; ++r) {
+    m.row(result, r, [&sink](std::size_t, const ColumnDecoder&, const Value& v) {
+      sink = (sink ^ fold(v)) * 0x100000001B3ULL;
+    });
+  }
+  m.sink = sink;
+  return static_cast<std::uint64_t>(rows);
+}
+
+std::uint64_t RowDecoder::consume_and_keep(const PGresult* result, DecodedRows& keep) {
+  if (result == nullptr) return 0;
+  Impl& m = *impl_;
+  const int rows = PQntuples(result);
+  m.resolve(result);
+  if (keep.columns_.empty() && keep.rows_ == 0) {
+    for (const ColumnDecoder& d : m.columns) {
+      decode::Column column;
+      column.type_oid = d.type_oid;
+      column.known = d.known;
+      column.values = make_column_data(d.value_index, std::make_index_sequence<std::variant_size_v<Value>>{});
+      keep.columns_.push_back(std::move(column));
+    }
+  } else {
+    bool same = keep.columns_.size() == m.columns.size();
+    for (std::size_t c = 0; same && c < m.columns.size(); ++c)
+      same = keep.columns_[c].type_oid == m.columns[c].type_oid &&
+             keep.columns_[c].values.index() == m.columns[c].value_index;
+    if (!same) throw std::invalid_argument("consume_and_keep: result shape differs from the rows already kept");
+  }
+  if (rows == 0) return 0;
+
+  const std::size_t want = keep.rows_ + static_cast<std::size_t>(rows);
+  for (decode::Column& column : keep.columns_) {
+    reserve_for(column.nulls, want);
+    std::visit([want](auto& vec) { reserve_for(vec, want); }, column.values);
+  }
+  const bool owned = keep.owns(result);
+  for (int r = 0; r < rows; ++r) {
+    m.row(result, r, [&](std::size_t c, const ColumnDecoder& d, Value v) {
+      if (!owned || d.uses_scratch) stabilize(v, keep.arena_);
+      append(keep.columns_[c], v);
+    });
+  }
+  keep.rows_ = want;
+  return static_cast<std::uint64_t>(rows);
+}
+
+}  // namespace benchlab

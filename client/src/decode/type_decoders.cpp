@@ -1,0 +1,545 @@
+// Text and binary decoders, one small function per (type, format). Text forms
+// are the ones a benchlab session prints (TimeZone=UTC, DateStyle='ISO, MDY',
+// extra_float_digits=1, bytea_output=hex); binary forms are the types' *_send
+// functions: network byte order, numeric as base-10000 digits, timestamps as
+// int64 microseconds since 2000-01-01.
+#include "decode/type_decoders.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <string>
+
+namespace benchlab::decode {
+namespace {
+
+[[noreturn]] void fail(std::string_view what, const char* data, std::size_t length) {
+  std::string shown(data, length < 64 ? length : 64);
+  throw DecodeError(std::string("cannot decode ") + std::string(what) + " from '" + shown + "'");
+}
+
+// ---- network byte order -------------------------------------------------
+
+template <typename U>
+U load_be(const char* p) {
+  U v = 0;
+  for (std::size_t i = 0; i < sizeof(U); ++i) v = static_cast<U>((v << 8) | static_cast<unsigned char>(p[i]));
+  return v;
+}
+
+void expect_length(std::size_t length, std::size_t want, std::string_view what, const char* data) {
+  if (length != want) fail(what, data, length);
+}
+
+// ---- small text helpers -------------------------------------------------
+
+template <typename T>
+T parse_int(const char* data, std::size_t length, std::string_view what) {
+  T v{};
+  const auto [end, ec] = std::from_chars(data, data + length, v);
+  if (ec != std::errc() || end != data + length) fail(what, data, length);
+  return v;
+}
+
+// Reads exactly `n` decimal digits at text[pos].
+bool digits_at(std::string_view text, std::size_t pos, std::size_t n, std::int64_t& out) {
+  if (pos + n > text.size()) return false;
+  std::int64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = text[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+constexpr std::int64_t kUsPerSecond = 1000000;
+constexpr std::int64_t kUsPerDay = 86400 * kUsPerSecond;
+
+// ---- bool, integers, floats ---------------------------------------------
+
+Value bool_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  if (n == 1 && d[0] == 't') return true;
+  if (n == 1 && d[0] == 'f') return false;
+  fail("bool", d, n);
+}
+Value bool_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  expect_length(n, 1, "binary bool", d);
+  return d[0] != 0;
+}
+
+template <typename T>
+Value int_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  return parse_int<T>(d, n, "integer");
+}
+template <typename T>
+Value int_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  using U = std::make_unsigned_t<T>;
+  expect_length(n, sizeof(T), "binary integer", d);
+  return static_cast<T>(load_be<U>(d));
+}
+
+template <typename T>
+Value float_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  // from_chars accepts "Infinity", "-Infinity" and "NaN" (case-insensitive).
+  T v{};
+  const auto [end, ec] = std::from_chars(d, d + n, v);
+  if (ec != std::errc() || end != d + n) fail("float", d, n);
+  return v;
+}
+template <typename T, typename U>
+Value float_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  static_assert(sizeof(T) == sizeof(U));
+  expect_length(n, sizeof(T), "binary float", d);
+  const U bits = load_be<U>(d);
+  T v;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
+// ---- numeric ------------------------------------------------------------
+
+constexpr int kMaxPow10 = 38;
+constexpr std::array<int128, kMaxPow10 + 1> make_pow10() {
+  std::array<int128, kMaxPow10 + 1> p{};
+  p[0] = 1;
+  for (int i = 1; i <= kMaxPow10; ++i) p[static_cast<std::size_t>(i)] = p[static_cast<std::size_t>(i - 1)] * 10;
+  return p;
+}
+constexpr auto kPow10 = make_pow10();
+
+Value numeric_text(const char* d, std::size_t n, std::uint32_t, Scratch&) { return parse_numeric_text({d, n}); }
+
+// numeric_send: int16 ndigits, int16 weight, uint16 sign, int16 dscale, then
+// ndigits base-10000 digits; value = sum(digit[i] * 10000^(weight - i)).
+Value numeric_binary(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) {
+  if (n < 8) fail("binary numeric", d, n);
+  const auto ndigits = static_cast<std::int16_t>(load_be<std::uint16_t>(d));
+  const auto weight = static_cast<std::int16_t>(load_be<std::uint16_t>(d + 2));
+  const auto sign = load_be<std::uint16_t>(d + 4);
+  const auto dscale = static_cast<std::int16_t>(load_be<std::uint16_t>(d + 6));
+  if (ndigits < 0 || dscale < 0 || n != 8 + 2 * static_cast<std::size_t>(ndigits)) fail("binary numeric", d, n);
+  switch (sign) {
+    case 0x0000:
+    case 0x4000:
+      break;
+    case 0xC000:
+      return Decimal::special(Decimal::Kind::nan);
+    case 0xD000:
+      return Decimal::special(Decimal::Kind::pos_infinity);
+    case 0xF000:
+      return Decimal::special(Decimal::Kind::neg_infinity);
+    default:
+      fail("binary numeric sign", d, n);
+  }
+  const bool negative = sign == 0x4000;
+  const char* digits = d + 8;
+
+  int128 unscaled = 0;
+  bool fits = true;
+  for (int i = 0; i < ndigits && fits; ++i) {
+    const int digit = static_cast<int>(load_be<std::uint16_t>(digits + 2 * i));
+    if (digit < 0 || digit > 9999) fail("binary numeric digit", d, n);
+    if (digit == 0) continue;
+    const int exponent = 4 * (weight - i) + dscale;  // of 10, in the unscaled integer
+    int128 term;
+    if (exponent >= 0) {
+      if (exponent > kMaxPow10 || __builtin_mul_overflow(static_cast<int128>(digit), kPow10[static_cast<std::size_t>(exponent)], &term)) {
+        fits = false;
+        break;
+      }
+    } else if (exponent > -4) {
+      // Digits beyond dscale are zero: the division is exact.
+      term = static_cast<int128>(digit) / kPow10[static_cast<std::size_t>(-exponent)];
+    } else {
+      continue;  // wholly beyond dscale (zero by construction)
+    }
+    if (__builtin_add_overflow(unscaled, term, &unscaled)) fits = false;
+  }
+  if (fits) return Decimal::finite(negative ? -unscaled : unscaled, dscale);
+
+  // More than 38 digits: keep the PostgreSQL text form, built in scratch.
+  std::string& out = scratch.bytes;
+  out.clear();
+  if (negative) out.push_back('-');
+  auto digit_at = [&](int i) -> int {
+    return (i >= 0 && i < ndigits) ? static_cast<int>(load_be<std::uint16_t>(digits + 2 * i)) : 0;
+  };
+  if (weight < 0) {
+    out.push_back('0');
+  } else {
+    for (int i = 0; i <= weight; ++i) {
+      char buf[4];
+      int v = digit_at(i);
+      for (int k = 3; k >= 0; --k) {
+        buf[k] = static_cast<char>('0' + v % 10);
+        v /= 10;
+      }
+      if (i == 0) {
+        int skip = 0;
+        while (skip < 3 && buf[skip] == '0') ++skip;
+        out.append(buf + skip, static_cast<std::size_t>(4 - skip));
+      } else {
+        out.append(buf, 4);
+      }
+    }
+  }
+  if (dscale > 0) {
+    out.push_back('.');
+    int written = 0;
+    for (int i = weight + 1; written < dscale; ++i) {
+      int v = digit_at(i);
+      char buf[4];
+      for (int k = 3; k >= 0; --k) {
+        buf[k] = static_cast<char>('0' + v % 10);
+        v /= 10;
+      }
+      for (int k = 0; k < 4 && written < dscale; ++k, ++written) out.push_back(buf[k]);
+    }
+  }
+  return Decimal::big(out, dscale);
+}
+
+// ---- timestamps and dates -----------------------------------------------
+
+Value timestamp_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  return Timestamp{parse_timestamp_text({d, n}, false)};
+}
+Value timestamptz_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  return Timestamp{parse_timestamp_text({d, n}, true)};
+}
+Value timestamp_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  expect_length(n, 8, "binary timestamp", d);
+  return Timestamp{static_cast<std::int64_t>(load_be<std::uint64_t>(d))};
+}
+Value date_text(const char* d, std::size_t n, std::uint32_t, Scratch&) { return Date{parse_date_text({d, n})}; }
+Value date_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  expect_length(n, 4, "binary date", d);
+  return Date{static_cast<std::int32_t>(load_be<std::uint32_t>(d))};
+}
+
+// ---- strings, bytea, uuid -------------------------------------------------
+
+// text, varchar, bpchar, name: identical bytes in both formats (client_encoding UTF8).
+Value string_any(const char* d, std::size_t n, std::uint32_t, Scratch&) { return std::string_view(d, n); }
+
+Value bytea_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) { return Bytea{{d, n}}; }
+
+Value bytea_text(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) {
+  std::string& out = scratch.bytes;
+  out.clear();
+  if (n >= 2 && d[0] == '\\' && d[1] == 'x') {
+    if ((n - 2) % 2 != 0) fail("bytea", d, n);
+    out.resize((n - 2) / 2);
+    for (std::size_t i = 2, o = 0; i < n; i += 2, ++o) {
+      const int hi = hex_value(d[i]), lo = hex_value(d[i + 1]);
+      if (hi < 0 || lo < 0) fail("bytea", d, n);
+      out[o] = static_cast<char>((hi << 4) | lo);
+    }
+  } else {
+    // bytea_output = escape: \\ and \ooo octal, everything else literal.
+    for (std::size_t i = 0; i < n;) {
+      if (d[i] != '\\') {
+        out.push_back(d[i++]);
+      } else if (i + 1 < n && d[i + 1] == '\\') {
+        out.push_back('\\');
+        i += 2;
+      } else if (i + 3 < n && d[i + 1] >= '0' && d[i + 1] <= '3' && d[i + 2] >= '0' &&
+                 d[i + 2] <= '7' && d[i + 3] >= '0' && d[i + 3] <= '7') {
+        out.push_back(static_cast<char>(((d[i + 1] - '0') << 6) | ((d[i + 2] - '0') << 3) | (d[i + 3] - '0')));
+        i += 4;
+      } else {
+        fail("bytea", d, n);
+      }
+    }
+  }
+  return Bytea{out};
+}
+
+Value uuid_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  expect_length(n, 16, "binary uuid", d);
+  Uuid u;
+  std::memcpy(u.bytes.data(), d, 16);
+  return u;
+}
+Value uuid_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  // uuid_out: 8-4-4-4-12 lower-case hex.
+  if (n != 36) fail("uuid", d, n);
+  Uuid u;
+  std::size_t o = 0;
+  for (std::size_t i = 0; i < n;) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (d[i] != '-') fail("uuid", d, n);
+      ++i;
+      continue;
+    }
+    const int hi = hex_value(d[i]), lo = hex_value(d[i + 1]);
+    if (hi < 0 || lo < 0) fail("uuid", d, n);
+    u.bytes[o++] = static_cast<std::uint8_t>((hi << 4) | lo);
+    i += 2;
+  }
+  return u;
+}
+
+// ---- json / jsonb -----------------------------------------------------------
+
+Json parse_json(const char* d, std::size_t n, bool binary, Scratch& scratch) {
+  // realloc_if_needed = true: simdjson copies into the parser's own padded
+  // buffer, which it keeps and only grows — no allocation per value once warm.
+  // (The wire bytes lack SIMDJSON_PADDING readable bytes after them.)
+  auto parsed = scratch.json.parse(d, n, true);
+  if (parsed.error() != simdjson::SUCCESS) fail(binary ? "jsonb" : "json", d, n);
+  const simdjson::dom::element root = parsed.value_unsafe();
+  Json j;
+  j.text = {d, n};
+  j.binary = binary;
+  switch (root.type()) {
+    case simdjson::dom::element_type::OBJECT:
+      j.root = Json::Root::object;
+      j.members = static_cast<std::uint32_t>(simdjson::dom::object(root).size());
+      break;
+    case simdjson::dom::element_type::ARRAY:
+      j.root = Json::Root::array;
+      j.members = static_cast<std::uint32_t>(simdjson::dom::array(root).size());
+      break;
+    case simdjson::dom::element_type::STRING:
+      j.root = Json::Root::string;
+      break;
+    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::UINT64:
+    case simdjson::dom::element_type::DOUBLE:
+      j.root = Json::Root::number;
+      break;
+    case simdjson::dom::element_type::BOOL:
+      j.root = Json::Root::boolean;
+      break;
+    case simdjson::dom::element_type::NULL_VALUE:
+      j.root = Json::Root::null;
+      break;
+  }
+  return j;
+}
+
+Value json_any(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) { return parse_json(d, n, false, scratch); }
+Value jsonb_text(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) { return parse_json(d, n, true, scratch); }
+Value jsonb_binary(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) {
+  // jsonb_send: a version byte (1), then the JSON text.
+  if (n < 1 || d[0] != 1) fail("binary jsonb", d, n);
+  return parse_json(d + 1, n - 1, true, scratch);
+}
+
+Value raw_any(const char* d, std::size_t n, std::uint32_t type_oid, Scratch&) { return Raw{{d, n}, type_oid}; }
+
+template <typename T>
+constexpr std::size_t index_of() {
+  return Value(T{}).index();
+}
+
+}  // namespace
+
+// ---- the text parsers -------------------------------------------------------
+
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
+  // Howard Hinnant's days_from_civil, shifted from 1970-01-01 to 2000-01-01.
+  year -= month <= 2 ? 1 : 0;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto yoe = static_cast<unsigned>(year - era * 400);
+  const unsigned doy = (153 * (month + (month > 2 ? static_cast<unsigned>(-3) : 9)) + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468 - 10957;
+}
+
+namespace {
+// Parses "YYYY-MM-DD" (year of 4 or more digits) at the start of text, then an
+// optional " BC" at the very end (1 BC is astronomical year 0); returns the
+// position after the date, or npos.
+std::size_t parse_ymd(std::string_view text, bool bc, std::int64_t& days_out) {
+  std::size_t pos = 0;
+  std::int64_t year = 0;
+  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && pos < 9) year = year * 10 + (text[pos++] - '0');
+  if (pos < 4 || pos >= text.size() || text[pos] != '-') return std::string_view::npos;
+  std::int64_t month = 0, day = 0;
+  if (!digits_at(text, pos + 1, 2, month) || text.size() <= pos + 3 || text[pos + 3] != '-' ||
+      !digits_at(text, pos + 4, 2, day))
+    return std::string_view::npos;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::string_view::npos;
+  days_out = days_from_civil(bc ? 1 - year : year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return pos + 6;
+}
+
+bool strip_bc(std::string_view& text) {
+  if (text.size() > 3 && text.substr(text.size() - 3) == " BC") {
+    text.remove_suffix(3);
+    return true;
+  }
+  return false;
+}
+}  // namespace
+
+std::int32_t parse_date_text(std::string_view text) {
+  if (text == "infinity") return Date::kInfinity;
+  if (text == "-infinity") return Date::kNegInfinity;
+  const std::string_view all = text;
+  const bool bc = strip_bc(text);
+  std::int64_t days = 0;
+  if (parse_ymd(text, bc, days) != text.size()) fail("date", all.data(), all.size());
+  return static_cast<std::int32_t>(days);
+}
+
+std::int64_t parse_timestamp_text(std::string_view text, bool with_time_zone) {
+  if (text == "infinity") return Timestamp::kInfinity;
+  if (text == "-infinity") return Timestamp::kNegInfinity;
+  const std::string_view all = text;
+  auto bad = [&]() { fail(with_time_zone ? "timestamptz" : "timestamp", all.data(), all.size()); };
+  const bool bc = strip_bc(text);
+  std::int64_t days = 0;
+  std::size_t pos = parse_ymd(text, bc, days);
+  if (pos == std::string_view::npos) bad();
+  std::int64_t hh = 0, mm = 0, ss = 0;
+  if (pos >= text.size() || text[pos] != ' ' || !digits_at(text, pos + 1, 2, hh) || text.size() <= pos + 3 ||
+      text[pos + 3] != ':' || !digits_at(text, pos + 4, 2, mm) || text.size() <= pos + 6 || text[pos + 6] != ':' ||
+      !digits_at(text, pos + 7, 2, ss))
+    bad();
+  pos += 9;
+  std::int64_t fraction_us = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    std::int64_t scale = 100000;
+    const std::size_t start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (scale == 0) bad();  // more than 6 fractional digits
+      fraction_us += (text[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start) bad();
+  }
+  std::int64_t offset_seconds = 0;
+  if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    if (!with_time_zone) bad();
+    const std::int64_t sign = text[pos] == '-' ? -1 : 1;
+    std::int64_t oh = 0, om = 0, os = 0;
+    if (!digits_at(text, pos + 1, 2, oh)) bad();
+    pos += 3;
+    if (pos < text.size() && text[pos] == ':') {
+      if (!digits_at(text, pos + 1, 2, om)) bad();
+      pos += 3;
+      if (pos < text.size() && text[pos] == ':') {
+        if (!digits_at(text, pos + 1, 2, os)) bad();
+        pos += 3;
+      }
+    }
+    offset_seconds = sign * (oh * 3600 + om * 60 + os);
+  } else if (with_time_zone) {
+    bad();
+  }
+  if (pos != text.size()) bad();
+  return days * kUsPerDay + ((hh * 60 + mm) * 60 + ss - offset_seconds) * kUsPerSecond + fraction_us;
+}
+
+Decimal parse_numeric_text(std::string_view text) {
+  if (text == "NaN") return Decimal::special(Decimal::Kind::nan);
+  if (text == "Infinity") return Decimal::special(Decimal::Kind::pos_infinity);
+  if (text == "-Infinity") return Decimal::special(Decimal::Kind::neg_infinity);
+  std::size_t pos = 0;
+  bool negative = false;
+  if (pos < text.size() && (text[pos] == '-' || text[pos] == '+')) negative = text[pos++] == '-';
+  int128 unscaled = 0;
+  int scale = 0, significant = 0;
+  bool seen_point = false, seen_digit = false, fits = true;
+  for (; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (c == '.') {
+      if (seen_point) fail("numeric", text.data(), text.size());
+      seen_point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') fail("numeric", text.data(), text.size());
+    seen_digit = true;
+    if (seen_point) ++scale;
+    if (significant > 0 || c != '0') ++significant;
+    if (fits && (__builtin_mul_overflow(unscaled, 10, &unscaled) || __builtin_add_overflow(unscaled, c - '0', &unscaled)))
+      fits = false;
+  }
+  if (!seen_digit || scale > 0x7FFF) fail("numeric", text.data(), text.size());
+  if (!fits) return Decimal::big(text, static_cast<std::int16_t>(scale));
+  return Decimal::finite(negative ? -unscaled : unscaled, static_cast<std::int16_t>(scale));
+}
+
+ColumnDecoder resolve_decoder(std::uint32_t type_oid, int format) {
+  const bool bin = format == 1;
+  ColumnDecoder c;
+  c.type_oid = type_oid;
+  c.format = format;
+  c.known = true;
+  auto set = [&](DecodeFn fn, std::size_t index, bool scratch = false) {
+    c.fn = fn;
+    c.value_index = index;
+    c.uses_scratch = scratch;
+  };
+  switch (type_oid) {
+    case oid::kBool:
+      set(bin ? bool_binary : bool_text, index_of<bool>());
+      break;
+    case oid::kInt2:
+      set(bin ? int_binary<std::int16_t> : int_text<std::int16_t>, index_of<std::int16_t>());
+      break;
+    case oid::kInt4:
+      set(bin ? int_binary<std::int32_t> : int_text<std::int32_t>, index_of<std::int32_t>());
+      break;
+    case oid::kInt8:
+      set(bin ? int_binary<std::int64_t> : int_text<std::int64_t>, index_of<std::int64_t>());
+      break;
+    case oid::kFloat4:
+      set(bin ? float_binary<float, std::uint32_t> : float_text<float>, index_of<float>());
+      break;
+    case oid::kFloat8:
+      set(bin ? float_binary<double, std::uint64_t> : float_text<double>, index_of<double>());
+      break;
+    case oid::kNumeric:
+      set(bin ? numeric_binary : numeric_text, index_of<Decimal>(), bin);
+      break;
+    case oid::kTimestamp:
+      set(bin ? timestamp_binary : timestamp_text, index_of<Timestamp>());
+      break;
+    case oid::kTimestamptz:
+      set(bin ? timestamp_binary : timestamptz_text, index_of<Timestamp>());
+      break;
+    case oid::kDate:
+      set(bin ? date_binary : date_text, index_of<Date>());
+      break;
+    case oid::kText:
+    case oid::kVarchar:
+    case oid::kBpchar:
+    case oid::kName:
+      set(string_any, index_of<std::string_view>());
+      break;
+    case oid::kBytea:
+      set(bin ? bytea_binary : bytea_text, index_of<Bytea>(), !bin);
+      break;
+    case oid::kUuid:
+      set(bin ? uuid_binary : uuid_text, index_of<Uuid>());
+      break;
+    case oid::kJson:
+      set(json_any, index_of<Json>());
+      break;
+    case oid::kJsonb:
+      set(bin ? jsonb_binary : jsonb_text, index_of<Json>());
+      break;
+    default:
+      c.known = false;
+      set(raw_any, index_of<Raw>());
+      break;
+  }
+  return c;
+}
+
+}  // namespace benchlab::decode
