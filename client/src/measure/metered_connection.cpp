@@ -10,7 +10,9 @@ std::optional<ServerCpu> read_backend_cpu(const pg::Connection& conn) {
 }
 
 MeteredConnection::MeteredConnection(pg::Connection conn, RunContext& context)
-    : conn_(std::move(conn)), context_(&context), start_(read_backend_cpu(conn_)) {}
+    : conn_(std::move(conn)), context_(&context) {
+  if (context.meter_server_cpu()) start_ = read_backend_cpu(conn_);
+}
 
 MeteredConnection::MeteredConnection(MeteredConnection&& other) noexcept
     : conn_(std::move(other.conn_)), context_(other.context_), start_(other.start_) {

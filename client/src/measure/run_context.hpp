@@ -67,6 +67,9 @@ class RunContext {
   virtual void note(const std::string& text) = 0;
   // Throws benchlab::Interrupted once SIGINT/SIGTERM arrived. Call between batches.
   virtual void check_interrupted() = 0;
+  // Whether connections charge server backend CPU to the run (false when the
+  // observer is switched off to measure its own cost).
+  [[nodiscard]] virtual bool meter_server_cpu() const { return true; }
 };
 
 }  // namespace benchlab

@@ -1,0 +1,247 @@
+#include "dataset/read_plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+#include <stdexcept>
+
+#include "pg/error.hpp"
+#include "process/interrupt.hpp"
+
+namespace benchlab::dataset {
+
+namespace {
+
+pg::SessionOptions session(bool read_only, const cli::RunOptions& options) {
+  pg::SessionOptions s;
+  s.read_only = read_only;
+  s.statement_timeout_ms = 0;  // preparation may legitimately take long (seeding)
+  (void)options;
+  return s;
+}
+
+std::string quote_identifier(PGconn* conn, const std::string& name) {
+  char* q = PQescapeIdentifier(conn, name.c_str(), name.size());
+  if (q == nullptr) throw pg::Error("cannot quote identifier: " + pg::one_line(PQerrorMessage(conn)));
+  std::string out(q);
+  PQfreemem(q);
+  return out;
+}
+
+std::uint64_t to_u64(std::string_view text) { return static_cast<std::uint64_t>(std::stoull(std::string(text))); }
+std::int64_t to_i64(std::string_view text) { return std::stoll(std::string(text)); }
+
+bool is_integer_type(unsigned oid) { return oid == 20 || oid == 21 || oid == 23; }  // int8, int2, int4
+
+// Columns of `regclass_oid` in table order, with their types.
+std::vector<ColumnInfo> read_columns(const pg::Connection& conn, const std::string& oid) {
+  pg::Result r = conn.exec_params(
+      "SELECT attname, format_type(atttypid, atttypmod), atttypid FROM pg_catalog.pg_attribute "
+      "WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+      {oid});
+  std::vector<ColumnInfo> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({std::string(r.value(i, 0)), std::string(r.value(i, 1)),
+                   static_cast<unsigned>(std::stoul(std::string(r.value(i, 2))))});
+  }
+  return out;
+}
+
+TableInfo describe_table(const pg::Connection& conn, const std::string& name, const std::string& key,
+                         std::uint64_t rows, bool standard) {
+  TableInfo t;
+  t.display_name = name;
+  t.standard = standard;
+  // The name travels as a parameter: to_regclass parses it, nothing is interpolated.
+  pg::Result reg = conn.exec_params(
+      "SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
+      {name});
+  if (reg.rows() != 1) reg = pg::Result();
+  if (!reg) {
+    throw std::runtime_error(fmt::format(
+        "table {} does not exist (or is not visible on the search_path); check --table, e.g. --table "
+        "schema.table",
+        name));
+  }
+  const std::string oid(reg.value(0, 0));
+  pg::Result priv = conn.exec_params("SELECT has_table_privilege($1::oid, 'SELECT')", {oid});
+  if (priv.value(0, 0) != "t") {
+    throw std::runtime_error(fmt::format("no SELECT privilege on table {} for user {}; GRANT SELECT ON it or use "
+                                         "another --dsn user",
+                                         name, PQuser(conn.raw())));
+  }
+  t.columns = read_columns(conn, oid);
+  if (t.columns.empty()) throw std::runtime_error(fmt::format("table {} has no columns to read", name));
+
+  std::vector<std::string> integer_columns;
+  for (const auto& c : t.columns)
+    if (is_integer_type(c.type_oid)) integer_columns.push_back(c.name);
+  const auto key_it = std::find_if(t.columns.begin(), t.columns.end(), [&](const ColumnInfo& c) { return c.name == key; });
+  const std::string suggestion =
+      integer_columns.empty() ? std::string("the table has no integer column to use as a key")
+                              : fmt::format("use --key with one of its integer columns: {}", fmt::join(integer_columns, ", "));
+  if (key_it == t.columns.end()) {
+    throw std::runtime_error(fmt::format("table {} has no column \"{}\"; {}", name, key, suggestion));
+  }
+  if (!is_integer_type(key_it->type_oid)) {
+    throw std::runtime_error(
+        fmt::format("key column \"{}\" of table {} is {}, not an integer (smallint, integer or bigint); {}", key,
+                    name, key_it->type, suggestion));
+  }
+
+  // Quoting: each column with PQescapeIdentifier; the relation as the server names it.
+  t.relation_sql = quote_identifier(conn.raw(), std::string(reg.value(0, 1))) + "." +
+                   quote_identifier(conn.raw(), std::string(reg.value(0, 2)));
+  t.key_name = key;
+  t.key_sql = quote_identifier(conn.raw(), key);
+  std::vector<std::string> quoted;
+  for (const auto& c : t.columns) quoted.push_back(quote_identifier(conn.raw(), c.name));
+  t.select_list = fmt::format("{}", fmt::join(quoted, ", "));
+
+  // At least `rows` rows with a non-null key? Count at most that many (cheap on big tables).
+  const std::uint64_t have = to_u64(conn.query_value(
+      fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} IS NOT NULL LIMIT $1::bigint) s", t.relation_sql,
+                  t.key_sql),
+      {std::to_string(rows)}));
+  if (have < rows) {
+    throw std::runtime_error(fmt::format("table {} holds only {} rows (with a non-null key {}); use --rows {} or fewer",
+                                         name, have, key, have));
+  }
+  t.total_rows = have;
+  return t;
+}
+
+}  // namespace
+
+TableInfo prepare_table(const std::string& conninfo, const cli::RunOptions& options, std::uint64_t rows) {
+  if (options.table.empty()) {
+    pg::Connection conn = pg::Connection::open(conninfo, session(false, options));
+    // Parameters, never interpolated; seeding is idempotent and append-only.
+    conn.exec_params("SELECT benchlab.seed_records($1, $2::bigint)", {std::string(kStandardTable), std::to_string(rows)});
+    throw_if_interrupted();
+    // VACUUM cannot run inside a transaction block: a statement of its own.
+    conn.exec(fmt::format("VACUUM (ANALYZE) {}", pg::quote_qualified_identifier(conn.raw(), kStandardTable)));
+    return describe_table(conn, kStandardTable, "id", rows, true);
+  }
+  pg::Connection conn = pg::Connection::open(conninfo, session(true, options));
+  return describe_table(conn, options.table, options.key, rows, false);
+}
+
+namespace {
+
+// Splits the key-ordered rows lo..hi (exactly `rows` rows up to duplicates) into
+// `parts` contiguous ranges balanced by rows, in one pass over the key index.
+std::vector<KeyRange> split_by_rows(const pg::Connection& conn, const TableInfo& table, const KeyRange& all,
+                                    int parts) {
+  std::vector<KeyRange> out;
+  if (parts <= 1 || all.rows == 0) {
+    out.push_back(all);
+    return out;
+  }
+  pg::Result r = conn.exec_params(
+      fmt::format("SELECT part, max(k), count(*) FROM (SELECT {0} AS k, ntile($3::int) OVER (ORDER BY {0}) AS part "
+                  "FROM {1} WHERE {0} BETWEEN $1::bigint AND $2::bigint) s GROUP BY part ORDER BY part",
+                  table.key_sql, table.relation_sql),
+      {std::to_string(all.lo), std::to_string(all.hi), std::to_string(parts)});
+  std::int64_t next_lo = all.lo;
+  for (int i = 0; i < r.rows(); ++i) {
+    KeyRange k;
+    k.lo = next_lo;
+    k.hi = to_i64(r.value(i, 1));
+    k.rows = to_u64(r.value(i, 2));
+    if (k.hi < k.lo) {  // duplicates of a key already taken by the previous part: empty part
+      k.hi = k.lo - 1;
+      k.rows = 0;
+    } else {
+      next_lo = k.hi + 1;
+    }
+    out.push_back(k);
+  }
+  // ntile returns fewer groups than asked when there are fewer rows than parts.
+  while (static_cast<int>(out.size()) < parts) out.push_back(KeyRange{all.hi + 1, all.hi, 0});
+  out.back().hi = std::max(out.back().hi, all.hi);
+  return out;
+}
+
+// The whole table: the extension's splitter (its estimate is exact with exact=true).
+std::optional<std::vector<KeyRange>> id_ranges(const pg::Connection& conn, const TableInfo& table, const KeyRange& all,
+                                               int parts) {
+  try {
+    pg::Result r = conn.exec_params(
+        "SELECT part, lo, hi, rows FROM benchlab.id_ranges($1::regclass, $2::int, $3::name, true) ORDER BY part",
+        {table.relation_sql, std::to_string(parts), table.key_name});
+    std::vector<KeyRange> out;
+    std::uint64_t sum = 0;
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.is_null(i, 1) || r.is_null(i, 2)) {
+        out.push_back(KeyRange{all.hi + 1, all.hi, 0});
+        continue;
+      }
+      out.push_back({to_i64(r.value(i, 1)), to_i64(r.value(i, 2)), to_u64(r.value(i, 3))});
+      sum += out.back().rows;
+    }
+    if (out.empty() || sum != all.rows) return std::nullopt;  // not what we planned: compute it ourselves
+    return out;
+  } catch (const pg::SqlError&) {
+    return std::nullopt;  // extension without id_ranges (older version): fall back
+  }
+}
+
+}  // namespace
+
+ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uint64_t rows,
+                   const cli::RunOptions& options) {
+  if (rows == 0) throw std::invalid_argument("plan_read: rows must be > 0");
+  pg::Connection conn = pg::Connection::open(conninfo, session(true, options));
+  ReadSpec spec;
+  spec.conninfo = conninfo;
+  spec.relation_sql = table.relation_sql;
+  spec.key_sql = table.key_sql;
+  spec.select_list = table.select_list;
+  spec.format = options.format;
+  spec.workers = options.workers;
+  spec.batch_rows = options.batch_rows;
+  spec.statement_timeout_ms = options.statement_timeout_ms;
+
+  // Bounds of the first `rows` rows in key order, both through the key's index.
+  const std::string lo = conn.query_value(
+      fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} LIMIT 1", table.key_sql, table.relation_sql));
+  pg::Result hi = conn.exec_params(fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} "
+                                               "OFFSET $1::bigint LIMIT 1",
+                                               table.key_sql, table.relation_sql),
+                                   {std::to_string(rows - 1)});
+  if (hi.rows() != 1) {
+    throw std::runtime_error(fmt::format("table {} holds fewer than {} rows; use --rows with a smaller count",
+                                         table.display_name, rows));
+  }
+  spec.all.lo = to_i64(lo);
+  spec.all.hi = to_i64(hi.value(0, 0));
+  // Exactly `rows` with a unique key; with duplicates of the last key, a few more.
+  spec.all.rows = to_u64(conn.query_value(
+      fmt::format("SELECT count(*) FROM {1} WHERE {0} BETWEEN $1::bigint AND $2::bigint", table.key_sql,
+                  table.relation_sql),
+      {std::to_string(spec.all.lo), std::to_string(spec.all.hi)}));
+  const bool whole_table = conn.query_value(fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {1} WHERE {0} > $1::bigint)",
+                                                        table.key_sql, table.relation_sql),
+                                            {std::to_string(spec.all.hi)}) == "t";
+
+  const int workers = std::max(1, options.workers);
+  const std::uint64_t per_batch = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(options.batch_rows) * 8);
+  const auto batch_parts = static_cast<int>(std::clamp<std::uint64_t>(
+      (spec.all.rows + per_batch - 1) / per_batch, static_cast<std::uint64_t>(workers) * 4, 100000));
+
+  auto split = [&](int parts) {
+    if (whole_table) {
+      if (auto r = id_ranges(conn, table, spec.all, parts)) return *r;
+    }
+    return split_by_rows(conn, table, spec.all, parts);
+  };
+  spec.partitions = split(workers);
+  throw_if_interrupted();
+  spec.batches = split(batch_parts);
+  return spec;
+}
+
+}  // namespace benchlab::dataset

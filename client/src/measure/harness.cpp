@@ -1,0 +1,244 @@
+#include "measure/harness.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "process/interrupt.hpp"
+
+namespace benchlab {
+
+namespace {
+
+struct UsagePair {
+  double user_s = 0, sys_s = 0;
+};
+
+UsagePair usage_now() {
+  UsagePair u;
+  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+    rusage ru{};
+    if (getrusage(who, &ru) == 0) {
+      u.user_s += seconds_of(ru.ru_utime.tv_sec, ru.ru_utime.tv_usec);
+      u.sys_s += seconds_of(ru.ru_stime.tv_sec, ru.ru_stime.tv_usec);
+    }
+  }
+  return u;
+}
+
+std::uint64_t maxrss_of(int who) {
+  rusage ru{};
+  if (getrusage(who, &ru) != 0) return 0;
+  return static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+// Resident pages of one process from /proc/<pid>/statm; 0 if it is gone.
+std::uint64_t resident_bytes(const char* path) {
+  std::FILE* f = std::fopen(path, "r");
+  if (f == nullptr) return 0;
+  unsigned long size = 0, resident = 0;
+  const int got = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  if (got != 2) return 0;
+  static const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  return static_cast<std::uint64_t>(resident) * page;
+}
+
+std::string human_bytes(double b) {
+  if (b >= 1e9) return fmt::format("{:.2f} GB", b / 1e9);
+  if (b >= 1e6) return fmt::format("{:.1f} MB", b / 1e6);
+  return fmt::format("{:.0f} kB", b / 1e3);
+}
+
+}  // namespace
+
+double seconds_of(long sec, long usec) { return static_cast<double>(sec) + static_cast<double>(usec) / 1e6; }
+
+Harness::Harness(std::string conninfo, HarnessOptions options)
+    : conninfo_(std::move(conninfo)), options_(std::move(options)) {}
+
+Harness::~Harness() {
+  if (!finished_) {
+    try {
+      finish();
+    } catch (...) {
+    }
+  }
+}
+
+std::int64_t Harness::since_start_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
+}
+
+void Harness::start() {
+  const UsagePair u = usage_now();
+  usage_start_ = {u.user_s, u.sys_s};
+  if (options_.observe) peak_rss_.store(sample_rss());
+  start_ = Clock::now();
+  if (options_.observe || options_.progress) sampler_ = std::thread([this] { sampler_loop(); });
+}
+
+std::uint64_t Harness::sample_rss() const {
+  std::uint64_t total = resident_bytes("/proc/self/statm");
+  std::vector<pid_t> pids;
+  {
+    std::lock_guard lock(mutex_);
+    pids.assign(watched_.begin(), watched_.end());
+  }
+  char path[64];
+  for (pid_t pid : pids) {
+    std::snprintf(path, sizeof path, "/proc/%d/statm", static_cast<int>(pid));
+    total += resident_bytes(path);
+  }
+  return total;
+}
+
+void Harness::sampler_loop() {
+  const auto interval = options_.observe ? options_.sample_interval : std::chrono::milliseconds(250);
+  auto next_draw = Clock::now();
+  std::unique_lock lock(stop_mutex_);
+  while (!stop_) {
+    if (options_.observe) {
+      const std::uint64_t rss = sample_rss();
+      std::uint64_t peak = peak_rss_.load(std::memory_order_relaxed);
+      while (rss > peak && !peak_rss_.compare_exchange_weak(peak, rss)) {
+      }
+    }
+    if (options_.progress && Clock::now() >= next_draw) {
+      draw_progress(false);
+      next_draw = Clock::now() + std::chrono::milliseconds(250);  // at most 4 refreshes a second
+    }
+    stop_cv_.wait_for(lock, interval, [this] { return stop_; });
+  }
+}
+
+void Harness::draw_progress(bool final_clear) {
+  if (final_clear) {
+    if (progress_width_ > 0) std::fputs("\r\x1b[K", stderr);
+    std::fflush(stderr);
+    progress_width_ = 0;
+    return;
+  }
+  const double elapsed = static_cast<double>(since_start_ns()) / 1e9;
+  const std::uint64_t rows = rows_seen_.load(std::memory_order_relaxed);
+  const double rate = elapsed > 0 ? static_cast<double>(rows) / elapsed : 0;
+  std::string line = fmt::format("  {}: {} / {} rows, {:.0f} rows/s", options_.label, rows, options_.expected_rows, rate);
+  if (options_.observe) line += fmt::format(", RSS {}", human_bytes(static_cast<double>(peak_rss_.load())));
+  std::fputs(("\r\x1b[K" + line).c_str(), stderr);
+  std::fflush(stderr);
+  progress_width_ = line.size();
+}
+
+RunFigures Harness::finish() {
+  RunFigures f;
+  if (finished_) return f;
+  finished_ = true;
+  const std::int64_t wall_ns = since_start_ns();
+  const UsagePair u = usage_now();
+  {
+    std::lock_guard lock(stop_mutex_);
+    stop_ = true;
+  }
+  stop_cv_.notify_all();
+  if (sampler_.joinable()) sampler_.join();
+  if (options_.progress) draw_progress(true);
+
+  std::lock_guard lock(mutex_);
+  f.wall_s = static_cast<double>(wall_ns) / 1e9;
+  f.rows = totals_.rows;
+  f.bytes = totals_.bytes;
+  f.unknown_values = totals_.unknown_values;
+  f.checksum = totals_.checksum.sum;
+  if (f.wall_s > 0) {
+    f.rows_per_sec = static_cast<double>(f.rows) / f.wall_s;
+    f.mb_per_sec = static_cast<double>(f.bytes) / 1e6 / f.wall_s;
+  }
+  const std::int64_t sent = query_sent_ns_.load();
+  const std::int64_t first = first_row_ns_.load();
+  if (first >= 0) f.ttfr_ms = static_cast<double>(first - std::max<std::int64_t>(sent, 0)) / 1e6;
+  f.cpu_user_s = u.user_s - usage_start_.user_s;
+  f.cpu_sys_s = u.sys_s - usage_start_.sys_s;
+  if (server_cpu_seen_) {
+    f.server_cpu_user_s = static_cast<double>(server_cpu_.user_us) / 1e6;
+    f.server_cpu_sys_s = static_cast<double>(server_cpu_.sys_us) / 1e6;
+  }
+  if (options_.observe) f.peak_rss_bytes = peak_rss_.load();
+  f.maxrss_bytes = maxrss_of(RUSAGE_SELF);
+  f.maxrss_children_bytes = maxrss_of(RUSAGE_CHILDREN);
+  f.batches = latency_.total;
+  f.latency_p50_ms = static_cast<double>(latency_.percentile(0.50)) / 1e6;
+  f.latency_p95_ms = static_cast<double>(latency_.percentile(0.95)) / 1e6;
+  f.latency_p99_ms = static_cast<double>(latency_.percentile(0.99)) / 1e6;
+  f.latency_max_ms = static_cast<double>(latency_.max_ns) / 1e6;
+  f.pool_wait_s = static_cast<double>(pool_wait_ns_) / 1e9;
+  f.notes = notes_;
+  return f;
+}
+
+MeteredConnection Harness::connect() {
+  return MeteredConnection(pg::Connection::open(conninfo_, options_.session), *this);
+}
+
+void Harness::mark_query_sent() {
+  std::int64_t expected = -1;
+  query_sent_ns_.compare_exchange_strong(expected, since_start_ns());
+}
+
+void Harness::mark_first_row() {
+  std::int64_t expected = -1;
+  first_row_ns_.compare_exchange_strong(expected, since_start_ns());
+}
+
+void Harness::record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) {
+  rows_seen_.fetch_add(rows, std::memory_order_relaxed);
+  const auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(latency.count(), 0));
+  std::lock_guard lock(mutex_);  // once per batch (thousands of rows): no contention to speak of
+  latency_.record(ns);
+}
+
+void Harness::add_totals(const DecodeTotals& totals) {
+  std::lock_guard lock(mutex_);
+  totals_.merge(totals);
+}
+
+void Harness::add_latency(const LatencyHistogram& histogram) {
+  std::lock_guard lock(mutex_);
+  latency_.merge(histogram);
+}
+
+void Harness::add_server_cpu(const ServerCpu& cpu) {
+  if (!options_.observe) return;
+  std::lock_guard lock(mutex_);
+  server_cpu_ += cpu;
+  server_cpu_seen_ = true;
+}
+
+void Harness::add_pool_wait(std::chrono::nanoseconds waited) {
+  std::lock_guard lock(mutex_);
+  pool_wait_ns_ += waited.count();
+}
+
+void Harness::watch_process(pid_t pid) {
+  std::lock_guard lock(mutex_);
+  watched_.insert(pid);
+}
+
+void Harness::unwatch_process(pid_t pid) {
+  std::lock_guard lock(mutex_);
+  watched_.erase(pid);
+}
+
+void Harness::note(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  for (const auto& n : notes_)
+    if (n == text) return;  // the same fallback taken by every worker: once
+  notes_.push_back(text);
+}
+
+void Harness::check_interrupted() { throw_if_interrupted(); }
+
+}  // namespace benchlab

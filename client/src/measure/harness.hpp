@@ -1,0 +1,127 @@
+// The concrete RunContext: one Harness per run. It owns the clocks, the client
+// CPU accounting (getrusage self + children), the RSS sampler thread, the merged
+// batch latency histogram, the server CPU charged by metered connections and the
+// live progress line. finish() stops everything and returns the run's figures.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "measure/run_context.hpp"
+
+namespace benchlab {
+
+struct HarnessOptions {
+  std::string label;               // shown on the progress line ("async_stream 2/3")
+  bool observe = true;             // RSS sampler and server CPU accounting (off: measure their cost)
+  bool progress = false;           // draw a progress line on stderr (caller checked isatty)
+  std::chrono::milliseconds sample_interval{5};
+  std::uint64_t expected_rows = 0;  // for the progress line
+  pg::SessionOptions session;       // read_only, statement timeout, application_name
+};
+
+// Everything one run measured (raw figures; the artifact keeps each of them).
+struct RunFigures {
+  double wall_s = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t unknown_values = 0;
+  std::uint64_t checksum = 0;
+  double rows_per_sec = 0;
+  double mb_per_sec = 0;  // value bytes as received, 10^6 bytes per second
+  std::optional<double> ttfr_ms;
+  double cpu_user_s = 0;
+  double cpu_sys_s = 0;
+  std::optional<double> server_cpu_user_s;  // nullopt: not measured (no extension, or observer off)
+  std::optional<double> server_cpu_sys_s;
+  std::optional<std::uint64_t> peak_rss_bytes;  // sampler; nullopt with the observer off
+  std::uint64_t maxrss_bytes = 0;               // getrusage ru_maxrss (self, process lifetime high-water mark)
+  std::uint64_t maxrss_children_bytes = 0;      // getrusage ru_maxrss of reaped children (largest one)
+  std::uint64_t batches = 0;
+  double latency_p50_ms = 0;
+  double latency_p95_ms = 0;
+  double latency_p99_ms = 0;
+  double latency_max_ms = 0;
+  double pool_wait_s = 0;
+  std::optional<bool> rows_match;      // nullopt: server figure unknown
+  std::optional<bool> checksum_match;
+  std::vector<std::string> notes;
+};
+
+class Harness final : public RunContext {
+ public:
+  Harness(std::string conninfo, HarnessOptions options);
+  ~Harness() override;
+  Harness(const Harness&) = delete;
+  Harness& operator=(const Harness&) = delete;
+
+  // Starts the clocks, the CPU accounting and the sampler thread.
+  void start();
+  // Stops the sampler and computes the figures. Call once, after the strategy returned or threw.
+  RunFigures finish();
+
+  MeteredConnection connect() override;
+  void mark_query_sent() override;
+  void mark_first_row() override;
+  void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override;
+  void add_totals(const DecodeTotals& totals) override;
+  void add_latency(const LatencyHistogram& histogram) override;
+  void add_server_cpu(const ServerCpu& cpu) override;
+  void add_pool_wait(std::chrono::nanoseconds waited) override;
+  void watch_process(pid_t pid) override;
+  void unwatch_process(pid_t pid) override;
+  void note(const std::string& text) override;
+  void check_interrupted() override;
+  [[nodiscard]] bool meter_server_cpu() const override { return options_.observe; }
+
+  // Current resident set of this process plus the watched ones, in bytes.
+  [[nodiscard]] std::uint64_t sample_rss() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void sampler_loop();
+  void draw_progress(bool final_clear);
+  [[nodiscard]] std::int64_t since_start_ns() const;
+
+  std::string conninfo_;
+  HarnessOptions options_;
+  Clock::time_point start_{};
+  std::atomic<std::int64_t> query_sent_ns_{-1};
+  std::atomic<std::int64_t> first_row_ns_{-1};
+  std::atomic<std::uint64_t> rows_seen_{0};
+  std::atomic<std::uint64_t> peak_rss_{0};
+
+  mutable std::mutex mutex_;  // guards everything below
+  LatencyHistogram latency_;
+  DecodeTotals totals_;
+  ServerCpu server_cpu_;
+  bool server_cpu_seen_ = false;
+  std::int64_t pool_wait_ns_ = 0;
+  std::set<pid_t> watched_;
+  std::vector<std::string> notes_;
+
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stop_ = false;
+  std::thread sampler_;
+  bool finished_ = false;
+  struct Usage {
+    double user_s = 0, sys_s = 0;
+  } usage_start_;
+  std::size_t progress_width_ = 0;
+};
+
+// Whole seconds and microseconds of a timeval, as seconds.
+[[nodiscard]] double seconds_of(long sec, long usec);
+
+}  // namespace benchlab

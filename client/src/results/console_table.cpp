@@ -1,0 +1,133 @@
+#include "results/console_table.hpp"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+namespace benchlab::results {
+
+namespace {
+
+std::string si(double v) {
+  if (v >= 1e9) return fmt::format("{:.2f}G", v / 1e9);
+  if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
+  if (v >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
+  return fmt::format("{:.0f}", v);
+}
+
+std::string mib(double bytes) { return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024.0)); }
+
+template <typename F>
+Summary pick(const StrategyResult& s, F&& f) {
+  std::vector<double> v;
+  for (const auto& r : s.runs)
+    if (auto x = f(r)) v.push_back(*x);
+  return summarize(std::move(v));
+}
+
+// Display width of UTF-8 text (each code point one column: ±, …, ½ are narrow).
+std::size_t display_width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+struct Row {
+  std::vector<std::string> cells;
+};
+
+void print_rows(std::FILE* out, const std::vector<std::string>& header, const std::vector<Row>& rows) {
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t i = 0; i < header.size(); ++i) width[i] = display_width(header[i]);
+  for (const auto& r : rows)
+    for (std::size_t i = 0; i < r.cells.size(); ++i) width[i] = std::max(width[i], display_width(r.cells[i]));
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      // First column left-aligned, figures right-aligned, the flag column left.
+      if (i == 0 || i + 1 == cells.size())
+        s += fmt::format("{:<{}}", cells[i], width[i]);
+      else
+        s += fmt::format("{:>{}}", cells[i], width[i]);
+      if (i + 1 < cells.size()) s += "  ";
+    }
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    fmt::print(out, "{}\n", s);
+  };
+  line(header);
+  std::size_t total = 0;
+  for (auto w : width) total += w + 2;
+  fmt::print(out, "{}\n", std::string(total > 2 ? total - 2 : total, '-'));
+  for (const auto& r : rows) line(r.cells);
+}
+
+}  // namespace
+
+void print_table(std::FILE* out, const cli::RunOptions& options, const BenchmarkReport& report) {
+  const std::string fmt_name(to_string(options.format));
+  for (const auto& size : report.sizes) {
+    fmt::print(out, "\n{} rows ({} format, {} workers, key {}..{})\n", size.limit, fmt_name, options.workers,
+               size.all.lo, size.all.hi);
+    for (const auto& [name, w] : size.wire_ceiling) {
+      fmt::print(out, "  wire ceiling ({:<6}) COPY: {} rows/s, {:.1f} MB/s{}\n", name, si(w.rows_per_sec.median),
+                 w.mb_per_sec.median, name == fmt_name ? "  <- ratios below" : "");
+    }
+    if (size.server_scan) {
+      const auto& s = *size.server_scan;
+      fmt::print(out, "  server_scan: {:.3f} s, CPU {:.3f}u/{:.3f}s s, {} rows\n", s.elapsed_s, s.cpu_user_s,
+                 s.cpu_sys_s, s.rows);
+    }
+    for (const auto& n : size.notes) fmt::print(out, "  note: {}\n", n);
+    const auto ceiling = size.wire_ceiling.find(fmt_name);
+    std::vector<Row> rows;
+    for (const auto& s : size.strategies) {
+      Row r;
+      const Summary rps = pick(s, [](const RunFigures& f) { return std::optional<double>(f.rows_per_sec); });
+      const Summary rss = pick(s, [](const RunFigures& f) {
+        return f.peak_rss_bytes ? std::optional<double>(static_cast<double>(*f.peak_rss_bytes)) : std::nullopt;
+      });
+      const Summary ttfr = pick(s, [](const RunFigures& f) { return f.ttfr_ms; });
+      const Summary cu = pick(s, [](const RunFigures& f) { return std::optional<double>(f.cpu_user_s); });
+      const Summary cs = pick(s, [](const RunFigures& f) { return std::optional<double>(f.cpu_sys_s); });
+      const Summary su = pick(s, [](const RunFigures& f) { return f.server_cpu_user_s; });
+      const Summary ss = pick(s, [](const RunFigures& f) { return f.server_cpu_sys_s; });
+      const Summary p99 = pick(s, [](const RunFigures& f) { return std::optional<double>(f.latency_p99_ms); });
+      std::string flag;
+      if (!s.errors.empty()) flag = "ERROR";
+      else if (s.any_mismatch()) flag = "MISMATCH";
+      else if (static_cast<int>(s.runs.size()) < options.runs) flag = "incomplete";
+      r.cells.push_back(s.strategy);
+      if (rps.count == 0) {
+        r.cells.insert(r.cells.end(), {"-", "-", "-", "-", "-", "-", "-", "-"});
+      } else {
+        r.cells.push_back(fmt::format("{} ± {}", si(rps.median), si((rps.max - rps.min) / 2)));
+        r.cells.push_back(fmt::format("{} … {}", si(rps.min), si(rps.max)));
+        r.cells.push_back(rss.count ? mib(rss.median) : "-");
+        r.cells.push_back(ttfr.count ? fmt::format("{:.1f} ms", ttfr.median) : "-");
+        r.cells.push_back(fmt::format("{:.2f}/{:.2f} s", cu.median, cs.median));
+        r.cells.push_back(su.count ? fmt::format("{:.2f}/{:.2f} s", su.median, ss.median) : "-");
+        r.cells.push_back(fmt::format("{:.1f} ms", p99.median));
+        r.cells.push_back(ceiling != size.wire_ceiling.end() && ceiling->second.rows_per_sec.median > 0
+                              ? fmt::format("{:.2f}x", rps.median / ceiling->second.rows_per_sec.median)
+                              : "-");
+      }
+      r.cells.push_back(flag);
+      rows.push_back(std::move(r));
+    }
+    print_rows(out,
+               {"strategy", "rows/s (median ± ½range)", "min … max", "peak RSS", "ttfr", "client CPU u/s",
+                "server CPU u/s", "p99 batch", "/ceiling", "flag"},
+               rows);
+    fmt::print(out, "  ({} runs each{})\n", options.runs,
+               options.warmup > 0 ? fmt::format(", after {} warmup runs", options.warmup) : std::string());
+    for (const auto& s : size.strategies)
+      for (const auto& e : s.errors) fmt::print(out, "  {} error: {}\n", s.strategy, e);
+  }
+  if (report.interrupted_signal != 0) fmt::print(out, "\ninterrupted: the figures above are what was measured\n");
+  if (!report.strict_failure.empty()) fmt::print(out, "\nstrict policy: {}\n", report.strict_failure);
+  std::fflush(out);
+}
+
+}  // namespace benchlab::results
