@@ -1,0 +1,14 @@
+-- DROP EXTENSION benchlab leaves nothing behind (runs last: it recreates the extension).
+SET client_min_messages = warning;
+DROP EXTENSION benchlab;
+SELECT count(*) AS schemas FROM pg_namespace WHERE nspname = 'benchlab';
+SELECT count(*) AS functions FROM pg_proc WHERE proname IN
+  ('id_ranges', 'page_ranges', 'row_width_stats', 'column_widths', 'clock_ns', 'backend_cpu',
+   'server_scan', 'range_checksum', 'wire_row_hash', 'seed_records', 'version')
+  AND pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace);
+SELECT count(*) AS dependencies FROM pg_depend WHERE refclassid = 'pg_extension'::regclass
+   AND NOT EXISTS (SELECT FROM pg_extension e WHERE e.oid = refobjid);
+-- and it comes back
+CREATE EXTENSION benchlab;
+SELECT extname, extversion FROM pg_extension WHERE extname = 'benchlab';
+SELECT benchlab.version();
