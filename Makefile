@@ -74,3 +74,14 @@ clean-client:
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+# ---- benchmark sweeps (artifacts into results/) ------------------------------
+# The standard sweep, text then binary wire format, on a throwaway cluster.
+bench: build install
+	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --results-dir results
+	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --format binary --results-dir results
+
+# The flat-memory claim: the streaming strategies at 10M rows (naive would hold
+# every row in memory and is left out on purpose).
+bench-10m: build install
+	$(BENCHCLIENT) --strategy cursor_pagination,pooled_sync,async_stream,multiprocessing --rows 10000000 --runs 3 --results-dir results

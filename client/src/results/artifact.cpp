@@ -219,7 +219,7 @@ ServerFacts read_server_facts(const std::string& conninfo) {
     f.extension_version = "unknown";
   }
   pg::Result r = conn.exec(
-      "SELECT name, setting || coalesce(' ' || unit, '') FROM pg_catalog.pg_settings WHERE name IN "
+      "SELECT name, current_setting(name) FROM pg_catalog.pg_settings WHERE name IN "
       "('shared_buffers','work_mem','effective_cache_size','jit','max_parallel_workers_per_gather',"
       "'max_parallel_workers','synchronous_commit','fsync','huge_pages','random_page_cost','effective_io_concurrency',"
       "'cursor_tuple_fraction','ssl','wal_level','max_connections') ORDER BY name");
