@@ -73,7 +73,7 @@ void walk_nothing(DestReceiver*) {}
 
 // count(key) and the number of NULL keys, in the same snapshot the walk will use.
 void count_keys(const RelationInfo& rel, const KeyColumn& col, int64* keys, int64* null_keys) {
-  const char* sql = psprintf("SELECT count(%s)::int8, (count(*) - count(%s))::int8 FROM %s", col.quoted, col.quoted, rel.qualified);
+  const char* sql = psprintf("SELECT pg_catalog.count(%s)::pg_catalog.int8, (pg_catalog.count(*) - pg_catalog.count(%s))::pg_catalog.int8 FROM %s", col.quoted, col.quoted, rel.qualified);
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "id_ranges: SPI_connect failed");
   if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "id_ranges: counting rows failed");
   bool isnull;
