@@ -1,0 +1,59 @@
+#include "pg/pipeline.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace benchlab::pg {
+
+void cancel_running_query(PGconn* conn) noexcept {
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) return;
+  if (PQtransactionStatus(conn) != PQTRANS_ACTIVE && PQisBusy(conn) == 0) return;
+  PGcancel* cancel = PQgetCancel(conn);
+  if (cancel == nullptr) return;
+  std::array<char, 256> err{};
+  (void)PQcancel(cancel, err.data(), static_cast<int>(err.size()));
+  PQfreeCancel(cancel);
+}
+
+Pipeline::Pipeline(PGconn* conn) : conn_(conn) {
+  if (PQenterPipelineMode(conn_) != 1) {
+    throw Error(fmt::format("cannot enter pipeline mode: {}", one_line(PQerrorMessage(conn_))));
+  }
+  active_ = true;
+}
+
+Pipeline::~Pipeline() {
+  if (!active_) return;
+  // Leaving works only when every result was read; otherwise stop the server's
+  // work and let the owner close the connection.
+  if (PQexitPipelineMode(conn_) != 1) cancel_running_query(conn_);
+}
+
+void Pipeline::send(const std::string& sql, int result_format) {
+  if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, result_format) != 1) {
+    throw BrokenConnection(fmt::format("cannot send query: {}", one_line(PQerrorMessage(conn_))));
+  }
+}
+
+void Pipeline::sync() {
+  if (PQpipelineSync(conn_) != 1) {
+    throw BrokenConnection(fmt::format("cannot send pipeline sync: {}", one_line(PQerrorMessage(conn_))));
+  }
+}
+
+bool Pipeline::flush() {
+  const int r = PQflush(conn_);
+  if (r < 0) throw BrokenConnection(fmt::format("cannot send to server: {}", one_line(PQerrorMessage(conn_))));
+  return r == 0;
+}
+
+void Pipeline::exit() {
+  if (!active_) return;
+  if (PQexitPipelineMode(conn_) != 1) {
+    throw Error(fmt::format("cannot leave pipeline mode: {}", one_line(PQerrorMessage(conn_))));
+  }
+  active_ = false;
+}
+
+}  // namespace benchlab::pg

@@ -1,0 +1,67 @@
+#include "pg/snapshot.hpp"
+
+#include <fmt/format.h>
+
+#include "pg/connection.hpp"
+#include "pg/result.hpp"
+
+namespace benchlab::pg {
+
+namespace {
+
+void run(PGconn* conn, const std::string& sql, std::string_view what) {
+  Result r(PQexec(conn, sql.c_str()));
+  check_result(conn, r.get(), what);
+}
+
+// Snapshot ids are hex words and dashes ("00000003-0000001B-1"); anything else
+// is refused rather than spliced into SQL.
+bool valid_snapshot_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f') || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ExportedSnapshot::ExportedSnapshot(PGconn* conn) : conn_(conn) {
+  run(conn_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "cannot begin the snapshot transaction");
+  try {
+    Result r(PQexec(conn_, "SELECT pg_export_snapshot()"));
+    check_result(conn_, r.get(), "cannot export snapshot");
+    if (r.rows() != 1) throw SqlError("cannot export snapshot: no snapshot id returned");
+    id_ = std::string(r.value(0, 0));
+  } catch (...) {
+    Result rollback(PQexec(conn_, "ROLLBACK"));
+    throw;
+  }
+}
+
+ExportedSnapshot::~ExportedSnapshot() {
+  if (conn_ == nullptr) return;
+  const PGTransactionStatusType st = PQtransactionStatus(conn_);
+  if (st == PQTRANS_INTRANS || st == PQTRANS_INERROR) Result r(PQexec(conn_, "ROLLBACK"));
+}
+
+void ExportedSnapshot::release() {
+  if (conn_ == nullptr) return;
+  PGconn* conn = conn_;
+  conn_ = nullptr;
+  run(conn, "COMMIT", "cannot end the snapshot transaction");
+}
+
+std::vector<std::string> snapshot_import_statements(const std::string& snapshot_id) {
+  if (!valid_snapshot_id(snapshot_id)) throw Error(fmt::format("malformed snapshot id '{}'", snapshot_id));
+  return {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fmt::format("SET TRANSACTION SNAPSHOT '{}'", snapshot_id)};
+}
+
+void import_snapshot(PGconn* conn, const std::string& snapshot_id) {
+  const auto statements = snapshot_import_statements(snapshot_id);
+  run(conn, statements[0], "cannot begin the worker transaction");
+  run(conn, statements[1], "cannot import snapshot");
+}
+
+}  // namespace benchlab::pg

@@ -1,0 +1,44 @@
+// One consistent snapshot across connections: a coordinator exports it, workers
+// import it. Parts read by different connections then add up to exactly what a
+// single query returns, even while other sessions write.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <string>
+#include <vector>
+
+#include "pg/error.hpp"
+
+namespace benchlab::pg {
+
+// Opens BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY on `conn` and runs
+// SELECT pg_export_snapshot(). The snapshot lives while this transaction is
+// open: keep the object until every importer has finished. The destructor ends
+// the transaction (best effort, never throws); release() does so and throws.
+class ExportedSnapshot {
+ public:
+  explicit ExportedSnapshot(PGconn* conn);
+  ~ExportedSnapshot();
+  ExportedSnapshot(const ExportedSnapshot&) = delete;
+  ExportedSnapshot& operator=(const ExportedSnapshot&) = delete;
+  ExportedSnapshot(ExportedSnapshot&&) = delete;
+  ExportedSnapshot& operator=(ExportedSnapshot&&) = delete;
+
+  [[nodiscard]] const std::string& id() const { return id_; }
+  void release();
+
+ private:
+  PGconn* conn_;
+  std::string id_;
+};
+
+// The statements an importing worker sends first, in order (one statement each,
+// so they may be pipelined): BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY,
+// then SET TRANSACTION SNAPSHOT '<id>'. Throws pg::Error for a malformed id.
+std::vector<std::string> snapshot_import_statements(const std::string& snapshot_id);
+
+// Runs those statements on `conn` (blocking): the transaction stays open.
+void import_snapshot(PGconn* conn, const std::string& snapshot_id);
+
+}  // namespace benchlab::pg

@@ -1,0 +1,108 @@
+// async_stream: ONE thread, K = spec.workers non-blocking connections. Each
+// streams its share of spec.partitions through the shared pipelined cursor
+// (CursorStream: the next FETCH is in flight while the current batch decodes);
+// poll() on every PQsocket wakes the thread for whichever connection has data.
+// All connections imported the coordinator's snapshot. On error or interruption
+// every stream's Pipeline cancels its server work and every connection closes.
+#include <poll.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <memory>
+#include <vector>
+
+#include "decode/row_decoder.hpp"
+#include "measure/run_context.hpp"
+#include "pg/snapshot.hpp"
+#include "strategies/cursor_stream.hpp"
+#include "strategies/strategies.hpp"
+
+namespace benchlab {
+
+namespace {
+
+struct Reader {
+  Reader(MeteredConnection c, WireFormat format, std::vector<KeyRange> p)
+      : conn(std::move(c)), decoder(format), parts(std::move(p)) {}
+  MeteredConnection conn;
+  RowDecoder decoder;
+  std::vector<KeyRange> parts;
+  std::size_t next = 0;
+  std::unique_ptr<CursorStream> stream;  // destroyed before conn (declared after it)
+};
+
+class AsyncStream final : public Strategy {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "async_stream"; }
+
+  void run(const ReadSpec& spec, RunContext& context) override {
+    const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
+    MeteredConnection coordinator = context.connect();
+    pg::ExportedSnapshot snapshot(coordinator.raw());
+
+    std::vector<std::unique_ptr<Reader>> readers;
+    for (auto& share : deal_partitions(parts, spec.workers < 1 ? 1 : spec.workers)) {
+      if (share.empty()) continue;
+      readers.push_back(std::make_unique<Reader>(context.connect(), spec.format, std::move(share)));
+      if (PQsetnonblocking(readers.back()->conn.raw(), 1) != 0) {
+        throw pg::BrokenConnection(
+            fmt::format("cannot make connection non-blocking: {}", pg::one_line(PQerrorMessage(readers.back()->conn.raw()))));
+      }
+    }
+
+    // Starts the reader's next partition; false when it has none left. One
+    // transaction per connection: the snapshot import opens it, COMMIT ends it.
+    auto start_next = [&](Reader& r) {
+      r.stream.reset();
+      if (r.next >= r.parts.size()) return false;
+      CursorStreamOptions options;
+      if (r.next == 0) options.prologue = pg::snapshot_import_statements(snapshot.id());
+      if (r.next + 1 == r.parts.size()) options.epilogue = {"COMMIT"};
+      options.query = spec.range_query(r.parts[r.next]);
+      options.batch_rows = spec.batch_rows;
+      options.format = spec.format;
+      ++r.next;
+      r.stream = std::make_unique<CursorStream>(r.conn.raw(), std::move(options), r.decoder, context);
+      r.stream->start();
+      return true;
+    };
+
+    std::size_t active = 0;
+    for (auto& r : readers) active += start_next(*r) ? 1 : 0;
+    std::vector<pollfd> fds;
+    std::vector<Reader*> polled;
+    while (active > 0) {
+      fds.clear();
+      polled.clear();
+      for (auto& r : readers) {
+        if (!r->stream) continue;
+        fds.push_back(pollfd{r->stream->socket(), r->stream->poll_events(), 0});
+        polled.push_back(r.get());
+      }
+      const int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), 100);
+      if (n < 0 && errno != EINTR) throw pg::BrokenConnection(fmt::format("poll failed: {}", std::strerror(errno)));
+      for (std::size_t i = 0; i < fds.size(); ++i) {
+        if (fds[i].revents == 0) continue;
+        Reader& r = *polled[i];
+        if ((fds[i].revents & POLLOUT) != 0) r.stream->on_writable();
+        if (r.stream->pump() && !start_next(r)) --active;
+      }
+      context.check_interrupted();
+    }
+
+    for (auto& r : readers) {
+      context.add_totals(r->decoder.totals());
+      PQsetnonblocking(r->conn.raw(), 0);
+      r->conn.finish();
+    }
+    snapshot.release();
+    coordinator.finish();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_async_stream() { return std::make_unique<AsyncStream>(); }
+
+}  // namespace benchlab

@@ -1,0 +1,38 @@
+// cursor_pagination: one connection, one read-only transaction, a NO SCROLL
+// cursor drained with pipelined FETCH FORWARD batch_rows (CursorStream), so the
+// server produces batch k+1 while the client decodes batch k.
+#include "decode/row_decoder.hpp"
+#include "measure/run_context.hpp"
+#include "strategies/cursor_stream.hpp"
+#include "strategies/strategies.hpp"
+
+namespace benchlab {
+
+namespace {
+
+class CursorPagination final : public Strategy {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "cursor_pagination"; }
+
+  void run(const ReadSpec& spec, RunContext& context) override {
+    MeteredConnection conn = context.connect();
+    RowDecoder decoder(spec.format);
+    CursorStreamOptions options;
+    options.prologue = {"BEGIN READ ONLY"};
+    options.query = spec.range_query(spec.all);
+    options.epilogue = {"COMMIT"};
+    options.batch_rows = spec.batch_rows;
+    options.format = spec.format;
+    context.check_interrupted();
+    CursorStream stream(conn.raw(), std::move(options), decoder, context);
+    stream.run();
+    context.add_totals(decoder.totals());
+    conn.finish();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_cursor_pagination() { return std::make_unique<CursorPagination>(); }
+
+}  // namespace benchlab

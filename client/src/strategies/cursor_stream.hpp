@@ -1,0 +1,94 @@
+// The one cursor streaming loop every cursor-reading strategy shares:
+//   [prologue...] SET LOCAL cursor_tuple_fraction = 1.0; DECLARE c NO SCROLL CURSOR FOR <query>;
+//   FETCH FORWARD n FROM c (pipelined, `depth` in flight); CLOSE c; [epilogue...]
+// in libpq pipeline mode, so the next FETCH is already queued at the server while
+// the current batch decodes. Client memory: the batch being decoded plus what
+// libpq has buffered of the next one (~2 batches).
+//
+// It is a non-blocking state machine: pump() handles whatever has arrived and
+// never waits, so one thread can drive many streams with poll() (async_stream);
+// run() drives one stream to the end with poll() on its own socket.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pg/pipeline.hpp"
+#include "strategies/strategy.hpp"
+
+namespace benchlab {
+
+class RunContext;
+class RowDecoder;
+
+struct CursorStreamOptions {
+  std::vector<std::string> prologue;  // e.g. BEGIN READ ONLY, or the snapshot import
+  std::string query;                  // the SELECT the cursor runs
+  std::vector<std::string> epilogue;  // e.g. COMMIT (nothing: the transaction stays open)
+  int batch_rows = 10000;             // FETCH FORWARD size
+  WireFormat format = WireFormat::text;
+  int depth = 2;                      // FETCHes kept in flight (>= 1)
+  std::string cursor_name = "benchlab_cursor";
+};
+
+class CursorStream {
+ public:
+  // `conn`, `decoder` and `context` must outlive the stream.
+  CursorStream(PGconn* conn, CursorStreamOptions options, RowDecoder& decoder, RunContext& context);
+  ~CursorStream();
+  CursorStream(const CursorStream&) = delete;
+  CursorStream& operator=(const CursorStream&) = delete;
+  CursorStream(CursorStream&&) = delete;
+  CursorStream& operator=(CursorStream&&) = delete;
+
+  // Enters pipeline mode and queues the prologue, DECLARE and the first FETCHes.
+  void start();
+  // Reads what the socket holds and handles every complete result without
+  // blocking. Returns true once the stream is finished (pipeline left, the
+  // connection idle or inside the caller's open transaction).
+  bool pump();
+  // Drives the stream to its end on this thread (poll() on the socket, checking
+  // for interruption at least every 100 ms).
+  void run();
+
+  [[nodiscard]] bool finished() const { return finished_; }
+  [[nodiscard]] int socket() const { return PQsocket(conn_); }
+  // poll() events the stream waits for: POLLIN, plus POLLOUT while output is queued.
+  [[nodiscard]] short poll_events() const;
+  // Call when poll() reports POLLOUT.
+  void on_writable();
+  [[nodiscard]] std::uint64_t rows() const { return rows_; }
+
+ private:
+  enum class Expect { command, fetch, sync };
+  void queue(const std::string& sql, Expect kind, int format);
+  void queue_sync();
+  void queue_fetch();
+  void queue_close();
+  void handle(PGresult* result);
+  void on_batch(const PGresult* result);
+
+  PGconn* conn_;
+  CursorStreamOptions options_;
+  RowDecoder* decoder_;
+  RunContext* context_;
+  std::optional<pg::Pipeline> pipeline_;
+  std::string fetch_sql_;
+  std::deque<Expect> expected_;
+  bool awaiting_end_of_query_ = false;  // a query's result was read; its NULL terminator is next
+  bool want_write_ = false;
+  bool exhausted_ = false;              // a short FETCH: no more FETCHes are sent
+  bool closing_ = false;
+  bool finished_ = false;
+  int fetches_in_flight_ = 0;
+  std::uint64_t rows_ = 0;
+  std::chrono::steady_clock::time_point last_mark_{};
+};
+
+}  // namespace benchlab

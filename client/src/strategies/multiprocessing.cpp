@@ -1,0 +1,247 @@
+// multiprocessing: spec.workers forked processes. The parent exports a snapshot
+// and creates the shared memory slots BEFORE forking; each child connects anew
+// (a PGconn never crosses fork), imports the snapshot, reads its partitions with
+// the shared pipelined cursor (CursorStream), writes its results into its slot
+// and _exit()s. The parent watches the children (RSS sampler), polls the slots
+// for the first query/row, reaps the children and aggregates from shared memory
+// only. On error or interruption the children are stopped and reaped, and the
+// segment is unlinked, by RAII.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <fmt/format.h>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "decode/row_decoder.hpp"
+#include "measure/run_context.hpp"
+#include "pg/connection.hpp"
+#include "pg/snapshot.hpp"
+#include "process/child.hpp"
+#include "shm/worker_slots.hpp"
+#include "strategies/cursor_stream.hpp"
+#include "strategies/strategies.hpp"
+
+namespace benchlab {
+
+namespace {
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// The child's view of the harness: everything lands in its shared memory slot.
+class SlotContext final : public RunContext {
+ public:
+  explicit SlotContext(shm::WorkerSlot& slot) : slot_(slot) {}
+  MeteredConnection connect() override { throw std::logic_error("a forked worker opens its own connection"); }
+  void mark_query_sent() override { store_first(slot_.query_sent_ns); }
+  void mark_first_row() override { store_first(slot_.first_row_ns); }
+  void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override {
+    slot_.latency.record(static_cast<std::uint64_t>(latency.count()));
+    slot_.rows_so_far.fetch_add(rows, std::memory_order_relaxed);
+  }
+  void add_totals(const DecodeTotals& totals) override { slot_.totals.merge(totals); }
+  void add_latency(const LatencyHistogram& histogram) override { slot_.latency.merge(histogram); }
+  void add_server_cpu(const ServerCpu& cpu) override {
+    slot_.server_cpu += cpu;
+    slot_.has_server_cpu = 1;
+  }
+  void add_pool_wait(std::chrono::nanoseconds) override {}
+  void watch_process(pid_t) override {}
+  void unwatch_process(pid_t) override {}
+  void note(const std::string&) override {}
+  // SIGTERM/SIGINT have their default action in the child: they end it.
+  void check_interrupted() override {}
+
+ private:
+  static void store_first(std::atomic<std::int64_t>& field) {
+    std::int64_t expected = 0;
+    field.compare_exchange_strong(expected, now_ns(), std::memory_order_relaxed);
+  }
+  shm::WorkerSlot& slot_;
+};
+
+// Runs in the child. Every object it makes is destroyed before it returns, so
+// the caller can _exit() with nothing of the child's left open.
+int child_work(const ReadSpec& spec, const std::vector<KeyRange>& parts, const std::string& snapshot_id,
+               shm::WorkerSlot& slot) noexcept {
+  try {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a parent killed with SIGKILL
+    if (getppid() == 1) return 1;
+    slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::running), std::memory_order_relaxed);
+    pg::SessionOptions session;
+    session.read_only = true;
+    session.statement_timeout_ms = spec.statement_timeout_ms;
+    session.application_name = "benchclient-worker";
+    pg::Connection conn = pg::Connection::open(spec.conninfo, session);
+    const auto cpu_before = read_backend_cpu(conn);
+    SlotContext context(slot);
+    RowDecoder decoder(spec.format);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      CursorStreamOptions options;
+      if (i == 0) options.prologue = pg::snapshot_import_statements(snapshot_id);
+      if (i + 1 == parts.size()) options.epilogue = {"COMMIT"};
+      options.query = spec.range_query(parts[i]);
+      options.batch_rows = spec.batch_rows;
+      options.format = spec.format;
+      CursorStream stream(conn.raw(), std::move(options), decoder, context);
+      stream.run();
+    }
+    slot.totals = decoder.totals();
+    if (cpu_before) {
+      if (const auto cpu_after = read_backend_cpu(conn)) context.add_server_cpu(*cpu_after - *cpu_before);
+    }
+    rusage usage{};
+    if (getrusage(RUSAGE_SELF, &usage) == 0) slot.peak_rss_kb = usage.ru_maxrss;
+    slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::done), std::memory_order_release);
+    return 0;
+  } catch (const pg::BrokenConnection& e) {
+    slot.set_error(shm::SlotError::broken_connection, e.what());
+  } catch (const pg::SqlError& e) {
+    slot.set_error(shm::SlotError::sql, e.what());
+  } catch (const std::exception& e) {
+    slot.set_error(shm::SlotError::other, e.what());
+  } catch (...) {
+    slot.set_error(shm::SlotError::other, "unknown error");
+  }
+  slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::failed), std::memory_order_release);
+  return 1;
+}
+
+// The children of one run: stopped (SIGTERM, then SIGKILL), reaped and unwatched
+// if still running when this goes away.
+class Workers {
+ public:
+  explicit Workers(RunContext& context) : context_(context) {}
+  ~Workers() {
+    for (auto& child : children_) {
+      const pid_t pid = child.pid();
+      if (child.running()) child.stop(SIGTERM, std::chrono::seconds(5));
+      if (pid > 0) context_.unwatch_process(pid);
+    }
+  }
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  void add(ChildProcess child) {
+    children_.push_back(std::move(child));
+    pids_.push_back(children_.back().pid());
+    exits_.emplace_back();
+    context_.watch_process(pids_.back());
+  }
+  // Reaps whichever children ended; returns how many are still running.
+  std::size_t reap() {
+    std::size_t running = 0;
+    for (std::size_t i = 0; i < children_.size(); ++i) {
+      if (exits_[i]) continue;
+      if (auto status = children_[i].poll()) {
+        exits_[i] = status;
+        context_.unwatch_process(pids_[i]);
+      } else {
+        ++running;
+      }
+    }
+    return running;
+  }
+  [[nodiscard]] const std::optional<ExitStatus>& exit_of(std::size_t i) const { return exits_[i]; }
+
+ private:
+  RunContext& context_;
+  std::vector<ChildProcess> children_;
+  std::vector<pid_t> pids_;
+  std::vector<std::optional<ExitStatus>> exits_;
+};
+
+[[noreturn]] void throw_worker_error(std::size_t index, const shm::WorkerSlot& slot, const std::optional<ExitStatus>& exit) {
+  const auto status = static_cast<shm::SlotStatus>(slot.status.load(std::memory_order_acquire));
+  if (status == shm::SlotStatus::failed) {
+    const std::string text = fmt::format("worker {}: {}", index, slot.error);
+    switch (static_cast<shm::SlotError>(slot.error_kind)) {
+      case shm::SlotError::broken_connection: throw pg::BrokenConnection(text);
+      case shm::SlotError::sql: throw pg::SqlError(text);
+      default: throw pg::Error(text);
+    }
+  }
+  throw pg::Error(fmt::format("worker {} ended without reporting (exit status {}{})", index, exit ? exit->code : -1,
+                              exit && exit->signaled ? ", killed by a signal" : ""));
+}
+
+class Multiprocessing final : public Strategy {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "multiprocessing"; }
+
+  void run(const ReadSpec& spec, RunContext& context) override {
+    const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
+    std::vector<std::vector<KeyRange>> shares;
+    for (auto& share : deal_partitions(parts, spec.workers < 1 ? 1 : spec.workers)) {
+      if (!share.empty()) shares.push_back(std::move(share));
+    }
+
+    MeteredConnection coordinator = context.connect();
+    pg::ExportedSnapshot snapshot(coordinator.raw());
+    shm::WorkerSlots slots(shares.size());  // before fork: the children inherit the mapping
+    Workers workers(context);               // destroyed first: children stopped before the segment goes
+    context.check_interrupted();
+    for (std::size_t i = 0; i < shares.size(); ++i) {
+      shm::WorkerSlot& slot = slots[i];
+      const std::vector<KeyRange>& share = shares[i];
+      const std::string& id = snapshot.id();
+      workers.add(ChildProcess::spawn([&spec, &share, &id, &slot] { _exit(child_work(spec, share, id, slot)); }));
+    }
+
+    bool sent_marked = false;
+    bool first_row_marked = false;
+    for (;;) {
+      const std::size_t running = workers.reap();
+      for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (!sent_marked && slots[i].query_sent_ns.load(std::memory_order_relaxed) != 0) {
+          context.mark_query_sent();
+          sent_marked = true;
+        }
+        if (!first_row_marked && slots[i].first_row_ns.load(std::memory_order_relaxed) != 0) {
+          if (!sent_marked) {
+            context.mark_query_sent();
+            sent_marked = true;
+          }
+          context.mark_first_row();
+          first_row_marked = true;
+        }
+        if (slots[i].status.load(std::memory_order_acquire) == static_cast<std::int32_t>(shm::SlotStatus::failed)) {
+          throw_worker_error(i, slots[i], workers.exit_of(i));  // the others are stopped by ~Workers
+        }
+      }
+      if (running == 0) break;
+      context.check_interrupted();
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      const shm::WorkerSlot& slot = slots[i];
+      const auto& exit = workers.exit_of(i);
+      if (slot.status.load(std::memory_order_acquire) != static_cast<std::int32_t>(shm::SlotStatus::done) || !exit ||
+          exit->code != 0) {
+        throw_worker_error(i, slot, exit);
+      }
+    }
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      const shm::WorkerSlot& slot = slots[i];
+      context.add_totals(slot.totals);
+      context.add_latency(slot.latency);
+      if (slot.has_server_cpu != 0) context.add_server_cpu(slot.server_cpu);
+    }
+    snapshot.release();
+    coordinator.finish();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_multiprocessing() { return std::make_unique<Multiprocessing>(); }
+
+}  // namespace benchlab
