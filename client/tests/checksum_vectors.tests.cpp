@@ -1,0 +1,181 @@
+// The client's checksum against the extension's test vectors
+// (regress/data/checksum_vectors.tsv, hashes from the reference xxhsum), and
+// against the extension itself on the seeded standard table, in both formats.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "benchlab/row_checksum.hpp"
+#include "decode/decoded_rows.hpp"
+#include "decode/row_decoder.hpp"
+#include "decode/type_decoders.hpp"
+#include "support.hpp"
+
+namespace {
+
+using Row = std::vector<std::optional<std::string>>;
+
+struct Vectors {
+  std::map<std::string, Row> rows;
+  std::map<std::string, std::uint64_t> row_hashes;
+  struct Set {
+    std::string name;
+    std::vector<std::string> members;
+    std::uint64_t rows = 0;
+    std::uint64_t sum = 0;
+  };
+  std::vector<Set> sets;
+  std::vector<std::string> row_order;
+};
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string part;
+  std::istringstream in(s);
+  while (std::getline(in, part, sep)) out.push_back(part);
+  if (!s.empty() && s.back() == sep) out.emplace_back();
+  return out;
+}
+
+std::string unhex(const std::string& hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
+Vectors load_vectors() {
+  const std::string path = BENCHLAB_SOURCE_DIR "/regress/data/checksum_vectors.tsv";
+  std::ifstream in(path);
+  INFO("test vectors: " << path);
+  REQUIRE(in.good());
+  Vectors v;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto fields = split(line, '\t');
+    INFO("line: " << line.substr(0, 120));
+    REQUIRE(fields.size() == 4);
+    if (fields[0] == "row") {
+      Row row;
+      if (!fields[2].empty()) {
+        for (const auto& col : split(fields[2], ',')) {
+          if (col == "N") {
+            row.emplace_back(std::nullopt);
+          } else {
+            REQUIRE(!col.empty());
+            REQUIRE(col[0] == 'x');
+            row.emplace_back(unhex(col.substr(1)));
+          }
+        }
+      }
+      v.rows[fields[1]] = row;
+      v.row_hashes[fields[1]] = std::stoull(fields[3], nullptr, 16);
+      v.row_order.push_back(fields[1]);
+    } else {
+      REQUIRE(fields[0] == "set");
+      Vectors::Set s;
+      s.name = fields[1];
+      if (!fields[2].empty()) s.members = split(fields[2], ',');
+      const auto colon = fields[3].find(':');
+      REQUIRE(colon != std::string::npos);
+      s.rows = std::stoull(fields[3].substr(0, colon));
+      s.sum = std::stoull(fields[3].substr(colon + 1), nullptr, 16);
+      v.sets.push_back(s);
+    }
+  }
+  return v;
+}
+
+std::uint64_t hash_row(const Row& row) {
+  std::string buffer;
+  benchlab::RowEncoder<std::string> encoder(buffer);
+  for (const auto& value : row) {
+    if (value) encoder.add_value(value->data(), value->size());
+    else encoder.add_null();
+  }
+  return encoder.finish();
+}
+
+}  // namespace
+
+TEST_CASE("client row hashes equal the extension's test vectors", "[checksum][vectors]") {
+  const Vectors v = load_vectors();
+  REQUIRE(v.rows.size() >= 10);
+  for (const auto& name : v.row_order) {
+    INFO("row vector " << name);
+    CHECK(hash_row(v.rows.at(name)) == v.row_hashes.at(name));
+  }
+}
+
+TEST_CASE("client set checksums equal the extension's test vectors", "[checksum][vectors]") {
+  const Vectors v = load_vectors();
+  REQUIRE(!v.sets.empty());
+  for (const auto& s : v.sets) {
+    INFO("set vector " << s.name);
+    benchlab::SetChecksum sum;
+    for (const auto& member : s.members) sum.add_row(hash_row(v.rows.at(member)));
+    CHECK(sum.rows == s.rows);
+    CHECK(sum.sum == s.sum);
+  }
+}
+
+TEST_CASE("the standard rows of the vectors decode to the same values in text and binary", "[checksum][vectors][decode]") {
+  using namespace benchlab::decode;
+  const Vectors v = load_vectors();
+  // public.records: id, created_at, updated_at, category, payload, amount, is_active, source.
+  const std::uint32_t oids[] = {oid::kInt8, oid::kTimestamptz, oid::kTimestamptz, oid::kText,
+                                oid::kJsonb, oid::kNumeric, oid::kBool, oid::kText};
+  int compared = 0;
+  for (int n = 1;; ++n) {
+    const auto text = v.rows.find("records_" + std::to_string(n) + "_text");
+    const auto binary = v.rows.find("records_" + std::to_string(n) + "_binary");
+    if (text == v.rows.end() || binary == v.rows.end()) break;
+    REQUIRE(text->second.size() == 8);
+    REQUIRE(binary->second.size() == 8);
+    Scratch st, sb;
+    for (std::size_t c = 0; c < 8; ++c) {
+      INFO("records row " << n << " column " << c);
+      const ColumnDecoder dt = resolve_decoder(oids[c], 0), db = resolve_decoder(oids[c], 1);
+      const std::string& t = *text->second[c];
+      const std::string& b = *binary->second[c];
+      const Value vt = dt.fn(t.data(), t.size(), oids[c], st);
+      const Value vb = db.fn(b.data(), b.size(), oids[c], sb);
+      if (oids[c] == oid::kJsonb) {
+        // Text and binary carry the same JSON text (binary: after the version byte).
+        CHECK(std::get<Json>(vt).text == std::get<Json>(vb).text);
+        CHECK(std::get<Json>(vt).members == std::get<Json>(vb).members);
+      } else {
+        CHECK(vt == vb);
+      }
+      ++compared;
+    }
+  }
+  CHECK(compared >= 8);
+}
+
+TEST_CASE("client checksum of the seeded standard table equals benchlab.range_checksum", "[db][checksum][decode]") {
+  benchlab::test::ScratchDatabase db("checksum_vectors");
+  const auto admin = db.admin();
+  admin.exec("SELECT benchlab.seed_records('public.t', 1000)");
+  for (const int format : {0, 1}) {
+    const char* name = format == 0 ? "text" : "binary";
+    INFO("format " << name);
+    const auto result = admin.exec_params("SELECT * FROM public.t", {}, format);
+    benchlab::RowDecoder decoder(format == 0 ? benchlab::WireFormat::text : benchlab::WireFormat::binary);
+    CHECK(decoder.consume(result.get()) == 1000);
+    const auto server = admin.exec_params("SELECT \"rows\", checksum FROM benchlab.range_checksum('public.t', 'id', 1, 1000, $1)",
+                                          {std::string(name)});
+    REQUIRE(server.rows() == 1);
+    const auto& totals = decoder.totals();
+    CHECK(totals.rows == 1000);
+    CHECK(totals.unknown_values == 0);
+    CHECK(std::to_string(totals.checksum.rows) == std::string(server.value(0, 0)));
+    CHECK(std::to_string(benchlab::checksum_to_sql(totals.checksum.sum)) == std::string(server.value(0, 1)));
+  }
+}
