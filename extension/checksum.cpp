@@ -29,7 +29,7 @@ BENCHLAB_FUNCTION(benchlab_range_checksum) {
   const char* sql = psprintf("SELECT * FROM %s WHERE %s BETWEEN '" INT64_FORMAT "'::pg_catalog.int8 AND '" INT64_FORMAT "'::pg_catalog.int8",
                              rel.qualified, col.quoted, lo, hi);
   DestReceiver* dest = create_wire_receiver(format, CurrentMemoryContext);
-  run_read_only(sql, dest, "range_checksum");
+  run_read_only(sql, dest, "range_checksum", true);
   const WireTotals totals = wire_totals(dest);
   dest->rDestroy(dest);
   Datum values[2] = {Int64GetDatum(static_cast<int64>(totals.rows)), Int64GetDatum(checksum_to_sql(totals.sum))};

@@ -8,6 +8,7 @@
 extern "C" {
 #include "catalog/pg_statistic.h"
 #include "storage/bufmgr.h"
+#include "utils/guc.h"
 #include "utils/tuplestore.h"
 }
 
@@ -75,7 +76,11 @@ void walk_nothing(DestReceiver*) {}
 void count_keys(const RelationInfo& rel, const KeyColumn& col, int64* keys, int64* null_keys) {
   const char* sql = psprintf("SELECT pg_catalog.count(%s)::pg_catalog.int8, (pg_catalog.count(*) - pg_catalog.count(%s))::pg_catalog.int8 FROM %s", col.quoted, col.quoted, rel.qualified);
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "id_ranges: SPI_connect failed");
-  if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "id_ranges: counting rows failed");
+  const int nest_level = NewGUCNestLevel();
+  (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+  const int rc = SPI_execute(sql, true, 1);
+  AtEOXact_GUC(true, nest_level);
+  if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "id_ranges: counting rows failed");
   bool isnull;
   *keys = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
   *null_keys = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));

@@ -110,7 +110,7 @@ KeyColumn check_integer_key(const RelationInfo& rel, const char* key) {
   return col;
 }
 
-void run_read_only(const char* sql, DestReceiver* dest, const char* who, bool disable_sort) {
+void run_read_only(const char* sql, DestReceiver* dest, const char* who, bool internal) {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "%s: SPI_connect failed", who);
   SPIPlanPtr plan = SPI_prepare(sql, 0, nullptr);
   if (plan == nullptr) elog(ERROR, "%s: SPI_prepare failed: %s", who, SPI_result_code_string(SPI_result));
@@ -143,8 +143,11 @@ void run_read_only(const char* sql, DestReceiver* dest, const char* who, bool di
                     errhint("Pass a single SELECT without data-modifying CTEs or locking clauses.")));
 
   int nest_level = NewGUCNestLevel();
-  if (disable_sort)
+  if (internal) {
+    // Our own key walks: index order, and no JIT compilation for a one-column scan.
     (void)set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+    (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+  }
   // Volatile functions called by the query run in their own SPI (not read-only):
   // make the whole transaction read-only while the query runs. On error, transaction
   // or subtransaction abort restores XactReadOnly (xact.c saves it per level).

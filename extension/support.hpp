@@ -44,8 +44,9 @@ KeyColumn check_integer_key(const RelationInfo& rel, const char* key);
 // runs, so volatile functions cannot write either) and sends every row to `dest`.
 // Only a single plain SELECT passes: the statement is parsed and analyzed first and
 // refused before it runs when it is anything else. `who` names the caller in
-// messages. With disable_sort, enable_sort is off for the statement (index order).
-void run_read_only(const char* sql, DestReceiver* dest, const char* who, bool disable_sort = false);
+// messages. `internal` marks benchlab's own key walks: enable_sort and jit are off for
+// the statement (index order, no compilation); user queries run with the caller's settings.
+void run_read_only(const char* sql, DestReceiver* dest, const char* who, bool internal = false);
 
 // A growable byte buffer in a PostgreSQL memory context, the Buffer of RowEncoder.
 // Trivially destructible: its memory belongs to the context.

@@ -149,7 +149,7 @@ SampleArgs sample_args(FunctionCallInfo fcinfo, const char* who) {
 Datum row_width_result(const SampleArgs& args, TupleDesc desc) {
   WidthHistogram stored, text;
   WidthReceiver* w = pg::call([&] { return create_width_receiver(&stored, &text); });
-  pg::call([&] { run_read_only(args.sql, &w->pub, "row_width_stats"); });
+  pg::call([&] { run_read_only(args.sql, &w->pub, "row_width_stats", true); });
 
   constexpr int kColumns = 16;
   Datum values[kColumns];
@@ -197,7 +197,7 @@ BENCHLAB_FUNCTION(benchlab_column_widths) {
   InitMaterializedSRF(fcinfo, 0);
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   WidthReceiver* w = create_width_receiver(nullptr, nullptr);
-  run_read_only(args.sql, &w->pub, "column_widths");
+  run_read_only(args.sql, &w->pub, "column_widths", true);
   for (int i = 0; i < w->natts; ++i) {
     Form_pg_attribute att = TupleDescAttr(w->desc, i);
     const ColumnTotals& t = w->columns[i];
