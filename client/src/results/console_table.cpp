@@ -120,7 +120,7 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
                {"strategy", "rows/s (median ± ½range)", "min … max", "peak RSS", "ttfr", "client CPU u/s",
                 "server CPU u/s", "p99 batch", "/ceiling", "flag"},
                rows);
-    fmt::print(out, "  ({} runs each{})\n", options.runs,
+    fmt::print(out, "  ({} run{} each{})\n", options.runs, options.runs == 1 ? "" : "s",
                options.warmup > 0 ? fmt::format(", after {} warmup runs", options.warmup) : std::string());
     for (const auto& s : size.strategies)
       for (const auto& e : s.errors) fmt::print(out, "  {} error: {}\n", s.strategy, e);

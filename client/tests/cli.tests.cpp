@@ -1,0 +1,361 @@
+// benchclient's command line, run as the real binary: bad input gives a non-zero
+// exit, one line on stderr naming the problem, and leaves nothing behind; a run
+// against the test server produces a valid artifact; SIGINT stops cleanly.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support.hpp"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::size_t line_count(const std::string& s) {
+  std::size_t n = 0;
+  for (char c : s)
+    if (c == '\n') ++n;
+  return n + (!s.empty() && s.back() != '\n' ? 1 : 0);
+}
+
+// A private scratch directory (TMPDIR of the child, so a throwaway cluster it
+// might start would land here and be seen).
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "benchlab-clitest-XXXXXX").string();
+    REQUIRE(mkdtemp(t.data()) != nullptr);
+    path = t;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const fs::path& dir) : out_(dir / "stdout"), err_(dir / "stderr") {
+    std::vector<std::string> argv{BENCHCLIENT_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    // Environment: ours, with TMPDIR pointing at the private directory.
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e)
+      if (!std::string_view(*e).starts_with("TMPDIR=")) env.emplace_back(*e);
+    env.push_back("TMPDIR=" + dir.string());
+    std::vector<char*> cenv;
+    for (auto& e : env) cenv.push_back(e.data());
+    cenv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    const int rc = posix_spawn(&pid_, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
+    posix_spawn_file_actions_destroy(&fa);
+    REQUIRE(rc == 0);
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  [[nodiscard]] std::string err_so_far() const { return slurp(err_); }
+  Outcome wait() {
+    int status = 0;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    Outcome o;
+    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    o.out = slurp(out_);
+    o.err = slurp(err_);
+    return o;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  fs::path out_, err_;
+};
+
+Outcome run_cli(const std::vector<std::string>& args, const TempDir& dir) { return Child(args, dir.path).wait(); }
+
+// What a bad invocation must not leave in its private TMPDIR: a cluster directory.
+bool no_cluster_dirs(const TempDir& dir) {
+  for (const auto& e : fs::directory_iterator(dir.path))
+    if (e.path().filename().string().starts_with("benchlab-cluster-")) return false;
+  return true;
+}
+
+// Processes whose command line mentions `marker` (forked workers keep benchclient's argv).
+std::vector<pid_t> processes_mentioning(const std::string& marker) {
+  std::vector<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = slurp(e.path() / "cmdline");
+    for (char& c : cmd)
+      if (c == '\0') c = ' ';
+    if (cmd.find(marker) != std::string::npos) out.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return out;
+}
+
+std::set<std::string> shm_benchlab_entries() {
+  std::set<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/dev/shm", ec))
+    if (e.path().filename().string().find("benchlab") != std::string::npos) out.insert(e.path().string());
+  return out;
+}
+
+void require_one_line_error(const Outcome& o) {
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code != 0);
+  CHECK(line_count(o.err) == 1);
+  CHECK(o.err.find("error") != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("cli: unknown strategy is refused with the valid names", "[cli]") {
+  TempDir dir;
+  const Outcome o = run_cli({"--strategy", "naive,bogus", "--results-dir", (dir.path / "r").string()}, dir);
+  require_one_line_error(o);
+  CHECK(o.exit_code == 2);
+  CHECK(o.err.find("bogus") != std::string::npos);
+  CHECK(o.err.find("cursor_pagination") != std::string::npos);
+  CHECK(no_cluster_dirs(dir));
+  CHECK_FALSE(fs::exists(dir.path / "r"));
+}
+
+TEST_CASE("cli: --rows 0 and --workers 0 are usage errors", "[cli]") {
+  TempDir dir;
+  Outcome o = run_cli({"--all", "--rows", "100,0"}, dir);
+  require_one_line_error(o);
+  CHECK(o.exit_code == 2);
+  CHECK(o.err.find("--rows") != std::string::npos);
+
+  o = run_cli({"--all", "--rows", "abc"}, dir);
+  require_one_line_error(o);
+  CHECK(o.err.find("abc") != std::string::npos);
+
+  o = run_cli({"--all", "--workers", "0"}, dir);
+  require_one_line_error(o);
+  CHECK(o.exit_code == 2);
+  CHECK(o.err.find("--workers") != std::string::npos);
+
+  o = run_cli({"--all", "--runs", "0"}, dir);
+  require_one_line_error(o);
+  CHECK(o.err.find("--runs") != std::string::npos);
+
+  o = run_cli({"--rows", "1000"}, dir);  // no work selected
+  require_one_line_error(o);
+  CHECK(o.err.find("--all") != std::string::npos);
+  CHECK(no_cluster_dirs(dir));
+}
+
+TEST_CASE("cli: an unwritable results directory is refused before anything starts", "[cli]") {
+  TempDir dir;
+  const fs::path file = dir.path / "a-file";
+  std::ofstream(file) << "x";
+  const Outcome o = run_cli({"--all", "--rows", "10", "--results-dir", (file / "sub").string()}, dir);
+  require_one_line_error(o);
+  CHECK(o.err.find("--results-dir") != std::string::npos);
+  CHECK(no_cluster_dirs(dir));
+}
+
+TEST_CASE("cli: an unreachable server is named, the password never printed", "[cli]") {
+  TempDir dir;
+  const fs::path results = dir.path / "results";
+  const Outcome o = run_cli({"--dsn", "host=/nonexistent password=Sekr1tPa55word connect_timeout=2", "--strategy",
+                             "naive", "--rows", "10", "--results-dir", results.string()},
+                            dir);
+  require_one_line_error(o);
+  CHECK(o.err.find("/nonexistent") != std::string::npos);
+  CHECK(o.err.find("Sekr1tPa55word") == std::string::npos);
+  CHECK(o.out.find("Sekr1tPa55word") == std::string::npos);
+  CHECK_FALSE(fs::exists(results));  // created for the check, removed again: nothing left behind
+  CHECK(no_cluster_dirs(dir));
+}
+
+namespace {
+
+std::string dsn_of(const benchlab::test::ScratchDatabase& db) { return db.conninfo(); }
+
+}  // namespace
+
+TEST_CASE("cli: a wrong password against the test server is never printed", "[cli][db]") {
+  const std::string base = benchlab::test::server_conninfo();
+  TempDir dir;
+  const Outcome o = run_cli({"--dsn", base + " dbname=benchlab_no_such_db password=Wr0ngPa55word", "--strategy",
+                             "naive", "--rows", "10", "--results-dir", (dir.path / "r").string()},
+                            dir);
+  require_one_line_error(o);
+  CHECK(o.err.find("Wr0ngPa55word") == std::string::npos);
+}
+
+TEST_CASE("cli: user table problems are reported with the fix", "[cli][db]") {
+  benchlab::test::ScratchDatabase db("cli_table");
+  db.admin().exec(
+      "CREATE TABLE public.things (id bigint PRIMARY KEY, code int, label text); "
+      "INSERT INTO public.things SELECT g, g, 'x' || g FROM generate_series(1, 50) g");
+  TempDir dir;
+  const std::string results = (dir.path / "r").string();
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"--dsn", dsn_of(db), "--strategy", "naive", "--results-dir", results, "--no-progress"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args, dir);
+  };
+
+  Outcome o = run({"--table", "public.nope", "--rows", "10"});
+  require_one_line_error(o);
+  CHECK(o.err.find("public.nope") != std::string::npos);
+  CHECK(o.err.find("does not exist") != std::string::npos);
+
+  o = run({"--table", "public.things", "--key", "label", "--rows", "10"});
+  require_one_line_error(o);
+  CHECK(o.err.find("--key") != std::string::npos);
+  CHECK(o.err.find("code") != std::string::npos);  // lists the integer columns
+
+  o = run({"--table", "public.things", "--key", "missing_col", "--rows", "10"});
+  require_one_line_error(o);
+  CHECK(o.err.find("--key") != std::string::npos);
+
+  o = run({"--table", "public.things", "--rows", "51"});
+  require_one_line_error(o);
+  CHECK(o.err.find("holds only 50 rows") != std::string::npos);
+  CHECK(o.err.find("--rows 50") != std::string::npos);
+  CHECK_FALSE(fs::exists(results));
+}
+
+TEST_CASE("cli: table names with quotes, spaces and SQL are handled safely", "[cli][db]") {
+  benchlab::test::ScratchDatabase db("cli_quote");
+  db.admin().exec(
+      "CREATE TABLE public.canary (id int); "
+      "CREATE TABLE public.\"we\"\"ird; DROP TABLE public.canary; --\" (\"the key\" int PRIMARY KEY, \"va'l\" text); "
+      "INSERT INTO public.\"we\"\"ird; DROP TABLE public.canary; --\" SELECT g, 'v' || g FROM generate_series(1, 40) g");
+  TempDir dir;
+  const std::string results = (dir.path / "r").string();
+
+  // A name that is SQL and does not exist: a clean error, nothing executed.
+  Outcome o = run_cli({"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "10", "--results-dir", results,
+                       "--table", "canary; DROP TABLE public.canary", "--no-progress"},
+                      dir);
+  CHECK(o.exit_code != 0);
+  CHECK(line_count(o.err) == 1);
+
+  // The odd table, named as SQL quotes it: read in full and verified.
+  o = run_cli({"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "40", "--runs", "1", "--results-dir", results,
+               "--table", "public.\"we\"\"ird; DROP TABLE public.canary; --\"", "--key", "the key", "--json",
+               "--no-progress"},
+              dir);
+  INFO("stderr: " << o.err);
+  REQUIRE(o.exit_code == 0);
+  const auto artifact = nlohmann::ordered_json::parse(o.out);
+  REQUIRE(artifact["benchmarks"].size() == 1);
+  CHECK(artifact["benchmarks"][0]["runs"][0]["rows"] == 40);
+  CHECK(artifact["benchmarks"][0]["rows_match"] == true);
+  CHECK(db.admin().query_value("SELECT to_regclass('public.canary') IS NOT NULL") == "t");
+}
+
+TEST_CASE("cli: end to end against the test server gives a verified artifact", "[cli][db]") {
+  benchlab::test::ScratchDatabase db("cli_e2e");
+  TempDir dir;
+  const fs::path results = dir.path / "results";
+  const Outcome o = run_cli({"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "1000", "--runs", "1", "--json",
+                             "--results-dir", results.string()},
+                            dir);
+  INFO("stderr: " << o.err);
+  REQUIRE(o.exit_code == 0);
+  const auto artifact = nlohmann::ordered_json::parse(o.out);
+  CHECK(artifact.begin().key() == "context");
+  CHECK(artifact["context"]["schema_version"] == 1);
+  REQUIRE(artifact["benchmarks"].size() == 1);
+  const auto& b = artifact["benchmarks"][0];
+  CHECK(b["limit"] == 1000);
+  CHECK(b["strategy"] == "naive");
+  CHECK(b["rows_match"] == true);
+  CHECK(b["checksum_match"] == true);
+  CHECK(b["throughput_rows_per_sec"]["median"].get<double>() > 0);
+  CHECK(b["peak_rss_bytes"]["median"].get<double>() > 0);
+  CHECK(b["runs"][0]["rows"] == 1000);
+  // The same artifact was written to the results directory, and nothing else.
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(results)) files.push_back(e.path());
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].filename().string().starts_with("run-"));
+  CHECK(nlohmann::json::parse(slurp(files[0]))["benchmarks"][0]["rows_match"] == true);
+}
+
+TEST_CASE("cli: SIGINT stops the run, keeps what was measured and leaves nothing behind", "[cli][db]") {
+  benchlab::test::ScratchDatabase db("cli_sigint");
+  TempDir dir;
+  const std::string marker = (dir.path / "results-sigint").string();
+  const auto shm_before = shm_benchlab_entries();
+  Child child({"--dsn", db.conninfo(), "--all", "--rows", "20000,400000", "--runs", "3", "--results-dir", marker},
+              dir.path);
+  // Interrupt once the big size is being measured (strategies with workers are running).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(4);
+  while (child.err_so_far().find("400000 rows: planning") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  REQUIRE(kill(child.pid(), SIGINT) == 0);
+  const Outcome o = child.wait();
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code == 130);
+  CHECK(o.err.find("interrupted") != std::string::npos);
+  CHECK(processes_mentioning(marker).empty());
+  CHECK(shm_benchlab_entries() == shm_before);
+  // What was measured at 20000 rows was saved.
+  bool artifact = false;
+  for (const auto& e : fs::directory_iterator(marker)) artifact = artifact || e.path().extension() == ".json";
+  CHECK(artifact);
+  // No session of ours is left on the server, in a transaction or otherwise.
+  const auto admin = db.admin();
+  std::string left = "1";
+  for (int i = 0; i < 50 && left != "0"; ++i) {
+    left = admin.query_value(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'benchclient' AND datname = current_database() "
+        "AND pid <> pg_backend_pid()");
+    if (left != "0") std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(left == "0");
+}

@@ -1,0 +1,143 @@
+// The measurement harness: medians, latency percentiles, the Harness's figures.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "measure/harness.hpp"
+#include "measure/latency_histogram.hpp"
+#include "measure/stats.hpp"
+
+using benchlab::Harness;
+using benchlab::HarnessOptions;
+using benchlab::LatencyHistogram;
+using benchlab::summarize;
+
+TEST_CASE("summarize: median, min and max over runs", "[measure]") {
+  auto s = summarize({3.0, 1.0, 2.0});
+  CHECK(s.median == 2.0);
+  CHECK(s.min == 1.0);
+  CHECK(s.max == 3.0);
+  CHECK(s.count == 3);
+
+  s = summarize({4.0, 1.0, 3.0, 2.0});
+  CHECK(s.median == 2.5);  // mean of the middle two
+  CHECK(s.min == 1.0);
+  CHECK(s.max == 4.0);
+
+  s = summarize({7.5});
+  CHECK(s.median == 7.5);
+  CHECK(s.min == 7.5);
+
+  s = summarize({});
+  CHECK(s.count == 0);
+  CHECK(s.median == 0.0);
+}
+
+TEST_CASE("LatencyHistogram: percentiles within the bucket precision", "[measure]") {
+  LatencyHistogram h;
+  for (std::uint64_t us = 1; us <= 1000; ++us) h.record(us * 1000);  // 1 µs .. 1 ms, uniform
+  CHECK(h.total == 1000);
+  const auto p50 = static_cast<double>(h.percentile(0.50));
+  const auto p95 = static_cast<double>(h.percentile(0.95));
+  const auto p99 = static_cast<double>(h.percentile(0.99));
+  CHECK(p50 == Approx(500'000.0).epsilon(0.07));
+  CHECK(p95 == Approx(950'000.0).epsilon(0.07));
+  CHECK(p99 == Approx(990'000.0).epsilon(0.07));
+  CHECK(h.percentile(1.0) == 1'000'000);  // capped at the true maximum
+  CHECK(p50 <= p95);
+  CHECK(p95 <= p99);
+
+  LatencyHistogram empty;
+  CHECK(empty.percentile(0.5) == 0);
+}
+
+TEST_CASE("LatencyHistogram: merging per-thread histograms equals one histogram", "[measure]") {
+  LatencyHistogram a, b, all;
+  for (std::uint64_t i = 1; i <= 500; ++i) {
+    a.record(i * 10'000);
+    all.record(i * 10'000);
+  }
+  for (std::uint64_t i = 501; i <= 1000; ++i) {
+    b.record(i * 10'000);
+    all.record(i * 10'000);
+  }
+  a.merge(b);
+  CHECK(a.total == all.total);
+  CHECK(a.max_ns == all.max_ns);
+  for (double q : {0.5, 0.95, 0.99}) CHECK(a.percentile(q) == all.percentile(q));
+}
+
+TEST_CASE("Harness: batches from several threads, totals, clocks and RSS", "[measure]") {
+  HarnessOptions options;
+  options.label = "test";
+  Harness h("", options);
+  h.start();
+  h.mark_query_sent();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  h.mark_first_row();
+  h.mark_first_row();  // the first call wins
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&h] {
+      for (int i = 0; i < 100; ++i) h.record_batch(10, std::chrono::microseconds(100 + i));
+      benchlab::DecodeTotals totals;
+      totals.rows = 1000;
+      totals.bytes = 4000;
+      totals.checksum.add_row(7);
+      h.add_totals(totals);
+    });
+  }
+  for (auto& t : threads) t.join();
+  // Burn a little CPU and memory so the accounting has something to see.
+  std::vector<char> block(32 << 20, 1);
+  volatile unsigned sum = 0;
+  for (std::size_t i = 0; i < block.size(); i += 4096) sum = sum + static_cast<unsigned>(block[i]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  h.add_pool_wait(std::chrono::milliseconds(2));
+  h.note("fallback taken");
+  h.note("fallback taken");
+  const auto f = h.finish();
+  CHECK(f.rows == 4000);
+  CHECK(f.bytes == 16000);
+  CHECK(f.checksum == 28);
+  CHECK(f.batches == 400);
+  CHECK(f.latency_p50_ms > 0.09);
+  CHECK(f.latency_p99_ms < 0.25);
+  REQUIRE(f.ttfr_ms.has_value());
+  CHECK(*f.ttfr_ms >= 4.0);
+  CHECK(f.wall_s > 0.03);
+  CHECK(f.rows_per_sec == Approx(4000.0 / f.wall_s));
+  REQUIRE(f.peak_rss_bytes.has_value());
+  CHECK(*f.peak_rss_bytes >= (32u << 20));  // the block was resident while the sampler ran
+  CHECK(f.maxrss_bytes >= (32u << 20));
+  CHECK(f.pool_wait_s == Approx(0.002));
+  CHECK(f.notes.size() == 1);
+  CHECK_FALSE(f.server_cpu_user_s.has_value());  // nothing charged it
+}
+
+TEST_CASE("Harness: the observer switched off samples nothing and charges no server CPU", "[measure]") {
+  HarnessOptions options;
+  options.observe = false;
+  Harness h("", options);
+  CHECK_FALSE(h.meter_server_cpu());
+  h.start();
+  h.add_server_cpu({1000, 2000});
+  h.record_batch(5, std::chrono::milliseconds(1));
+  const auto f = h.finish();
+  CHECK_FALSE(f.peak_rss_bytes.has_value());
+  CHECK_FALSE(f.server_cpu_user_s.has_value());
+  CHECK(f.batches == 1);
+  CHECK_FALSE(f.ttfr_ms.has_value());
+}
+
+TEST_CASE("Harness: server CPU charged by connections is summed", "[measure]") {
+  Harness h("", {});
+  h.start();
+  h.add_server_cpu({1000, 500});
+  h.add_server_cpu({2000, 0});
+  const auto f = h.finish();
+  REQUIRE(f.server_cpu_user_s.has_value());
+  CHECK(*f.server_cpu_user_s == Approx(0.003));
+  CHECK(*f.server_cpu_sys_s == Approx(0.0005));
+}
