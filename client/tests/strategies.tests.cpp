@@ -1,0 +1,394 @@
+// The five read strategies against the test server: every one must arrive at the
+// server's own row count and checksum (benchlab.range_checksum) for the same
+// rows, in text and binary, at sizes not divisible by the worker count, with a
+// worker whose range holds no rows, on sparse keys with NULLs, and while another
+// session inserts rows (one snapshot). Interruption leaves nothing behind.
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fmt/format.h>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "decode/row_decoder.hpp"
+#include "measure/run_context.hpp"
+#include "process/interrupt.hpp"
+#include "strategies/strategies.hpp"
+#include "strategies/strategy.hpp"
+#include "support.hpp"
+
+using namespace benchlab;
+
+namespace {
+
+// A test-only RunContext: connects like the harness (read-only, pinned
+// settings, statement timeout) and collects what strategies report.
+class TestContext final : public RunContext {
+ public:
+  explicit TestContext(const ReadSpec& spec) : spec_(spec) {}
+
+  MeteredConnection connect() override {
+    pg::SessionOptions options;
+    options.read_only = true;
+    options.statement_timeout_ms = spec_.statement_timeout_ms;
+    ++connections;
+    return MeteredConnection(pg::Connection::open(spec_.conninfo, options), *this);
+  }
+  void mark_query_sent() override { ++query_sent; }
+  void mark_first_row() override { ++first_row; }
+  void record_batch(std::uint64_t rows, std::chrono::nanoseconds waited) override {
+    std::lock_guard lock(mutex_);
+    ++batches;
+    batch_rows += rows;
+    latency_ns += static_cast<std::uint64_t>(waited.count());
+  }
+  void add_totals(const DecodeTotals& t) override {
+    std::lock_guard lock(mutex_);
+    totals.merge(t);
+  }
+  void add_latency(const LatencyHistogram& h) override {
+    std::lock_guard lock(mutex_);
+    latency.merge(h);
+  }
+  void add_server_cpu(const ServerCpu& cpu) override {
+    std::lock_guard lock(mutex_);
+    server_cpu += cpu;
+    ++server_cpu_reports;
+  }
+  void add_pool_wait(std::chrono::nanoseconds) override { ++pool_waits; }
+  void watch_process(pid_t pid) override {
+    std::lock_guard lock(mutex_);
+    watched.insert(pid);
+    ever_watched.insert(pid);
+  }
+  void unwatch_process(pid_t pid) override {
+    std::lock_guard lock(mutex_);
+    watched.erase(pid);
+  }
+  void note(const std::string& text) override {
+    std::lock_guard lock(mutex_);
+    notes.push_back(text);
+  }
+  void check_interrupted() override {
+    const int n = ++checks;
+    if (interrupt_after > 0 && n >= interrupt_after) throw Interrupted(SIGINT);
+  }
+
+  // Rows reported through batches: directly, or by forked workers' histograms.
+  [[nodiscard]] std::uint64_t reported_batches() const { return batches + latency.total; }
+
+  std::atomic<int> connections{0}, query_sent{0}, first_row{0}, pool_waits{0}, checks{0};
+  int interrupt_after = 0;
+  std::uint64_t batches = 0, batch_rows = 0, latency_ns = 0;
+  DecodeTotals totals;
+  LatencyHistogram latency;
+  ServerCpu server_cpu;
+  int server_cpu_reports = 0;
+  std::set<pid_t> watched, ever_watched;
+  std::vector<std::string> notes;
+
+ private:
+  const ReadSpec& spec_;
+  std::mutex mutex_;
+};
+
+constexpr const char* kStandardColumns =
+    R"("id", "created_at", "updated_at", "category", "payload", "amount", "is_active", "source")";
+
+// `parts` contiguous key ranges covering lo..hi (by key, not by rows).
+std::vector<KeyRange> split(std::int64_t lo, std::int64_t hi, int parts) {
+  std::vector<KeyRange> out;
+  const std::int64_t span = hi - lo + 1;
+  for (int i = 0; i < parts; ++i) {
+    const std::int64_t a = lo + span * i / parts;
+    const std::int64_t b = lo + span * (i + 1) / parts - 1;
+    if (a <= b) out.push_back({a, b, 0});
+  }
+  return out;
+}
+
+ReadSpec make_spec(const std::string& conninfo, const std::string& relation, const std::string& columns,
+                   std::int64_t lo, std::int64_t hi, WireFormat format, int workers, int batch_rows) {
+  ReadSpec spec;
+  spec.conninfo = conninfo;
+  spec.relation_sql = relation;
+  spec.key_sql = "\"id\"";
+  spec.select_list = columns;
+  spec.all = {lo, hi, 0};
+  spec.format = format;
+  spec.workers = workers;
+  spec.batch_rows = batch_rows;
+  spec.statement_timeout_ms = 60000;
+  spec.partitions = split(lo, hi, workers);
+  spec.batches = split(lo, hi, workers * 4 + 1);
+  return spec;
+}
+
+SetChecksum server_checksum(const pg::Connection& admin, const std::string& relation, std::int64_t lo, std::int64_t hi,
+                            WireFormat format) {
+  pg::Result r = admin.exec_params(
+      "SELECT \"rows\", checksum FROM benchlab.range_checksum($1::regclass, 'id', $2::bigint, $3::bigint, $4)",
+      {relation, std::to_string(lo), std::to_string(hi), std::string(to_string(format))});
+  SetChecksum out;
+  out.rows = std::stoull(std::string(r.value(0, 0)));
+  out.sum = checksum_from_sql(std::stoll(std::string(r.value(0, 1))));
+  return out;
+}
+
+void run_and_compare(const std::string& name, const ReadSpec& spec, const SetChecksum& expected) {
+  INFO("strategy " << name << ", " << to_string(spec.format) << ", " << spec.workers << " workers, batch "
+                   << spec.batch_rows);
+  TestContext context(spec);
+  auto strategy = make_strategy(name);
+  CHECK(strategy->name() == name);
+  strategy->run(spec, context);
+  CHECK(context.totals.rows == expected.rows);
+  CHECK(context.totals.checksum.rows == expected.rows);
+  CHECK(context.totals.checksum.sum == expected.sum);
+  CHECK(context.query_sent >= 1);
+  CHECK(context.first_row == (expected.rows > 0 ? context.first_row.load() : 0));
+  if (expected.rows > 0) CHECK(context.first_row >= 1);
+  if (name != "multiprocessing") {
+    CHECK(context.batch_rows == expected.rows);
+    CHECK(context.latency.total == 0);
+  } else {
+    CHECK(context.latency.total >= (expected.rows > 0 ? 1u : 0u));
+    CHECK(context.watched.empty());  // every watched child was unwatched
+    CHECK(context.ever_watched.size() >= 1u);
+  }
+  if (name == "pooled_sync") CHECK(context.pool_waits >= 1);
+}
+
+std::vector<std::string> shm_entries_of_this_process() {
+  std::vector<std::string> out;
+  const std::string prefix = fmt::format("benchlab-{}-", getpid());
+  if (DIR* dir = opendir("/dev/shm")) {
+    while (dirent* e = readdir(dir)) {
+      if (std::string(e->d_name).rfind(prefix, 0) == 0) out.emplace_back(e->d_name);
+    }
+    closedir(dir);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("strategies: registry lists the five in order and rejects unknown names", "[strategies]") {
+  CHECK(strategy_names() ==
+        std::vector<std::string>{"naive", "cursor_pagination", "pooled_sync", "async_stream", "multiprocessing"});
+  for (const auto& name : strategy_names()) CHECK(make_strategy(name)->name() == name);
+  try {
+    make_strategy("bogus");
+    FAIL("no exception");
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    CHECK(what.find("bogus") != std::string::npos);
+    CHECK(what.find("naive, cursor_pagination, pooled_sync, async_stream, multiprocessing") != std::string::npos);
+  }
+}
+
+TEST_CASE("strategies: deal_partitions hands parts round-robin", "[strategies]") {
+  const std::vector<KeyRange> parts = {{1, 2, 0}, {3, 4, 0}, {5, 6, 0}};
+  const auto dealt = deal_partitions(parts, 2);
+  REQUIRE(dealt.size() == 2);
+  CHECK(dealt[0].size() == 2);
+  CHECK(dealt[1].size() == 1);
+  CHECK(deal_partitions(parts, 5)[4].empty());
+  CHECK_THROWS_AS(deal_partitions(parts, 0), std::invalid_argument);
+}
+
+TEST_CASE("strategies: all five agree with the server on the standard table", "[db][strategies]") {
+  test::ScratchDatabase db("strat_std");
+  const pg::Connection admin = db.admin();
+  admin.exec("SELECT benchlab.seed_records('public.t', 10007)");
+  for (const std::int64_t rows : {1000, 10007}) {
+    for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+      const SetChecksum expected = server_checksum(admin, "public.t", 1, rows, format);
+      REQUIRE(expected.rows == static_cast<std::uint64_t>(rows));
+      // batch_rows 97 and 3 workers: nothing divides evenly.
+      const ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, rows, format, 3, 97);
+      for (const auto& name : strategy_names()) run_and_compare(name, spec, expected);
+    }
+  }
+}
+
+TEST_CASE("strategies: a batch size that divides the rows exactly, and one larger than the table", "[db][strategies]") {
+  test::ScratchDatabase db("strat_div");
+  const pg::Connection admin = db.admin();
+  admin.exec("SELECT benchlab.seed_records('public.t', 1000)");
+  const SetChecksum expected = server_checksum(admin, "public.t", 1, 1000, WireFormat::binary);
+  for (const int batch : {100, 250, 5000}) {
+    const ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, 1000, WireFormat::binary, 2, batch);
+    for (const auto& name : strategy_names()) run_and_compare(name, spec, expected);
+  }
+}
+
+TEST_CASE("strategies: sparse keys, NULLs and a worker whose range holds no rows", "[db][strategies]") {
+  test::ScratchDatabase db("strat_sparse");
+  const pg::Connection admin = db.admin();
+  admin.exec(
+      "CREATE TABLE public.s (id bigint PRIMARY KEY, label text, n integer, amount numeric(10,2), at timestamptz, "
+      "flag boolean, data jsonb)");
+  // Keys 7, 14, ... with a hole between 3000 and 9000 and NULLs in every other column.
+  admin.exec(
+      "INSERT INTO public.s SELECT g * 7, CASE WHEN g % 5 = 0 THEN NULL ELSE 'label ' || g END, "
+      "CASE WHEN g % 3 = 0 THEN NULL ELSE g END, CASE WHEN g % 4 = 0 THEN NULL ELSE g / 3.0 END, "
+      "CASE WHEN g % 6 = 0 THEN NULL ELSE timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute' END, "
+      "CASE WHEN g % 7 = 0 THEN NULL ELSE g % 2 = 0 END, "
+      "CASE WHEN g % 8 = 0 THEN NULL ELSE jsonb_build_object('g', g) END "
+      "FROM generate_series(1, 2000) AS g WHERE g * 7 NOT BETWEEN 3000 AND 9000");
+  const std::string columns = R"("id", "label", "n", "amount", "at", "flag", "data")";
+  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+    const SetChecksum expected = server_checksum(admin, "public.s", 1, 14000, format);
+    REQUIRE(expected.rows > 1000);
+    ReadSpec spec = make_spec(db.conninfo(), "public.s", columns, 1, 14000, format, 3, 50);
+    spec.partitions = {{1, 3000, 0}, {3001, 8999, 0}, {9000, 14000, 0}};  // the middle one holds no rows
+    spec.batches = {{1, 1000, 0}, {1001, 3000, 0}, {3001, 8999, 0}, {9000, 14000, 0}};
+    for (const auto& name : strategy_names()) run_and_compare(name, spec, expected);
+  }
+  SECTION("a range holding no rows at all") {
+    const SetChecksum empty = server_checksum(admin, "public.s", 3001, 8999, WireFormat::text);
+    REQUIRE(empty.rows == 0);
+    ReadSpec spec = make_spec(db.conninfo(), "public.s", columns, 3001, 8999, WireFormat::text, 2, 50);
+    for (const auto& name : strategy_names()) run_and_compare(name, spec, empty);
+  }
+}
+
+TEST_CASE("strategies: parallel strategies read one snapshot while another session inserts", "[db][strategies]") {
+  test::ScratchDatabase db("strat_snap");
+  const pg::Connection admin = db.admin();
+  constexpr std::int64_t kSeeded = 20000;
+  admin.exec(fmt::format("SELECT benchlab.seed_records('public.t', {})", kSeeded));
+  // Transaction i inserts two rows at opposite ends of the key space: -i (first
+  // partition) and kSeeded + i (last partition). A single snapshot sees
+  // transactions 1..M for some M, i.e. exactly the keys -M .. kSeeded + M.
+  for (const auto& name : {"pooled_sync", "async_stream", "multiprocessing"}) {
+    INFO("strategy " << name);
+    admin.exec("DELETE FROM public.t WHERE id < 1 OR id > " + std::to_string(kSeeded));
+    std::atomic<bool> stop{false};
+    std::atomic<int> inserted{0};
+    std::exception_ptr inserter_error;
+    std::thread inserter([&] {
+      try {
+        const pg::Connection writer = db.admin();
+        for (int i = 1; !stop.load(); ++i) {
+          writer.exec(fmt::format(
+              "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
+              "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter'), "
+              "({1}, now(), now(), 'new', '{{}}', 2, false, 'inserter')",
+              -i, kSeeded + i));
+          inserted.store(i);
+        }
+      } catch (...) {
+        inserter_error = std::current_exception();
+      }
+    });
+    while (inserted.load() < 5 && !inserter_error) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ReadSpec spec =
+        make_spec(db.conninfo(), "public.t", kStandardColumns, -1000000000, 1000000000, WireFormat::binary, 3, 500);
+    spec.partitions = {{-1000000000, 7000, 0}, {7001, 14000, 0}, {14001, 1000000000, 0}};
+    spec.batches = split(-20000, 40000, 13);
+    spec.batches.front().lo = -1000000000;
+    spec.batches.back().hi = 1000000000;
+    TestContext context(spec);
+    try {
+      make_strategy(name)->run(spec, context);
+    } catch (...) {
+      stop.store(true);
+      inserter.join();
+      throw;
+    }
+    const int during = inserted.load();
+    stop.store(true);
+    inserter.join();
+    if (inserter_error) std::rethrow_exception(inserter_error);
+    const std::uint64_t seen = context.totals.rows;
+    REQUIRE(seen >= static_cast<std::uint64_t>(kSeeded));
+    REQUIRE((seen - kSeeded) % 2 == 0);
+    const auto m = static_cast<std::int64_t>((seen - kSeeded) / 2);
+    CHECK(m >= 5);
+    const SetChecksum expected = server_checksum(admin, "public.t", -m, kSeeded + m, WireFormat::binary);
+    CHECK(expected.rows == seen);
+    CHECK(context.totals.checksum.sum == expected.sum);
+    CHECK(during > m);  // the inserter kept going while the strategy read
+  }
+}
+
+TEST_CASE("strategies: multiprocessing interrupted mid-run leaves no child and no segment", "[db][strategies]") {
+  test::ScratchDatabase db("strat_intr");
+  const pg::Connection admin = db.admin();
+  admin.exec("SELECT benchlab.seed_records('public.t', 200000)");
+  ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, 200000, WireFormat::text, 3, 100);
+  TestContext context(spec);
+  context.interrupt_after = 3;  // the parent's third check while waiting for its children
+  CHECK_THROWS_AS(make_strategy("multiprocessing")->run(spec, context), Interrupted);
+  CHECK(context.ever_watched.size() == 3);
+  CHECK(context.watched.empty());
+  for (const pid_t pid : context.ever_watched) {
+    CHECK(kill(pid, 0) == -1);  // reaped: no such process, not even a zombie
+  }
+  CHECK(shm_entries_of_this_process().empty());
+  // The children's backends go away too (their sockets closed with them).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::string left = "1";
+  while (std::chrono::steady_clock::now() < deadline) {
+    left = admin.query_value(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'benchclient-worker' AND datname = "
+        "current_database()");
+    if (left == "0") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(left == "0");
+}
+
+TEST_CASE("strategies: interruption stops the in-process strategies and releases their connections",
+          "[db][strategies]") {
+  test::ScratchDatabase db("strat_intr2");
+  const pg::Connection admin = db.admin();
+  admin.exec("SELECT benchlab.seed_records('public.t', 50000)");
+  const ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, 50000, WireFormat::binary, 3, 100);
+  for (const auto& name : {"cursor_pagination", "pooled_sync", "async_stream"}) {
+    INFO("strategy " << name);
+    TestContext context(spec);
+    context.interrupt_after = 5;
+    CHECK_THROWS_AS(make_strategy(name)->run(spec, context), Interrupted);
+    CHECK(context.totals.rows < 50000);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::string left = "1";
+  while (std::chrono::steady_clock::now() < deadline) {
+    left = admin.query_value(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'benchclient' AND datname = "
+        "current_database() AND pid <> pg_backend_pid()");
+    if (left == "0") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(left == "0");
+}
+
+TEST_CASE("strategies: a failing query surfaces as a one-line pg::Error from every strategy", "[db][strategies]") {
+  test::ScratchDatabase db("strat_err");
+  db.admin().exec("SELECT benchlab.seed_records('public.t', 100)");
+  ReadSpec spec = make_spec(db.conninfo(), "public.t", R"("id", "no_such_column")", 1, 100, WireFormat::text, 2, 10);
+  for (const auto& name : strategy_names()) {
+    INFO("strategy " << name);
+    TestContext context(spec);
+    try {
+      make_strategy(name)->run(spec, context);
+      FAIL("no exception");
+    } catch (const pg::SqlError& e) {
+      const std::string what = e.what();
+      CHECK(what.find("no_such_column") != std::string::npos);
+      CHECK(what.find('\n') == std::string::npos);
+    }
+  }
+  CHECK(shm_entries_of_this_process().empty());
+}
