@@ -8,11 +8,13 @@
 extern "C" {
 #include "catalog/pg_statistic.h"
 #include "storage/bufmgr.h"
-#include "utils/guc.h"
 #include "utils/tuplestore.h"
 }
 
 using namespace benchlab;
+
+// benchlab.id_ranges_memory (benchlab.cpp): kB of delta-encoded keys one walk may keep.
+extern "C" int benchlab_id_ranges_memory_kb;
 
 namespace {
 
@@ -24,11 +26,14 @@ int64 key_datum(Oid type, Datum d) {
   }
 }
 
-// ---- exact: one ordered walk over the key (its index when there is one) ----------
+// ---- exact: an ordered walk over the key (its index when there is one) -----------
 
-struct KeyWalk {
-  DestReceiver pub;  // first
-  Oid type;
+// The splitting rule, fed keys in ascending order once the number of keys is known.
+// A part is closed once it holds its share of the rows still unassigned and the key
+// changes (rows with one key never straddle two parts), so with a unique key the parts
+// differ by at most one row. Ranges are contiguous: the gap between the last key of a
+// part and the first of the next belongs to the next part.
+struct Splitter {
   int parts;
   int current;         // part being filled
   int64 current_rows;  // rows in it so far
@@ -43,48 +48,111 @@ struct KeyWalk {
 
 int64 ceil_div(int64 a, int64 b) { return a <= 0 ? 0 : (a + b - 1) / b; }
 
-// Keys arrive in ascending order. A part is closed once it holds its share of the rows
-// still unassigned and the key changes (rows with one key never straddle two parts),
-// so with a unique key the parts differ by at most one row.
-bool walk_receive(TupleTableSlot* slot, DestReceiver* self) {
-  auto* w = reinterpret_cast<KeyWalk*>(self);
+Splitter* make_splitter(int64 keys, int parts) {
+  const int n = static_cast<int>(Min(static_cast<int64>(parts), keys));
+  auto* s = static_cast<Splitter*>(palloc0(sizeof(Splitter)));
+  s->parts = n;
+  s->remaining = keys;
+  s->target = ceil_div(keys, n);
+  s->lo = static_cast<int64*>(palloc0(sizeof(int64) * n));
+  s->hi = static_cast<int64*>(palloc0(sizeof(int64) * n));
+  s->rows = static_cast<int64*>(palloc0(sizeof(int64) * n));
+  return s;
+}
+
+inline void split_add(Splitter* s, int64 key) {
+  if (!s->started) {
+    s->started = true;
+    s->lo[0] = key;
+  } else if (s->current_rows >= s->target && key != s->last && s->current + 1 < s->parts) {
+    s->hi[s->current] = s->last;
+    s->rows[s->current] = s->current_rows;
+    s->remaining -= s->current_rows;
+    ++s->current;
+    s->lo[s->current] = s->last + 1;
+    s->current_rows = 0;
+    s->target = Max(ceil_div(s->remaining, s->parts - s->current), 1);
+  }
+  ++s->current_rows;
+  s->last = key;
+}
+
+// Pass 1: counts the keys and the NULLs, and keeps the keys, delta-encoded (LEB128:
+// one byte per key for dense ids), while they fit in benchlab.id_ranges_memory (kB).
+// When they fit, this one walk is all it takes; otherwise a second walk feeds the
+// splitter.
+
+struct KeyCollector {
+  DestReceiver pub;  // first
+  Oid type;
+  int64 keys;
+  int64 nulls;
+  uint64 previous;
+  unsigned char* buffer;
+  std::size_t length;
+  std::size_t capacity;
+  bool overflow;
+  MemoryContext context;
+};
+
+bool collect_receive(TupleTableSlot* slot, DestReceiver* self) {
+  auto* c = reinterpret_cast<KeyCollector*>(self);
   CHECK_FOR_INTERRUPTS();
   bool isnull;
   Datum d = slot_getattr(slot, 1, &isnull);
-  if (isnull) return true;
-  const int64 key = key_datum(w->type, d);
-  if (!w->started) {
-    w->started = true;
-    w->lo[0] = key;
-  } else if (w->current_rows >= w->target && key != w->last && w->current + 1 < w->parts) {
-    w->hi[w->current] = w->last;
-    w->rows[w->current] = w->current_rows;
-    w->remaining -= w->current_rows;
-    ++w->current;
-    w->lo[w->current] = w->last + 1;  // contiguous: the gap between keys goes to the next part
-    w->current_rows = 0;
-    w->target = Max(ceil_div(w->remaining, w->parts - w->current), 1);
+  if (isnull) {
+    ++c->nulls;
+    return true;
   }
-  ++w->current_rows;
-  w->last = key;
+  const uint64 key = static_cast<uint64>(key_datum(c->type, d));
+  ++c->keys;
+  if (c->overflow) return true;
+  if (c->length + 10 > c->capacity) {
+    const std::size_t grown = c->capacity ? c->capacity * 2 : 65536;
+    if (grown > static_cast<std::size_t>(benchlab_id_ranges_memory_kb) * 1024) {
+      c->overflow = true;  // too many keys to keep: count only, walk again later
+      if (c->buffer) pfree(c->buffer);
+      c->buffer = nullptr;
+      return true;
+    }
+    c->buffer = static_cast<unsigned char*>(c->buffer ? repalloc_huge(c->buffer, grown) : MemoryContextAllocHuge(c->context, grown));
+    c->capacity = grown;
+  }
+  uint64 delta = key - c->previous;  // keys ascend: wraps only from the initial INT64_MIN
+  c->previous = key;
+  while (delta >= 0x80) {
+    c->buffer[c->length++] = static_cast<unsigned char>(delta | 0x80);
+    delta >>= 7;
+  }
+  c->buffer[c->length++] = static_cast<unsigned char>(delta);
   return true;
 }
+
+// Pass 2 (only when the keys did not fit): feeds the splitter directly.
+struct KeyFeeder {
+  DestReceiver pub;  // first
+  Oid type;
+  Splitter* splitter;
+};
+
+bool feed_receive(TupleTableSlot* slot, DestReceiver* self) {
+  auto* f = reinterpret_cast<KeyFeeder*>(self);
+  CHECK_FOR_INTERRUPTS();
+  bool isnull;
+  Datum d = slot_getattr(slot, 1, &isnull);
+  if (!isnull) split_add(f->splitter, key_datum(f->type, d));
+  return true;
+}
+
 void walk_startup(DestReceiver*, int, TupleDesc) {}
 void walk_nothing(DestReceiver*) {}
 
-// count(key) and the number of NULL keys, in the same snapshot the walk will use.
-void count_keys(const RelationInfo& rel, const KeyColumn& col, int64* keys, int64* null_keys) {
-  const char* sql = psprintf("SELECT pg_catalog.count(%s)::pg_catalog.int8, (pg_catalog.count(*) - pg_catalog.count(%s))::pg_catalog.int8 FROM %s", col.quoted, col.quoted, rel.qualified);
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "id_ranges: SPI_connect failed");
-  const int nest_level = NewGUCNestLevel();
-  (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
-  const int rc = SPI_execute(sql, true, 1);
-  AtEOXact_GUC(true, nest_level);
-  if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "id_ranges: counting rows failed");
-  bool isnull;
-  *keys = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-  *null_keys = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-  SPI_finish();
+void init_receiver(DestReceiver* pub, bool (*receive)(TupleTableSlot*, DestReceiver*)) {
+  pub->receiveSlot = receive;
+  pub->rStartup = walk_startup;
+  pub->rShutdown = walk_nothing;
+  pub->rDestroy = walk_nothing;
+  pub->mydest = DestNone;
 }
 
 void emit(ReturnSetInfo* rsinfo, int part, int64 lo, int64 hi, int64 rows) {
@@ -94,34 +162,52 @@ void emit(ReturnSetInfo* rsinfo, int part, int64 lo, int64 hi, int64 rows) {
 }
 
 void exact_ranges(ReturnSetInfo* rsinfo, const RelationInfo& rel, const KeyColumn& col, int parts) {
-  int64 keys, null_keys;
-  count_keys(rel, col, &keys, &null_keys);
-  if (null_keys > 0)
-    ereport(WARNING, (errmsg(INT64_FORMAT " rows of \"%s\" have a NULL \"%s\" and are in no range", null_keys, rel.name,
-                             col.quoted)));
-  if (keys == 0) return;
-  const int n = static_cast<int>(Min(static_cast<int64>(parts), keys));
-  auto* w = static_cast<KeyWalk*>(palloc0(sizeof(KeyWalk)));
-  w->pub.receiveSlot = walk_receive;
-  w->pub.rStartup = walk_startup;
-  w->pub.rShutdown = walk_nothing;
-  w->pub.rDestroy = walk_nothing;
-  w->pub.mydest = DestNone;
-  w->type = col.type;
-  w->parts = n;
-  w->remaining = keys;
-  w->target = ceil_div(keys, n);
-  w->lo = static_cast<int64*>(palloc0(sizeof(int64) * n));
-  w->hi = static_cast<int64*>(palloc0(sizeof(int64) * n));
-  w->rows = static_cast<int64*>(palloc0(sizeof(int64) * n));
-  // enable_sort off: the planner walks the key's btree index when there is one
-  // (sorting only when there is none).
-  const char* sql = psprintf("SELECT %s FROM %s WHERE %s IS NOT NULL ORDER BY %s", col.quoted, rel.qualified, col.quoted, col.quoted);
-  run_read_only(sql, &w->pub, "id_ranges", true);
-  if (!w->started) return;
-  w->hi[w->current] = w->last;
-  w->rows[w->current] = w->current_rows;
-  for (int i = 0; i <= w->current; ++i) emit(rsinfo, i + 1, w->lo[i], w->hi[i], w->rows[i]);
+  // enable_sort is off for these walks: the planner reads the key's btree index in
+  // order when there is one, and sorts only when there is none. Both walks run in the
+  // same snapshot (read-only SPI uses the calling statement's).
+  auto* collector = static_cast<KeyCollector*>(palloc0(sizeof(KeyCollector)));
+  init_receiver(&collector->pub, collect_receive);
+  collector->type = col.type;
+  collector->previous = static_cast<uint64>(PG_INT64_MIN);
+  collector->context = CurrentMemoryContext;
+  run_read_only(psprintf("SELECT %s FROM %s ORDER BY %s", col.quoted, rel.qualified, col.quoted), &collector->pub,
+                "id_ranges", true);
+  if (collector->nulls > 0)
+    ereport(WARNING, (errmsg(INT64_FORMAT " rows of \"%s\" have a NULL \"%s\" and are in no range", collector->nulls,
+                             rel.name, col.quoted)));
+  if (collector->keys == 0) return;
+
+  Splitter* splitter = make_splitter(collector->keys, parts);
+  if (!collector->overflow) {
+    uint64 key = static_cast<uint64>(PG_INT64_MIN);
+    std::size_t at = 0;
+    for (int64 i = 0; i < collector->keys; ++i) {
+      if ((i & 0xFFFF) == 0) CHECK_FOR_INTERRUPTS();
+      uint64 delta = 0;
+      int shift = 0;
+      unsigned char byte;
+      do {
+        byte = collector->buffer[at++];
+        delta |= static_cast<uint64>(byte & 0x7F) << shift;
+        shift += 7;
+      } while (byte & 0x80);
+      key += delta;
+      split_add(splitter, static_cast<int64>(key));
+    }
+    pfree(collector->buffer);
+  } else {
+    auto* feeder = static_cast<KeyFeeder*>(palloc0(sizeof(KeyFeeder)));
+    init_receiver(&feeder->pub, feed_receive);
+    feeder->type = col.type;
+    feeder->splitter = splitter;
+    run_read_only(psprintf("SELECT %s FROM %s WHERE %s IS NOT NULL ORDER BY %s", col.quoted, rel.qualified, col.quoted,
+                           col.quoted),
+                  &feeder->pub, "id_ranges", true);
+  }
+  if (!splitter->started) return;
+  splitter->hi[splitter->current] = splitter->last;
+  splitter->rows[splitter->current] = splitter->current_rows;
+  for (int i = 0; i <= splitter->current; ++i) emit(rsinfo, i + 1, splitter->lo[i], splitter->hi[i], splitter->rows[i]);
 }
 
 // ---- approximate: planner statistics only ------------------------------------------

@@ -62,6 +62,31 @@ SELECT * FROM benchlab.id_ranges('ir_dups', 4, 'k') ORDER BY part;
 SELECT nparts, contiguous, covers_all, counts_true FROM pg_temp.check_ranges('ir_dups', 'k', 4);
 SELECT nparts, contiguous, covers_all FROM pg_temp.check_ranges('ir_dups', 'k', 4, false);
 
+-- Keys too many to keep from one walk (benchlab.id_ranges_memory) take a second walk:
+-- same ranges either way, including an overflow half-way through the first walk.
+CREATE TABLE ir_mid (id bigint PRIMARY KEY);
+INSERT INTO ir_mid SELECT g * 3 + (g % 7) FROM generate_series(1, 100000) g;
+CREATE TABLE ir_limits2 (id bigint PRIMARY KEY);
+INSERT INTO ir_limits2 VALUES (-9223372036854775808), (-1), (0), (1), (9223372036854775806), (9223372036854775807);
+CREATE FUNCTION pg_temp.all_ranges() RETURNS TABLE (t text, part int, lo bigint, hi bigint, "rows" bigint)
+LANGUAGE sql AS $$
+  SELECT 'dense', * FROM benchlab.id_ranges('ir_dense', 7) UNION ALL
+  SELECT 'sparse', * FROM benchlab.id_ranges('ir_sparse', 13) UNION ALL
+  SELECT 'dups', * FROM benchlab.id_ranges('ir_dups', 4, 'k') UNION ALL
+  SELECT 'mid', * FROM benchlab.id_ranges('ir_mid', 9) UNION ALL
+  SELECT 'limits', * FROM benchlab.id_ranges('ir_limits2', 4) $$;
+CREATE TEMP TABLE one_walk AS SELECT * FROM pg_temp.all_ranges();
+SET benchlab.id_ranges_memory = 0;
+CREATE TEMP TABLE two_walks AS SELECT * FROM pg_temp.all_ranges();
+SET benchlab.id_ranges_memory = 64;
+CREATE TEMP TABLE overflow_midway AS SELECT * FROM pg_temp.all_ranges();
+RESET benchlab.id_ranges_memory;
+SELECT t, count(*) AS parts, max(rows) - min(rows) AS spread FROM one_walk GROUP BY t ORDER BY t;
+SELECT NOT EXISTS ((SELECT * FROM one_walk EXCEPT SELECT * FROM two_walks) UNION ALL (SELECT * FROM two_walks EXCEPT SELECT * FROM one_walk)) AS two_walks_same,
+       NOT EXISTS ((SELECT * FROM one_walk EXCEPT SELECT * FROM overflow_midway) UNION ALL (SELECT * FROM overflow_midway EXCEPT SELECT * FROM one_walk)) AS overflow_same;
+SELECT * FROM benchlab.id_ranges('ir_limits2', 4) ORDER BY part;
+SET benchlab.id_ranges_memory = -1;
+
 -- no index on the key: still exact (sorted instead)
 CREATE TABLE ir_noindex (n smallint, v text);
 INSERT INTO ir_noindex SELECT (g * 7) % 1000, 'v' FROM generate_series(1, 1000) g;
@@ -116,4 +141,4 @@ INSERT INTO ir_unanalyzed VALUES (1), (2);
 SELECT * FROM benchlab.id_ranges('ir_unanalyzed', 2, exact => false);
 
 DROP VIEW ir_view;
-DROP TABLE ir_dense, ir_sparse, ir_dups, ir_noindex, ir_nulls, ir_empty, ir_three, ir_limits, ir_unanalyzed;
+DROP TABLE ir_mid, ir_limits2, ir_dense, ir_sparse, ir_dups, ir_noindex, ir_nulls, ir_empty, ir_three, ir_limits, ir_unanalyzed;
