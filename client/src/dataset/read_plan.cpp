@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "measure/interruptible.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
 
@@ -32,11 +33,19 @@ std::string quote_identifier(PGconn* conn, const std::string& name) {
 std::uint64_t to_u64(std::string_view text) { return static_cast<std::uint64_t>(std::stoull(std::string(text))); }
 std::int64_t to_i64(std::string_view text) { return std::stoll(std::string(text)); }
 
+// First value of a statement that may run long: interruptible by SIGINT.
+std::string value_of(const pg::Connection& conn, const std::string& sql,
+                     const std::vector<std::optional<std::string>>& params = {}) {
+  pg::Result r = exec_interruptible(conn, sql, params);
+  if (r.rows() < 1 || r.columns() < 1) throw pg::SqlError("query returned no value: " + sql);
+  return std::string(r.value(0, 0));
+}
+
 bool is_integer_type(unsigned oid) { return oid == 20 || oid == 21 || oid == 23; }  // int8, int2, int4
 
 // Columns of `regclass_oid` in table order, with their types.
 std::vector<ColumnInfo> read_columns(const pg::Connection& conn, const std::string& oid) {
-  pg::Result r = conn.exec_params(
+  pg::Result r = exec_interruptible(conn, 
       "SELECT attname, format_type(atttypid, atttypmod), atttypid FROM pg_catalog.pg_attribute "
       "WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
       {oid});
@@ -54,7 +63,7 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   t.display_name = name;
   t.standard = standard;
   // The name travels as a parameter: to_regclass parses it, nothing is interpolated.
-  pg::Result reg = conn.exec_params(
+  pg::Result reg = exec_interruptible(conn, 
       "SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
       "n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
       {name});
@@ -66,7 +75,7 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
         name));
   }
   const std::string oid(reg.value(0, 0));
-  pg::Result priv = conn.exec_params("SELECT has_table_privilege($1::oid, 'SELECT')", {oid});
+  pg::Result priv = exec_interruptible(conn, "SELECT has_table_privilege($1::oid, 'SELECT')", {oid});
   if (priv.value(0, 0) != "t") {
     throw std::runtime_error(fmt::format("no SELECT privilege on table {} for user {}; GRANT SELECT ON it or use "
                                          "another --dsn user",
@@ -101,7 +110,7 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   t.select_list = fmt::format("{}", fmt::join(quoted, ", "));
 
   // At least `rows` rows with a non-null key? Count at most that many (cheap on big tables).
-  const std::uint64_t have = to_u64(conn.query_value(
+  const std::uint64_t have = to_u64(value_of(conn, 
       fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} IS NOT NULL LIMIT $1::bigint) s", t.relation_sql,
                   t.key_sql),
       {std::to_string(rows)}));
@@ -119,10 +128,10 @@ TableInfo prepare_table(const std::string& conninfo, const cli::RunOptions& opti
   if (options.table.empty()) {
     pg::Connection conn = pg::Connection::open(conninfo, session(false, options));
     // Parameters, never interpolated; seeding is idempotent and append-only.
-    conn.exec_params("SELECT benchlab.seed_records($1, $2::bigint)", {std::string(kStandardTable), std::to_string(rows)});
+    exec_interruptible(conn, "SELECT benchlab.seed_records($1, $2::bigint)", {std::string(kStandardTable), std::to_string(rows)});
     throw_if_interrupted();
     // VACUUM cannot run inside a transaction block: a statement of its own.
-    conn.exec(fmt::format("VACUUM (ANALYZE) {}", pg::quote_qualified_identifier(conn.raw(), kStandardTable)));
+    exec_interruptible(conn, fmt::format("VACUUM (ANALYZE) {}", pg::quote_qualified_identifier(conn.raw(), kStandardTable)));
     return describe_table(conn, kStandardTable, "id", rows, true);
   }
   pg::Connection conn = pg::Connection::open(conninfo, session(true, options));
@@ -140,7 +149,7 @@ std::vector<KeyRange> split_by_rows(const pg::Connection& conn, const TableInfo&
     out.push_back(all);
     return out;
   }
-  pg::Result r = conn.exec_params(
+  pg::Result r = exec_interruptible(conn, 
       fmt::format("SELECT part, max(k), count(*) FROM (SELECT {0} AS k, ntile($3::int) OVER (ORDER BY {0}) AS part "
                   "FROM {1} WHERE {0} BETWEEN $1::bigint AND $2::bigint) s GROUP BY part ORDER BY part",
                   table.key_sql, table.relation_sql),
@@ -169,7 +178,7 @@ std::vector<KeyRange> split_by_rows(const pg::Connection& conn, const TableInfo&
 std::optional<std::vector<KeyRange>> id_ranges(const pg::Connection& conn, const TableInfo& table, const KeyRange& all,
                                                int parts) {
   try {
-    pg::Result r = conn.exec_params(
+    pg::Result r = exec_interruptible(conn, 
         "SELECT part, lo, hi, rows FROM benchlab.id_ranges($1::regclass, $2::int, $3::name, true) ORDER BY part",
         {table.relation_sql, std::to_string(parts), table.key_name});
     std::vector<KeyRange> out;
@@ -206,9 +215,9 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   spec.statement_timeout_ms = options.statement_timeout_ms;
 
   // Bounds of the first `rows` rows in key order, both through the key's index.
-  const std::string lo = conn.query_value(
+  const std::string lo = value_of(conn, 
       fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} LIMIT 1", table.key_sql, table.relation_sql));
-  pg::Result hi = conn.exec_params(fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} "
+  pg::Result hi = exec_interruptible(conn, fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} "
                                                "OFFSET $1::bigint LIMIT 1",
                                                table.key_sql, table.relation_sql),
                                    {std::to_string(rows - 1)});
@@ -219,11 +228,11 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   spec.all.lo = to_i64(lo);
   spec.all.hi = to_i64(hi.value(0, 0));
   // Exactly `rows` with a unique key; with duplicates of the last key, a few more.
-  spec.all.rows = to_u64(conn.query_value(
+  spec.all.rows = to_u64(value_of(conn, 
       fmt::format("SELECT count(*) FROM {1} WHERE {0} BETWEEN $1::bigint AND $2::bigint", table.key_sql,
                   table.relation_sql),
       {std::to_string(spec.all.lo), std::to_string(spec.all.hi)}));
-  const bool whole_table = conn.query_value(fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {1} WHERE {0} > $1::bigint)",
+  const bool whole_table = value_of(conn, fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {1} WHERE {0} > $1::bigint)",
                                                         table.key_sql, table.relation_sql),
                                             {std::to_string(spec.all.hi)}) == "t";
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "benchlab/row_checksum.hpp"
+#include "measure/interruptible.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
 #include "strategies/strategy.hpp"
@@ -65,7 +66,7 @@ void server_side(const std::string& conninfo, const cli::RunOptions& options, co
   pg::Connection conn = pg::Connection::open(conninfo, session_of(options));
   const std::string fmt_name(to_string(options.format));
   try {
-    pg::Result r = conn.exec_params(
+    pg::Result r = exec_interruptible(conn, 
         "SELECT rows, bytes, elapsed_ns, cpu_user_us, cpu_sys_us, checksum FROM benchlab.server_scan($1, $2)",
         {spec.range_query(spec.all), fmt_name});
     if (r.rows() == 1) {
@@ -83,7 +84,7 @@ void server_side(const std::string& conninfo, const cli::RunOptions& options, co
   }
   throw_if_interrupted();
   try {
-    pg::Result r = conn.exec_params(
+    pg::Result r = exec_interruptible(conn, 
         "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, $5)",
         {table.relation_sql, table.key_name, std::to_string(spec.all.lo), std::to_string(spec.all.hi), fmt_name});
     if (r.rows() == 1) {
