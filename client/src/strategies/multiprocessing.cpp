@@ -70,7 +70,7 @@ class SlotContext final : public RunContext {
 // Runs in the child. Every object it makes is destroyed before it returns, so
 // the caller can _exit() with nothing of the child's left open.
 int child_work(const ReadSpec& spec, const std::vector<KeyRange>& parts, const std::string& snapshot_id,
-               shm::WorkerSlot& slot) noexcept {
+               bool meter_server_cpu, shm::WorkerSlot& slot) noexcept {
   try {
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a parent killed with SIGKILL
     if (getppid() == 1) return 1;
@@ -80,7 +80,7 @@ int child_work(const ReadSpec& spec, const std::vector<KeyRange>& parts, const s
     session.statement_timeout_ms = spec.statement_timeout_ms;
     session.application_name = "benchclient-worker";
     pg::Connection conn = pg::Connection::open(spec.conninfo, session);
-    const auto cpu_before = read_backend_cpu(conn);
+    const auto cpu_before = meter_server_cpu ? read_backend_cpu(conn) : std::nullopt;
     SlotContext context(slot);
     RowDecoder decoder(spec.format);
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -192,7 +192,10 @@ class Multiprocessing final : public Strategy {
       shm::WorkerSlot& slot = slots[i];
       const std::vector<KeyRange>& share = shares[i];
       const std::string& id = snapshot.id();
-      workers.add(ChildProcess::spawn([&spec, &share, &id, &slot] { _exit(child_work(spec, share, id, slot)); }));
+      const bool meter = context.meter_server_cpu();
+      workers.add(ChildProcess::spawn([&spec, &share, &id, meter, &slot] {
+        _exit(child_work(spec, share, id, meter, slot));  // never returns into the parent's frames
+      }));
     }
 
     bool sent_marked = false;
