@@ -48,10 +48,10 @@ std::uint64_t resident_bytes(const char* path) {
   return static_cast<std::uint64_t>(resident) * page;
 }
 
-std::string human_bytes(double b) {
-  if (b >= 1e9) return fmt::format("{:.2f} GB", b / 1e9);
-  if (b >= 1e6) return fmt::format("{:.1f} MB", b / 1e6);
-  return fmt::format("{:.0f} kB", b / 1e3);
+std::string human_bytes(double b) {  // binary units, as the results table
+  constexpr double kMiB = 1024.0 * 1024.0;
+  if (b >= 1024.0 * kMiB) return fmt::format("{:.2f} GiB", b / (1024.0 * kMiB));
+  return fmt::format("{:.1f} MiB", b / kMiB);
 }
 
 }  // namespace
@@ -127,7 +127,7 @@ void Harness::draw_progress(bool final_clear) {
   const std::uint64_t rows = rows_seen_.load(std::memory_order_relaxed);
   const double rate = elapsed > 0 ? static_cast<double>(rows) / elapsed : 0;
   std::string line = fmt::format("  {}: {} / {} rows, {:.0f} rows/s", options_.label, rows, options_.expected_rows, rate);
-  if (options_.observe) line += fmt::format(", RSS {}", human_bytes(static_cast<double>(peak_rss_.load())));
+  if (options_.observe) line += fmt::format(", peak RSS {}", human_bytes(static_cast<double>(peak_rss_.load())));
   std::fputs(("\r\x1b[K" + line).c_str(), stderr);
   std::fflush(stderr);
   progress_width_ = line.size();

@@ -124,6 +124,15 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
                options.warmup > 0 ? fmt::format(", after {} warmup runs", options.warmup) : std::string());
     for (const auto& s : size.strategies)
       for (const auto& e : s.errors) fmt::print(out, "  {} error: {}\n", s.strategy, e);
+    // hyperfine's advice: a wide spread means the figures are not yet telling.
+    for (const auto& s : size.strategies) {
+      const Summary rps = pick(s, [](const RunFigures& f) { return std::optional<double>(f.rows_per_sec); });
+      if (rps.count >= 2 && rps.min > 0 && rps.max / rps.min > 1.25) {
+        fmt::print(out, "  warning: {} varies by {:.0f}% between runs (other load on the machine?); use --runs 5 "
+                        "or more, or --warmup 1\n",
+                   s.strategy, (rps.max / rps.min - 1) * 100);
+      }
+    }
   }
   if (report.interrupted_signal != 0) fmt::print(out, "\ninterrupted: the figures above are what was measured\n");
   if (!report.strict_failure.empty()) fmt::print(out, "\nstrict policy: {}\n", report.strict_failure);
