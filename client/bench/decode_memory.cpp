@@ -1,0 +1,58 @@
+// Peak memory and time of the naive strategy's decoding: one SELECT of N rows of
+// the standard table, kept decoded in a DecodedRows that owns the PGresult.
+// Usage (PG* environment, e.g. under `benchclient with-cluster --`):
+//   decode_memory [rows=1000000] [text|binary]
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "decode/decoded_rows.hpp"
+#include "decode/row_decoder.hpp"
+#include "pg/connection.hpp"
+
+namespace {
+long peak_rss_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  const long long rows = argc > 1 ? std::atoll(argv[1]) : 1000000;
+  const bool binary = argc > 2 && std::string(argv[2]) == "binary";
+  benchlab::pg::SessionOptions options;
+  options.read_only = false;
+  const auto conn = benchlab::pg::Connection::open("", options);
+  conn.exec("CREATE EXTENSION IF NOT EXISTS benchlab");
+  conn.exec("SELECT benchlab.seed_records('public.records', " + std::to_string(rows) + ")");
+  const long before = peak_rss_kib();
+
+  const auto t0 = std::chrono::steady_clock::now();
+  benchlab::DecodedRows kept;
+  const PGresult* result = kept.adopt(conn.exec_params(
+      "SELECT * FROM public.records WHERE id BETWEEN 1 AND " + std::to_string(rows), {}, binary ? 1 : 0));
+  const auto t1 = std::chrono::steady_clock::now();
+  benchlab::RowDecoder decoder(binary ? benchlab::WireFormat::binary : benchlab::WireFormat::text);
+  decoder.consume_and_keep(result, kept);
+  const auto t2 = std::chrono::steady_clock::now();
+
+  benchlab::RowDecoder plain(binary ? benchlab::WireFormat::binary : benchlab::WireFormat::text);
+  plain.consume(result);
+  const auto t3 = std::chrono::steady_clock::now();
+
+  const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  std::printf("format %s rows %llu\n", binary ? "binary" : "text", static_cast<unsigned long long>(kept.rows()));
+  std::printf("PGresult %.1f MB, decoded columns %.1f MB, arena copies %.1f MB\n",
+              static_cast<double>(PQresultMemorySize(result)) / 1e6, static_cast<double>(kept.decoded_bytes()) / 1e6,
+              static_cast<double>(kept.copied_bytes()) / 1e6);
+  std::printf("peak RSS before query %.1f MB, after keep %.1f MB\n", static_cast<double>(before) / 1024.0,
+              static_cast<double>(peak_rss_kib()) / 1024.0);
+  std::printf("fetch %.0f ms, consume_and_keep %.0f ms (%.0f ns/row), consume %.0f ms (%.0f ns/row), fold %llx\n",
+              ms(t0, t1), ms(t1, t2), ms(t1, t2) * 1e6 / static_cast<double>(rows), ms(t2, t3),
+              ms(t2, t3) * 1e6 / static_cast<double>(rows), static_cast<unsigned long long>(plain.value_fold()));
+  return decoder.totals().checksum == plain.totals().checksum ? 0 : 1;
+}
