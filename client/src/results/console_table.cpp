@@ -102,7 +102,8 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
       if (rps.count == 0) {
         r.cells.insert(r.cells.end(), {"-", "-", "-", "-", "-", "-", "-", "-"});
       } else {
-        r.cells.push_back(fmt::format("{} ± {}", si(rps.median), si((rps.max - rps.min) / 2)));
+        r.cells.push_back(rps.count == 1 ? si(rps.median)
+                                         : fmt::format("{} ± {}", si(rps.median), si((rps.max - rps.min) / 2)));
         r.cells.push_back(fmt::format("{} … {}", si(rps.min), si(rps.max)));
         r.cells.push_back(rss.count ? mib(rss.median) : "-");
         r.cells.push_back(ttfr.count ? fmt::format("{:.1f} ms", ttfr.median) : "-");
