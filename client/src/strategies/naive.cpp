@@ -1,6 +1,8 @@
-// naive: one query, the whole result materialized by libpq, every row decoded and
+// naive: one query (PQsendQueryParams + PQgetResult: the same as PQexecParams, but
+// interruptible), the whole result materialized by libpq, every row decoded and
 // kept until the end. It exists to show client memory growing with the row count.
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <chrono>
 #include <fmt/format.h>
@@ -9,6 +11,7 @@
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
 #include "pg/connection.hpp"
+#include "pg/pipeline.hpp"
 #include "strategies/strategies.hpp"
 
 namespace benchlab {
@@ -26,9 +29,27 @@ class Naive final : public Strategy {
     context.check_interrupted();
     context.mark_query_sent();
     const auto sent = std::chrono::steady_clock::now();
-    pg::Result result(PQexecParams(conn.raw(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
-                                   static_cast<int>(spec.format)));
-    pg::check_result(conn.raw(), result.get(), "naive read failed");
+    // Sent asynchronously so an interruption is noticed while the server is still
+    // producing (the cancel guard then stops it); the result is still the whole
+    // result, materialized by libpq, as PQexecParams would return it.
+    PGconn* raw = conn.raw();
+    if (PQsendQueryParams(raw, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, static_cast<int>(spec.format)) != 1) {
+      throw pg::BrokenConnection(fmt::format("naive read failed: {}", pg::one_line(PQerrorMessage(raw))));
+    }
+    pg::CancelOnUnwind cancel(raw);
+    for (;;) {
+      if (PQconsumeInput(raw) != 1) {
+        throw pg::BrokenConnection(fmt::format("naive read failed: {}", pg::one_line(PQerrorMessage(raw))));
+      }
+      if (PQisBusy(raw) == 0) break;
+      pollfd p{PQsocket(raw), POLLIN, 0};
+      (void)::poll(&p, 1, 100);  // timeout or EINTR: look for an interruption again
+      context.check_interrupted();
+    }
+    pg::Result result(PQgetResult(raw));
+    while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+    cancel.disarm();
+    pg::check_result(raw, result.get(), "naive read failed");
     const auto rows = static_cast<std::uint64_t>(result.rows());
     if (rows > 0) context.mark_first_row();
     // Every decoded value, and the materialized result it points into, stays
