@@ -453,7 +453,7 @@ Decimal parse_numeric_text(std::string_view text) {
   bool negative = false;
   if (pos < text.size() && (text[pos] == '-' || text[pos] == '+')) negative = text[pos++] == '-';
   int128 unscaled = 0;
-  int scale = 0, significant = 0;
+  int scale = 0;
   bool seen_point = false, seen_digit = false, fits = true;
   for (; pos < text.size(); ++pos) {
     const char c = text[pos];
@@ -465,7 +465,6 @@ Decimal parse_numeric_text(std::string_view text) {
     if (c < '0' || c > '9') fail("numeric", text.data(), text.size());
     seen_digit = true;
     if (seen_point) ++scale;
-    if (significant > 0 || c != '0') ++significant;
     if (fits && (__builtin_mul_overflow(unscaled, 10, &unscaled) || __builtin_add_overflow(unscaled, c - '0', &unscaled)))
       fits = false;
   }
