@@ -446,29 +446,49 @@ std::int64_t parse_timestamp_text(std::string_view text, bool with_time_zone) {
 }
 
 Decimal parse_numeric_text(std::string_view text) {
-  if (text == "NaN") return Decimal::special(Decimal::Kind::nan);
-  if (text == "Infinity") return Decimal::special(Decimal::Kind::pos_infinity);
-  if (text == "-Infinity") return Decimal::special(Decimal::Kind::neg_infinity);
-  std::size_t pos = 0;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  if (p != end && (*p == 'N' || *p == 'I' || (*p == '-' && p + 1 != end && p[1] == 'I'))) {
+    if (text == "NaN") return Decimal::special(Decimal::Kind::nan);
+    if (text == "Infinity") return Decimal::special(Decimal::Kind::pos_infinity);
+    if (text == "-Infinity") return Decimal::special(Decimal::Kind::neg_infinity);
+    fail("numeric", text.data(), text.size());
+  }
   bool negative = false;
-  if (pos < text.size() && (text[pos] == '-' || text[pos] == '+')) negative = text[pos++] == '-';
-  int128 unscaled = 0;
-  int scale = 0;
-  bool seen_point = false, seen_digit = false, fits = true;
-  for (; pos < text.size(); ++pos) {
-    const char c = text[pos];
+  if (p != end && (*p == '-' || *p == '+')) negative = *p++ == '-';
+  const char* point = nullptr;
+  const char* const digits_begin = p;
+  // Fast path: up to 19 digits accumulate in 64 bits (10^19 - 1 < 2^64).
+  std::uint64_t small = 0;
+  int taken = 0;
+  for (; p != end && taken < 19; ++p) {
+    const char c = *p;
     if (c == '.') {
-      if (seen_point) fail("numeric", text.data(), text.size());
-      seen_point = true;
+      if (point != nullptr) fail("numeric", text.data(), text.size());
+      point = p;
       continue;
     }
     if (c < '0' || c > '9') fail("numeric", text.data(), text.size());
-    seen_digit = true;
-    if (seen_point) ++scale;
+    small = small * 10 + static_cast<unsigned>(c - '0');
+    ++taken;
+  }
+  int128 unscaled = static_cast<int128>(small);
+  bool fits = true;
+  for (; p != end; ++p) {
+    const char c = *p;
+    if (c == '.') {
+      if (point != nullptr) fail("numeric", text.data(), text.size());
+      point = p;
+      continue;
+    }
+    if (c < '0' || c > '9') fail("numeric", text.data(), text.size());
     if (fits && (__builtin_mul_overflow(unscaled, 10, &unscaled) || __builtin_add_overflow(unscaled, c - '0', &unscaled)))
       fits = false;
   }
-  if (!seen_digit || scale > 0x7FFF) fail("numeric", text.data(), text.size());
+  const auto total_chars = end - digits_begin;
+  if (total_chars == 0 || (point != nullptr && total_chars == 1)) fail("numeric", text.data(), text.size());
+  const auto scale = point == nullptr ? 0 : end - point - 1;
+  if (scale > 0x7FFF) fail("numeric", text.data(), text.size());
   if (!fits) return Decimal::big(text, static_cast<std::int16_t>(scale));
   return Decimal::finite(negative ? -unscaled : unscaled, static_cast<std::int16_t>(scale));
 }
