@@ -57,7 +57,7 @@ TEST_CASE("shm: the segment is removed when an exception unwinds", "[shm]") {
   CHECK_FALSE(exists(name));
 }
 
-TEST_CASE("shm: two segments get different names; remove() is idempotent", "[shm]") {
+TEST_CASE("shm: two segments get different names, and remove() is idempotent", "[shm]") {
   shm::SharedSegment a(64), b(64);
   CHECK(a.name() != b.name());
   a.remove();

@@ -83,7 +83,9 @@ class AsyncStream final : public Strategy {
       const int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), 100);
       if (n < 0 && errno != EINTR) throw pg::BrokenConnection(fmt::format("poll failed: {}", std::strerror(errno)));
       for (std::size_t i = 0; i < fds.size(); ++i) {
-        if (fds[i].revents == 0) continue;
+        // On a timeout every stream is pumped: libpq may have read input while
+        // flushing output, leaving complete results buffered behind a quiet socket.
+        if (fds[i].revents == 0 && n != 0) continue;
         Reader& r = *polled[i];
         if ((fds[i].revents & POLLOUT) != 0) r.stream->on_writable();
         if (r.stream->pump() && !start_next(r)) --active;
