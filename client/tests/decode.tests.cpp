@@ -364,3 +364,33 @@ TEST_CASE("kept rows stay valid after the caller's result is gone, and shapes mu
   const pg::Result different = conn.exec_params("SELECT 1::int4", {}, 0);
   CHECK_THROWS_AS(decoder.consume_and_keep(different.get(), moved), std::invalid_argument);
 }
+
+TEST_CASE("the standard table decodes to the same values in text and binary", "[db][decode]") {
+  test::ScratchDatabase db("decode_standard");
+  const auto conn = db.admin();
+  conn.exec("SELECT benchlab.seed_records('public.t', 1000)");
+  DecodedRows text, binary;
+  RowDecoder text_decoder(WireFormat::text), binary_decoder(WireFormat::binary);
+  text_decoder.consume_and_keep(text.adopt(conn.exec_params("SELECT * FROM public.t ORDER BY id", {}, 0)), text);
+  binary_decoder.consume_and_keep(binary.adopt(conn.exec_params("SELECT * FROM public.t ORDER BY id", {}, 1)), binary);
+  REQUIRE(text.rows() == 1000);
+  REQUIRE(binary.rows() == 1000);
+  REQUIRE(text.columns() == 8);
+  CHECK(text_decoder.totals().unknown_values == 0);
+  CHECK(binary_decoder.totals().unknown_values == 0);
+  std::size_t differing = 0;
+  for (std::size_t r = 0; r < text.rows(); ++r)
+    for (std::size_t c = 0; c < text.columns(); ++c)
+      if (!(text.value(r, c) == binary.value(r, c))) ++differing;
+  CHECK(differing == 0);
+  CHECK(get<std::int64_t>(text, 0, 999) == 1000);
+  CHECK(get<Json>(text, 4, 0).members == 3);  // user_id, action, meta
+  // The same values fold alike whatever the format (consume folds decoded values).
+  RowDecoder a(WireFormat::text), b(WireFormat::binary);
+  const pg::Result rt = conn.exec_params("SELECT * FROM public.t ORDER BY id", {}, 0);
+  const pg::Result rb = conn.exec_params("SELECT * FROM public.t ORDER BY id", {}, 1);
+  a.consume(rt.get());
+  b.consume(rb.get());
+  CHECK(a.value_fold() == b.value_fold());
+  CHECK_FALSE(a.totals().checksum == b.totals().checksum);  // wire bytes differ
+}
