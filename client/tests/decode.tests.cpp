@@ -394,3 +394,30 @@ TEST_CASE("the standard table decodes to the same values in text and binary", "[
   CHECK(a.value_fold() == b.value_fold());
   CHECK_FALSE(a.totals().checksum == b.totals().checksum);  // wire bytes differ
 }
+
+TEST_CASE("a value that does not decode throws and leaves kept rows whole", "[decode]") {
+  // A result built by hand (no server): text then int8, the second row's int8
+  // malformed — its text value was already appended when the int8 fails.
+  PGresult* raw = PQmakeEmptyPGresult(nullptr, PGRES_TUPLES_OK);
+  char n0[] = "t", n1[] = "i";
+  PGresAttDesc attrs[2] = {{n0, 0, 0, 0, oid::kText, -1, -1}, {n1, 0, 0, 0, oid::kInt8, 8, -1}};
+  REQUIRE(PQsetResultAttrs(raw, 2, attrs) == 1);
+  char one[] = "1", a[] = "a", bad[] = "x2", b[] = "b";
+  REQUIRE(PQsetvalue(raw, 0, 0, a, 1) == 1);
+  REQUIRE(PQsetvalue(raw, 0, 1, one, 1) == 1);
+  REQUIRE(PQsetvalue(raw, 1, 0, b, 1) == 1);
+  REQUIRE(PQsetvalue(raw, 1, 1, bad, 2) == 1);
+  DecodedRows kept;
+  RowDecoder decoder(WireFormat::text);
+  const PGresult* r = kept.adopt(pg::Result(raw));
+  CHECK_THROWS_AS(decoder.consume_and_keep(r, kept), DecodeError);
+  CHECK(kept.rows() == 1);
+  CHECK(kept.column(0).nulls.size() == 1);
+  CHECK(kept.column(0).as<std::string_view>().size() == 1);
+  CHECK(kept.column(1).as<std::int64_t>().size() == 1);
+  CHECK(get<std::string_view>(kept, 0) == "a");
+  CHECK(decoder.totals().rows == 1);
+  CHECK(decoder.totals().bytes == 2);
+  RowDecoder plain(WireFormat::text);
+  CHECK_THROWS_AS(plain.consume(r), DecodeError);
+}

@@ -117,10 +117,12 @@ struct RowDecoder::Impl {
     }
   }
 
-  // Hashes row `r` into the totals; calls on_value(column, value) for every value.
+  // Hashes row `r` into the totals; calls on_value(column, decoder, value) for
+  // every value. The totals change only once the whole row has decoded.
   template <typename OnValue>
   void row(const PGresult* result, int r, OnValue&& on_value) {
     RowEncoder<std::string> encoder(row_image);
+    std::uint64_t row_bytes = 0, unknown = 0;
     const int n = static_cast<int>(columns.size());
     for (int c = 0; c < n; ++c) {
       const ColumnDecoder& d = columns[static_cast<std::size_t>(c)];
@@ -132,11 +134,13 @@ struct RowDecoder::Impl {
       const char* bytes = PQgetvalue(result, r, c);
       const auto length = static_cast<std::size_t>(PQgetlength(result, r, c));
       encoder.add_value(bytes, length);
-      totals.bytes += length;
-      if (!d.known) ++totals.unknown_values;
+      row_bytes += length;
+      if (!d.known) ++unknown;
       on_value(static_cast<std::size_t>(c), d, d.fn(bytes, length, d.type_oid, scratch));
     }
     totals.checksum.add_row(encoder.finish());
+    totals.bytes += row_bytes;
+    totals.unknown_values += unknown;
     ++totals.rows;
   }
 };
@@ -193,13 +197,22 @@ std::uint64_t RowDecoder::consume_and_keep(const PGresult* result, DecodedRows& 
     std::visit([want](auto& vec) { reserve_for(vec, want); }, column.values);
   }
   const bool owned = keep.owns(result);
-  for (int r = 0; r < rows; ++r) {
-    m.row(result, r, [&](std::size_t c, const ColumnDecoder& d, Value v) {
-      if (!owned || d.uses_scratch) stabilize(v, keep.arena_);
-      append(keep.columns_[c], v);
-    });
+  try {
+    for (int r = 0; r < rows; ++r) {
+      m.row(result, r, [&](std::size_t c, const ColumnDecoder& d, Value v) {
+        if (!owned || d.uses_scratch) stabilize(v, keep.arena_);
+        append(keep.columns_[c], v);
+      });
+      ++keep.rows_;
+    }
+  } catch (...) {
+    // A value that does not decode: drop the partial row so every column keeps rows() values.
+    for (decode::Column& column : keep.columns_) {
+      column.nulls.resize(keep.rows_);
+      std::visit([&keep](auto& vec) { vec.resize(keep.rows_); }, column.values);
+    }
+    throw;
   }
-  keep.rows_ = want;
   return static_cast<std::uint64_t>(rows);
 }
 
