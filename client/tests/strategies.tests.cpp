@@ -68,6 +68,7 @@ class TestContext final : public RunContext {
     std::lock_guard lock(mutex_);
     watched.insert(pid);
     ever_watched.insert(pid);
+    if (kill_watched) kill(pid, SIGKILL);  // a worker that dies without reporting
   }
   void unwatch_process(pid_t pid) override {
     std::lock_guard lock(mutex_);
@@ -87,6 +88,7 @@ class TestContext final : public RunContext {
 
   std::atomic<int> connections{0}, query_sent{0}, first_row{0}, pool_waits{0}, checks{0};
   int interrupt_after = 0;
+  bool kill_watched = false;
   std::uint64_t batches = 0, batch_rows = 0, latency_ns = 0;
   DecodeTotals totals;
   LatencyHistogram latency;
@@ -391,5 +393,23 @@ TEST_CASE("strategies: a failing query surfaces as a one-line pg::Error from eve
       CHECK(what.find('\n') == std::string::npos);
     }
   }
+  CHECK(shm_entries_of_this_process().empty());
+}
+
+TEST_CASE("strategies: a multiprocessing worker killed by a signal fails the run and leaves nothing behind",
+          "[db][strategies]") {
+  test::ScratchDatabase db("strat_kill");
+  db.admin().exec("SELECT benchlab.seed_records('public.t', 2000)");
+  const ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, 2000, WireFormat::text, 2, 100);
+  TestContext context(spec);
+  context.kill_watched = true;
+  try {
+    make_strategy("multiprocessing")->run(spec, context);
+    FAIL("no exception");
+  } catch (const pg::Error& e) {
+    CHECK(std::string(e.what()).find("killed by a signal") != std::string::npos);
+  }
+  CHECK(context.watched.empty());
+  for (const pid_t pid : context.ever_watched) CHECK(kill(pid, 0) == -1);
   CHECK(shm_entries_of_this_process().empty());
 }

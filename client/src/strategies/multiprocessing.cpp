@@ -202,6 +202,9 @@ class Multiprocessing final : public Strategy {
     bool first_row_marked = false;
     for (;;) {
       const std::size_t running = workers.reap();
+      // Before judging a dead child: a Ctrl-C reaches the whole process group, so
+      // a child killed by it is an interruption, not a worker failure.
+      context.check_interrupted();
       for (std::size_t i = 0; i < slots.size(); ++i) {
         if (!sent_marked && slots[i].query_sent_ns.load(std::memory_order_relaxed) != 0) {
           context.mark_query_sent();
@@ -215,12 +218,14 @@ class Multiprocessing final : public Strategy {
           context.mark_first_row();
           first_row_marked = true;
         }
-        if (slots[i].status.load(std::memory_order_acquire) == static_cast<std::int32_t>(shm::SlotStatus::failed)) {
-          throw_worker_error(i, slots[i], workers.exit_of(i));  // the others are stopped by ~Workers
-        }
+        const bool failed =
+            slots[i].status.load(std::memory_order_acquire) == static_cast<std::int32_t>(shm::SlotStatus::failed);
+        const auto& exit = workers.exit_of(i);
+        const bool died = exit && (exit->code != 0 || slots[i].status.load(std::memory_order_acquire) !=
+                                                          static_cast<std::int32_t>(shm::SlotStatus::done));
+        if (failed || died) throw_worker_error(i, slots[i], exit);  // the others are stopped by ~Workers
       }
       if (running == 0) break;
-      context.check_interrupted();
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
 
