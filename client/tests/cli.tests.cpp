@@ -115,11 +115,14 @@ class Child {
 
 Outcome run_cli(const std::vector<std::string>& args, const TempDir& dir) { return Child(args, dir.path).wait(); }
 
-// What a bad invocation must not leave in its private TMPDIR: a cluster directory.
+std::vector<pid_t> processes_mentioning(const std::string& marker);
+
+// What a bad invocation must not leave behind: a cluster directory in its private
+// TMPDIR, or a process (a postmaster runs with its data directory there).
 bool no_cluster_dirs(const TempDir& dir) {
   for (const auto& e : fs::directory_iterator(dir.path))
     if (e.path().filename().string().starts_with("benchlab-cluster-")) return false;
-  return true;
+  return processes_mentioning(dir.path.string()).empty();
 }
 
 // Processes whose command line mentions `marker` (forked workers keep benchclient's argv).

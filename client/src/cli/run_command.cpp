@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <iostream>
 
@@ -60,6 +62,16 @@ int run_benchmark_command(const RunOptions& options) {
   const dataset::TableInfo table = dataset::prepare_table(conninfo, options, max_rows);
   const results::ServerFacts server = results::read_server_facts(conninfo);
   throw_if_interrupted();
+
+  // google/benchmark's habit: say so when the machine is set up to spoil timings.
+  double load[1] = {0};
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  if (getloadavg(load, 1) == 1 && load[0] > 0.5 * cores) {
+    std::fprintf(stderr,
+                 "benchclient: warning: the machine is busy (load average %.1f on %u cores); figures will be noisy: "
+                 "use more --runs, or run when it is idle\n",
+                 load[0], cores);
+  }
 
   LoopOutput output;
   output.progress_line = options.progress && isatty(STDERR_FILENO) == 1;

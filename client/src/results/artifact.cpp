@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -67,6 +68,13 @@ std::string git_commit() {
   std::string out = got ? buf : "";
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return rc == 0 && out.size() == 40 ? out : "unknown";
+}
+
+// 1, 5 and 15 minute load averages at the start: a busy machine spoils timings.
+Json load_average() {
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) != 3) return nullptr;
+  return Json::array({load[0], load[1], load[2]});
 }
 
 Json summary_json(const Summary& s) { return Json{{"median", s.median}, {"min", s.min}, {"max", s.max}}; }
@@ -242,7 +250,8 @@ Json context_block(const cli::RunOptions& options, const TargetFacts& target, co
        Json{{"cpu_model", first_line_with("/proc/cpuinfo", "model name")},
             {"cores", std::thread::hardware_concurrency()},
             {"memory_bytes", mem_total_bytes()},
-            {"kernel", fmt::format("{} {} {}", u.sysname, u.release, u.machine)}}},
+            {"kernel", fmt::format("{} {} {}", u.sysname, u.release, u.machine)},
+            {"load_average", load_average()}}},
       {"compiler", fmt::format("{} {}", "g++", __VERSION__)},
       {"benchlab_version", BENCHLAB_VERSION},
       {"git_commit", git_commit()},
