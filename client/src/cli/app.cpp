@@ -147,7 +147,8 @@ int run_app(int argc, char** argv) {
   auto* table_opt =
       app.add_option("--table", run.table, "your table to read (schema.table) instead of the seeded standard table");
   run_opts.push_back(table_opt);
-  run_opts.push_back(app.add_option("--key", run.key, "integer key column of --table")->capture_default_str());
+  auto* key_opt = app.add_option("--key", run.key, "integer key column of --table")->capture_default_str();
+  run_opts.push_back(key_opt);
   run_opts.push_back(app.add_option("--results-dir", results_dir, "where the JSON artifact goes (created if missing)")
                          ->capture_default_str());
   run_opts.push_back(app.add_flag("--json", run.json_to_stdout, "print the artifact on stdout (the table goes to stderr)"));
@@ -190,6 +191,9 @@ int run_app(int argc, char** argv) {
       throw UsageError(fmt::format("--statement-timeout-ms {}: give 0 (none) or a positive timeout", run.statement_timeout_ms));
     if (run.key.empty()) throw UsageError("--key: give the name of an integer key column");
     if (table_opt->count() > 0 && run.table.empty()) throw UsageError("--table: give a table name, e.g. --table public.orders");
+    if (key_opt->count() > 0 && run.table.empty()) {
+      throw UsageError("--key applies to --table; the standard table's key is id");
+    }
     if (!run.table.empty() && !target.dsn) {
       throw UsageError("--table needs --dsn: a throwaway cluster holds only the standard table");
     }
