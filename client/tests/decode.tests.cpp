@@ -166,6 +166,20 @@ TEST_CASE("numeric decodes exactly in text and binary", "[db][decode]") {
     CHECK(get<Decimal>(rows, 13) == dec(701261, 2));
     CHECK(get<Decimal>(rows, 14) == dec(-5, 1));
   }
+  // Around the binary decoder's 64-bit fast path (at most 18 digits) and the text one's (19).
+  const char* edges[] = {"99999999999999", "999999999999999999", "-9999999999.99999999", "1234567890.1234",
+                         "9999999999999999999", "-0.000000000000000000000000000000000000000000000001",
+                         "100000000000000000000.00000000000000001", "0.10"};
+  for (const int format : kFormats) {
+    for (const char* edge : edges) {
+      INFO("format " << format << " value " << edge);
+      const auto rows = keep_one(conn, std::string("SELECT '") + edge + "'::numeric", format);
+      const Decimal d = get<Decimal>(rows, 0);
+      CHECK(d.kind() == Decimal::Kind::finite);
+      CHECK(d.to_string() == edge);
+      CHECK(d == parse_numeric_text(edge));
+    }
+  }
 }
 
 TEST_CASE("timestamps and dates decode in text and binary", "[db][decode]") {
