@@ -6,6 +6,7 @@
 // row-image buffer, the scratch buffer and the simdjson parser are reused.
 #include "decode/row_decoder.hpp"
 
+#include <array>
 #include <bit>
 #include <stdexcept>
 #include <string>
@@ -71,17 +72,27 @@ decode::ColumnData make_column_data(std::size_t index, std::index_sequence<I...>
   return d;
 }
 
-void append(decode::Column& column, const Value& v) {
-  const bool is_null = std::holds_alternative<decode::Null>(v);
-  column.nulls.push_back(is_null);
-  std::visit(
-      [&v](auto& vec) {
-        using T = typename std::decay_t<decltype(vec)>::value_type;
-        if (const T* p = std::get_if<T>(&v)) vec.push_back(*p);
-        else vec.push_back(T{});
-      },
-      column.values);
+// Appends to a column whose values live in alternative I (resolved once per
+// result, like the decoders: no std::visit per value).
+using AppendFn = void (*)(decode::Column&, const Value&);
+
+template <std::size_t I>
+void append_as(decode::Column& column, const Value& v) {
+  auto& vec = *std::get_if<I>(&column.values);
+  if (const auto* p = std::get_if<I>(&v)) {
+    column.nulls.push_back(false);
+    vec.push_back(*p);
+  } else {
+    column.nulls.push_back(true);  // NULL: a default value keeps the rows aligned
+    vec.emplace_back();
+  }
 }
+
+template <std::size_t... I>
+constexpr std::array<AppendFn, sizeof...(I)> make_appenders(std::index_sequence<I...>) {
+  return {&append_as<I>...};
+}
+constexpr auto kAppenders = make_appenders(std::make_index_sequence<std::variant_size_v<Value>>{});
 
 template <typename T>
 void reserve_for(std::vector<T>& vec, std::size_t want) {
@@ -98,6 +109,7 @@ struct RowDecoder::Impl {
   std::string row_image;     // RowEncoder's buffer, reused row after row
   decode::Scratch scratch;   // simdjson parser + bytes, reused
   std::vector<ColumnDecoder> columns;
+  std::vector<AppendFn> appenders;  // consume_and_keep: one per column
   std::uint64_t sink = 0;    // the fold of every decoded value (keeps decoding observable)
 
   // Resolves the per-column decoders when the shape changed (OIDs or formats).
@@ -197,11 +209,13 @@ std::uint64_t RowDecoder::consume_and_keep(const PGresult* result, DecodedRows& 
     std::visit([want](auto& vec) { reserve_for(vec, want); }, column.values);
   }
   const bool owned = keep.owns(result);
+  m.appenders.clear();
+  for (const ColumnDecoder& d : m.columns) m.appenders.push_back(kAppenders[d.value_index]);
   try {
     for (int r = 0; r < rows; ++r) {
       m.row(result, r, [&](std::size_t c, const ColumnDecoder& d, Value v) {
         if (!owned || d.uses_scratch) stabilize(v, keep.arena_);
-        append(keep.columns_[c], v);
+        m.appenders[c](keep.columns_[c], v);
       });
       ++keep.rows_;
     }
