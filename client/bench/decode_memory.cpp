@@ -3,6 +3,7 @@
 // Usage (PG* environment, e.g. under `benchclient with-cluster --`):
 //   decode_memory [rows=1000000] [text|binary]
 #include <sys/resource.h>
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,11 @@
 #include "pg/connection.hpp"
 
 namespace {
+double cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 long peak_rss_kib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -36,13 +42,16 @@ int main(int argc, char** argv) {
   const PGresult* result = kept.adopt(conn.exec_params(
       "SELECT * FROM public.records WHERE id BETWEEN 1 AND " + std::to_string(rows), {}, binary ? 1 : 0));
   const auto t1 = std::chrono::steady_clock::now();
+  const double c1 = cpu_ms();
   benchlab::RowDecoder decoder(binary ? benchlab::WireFormat::binary : benchlab::WireFormat::text);
   decoder.consume_and_keep(result, kept);
   const auto t2 = std::chrono::steady_clock::now();
+  const double c2 = cpu_ms();
 
   benchlab::RowDecoder plain(binary ? benchlab::WireFormat::binary : benchlab::WireFormat::text);
   plain.consume(result);
   const auto t3 = std::chrono::steady_clock::now();
+  const double c3 = cpu_ms();
 
   const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   std::printf("format %s rows %llu\n", binary ? "binary" : "text", static_cast<unsigned long long>(kept.rows()));
@@ -51,8 +60,9 @@ int main(int argc, char** argv) {
               static_cast<double>(kept.copied_bytes()) / 1e6);
   std::printf("peak RSS before query %.1f MB, after keep %.1f MB\n", static_cast<double>(before) / 1024.0,
               static_cast<double>(peak_rss_kib()) / 1024.0);
-  std::printf("fetch %.0f ms, consume_and_keep %.0f ms (%.0f ns/row), consume %.0f ms (%.0f ns/row), fold %llx\n",
-              ms(t0, t1), ms(t1, t2), ms(t1, t2) * 1e6 / static_cast<double>(rows), ms(t2, t3),
-              ms(t2, t3) * 1e6 / static_cast<double>(rows), static_cast<unsigned long long>(plain.value_fold()));
+  const auto per_row = [rows](double ms_) { return ms_ * 1e6 / static_cast<double>(rows); };
+  std::printf("fetch %.0f ms wall; consume_and_keep %.0f ms wall, %.0f ns/row CPU; consume %.0f ms wall, %.0f ns/row CPU; fold %llx\n",
+              ms(t0, t1), ms(t1, t2), per_row(c2 - c1), ms(t2, t3), per_row(c3 - c2),
+              static_cast<unsigned long long>(plain.value_fold()));
   return decoder.totals().checksum == plain.totals().checksum ? 0 : 1;
 }
