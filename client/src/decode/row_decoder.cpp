@@ -104,7 +104,7 @@ void reserve_for(std::vector<T>& vec, std::size_t want) {
 struct RowDecoder::Impl {
   explicit Impl(WireFormat f) : format(f) {}
 
-  WireFormat format;
+  WireFormat format;  // what the run asked for; decoding follows each column's PQfformat
   DecodeTotals totals;
   std::string row_image;     // RowEncoder's buffer, reused row after row
   decode::Scratch scratch;   // simdjson parser + bytes, reused

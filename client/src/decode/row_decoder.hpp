@@ -41,7 +41,11 @@ class RowDecoder {
   // Decodes every value of every row of `result` into a typed C++ value (then
   // drops it) and adds the rows' checksum. Returns the number of rows consumed.
   std::uint64_t consume(const PGresult* result);
-  // The same, keeping the decoded values in `keep` until it is destroyed.
+  // The same, keeping the decoded values in `keep` until it is destroyed. Text,
+  // json and raw values are views into `result`: hand it over first with
+  // `keep.adopt(std::move(result))` (otherwise `keep` copies what it views; see
+  // decode/decoded_rows.hpp). Throws decode::DecodeError on a value that does not
+  // parse; `keep` then holds only whole rows.
   std::uint64_t consume_and_keep(const PGresult* result, DecodedRows& keep);
 
   [[nodiscard]] const DecodeTotals& totals() const;
