@@ -20,6 +20,7 @@
 
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
+#include "pg/snapshot.hpp"
 #include "process/interrupt.hpp"
 #include "strategies/strategies.hpp"
 #include "strategies/strategy.hpp"
@@ -197,6 +198,15 @@ TEST_CASE("strategies: registry lists the five in order and rejects unknown name
   }
 }
 
+TEST_CASE("strategies: snapshot ids are validated before they reach SQL", "[strategies]") {
+  const auto statements = pg::snapshot_import_statements("00000003-0000001B-1");
+  REQUIRE(statements.size() == 2);
+  CHECK(statements[0] == "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  CHECK(statements[1] == "SET TRANSACTION SNAPSHOT '00000003-0000001B-1'");
+  CHECK_THROWS_AS(pg::snapshot_import_statements("1'; DROP TABLE t; --"), pg::Error);
+  CHECK_THROWS_AS(pg::snapshot_import_statements(""), pg::Error);
+}
+
 TEST_CASE("strategies: deal_partitions hands parts round-robin", "[strategies]") {
   const std::vector<KeyRange> parts = {{1, 2, 0}, {3, 4, 0}, {5, 6, 0}};
   const auto dealt = deal_partitions(parts, 2);
@@ -248,13 +258,15 @@ TEST_CASE("strategies: sparse keys, NULLs and a worker whose range holds no rows
       "CASE WHEN g % 8 = 0 THEN NULL ELSE jsonb_build_object('g', g) END "
       "FROM generate_series(1, 2000) AS g WHERE g * 7 NOT BETWEEN 3000 AND 9000");
   const std::string columns = R"("id", "label", "n", "amount", "at", "flag", "data")";
-  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
-    const SetChecksum expected = server_checksum(admin, "public.s", 1, 14000, format);
-    REQUIRE(expected.rows > 1000);
-    ReadSpec spec = make_spec(db.conninfo(), "public.s", columns, 1, 14000, format, 3, 50);
-    spec.partitions = {{1, 3000, 0}, {3001, 8999, 0}, {9000, 14000, 0}};  // the middle one holds no rows
-    spec.batches = {{1, 1000, 0}, {1001, 3000, 0}, {3001, 8999, 0}, {9000, 14000, 0}};
-    for (const auto& name : strategy_names()) run_and_compare(name, spec, expected);
+  SECTION("text and binary, one partition and one batch without rows") {
+    for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+      const SetChecksum expected = server_checksum(admin, "public.s", 1, 14000, format);
+      REQUIRE(expected.rows > 1000);
+      ReadSpec spec = make_spec(db.conninfo(), "public.s", columns, 1, 14000, format, 3, 50);
+      spec.partitions = {{1, 3000, 0}, {3001, 8999, 0}, {9000, 14000, 0}};  // the middle one holds no rows
+      spec.batches = {{1, 1000, 0}, {1001, 3000, 0}, {3001, 8999, 0}, {9000, 14000, 0}};
+      for (const auto& name : strategy_names()) run_and_compare(name, spec, expected);
+    }
   }
   SECTION("a range holding no rows at all") {
     const SetChecksum empty = server_checksum(admin, "public.s", 3001, 8999, WireFormat::text);

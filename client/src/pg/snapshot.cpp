@@ -43,7 +43,9 @@ ExportedSnapshot::ExportedSnapshot(PGconn* conn) : conn_(conn) {
 ExportedSnapshot::~ExportedSnapshot() {
   if (conn_ == nullptr) return;
   const PGTransactionStatusType st = PQtransactionStatus(conn_);
-  if (st == PQTRANS_INTRANS || st == PQTRANS_INERROR) Result r(PQexec(conn_, "ROLLBACK"));
+  if (st == PQTRANS_INTRANS || st == PQTRANS_INERROR) {
+    Result rollback(PQexec(conn_, "ROLLBACK"));  // best effort: a destructor never throws
+  }
 }
 
 void ExportedSnapshot::release() {
