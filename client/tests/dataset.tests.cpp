@@ -93,3 +93,24 @@ TEST_CASE("dataset: user table errors name the problem and the fix", "[dataset][
   options.table = std::string("public.absent");
   CHECK_THROWS_WITH(dataset::prepare_table(db.conninfo(), options, 1), Catch::Contains("does not exist"));
 }
+
+TEST_CASE("dataset: a non-unique key never puts one key value in two parts", "[dataset][db]") {
+  test::ScratchDatabase db("dataset_dup");
+  db.admin().exec(
+      "CREATE TABLE public.dups (k bigint, v int); CREATE INDEX ON public.dups (k); "
+      "INSERT INTO public.dups SELECT g / 4, g FROM generate_series(0, 399) g; ANALYZE public.dups");
+  cli::RunOptions options;
+  options.table = std::string("public.dups");
+  options.key = std::string("k");
+  options.workers = 3;
+  options.batch_rows = 1;
+  const auto table = dataset::prepare_table(db.conninfo(), options, 10);
+  const ReadSpec spec = dataset::plan_read(db.conninfo(), table, 10, options);
+  CHECK(spec.all.lo == 0);
+  CHECK(spec.all.hi == 2);     // the 10th row has key 2, whose 4 rows all count
+  CHECK(spec.all.rows == 12);
+  check_contiguous(spec.partitions, spec.all);
+  check_contiguous(spec.batches, spec.all);
+  const auto admin = db.admin();
+  for (const auto& p : spec.batches) CHECK(count_in(admin, spec.relation_sql, spec.key_sql, p) == p.rows);
+}

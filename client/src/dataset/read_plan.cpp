@@ -149,9 +149,13 @@ std::vector<KeyRange> split_by_rows(const pg::Connection& conn, const TableInfo&
     out.push_back(all);
     return out;
   }
-  pg::Result r = exec_interruptible(conn, 
-      fmt::format("SELECT part, max(k), count(*) FROM (SELECT {0} AS k, ntile($3::int) OVER (ORDER BY {0}) AS part "
-                  "FROM {1} WHERE {0} BETWEEN $1::bigint AND $2::bigint) s GROUP BY part ORDER BY part",
+  // ntile balances rows; a key value then goes wholly to the part of its first row
+  // (min over its rows), so no key straddles two parts and the counts are exact.
+  pg::Result r = exec_interruptible(
+      conn,
+      fmt::format("SELECT p, max(k), count(*) FROM (SELECT k, min(part) OVER (PARTITION BY k) AS p FROM "
+                  "(SELECT {0} AS k, ntile($3::int) OVER (ORDER BY {0}) AS part FROM {1} "
+                  "WHERE {0} BETWEEN $1::bigint AND $2::bigint) s) s2 GROUP BY p ORDER BY p",
                   table.key_sql, table.relation_sql),
       {std::to_string(all.lo), std::to_string(all.hi), std::to_string(parts)});
   std::int64_t next_lo = all.lo;
@@ -160,17 +164,11 @@ std::vector<KeyRange> split_by_rows(const pg::Connection& conn, const TableInfo&
     k.lo = next_lo;
     k.hi = to_i64(r.value(i, 1));
     k.rows = to_u64(r.value(i, 2));
-    if (k.hi < k.lo) {  // duplicates of a key already taken by the previous part: empty part
-      k.hi = k.lo - 1;
-      k.rows = 0;
-    } else {
-      next_lo = k.hi + 1;
-    }
+    next_lo = k.hi + 1;
     out.push_back(k);
   }
-  // ntile returns fewer groups than asked when there are fewer rows than parts.
+  // Fewer parts than asked (fewer rows or key values than parts): the rest are empty.
   while (static_cast<int>(out.size()) < parts) out.push_back(KeyRange{all.hi + 1, all.hi, 0});
-  out.back().hi = std::max(out.back().hi, all.hi);
   return out;
 }
 
