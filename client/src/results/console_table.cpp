@@ -135,6 +135,37 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
       }
     }
   }
+  // Several sizes: the Python lab's overview, strategy x size (rows/s median, peak RSS).
+  if (report.sizes.size() > 1) {
+    std::vector<std::string> header{"strategy"};
+    for (const auto& size : report.sizes) {
+      header.push_back(fmt::format("rows/s @{}", size.limit));
+      header.push_back("peak RSS");
+    }
+    header.push_back("");
+    std::vector<Row> rows;
+    for (const auto& name : options.strategies) {
+      Row r;
+      r.cells.push_back(name);
+      for (const auto& size : report.sizes) {
+        const StrategyResult* found = nullptr;
+        for (const auto& s : size.strategies)
+          if (s.strategy == name) found = &s;
+        const Summary rps = found ? pick(*found, [](const RunFigures& f) { return std::optional<double>(f.rows_per_sec); })
+                                  : Summary{};
+        const Summary rss = found ? pick(*found, [](const RunFigures& f) {
+          return f.peak_rss_bytes ? std::optional<double>(static_cast<double>(*f.peak_rss_bytes)) : std::nullopt;
+        })
+                                  : Summary{};
+        r.cells.push_back(rps.count ? si(rps.median) : "-");
+        r.cells.push_back(rss.count ? mib(rss.median) : "-");
+      }
+      r.cells.push_back("");
+      rows.push_back(std::move(r));
+    }
+    fmt::print(out, "\nsummary (medians, {} format)\n", fmt_name);
+    print_rows(out, header, rows);
+  }
   if (report.interrupted_signal != 0) fmt::print(out, "\ninterrupted: the figures above are what was measured\n");
   if (!report.strict_failure.empty()) fmt::print(out, "\nstrict policy: {}\n", report.strict_failure);
   std::fflush(out);
