@@ -7,10 +7,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <fmt/format.h>
 #include <mutex>
 #include <set>
 #include <stdexcept>

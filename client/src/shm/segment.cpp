@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <atomic>
 #include <boost/interprocess/exceptions.hpp>
 #include <chrono>
 #include <cstring>
-#include <fmt/format.h>
 #include <random>
 #include <stdexcept>
 

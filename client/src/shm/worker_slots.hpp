@@ -27,8 +27,8 @@ struct WorkerSlot {
   static constexpr std::size_t kErrorBytes = 512;
 
   // Written by the worker while it runs; the parent polls these.
-  std::atomic<std::int32_t> status{0};          // SlotStatus
-  std::atomic<std::int64_t> query_sent_ns{0};   // steady_clock (CLOCK_MONOTONIC: same clock in every process)
+  std::atomic<std::int32_t> status{0};         // SlotStatus
+  std::atomic<std::int64_t> query_sent_ns{0};  // steady_clock (CLOCK_MONOTONIC: same clock in every process)
   std::atomic<std::int64_t> first_row_ns{0};
   std::atomic<std::uint64_t> rows_so_far{0};
   // Written once before status becomes done/failed (release); read after (acquire).
@@ -36,8 +36,8 @@ struct WorkerSlot {
   LatencyHistogram latency;
   ServerCpu server_cpu;
   std::int32_t has_server_cpu = 0;
-  std::int32_t error_kind = 0;                   // SlotError
-  std::int64_t peak_rss_kb = 0;                  // getrusage(RUSAGE_SELF).ru_maxrss
+  std::int32_t error_kind = 0;   // SlotError
+  std::int64_t peak_rss_kb = 0;  // getrusage(RUSAGE_SELF).ru_maxrss
   char error[kErrorBytes] = {};
 
   void set_error(SlotError kind, std::string_view text) {

@@ -6,10 +6,10 @@
 // every stream's Pipeline cancels its server work and every connection closes.
 #include <poll.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fmt/format.h>
+#include <cerrno>
 #include <memory>
+#include <system_error>
 #include <vector>
 
 #include "decode/row_decoder.hpp"
@@ -46,8 +46,8 @@ class AsyncStream final : public Strategy {
       if (share.empty()) continue;
       readers.push_back(std::make_unique<Reader>(context.connect(), spec.format, std::move(share)));
       if (PQsetnonblocking(readers.back()->conn.raw(), 1) != 0) {
-        throw pg::BrokenConnection(
-            fmt::format("cannot make connection non-blocking: {}", pg::one_line(PQerrorMessage(readers.back()->conn.raw()))));
+        throw pg::BrokenConnection(fmt::format("cannot make connection non-blocking: {}",
+                                               pg::one_line(PQerrorMessage(readers.back()->conn.raw()))));
       }
     }
 
@@ -81,7 +81,8 @@ class AsyncStream final : public Strategy {
         polled.push_back(r.get());
       }
       const int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), 100);
-      if (n < 0 && errno != EINTR) throw pg::BrokenConnection(fmt::format("poll failed: {}", std::strerror(errno)));
+      if (n < 0 && errno != EINTR)
+        throw pg::BrokenConnection(fmt::format("poll failed: {}", std::generic_category().message(errno)));
       for (std::size_t i = 0; i < fds.size(); ++i) {
         // On a timeout every stream is pumped: libpq may have read input while
         // flushing output, leaving complete results buffered behind a quiet socket.

@@ -2,9 +2,9 @@
 
 #include <poll.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fmt/format.h>
+#include <cerrno>
+#include <system_error>
 
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
@@ -137,7 +137,8 @@ void CursorStream::run() {
   while (!pump()) {
     pollfd p{socket(), poll_events(), 0};
     const int r = ::poll(&p, 1, 100);
-    if (r < 0 && errno != EINTR) throw pg::BrokenConnection(fmt::format("poll failed: {}", std::strerror(errno)));
+    if (r < 0 && errno != EINTR)
+      throw pg::BrokenConnection(fmt::format("poll failed: {}", std::generic_category().message(errno)));
     if ((p.revents & POLLOUT) != 0) on_writable();
     context_->check_interrupted();
   }

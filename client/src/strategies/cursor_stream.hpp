@@ -33,7 +33,7 @@ struct CursorStreamOptions {
   std::vector<std::string> epilogue;  // e.g. COMMIT (nothing: the transaction stays open)
   int batch_rows = 10000;             // FETCH FORWARD size
   WireFormat format = WireFormat::text;
-  int depth = 2;                      // FETCHes kept in flight (>= 1)
+  int depth = 2;  // FETCHes kept in flight (>= 1)
   std::string cursor_name = "benchlab_cursor";
 };
 
@@ -83,7 +83,7 @@ class CursorStream {
   std::deque<Expect> expected_;
   bool awaiting_end_of_query_ = false;  // a query's result was read; its NULL terminator is next
   bool want_write_ = false;
-  bool exhausted_ = false;              // a short FETCH: no more FETCHes are sent
+  bool exhausted_ = false;  // a short FETCH: no more FETCHes are sent
   bool closing_ = false;
   bool finished_ = false;
   int fetches_in_flight_ = 0;

@@ -10,9 +10,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <chrono>
 #include <csignal>
-#include <fmt/format.h>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -128,6 +128,8 @@ class Workers {
   }
   Workers(const Workers&) = delete;
   Workers& operator=(const Workers&) = delete;
+  Workers(Workers&&) = delete;
+  Workers& operator=(Workers&&) = delete;
 
   void add(ChildProcess child) {
     children_.push_back(std::move(child));
@@ -158,14 +160,18 @@ class Workers {
   std::vector<std::optional<ExitStatus>> exits_;
 };
 
-[[noreturn]] void throw_worker_error(std::size_t index, const shm::WorkerSlot& slot, const std::optional<ExitStatus>& exit) {
+[[noreturn]] void throw_worker_error(std::size_t index, const shm::WorkerSlot& slot,
+                                     const std::optional<ExitStatus>& exit) {
   const auto status = static_cast<shm::SlotStatus>(slot.status.load(std::memory_order_acquire));
   if (status == shm::SlotStatus::failed) {
     const std::string text = fmt::format("worker {}: {}", index, slot.error);
     switch (static_cast<shm::SlotError>(slot.error_kind)) {
-      case shm::SlotError::broken_connection: throw pg::BrokenConnection(text);
-      case shm::SlotError::sql: throw pg::SqlError(text);
-      default: throw pg::Error(text);
+      case shm::SlotError::broken_connection:
+        throw pg::BrokenConnection(text);
+      case shm::SlotError::sql:
+        throw pg::SqlError(text);
+      default:
+        throw pg::Error(text);
     }
   }
   throw pg::Error(fmt::format("worker {} ended without reporting (exit status {}{})", index, exit ? exit->code : -1,

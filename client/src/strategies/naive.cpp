@@ -4,8 +4,8 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
-#include <chrono>
 #include <fmt/format.h>
+#include <chrono>
 
 #include "decode/decoded_rows.hpp"
 #include "decode/row_decoder.hpp"
@@ -33,7 +33,8 @@ class Naive final : public Strategy {
     // producing (the cancel guard then stops it); the result is still the whole
     // result, materialized by libpq, as PQexecParams would return it.
     PGconn* raw = conn.raw();
-    if (PQsendQueryParams(raw, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, static_cast<int>(spec.format)) != 1) {
+    if (PQsendQueryParams(raw, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, static_cast<int>(spec.format)) !=
+        1) {
       throw pg::BrokenConnection(fmt::format("naive read failed: {}", pg::one_line(PQerrorMessage(raw))));
     }
     pg::CancelOnUnwind cancel(raw);

@@ -60,6 +60,8 @@ class Lease {
   }
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
+  Lease(Lease&&) = delete;
+  Lease& operator=(Lease&&) = delete;
   [[nodiscard]] PGconn* raw() const { return conn_->raw(); }
 
  private:
