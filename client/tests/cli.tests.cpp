@@ -362,3 +362,37 @@ TEST_CASE("cli: SIGINT stops the run, keeps what was measured and leaves nothing
   }
   CHECK(left == "0");
 }
+
+TEST_CASE("cli: a failing strategy is recorded under tolerant and stops the run under strict", "[cli][db]") {
+  benchlab::test::ScratchDatabase db("cli_policy");
+  TempDir dir;
+  const fs::path results = dir.path / "results";
+  // A 1 ms statement timeout makes every strategy's read fail.
+  std::vector<std::string> args{"--dsn", db.conninfo(), "--strategy", "naive,cursor_pagination", "--rows", "50000",
+                                "--runs", "1", "--statement-timeout-ms", "1", "--json", "--no-progress",
+                                "--results-dir", results.string()};
+  Outcome o = run_cli(args, dir);
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code == 0);  // tolerant: recorded, the others went on
+  auto artifact = nlohmann::json::parse(o.out);
+  REQUIRE(artifact["benchmarks"].size() == 2);
+  for (const auto& b : artifact["benchmarks"]) {
+    CHECK(b["status"] == "error");
+    REQUIRE(b["errors"].size() == 1);
+    CHECK(b["errors"][0].get<std::string>().find("timeout") != std::string::npos);
+  }
+
+  args.push_back("--policy");
+  args.push_back("strict");
+  o = run_cli(args, dir);
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code == 1);
+  CHECK(o.err.find("strict policy") != std::string::npos);
+  artifact = nlohmann::json::parse(o.out);
+  CHECK(artifact["status"]["complete"] == false);
+  CHECK(artifact["status"]["strict_failure"].get<std::string>().find("naive") != std::string::npos);
+  CHECK(artifact["benchmarks"].size() == 1);  // stopped at the first failure, what was measured kept
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(results)) files += e.path().extension() == ".json" ? 1 : 0;
+  CHECK(files == 2);
+}
