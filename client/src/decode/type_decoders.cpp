@@ -368,13 +368,17 @@ constexpr std::size_t index_of() {
 // ---- the text parsers -------------------------------------------------------
 
 std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
-  // Howard Hinnant's days_from_civil, shifted from 1970-01-01 to 2000-01-01.
-  year -= month <= 2 ? 1 : 0;
-  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const auto yoe = static_cast<unsigned>(year - era * 400);
-  const unsigned doy = (153 * (month + (month > 2 ? static_cast<unsigned>(-3) : 9)) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468 - 10957;
+  // Howard Hinnant's days_from_civil, shifted from 1970-01-01 to 2000-01-01, on
+  // years moved up by 1000 eras (400,000 years, beyond any PostgreSQL date) so
+  // that all arithmetic is unsigned: divisions by constants become multiplications.
+  constexpr std::int64_t kShiftEras = 1000;
+  const auto y = static_cast<std::uint64_t>(year + kShiftEras * 400 - (month <= 2 ? 1 : 0));
+  const std::uint64_t era = y / 400;
+  const std::uint64_t yoe = y - era * 400;
+  const std::uint64_t mp = (month + 9) % 12;  // March = 0
+  const std::uint64_t doy = (153 * mp + 2) / 5 + day - 1;
+  const std::uint64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era * 146097 + doe) - kShiftEras * 146097 - 719468 - 10957;
 }
 
 namespace {
@@ -393,6 +397,27 @@ std::size_t parse_ymd(std::string_view text, bool bc, std::int64_t& days_out) {
   if (month < 1 || month > 12 || day < 1 || day > 31) return std::string_view::npos;
   days_out = days_from_civil(bc ? 1 - year : year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return pos + 6;
+}
+
+// The common case at fixed positions: "YYYY-MM-DD HH:MM:SS" (4-digit year, AD).
+bool fixed_date_time(std::string_view text, std::int64_t& days, std::int64_t& hh, std::int64_t& mm, std::int64_t& ss) {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  if (n < 19 || p[4] != '-' || p[7] != '-' || p[10] != ' ' || p[13] != ':' || p[16] != ':' || p[n - 1] == 'C')
+    return false;
+  bool ok = true;
+  auto two = [p, &ok](std::size_t i) -> std::int64_t {
+    const auto a = static_cast<unsigned>(p[i] - '0'), b = static_cast<unsigned>(p[i + 1] - '0');
+    ok = ok && a < 10 && b < 10;
+    return static_cast<std::int64_t>(a * 10 + b);
+  };
+  const std::int64_t year = two(0) * 100 + two(2), month = two(5), day = two(8);
+  hh = two(11);
+  mm = two(14);
+  ss = two(17);
+  if (!ok || month < 1 || month > 12 || day < 1 || day > 31) return false;
+  days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return true;
 }
 
 bool strip_bc(std::string_view& text) {
@@ -419,16 +444,21 @@ std::int64_t parse_timestamp_text(std::string_view text, bool with_time_zone) {
   if (text == "-infinity") return Timestamp::kNegInfinity;
   const std::string_view all = text;
   auto bad = [&]() { fail(with_time_zone ? "timestamptz" : "timestamp", all.data(), all.size()); };
-  const bool bc = strip_bc(text);
-  std::int64_t days = 0;
-  std::size_t pos = parse_ymd(text, bc, days);
-  if (pos == std::string_view::npos) bad();
-  std::int64_t hh = 0, mm = 0, ss = 0;
-  if (pos >= text.size() || text[pos] != ' ' || !digits_at(text, pos + 1, 2, hh) || text.size() <= pos + 3 ||
-      text[pos + 3] != ':' || !digits_at(text, pos + 4, 2, mm) || text.size() <= pos + 6 || text[pos + 6] != ':' ||
-      !digits_at(text, pos + 7, 2, ss))
-    bad();
-  pos += 9;
+  std::int64_t days = 0, hh = 0, mm = 0, ss = 0;
+  std::size_t pos = 0;
+  if (!fixed_date_time(text, days, hh, mm, ss)) {
+    // Anything else: years of 5+ digits, BC.
+    const bool bc = strip_bc(text);
+    pos = parse_ymd(text, bc, days);
+    if (pos == std::string_view::npos) bad();
+    if (pos >= text.size() || text[pos] != ' ' || !digits_at(text, pos + 1, 2, hh) || text.size() <= pos + 3 ||
+        text[pos + 3] != ':' || !digits_at(text, pos + 4, 2, mm) || text.size() <= pos + 6 || text[pos + 6] != ':' ||
+        !digits_at(text, pos + 7, 2, ss))
+      bad();
+    pos += 9;
+  } else {
+    pos = 19;
+  }
   std::int64_t fraction_us = 0;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
