@@ -75,8 +75,9 @@ cli::RunOptions sample_options() {
 TEST_CASE("artifact: context first, then the benchmarks with the Python lab's field names", "[results]") {
   dataset::TableInfo table;
   table.display_name = "public.benchlab_records";
-  results::TargetFacts target{pg::redact_conninfo("host=db.example port=5433 user=me password=hunter2Secret"), false,
-                              ""};
+  results::TargetFacts target;
+  target.dsn_redacted = pg::redact_conninfo("host=db.example port=5433 user=me password=hunter2Secret");
+  results::stamp_start(target);
   results::ServerFacts server;
   server.version = "15.0";
   const auto a = results::build_artifact(sample_options(), target, server, table, sample_report());
@@ -88,6 +89,8 @@ TEST_CASE("artifact: context first, then the benchmarks with the Python lab's fi
     CHECK(c.contains(k));
   for (const char* k : {"cpu_model", "cores", "memory_bytes", "kernel"}) CHECK(c["host"].contains(k));
   CHECK(c["schema_version"] == results::kSchemaVersion);
+  CHECK(c["date"] == target.started_at);
+  CHECK(c["host"]["load_average"].size() == 3);
   CHECK(a.dump().find("hunter2Secret") == std::string::npos);
   CHECK(c["target"]["dsn"].get<std::string>().find("db.example") != std::string::npos);
 

@@ -39,6 +39,8 @@ struct CreatedDirGuard {
 }  // namespace
 
 int run_benchmark_command(const RunOptions& options) {
+  results::TargetFacts target_facts;
+  results::stamp_start(target_facts);
   // Checked before anything starts: a run that cannot be saved is not started.
   CreatedDirGuard created{options.results_dir, results::ensure_writable_dir(options.results_dir)};
 
@@ -47,7 +49,6 @@ int run_benchmark_command(const RunOptions& options) {
   target.ensure_extension();
   const std::string& conninfo = target.conninfo();
 
-  results::TargetFacts target_facts;
   target_facts.dsn_redacted = target.is_throwaway() ? "throwaway cluster" : pg::redact_conninfo(conninfo);
   target_facts.throwaway = target.is_throwaway();
   if (target.is_throwaway()) target_facts.profile = target.cluster()->profile();
@@ -64,13 +65,12 @@ int run_benchmark_command(const RunOptions& options) {
   throw_if_interrupted();
 
   // google/benchmark's habit: say so when the machine is set up to spoil timings.
-  double load[1] = {0};
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-  if (getloadavg(load, 1) == 1 && load[0] > 0.5 * cores) {
+  if (!target_facts.load_average.empty() && target_facts.load_average[0] > 0.5 * cores) {
     std::fprintf(stderr,
                  "benchclient: warning: the machine is busy (load average %.1f on %u cores); figures will be noisy: "
                  "use more --runs, or run when it is idle\n",
-                 load[0], cores);
+                 target_facts.load_average[0], cores);
   }
 
   LoopOutput output;

@@ -70,11 +70,11 @@ std::string git_commit() {
   return rc == 0 && out.size() == 40 ? out : "unknown";
 }
 
-// 1, 5 and 15 minute load averages at the start: a busy machine spoils timings.
-Json load_average() {
+// 1, 5 and 15 minute load averages: a busy machine spoils timings.
+std::vector<double> load_average_now() {
   double load[3] = {0, 0, 0};
-  if (getloadavg(load, 3) != 3) return nullptr;
-  return Json::array({load[0], load[1], load[2]});
+  if (getloadavg(load, 3) != 3) return {};
+  return {load[0], load[1], load[2]};
 }
 
 Json summary_json(const Summary& s) { return Json{{"median", s.median}, {"min", s.min}, {"max", s.max}}; }
@@ -214,6 +214,11 @@ Json size_json(const SizeResult& size) {
 
 }  // namespace
 
+void stamp_start(TargetFacts& facts) {
+  facts.started_at = utc_now("%Y-%m-%dT%H:%M:%SZ");
+  facts.load_average = load_average_now();
+}
+
 std::string checksum_hex(std::uint64_t sum) { return fmt::format("0x{:016x}", sum); }
 
 ServerFacts read_server_facts(const std::string& conninfo) {
@@ -245,13 +250,13 @@ Json context_block(const cli::RunOptions& options, const TargetFacts& target, co
   for (const auto& c : table.columns) columns.push_back(Json{{"name", c.name}, {"type", c.type}});
   return Json{
       {"schema_version", kSchemaVersion},
-      {"date", utc_now("%Y-%m-%dT%H:%M:%SZ")},
+      {"date", target.started_at.empty() ? utc_now("%Y-%m-%dT%H:%M:%SZ") : target.started_at},
       {"host",
        Json{{"cpu_model", first_line_with("/proc/cpuinfo", "model name")},
             {"cores", std::thread::hardware_concurrency()},
             {"memory_bytes", mem_total_bytes()},
             {"kernel", fmt::format("{} {} {}", u.sysname, u.release, u.machine)},
-            {"load_average", load_average()}}},
+            {"load_average", target.load_average.empty() ? Json(load_average_now()) : Json(target.load_average)}}},
       {"compiler", fmt::format("{} {}", "g++", __VERSION__)},
       {"benchlab_version", BENCHLAB_VERSION},
       {"git_commit", git_commit()},

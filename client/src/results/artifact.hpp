@@ -31,7 +31,12 @@ struct TargetFacts {
   std::string dsn_redacted;  // pg::redact_conninfo: never a password
   bool throwaway = false;
   std::string profile;       // cluster profile when throwaway
+  std::string started_at;    // UTC ISO 8601, when the invocation started (empty: now)
+  std::vector<double> load_average;  // 1/5/15-minute load averages at the start (empty: now)
 };
+
+// Fills started_at and load_average with the present moment.
+void stamp_start(TargetFacts& facts);
 
 // Reads the server's version and the settings that shape a bulk read.
 ServerFacts read_server_facts(const std::string& conninfo);
