@@ -7,11 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -241,7 +241,8 @@ TEST_CASE("cli: user table problems are reported with the fix", "[cli][db]") {
   TempDir dir;
   const std::string results = (dir.path / "r").string();
   auto run = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args{"--dsn", dsn_of(db), "--strategy", "naive", "--results-dir", results, "--no-progress"};
+    std::vector<std::string> args{"--dsn",         dsn_of(db), "--strategy",   "naive",
+                                  "--results-dir", results,    "--no-progress"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_cli(args, dir);
   };
@@ -272,22 +273,23 @@ TEST_CASE("cli: table names with quotes, spaces and SQL are handled safely", "[c
   db.admin().exec(
       "CREATE TABLE public.canary (id int); "
       "CREATE TABLE public.\"we\"\"ird; DROP TABLE public.canary; --\" (\"the key\" int PRIMARY KEY, \"va'l\" text); "
-      "INSERT INTO public.\"we\"\"ird; DROP TABLE public.canary; --\" SELECT g, 'v' || g FROM generate_series(1, 40) g");
+      "INSERT INTO public.\"we\"\"ird; DROP TABLE public.canary; --\" SELECT g, 'v' || g FROM generate_series(1, 40) "
+      "g");
   TempDir dir;
   const std::string results = (dir.path / "r").string();
 
   // A name that is SQL and does not exist: a clean error, nothing executed.
-  Outcome o = run_cli({"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "10", "--results-dir", results,
-                       "--table", "canary; DROP TABLE public.canary", "--no-progress"},
+  Outcome o = run_cli({"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "10", "--results-dir", results, "--table",
+                       "canary; DROP TABLE public.canary", "--no-progress"},
                       dir);
   CHECK(o.exit_code != 0);
   CHECK(line_count(o.err) == 1);
 
   // The odd table, named as SQL quotes it: read in full and verified.
-  o = run_cli({"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "40", "--runs", "1", "--results-dir", results,
-               "--table", "public.\"we\"\"ird; DROP TABLE public.canary; --\"", "--key", "the key", "--json",
-               "--no-progress"},
-              dir);
+  o = run_cli(
+      {"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "40", "--runs", "1", "--results-dir", results, "--table",
+       "public.\"we\"\"ird; DROP TABLE public.canary; --\"", "--key", "the key", "--json", "--no-progress"},
+      dir);
   INFO("stderr: " << o.err);
   REQUIRE(o.exit_code == 0);
   const auto artifact = nlohmann::ordered_json::parse(o.out);
@@ -368,9 +370,20 @@ TEST_CASE("cli: a failing strategy is recorded under tolerant and stops the run 
   TempDir dir;
   const fs::path results = dir.path / "results";
   // A 1 ms statement timeout makes every strategy's read fail.
-  std::vector<std::string> args{"--dsn", db.conninfo(), "--strategy", "naive,cursor_pagination", "--rows", "50000",
-                                "--runs", "1", "--statement-timeout-ms", "1", "--json", "--no-progress",
-                                "--results-dir", results.string()};
+  std::vector<std::string> args{"--dsn",
+                                db.conninfo(),
+                                "--strategy",
+                                "naive,cursor_pagination",
+                                "--rows",
+                                "50000",
+                                "--runs",
+                                "1",
+                                "--statement-timeout-ms",
+                                "1",
+                                "--json",
+                                "--no-progress",
+                                "--results-dir",
+                                results.string()};
   Outcome o = run_cli(args, dir);
   INFO("stderr: " << o.err);
   CHECK(o.exit_code == 0);  // tolerant: recorded, the others went on

@@ -26,8 +26,9 @@ void check_contiguous(const std::vector<KeyRange>& parts, const KeyRange& all) {
 }
 
 std::uint64_t count_in(const pg::Connection& c, const std::string& table, const std::string& key, const KeyRange& r) {
-  return std::stoull(c.query_value("SELECT count(*) FROM " + table + " WHERE " + key + " BETWEEN $1::bigint AND $2::bigint",
-                                   {std::to_string(r.lo), std::to_string(r.hi)}));
+  return std::stoull(
+      c.query_value("SELECT count(*) FROM " + table + " WHERE " + key + " BETWEEN $1::bigint AND $2::bigint",
+                    {std::to_string(r.lo), std::to_string(r.hi)}));
 }
 
 }  // namespace
@@ -107,7 +108,7 @@ TEST_CASE("dataset: a non-unique key never puts one key value in two parts", "[d
   const auto table = dataset::prepare_table(db.conninfo(), options, 10);
   const ReadSpec spec = dataset::plan_read(db.conninfo(), table, 10, options);
   CHECK(spec.all.lo == 0);
-  CHECK(spec.all.hi == 2);     // the 10th row has key 2, whose 4 rows all count
+  CHECK(spec.all.hi == 2);  // the 10th row has key 2, whose 4 rows all count
   CHECK(spec.all.rows == 12);
   check_contiguous(spec.partitions, spec.all);
   check_contiguous(spec.batches, spec.all);

@@ -1,7 +1,7 @@
 #include "cli/app.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <charconv>
 #include <cstdlib>
@@ -53,8 +53,8 @@ std::uint64_t parse_row_count(const std::string& text) {
   const char* end = digits.data() + digits.size();
   auto [ptr, ec] = std::from_chars(digits.data(), end, value);
   if (digits.empty() || ec != std::errc() || ptr != end) {
-    throw UsageError(fmt::format("--rows: '{}' is not a row count; give positive integers, e.g. --rows 100000,500000",
-                                 text));
+    throw UsageError(
+        fmt::format("--rows: '{}' is not a row count; give positive integers, e.g. --rows 100000,500000", text));
   }
   if (value == 0) throw UsageError("--rows: 0 rows is nothing to measure; give counts > 0, e.g. --rows 100000");
   return value;
@@ -65,8 +65,8 @@ std::vector<std::string> validated_strategies(const std::vector<std::string>& as
   std::vector<std::string> out;
   for (const auto& name : asked) {
     if (std::find(valid.begin(), valid.end(), name) == valid.end()) {
-      throw UsageError(fmt::format("--strategy: unknown strategy '{}'; valid strategies: {}", name,
-                                   fmt::join(valid, ", ")));
+      throw UsageError(
+          fmt::format("--strategy: unknown strategy '{}'; valid strategies: {}", name, fmt::join(valid, ", ")));
     }
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
   }
@@ -100,7 +100,8 @@ int run_app(int argc, char** argv) {
       ->default_str("postgres");
 
   auto* with_cluster = app.add_subcommand(
-      "with-cluster", "run a command against a throwaway cluster (PGHOST/PGPORT/PGUSER/PGDATABASE set), then remove it");
+      "with-cluster",
+      "run a command against a throwaway cluster (PGHOST/PGPORT/PGUSER/PGDATABASE set), then remove it");
   std::vector<std::string> command;
   with_cluster->add_option("command", command, "the command and its arguments, after --")->required();
   with_cluster->add_option("--profile", target.cluster.profile, "settings profile (see benchclient --help)")
@@ -129,14 +130,18 @@ int run_app(int argc, char** argv) {
   std::vector<CLI::Option*> run_opts;
   run_opts.push_back(
       app.add_option("--rows", rows_list, "row counts to read, comma-separated (default 100000)")->delimiter(','));
-  run_opts.push_back(app.add_option("--runs", run.runs, "measured runs per strategy and size (>= 1)")->capture_default_str());
-  run_opts.push_back(app.add_option("--warmup", run.warmup, "unmeasured runs before the measured ones")->capture_default_str());
+  run_opts.push_back(
+      app.add_option("--runs", run.runs, "measured runs per strategy and size (>= 1)")->capture_default_str());
+  run_opts.push_back(
+      app.add_option("--warmup", run.warmup, "unmeasured runs before the measured ones")->capture_default_str());
   run_opts.push_back(app.add_option("--format", format_name, "wire format of the values: text or binary")
                          ->check(CLI::IsMember({"text", "binary"}))
                          ->capture_default_str());
-  run_opts.push_back(app.add_option("--workers", run.workers, "connections/threads/processes of the parallel strategies (>= 1)")
-                         ->capture_default_str());
-  run_opts.push_back(app.add_option("--batch-rows", run.batch_rows, "rows per FETCH / batch (>= 1)")->capture_default_str());
+  run_opts.push_back(
+      app.add_option("--workers", run.workers, "connections/threads/processes of the parallel strategies (>= 1)")
+          ->capture_default_str());
+  run_opts.push_back(
+      app.add_option("--batch-rows", run.batch_rows, "rows per FETCH / batch (>= 1)")->capture_default_str());
   run_opts.push_back(app.add_option("--statement-timeout-ms", run.statement_timeout_ms,
                                     "statement_timeout of every measured session (0: none)")
                          ->capture_default_str());
@@ -151,7 +156,8 @@ int run_app(int argc, char** argv) {
   run_opts.push_back(key_opt);
   run_opts.push_back(app.add_option("--results-dir", results_dir, "where the JSON artifact goes (created if missing)")
                          ->capture_default_str());
-  run_opts.push_back(app.add_flag("--json", run.json_to_stdout, "print the artifact on stdout (the table goes to stderr)"));
+  run_opts.push_back(
+      app.add_flag("--json", run.json_to_stdout, "print the artifact on stdout (the table goes to stderr)"));
   run_opts.push_back(app.add_flag("--no-progress", no_progress, "no progress output on stderr"));
   // Hidden: switches the RSS sampler and server CPU accounting off, to measure their cost.
   run_opts.push_back(app.add_flag("--no-observer", no_observer, "")->group(""));
@@ -186,11 +192,14 @@ int run_app(int argc, char** argv) {
     if (run.runs < 1) throw UsageError(fmt::format("--runs {}: at least 1 run is needed", run.runs));
     if (run.warmup < 0) throw UsageError(fmt::format("--warmup {}: give 0 or more warmup runs", run.warmup));
     if (run.workers < 1) throw UsageError(fmt::format("--workers {}: at least 1 worker is needed", run.workers));
-    if (run.batch_rows < 1) throw UsageError(fmt::format("--batch-rows {}: give at least 1 row per batch", run.batch_rows));
+    if (run.batch_rows < 1)
+      throw UsageError(fmt::format("--batch-rows {}: give at least 1 row per batch", run.batch_rows));
     if (run.statement_timeout_ms < 0)
-      throw UsageError(fmt::format("--statement-timeout-ms {}: give 0 (none) or a positive timeout", run.statement_timeout_ms));
+      throw UsageError(
+          fmt::format("--statement-timeout-ms {}: give 0 (none) or a positive timeout", run.statement_timeout_ms));
     if (run.key.empty()) throw UsageError("--key: give the name of an integer key column");
-    if (table_opt->count() > 0 && run.table.empty()) throw UsageError("--table: give a table name, e.g. --table public.orders");
+    if (table_opt->count() > 0 && run.table.empty())
+      throw UsageError("--table: give a table name, e.g. --table public.orders");
     if (key_opt->count() > 0 && run.table.empty()) {
       throw UsageError("--key applies to --table; the standard table's key is id");
     }

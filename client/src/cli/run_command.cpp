@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "cli/server_target.hpp"
 #include "dataset/read_plan.hpp"

@@ -45,10 +45,11 @@ bool is_integer_type(unsigned oid) { return oid == 20 || oid == 21 || oid == 23;
 
 // Columns of `regclass_oid` in table order, with their types.
 std::vector<ColumnInfo> read_columns(const pg::Connection& conn, const std::string& oid) {
-  pg::Result r = exec_interruptible(conn, 
-      "SELECT attname, format_type(atttypid, atttypmod), atttypid FROM pg_catalog.pg_attribute "
-      "WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-      {oid});
+  pg::Result r =
+      exec_interruptible(conn,
+                         "SELECT attname, format_type(atttypid, atttypmod), atttypid FROM pg_catalog.pg_attribute "
+                         "WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                         {oid});
   std::vector<ColumnInfo> out;
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({std::string(r.value(i, 0)), std::string(r.value(i, 1)),
@@ -63,23 +64,25 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   t.display_name = name;
   t.standard = standard;
   // The name travels as a parameter: to_regclass parses it, nothing is interpolated.
-  pg::Result reg = exec_interruptible(conn, 
+  pg::Result reg = exec_interruptible(
+      conn,
       "SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
       "n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
       {name});
   if (reg.rows() != 1) reg = pg::Result();
   if (!reg) {
-    throw std::runtime_error(fmt::format(
-        "table {} does not exist (or is not visible on the search_path); check --table, e.g. --table "
-        "schema.table",
-        name));
+    throw std::runtime_error(
+        fmt::format("table {} does not exist (or is not visible on the search_path); check --table, e.g. --table "
+                    "schema.table",
+                    name));
   }
   const std::string oid(reg.value(0, 0));
   pg::Result priv = exec_interruptible(conn, "SELECT has_table_privilege($1::oid, 'SELECT')", {oid});
   if (priv.value(0, 0) != "t") {
-    throw std::runtime_error(fmt::format("no SELECT privilege on table {} for user {}; GRANT SELECT ON it or use "
-                                         "another --dsn user",
-                                         name, PQuser(conn.raw())));
+    throw std::runtime_error(
+        fmt::format("no SELECT privilege on table {} for user {}; GRANT SELECT ON it or use "
+                    "another --dsn user",
+                    name, PQuser(conn.raw())));
   }
   t.columns = read_columns(conn, oid);
   if (t.columns.empty()) throw std::runtime_error(fmt::format("table {} has no columns to read", name));
@@ -87,17 +90,19 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   std::vector<std::string> integer_columns;
   for (const auto& c : t.columns)
     if (is_integer_type(c.type_oid)) integer_columns.push_back(c.name);
-  const auto key_it = std::find_if(t.columns.begin(), t.columns.end(), [&](const ColumnInfo& c) { return c.name == key; });
+  const auto key_it =
+      std::find_if(t.columns.begin(), t.columns.end(), [&](const ColumnInfo& c) { return c.name == key; });
   const std::string suggestion =
-      integer_columns.empty() ? std::string("the table has no integer column to use as a key")
-                              : fmt::format("use --key with one of its integer columns: {}", fmt::join(integer_columns, ", "));
+      integer_columns.empty()
+          ? std::string("the table has no integer column to use as a key")
+          : fmt::format("use --key with one of its integer columns: {}", fmt::join(integer_columns, ", "));
   if (key_it == t.columns.end()) {
     throw std::runtime_error(fmt::format("table {} has no column \"{}\"; {}", name, key, suggestion));
   }
   if (!is_integer_type(key_it->type_oid)) {
     throw std::runtime_error(
-        fmt::format("key column \"{}\" of table {} is {}, not an integer (smallint, integer or bigint); {}", key,
-                    name, key_it->type, suggestion));
+        fmt::format("key column \"{}\" of table {} is {}, not an integer (smallint, integer or bigint); {}", key, name,
+                    key_it->type, suggestion));
   }
 
   // Quoting: each column with PQescapeIdentifier; the relation as the server names it.
@@ -110,10 +115,11 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   t.select_list = fmt::format("{}", fmt::join(quoted, ", "));
 
   // At least `rows` rows with a non-null key? Count at most that many (cheap on big tables).
-  const std::uint64_t have = to_u64(value_of(conn, 
-      fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} IS NOT NULL LIMIT $1::bigint) s", t.relation_sql,
-                  t.key_sql),
-      {std::to_string(rows)}));
+  const std::uint64_t have =
+      to_u64(value_of(conn,
+                      fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} IS NOT NULL LIMIT $1::bigint) s",
+                                  t.relation_sql, t.key_sql),
+                      {std::to_string(rows)}));
   if (have < rows) {
     throw std::runtime_error(fmt::format("table {} holds only {} rows (with a non-null key {}); use --rows {} or fewer",
                                          name, have, key, have));
@@ -128,10 +134,12 @@ TableInfo prepare_table(const std::string& conninfo, const cli::RunOptions& opti
   if (options.table.empty()) {
     pg::Connection conn = pg::Connection::open(conninfo, session(false, options));
     // Parameters, never interpolated; seeding is idempotent and append-only.
-    exec_interruptible(conn, "SELECT benchlab.seed_records($1, $2::bigint)", {std::string(kStandardTable), std::to_string(rows)});
+    exec_interruptible(conn, "SELECT benchlab.seed_records($1, $2::bigint)",
+                       {std::string(kStandardTable), std::to_string(rows)});
     throw_if_interrupted();
     // VACUUM cannot run inside a transaction block: a statement of its own.
-    exec_interruptible(conn, fmt::format("VACUUM (ANALYZE) {}", pg::quote_qualified_identifier(conn.raw(), kStandardTable)));
+    exec_interruptible(conn,
+                       fmt::format("VACUUM (ANALYZE) {}", pg::quote_qualified_identifier(conn.raw(), kStandardTable)));
     return describe_table(conn, kStandardTable, "id", rows, true);
   }
   pg::Connection conn = pg::Connection::open(conninfo, session(true, options));
@@ -176,8 +184,8 @@ std::vector<KeyRange> split_by_rows(const pg::Connection& conn, const TableInfo&
 std::optional<std::vector<KeyRange>> id_ranges(const pg::Connection& conn, const TableInfo& table, const KeyRange& all,
                                                int parts) {
   try {
-    pg::Result r = exec_interruptible(conn, 
-        "SELECT part, lo, hi, rows FROM benchlab.id_ranges($1::regclass, $2::int, $3::name, true) ORDER BY part",
+    pg::Result r = exec_interruptible(
+        conn, "SELECT part, lo, hi, rows FROM benchlab.id_ranges($1::regclass, $2::int, $3::name, true) ORDER BY part",
         {table.relation_sql, std::to_string(parts), table.key_name});
     std::vector<KeyRange> out;
     std::uint64_t sum = 0;
@@ -213,31 +221,33 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   spec.statement_timeout_ms = options.statement_timeout_ms;
 
   // Bounds of the first `rows` rows in key order, both through the key's index.
-  const std::string lo = value_of(conn, 
-      fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} LIMIT 1", table.key_sql, table.relation_sql));
-  pg::Result hi = exec_interruptible(conn, fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} "
-                                               "OFFSET $1::bigint LIMIT 1",
-                                               table.key_sql, table.relation_sql),
-                                   {std::to_string(rows - 1)});
+  const std::string lo = value_of(conn, fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} LIMIT 1",
+                                                    table.key_sql, table.relation_sql));
+  pg::Result hi = exec_interruptible(conn,
+                                     fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} "
+                                                 "OFFSET $1::bigint LIMIT 1",
+                                                 table.key_sql, table.relation_sql),
+                                     {std::to_string(rows - 1)});
   if (hi.rows() != 1) {
-    throw std::runtime_error(fmt::format("table {} holds fewer than {} rows; use --rows with a smaller count",
-                                         table.display_name, rows));
+    throw std::runtime_error(
+        fmt::format("table {} holds fewer than {} rows; use --rows with a smaller count", table.display_name, rows));
   }
   spec.all.lo = to_i64(lo);
   spec.all.hi = to_i64(hi.value(0, 0));
   // Exactly `rows` with a unique key; with duplicates of the last key, a few more.
-  spec.all.rows = to_u64(value_of(conn, 
-      fmt::format("SELECT count(*) FROM {1} WHERE {0} BETWEEN $1::bigint AND $2::bigint", table.key_sql,
-                  table.relation_sql),
-      {std::to_string(spec.all.lo), std::to_string(spec.all.hi)}));
-  const bool whole_table = value_of(conn, fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {1} WHERE {0} > $1::bigint)",
-                                                        table.key_sql, table.relation_sql),
-                                            {std::to_string(spec.all.hi)}) == "t";
+  spec.all.rows = to_u64(value_of(conn,
+                                  fmt::format("SELECT count(*) FROM {1} WHERE {0} BETWEEN $1::bigint AND $2::bigint",
+                                              table.key_sql, table.relation_sql),
+                                  {std::to_string(spec.all.lo), std::to_string(spec.all.hi)}));
+  const bool whole_table = value_of(conn,
+                                    fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {1} WHERE {0} > $1::bigint)",
+                                                table.key_sql, table.relation_sql),
+                                    {std::to_string(spec.all.hi)}) == "t";
 
   const int workers = std::max(1, options.workers);
   const std::uint64_t per_batch = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(options.batch_rows) * 8);
-  const auto batch_parts = static_cast<int>(std::clamp<std::uint64_t>(
-      (spec.all.rows + per_batch - 1) / per_batch, static_cast<std::uint64_t>(workers) * 4, 100000));
+  const auto batch_parts = static_cast<int>(std::clamp<std::uint64_t>((spec.all.rows + per_batch - 1) / per_batch,
+                                                                      static_cast<std::uint64_t>(workers) * 4, 100000));
 
   auto split = [&](int parts) {
     if (whole_table) {

@@ -126,7 +126,8 @@ void Harness::draw_progress(bool final_clear) {
   const double elapsed = static_cast<double>(since_start_ns()) / 1e9;
   const std::uint64_t rows = rows_seen_.load(std::memory_order_relaxed);
   const double rate = elapsed > 0 ? static_cast<double>(rows) / elapsed : 0;
-  std::string line = fmt::format("  {}: {} / {} rows, {:.0f} rows/s", options_.label, rows, options_.expected_rows, rate);
+  std::string line =
+      fmt::format("  {}: {} / {} rows, {:.0f} rows/s", options_.label, rows, options_.expected_rows, rate);
   if (options_.observe) line += fmt::format(", peak RSS {}", human_bytes(static_cast<double>(peak_rss_.load())));
   std::fputs(("\r\x1b[K" + line).c_str(), stderr);
   std::fflush(stderr);

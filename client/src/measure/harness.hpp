@@ -22,9 +22,9 @@
 namespace benchlab {
 
 struct HarnessOptions {
-  std::string label;               // shown on the progress line ("async_stream 2/3")
-  bool observe = true;             // RSS sampler and server CPU accounting (off: measure their cost)
-  bool progress = false;           // draw a progress line on stderr (caller checked isatty)
+  std::string label;      // shown on the progress line ("async_stream 2/3")
+  bool observe = true;    // RSS sampler and server CPU accounting (off: measure their cost)
+  bool progress = false;  // draw a progress line on stderr (caller checked isatty)
   std::chrono::milliseconds sample_interval{5};
   std::uint64_t expected_rows = 0;  // for the progress line
   pg::SessionOptions session;       // read_only, statement timeout, application_name
@@ -53,7 +53,7 @@ struct RunFigures {
   double latency_p99_ms = 0;
   double latency_max_ms = 0;
   double pool_wait_s = 0;
-  std::optional<bool> rows_match;      // nullopt: server figure unknown
+  std::optional<bool> rows_match;  // nullopt: server figure unknown
   std::optional<bool> checksum_match;
   std::vector<std::string> notes;
 };

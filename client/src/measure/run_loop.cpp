@@ -71,8 +71,8 @@ void server_side(const std::string& conninfo, const cli::RunOptions& options, co
   pg::Connection conn = pg::Connection::open(conninfo, session_of(options));
   const std::string fmt_name(to_string(options.format));
   try {
-    pg::Result r = exec_interruptible(conn, 
-        "SELECT rows, bytes, elapsed_ns, cpu_user_us, cpu_sys_us, checksum FROM benchlab.server_scan($1, $2)",
+    pg::Result r = exec_interruptible(
+        conn, "SELECT rows, bytes, elapsed_ns, cpu_user_us, cpu_sys_us, checksum FROM benchlab.server_scan($1, $2)",
         {spec.range_query(spec.all), fmt_name});
     if (r.rows() == 1) {
       ServerScan s;
@@ -89,8 +89,8 @@ void server_side(const std::string& conninfo, const cli::RunOptions& options, co
   }
   throw_if_interrupted();
   try {
-    pg::Result r = exec_interruptible(conn, 
-        "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, $5)",
+    pg::Result r = exec_interruptible(
+        conn, "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, $5)",
         {table.relation_sql, table.key_name, std::to_string(spec.all.lo), std::to_string(spec.all.hi), fmt_name});
     if (r.rows() == 1) {
       size.server_rows = u64(r.value(0, 0));
@@ -139,7 +139,8 @@ double copy_drain(const std::string& conninfo, const std::string& query, WireFor
       }
       continue;
     }
-    if (n == -2) throw pg::BrokenConnection("COPY for the wire ceiling failed: " + pg::one_line(PQerrorMessage(conn.raw())));
+    if (n == -2)
+      throw pg::BrokenConnection("COPY for the wire ceiling failed: " + pg::one_line(PQerrorMessage(conn.raw())));
     break;  // -1: done
   }
   const auto end = std::chrono::steady_clock::now();
@@ -216,22 +217,19 @@ void run_benchmark(const std::string& conninfo, const cli::RunOptions& options, 
           if (size.server_rows) f.rows_match = f.rows == *size.server_rows;
           if (size.server_checksum) f.checksum_match = f.checksum == *size.server_checksum;
           result.runs.push_back(f);
-          if ((f.rows_match == false || f.checksum_match == false) &&
-              options.policy == cli::MismatchPolicy::strict) {
-            report.strict_failure =
-                fmt::format("{} at {} rows read {} rows with checksum {:016x}; the server has {} rows, checksum {:016x}",
-                            name, limit, f.rows, f.checksum, size.server_rows.value_or(0),
-                            size.server_checksum.value_or(0));
+          if ((f.rows_match == false || f.checksum_match == false) && options.policy == cli::MismatchPolicy::strict) {
+            report.strict_failure = fmt::format(
+                "{} at {} rows read {} rows with checksum {:016x}; the server has {} rows, checksum {:016x}", name,
+                limit, f.rows, f.checksum, size.server_rows.value_or(0), size.server_checksum.value_or(0));
             return;
           }
         }
         std::vector<double> rps;
         for (const auto& r : result.runs) rps.push_back(r.rows_per_sec);
         const Summary s = summarize(rps);
-        phase(output, result.errors.empty()
-                          ? fmt::format("  {:<18} {:>12.0f} rows/s (median of {}){}", name, s.median, s.count,
-                                        result.any_mismatch() ? "  MISMATCH" : "")
-                          : fmt::format("  {:<18} error: {}", name, result.errors.back()));
+        phase(output, result.errors.empty() ? fmt::format("  {:<18} {:>12.0f} rows/s (median of {}){}", name, s.median,
+                                                          s.count, result.any_mismatch() ? "  MISMATCH" : "")
+                                            : fmt::format("  {:<18} error: {}", name, result.errors.back()));
       }
     }
   } catch (const Interrupted& e) {

@@ -24,7 +24,7 @@ struct WireCeiling {
   WireFormat format = WireFormat::text;
   std::vector<double> wall_s;  // one per run
   std::uint64_t rows = 0;
-  std::uint64_t bytes = 0;     // COPY data bytes received
+  std::uint64_t bytes = 0;  // COPY data bytes received
   Summary rows_per_sec;
   Summary mb_per_sec;
 };

@@ -100,30 +100,30 @@ Json options_json(const cli::RunOptions& o) {
 }
 
 Json run_json(const RunFigures& r) {
-  return Json{{"wall_s", r.wall_s},
-              {"rows", r.rows},
-              {"bytes", r.bytes},
-              {"rows_per_sec", r.rows_per_sec},
-              {"mb_per_sec", r.mb_per_sec},
-              {"ttfr_ms", opt(r.ttfr_ms)},
-              {"cpu_user_s", r.cpu_user_s},
-              {"cpu_sys_s", r.cpu_sys_s},
-              {"server_cpu_user_s", opt(r.server_cpu_user_s)},
-              {"server_cpu_sys_s", opt(r.server_cpu_sys_s)},
-              {"peak_rss_bytes", opt(r.peak_rss_bytes)},
-              {"maxrss_bytes", r.maxrss_bytes},
-              {"maxrss_children_bytes", r.maxrss_children_bytes},
-              {"batches", r.batches},
-              {"latency_ms", Json{{"p50", r.latency_p50_ms},
-                                  {"p95", r.latency_p95_ms},
-                                  {"p99", r.latency_p99_ms},
-                                  {"max", r.latency_max_ms}}},
-              {"pool_wait_s", r.pool_wait_s},
-              {"checksum", checksum_hex(r.checksum)},
-              {"rows_match", opt(r.rows_match)},
-              {"checksum_match", opt(r.checksum_match)},
-              {"unknown_values", r.unknown_values},
-              {"notes", r.notes}};
+  return Json{
+      {"wall_s", r.wall_s},
+      {"rows", r.rows},
+      {"bytes", r.bytes},
+      {"rows_per_sec", r.rows_per_sec},
+      {"mb_per_sec", r.mb_per_sec},
+      {"ttfr_ms", opt(r.ttfr_ms)},
+      {"cpu_user_s", r.cpu_user_s},
+      {"cpu_sys_s", r.cpu_sys_s},
+      {"server_cpu_user_s", opt(r.server_cpu_user_s)},
+      {"server_cpu_sys_s", opt(r.server_cpu_sys_s)},
+      {"peak_rss_bytes", opt(r.peak_rss_bytes)},
+      {"maxrss_bytes", r.maxrss_bytes},
+      {"maxrss_children_bytes", r.maxrss_children_bytes},
+      {"batches", r.batches},
+      {"latency_ms",
+       Json{
+           {"p50", r.latency_p50_ms}, {"p95", r.latency_p95_ms}, {"p99", r.latency_p99_ms}, {"max", r.latency_max_ms}}},
+      {"pool_wait_s", r.pool_wait_s},
+      {"checksum", checksum_hex(r.checksum)},
+      {"rows_match", opt(r.rows_match)},
+      {"checksum_match", opt(r.checksum_match)},
+      {"unknown_values", r.unknown_values},
+      {"notes", r.notes}};
 }
 
 template <typename F>
@@ -152,37 +152,40 @@ Json benchmark_json(const cli::RunOptions& options, const SizeResult& size, cons
     if (r.checksum_match == false) sum_ok = false;
   }
   std::string status = "ok";
-  if (!s.errors.empty()) status = "error";
-  else if (s.any_mismatch()) status = "mismatch";
-  else if (static_cast<int>(s.runs.size()) < options.runs) status = "incomplete";
-  else if (!verified) status = "unverified";
+  if (!s.errors.empty())
+    status = "error";
+  else if (s.any_mismatch())
+    status = "mismatch";
+  else if (static_cast<int>(s.runs.size()) < options.runs)
+    status = "incomplete";
+  else if (!verified)
+    status = "unverified";
 
   Json runs = Json::array();
   for (const auto& r : s.runs) runs.push_back(run_json(r));
   auto stat = [&](auto pick) { return summary_json(over_runs(s, pick)); };
-  return Json{
-      {"limit", size.limit},
-      {"strategy", s.strategy},
-      {"format", std::string(to_string(options.format))},
-      {"workers", options.workers},
-      {"batch_rows", options.batch_rows},
-      {"runs_completed", s.runs.size()},
-      {"warmups", s.warmups},
-      {"status", status},
-      {"throughput_rows_per_sec", summary_json(rps)},
-      {"peak_rss_bytes", summary_json(rss)},
-      {"mb_per_sec", stat([](const RunFigures& r) { return std::optional<double>(r.mb_per_sec); })},
-      {"wall_s", stat([](const RunFigures& r) { return std::optional<double>(r.wall_s); })},
-      {"ttfr_ms", stat([](const RunFigures& r) { return r.ttfr_ms; })},
-      {"cpu_user_s", stat([](const RunFigures& r) { return std::optional<double>(r.cpu_user_s); })},
-      {"cpu_sys_s", stat([](const RunFigures& r) { return std::optional<double>(r.cpu_sys_s); })},
-      {"server_cpu_user_s", stat([](const RunFigures& r) { return r.server_cpu_user_s; })},
-      {"server_cpu_sys_s", stat([](const RunFigures& r) { return r.server_cpu_sys_s; })},
-      {"ratio_to_wire_ceiling", ratio},
-      {"rows_match", s.runs.empty() ? Json(nullptr) : Json(rows_ok)},
-      {"checksum_match", s.runs.empty() ? Json(nullptr) : Json(sum_ok)},
-      {"errors", s.errors},
-      {"runs", runs}};
+  return Json{{"limit", size.limit},
+              {"strategy", s.strategy},
+              {"format", std::string(to_string(options.format))},
+              {"workers", options.workers},
+              {"batch_rows", options.batch_rows},
+              {"runs_completed", s.runs.size()},
+              {"warmups", s.warmups},
+              {"status", status},
+              {"throughput_rows_per_sec", summary_json(rps)},
+              {"peak_rss_bytes", summary_json(rss)},
+              {"mb_per_sec", stat([](const RunFigures& r) { return std::optional<double>(r.mb_per_sec); })},
+              {"wall_s", stat([](const RunFigures& r) { return std::optional<double>(r.wall_s); })},
+              {"ttfr_ms", stat([](const RunFigures& r) { return r.ttfr_ms; })},
+              {"cpu_user_s", stat([](const RunFigures& r) { return std::optional<double>(r.cpu_user_s); })},
+              {"cpu_sys_s", stat([](const RunFigures& r) { return std::optional<double>(r.cpu_sys_s); })},
+              {"server_cpu_user_s", stat([](const RunFigures& r) { return r.server_cpu_user_s; })},
+              {"server_cpu_sys_s", stat([](const RunFigures& r) { return r.server_cpu_sys_s; })},
+              {"ratio_to_wire_ceiling", ratio},
+              {"rows_match", s.runs.empty() ? Json(nullptr) : Json(rows_ok)},
+              {"checksum_match", s.runs.empty() ? Json(nullptr) : Json(sum_ok)},
+              {"errors", s.errors},
+              {"runs", runs}};
 }
 
 Json size_json(const SizeResult& size) {
@@ -197,8 +200,9 @@ Json size_json(const SizeResult& size) {
   Json scan = nullptr;
   if (size.server_scan) {
     const auto& s = *size.server_scan;
-    scan = Json{{"rows", s.rows},           {"bytes", s.bytes},         {"elapsed_s", s.elapsed_s},
-                {"cpu_user_s", s.cpu_user_s}, {"cpu_sys_s", s.cpu_sys_s}, {"checksum", checksum_hex(s.checksum)}};
+    scan = Json{{"rows", s.rows},           {"bytes", s.bytes},
+                {"elapsed_s", s.elapsed_s}, {"cpu_user_s", s.cpu_user_s},
+                {"cpu_sys_s", s.cpu_sys_s}, {"checksum", checksum_hex(s.checksum)}};
   }
   return Json{{"limit", size.limit},
               {"key_range", Json{{"lo", size.all.lo}, {"hi", size.all.hi}, {"rows", size.all.rows}}},
@@ -261,20 +265,15 @@ Json context_block(const cli::RunOptions& options, const TargetFacts& target, co
       {"benchlab_version", BENCHLAB_VERSION},
       {"git_commit", git_commit()},
       {"libpq_version", PQlibVersion()},
-      {"postgresql",
-       Json{{"version", server.version},
-            {"version_num", server.version_num},
-            {"extension_version", server.extension_version},
-            {"settings", settings}}},
-      {"target",
-       Json{{"dsn", target.dsn_redacted},
-            {"throwaway_cluster", target.throwaway},
-            {"profile", target.throwaway ? Json(target.profile) : Json(nullptr)}}},
+      {"postgresql", Json{{"version", server.version},
+                          {"version_num", server.version_num},
+                          {"extension_version", server.extension_version},
+                          {"settings", settings}}},
+      {"target", Json{{"dsn", target.dsn_redacted},
+                      {"throwaway_cluster", target.throwaway},
+                      {"profile", target.throwaway ? Json(target.profile) : Json(nullptr)}}},
       {"table",
-       Json{{"name", table.display_name},
-            {"standard", table.standard},
-            {"key", table.key_name},
-            {"columns", columns}}},
+       Json{{"name", table.display_name}, {"standard", table.standard}, {"key", table.key_name}, {"columns", columns}}},
       {"options", options_json(options)}};
 }
 
@@ -282,10 +281,10 @@ Json build_artifact(const cli::RunOptions& options, const TargetFacts& target, c
                     const dataset::TableInfo& table, const BenchmarkReport& report) {
   Json a;
   a["context"] = context_block(options, target, server, table);
-  a["status"] = Json{{"complete", report.interrupted_signal == 0 && report.strict_failure.empty()},
-                     {"interrupted_by_signal", report.interrupted_signal == 0 ? Json(nullptr)
-                                                                              : Json(report.interrupted_signal)},
-                     {"strict_failure", report.strict_failure.empty() ? Json(nullptr) : Json(report.strict_failure)}};
+  a["status"] =
+      Json{{"complete", report.interrupted_signal == 0 && report.strict_failure.empty()},
+           {"interrupted_by_signal", report.interrupted_signal == 0 ? Json(nullptr) : Json(report.interrupted_signal)},
+           {"strict_failure", report.strict_failure.empty() ? Json(nullptr) : Json(report.strict_failure)}};
   Json benchmarks = Json::array();
   Json sizes = Json::array();
   for (const auto& size : report.sizes) {
@@ -301,7 +300,8 @@ void write_atomically(const fs::path& path, const std::string& content) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
   const int fd = mkstemp(tmpl.data());
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
   auto fail = [&](const char* what) {
     const int err = errno;
     ::close(fd);

@@ -21,7 +21,7 @@ inline constexpr int kSchemaVersion = 1;
 
 // What the context block says about the server and the target (read before any run).
 struct ServerFacts {
-  std::string version;                                   // SHOW server_version
+  std::string version;  // SHOW server_version
   int version_num = 0;
   std::string extension_version;
   std::vector<std::pair<std::string, std::string>> settings;  // name -> setting with unit
@@ -30,8 +30,8 @@ struct ServerFacts {
 struct TargetFacts {
   std::string dsn_redacted;  // pg::redact_conninfo: never a password
   bool throwaway = false;
-  std::string profile;       // cluster profile when throwaway
-  std::string started_at;    // UTC ISO 8601, when the invocation started (empty: now)
+  std::string profile;               // cluster profile when throwaway
+  std::string started_at;            // UTC ISO 8601, when the invocation started (empty: now)
   std::vector<double> load_average;  // 1/5/15-minute load averages at the start (empty: now)
 };
 

@@ -95,9 +95,12 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
       const Summary ss = pick(s, [](const RunFigures& f) { return f.server_cpu_sys_s; });
       const Summary p99 = pick(s, [](const RunFigures& f) { return std::optional<double>(f.latency_p99_ms); });
       std::string flag;
-      if (!s.errors.empty()) flag = "ERROR";
-      else if (s.any_mismatch()) flag = "MISMATCH";
-      else if (static_cast<int>(s.runs.size()) < options.runs) flag = "incomplete";
+      if (!s.errors.empty())
+        flag = "ERROR";
+      else if (s.any_mismatch())
+        flag = "MISMATCH";
+      else if (static_cast<int>(s.runs.size()) < options.runs)
+        flag = "incomplete";
       r.cells.push_back(s.strategy);
       if (rps.count == 0) {
         r.cells.insert(r.cells.end(), {"-", "-", "-", "-", "-", "-", "-", "-"});
@@ -129,8 +132,9 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
     for (const auto& s : size.strategies) {
       const Summary rps = pick(s, [](const RunFigures& f) { return std::optional<double>(f.rows_per_sec); });
       if (rps.count >= 2 && rps.min > 0 && rps.max / rps.min > 1.25) {
-        fmt::print(out, "  warning: {} varies by {:.0f}% between runs (other load on the machine?); use --runs 5 "
-                        "or more, or --warmup 1\n",
+        fmt::print(out,
+                   "  warning: {} varies by {:.0f}% between runs (other load on the machine?); use --runs 5 "
+                   "or more, or --warmup 1\n",
                    s.strategy, (rps.max / rps.min - 1) * 100);
       }
     }
@@ -151,11 +155,14 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
         const StrategyResult* found = nullptr;
         for (const auto& s : size.strategies)
           if (s.strategy == name) found = &s;
-        const Summary rps = found ? pick(*found, [](const RunFigures& f) { return std::optional<double>(f.rows_per_sec); })
-                                  : Summary{};
-        const Summary rss = found ? pick(*found, [](const RunFigures& f) {
-          return f.peak_rss_bytes ? std::optional<double>(static_cast<double>(*f.peak_rss_bytes)) : std::nullopt;
-        })
+        const Summary rps =
+            found ? pick(*found, [](const RunFigures& f) { return std::optional<double>(f.rows_per_sec); }) : Summary{};
+        const Summary rss = found ? pick(*found,
+                                         [](const RunFigures& f) {
+                                           return f.peak_rss_bytes
+                                                      ? std::optional<double>(static_cast<double>(*f.peak_rss_bytes))
+                                                      : std::nullopt;
+                                         })
                                   : Summary{};
         r.cells.push_back(rps.count ? si(rps.median) : "-");
         r.cells.push_back(rss.count ? mib(rss.median) : "-");
