@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -17,7 +18,9 @@ CursorStream::CursorStream(PGconn* conn, CursorStreamOptions options, RowDecoder
     : conn_(conn), options_(std::move(options)), decoder_(&decoder), context_(&context) {
   if (options_.batch_rows < 1) throw std::invalid_argument("batch_rows must be at least 1");
   if (options_.depth < 1) options_.depth = 1;
-  fetch_sql_ = fmt::format("FETCH FORWARD {} FROM {}", options_.batch_rows, options_.cursor_name);
+  if (options_.first_fetch_rows < 1) options_.first_fetch_rows = 1;
+  if (options_.fetch_growth < 1) options_.fetch_growth = 1;
+  next_fetch_rows_ = std::min(options_.first_fetch_rows, options_.batch_rows);
 }
 
 // The Pipeline member's destructor cancels the server's work if results are
@@ -35,9 +38,15 @@ void CursorStream::queue_sync() {
 }
 
 void CursorStream::queue_fetch() {
-  queue(fetch_sql_, Expect::fetch, static_cast<int>(options_.format));
+  const int n = next_fetch_rows_;
+  queue(fmt::format("FETCH FORWARD {} FROM {}", n, options_.cursor_name), Expect::fetch,
+        static_cast<int>(options_.format));
   queue_sync();
+  fetch_sizes_.push_back(n);
   ++fetches_in_flight_;
+  // Geometric growth up to batch_rows (64-bit product: no overflow for any int).
+  next_fetch_rows_ = static_cast<int>(std::min<std::int64_t>(
+      static_cast<std::int64_t>(n) * options_.fetch_growth, options_.batch_rows));
 }
 
 void CursorStream::queue_close() {
@@ -66,9 +75,11 @@ void CursorStream::on_writable() { want_write_ = !pipeline_->flush(); }
 
 void CursorStream::on_batch(const PGresult* result) {
   --fetches_in_flight_;
+  const int asked = fetch_sizes_.front();
+  fetch_sizes_.pop_front();
   const int n = PQntuples(result);
   if (exhausted_) return;  // a FETCH sent ahead past the end: 0 rows
-  if (n < options_.batch_rows) {
+  if (n < asked) {
     // The cursor is drained: no more FETCHes; CLOSE and the epilogue queue
     // behind the FETCHes still in flight (no extra round trip).
     exhausted_ = true;

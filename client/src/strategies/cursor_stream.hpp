@@ -31,7 +31,12 @@ struct CursorStreamOptions {
   std::vector<std::string> prologue;  // e.g. BEGIN READ ONLY, or the snapshot import
   std::string query;                  // the SELECT the cursor runs
   std::vector<std::string> epilogue;  // e.g. COMMIT (nothing: the transaction stays open)
-  int batch_rows = 10000;             // FETCH FORWARD size
+  int batch_rows = 10000;             // FETCH FORWARD size once grown (the largest FETCH)
+  // The first FETCH asks for this many rows (capped at batch_rows) and each next one
+  // for `fetch_growth` times the previous, up to batch_rows: a PGresult is complete
+  // only when all its rows arrived, so a small first FETCH brings the first row early.
+  int first_fetch_rows = 128;
+  int fetch_growth = 8;
   WireFormat format = WireFormat::text;
   int depth = 2;  // FETCHes kept in flight (>= 1)
   std::string cursor_name = "benchlab_cursor";
@@ -79,7 +84,8 @@ class CursorStream {
   RowDecoder* decoder_;
   RunContext* context_;
   std::optional<pg::Pipeline> pipeline_;
-  std::string fetch_sql_;
+  std::deque<int> fetch_sizes_;  // the row counts asked for by the FETCHes in flight, oldest first
+  int next_fetch_rows_ = 0;
   std::deque<Expect> expected_;
   bool awaiting_end_of_query_ = false;  // a query's result was read; its NULL terminator is next
   bool want_write_ = false;
