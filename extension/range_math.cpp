@@ -69,8 +69,34 @@ std::vector<RangePart> split_by_statistics(const KeyStatistics& stats, int parts
   }
   if (runs.empty() || total <= 0) return {};
 
+  // Bounds: keep the part of each run inside [lower, upper] (its mass in proportion)
+  // and scale the row estimate by the share of the mass that is left.
+  const wide lower = stats.has_lower ? std::max<wide>(stats.lower, stats.type_min) : wide{stats.type_min};
+  const wide upper = stats.has_upper ? std::min<wide>(stats.upper, stats.type_max) : wide{stats.type_max};
+  if (lower > upper) return {};
+  long double share = 1.0L;
+  if (stats.has_lower || stats.has_upper) {
+    std::vector<Piece> clipped;
+    long double kept = 0;
+    for (const auto& run : runs) {
+      const wide a = std::max(run.a, lower), b = std::min(run.b, upper);
+      if (a > b) continue;
+      const long double mass =
+          run.mass * static_cast<long double>(b - a + 1) / static_cast<long double>(run.b - run.a + 1);
+      if (mass <= 0) continue;
+      clipped.push_back({a, b, mass});
+      kept += mass;
+    }
+    if (clipped.empty() || kept <= 0)
+      return {RangePart{static_cast<std::int64_t>(lower), static_cast<std::int64_t>(upper), 0}};
+    share = kept / total;
+    runs = std::move(clipped);
+    total = kept;
+  }
+
   // No more parts than estimated rows (at least one).
-  const long double estimate = static_cast<long double>(stats.estimated_rows) * (1.0L - stats.null_fraction);
+  const long double estimate =
+      static_cast<long double>(stats.estimated_rows) * (1.0L - stats.null_fraction) * share;
   if (estimate < parts) parts = static_cast<int>(std::max(1.0L, std::round(estimate)));
 
   // Cut k is the smallest key c with F(c) >= k/parts of the mass, F the cumulative mass.
@@ -95,14 +121,15 @@ std::vector<RangePart> split_by_statistics(const KeyStatistics& stats, int parts
     const long double cumulative = before + run.mass * need / len;
     if (cumulative >= total * (1.0L - 1e-12L)) break;  // nothing left for later parts
     if (!cuts.empty() && key <= cuts.back().key) continue;
-    if (key >= stats.type_max) break;
+    if (key >= upper) break;
     cuts.push_back({key, cumulative});
   }
 
-  const long double rows = std::max(0.0L, static_cast<long double>(stats.estimated_rows) * (1.0L - stats.null_fraction));
+  const long double rows =
+      std::max(0.0L, static_cast<long double>(stats.estimated_rows) * (1.0L - stats.null_fraction) * share);
   std::vector<RangePart> out;
   out.reserve(cuts.size() + 1);
-  wide lo = stats.type_min;
+  wide lo = lower;
   std::int64_t rows_before = 0;
   for (const auto& cut : cuts) {
     const auto upto = static_cast<std::int64_t>(std::llround(rows * cut.cumulative / total));
@@ -110,7 +137,8 @@ std::vector<RangePart> split_by_statistics(const KeyStatistics& stats, int parts
     rows_before = upto;
     lo = cut.key + 1;
   }
-  out.push_back({static_cast<std::int64_t>(lo), stats.type_max, static_cast<std::int64_t>(std::llround(rows)) - rows_before});
+  out.push_back({static_cast<std::int64_t>(lo), static_cast<std::int64_t>(upper),
+                 static_cast<std::int64_t>(std::llround(rows)) - rows_before});
   return out;
 }
 

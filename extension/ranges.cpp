@@ -161,17 +161,41 @@ void emit(ReturnSetInfo* rsinfo, int part, int64 lo, int64 hi, int64 rows) {
   tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
-void exact_ranges(ReturnSetInfo* rsinfo, const RelationInfo& rel, const KeyColumn& col, int parts) {
+// Optional key bounds of id_ranges (lo, hi): NULL is unbounded on that side.
+struct KeyBounds {
+  bool has_lower;
+  bool has_upper;
+  int64 lower;
+  int64 upper;
+};
+
+// The WHERE condition of the walks. With bounds, `key >= lo AND key <= hi` are index
+// quals: the btree scan starts at lo and stops after hi (bigint literals are indexable
+// for int2/int4 keys too, through the cross-type integer operators), so nothing outside
+// the bounds is read. Such a condition excludes NULL keys by itself.
+const char* walk_condition(const KeyColumn& col, const KeyBounds& b, bool not_null) {
+  if (b.has_lower && b.has_upper)
+    return psprintf(" WHERE %s >= '" INT64_FORMAT "'::bigint AND %s <= '" INT64_FORMAT "'::bigint", col.quoted,
+                    b.lower, col.quoted, b.upper);
+  if (b.has_lower) return psprintf(" WHERE %s >= '" INT64_FORMAT "'::bigint", col.quoted, b.lower);
+  if (b.has_upper) return psprintf(" WHERE %s <= '" INT64_FORMAT "'::bigint", col.quoted, b.upper);
+  return not_null ? psprintf(" WHERE %s IS NOT NULL", col.quoted) : "";
+}
+
+void exact_ranges(ReturnSetInfo* rsinfo, const RelationInfo& rel, const KeyColumn& col, int parts,
+                  const KeyBounds& bounds) {
   // enable_sort is off for these walks: the planner reads the key's btree index in
   // order when there is one, and sorts only when there is none. Both walks run in the
-  // same snapshot (read-only SPI uses the calling statement's).
+  // same snapshot (read-only SPI uses the calling statement's). With bounds the index
+  // scan starts and stops at them (walk_condition).
   auto* collector = static_cast<KeyCollector*>(palloc0(sizeof(KeyCollector)));
   init_receiver(&collector->pub, collect_receive);
   collector->type = col.type;
   collector->previous = static_cast<uint64>(PG_INT64_MIN);
   collector->context = CurrentMemoryContext;
-  run_read_only(psprintf("SELECT %s FROM %s ORDER BY %s", col.quoted, rel.qualified, col.quoted), &collector->pub,
-                "id_ranges", true);
+  run_read_only(psprintf("SELECT %s FROM %s%s ORDER BY %s", col.quoted, rel.qualified,
+                         walk_condition(col, bounds, false), col.quoted),
+                &collector->pub, "id_ranges", true);
   if (collector->nulls > 0)
     ereport(WARNING, (errmsg(INT64_FORMAT " rows of \"%s\" have a NULL \"%s\" and are in no range", collector->nulls,
                              rel.name, col.quoted)));
@@ -200,8 +224,8 @@ void exact_ranges(ReturnSetInfo* rsinfo, const RelationInfo& rel, const KeyColum
     init_receiver(&feeder->pub, feed_receive);
     feeder->type = col.type;
     feeder->splitter = splitter;
-    run_read_only(psprintf("SELECT %s FROM %s WHERE %s IS NOT NULL ORDER BY %s", col.quoted, rel.qualified, col.quoted,
-                           col.quoted),
+    run_read_only(psprintf("SELECT %s FROM %s%s ORDER BY %s", col.quoted, rel.qualified,
+                           walk_condition(col, bounds, true), col.quoted),
                   &feeder->pub, "id_ranges", true);
   }
   if (!splitter->started) return;
@@ -280,7 +304,7 @@ struct PartArray {
 };
 
 // The C++ half: vectors in this frame, so PostgreSQL is called only through pg::call.
-PartArray split_statistics(const RawStatistics& raw, const KeyColumn& col, int parts) {
+PartArray split_statistics(const RawStatistics& raw, const KeyColumn& col, int parts, const KeyBounds& bounds) {
   KeyStatistics stats;
   stats.histogram_bounds.assign(raw.bounds, raw.bounds + raw.nbounds);
   for (int i = 0; i < raw.ncommon; ++i) stats.common_values.emplace_back(raw.common[i], raw.common_freq[i]);
@@ -288,6 +312,10 @@ PartArray split_statistics(const RawStatistics& raw, const KeyColumn& col, int p
   stats.estimated_rows = raw.rows;
   stats.type_min = col.type_min;
   stats.type_max = col.type_max;
+  stats.has_lower = bounds.has_lower;
+  stats.has_upper = bounds.has_upper;
+  stats.lower = bounds.lower;
+  stats.upper = bounds.upper;
   const std::vector<RangePart> split = split_by_statistics(stats, parts);
   PartArray out{static_cast<int>(split.size()), nullptr};
   if (out.count > 0) {
@@ -297,20 +325,22 @@ PartArray split_statistics(const RawStatistics& raw, const KeyColumn& col, int p
   return out;
 }
 
-void approximate_ranges(ReturnSetInfo* rsinfo, const RelationInfo& rel, const KeyColumn& col, int parts) {
+void approximate_ranges(ReturnSetInfo* rsinfo, const RelationInfo& rel, const KeyColumn& col, int parts,
+                        const KeyBounds& bounds) {
   const RawStatistics raw = read_statistics(rel, col);
   if (raw.known_empty) return;
   if (!raw.found)
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                     errmsg("no planner statistics for column \"%s\" of \"%s\"", col.quoted, rel.name),
                     errhint("Run ANALYZE on the table, or call id_ranges with exact => true.")));
-  const PartArray split = split_statistics(raw, col, parts);
+  const PartArray split = split_statistics(raw, col, parts, bounds);
   for (int i = 0; i < split.count; ++i) emit(rsinfo, i + 1, split.parts[i].lo, split.parts[i].hi, split.parts[i].rows);
 }
 
 }  // namespace
 
-// benchlab.id_ranges(rel, parts, key, exact) -> (part, lo, hi, rows)
+// benchlab.id_ranges(rel, parts, key, exact, lo, hi) -> (part, lo, hi, rows)
+// lo and hi bound the keys split (inclusive); NULL is unbounded on that side.
 BENCHLAB_FUNCTION(benchlab_id_ranges) {
   static const char* const names[] = {"rel", "parts", "key", "exact"};
   for (int i = 0; i < 4; ++i) require_not_null(fcinfo, i, names[i]);
@@ -318,14 +348,28 @@ BENCHLAB_FUNCTION(benchlab_id_ranges) {
   const int parts = checked_parts(PG_GETARG_INT32(1));
   const char* key = NameStr(*PG_GETARG_NAME(2));
   const bool exact = PG_GETARG_BOOL(3);
+  KeyBounds bounds{false, false, 0, 0};
+  if (PG_NARGS() > 4 && !PG_ARGISNULL(4)) {
+    bounds.has_lower = true;
+    bounds.lower = PG_GETARG_INT64(4);
+  }
+  if (PG_NARGS() > 5 && !PG_ARGISNULL(5)) {
+    bounds.has_upper = true;
+    bounds.upper = PG_GETARG_INT64(5);
+  }
+  if (bounds.has_lower && bounds.has_upper && bounds.lower > bounds.upper)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("lower bound " INT64_FORMAT " is greater than upper bound " INT64_FORMAT, bounds.lower,
+                           bounds.upper),
+                    errhint("Pass lo <= hi; NULL leaves that side unbounded.")));
   const RelationInfo rel = check_relation(relid, exact ? "rpmvf" : "rpmf", exact ? "id_ranges" : "id_ranges (exact => false)", key);
   const KeyColumn col = check_integer_key(rel, key);
   InitMaterializedSRF(fcinfo, 0);
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   if (exact)
-    exact_ranges(rsinfo, rel, col, parts);
+    exact_ranges(rsinfo, rel, col, parts, bounds);
   else
-    approximate_ranges(rsinfo, rel, col, parts);
+    approximate_ranges(rsinfo, rel, col, parts, bounds);
   return static_cast<Datum>(0);
 }
 

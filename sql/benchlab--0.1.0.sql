@@ -18,14 +18,16 @@ COMMENT ON FUNCTION benchlab.version() IS 'benchlab extension version';
 
 -- 1. Id-range splitter.
 CREATE FUNCTION benchlab.id_ranges(rel regclass, parts integer, key name DEFAULT 'id', exact boolean DEFAULT true,
+                                   lo bigint DEFAULT NULL, hi bigint DEFAULT NULL,
                                    OUT part integer, OUT lo bigint, OUT hi bigint, OUT "rows" bigint)
   RETURNS SETOF record
   AS 'MODULE_PATHNAME', 'benchlab_id_ranges'
   LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE ROWS 16;
-COMMENT ON FUNCTION benchlab.id_ranges(regclass, integer, name, boolean) IS
+COMMENT ON FUNCTION benchlab.id_ranges(regclass, integer, name, boolean, bigint, bigint) IS
   'contiguous inclusive ranges lo..hi of an integer key, balanced by row count. exact: one ordered walk of the key''s '
   'index (unique key: parts differ by at most one row; a key value never straddles two parts). exact => false: from '
-  'pg_statistic histogram/MCVs without reading the table, rows estimated, first lo/last hi open to the type''s limits';
+  'pg_statistic histogram/MCVs without reading the table, rows estimated, first lo/last hi open to the type''s limits. '
+  'Optional lo/hi (NULL: unbounded) split only keys in [lo, hi]: the walk starts and stops there, estimates are clipped';
 
 -- 2. Page-range splitter.
 CREATE FUNCTION benchlab.page_ranges(rel regclass, parts integer,

@@ -74,7 +74,8 @@ LANGUAGE sql AS $$
   SELECT 'sparse', * FROM benchlab.id_ranges('ir_sparse', 13) UNION ALL
   SELECT 'dups', * FROM benchlab.id_ranges('ir_dups', 4, 'k') UNION ALL
   SELECT 'mid', * FROM benchlab.id_ranges('ir_mid', 9) UNION ALL
-  SELECT 'limits', * FROM benchlab.id_ranges('ir_limits2', 4) $$;
+  SELECT 'limits', * FROM benchlab.id_ranges('ir_limits2', 4) UNION ALL
+  SELECT 'mid_bounded', * FROM benchlab.id_ranges('ir_mid', 9, 'id', true, 1000, 200000) $$;
 CREATE TEMP TABLE one_walk AS SELECT * FROM pg_temp.all_ranges();
 SET benchlab.id_ranges_memory = 0;
 CREATE TEMP TABLE two_walks AS SELECT * FROM pg_temp.all_ranges();
@@ -121,6 +122,100 @@ SELECT * FROM benchlab.id_ranges('ir_limits', 3) ORDER BY part;
 -- views work in exact mode (the walk is a query)
 CREATE VIEW ir_view AS SELECT id FROM ir_dense WHERE id <= 100;
 SELECT * FROM benchlab.id_ranges('ir_view', 2) ORDER BY part;
+
+-- Bounds: only keys in [lo, hi] are split (NULL: unbounded on that side).
+-- Checks a bounded split: contiguous, inside the bounds, true counts that add up to
+-- count(*) within the bounds, and the spread between the largest and smallest part.
+CREATE FUNCTION pg_temp.check_bounded(rel regclass, key text, parts int, lo bigint, hi bigint, exact bool DEFAULT true)
+RETURNS TABLE (nparts bigint, contiguous bool, inside bool, sum_is_count bool, counts_true bool, max_minus_min bigint)
+LANGUAGE plpgsql AS $$
+DECLARE r record; prev_hi bigint; ok_contig bool := true; ok_inside bool := true; ok_counts bool := true;
+        total bigint; actual bigint; covered bigint := 0; reported bigint := 0; n bigint := 0; mx bigint; mn bigint;
+BEGIN
+  EXECUTE format('SELECT count(*) FROM %s WHERE %I >= coalesce($1, %I) AND %I <= coalesce($2, %I)', rel, key, key, key, key)
+    INTO total USING lo, hi;
+  FOR r IN SELECT * FROM benchlab.id_ranges(rel, parts, key, exact, lo, hi) ORDER BY part LOOP
+    n := n + 1;
+    IF prev_hi IS NOT NULL AND r.lo <> prev_hi + 1 THEN ok_contig := false; END IF;
+    IF r.lo > r.hi THEN ok_contig := false; END IF;
+    IF r.lo < coalesce(lo, r.lo) OR r.hi > coalesce(hi, r.hi) THEN ok_inside := false; END IF;
+    prev_hi := r.hi;
+    EXECUTE format('SELECT count(*) FROM %s WHERE %I BETWEEN $1 AND $2', rel, key) INTO actual USING r.lo, r.hi;
+    covered := covered + actual;
+    reported := reported + r.rows;
+    IF exact AND actual <> r.rows THEN ok_counts := false; END IF;
+    mx := greatest(mx, actual); mn := least(mn, actual);
+  END LOOP;
+  RETURN QUERY SELECT n, ok_contig, ok_inside, covered = total AND (NOT exact OR reported = total), ok_counts, mx - mn;
+END $$;
+
+-- dense: a prefix, a middle and a suffix (each bound alone)
+SELECT * FROM benchlab.id_ranges('ir_dense', 4, 'id', true, NULL, 1000) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_dense', 3, lo => 9001) ORDER BY part;
+SELECT * FROM pg_temp.check_bounded('ir_dense', 'id', 7, 1, 9000);
+SELECT * FROM pg_temp.check_bounded('ir_dense', 'id', 7, 2501, 7777);
+SELECT * FROM pg_temp.check_bounded('ir_dense', 'id', 7, 5000, NULL);
+SELECT * FROM pg_temp.check_bounded('ir_dense', 'id', 7, NULL, NULL);
+-- the bounded walk starts and stops at the bounds: the index returns only those keys
+-- (counters are pending per backend; within one transaction block they only grow)
+BEGIN;
+CREATE TEMP TABLE ir_before AS
+  SELECT pg_stat_get_xact_numscans('ir_dense_pkey'::regclass) AS scans,
+         pg_stat_get_xact_tuples_returned('ir_dense_pkey'::regclass) AS keys;
+SELECT count(*) FROM benchlab.id_ranges('ir_dense', 5, 'id', true, 2001, 2300);
+SELECT pg_stat_get_xact_numscans('ir_dense_pkey'::regclass) > scans AS used_index,
+       pg_stat_get_xact_tuples_returned('ir_dense_pkey'::regclass) - keys AS index_keys_read
+  FROM ir_before;
+DROP TABLE ir_before;
+COMMIT;
+-- sparse: bounds across the gap, balanced by rows, not by width
+SELECT * FROM benchlab.id_ranges('ir_sparse', 4, 'id', true, 501, 1000000500) ORDER BY part;
+SELECT * FROM pg_temp.check_bounded('ir_sparse', 'id', 13, 501, 1000000500);
+SELECT * FROM pg_temp.check_bounded('ir_sparse', 'id', 4, 1000, 1000000000);
+-- skewed: duplicates and the hot key inside the bounds (a key value never straddles)
+SELECT * FROM benchlab.id_ranges('ir_dups', 4, 'k', true, 40, 69) ORDER BY part;
+SELECT nparts, contiguous, inside, sum_is_count, counts_true FROM pg_temp.check_bounded('ir_dups', 'k', 4, 40, 69);
+SELECT nparts, contiguous, inside, sum_is_count, counts_true FROM pg_temp.check_bounded('ir_dups', 'k', 3, 51, 99);
+-- a second walk (benchlab.id_ranges_memory = 0) gives the same bounded ranges
+SELECT NOT EXISTS (SELECT * FROM one_walk WHERE t = 'mid_bounded' EXCEPT SELECT * FROM two_walks WHERE t = 'mid_bounded')
+       AND (SELECT count(*) FROM two_walks WHERE t = 'mid_bounded') = 9 AS bounded_two_walks_same;
+-- no index: sorted, still bounded; NULL keys are outside any bounds (no warning)
+SELECT * FROM benchlab.id_ranges('ir_noindex', 2, 'n', true, 100, 199) ORDER BY part;
+SET client_min_messages = notice;
+SELECT * FROM benchlab.id_ranges('ir_nulls', 2, 'id', true, 1, 100) ORDER BY part;
+SET client_min_messages = warning;
+-- bounds outside the data, an empty range, a single key, lo = hi
+SELECT * FROM benchlab.id_ranges('ir_dense', 4, 'id', true, 20000, 30000) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_dense', 4, 'id', true, -100, 0) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_sparse', 4, 'id', true, 1001, 999999999) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_dense', 4, 'id', true, -100, 2) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_dense', 4, 'id', true, 77, 77) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_empty', 4, 'id', true, 1, 10) ORDER BY part;
+-- int4 and int2 keys with bigint bounds beyond their type; bigint limits
+SELECT * FROM benchlab.id_ranges('ir_three', 2, 'id', true, -1000000000000, 1000000000000) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_three', 2, 'id', true, 3000000000, NULL) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_noindex', 2, 'n', true, 990, 100000) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_limits', 2, 'id', true, -9223372036854775808, 0) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_limits', 2, 'id', true, 0, 9223372036854775807) ORDER BY part;
+-- approximate: estimates clipped to the bounds; first lo and last hi are the bounds
+SELECT nparts, contiguous, inside, sum_is_count FROM pg_temp.check_bounded('ir_sparse', 'id', 4, 501, 1000000500, false);
+SELECT sum(rows) BETWEEN 900 AND 1100 AS estimate_near_1001, min(lo) = 501 AND max(hi) = 1000000500 AS bounded_ends
+  FROM benchlab.id_ranges('ir_sparse', 4, 'id', false, 501, 1000000500);
+SELECT sum(rows) BETWEEN 400 AND 600 AS estimate_near_500, min(lo) = -9223372036854775808 AND max(hi) = 500 AS ends
+  FROM benchlab.id_ranges('ir_sparse', 3, 'id', false, NULL, 500);
+SELECT sum(rows) BETWEEN 2400 AND 2600 AS estimate_near_2500, count(*) AS nparts
+  FROM benchlab.id_ranges('ir_dense', 4, 'id', false, 2501, 5000);
+-- bounds inside the gap: the histogram bucket spanning it spreads a few rows there
+SELECT * FROM benchlab.id_ranges('ir_sparse', 4, 'id', false, 1001, 999999999) ORDER BY part;
+-- no estimated rows inside the bounds: one part covering them, 0 rows
+SELECT * FROM benchlab.id_ranges('ir_sparse', 4, 'id', false, 2000000000, 3000000000) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_sparse', 4, 'id', false, NULL, -5) ORDER BY part;
+-- int4 key: bounds clipped to the type; bounds no int4 can be in: nothing
+SELECT part, lo, hi FROM benchlab.id_ranges('ir_three', 2, 'id', false, NULL, 1000000000000) ORDER BY part;
+SELECT * FROM benchlab.id_ranges('ir_three', 2, 'id', false, 3000000000, NULL) ORDER BY part;
+-- bad bounds
+SELECT * FROM benchlab.id_ranges('ir_dense', 4, 'id', true, 10, 9);
+SELECT * FROM benchlab.id_ranges('ir_dense', 4, 'id', false, 10, 9);
 
 -- bad input
 SELECT * FROM benchlab.id_ranges('ir_dense', 0);
