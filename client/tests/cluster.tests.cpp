@@ -116,3 +116,30 @@ TEST_CASE("SIGINT to a run holding a cluster leaves nothing behind", "[cluster][
   CHECK_FALSE(process_alive(postmaster));
   CHECK(fs::is_empty(tmp.path));
 }
+
+TEST_CASE("a cluster left by a killed benchclient is removed by the next start", "[cluster][db]") {
+  PrivateTmp tmp;
+  // What SIGKILL leaves: the directory, its owner gone, no postmaster.
+  const fs::path stale = tmp.path / "benchlab-cluster-stale1";
+  fs::create_directories(stale / "data");
+  {
+    auto dead = benchlab::ChildProcess::spawn([] { _exit(0); });
+    const pid_t dead_pid = dead.pid();
+    dead.stop(0, std::chrono::seconds(5));  // reaped: the pid names no process now
+    std::ofstream(stale / "owner.pid") << dead_pid << "\n";
+  }
+  // A directory whose owner is alive (this test) is left alone.
+  const fs::path live = tmp.path / "benchlab-cluster-live1";
+  fs::create_directories(live);
+  std::ofstream(live / "owner.pid") << getpid() << "\n";
+
+  benchlab::cluster::ClusterOptions options;
+  options.base_dir = tmp.path;
+  {
+    benchlab::cluster::ThrowawayCluster cluster(options);
+    CHECK_FALSE(fs::exists(stale));
+    CHECK(fs::exists(live));
+  }
+  fs::remove_all(live);
+  CHECK(fs::is_empty(tmp.path));
+}

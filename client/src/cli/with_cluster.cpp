@@ -1,6 +1,7 @@
 #include "cli/with_cluster.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -25,6 +26,8 @@ int run_with_cluster(const cluster::ClusterOptions& options, const std::vector<s
     setenv("PGDATABASE", "postgres", 1);
     unsetenv("PGSERVICE");
     unsetenv("PGPASSWORD");
+    // Should benchclient be killed outright, the command goes with it.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     exec_or_die(command);
   });
   for (;;) {

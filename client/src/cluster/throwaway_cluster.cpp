@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -62,7 +63,33 @@ std::string last_log_line(const fs::path& log) {
   return last.empty() ? "(no output)" : last;
 }
 
+bool pid_alive(long pid) { return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
+long read_pid(const fs::path& file) {
+  std::ifstream in(file);
+  long pid = 0;
+  in >> pid;
+  return in ? pid : 0;
+}
+
 }  // namespace
+
+std::size_t remove_stale_clusters(const fs::path& base) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(base, ec)) {
+    const fs::path dir = entry.path();
+    if (!dir.filename().string().starts_with("benchlab-cluster-")) continue;
+    // Only directories that name their owner: a cluster of a running benchclient,
+    // or one whose postmaster still runs, is never touched.
+    const long owner = read_pid(dir / "owner.pid");
+    if (owner <= 0 || pid_alive(owner) || pid_alive(read_pid(dir / "data" / "postmaster.pid"))) continue;
+    std::error_code rm;
+    fs::remove_all(dir, rm);
+    if (!rm) ++removed;
+  }
+  return removed;
+}
 
 ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
   const Profile& profile = find_profile(options.profile);
@@ -96,6 +123,9 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
     const char* tmp = std::getenv("TMPDIR");
     base = (tmp != nullptr && *tmp != '\0') ? tmp : "/tmp";
   }
+  // A benchclient killed with SIGKILL cannot clean up after itself (its server
+  // still stops, by parent-death signal): the next start removes what it left.
+  remove_stale_clusters(base);
   std::string templ = (base / "benchlab-cluster-XXXXXX").string();
   if (mkdtemp(templ.data()) == nullptr) {
     throw std::runtime_error(fmt::format("cannot create a private directory under {}: {}; set TMPDIR to a writable "
@@ -103,6 +133,10 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
                                          base.string(), std::strerror(errno)));
   }
   root_ = templ;
+  {
+    std::ofstream owner(root_ / "owner.pid");
+    owner << getpid() << "\n";
+  }
   data_dir_ = root_ / "data";
   socket_dir_ = root_ / "socket";
   log_path_ = root_ / "server.log";

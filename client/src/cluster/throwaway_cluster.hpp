@@ -32,6 +32,10 @@ struct ClusterOptions {
   bool verbose = false;
 };
 
+// Removes benchlab-cluster-* directories under `base` whose owning benchclient and
+// postmaster are both gone (left by a SIGKILL). Returns how many it removed.
+std::size_t remove_stale_clusters(const std::filesystem::path& base);
+
 class ThrowawayCluster {
  public:
   // Starts the cluster and returns once it accepts connections. Throws
