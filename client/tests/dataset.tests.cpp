@@ -115,3 +115,45 @@ TEST_CASE("dataset: a non-unique key never puts one key value in two parts", "[d
   const auto admin = db.admin();
   for (const auto& p : spec.batches) CHECK(count_in(admin, spec.relation_sql, spec.key_sql, p) == p.rows);
 }
+
+TEST_CASE("dataset: a prefix plan's parts add up to exactly N rows and are balanced", "[dataset][db]") {
+  // A unique key with gaps and a dense run, so balance by rows differs from balance by key span.
+  test::ScratchDatabase db("dataset_prefix");
+  db.admin().exec(
+      "CREATE TABLE public.pre (id bigint PRIMARY KEY, v text); "
+      "INSERT INTO public.pre SELECT g, 'a' FROM generate_series(1, 3000) g; "
+      "INSERT INTO public.pre SELECT 1000000 + g * 37, 'b' FROM generate_series(1, 5000) g; ANALYZE public.pre");
+  cli::RunOptions options;
+  options.table = std::string("public.pre");
+  options.key = std::string("id");
+  options.workers = 3;
+  options.batch_rows = 7;
+  const auto table = dataset::prepare_table(db.conninfo(), options, 8000);
+  const auto admin = db.admin();
+  for (std::uint64_t rows : {1ULL, 2ULL, 3001ULL, 4999ULL, 7999ULL, 8000ULL}) {
+    CAPTURE(rows);
+    const ReadSpec spec = dataset::plan_read(db.conninfo(), table, rows, options);
+    CHECK(spec.all.rows == rows);
+    CHECK(spec.all.lo == 1);
+    CHECK(spec.all.hi == (rows <= 3000 ? static_cast<std::int64_t>(rows)
+                                       : 1000000 + static_cast<std::int64_t>(rows - 3000) * 37));
+    REQUIRE(spec.partitions.size() == 3);
+    check_contiguous(spec.partitions, spec.all);
+    std::uint64_t sum = 0, most = 0, least = rows;
+    for (const auto& p : spec.partitions) {
+      CHECK(count_in(admin, spec.relation_sql, spec.key_sql, p) == p.rows);
+      sum += p.rows;
+      most = std::max(most, p.rows);
+      least = std::min(least, p.rows);
+    }
+    CHECK(sum == rows);
+    CHECK(most - least <= 1);
+    check_contiguous(spec.batches, spec.all);
+    std::uint64_t batch_most = 0, batch_least = rows;
+    for (const auto& b : spec.batches) {
+      if (rows >= spec.batches.size()) batch_least = std::min(batch_least, b.rows);
+      batch_most = std::max(batch_most, b.rows);
+    }
+    if (rows >= spec.batches.size()) CHECK(batch_most - batch_least <= 1);
+  }
+}

@@ -148,60 +148,35 @@ TableInfo prepare_table(const std::string& conninfo, const cli::RunOptions& opti
 
 namespace {
 
-// Splits the key-ordered rows lo..hi (exactly `rows` rows up to duplicates) into
-// `parts` contiguous ranges balanced by rows, in one pass over the key index.
-std::vector<KeyRange> split_by_rows(const pg::Connection& conn, const TableInfo& table, const KeyRange& all,
-                                    int parts) {
+// Splits the rows with keys in all.lo..all.hi into `parts` contiguous ranges balanced
+// by rows: benchlab.id_ranges with bounds, one index walk that starts at lo and stops
+// after hi (exact counts; with a unique key parts differ by at most one row; a key
+// value never straddles two parts). Fewer ranges than asked (fewer rows or key values
+// than parts) are padded with empty ones.
+std::vector<KeyRange> id_ranges(const pg::Connection& conn, const TableInfo& table, const KeyRange& all, int parts) {
+  pg::Result r;
+  try {
+    r = exec_interruptible(conn,
+                           "SELECT part, lo, hi, rows FROM benchlab.id_ranges($1::regclass, $2::int, $3::name, true, "
+                           "$4::bigint, $5::bigint) ORDER BY part",
+                           {table.relation_sql, std::to_string(parts), table.key_name, std::to_string(all.lo),
+                            std::to_string(all.hi)});
+  } catch (const pg::SqlError& e) {
+    throw pg::SqlError(fmt::format("planning the read with benchlab.id_ranges (with key bounds) failed: {}; is the "
+                                   "installed benchlab extension current (make install)?",
+                                   e.what()));
+  }
   std::vector<KeyRange> out;
-  if (parts <= 1 || all.rows == 0) {
-    out.push_back(all);
-    return out;
-  }
-  // ntile balances rows; a key value then goes wholly to the part of its first row
-  // (min over its rows), so no key straddles two parts and the counts are exact.
-  pg::Result r = exec_interruptible(
-      conn,
-      fmt::format("SELECT p, max(k), count(*) FROM (SELECT k, min(part) OVER (PARTITION BY k) AS p FROM "
-                  "(SELECT {0} AS k, ntile($3::int) OVER (ORDER BY {0}) AS part FROM {1} "
-                  "WHERE {0} BETWEEN $1::bigint AND $2::bigint) s) s2 GROUP BY p ORDER BY p",
-                  table.key_sql, table.relation_sql),
-      {std::to_string(all.lo), std::to_string(all.hi), std::to_string(parts)});
-  std::int64_t next_lo = all.lo;
-  for (int i = 0; i < r.rows(); ++i) {
-    KeyRange k;
-    k.lo = next_lo;
-    k.hi = to_i64(r.value(i, 1));
-    k.rows = to_u64(r.value(i, 2));
-    next_lo = k.hi + 1;
-    out.push_back(k);
-  }
-  // Fewer parts than asked (fewer rows or key values than parts): the rest are empty.
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({to_i64(r.value(i, 1)), to_i64(r.value(i, 2)), to_u64(r.value(i, 3))});
   while (static_cast<int>(out.size()) < parts) out.push_back(KeyRange{all.hi + 1, all.hi, 0});
   return out;
 }
 
-// The whole table: the extension's splitter (its estimate is exact with exact=true).
-std::optional<std::vector<KeyRange>> id_ranges(const pg::Connection& conn, const TableInfo& table, const KeyRange& all,
-                                               int parts) {
-  try {
-    pg::Result r = exec_interruptible(
-        conn, "SELECT part, lo, hi, rows FROM benchlab.id_ranges($1::regclass, $2::int, $3::name, true) ORDER BY part",
-        {table.relation_sql, std::to_string(parts), table.key_name});
-    std::vector<KeyRange> out;
-    std::uint64_t sum = 0;
-    for (int i = 0; i < r.rows(); ++i) {
-      if (r.is_null(i, 1) || r.is_null(i, 2)) {
-        out.push_back(KeyRange{all.hi + 1, all.hi, 0});
-        continue;
-      }
-      out.push_back({to_i64(r.value(i, 1)), to_i64(r.value(i, 2)), to_u64(r.value(i, 3))});
-      sum += out.back().rows;
-    }
-    if (out.empty() || sum != all.rows) return std::nullopt;  // not what we planned: compute it ourselves
-    return out;
-  } catch (const pg::SqlError&) {
-    return std::nullopt;  // extension without id_ranges (older version): fall back
-  }
+std::uint64_t rows_in(const std::vector<KeyRange>& parts) {
+  std::uint64_t sum = 0;
+  for (const auto& p : parts) sum += p.rows;
+  return sum;
 }
 
 }  // namespace
@@ -220,6 +195,10 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   spec.batch_rows = options.batch_rows;
   spec.statement_timeout_ms = options.statement_timeout_ms;
 
+  // One snapshot for the whole plan: bounds, partitions and batches agree even while
+  // the table is written to.
+  exec_interruptible(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+
   // Bounds of the first `rows` rows in key order, both through the key's index.
   const std::string lo = value_of(conn, fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} LIMIT 1",
                                                     table.key_sql, table.relation_sql));
@@ -234,30 +213,25 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   }
   spec.all.lo = to_i64(lo);
   spec.all.hi = to_i64(hi.value(0, 0));
-  // Exactly `rows` with a unique key; with duplicates of the last key, a few more.
-  spec.all.rows = to_u64(value_of(conn,
-                                  fmt::format("SELECT count(*) FROM {1} WHERE {0} BETWEEN $1::bigint AND $2::bigint",
-                                              table.key_sql, table.relation_sql),
-                                  {std::to_string(spec.all.lo), std::to_string(spec.all.hi)}));
-  const bool whole_table = value_of(conn,
-                                    fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {1} WHERE {0} > $1::bigint)",
-                                                table.key_sql, table.relation_sql),
-                                    {std::to_string(spec.all.hi)}) == "t";
 
+  // The partitions' exact counts add up to the rows in lo..hi: exactly `rows` with a
+  // unique key; with duplicates of the last key, a few more.
   const int workers = std::max(1, options.workers);
+  spec.partitions = id_ranges(conn, table, spec.all, workers);
+  spec.all.rows = rows_in(spec.partitions);
+  throw_if_interrupted();
+
   const std::uint64_t per_batch = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(options.batch_rows) * 8);
   const auto batch_parts = static_cast<int>(std::clamp<std::uint64_t>((spec.all.rows + per_batch - 1) / per_batch,
                                                                       static_cast<std::uint64_t>(workers) * 4, 100000));
-
-  auto split = [&](int parts) {
-    if (whole_table) {
-      if (auto r = id_ranges(conn, table, spec.all, parts)) return *r;
-    }
-    return split_by_rows(conn, table, spec.all, parts);
-  };
-  spec.partitions = split(workers);
-  throw_if_interrupted();
-  spec.batches = split(batch_parts);
+  spec.batches = id_ranges(conn, table, spec.all, batch_parts);
+  exec_interruptible(conn, "COMMIT");
+  if (spec.all.rows < rows || rows_in(spec.batches) != spec.all.rows) {
+    throw std::runtime_error(fmt::format("planning {} rows of {}: id_ranges counted {} rows in keys {}..{} ({} in "
+                                         "batches); the plan does not add up",
+                                         rows, table.display_name, spec.all.rows, spec.all.lo, spec.all.hi,
+                                         rows_in(spec.batches)));
+  }
   return spec;
 }
 
