@@ -53,7 +53,7 @@ EXTRA_CLEAN = $(OBJS:.o=.d)
 # ---- the client (CMake) ----------------------------------------------------
 build: all client
 
-.PHONY: build client test run bench bench-10m clean-client format tidy
+.PHONY: build client test run bench bench-10m bench-scaling clean-client format tidy
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG=$(PG_CONFIG)
@@ -85,3 +85,9 @@ bench: build install
 # every row in memory and is left out on purpose).
 bench-10m: build install
 	$(BENCHCLIENT) --strategy cursor_pagination,pooled_sync,async_stream,multiprocessing --rows 10000000 --runs 3 --results-dir results
+
+# Where the parallel strategies stop scaling: 1..4 workers at 1M rows (one artifact each).
+bench-scaling: build install
+	for w in 1 2 3 4; do \
+	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing --rows 1000000 --runs 3 --workers $$w --results-dir results || exit 1; \
+	done
