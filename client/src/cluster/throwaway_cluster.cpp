@@ -168,7 +168,7 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
 
     ExitStatus st = run_program({bindir_ + "/initdb", "-D", data_dir_.string(), "-U", superuser_, "--auth=trust",
                                  "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
-                                log_path_.string(), uid_, gid_, root_.string());
+                                {root_.string(), log_path_.string(), uid_, gid_});
     if (st.code != 0) {
       throw std::runtime_error(fmt::format("initdb failed (exit {}): {}; see the message above, fix it and retry",
                                            st.code, last_log_line(log_path_)));
@@ -186,23 +186,13 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
       if (!conf) throw std::runtime_error("cannot write postgresql.conf in " + data_dir_.string());
     }
 
-    const int uid = uid_, gid = gid_;
-    const std::string postgres = bindir_ + "/postgres", data = data_dir_.string(), log = log_path_.string(),
-                      cwd = root_.string();
+    const ChildSetup setup{root_.string(), log_path_.string(), uid_, gid_};
+    const std::string postgres = bindir_ + "/postgres", data = data_dir_.string();
     postmaster_ = ChildProcess::spawn([&] {
       // Own session: a Ctrl-C at the terminal reaches benchclient, which then shuts
       // the server down in order, instead of killing it under a running test.
       setsid();
-      if (chdir(cwd.c_str()) != 0) _exit(126);
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-      if (fd >= 0) {
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-      }
-      int devnull = open("/dev/null", O_RDONLY);
-      if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-      if (gid >= 0 && (setgroups(0, nullptr) != 0 || setgid(static_cast<gid_t>(gid)) != 0)) _exit(126);
-      if (uid >= 0 && setuid(static_cast<uid_t>(uid)) != 0) _exit(126);
+      prepare_child(setup);
       // If benchclient dies without unwinding (SIGKILL), the server still shuts down.
       // Set after setuid: a credential change clears it.
       prctl(PR_SET_PDEATHSIG, SIGINT);

@@ -114,21 +114,24 @@ ExitStatus ChildProcess::stop(int signo, std::chrono::milliseconds grace) {
   _exit(127);
 }
 
-ExitStatus run_program(const std::vector<std::string>& argv, const std::string& log_path, int run_as_uid,
-                       int run_as_gid, const std::string& working_dir) {
-  ChildProcess child = ChildProcess::spawn([&] {
-    if (!working_dir.empty() && chdir(working_dir.c_str()) != 0) _exit(126);
-    if (!log_path.empty()) {
-      int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-      if (fd >= 0) {
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-      }
+void prepare_child(const ChildSetup& setup) {
+  if (!setup.working_dir.empty() && chdir(setup.working_dir.c_str()) != 0) _exit(126);
+  if (!setup.log_path.empty()) {
+    int fd = open(setup.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
     }
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-    if (run_as_gid >= 0 && (setgroups(0, nullptr) != 0 || setgid(static_cast<gid_t>(run_as_gid)) != 0)) _exit(126);
-    if (run_as_uid >= 0 && setuid(static_cast<uid_t>(run_as_uid)) != 0) _exit(126);
+  }
+  int devnull = open("/dev/null", O_RDONLY);
+  if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+  if (setup.gid >= 0 && (setgroups(0, nullptr) != 0 || setgid(static_cast<gid_t>(setup.gid)) != 0)) _exit(126);
+  if (setup.uid >= 0 && setuid(static_cast<uid_t>(setup.uid)) != 0) _exit(126);
+}
+
+ExitStatus run_program(const std::vector<std::string>& argv, const ChildSetup& setup) {
+  ChildProcess child = ChildProcess::spawn([&] {
+    prepare_child(setup);
     exec_or_die(argv);
   });
   for (;;) {

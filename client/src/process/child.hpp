@@ -45,10 +45,21 @@ class ChildProcess {
   int stop_signal_ = 15;  // SIGTERM
 };
 
-// Runs a program to completion with its stdout+stderr appended to `log_path`
-// (if not empty); as `run_as_uid/gid` when >= 0 (dropping root). Returns the exit status.
-ExitStatus run_program(const std::vector<std::string>& argv, const std::string& log_path, int run_as_uid,
-                       int run_as_gid, const std::string& working_dir);
+// How a child is set up before it execs: working directory, stdout+stderr appended
+// to a log, stdin from /dev/null, and (when >= 0) root dropped to uid/gid.
+struct ChildSetup {
+  std::string working_dir;
+  std::string log_path;
+  int uid = -1;
+  int gid = -1;
+};
+
+// In a forked child only: applies `setup` (exits 126 if it cannot).
+void prepare_child(const ChildSetup& setup);
+
+// Runs a program to completion with `setup`. Returns its exit status; throws
+// Interrupted (after stopping and reaping it) if a signal arrives meanwhile.
+ExitStatus run_program(const std::vector<std::string>& argv, const ChildSetup& setup);
 
 // execv wrapper for a child: never returns.
 [[noreturn]] void exec_or_die(const std::vector<std::string>& argv);
