@@ -1,7 +1,5 @@
 #include "cluster/throwaway_cluster.hpp"
 
-#include <fcntl.h>
-#include <grp.h>
 #include <libpq-fe.h>
 #include <pwd.h>
 #include <sys/prctl.h>
