@@ -135,8 +135,8 @@ TEST_CASE("dataset: a prefix plan's parts add up to exactly N rows and are balan
     const ReadSpec spec = dataset::plan_read(db.conninfo(), table, rows, options);
     CHECK(spec.all.rows == rows);
     CHECK(spec.all.lo == 1);
-    CHECK(spec.all.hi == (rows <= 3000 ? static_cast<std::int64_t>(rows)
-                                       : 1000000 + static_cast<std::int64_t>(rows - 3000) * 37));
+    CHECK(spec.all.hi ==
+          (rows <= 3000 ? static_cast<std::int64_t>(rows) : 1000000 + static_cast<std::int64_t>(rows - 3000) * 37));
     REQUIRE(spec.partitions.size() == 3);
     check_contiguous(spec.partitions, spec.all);
     std::uint64_t sum = 0, most = 0, least = rows;

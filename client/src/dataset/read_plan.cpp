@@ -156,15 +156,16 @@ namespace {
 std::vector<KeyRange> id_ranges(const pg::Connection& conn, const TableInfo& table, const KeyRange& all, int parts) {
   pg::Result r;
   try {
-    r = exec_interruptible(conn,
-                           "SELECT part, lo, hi, rows FROM benchlab.id_ranges($1::regclass, $2::int, $3::name, true, "
-                           "$4::bigint, $5::bigint) ORDER BY part",
-                           {table.relation_sql, std::to_string(parts), table.key_name, std::to_string(all.lo),
-                            std::to_string(all.hi)});
+    r = exec_interruptible(
+        conn,
+        "SELECT part, lo, hi, rows FROM benchlab.id_ranges($1::regclass, $2::int, $3::name, true, "
+        "$4::bigint, $5::bigint) ORDER BY part",
+        {table.relation_sql, std::to_string(parts), table.key_name, std::to_string(all.lo), std::to_string(all.hi)});
   } catch (const pg::SqlError& e) {
-    throw pg::SqlError(fmt::format("planning the read with benchlab.id_ranges (with key bounds) failed: {}; is the "
-                                   "installed benchlab extension current (make install)?",
-                                   e.what()));
+    throw pg::SqlError(
+        fmt::format("planning the read with benchlab.id_ranges (with key bounds) failed: {}; is the "
+                    "installed benchlab extension current (make install)?",
+                    e.what()));
   }
   std::vector<KeyRange> out;
   for (int i = 0; i < r.rows(); ++i)
@@ -227,10 +228,10 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   spec.batches = id_ranges(conn, table, spec.all, batch_parts);
   exec_interruptible(conn, "COMMIT");
   if (spec.all.rows < rows || rows_in(spec.batches) != spec.all.rows) {
-    throw std::runtime_error(fmt::format("planning {} rows of {}: id_ranges counted {} rows in keys {}..{} ({} in "
-                                         "batches); the plan does not add up",
-                                         rows, table.display_name, spec.all.rows, spec.all.lo, spec.all.hi,
-                                         rows_in(spec.batches)));
+    throw std::runtime_error(
+        fmt::format("planning {} rows of {}: id_ranges counted {} rows in keys {}..{} ({} in "
+                    "batches); the plan does not add up",
+                    rows, table.display_name, spec.all.rows, spec.all.lo, spec.all.hi, rows_in(spec.batches)));
   }
   return spec;
 }
