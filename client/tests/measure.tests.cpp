@@ -116,6 +116,34 @@ TEST_CASE("Harness: batches from several threads, totals, clocks and RSS", "[mea
   CHECK_FALSE(f.server_cpu_user_s.has_value());  // nothing charged it
 }
 
+TEST_CASE("Harness: times taken elsewhere (forked workers), their rows and RSS", "[measure]") {
+  HarnessOptions options;
+  options.label = "test";
+  Harness h("", options);
+  h.start();
+  const auto t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Reported late and out of order, as the parent reads the slots: the earliest time wins.
+  h.mark_query_sent(t0 + std::chrono::milliseconds(5));
+  h.mark_first_row(t0 + std::chrono::milliseconds(9));
+  h.mark_query_sent(t0 + std::chrono::milliseconds(2));
+  h.mark_first_row(t0 + std::chrono::milliseconds(12));
+  h.mark_first_row();  // now: later than both
+  h.add_progress_rows(500);
+  h.add_worker_peak_rss(10u << 20);
+  h.add_worker_peak_rss(14u << 20);
+  const auto f = h.finish();
+  REQUIRE(f.ttfr_ms.has_value());
+  CHECK(*f.ttfr_ms == Approx(7.0).margin(0.01));
+  CHECK(f.batches == 0);  // progress rows carry no latency
+  CHECK(f.worker_peak_rss == std::vector<std::uint64_t>{10u << 20, 14u << 20});
+  REQUIRE(f.worker_peak_rss_bytes.has_value());
+  CHECK(*f.worker_peak_rss_bytes == (14u << 20));
+  REQUIRE(f.parent_peak_rss_bytes.has_value());
+  REQUIRE(f.peak_rss_bytes.has_value());
+  CHECK(*f.parent_peak_rss_bytes <= *f.peak_rss_bytes);
+}
+
 TEST_CASE("Harness: the observer switched off samples nothing and charges no server CPU", "[measure]") {
   HarnessOptions options;
   options.observe = false;
@@ -126,6 +154,8 @@ TEST_CASE("Harness: the observer switched off samples nothing and charges no ser
   h.record_batch(5, std::chrono::milliseconds(1));
   const auto f = h.finish();
   CHECK_FALSE(f.peak_rss_bytes.has_value());
+  CHECK_FALSE(f.parent_peak_rss_bytes.has_value());
+  CHECK_FALSE(f.worker_peak_rss_bytes.has_value());
   CHECK_FALSE(f.server_cpu_user_s.has_value());
   CHECK(f.batches == 1);
   CHECK_FALSE(f.ttfr_ms.has_value());

@@ -65,6 +65,11 @@ class TestContext final : public RunContext {
     ++server_cpu_reports;
   }
   void add_pool_wait(std::chrono::nanoseconds) override { ++pool_waits; }
+  void add_progress_rows(std::uint64_t rows) override { progress_rows += rows; }
+  void add_worker_peak_rss(std::uint64_t bytes) override {
+    std::lock_guard lock(mutex_);
+    worker_rss.push_back(bytes);
+  }
   void watch_process(pid_t pid) override {
     std::lock_guard lock(mutex_);
     watched.insert(pid);
@@ -96,6 +101,8 @@ class TestContext final : public RunContext {
   ServerCpu server_cpu;
   int server_cpu_reports = 0;
   std::set<pid_t> watched, ever_watched;
+  std::atomic<std::uint64_t> progress_rows{0};
+  std::vector<std::uint64_t> worker_rss;
   std::vector<std::string> notes;
 
  private:
@@ -166,6 +173,9 @@ void run_and_compare(const std::string& name, const ReadSpec& spec, const SetChe
     CHECK(context.latency.total >= (expected.rows > 0 ? 1u : 0u));
     CHECK(context.watched.empty());  // every watched child was unwatched
     CHECK(context.ever_watched.size() >= 1u);
+    CHECK(context.progress_rows == expected.rows);                    // the progress line saw every child's rows
+    CHECK(context.worker_rss.size() == context.ever_watched.size());  // one peak RSS per worker
+    for (auto bytes : context.worker_rss) CHECK(bytes > (1u << 20));
   }
   if (name == "pooled_sync") CHECK(context.pool_waits >= 1);
 }

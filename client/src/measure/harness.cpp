@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -54,6 +55,19 @@ std::string human_bytes(double b) {  // binary units, as the results table
   return fmt::format("{:.1f} MiB", b / kMiB);
 }
 
+void store_max(std::atomic<std::uint64_t>& field, std::uint64_t value) {
+  std::uint64_t seen = field.load(std::memory_order_relaxed);
+  while (value > seen && !field.compare_exchange_weak(seen, value)) {
+  }
+}
+
+// Keeps the earliest time: -1 means none yet.
+void store_earliest(std::atomic<std::int64_t>& field, std::int64_t value) {
+  std::int64_t seen = field.load(std::memory_order_relaxed);
+  while ((seen < 0 || value < seen) && !field.compare_exchange_weak(seen, value)) {
+  }
+}
+
 }  // namespace
 
 double seconds_of(long sec, long usec) { return static_cast<double>(sec) + static_cast<double>(usec) / 1e6; }
@@ -77,13 +91,21 @@ std::int64_t Harness::since_start_ns() const {
 void Harness::start() {
   const UsagePair u = usage_now();
   usage_start_ = {u.user_s, u.sys_s};
-  if (options_.observe) peak_rss_.store(sample_rss());
+  if (options_.observe) {
+    const RssSample r = sample_rss_parts();
+    peak_rss_.store(r.total);
+    peak_self_rss_.store(r.self);
+  }
   start_ = Clock::now();
   if (options_.observe || options_.progress) sampler_ = std::thread([this] { sampler_loop(); });
 }
 
-std::uint64_t Harness::sample_rss() const {
-  std::uint64_t total = resident_bytes("/proc/self/statm");
+std::uint64_t Harness::sample_rss() const { return sample_rss_parts().total; }
+
+Harness::RssSample Harness::sample_rss_parts() const {
+  RssSample out;
+  out.self = resident_bytes("/proc/self/statm");
+  std::uint64_t total = out.self;
   std::vector<pid_t> pids;
   {
     std::lock_guard lock(mutex_);
@@ -94,7 +116,8 @@ std::uint64_t Harness::sample_rss() const {
     std::snprintf(path, sizeof path, "/proc/%d/statm", static_cast<int>(pid));
     total += resident_bytes(path);
   }
-  return total;
+  out.total = total;
+  return out;
 }
 
 void Harness::sampler_loop() {
@@ -103,10 +126,9 @@ void Harness::sampler_loop() {
   std::unique_lock lock(stop_mutex_);
   while (!stop_) {
     if (options_.observe) {
-      const std::uint64_t rss = sample_rss();
-      std::uint64_t peak = peak_rss_.load(std::memory_order_relaxed);
-      while (rss > peak && !peak_rss_.compare_exchange_weak(peak, rss)) {
-      }
+      const RssSample rss = sample_rss_parts();
+      store_max(peak_rss_, rss.total);
+      store_max(peak_self_rss_, rss.self);
     }
     if (options_.progress && Clock::now() >= next_draw) {
       draw_progress(false);
@@ -167,7 +189,13 @@ RunFigures Harness::finish() {
     f.server_cpu_user_s = static_cast<double>(server_cpu_.user_us) / 1e6;
     f.server_cpu_sys_s = static_cast<double>(server_cpu_.sys_us) / 1e6;
   }
-  if (options_.observe) f.peak_rss_bytes = peak_rss_.load();
+  if (options_.observe) {
+    f.peak_rss_bytes = peak_rss_.load();
+    f.parent_peak_rss_bytes = peak_self_rss_.load();
+  }
+  f.worker_peak_rss = worker_peak_rss_;
+  if (!worker_peak_rss_.empty())
+    f.worker_peak_rss_bytes = *std::max_element(worker_peak_rss_.begin(), worker_peak_rss_.end());
   f.maxrss_bytes = maxrss_of(RUSAGE_SELF);
   f.maxrss_children_bytes = maxrss_of(RUSAGE_CHILDREN);
   f.batches = latency_.total;
@@ -184,14 +212,25 @@ MeteredConnection Harness::connect() {
   return MeteredConnection(pg::Connection::open(conninfo_, options_.session), *this);
 }
 
-void Harness::mark_query_sent() {
-  std::int64_t expected = -1;
-  query_sent_ns_.compare_exchange_strong(expected, since_start_ns());
+void Harness::mark_query_sent() { store_earliest(query_sent_ns_, since_start_ns()); }
+
+void Harness::mark_first_row() { store_earliest(first_row_ns_, since_start_ns()); }
+
+void Harness::mark_query_sent(TimePoint at) {
+  store_earliest(query_sent_ns_,
+                 std::max<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(at - start_).count(), 0));
 }
 
-void Harness::mark_first_row() {
-  std::int64_t expected = -1;
-  first_row_ns_.compare_exchange_strong(expected, since_start_ns());
+void Harness::mark_first_row(TimePoint at) {
+  store_earliest(first_row_ns_,
+                 std::max<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(at - start_).count(), 0));
+}
+
+void Harness::add_progress_rows(std::uint64_t rows) { rows_seen_.fetch_add(rows, std::memory_order_relaxed); }
+
+void Harness::add_worker_peak_rss(std::uint64_t bytes) {
+  std::lock_guard lock(mutex_);
+  worker_peak_rss_.push_back(bytes);
 }
 
 void Harness::record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) {

@@ -44,9 +44,12 @@ struct RunFigures {
   double cpu_sys_s = 0;
   std::optional<double> server_cpu_user_s;  // nullopt: not measured (no extension, or observer off)
   std::optional<double> server_cpu_sys_s;
-  std::optional<std::uint64_t> peak_rss_bytes;  // sampler; nullopt with the observer off
-  std::uint64_t maxrss_bytes = 0;               // getrusage ru_maxrss (self, process lifetime high-water mark)
-  std::uint64_t maxrss_children_bytes = 0;      // getrusage ru_maxrss of reaped children (largest one)
+  std::optional<std::uint64_t> peak_rss_bytes;         // sampler; nullopt with the observer off
+  std::uint64_t maxrss_bytes = 0;                      // getrusage ru_maxrss (self, process lifetime high-water mark)
+  std::uint64_t maxrss_children_bytes = 0;             // getrusage ru_maxrss of reaped children (largest one)
+  std::optional<std::uint64_t> parent_peak_rss_bytes;  // sampler, this process alone; nullopt with the observer off
+  std::vector<std::uint64_t> worker_peak_rss;          // forked workers' ru_maxrss, one per worker (empty: none)
+  std::optional<std::uint64_t> worker_peak_rss_bytes;  // the largest of worker_peak_rss
   std::uint64_t batches = 0;
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;
@@ -73,6 +76,10 @@ class Harness final : public RunContext {
   MeteredConnection connect() override;
   void mark_query_sent() override;
   void mark_first_row() override;
+  void mark_query_sent(TimePoint at) override;
+  void mark_first_row(TimePoint at) override;
+  void add_progress_rows(std::uint64_t rows) override;
+  void add_worker_peak_rss(std::uint64_t bytes) override;
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override;
   void add_totals(const DecodeTotals& totals) override;
   void add_latency(const LatencyHistogram& histogram) override;
@@ -86,6 +93,11 @@ class Harness final : public RunContext {
 
   // Current resident set of this process plus the watched ones, in bytes.
   [[nodiscard]] std::uint64_t sample_rss() const;
+  struct RssSample {
+    std::uint64_t self = 0;   // this process
+    std::uint64_t total = 0;  // plus the watched processes
+  };
+  [[nodiscard]] RssSample sample_rss_parts() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -100,6 +112,7 @@ class Harness final : public RunContext {
   std::atomic<std::int64_t> first_row_ns_{-1};
   std::atomic<std::uint64_t> rows_seen_{0};
   std::atomic<std::uint64_t> peak_rss_{0};
+  std::atomic<std::uint64_t> peak_self_rss_{0};
 
   mutable std::mutex mutex_;  // guards everything below
   LatencyHistogram latency_;
@@ -109,6 +122,7 @@ class Harness final : public RunContext {
   std::int64_t pool_wait_ns_ = 0;
   std::set<pid_t> watched_;
   std::vector<std::string> notes_;
+  std::vector<std::uint64_t> worker_peak_rss_;
 
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

@@ -51,6 +51,16 @@ class RunContext {
   // first call); the first row has been received (first call wins).
   virtual void mark_query_sent() = 0;
   virtual void mark_first_row() = 0;
+  // The same with a time taken elsewhere (forked workers: steady_clock is
+  // CLOCK_MONOTONIC, one clock in every process). The earliest time wins.
+  using TimePoint = std::chrono::steady_clock::time_point;
+  virtual void mark_query_sent(TimePoint /*at*/) { mark_query_sent(); }
+  virtual void mark_first_row(TimePoint /*at*/) { mark_first_row(); }
+  // Rows received elsewhere (forked workers), for the progress line only: no
+  // latency, no totals (add_totals and add_latency carry those).
+  virtual void add_progress_rows(std::uint64_t /*rows*/) {}
+  // A forked worker's own peak resident set (its getrusage ru_maxrss), once per worker.
+  virtual void add_worker_peak_rss(std::uint64_t /*bytes*/) {}
   // One batch arrived and was decoded: its rows and its latency (from sending the
   // request, or from the previous batch when streaming, to the batch decoded).
   virtual void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) = 0;

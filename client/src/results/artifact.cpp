@@ -114,6 +114,9 @@ Json run_json(const RunFigures& r) {
       {"peak_rss_bytes", opt(r.peak_rss_bytes)},
       {"maxrss_bytes", r.maxrss_bytes},
       {"maxrss_children_bytes", r.maxrss_children_bytes},
+      {"parent_peak_rss_bytes", opt(r.parent_peak_rss_bytes)},
+      {"worker_peak_rss_bytes", opt(r.worker_peak_rss_bytes)},
+      {"worker_peak_rss_bytes_each", r.worker_peak_rss},
       {"batches", r.batches},
       {"latency_ms",
        Json{
@@ -174,6 +177,14 @@ Json benchmark_json(const cli::RunOptions& options, const SizeResult& size, cons
               {"status", status},
               {"throughput_rows_per_sec", summary_json(rps)},
               {"peak_rss_bytes", summary_json(rss)},
+              {"parent_peak_rss_bytes", stat([](const RunFigures& r) {
+                 return r.parent_peak_rss_bytes ? std::optional<double>(static_cast<double>(*r.parent_peak_rss_bytes))
+                                                : std::nullopt;
+               })},
+              {"worker_peak_rss_bytes", stat([](const RunFigures& r) {
+                 return r.worker_peak_rss_bytes ? std::optional<double>(static_cast<double>(*r.worker_peak_rss_bytes))
+                                                : std::nullopt;
+               })},
               {"mb_per_sec", stat([](const RunFigures& r) { return std::optional<double>(r.mb_per_sec); })},
               {"wall_s", stat([](const RunFigures& r) { return std::optional<double>(r.wall_s); })},
               {"ttfr_ms", stat([](const RunFigures& r) { return r.ttfr_ms; })},

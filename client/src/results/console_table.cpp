@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,33 @@ void print_rows(std::FILE* out, const std::vector<std::string>& header, const st
   for (const auto& r : rows) line(r.cells);
 }
 
+// Forked workers: " (2×13.1 + parent 20.4)", MiB, medians over the runs of the
+// largest worker's ru_maxrss and of the parent's own sampled peak.
+std::string worker_rss_note(const StrategyResult& s) {
+  const Summary worker = pick(s, [](const RunFigures& f) {
+    return f.worker_peak_rss_bytes ? std::optional<double>(static_cast<double>(*f.worker_peak_rss_bytes))
+                                   : std::nullopt;
+  });
+  if (worker.count == 0) return "";
+  std::size_t workers = 0;
+  for (const auto& r : s.runs) workers = std::max(workers, r.worker_peak_rss.size());
+  const Summary parent = pick(s, [](const RunFigures& f) {
+    return f.parent_peak_rss_bytes ? std::optional<double>(static_cast<double>(*f.parent_peak_rss_bytes))
+                                   : std::nullopt;
+  });
+  constexpr double kMiB = 1024.0 * 1024.0;
+  return parent.count ? fmt::format(" ({}×{:.1f} + parent {:.1f})", workers, worker.median / kMiB, parent.median / kMiB)
+                      : fmt::format(" ({}×{:.1f} + parent)", workers, worker.median / kMiB);
+}
+
+bool any_worker_rss(const BenchmarkReport& report) {
+  for (const auto& size : report.sizes)
+    for (const auto& s : size.strategies)
+      for (const auto& r : s.runs)
+        if (r.worker_peak_rss_bytes) return true;
+  return false;
+}
+
 }  // namespace
 
 void print_table(std::FILE* out, const cli::RunOptions& options, const BenchmarkReport& report) {
@@ -108,7 +136,7 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
         r.cells.push_back(rps.count == 1 ? si(rps.median)
                                          : fmt::format("{} ± {}", si(rps.median), si((rps.max - rps.min) / 2)));
         r.cells.push_back(fmt::format("{} … {}", si(rps.min), si(rps.max)));
-        r.cells.push_back(rss.count ? mib(rss.median) : "-");
+        r.cells.push_back(rss.count ? mib(rss.median) + worker_rss_note(s) : "-");
         r.cells.push_back(ttfr.count ? fmt::format("{:.1f} ms", ttfr.median) : "-");
         r.cells.push_back(fmt::format("{:.2f}/{:.2f} s", cu.median, cs.median));
         r.cells.push_back(su.count ? fmt::format("{:.2f}/{:.2f} s", su.median, ss.median) : "-");
@@ -172,6 +200,13 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
     }
     fmt::print(out, "\nsummary (medians, {} format)\n", fmt_name);
     print_rows(out, header, rows);
+  }
+  if (any_worker_rss(report)) {
+    fmt::print(out,
+               "\nworker RSS (n×MiB): each forked worker's own peak (getrusage ru_maxrss), largest worker. It "
+               "includes\nthe ~9 MiB of the parent's pages every child inherits at fork (libraries, the parent's "
+               "live heap;\nshared copy-on-write: the peak RSS sum counts them again for every worker); the "
+               "worker's own reading adds ~4 MiB.\n");
   }
   if (report.interrupted_signal != 0) fmt::print(out, "\ninterrupted: the figures above are what was measured\n");
   if (!report.strict_failure.empty()) fmt::print(out, "\nstrict policy: {}\n", report.strict_failure);

@@ -45,8 +45,8 @@ void CursorStream::queue_fetch() {
   fetch_sizes_.push_back(n);
   ++fetches_in_flight_;
   // Geometric growth up to batch_rows (64-bit product: no overflow for any int).
-  next_fetch_rows_ = static_cast<int>(std::min<std::int64_t>(
-      static_cast<std::int64_t>(n) * options_.fetch_growth, options_.batch_rows));
+  next_fetch_rows_ = static_cast<int>(
+      std::min<std::int64_t>(static_cast<std::int64_t>(n) * options_.fetch_growth, options_.batch_rows));
 }
 
 void CursorStream::queue_close() {
