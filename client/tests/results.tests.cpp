@@ -126,6 +126,25 @@ TEST_CASE("artifact: context first, then the benchmarks with the Python lab's fi
   CHECK(a["status"]["complete"] == true);
 }
 
+TEST_CASE("ratio to the wire ceiling: the median of per-round ratios, the old median/median kept", "[results]") {
+  // The machine speeds up and slows down: each run is judged against its own round's ceiling.
+  StrategyResult s{"cursor_pagination", {}, {}, 0};
+  const double ceilings[] = {1000.0, 2000.0, 4000.0};
+  const double rps[] = {900.0, 1000.0, 3600.0};  // ratios 0.9, 0.5, 0.9
+  for (int i = 0; i < 3; ++i) {
+    RunFigures f;
+    f.round = i + 1;
+    f.rows_per_sec = rps[i];
+    f.wire_ceiling_rows_per_sec = ceilings[i];
+    s.runs.push_back(f);
+  }
+  CHECK(s.round_ratios() == std::vector<double>{0.9, 0.5, 0.9});
+  CHECK(*ratio_to_wire_ceiling(s, 2000.0) == Approx(0.9));
+  CHECK(*ratio_of_medians(s, 2000.0) == Approx(0.5));
+  StrategyResult none{"naive", {}, {}, 0};
+  CHECK_FALSE(ratio_to_wire_ceiling(none, 2000.0).has_value());
+}
+
 TEST_CASE("artifact: written atomically, no temporary file left", "[results]") {
   Scratch dir;
   const results::Json doc = {{"context", {{"schema_version", 1}}}, {"benchmarks", results::Json::array()}};

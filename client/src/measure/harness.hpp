@@ -57,6 +57,10 @@ struct RunFigures {
   double latency_max_ms = 0;
   double pool_wait_s = 0;
   std::optional<bool> rows_match;  // nullopt: server figure unknown
+  // Set by the run loop: the round this run belongs to (1-based) and that round's
+  // wire ceiling (COPY rows/s in the run's format, measured just before it).
+  int round = 0;
+  std::optional<double> wire_ceiling_rows_per_sec;
   std::optional<bool> checksum_match;
   std::vector<std::string> notes;
 };

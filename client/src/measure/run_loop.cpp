@@ -20,6 +20,27 @@ bool StrategyResult::any_mismatch() const {
   return false;
 }
 
+std::vector<double> StrategyResult::round_ratios() const {
+  std::vector<double> out;
+  for (const auto& r : runs)
+    if (r.wire_ceiling_rows_per_sec && *r.wire_ceiling_rows_per_sec > 0)
+      out.push_back(r.rows_per_sec / *r.wire_ceiling_rows_per_sec);
+  return out;
+}
+
+std::optional<double> ratio_of_medians(const StrategyResult& s, double ceiling_median) {
+  if (s.runs.empty() || ceiling_median <= 0) return std::nullopt;
+  std::vector<double> rps;
+  for (const auto& r : s.runs) rps.push_back(r.rows_per_sec);
+  return summarize(std::move(rps)).median / ceiling_median;
+}
+
+std::optional<double> ratio_to_wire_ceiling(const StrategyResult& s, double ceiling_median) {
+  std::vector<double> ratios = s.round_ratios();
+  if (!ratios.empty()) return summarize(std::move(ratios)).median;
+  return ratio_of_medians(s, ceiling_median);
+}
+
 namespace {
 
 pg::SessionOptions session_of(const cli::RunOptions& options) {
@@ -38,30 +59,30 @@ void phase(const LoopOutput& out, const std::string& text) {
   std::fflush(stderr);
 }
 
-void measure_wire_ceiling(const std::string& conninfo, const cli::RunOptions& options, const ReadSpec& spec,
-                          WireFormat format, SizeResult& size) {
-  WireCeiling w;
+// One unmeasured COPY pass: every measurement after it finds the same warm caches.
+void warm_wire(const std::string& conninfo, const ReadSpec& spec, WireFormat format) {
+  std::uint64_t rows = 0, bytes = 0;
+  copy_drain(conninfo, spec.range_query(spec.all), format, rows, bytes);
+}
+
+// One round's wire ceiling in `format`: one COPY drain, added to the size's figures.
+// Returns its rows/s.
+double measure_wire_round(const std::string& conninfo, const ReadSpec& spec, WireFormat format, SizeResult& size) {
+  throw_if_interrupted();
+  WireCeiling& w = size.wire_ceiling[std::string(to_string(format))];
   w.format = format;
-  std::vector<double> rps, mbps;
-  const std::string query = spec.range_query(spec.all);
-  {
-    // One unmeasured pass: every strategy after it finds the same warm caches.
-    std::uint64_t rows = 0, bytes = 0;
-    copy_drain(conninfo, query, format, rows, bytes);
-  }
-  for (int i = 0; i < options.runs; ++i) {
-    throw_if_interrupted();
-    std::uint64_t rows = 0, bytes = 0;
-    const double s = copy_drain(conninfo, query, format, rows, bytes);
-    w.wall_s.push_back(s);
-    w.rows = rows;
-    w.bytes = bytes;
-    rps.push_back(s > 0 ? static_cast<double>(rows) / s : 0);
-    mbps.push_back(s > 0 ? static_cast<double>(bytes) / 1e6 / s : 0);
-  }
-  w.rows_per_sec = summarize(rps);
-  w.mb_per_sec = summarize(mbps);
-  size.wire_ceiling[std::string(to_string(format))] = w;
+  std::uint64_t rows = 0, bytes = 0;
+  const double s = copy_drain(conninfo, spec.range_query(spec.all), format, rows, bytes);
+  w.wall_s.push_back(s);
+  w.rows = rows;
+  w.bytes = bytes;
+  const double rps = s > 0 ? static_cast<double>(rows) / s : 0;
+  w.rows_per_sec_each.push_back(rps);
+  std::vector<double> mbps;
+  for (double t : w.wall_s) mbps.push_back(t > 0 ? static_cast<double>(bytes) / 1e6 / t : 0);
+  w.rows_per_sec = summarize(w.rows_per_sec_each);
+  w.mb_per_sec = summarize(std::move(mbps));
+  return rps;
 }
 
 // The server's figure for the rows every strategy must arrive at: range_checksum
@@ -171,65 +192,91 @@ void run_benchmark(const std::string& conninfo, const cli::RunOptions& options, 
         size.notes.push_back(fmt::format("key {} has duplicates at the boundary: the range holds {} rows, not {}",
                                          table.key_name, spec.all.rows, limit));
       }
-      measure_wire_ceiling(conninfo, options, spec, WireFormat::text, size);
-      measure_wire_ceiling(conninfo, options, spec, WireFormat::binary, size);
       server_side(conninfo, options, table, spec, size);
+      const WireFormat other = options.format == WireFormat::text ? WireFormat::binary : WireFormat::text;
+      warm_wire(conninfo, spec, options.format);
+      warm_wire(conninfo, spec, other);
 
-      for (const auto& name : options.strategies) {
-        throw_if_interrupted();
+      // A strategy's result is added when it first runs (a strict failure or an
+      // interruption leaves out the strategies that never started).
+      auto result_of = [&size](const std::string& name) -> StrategyResult& {
+        for (auto& r : size.strategies)
+          if (r.strategy == name) return r;
         size.strategies.push_back(StrategyResult{name, {}, {}, 0});
-        StrategyResult& result = size.strategies.back();
-        const int total = options.warmup + options.runs;
-        for (int i = 0; i < total; ++i) {
-          throw_if_interrupted();
-          const bool warmup = i < options.warmup;
-          HarnessOptions ho;
-          ho.label = warmup ? fmt::format("{} warmup {}/{}", name, i + 1, options.warmup)
-                            : fmt::format("{} run {}/{}", name, i - options.warmup + 1, options.runs);
-          ho.observe = options.measure_observer;
-          ho.progress = output.progress_line;
-          ho.expected_rows = spec.all.rows;
-          ho.session = session_of(options);
-          Harness harness(conninfo, ho);
-          RunFigures f;
-          try {
-            auto strategy = make_strategy(name);
-            harness.start();
-            strategy->run(spec, harness);
-            f = harness.finish();
-          } catch (const Interrupted&) {
-            harness.finish();
-            throw;
-          } catch (const std::exception& e) {
-            harness.finish();
-            const std::string what = pg::one_line(e.what());
-            result.errors.push_back(fmt::format("{}: {}", ho.label, what));
-            if (options.policy == cli::MismatchPolicy::strict) {
-              report.strict_failure = fmt::format("{} failed at {} rows: {}", name, limit, what);
-              return;
-            }
-            break;  // tolerant: the error is recorded, the next strategy runs
+        return size.strategies.back();
+      };
+      // Runs one strategy once; false when a strict-policy failure ends the benchmark.
+      // A strategy that failed (tolerant) is not run again.
+      auto run_one = [&](StrategyResult& result, bool warmup, int index, double ceiling) -> bool {
+        if (!result.errors.empty()) return true;
+        throw_if_interrupted();
+        const std::string& name = result.strategy;
+        HarnessOptions ho;
+        ho.label = warmup ? fmt::format("{} warmup {}/{}", name, index, options.warmup)
+                          : fmt::format("{} run {}/{}", name, index, options.runs);
+        ho.observe = options.measure_observer;
+        ho.progress = output.progress_line;
+        ho.expected_rows = spec.all.rows;
+        ho.session = session_of(options);
+        Harness harness(conninfo, ho);
+        RunFigures f;
+        try {
+          auto strategy = make_strategy(name);
+          harness.start();
+          strategy->run(spec, harness);
+          f = harness.finish();
+        } catch (const Interrupted&) {
+          harness.finish();
+          throw;
+        } catch (const std::exception& e) {
+          harness.finish();
+          const std::string what = pg::one_line(e.what());
+          result.errors.push_back(fmt::format("{}: {}", ho.label, what));
+          if (options.policy == cli::MismatchPolicy::strict) {
+            report.strict_failure = fmt::format("{} failed at {} rows: {}", name, limit, what);
+            return false;
           }
-          if (warmup) {
-            ++result.warmups;
-            continue;
-          }
-          if (size.server_rows) f.rows_match = f.rows == *size.server_rows;
-          if (size.server_checksum) f.checksum_match = f.checksum == *size.server_checksum;
-          result.runs.push_back(f);
-          if ((f.rows_match == false || f.checksum_match == false) && options.policy == cli::MismatchPolicy::strict) {
-            report.strict_failure = fmt::format(
-                "{} at {} rows read {} rows with checksum {:016x}; the server has {} rows, checksum {:016x}", name,
-                limit, f.rows, f.checksum, size.server_rows.value_or(0), size.server_checksum.value_or(0));
-            return;
-          }
+          return true;  // tolerant: the error is recorded, the other strategies go on
         }
+        if (warmup) {
+          ++result.warmups;
+          return true;
+        }
+        f.round = index;
+        if (ceiling > 0) f.wire_ceiling_rows_per_sec = ceiling;
+        if (size.server_rows) f.rows_match = f.rows == *size.server_rows;
+        if (size.server_checksum) f.checksum_match = f.checksum == *size.server_checksum;
+        result.runs.push_back(f);
+        if ((f.rows_match == false || f.checksum_match == false) && options.policy == cli::MismatchPolicy::strict) {
+          report.strict_failure = fmt::format(
+              "{} at {} rows read {} rows with checksum {:016x}; the server has {} rows, checksum {:016x}", name, limit,
+              f.rows, f.checksum, size.server_rows.value_or(0), size.server_checksum.value_or(0));
+          return false;
+        }
+        return true;
+      };
+
+      // Warmups, round-robin over the strategies.
+      for (int w = 1; w <= options.warmup; ++w)
+        for (const auto& name : options.strategies)
+          if (!run_one(result_of(name), true, w, 0)) return;
+      // Measured rounds: the wire ceiling (both formats), then each strategy once,
+      // so every strategy run has a ceiling measured moments before it.
+      for (int round = 1; round <= options.runs; ++round) {
+        const double ceiling = measure_wire_round(conninfo, spec, options.format, size);
+        measure_wire_round(conninfo, spec, other, size);
+        phase(output, fmt::format("  round {}/{}: wire ceiling ({}) {:.0f} rows/s", round, options.runs,
+                                  to_string(options.format), ceiling));
+        for (const auto& name : options.strategies)
+          if (!run_one(result_of(name), false, round, ceiling)) return;
+      }
+      for (const auto& result : size.strategies) {
         std::vector<double> rps;
         for (const auto& r : result.runs) rps.push_back(r.rows_per_sec);
         const Summary s = summarize(rps);
-        phase(output, result.errors.empty() ? fmt::format("  {:<18} {:>12.0f} rows/s (median of {}){}", name, s.median,
-                                                          s.count, result.any_mismatch() ? "  MISMATCH" : "")
-                                            : fmt::format("  {:<18} error: {}", name, result.errors.back()));
+        phase(output, result.errors.empty() ? fmt::format("  {:<18} {:>12.0f} rows/s (median of {}){}", result.strategy,
+                                                          s.median, s.count, result.any_mismatch() ? "  MISMATCH" : "")
+                                            : fmt::format("  {:<18} error: {}", result.strategy, result.errors.back()));
       }
     }
   } catch (const Interrupted& e) {

@@ -1,6 +1,8 @@
-// The run loop: for each size, plan the read, measure the wire ceiling and the
-// server-only cost, then run every strategy (warmups, then --runs runs), each run
-// with a fresh Harness, and compare every run's rows and checksum with the server's.
+// The run loop: for each size, plan the read and the server-only cost, then
+// interleave: warmup rounds (each strategy once), then --runs rounds of the COPY
+// wire ceiling followed by each strategy once, each run with a fresh Harness, so
+// the machine's drift hits the ceiling and the strategies alike. Every run's rows
+// and checksum are compared with the server's.
 // Everything measured lands in BenchmarkReport as it is measured, so a SIGINT or a
 // strict-policy failure still leaves a report to print and write.
 #pragma once
@@ -22,7 +24,8 @@ namespace benchlab {
 // the most rows/s the server and the wire can deliver, with no client decoding.
 struct WireCeiling {
   WireFormat format = WireFormat::text;
-  std::vector<double> wall_s;  // one per run
+  std::vector<double> wall_s;             // one per round
+  std::vector<double> rows_per_sec_each;  // one per round
   std::uint64_t rows = 0;
   std::uint64_t bytes = 0;  // COPY data bytes received
   Summary rows_per_sec;
@@ -45,7 +48,15 @@ struct StrategyResult {
   std::vector<std::string> errors;  // a run that threw (tolerant: recorded, the others go on)
   int warmups = 0;
   [[nodiscard]] bool any_mismatch() const;
+  // Each run's rows/s ÷ its own round's wire ceiling (runs without one are skipped).
+  [[nodiscard]] std::vector<double> round_ratios() const;
 };
+
+// The ratio to the wire ceiling reported for a strategy: the median of its per-round
+// ratios; without per-round ceilings (older callers), median rows/s ÷ `ceiling_median`.
+[[nodiscard]] std::optional<double> ratio_to_wire_ceiling(const StrategyResult& s, double ceiling_median);
+// The former figure, kept for comparison: median rows/s ÷ median ceiling.
+[[nodiscard]] std::optional<double> ratio_of_medians(const StrategyResult& s, double ceiling_median);
 
 struct SizeResult {
   std::uint64_t limit = 0;

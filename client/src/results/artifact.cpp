@@ -126,7 +126,12 @@ Json run_json(const RunFigures& r) {
       {"rows_match", opt(r.rows_match)},
       {"checksum_match", opt(r.checksum_match)},
       {"unknown_values", r.unknown_values},
-      {"notes", r.notes}};
+      {"notes", r.notes},
+      {"round", r.round},
+      {"wire_ceiling_rows_per_sec", opt(r.wire_ceiling_rows_per_sec)},
+      {"ratio_to_wire_ceiling", r.wire_ceiling_rows_per_sec && *r.wire_ceiling_rows_per_sec > 0
+                                    ? Json(r.rows_per_sec / *r.wire_ceiling_rows_per_sec)
+                                    : Json(nullptr)}};
 }
 
 template <typename F>
@@ -143,10 +148,15 @@ Json benchmark_json(const cli::RunOptions& options, const SizeResult& size, cons
   const Summary rss = over_runs(s, [](const RunFigures& r) {
     return r.peak_rss_bytes ? std::optional<double>(static_cast<double>(*r.peak_rss_bytes)) : std::nullopt;
   });
-  Json ratio = nullptr;
+  const Summary worker = over_runs(s, [](const RunFigures& r) {
+    return r.worker_peak_rss_bytes ? std::optional<double>(static_cast<double>(*r.worker_peak_rss_bytes))
+                                   : std::nullopt;
+  });
+  Json ratio = nullptr, ratio_medians = nullptr;
   const auto ceiling = size.wire_ceiling.find(std::string(to_string(options.format)));
-  if (ceiling != size.wire_ceiling.end() && ceiling->second.rows_per_sec.median > 0 && rps.count > 0) {
-    ratio = rps.median / ceiling->second.rows_per_sec.median;
+  if (ceiling != size.wire_ceiling.end()) {
+    if (auto r = ratio_to_wire_ceiling(s, ceiling->second.rows_per_sec.median)) ratio = *r;
+    if (auto r = ratio_of_medians(s, ceiling->second.rows_per_sec.median)) ratio_medians = *r;
   }
   bool rows_ok = !s.runs.empty(), sum_ok = !s.runs.empty(), verified = !s.runs.empty();
   for (const auto& r : s.runs) {
@@ -181,10 +191,7 @@ Json benchmark_json(const cli::RunOptions& options, const SizeResult& size, cons
                  return r.parent_peak_rss_bytes ? std::optional<double>(static_cast<double>(*r.parent_peak_rss_bytes))
                                                 : std::nullopt;
                })},
-              {"worker_peak_rss_bytes", stat([](const RunFigures& r) {
-                 return r.worker_peak_rss_bytes ? std::optional<double>(static_cast<double>(*r.worker_peak_rss_bytes))
-                                                : std::nullopt;
-               })},
+              {"worker_peak_rss_bytes", worker.count ? summary_json(worker) : Json(nullptr)},
               {"mb_per_sec", stat([](const RunFigures& r) { return std::optional<double>(r.mb_per_sec); })},
               {"wall_s", stat([](const RunFigures& r) { return std::optional<double>(r.wall_s); })},
               {"ttfr_ms", stat([](const RunFigures& r) { return r.ttfr_ms; })},
@@ -192,7 +199,8 @@ Json benchmark_json(const cli::RunOptions& options, const SizeResult& size, cons
               {"cpu_sys_s", stat([](const RunFigures& r) { return std::optional<double>(r.cpu_sys_s); })},
               {"server_cpu_user_s", stat([](const RunFigures& r) { return r.server_cpu_user_s; })},
               {"server_cpu_sys_s", stat([](const RunFigures& r) { return r.server_cpu_sys_s; })},
-              {"ratio_to_wire_ceiling", ratio},
+              {"ratio_to_wire_ceiling", ratio},                     // median of per-round ratios
+              {"ratio_of_medians_to_wire_ceiling", ratio_medians},  // median rows/s ÷ median ceiling
               {"rows_match", s.runs.empty() ? Json(nullptr) : Json(rows_ok)},
               {"checksum_match", s.runs.empty() ? Json(nullptr) : Json(sum_ok)},
               {"errors", s.errors},
@@ -206,7 +214,8 @@ Json size_json(const SizeResult& size) {
                       {"mb_per_sec", summary_json(w.mb_per_sec)},
                       {"rows", w.rows},
                       {"bytes", w.bytes},
-                      {"wall_s", w.wall_s}};
+                      {"wall_s", w.wall_s},
+                      {"rows_per_sec_each", w.rows_per_sec_each}};  // one per round
   }
   Json scan = nullptr;
   if (size.server_scan) {

@@ -141,9 +141,10 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
         r.cells.push_back(fmt::format("{:.2f}/{:.2f} s", cu.median, cs.median));
         r.cells.push_back(su.count ? fmt::format("{:.2f}/{:.2f} s", su.median, ss.median) : "-");
         r.cells.push_back(fmt::format("{:.1f} ms", p99.median));
-        r.cells.push_back(ceiling != size.wire_ceiling.end() && ceiling->second.rows_per_sec.median > 0
-                              ? fmt::format("{:.2f}x", rps.median / ceiling->second.rows_per_sec.median)
-                              : "-");
+        const auto ratio = ceiling != size.wire_ceiling.end()
+                               ? ratio_to_wire_ceiling(s, ceiling->second.rows_per_sec.median)
+                               : std::nullopt;
+        r.cells.push_back(ratio ? fmt::format("{:.2f}x", *ratio) : "-");
       }
       r.cells.push_back(flag);
       rows.push_back(std::move(r));
@@ -152,7 +153,8 @@ void print_table(std::FILE* out, const cli::RunOptions& options, const Benchmark
                {"strategy", "rows/s (median ± ½range)", "min … max", "peak RSS", "ttfr", "client CPU u/s",
                 "server CPU u/s", "p99 batch", "/ceiling", "flag"},
                rows);
-    fmt::print(out, "  ({} run{} each{})\n", options.runs, options.runs == 1 ? "" : "s",
+    fmt::print(out, "  ({} run{} each{}; /ceiling: median of each run's rows/s ÷ its own round's wire ceiling)\n",
+               options.runs, options.runs == 1 ? "" : "s",
                options.warmup > 0 ? fmt::format(", after {} warmup runs", options.warmup) : std::string());
     for (const auto& s : size.strategies)
       for (const auto& e : s.errors) fmt::print(out, "  {} error: {}\n", s.strategy, e);
