@@ -1,5 +1,6 @@
 #include "measure/harness.hpp"
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "process/interrupt.hpp"
@@ -37,16 +39,29 @@ std::uint64_t maxrss_of(int who) {
   return static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;  // Linux reports KiB
 }
 
-// Resident pages of one process from /proc/<pid>/statm; 0 if it is gone.
-std::uint64_t resident_bytes(const char* path) {
-  std::FILE* f = std::fopen(path, "r");
-  if (f == nullptr) return 0;
-  unsigned long size = 0, resident = 0;
-  const int got = std::fscanf(f, "%lu %lu", &size, &resident);
-  std::fclose(f);
-  if (got != 2) return 0;
+// Resident bytes from an open /proc/<pid>/statm ("size resident ..." in pages):
+// one pread, no stdio buffer, no allocation. 0 if the process is gone.
+std::uint64_t resident_bytes_fd(int fd) {
+  char buf[128];
+  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  char* end = nullptr;
+  std::strtoul(buf, &end, 10);  // size
+  if (end == buf) return 0;
+  char* rest = end;
+  const unsigned long resident = std::strtoul(rest, &end, 10);
+  if (end == rest) return 0;
   static const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
   return static_cast<std::uint64_t>(resident) * page;
+}
+
+std::uint64_t resident_bytes(const char* path) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  const std::uint64_t r = resident_bytes_fd(fd);
+  ::close(fd);
+  return r;
 }
 
 std::string human_bytes(double b) {  // binary units, as the results table
@@ -82,6 +97,7 @@ Harness::~Harness() {
     } catch (...) {
     }
   }
+  if (self_statm_fd_ >= 0) ::close(self_statm_fd_);
 }
 
 std::int64_t Harness::since_start_ns() const {
@@ -92,6 +108,8 @@ void Harness::start() {
   const UsagePair u = usage_now();
   usage_start_ = {u.user_s, u.sys_s};
   if (options_.observe) {
+    // Opened once: the sampler re-reads it with pread every interval.
+    if (self_statm_fd_ < 0) self_statm_fd_ = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
     const RssSample r = sample_rss_parts();
     peak_rss_.store(r.total);
     peak_self_rss_.store(r.self);
@@ -104,7 +122,7 @@ std::uint64_t Harness::sample_rss() const { return sample_rss_parts().total; }
 
 Harness::RssSample Harness::sample_rss_parts() const {
   RssSample out;
-  out.self = resident_bytes("/proc/self/statm");
+  out.self = self_statm_fd_ >= 0 ? resident_bytes_fd(self_statm_fd_) : resident_bytes("/proc/self/statm");
   std::uint64_t total = out.self;
   std::vector<pid_t> pids;
   {

@@ -137,6 +137,7 @@ class Harness final : public RunContext {
     double user_s = 0, sys_s = 0;
   } usage_start_;
   std::size_t progress_width_ = 0;
+  int self_statm_fd_ = -1;  // /proc/self/statm, open while observing
 };
 
 // Whole seconds and microseconds of a timeval, as seconds.
