@@ -1,5 +1,7 @@
 #include "measure/run_loop.hpp"
 
+#include <malloc.h>
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -222,6 +224,10 @@ void run_benchmark(const std::string& conninfo, const cli::RunOptions& options, 
         RunFigures f;
         try {
           auto strategy = make_strategy(name);
+          // Free heap an earlier run left in malloc's arenas (naive's whole result) goes
+          // back to the kernel first: with interleaved rounds every strategy follows
+          // another one, and its peak RSS must not include the other's leftovers.
+          malloc_trim(0);
           harness.start();
           strategy->run(spec, harness);
           f = harness.finish();
