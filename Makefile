@@ -82,9 +82,12 @@ bench: build install
 	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --format binary --results-dir results
 
 # The flat-memory claim: the streaming strategies at 10M rows (naive would hold
-# every row in memory and is left out on purpose).
+# every row in memory and is left out on purpose). One invocation per strategy, so
+# each peak RSS is that strategy's own and not what an earlier one left in the heap.
 bench-10m: build install
-	$(BENCHCLIENT) --strategy cursor_pagination,pooled_sync,async_stream,multiprocessing --rows 10000000 --runs 3 --results-dir results
+	for s in cursor_pagination pooled_sync async_stream multiprocessing; do \
+	  $(BENCHCLIENT) --strategy $$s --rows 10000000 --runs 3 --results-dir results || exit 1; \
+	done
 
 # Where the parallel strategies stop scaling: 1..4 workers at 1M rows (one artifact each).
 bench-scaling: build install

@@ -31,7 +31,7 @@ struct CursorStreamOptions {
   std::vector<std::string> prologue;  // e.g. BEGIN READ ONLY, or the snapshot import
   std::string query;                  // the SELECT the cursor runs
   std::vector<std::string> epilogue;  // e.g. COMMIT (nothing: the transaction stays open)
-  int batch_rows = 10000;             // FETCH FORWARD size once grown (the largest FETCH)
+  int batch_rows = 5000;              // FETCH FORWARD size once grown (the largest FETCH)
   // The first FETCH asks for this many rows (capped at batch_rows) and each next one
   // for `fetch_growth` times the previous, up to batch_rows: a PGresult is complete
   // only when all its rows arrived, so a small first FETCH brings the first row early.

@@ -35,7 +35,7 @@ struct ReadSpec {
   std::vector<KeyRange> batches;     // finer parts of `all` (about batch_rows * 8 rows each) for pooled_sync
   WireFormat format = WireFormat::text;
   int workers = 2;             // connections / threads / processes of the parallel strategies
-  int batch_rows = 10000;      // FETCH FORWARD size
+  int batch_rows = 5000;       // FETCH FORWARD size
   int statement_timeout_ms = 0;
 
   // SELECT <select_list> FROM <relation> WHERE <key> BETWEEN lo AND hi — the only
