@@ -94,3 +94,8 @@ bench-scaling: build install
 	for w in 1 2 3 4; do \
 	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing --rows 1000000 --runs 3 --workers $$w --results-dir results || exit 1; \
 	done
+
+# The Markdown report of every artifact in results/ (no server needed).
+.PHONY: report
+report:
+	$(BENCHCLIENT) report $$(ls results/run-*.json) > results/REPORT.md

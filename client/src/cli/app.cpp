@@ -4,7 +4,9 @@
 #include <CLI/CLI.hpp>
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <set>
 #include <stdexcept>
@@ -14,6 +16,7 @@
 #include "cli/server_target.hpp"
 #include "cli/with_cluster.hpp"
 #include "pg/connection.hpp"
+#include "results/markdown_report.hpp"
 
 namespace benchlab::cli {
 
@@ -37,6 +40,22 @@ int print_server_info(const TargetOptions& target_options) {
                                    : conn.describe());
   fmt::print("extension: benchlab {}\n", ext);
   fmt::print("client:    benchclient {}, libpq {}\n", BENCHLAB_VERSION, PQlibVersion());
+  return 0;
+}
+
+// `benchclient report FILE.json ...`: Markdown on stdout, from the artifacts alone.
+int print_report(const std::vector<std::string>& files) {
+  std::string markdown;
+  try {
+    markdown = results::markdown_report(std::vector<std::filesystem::path>(files.begin(), files.end()));
+  } catch (const results::ReportInputError& e) {
+    std::cerr << "benchclient: error: " << e.what() << "\n";
+    return 2;
+  }
+  if (std::fwrite(markdown.data(), 1, markdown.size(), stdout) != markdown.size() || std::fflush(stdout) != 0) {
+    std::cerr << "benchclient: error: report: cannot write to stdout\n";
+    return 1;
+  }
   return 0;
 }
 
@@ -111,6 +130,11 @@ int run_app(int argc, char** argv) {
         return names;
       }()));
 
+  auto* report = app.add_subcommand(
+      "report", "print a Markdown report made from benchmark artifacts (results/run-*.json) on stdout; no server");
+  std::vector<std::string> report_files;
+  report->add_option("FILE.json", report_files, "artifacts to report on, in this order")->required();
+
   // The benchmark itself: --all or --strategy selects work; the rest shapes it.
   RunOptions run;
   bool all = false;
@@ -172,6 +196,7 @@ int run_app(int argc, char** argv) {
   if (*dsn_opt) target.dsn = dsn;
 
   if (*with_cluster) return run_with_cluster(target.cluster, command);
+  if (*report) return print_report(report_files);
 
   const bool work = all || !strategy_list.empty();
   if (!work) {

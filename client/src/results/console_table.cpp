@@ -6,18 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "results/number_format.hpp"
+
 namespace benchlab::results {
 
 namespace {
-
-std::string si(double v) {
-  if (v >= 1e9) return fmt::format("{:.2f}G", v / 1e9);
-  if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
-  if (v >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
-  return fmt::format("{:.0f}", v);
-}
-
-std::string mib(double bytes) { return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024.0)); }
 
 template <typename F>
 Summary pick(const StrategyResult& s, F&& f) {
@@ -78,9 +71,7 @@ std::string worker_rss_note(const StrategyResult& s) {
     return f.parent_peak_rss_bytes ? std::optional<double>(static_cast<double>(*f.parent_peak_rss_bytes))
                                    : std::nullopt;
   });
-  constexpr double kMiB = 1024.0 * 1024.0;
-  return parent.count ? fmt::format(" ({}×{:.1f} + parent {:.1f})", workers, worker.median / kMiB, parent.median / kMiB)
-                      : fmt::format(" ({}×{:.1f} + parent)", workers, worker.median / kMiB);
+  return worker_rss_split(workers, worker.median, parent.count ? std::optional<double>(parent.median) : std::nullopt);
 }
 
 bool any_worker_rss(const BenchmarkReport& report) {
