@@ -58,17 +58,9 @@ std::uint64_t mem_total_bytes() {
   }
 }
 
-std::string git_commit() {
-  const std::string cmd = fmt::format("git -C '{}' rev-parse HEAD 2>/dev/null", BENCHLAB_SOURCE_DIR);
-  std::FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return "unknown";
-  char buf[128] = {};
-  const bool got = std::fgets(buf, sizeof buf, p) != nullptr;
-  const int rc = pclose(p);
-  std::string out = got ? buf : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return rc == 0 && out.size() == 40 ? out : "unknown";
-}
+// The commit the binary was built from (CMake embeds it; "-dirty" when the tree had
+// uncommitted changes), not whatever the checkout holds when the run ends.
+std::string git_commit() { return BENCHLAB_GIT_COMMIT; }
 
 // 1, 5 and 15 minute load averages: a busy machine spoils timings.
 std::vector<double> load_average_now() {
