@@ -26,7 +26,8 @@ BENCHLAB_FUNCTION(benchlab_range_checksum) {
   if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE) elog(ERROR, "return type must be a row type");
   desc = BlessTupleDesc(desc);
 
-  const char* sql = psprintf("SELECT * FROM %s WHERE %s BETWEEN '" INT64_FORMAT "'::pg_catalog.int8 AND '" INT64_FORMAT "'::pg_catalog.int8",
+  const char* sql = psprintf("SELECT * FROM %s WHERE %s BETWEEN '" INT64_FORMAT "'::pg_catalog.int8 AND '" INT64_FORMAT
+                             "'::pg_catalog.int8",
                              rel.qualified, col.quoted, lo, hi);
   DestReceiver* dest = create_wire_receiver(format, CurrentMemoryContext);
   run_read_only(sql, dest, "range_checksum", true);

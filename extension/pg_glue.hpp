@@ -170,10 +170,10 @@ Datum sql_entry(FunctionCallInfo fcinfo) noexcept {
 // Declares the fmgr entry point `name` (V1 calling convention, C linkage) and starts
 // the definition of its C++ body:
 //   BENCHLAB_FUNCTION(benchlab_clock_ns) { return Int64GetDatum(...); }
-#define BENCHLAB_FUNCTION(name)                                                          \
-  static Datum name##_body(FunctionCallInfo fcinfo);                                     \
-  extern "C" {                                                                           \
-  PG_FUNCTION_INFO_V1(name);                                                             \
-  Datum name(PG_FUNCTION_ARGS) { return ::benchlab::sql_entry<name##_body>(fcinfo); }    \
-  }                                                                                      \
+#define BENCHLAB_FUNCTION(name)                                                       \
+  static Datum name##_body(FunctionCallInfo fcinfo);                                  \
+  extern "C" {                                                                        \
+  PG_FUNCTION_INFO_V1(name);                                                          \
+  Datum name(PG_FUNCTION_ARGS) { return ::benchlab::sql_entry<name##_body>(fcinfo); } \
+  }                                                                                   \
   static Datum name##_body(FunctionCallInfo fcinfo)

@@ -1,5 +1,6 @@
 // Statistics-based key splitting (see range_math.hpp). Pure C++: no PostgreSQL here.
 #include "cpp_only.hpp"  // first: this file must stay free of PostgreSQL headers
+
 #include "range_math.hpp"
 
 #include <algorithm>
@@ -95,8 +96,7 @@ std::vector<RangePart> split_by_statistics(const KeyStatistics& stats, int parts
   }
 
   // No more parts than estimated rows (at least one).
-  const long double estimate =
-      static_cast<long double>(stats.estimated_rows) * (1.0L - stats.null_fraction) * share;
+  const long double estimate = static_cast<long double>(stats.estimated_rows) * (1.0L - stats.null_fraction) * share;
   if (estimate < parts) parts = static_cast<int>(std::max(1.0L, std::round(estimate)));
 
   // Cut k is the smallest key c with F(c) >= k/parts of the mass, F the cumulative mass.

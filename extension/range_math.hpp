@@ -15,7 +15,7 @@ struct RangePart {
 };
 
 struct KeyStatistics {
-  std::vector<std::int64_t> histogram_bounds;                 // ascending, equal-frequency buckets
+  std::vector<std::int64_t> histogram_bounds;                  // ascending, equal-frequency buckets
   std::vector<std::pair<std::int64_t, double>> common_values;  // value, fraction of all rows
   double null_fraction = 0.0;
   double estimated_rows = 0.0;  // rows in the table now (all, NULL keys included)

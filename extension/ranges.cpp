@@ -20,9 +20,12 @@ namespace {
 
 int64 key_datum(Oid type, Datum d) {
   switch (type) {
-    case INT2OID: return DatumGetInt16(d);
-    case INT4OID: return DatumGetInt32(d);
-    default: return DatumGetInt64(d);
+    case INT2OID:
+      return DatumGetInt16(d);
+    case INT4OID:
+      return DatumGetInt32(d);
+    default:
+      return DatumGetInt64(d);
   }
 }
 
@@ -115,7 +118,8 @@ bool collect_receive(TupleTableSlot* slot, DestReceiver* self) {
       c->buffer = nullptr;
       return true;
     }
-    c->buffer = static_cast<unsigned char*>(c->buffer ? repalloc_huge(c->buffer, grown) : MemoryContextAllocHuge(c->context, grown));
+    c->buffer = static_cast<unsigned char*>(c->buffer ? repalloc_huge(c->buffer, grown)
+                                                      : MemoryContextAllocHuge(c->context, grown));
     c->capacity = grown;
   }
   uint64 delta = key - c->previous;  // keys ascend: wraps only from the initial INT64_MIN
@@ -175,8 +179,8 @@ struct KeyBounds {
 // the bounds is read. Such a condition excludes NULL keys by itself.
 const char* walk_condition(const KeyColumn& col, const KeyBounds& b, bool not_null) {
   if (b.has_lower && b.has_upper)
-    return psprintf(" WHERE %s >= '" INT64_FORMAT "'::bigint AND %s <= '" INT64_FORMAT "'::bigint", col.quoted,
-                    b.lower, col.quoted, b.upper);
+    return psprintf(" WHERE %s >= '" INT64_FORMAT "'::bigint AND %s <= '" INT64_FORMAT "'::bigint", col.quoted, b.lower,
+                    col.quoted, b.upper);
   if (b.has_lower) return psprintf(" WHERE %s >= '" INT64_FORMAT "'::bigint", col.quoted, b.lower);
   if (b.has_upper) return psprintf(" WHERE %s <= '" INT64_FORMAT "'::bigint", col.quoted, b.upper);
   return not_null ? psprintf(" WHERE %s IS NOT NULL", col.quoted) : "";
@@ -271,7 +275,8 @@ RawStatistics read_statistics(const RelationInfo& rel, const KeyColumn& col) {
   }
 
   for (bool inherited : {false, true}) {
-    HeapTuple stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(rel.relid), Int16GetDatum(col.attnum), BoolGetDatum(inherited));
+    HeapTuple stats =
+        SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(rel.relid), Int16GetDatum(col.attnum), BoolGetDatum(inherited));
     if (!HeapTupleIsValid(stats)) continue;
     raw.found = true;
     raw.null_fraction = reinterpret_cast<Form_pg_statistic>(GETSTRUCT(stats))->stanullfrac;
@@ -362,7 +367,8 @@ BENCHLAB_FUNCTION(benchlab_id_ranges) {
                     errmsg("lower bound " INT64_FORMAT " is greater than upper bound " INT64_FORMAT, bounds.lower,
                            bounds.upper),
                     errhint("Pass lo <= hi; NULL leaves that side unbounded.")));
-  const RelationInfo rel = check_relation(relid, exact ? "rpmvf" : "rpmf", exact ? "id_ranges" : "id_ranges (exact => false)", key);
+  const RelationInfo rel =
+      check_relation(relid, exact ? "rpmvf" : "rpmf", exact ? "id_ranges" : "id_ranges (exact => false)", key);
   const KeyColumn col = check_integer_key(rel, key);
   InitMaterializedSRF(fcinfo, 0);
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);

@@ -26,8 +26,8 @@ int32 checked_parts(int32 parts) {
 
 double checked_sample_percent(double percent) {
   if (!(percent > 0.0 && percent <= 100.0))  // also refuses NaN
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("sample_percent must be in (0, 100], got %g", percent)));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("sample_percent must be in (0, 100], got %g", percent)));
   return percent;
 }
 
@@ -36,24 +36,35 @@ WireFormat parse_format(const text* format, bool allow_none) {
   if (strcmp(f, "text") == 0) return WireFormat::text;
   if (strcmp(f, "binary") == 0) return WireFormat::binary;
   if (allow_none && strcmp(f, "none") == 0) return WireFormat::none;
-  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("format must be %s, got \"%s\"",
-                                                                   allow_none ? "'text', 'binary' or 'none'" : "'text' or 'binary'", f)));
+  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                  errmsg("format must be %s, got \"%s\"",
+                         allow_none ? "'text', 'binary' or 'none'" : "'text' or 'binary'", f)));
   pg_unreachable();
 }
 
 static const char* relkind_name(char relkind) {
   switch (relkind) {
-    case RELKIND_RELATION: return "a table";
-    case RELKIND_PARTITIONED_TABLE: return "a partitioned table";
-    case RELKIND_MATVIEW: return "a materialized view";
-    case RELKIND_VIEW: return "a view";
-    case RELKIND_FOREIGN_TABLE: return "a foreign table";
+    case RELKIND_RELATION:
+      return "a table";
+    case RELKIND_PARTITIONED_TABLE:
+      return "a partitioned table";
+    case RELKIND_MATVIEW:
+      return "a materialized view";
+    case RELKIND_VIEW:
+      return "a view";
+    case RELKIND_FOREIGN_TABLE:
+      return "a foreign table";
     case RELKIND_INDEX:
-    case RELKIND_PARTITIONED_INDEX: return "an index";
-    case RELKIND_SEQUENCE: return "a sequence";
-    case RELKIND_COMPOSITE_TYPE: return "a composite type";
-    case RELKIND_TOASTVALUE: return "a TOAST table";
-    default: return "a relation";
+    case RELKIND_PARTITIONED_INDEX:
+      return "an index";
+    case RELKIND_SEQUENCE:
+      return "a sequence";
+    case RELKIND_COMPOSITE_TYPE:
+      return "a composite type";
+    case RELKIND_TOASTVALUE:
+      return "a TOAST table";
+    default:
+      return "a relation";
   }
 }
 
@@ -73,7 +84,8 @@ RelationInfo check_relation(Oid relid, const char* relkinds, const char* purpose
   bool allowed = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
   if (!allowed && key) {
     AttrNumber attnum = get_attnum(relid, key);
-    allowed = attnum != InvalidAttrNumber && pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+    allowed =
+        attnum != InvalidAttrNumber && pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
   }
   if (!allowed) aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(info.relkind), info.name);
 
@@ -82,8 +94,8 @@ RelationInfo check_relation(Oid relid, const char* relkinds, const char* purpose
     initStringInfo(&wanted);
     for (const char* k = relkinds; *k; ++k)
       appendStringInfo(&wanted, "%s%s", k == relkinds ? "" : (k[1] ? ", " : " or "), relkind_name(*k));
-    ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
-                    errmsg("\"%s\" is %s; %s works on %s", info.name, relkind_name(info.relkind), purpose, wanted.data)));
+    ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE), errmsg("\"%s\" is %s; %s works on %s", info.name,
+                                                               relkind_name(info.relkind), purpose, wanted.data)));
   }
   LockRelationOid(relid, AccessShareLock);
   if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
@@ -95,17 +107,27 @@ KeyColumn check_integer_key(const RelationInfo& rel, const char* key) {
   KeyColumn col;
   col.attnum = get_attnum(rel.relid, key);
   if (col.attnum == InvalidAttrNumber || col.attnum < 0)
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN), errmsg("column \"%s\" of relation \"%s\" does not exist", key, rel.name)));
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                    errmsg("column \"%s\" of relation \"%s\" does not exist", key, rel.name)));
   col.type = get_atttype(rel.relid, col.attnum);
   col.quoted = quote_identifier(key);
   switch (col.type) {
-    case INT2OID: col.type_min = PG_INT16_MIN; col.type_max = PG_INT16_MAX; break;
-    case INT4OID: col.type_min = PG_INT32_MIN; col.type_max = PG_INT32_MAX; break;
-    case INT8OID: col.type_min = PG_INT64_MIN; col.type_max = PG_INT64_MAX; break;
+    case INT2OID:
+      col.type_min = PG_INT16_MIN;
+      col.type_max = PG_INT16_MAX;
+      break;
+    case INT4OID:
+      col.type_min = PG_INT32_MIN;
+      col.type_max = PG_INT32_MAX;
+      break;
+    case INT8OID:
+      col.type_min = PG_INT64_MIN;
+      col.type_max = PG_INT64_MAX;
+      break;
     default:
       ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                      errmsg("key column \"%s\" of relation \"%s\" has type %s; it must be smallint, integer or bigint", key,
-                             rel.name, format_type_be(col.type))));
+                      errmsg("key column \"%s\" of relation \"%s\" has type %s; it must be smallint, integer or bigint",
+                             key, rel.name, format_type_be(col.type))));
   }
   return col;
 }
@@ -168,7 +190,8 @@ void run_read_only(const char* sql, DestReceiver* dest, const char* who, bool in
 void PallocBuffer::grow(std::size_t need) {
   std::size_t cap = capacity ? capacity : 256;
   while (cap < need) cap *= 2;
-  bytes = bytes ? static_cast<char*>(repalloc_huge(bytes, cap)) : static_cast<char*>(MemoryContextAllocHuge(context, cap));
+  bytes =
+      bytes ? static_cast<char*>(repalloc_huge(bytes, cap)) : static_cast<char*>(MemoryContextAllocHuge(context, cap));
   capacity = cap;
 }
 

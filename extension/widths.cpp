@@ -3,8 +3,8 @@
 // Both read the table through TABLESAMPLE SYSTEM when sample_percent < 100.
 #include <cmath>
 
-#include "wire.hpp"
 #include "width_histogram.hpp"
+#include "wire.hpp"
 
 extern "C" {
 #include "access/detoast.h"
@@ -113,7 +113,8 @@ bool width_receive(TupleTableSlot* slot, DestReceiver* self) {
 void width_nothing(DestReceiver*) {}
 
 WidthReceiver* create_width_receiver(WidthHistogram* stored, WidthHistogram* text) {
-  MemoryContext context = AllocSetContextCreate(CurrentMemoryContext, "benchlab width receiver", ALLOCSET_DEFAULT_SIZES);
+  MemoryContext context =
+      AllocSetContextCreate(CurrentMemoryContext, "benchlab width receiver", ALLOCSET_DEFAULT_SIZES);
   auto* w = static_cast<WidthReceiver*>(MemoryContextAllocZero(context, sizeof(WidthReceiver)));
   w->pub.receiveSlot = width_receive;
   w->pub.rStartup = width_startup;
@@ -139,8 +140,9 @@ SampleArgs sample_args(FunctionCallInfo fcinfo, const char* who) {
   SampleArgs args;
   args.percent = checked_sample_percent(PG_GETARG_FLOAT8(1));
   args.rel = check_relation(PG_GETARG_OID(0), "rpm", who);
-  args.sql = args.percent >= 100.0 ? psprintf("SELECT * FROM %s", args.rel.qualified)
-                                   : psprintf("SELECT * FROM %s TABLESAMPLE SYSTEM (%.17g)", args.rel.qualified, args.percent);
+  args.sql = args.percent >= 100.0
+                 ? psprintf("SELECT * FROM %s", args.rel.qualified)
+                 : psprintf("SELECT * FROM %s TABLESAMPLE SYSTEM (%.17g)", args.rel.qualified, args.percent);
   return args;
 }
 

@@ -22,13 +22,14 @@ namespace {
 using namespace benchlab;
 using namespace benchlab::decode;
 
-constexpr std::uint32_t kOids[] = {oid::kInt8, oid::kTimestamptz, oid::kTimestamptz, oid::kText,
-                                   oid::kJsonb, oid::kNumeric, oid::kBool, oid::kText};
+constexpr std::uint32_t kOids[] = {oid::kInt8,  oid::kTimestamptz, oid::kTimestamptz, oid::kText,
+                                   oid::kJsonb, oid::kNumeric,     oid::kBool,        oid::kText};
 constexpr int kColumns = 8;
 
 std::string unhex(const std::string& hex) {
   std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   return out;
 }
 
@@ -86,7 +87,8 @@ void BM_checksum_only(benchmark::State& state) {
   for (auto _ : state) {
     for (int r = 0; r < kRows; ++r) {
       RowEncoder<std::string> encoder(buffer);
-      for (int c = 0; c < kColumns; ++c) encoder.add_value(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c)));
+      for (int c = 0; c < kColumns; ++c)
+        encoder.add_value(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c)));
       sum.add_row(encoder.finish());
     }
   }

@@ -8,9 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <new>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <string>
 
 #include "decode/decoded_rows.hpp"
@@ -77,9 +77,11 @@ int main(int argc, char** argv) {
   std::printf("peak RSS before query %.1f MB, after keep %.1f MB\n", static_cast<double>(before) / 1024.0,
               static_cast<double>(peak_rss_kib()) / 1024.0);
   const auto per_row = [rows](double ms_) { return ms_ * 1e6 / static_cast<double>(rows); };
-  std::printf("fetch %.0f ms wall; consume_and_keep %.0f ms wall, %.0f ns/row CPU; consume %.0f ms wall, %.0f ns/row CPU; fold %llx\n",
-              ms(t0, t1), ms(t1, t2), per_row(c2 - c1), ms(t2, t3), per_row(c3 - c2),
-              static_cast<unsigned long long>(plain.value_fold()));
+  std::printf(
+      "fetch %.0f ms wall; consume_and_keep %.0f ms wall, %.0f ns/row CPU; consume %.0f ms wall, %.0f ns/row CPU; fold "
+      "%llx\n",
+      ms(t0, t1), ms(t1, t2), per_row(c2 - c1), ms(t2, t3), per_row(c3 - c2),
+      static_cast<unsigned long long>(plain.value_fold()));
   std::printf("heap allocations during consume() of %llu rows (a fresh RowDecoder, warm-up included): %llu\n",
               static_cast<unsigned long long>(rows), static_cast<unsigned long long>(consume_allocations));
   return decoder.totals().checksum == plain.totals().checksum ? 0 : 1;

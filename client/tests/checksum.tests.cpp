@@ -11,8 +11,10 @@ std::uint64_t hash_row(const std::vector<const char*>& values) {
   std::string buffer;
   benchlab::RowEncoder encoder(buffer);
   for (const char* v : values) {
-    if (v == nullptr) encoder.add_null();
-    else encoder.add_value(v, std::char_traits<char>::length(v));
+    if (v == nullptr)
+      encoder.add_null();
+    else
+      encoder.add_value(v, std::char_traits<char>::length(v));
   }
   return encoder.finish();
 }

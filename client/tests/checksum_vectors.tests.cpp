@@ -45,7 +45,8 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 std::string unhex(const std::string& hex) {
   std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   return out;
 }
 
@@ -96,8 +97,10 @@ std::uint64_t hash_row(const Row& row) {
   std::string buffer;
   benchlab::RowEncoder<std::string> encoder(buffer);
   for (const auto& value : row) {
-    if (value) encoder.add_value(value->data(), value->size());
-    else encoder.add_null();
+    if (value)
+      encoder.add_value(value->data(), value->size());
+    else
+      encoder.add_null();
   }
   return encoder.finish();
 }
@@ -125,12 +128,13 @@ TEST_CASE("client set checksums equal the extension's test vectors", "[checksum]
   }
 }
 
-TEST_CASE("the standard rows of the vectors decode to the same values in text and binary", "[checksum][vectors][decode]") {
+TEST_CASE("the standard rows of the vectors decode to the same values in text and binary",
+          "[checksum][vectors][decode]") {
   using namespace benchlab::decode;
   const Vectors v = load_vectors();
   // public.records: id, created_at, updated_at, category, payload, amount, is_active, source.
-  const std::uint32_t oids[] = {oid::kInt8, oid::kTimestamptz, oid::kTimestamptz, oid::kText,
-                                oid::kJsonb, oid::kNumeric, oid::kBool, oid::kText};
+  const std::uint32_t oids[] = {oid::kInt8,  oid::kTimestamptz, oid::kTimestamptz, oid::kText,
+                                oid::kJsonb, oid::kNumeric,     oid::kBool,        oid::kText};
   int compared = 0;
   for (int n = 1;; ++n) {
     const auto text = v.rows.find("records_" + std::to_string(n) + "_text");
@@ -169,8 +173,8 @@ TEST_CASE("client checksum of the seeded standard table equals benchlab.range_ch
     const auto result = admin.exec_params("SELECT * FROM public.t", {}, format);
     benchlab::RowDecoder decoder(format == 0 ? benchlab::WireFormat::text : benchlab::WireFormat::binary);
     CHECK(decoder.consume(result.get()) == 1000);
-    const auto server = admin.exec_params("SELECT \"rows\", checksum FROM benchlab.range_checksum('public.t', 'id', 1, 1000, $1)",
-                                          {std::string(name)});
+    const auto server = admin.exec_params(
+        "SELECT \"rows\", checksum FROM benchlab.range_checksum('public.t', 'id', 1, 1000, $1)", {std::string(name)});
     REQUIRE(server.rows() == 1);
     const auto& totals = decoder.totals();
     CHECK(totals.rows == 1000);

@@ -167,9 +167,14 @@ TEST_CASE("numeric decodes exactly in text and binary", "[db][decode]") {
     CHECK(get<Decimal>(rows, 14) == dec(-5, 1));
   }
   // Around the binary decoder's 64-bit fast path (at most 18 digits) and the text one's (19).
-  const char* edges[] = {"99999999999999", "999999999999999999", "-9999999999.99999999", "1234567890.1234",
-                         "9999999999999999999", "-0.000000000000000000000000000000000000000000000001",
-                         "100000000000000000000.00000000000000001", "0.10"};
+  const char* edges[] = {"99999999999999",
+                         "999999999999999999",
+                         "-9999999999.99999999",
+                         "1234567890.1234",
+                         "9999999999999999999",
+                         "-0.000000000000000000000000000000000000000000000001",
+                         "100000000000000000000.00000000000000001",
+                         "0.10"};
   for (const int format : kFormats) {
     for (const char* edge : edges) {
       INFO("format " << format << " value " << edge);
@@ -194,7 +199,8 @@ TEST_CASE("timestamps and dates decode in text and binary", "[db][decode]") {
     auto result = conn.exec_params(
         "SELECT ts, ts AT TIME ZONE INTERVAL '05:30', "
         "(extract(epoch FROM ts) * 1000000)::int8 - 946684800000000, ts::date, ts::date - '2000-01-01'::date "
-        "FROM (VALUES " + values + ") AS v(ts)",
+        "FROM (VALUES " +
+            values + ") AS v(ts)",
         {}, format);
     DecodedRows rows;
     RowDecoder decoder(wire(format));
@@ -208,7 +214,8 @@ TEST_CASE("timestamps and dates decode in text and binary", "[db][decode]") {
       CHECK(get<Timestamp>(rows, 1, r).us_since_2000 == want_us - (5 * 3600 + 1800) * std::int64_t{1000000});
       CHECK(get<Date>(rows, 3, r).days_since_2000 == get<std::int32_t>(rows, 4, r));
     }
-    CHECK(get<Timestamp>(rows, 0, 0).us_since_2000 == (std::int64_t{8767} * 86400 + 3 * 3600 + 4 * 60 + 5) * 1000000 + 123456);
+    CHECK(get<Timestamp>(rows, 0, 0).us_since_2000 ==
+          (std::int64_t{8767} * 86400 + 3 * 3600 + 4 * 60 + 5) * 1000000 + 123456);
     CHECK(get<Timestamp>(rows, 0, 1).us_since_2000 == 1);
     CHECK(get<Timestamp>(rows, 0, 2).us_since_2000 == -1);
 
@@ -220,8 +227,7 @@ TEST_CASE("timestamps and dates decode in text and binary", "[db][decode]") {
     CHECK(get<Timestamp>(special, 1).us_since_2000 == Timestamp::kNegInfinity);
     CHECK(get<Date>(special, 2).days_since_2000 == Date::kInfinity);
     CHECK(get<Date>(special, 3).days_since_2000 == Date::kNegInfinity);
-    CHECK(get<Timestamp>(special, 4).us_since_2000 ==
-          parse_timestamp_text("2024-06-30 21:59:59.999999", false));
+    CHECK(get<Timestamp>(special, 4).us_since_2000 == parse_timestamp_text("2024-06-30 21:59:59.999999", false));
   }
 }
 
@@ -302,7 +308,7 @@ TEST_CASE("types the decoder does not know are kept raw and counted", "[db][deco
       CHECK(get<Raw>(rows, 2).bytes == "1 day");
     } else {
       CHECK(get<Raw>(rows, 0).bytes.size() == 16);  // two float8
-      CHECK(get<Raw>(rows, 1).bytes == "happy");     // enum_send sends the label
+      CHECK(get<Raw>(rows, 1).bytes == "happy");    // enum_send sends the label
     }
     CHECK(get<std::int32_t>(rows, 3) == 5);
   }

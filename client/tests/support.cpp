@@ -2,18 +2,19 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
-#include <fmt/format.h>
 
 namespace benchlab::test {
 
 std::string server_conninfo() {
   const char* host = std::getenv("PGHOST");
   if (host == nullptr || *host == '\0') {
-    FAIL("no test server: PGHOST is not set. Run the database tests with `make test`, or under "
-         "`build/client/benchclient with-cluster -- ctest --test-dir build`");
+    FAIL(
+        "no test server: PGHOST is not set. Run the database tests with `make test`, or under "
+        "`build/client/benchclient with-cluster -- ctest --test-dir build`");
   }
   return "connect_timeout=10";  // libpq takes host, port, user from the environment
 }

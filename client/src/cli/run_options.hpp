@@ -16,9 +16,9 @@ enum class MismatchPolicy { strict, tolerant };
 
 struct RunOptions {
   TargetOptions target;
-  std::vector<std::string> strategies;        // validated names, in table order
-  std::vector<std::uint64_t> row_counts;      // --rows 100000,500000,1000000
-  std::string table;                          // empty: the standard table (seeded)
+  std::vector<std::string> strategies;    // validated names, in table order
+  std::vector<std::uint64_t> row_counts;  // --rows 100000,500000,1000000
+  std::string table;                      // empty: the standard table (seeded)
   std::string key = "id";
   WireFormat format = WireFormat::text;
   int runs = 3;
@@ -29,8 +29,8 @@ struct RunOptions {
   MismatchPolicy policy = MismatchPolicy::tolerant;
   std::filesystem::path results_dir = "results";
   bool json_to_stdout = false;
-  bool progress = true;                       // only ever drawn on a terminal
-  bool measure_observer = true;               // sampler and accounting on (off: to measure their cost)
+  bool progress = true;          // only ever drawn on a terminal
+  bool measure_observer = true;  // sampler and accounting on (off: to measure their cost)
 };
 
 }  // namespace benchlab::cli

@@ -2,9 +2,9 @@
 
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -126,9 +126,10 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
   remove_stale_clusters(base);
   std::string templ = (base / "benchlab-cluster-XXXXXX").string();
   if (mkdtemp(templ.data()) == nullptr) {
-    throw std::runtime_error(fmt::format("cannot create a private directory under {}: {}; set TMPDIR to a writable "
-                                         "directory",
-                                         base.string(), std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot create a private directory under {}: {}; set TMPDIR to a writable "
+                    "directory",
+                    base.string(), std::strerror(errno)));
   }
   root_ = templ;
   {
@@ -147,7 +148,8 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
       // The server user must own the tree (mkdtemp made it 0700 for us).
       for (const auto& p : {root_, socket_dir_}) {
         if (chown(p.c_str(), static_cast<uid_t>(uid_), static_cast<gid_t>(gid_)) != 0) {
-          throw std::runtime_error(fmt::format("cannot hand {} to the server user: {}", p.string(), std::strerror(errno)));
+          throw std::runtime_error(
+              fmt::format("cannot hand {} to the server user: {}", p.string(), std::strerror(errno)));
         }
       }
       // Every parent must be traversable by that user.
@@ -164,8 +166,8 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
       }
     }
 
-    ExitStatus st = run_program({bindir_ + "/initdb", "-D", data_dir_.string(), "-U", superuser_, "--auth=trust",
-                                 "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+    ExitStatus st = run_program({bindir_ + "/initdb", "-D", data_dir_.string(), "-U", superuser_, "--auth=trust", "-E",
+                                 "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
                                 {root_.string(), log_path_.string(), uid_, gid_});
     if (st.code != 0) {
       throw std::runtime_error(fmt::format("initdb failed (exit {}): {}; see the message above, fix it and retry",

@@ -19,14 +19,14 @@ struct ColumnInfo {
 };
 
 struct TableInfo {
-  std::string display_name;   // as the user wrote it (for messages and the artifact)
-  std::string relation_sql;   // quoted, qualified
+  std::string display_name;  // as the user wrote it (for messages and the artifact)
+  std::string relation_sql;  // quoted, qualified
   std::string key_name;
-  std::string key_sql;        // quoted key column
-  std::string select_list;    // quoted columns in table order
+  std::string key_sql;      // quoted key column
+  std::string select_list;  // quoted columns in table order
   std::vector<ColumnInfo> columns;
   std::uint64_t total_rows = 0;
-  bool standard = false;      // the seeded standard table
+  bool standard = false;  // the seeded standard table
 };
 
 // The standard table's name on the throwaway cluster (and with --dsn when no --table).

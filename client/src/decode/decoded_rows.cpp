@@ -16,8 +16,10 @@ std::size_t Column::memory_bytes() const {
   const std::size_t data = std::visit(
       [](const auto& vec) -> std::size_t {
         using T = typename std::decay_t<decltype(vec)>::value_type;
-        if constexpr (std::is_same_v<T, bool>) return vec.capacity() / 8;
-        else return vec.capacity() * sizeof(T);
+        if constexpr (std::is_same_v<T, bool>)
+          return vec.capacity() / 8;
+        else
+          return vec.capacity() * sizeof(T);
       },
       values);
   return data + nulls.capacity() / 8;

@@ -47,9 +47,9 @@ using ColumnData = VectorsOf<Value>::type;
 
 struct Column {
   std::uint32_t type_oid = 0;
-  bool known = false;         // false: values are Raw
-  ColumnData values;          // a NULL holds a default-constructed value here
-  std::vector<bool> nulls;    // one bit per row
+  bool known = false;       // false: values are Raw
+  ColumnData values;        // a NULL holds a default-constructed value here
+  std::vector<bool> nulls;  // one bit per row
 
   template <typename T>
   [[nodiscard]] const std::vector<T>& as() const {

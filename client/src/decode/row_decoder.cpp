@@ -28,24 +28,35 @@ std::uint64_t fold(const Value& v) {
   return std::visit(
       [](const auto& x) -> std::uint64_t {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, decode::Null>) return 0x9E3779B97F4A7C15ULL;
-        else if constexpr (std::is_same_v<T, bool>) return x ? 1 : 2;
-        else if constexpr (std::is_integral_v<T>) return static_cast<std::uint64_t>(x);
-        else if constexpr (std::is_same_v<T, float>) return std::bit_cast<std::uint32_t>(x);
-        else if constexpr (std::is_same_v<T, double>) return std::bit_cast<std::uint64_t>(x);
+        if constexpr (std::is_same_v<T, decode::Null>)
+          return 0x9E3779B97F4A7C15ULL;
+        else if constexpr (std::is_same_v<T, bool>)
+          return x ? 1 : 2;
+        else if constexpr (std::is_integral_v<T>)
+          return static_cast<std::uint64_t>(x);
+        else if constexpr (std::is_same_v<T, float>)
+          return std::bit_cast<std::uint32_t>(x);
+        else if constexpr (std::is_same_v<T, double>)
+          return std::bit_cast<std::uint64_t>(x);
         else if constexpr (std::is_same_v<T, decode::Decimal>) {
           if (x.kind() == decode::Decimal::Kind::finite)
             return static_cast<std::uint64_t>(x.unscaled()) ^ static_cast<std::uint64_t>(x.scale());
           if (x.kind() == decode::Decimal::Kind::big) return x.big_digits().size();
           return static_cast<std::uint64_t>(x.kind());
-        } else if constexpr (std::is_same_v<T, decode::Timestamp>) return static_cast<std::uint64_t>(x.us_since_2000);
-        else if constexpr (std::is_same_v<T, decode::Date>) return static_cast<std::uint64_t>(x.days_since_2000);
-        else if constexpr (std::is_same_v<T, std::string_view>) return x.size();
+        } else if constexpr (std::is_same_v<T, decode::Timestamp>)
+          return static_cast<std::uint64_t>(x.us_since_2000);
+        else if constexpr (std::is_same_v<T, decode::Date>)
+          return static_cast<std::uint64_t>(x.days_since_2000);
+        else if constexpr (std::is_same_v<T, std::string_view>)
+          return x.size();
         else if constexpr (std::is_same_v<T, decode::Bytea>)
           return x.bytes.size() + (x.bytes.empty() ? 0U : static_cast<unsigned char>(x.bytes.front()));
-        else if constexpr (std::is_same_v<T, decode::Uuid>) return x.bytes[0] ^ (std::uint64_t{x.bytes[15]} << 8);
-        else if constexpr (std::is_same_v<T, decode::Json>) return x.members + (std::uint64_t{static_cast<std::uint8_t>(x.root)} << 32);
-        else return x.bytes.size();  // Raw
+        else if constexpr (std::is_same_v<T, decode::Uuid>)
+          return x.bytes[0] ^ (std::uint64_t{x.bytes[15]} << 8);
+        else if constexpr (std::is_same_v<T, decode::Json>)
+          return x.members + (std::uint64_t{static_cast<std::uint8_t>(x.root)} << 32);
+        else
+          return x.bytes.size();  // Raw
       },
       v);
 }
@@ -55,9 +66,12 @@ void stabilize(Value& v, decode::ByteArena& arena) {
   std::visit(
       [&arena](auto& x) {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::string_view>) x = arena.copy(x);
-        else if constexpr (std::is_same_v<T, decode::Bytea> || std::is_same_v<T, decode::Raw>) x.bytes = arena.copy(x.bytes);
-        else if constexpr (std::is_same_v<T, decode::Json>) x.text = arena.copy(x.text);
+        if constexpr (std::is_same_v<T, std::string_view>)
+          x = arena.copy(x);
+        else if constexpr (std::is_same_v<T, decode::Bytea> || std::is_same_v<T, decode::Raw>)
+          x.bytes = arena.copy(x.bytes);
+        else if constexpr (std::is_same_v<T, decode::Json>)
+          x.text = arena.copy(x.text);
         else if constexpr (std::is_same_v<T, decode::Decimal>) {
           if (x.kind() == decode::Decimal::Kind::big) x = decode::Decimal::big(arena.copy(x.big_digits()), x.scale());
         }
@@ -106,11 +120,11 @@ struct RowDecoder::Impl {
 
   WireFormat format;  // what the run asked for; decoding follows each column's PQfformat
   DecodeTotals totals;
-  std::string row_image;     // RowEncoder's buffer, reused row after row
-  decode::Scratch scratch;   // simdjson parser + bytes, reused
+  std::string row_image;    // RowEncoder's buffer, reused row after row
+  decode::Scratch scratch;  // simdjson parser + bytes, reused
   std::vector<ColumnDecoder> columns;
   std::vector<AppendFn> appenders;  // consume_and_keep: one per column
-  std::uint64_t sink = 0;    // the fold of every decoded value (keeps decoding observable)
+  std::uint64_t sink = 0;           // the fold of every decoded value (keeps decoding observable)
 
   // Resolves the per-column decoders when the shape changed (OIDs or formats).
   void resolve(const PGresult* result) {
@@ -173,9 +187,8 @@ std::uint64_t RowDecoder::consume(const PGresult* result) {
   m.resolve(result);
   std::uint64_t sink = m.sink;
   for (int r = 0; r < rows; ++r) {
-    m.row(result, r, [&sink](std::size_t, const ColumnDecoder&, const Value& v) {
-      sink = (sink ^ fold(v)) * 0x100000001B3ULL;
-    });
+    m.row(result, r,
+          [&sink](std::size_t, const ColumnDecoder&, const Value& v) { sink = (sink ^ fold(v)) * 0x100000001B3ULL; });
   }
   m.sink = sink;
   return static_cast<std::uint64_t>(rows);

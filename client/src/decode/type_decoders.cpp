@@ -115,11 +115,24 @@ constexpr std::array<int128, kMaxPow10 + 1> make_pow10() {
   return p;
 }
 constexpr auto kPow10 = make_pow10();
-constexpr std::array<std::uint64_t, 19> kPow10u64 = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-                                                     10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
-                                                     100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-                                                     100000000000000ULL, 1000000000000000ULL,
-                                                     10000000000000000ULL, 100000000000000000ULL,
+constexpr std::array<std::uint64_t, 19> kPow10u64 = {1ULL,
+                                                     10ULL,
+                                                     100ULL,
+                                                     1000ULL,
+                                                     10000ULL,
+                                                     100000ULL,
+                                                     1000000ULL,
+                                                     10000000ULL,
+                                                     100000000ULL,
+                                                     1000000000ULL,
+                                                     10000000000ULL,
+                                                     100000000000ULL,
+                                                     1000000000000ULL,
+                                                     10000000000000ULL,
+                                                     100000000000000ULL,
+                                                     1000000000000000ULL,
+                                                     10000000000000000ULL,
+                                                     100000000000000000ULL,
                                                      1000000000000000000ULL};
 
 Value numeric_text(const char* d, std::size_t n, std::uint32_t, Scratch&) { return parse_numeric_text({d, n}); }
@@ -157,8 +170,10 @@ Value numeric_binary(const char* d, std::size_t n, std::uint32_t, Scratch& scrat
       const auto digit = static_cast<std::uint64_t>(load_be<std::uint16_t>(digits + 2 * i));
       if (digit > 9999) fail("binary numeric digit", d, n);
       const int exponent = 4 * (weight - i) + dscale;
-      if (exponent >= 0) sum += digit * kPow10u64[static_cast<std::size_t>(exponent)];
-      else if (exponent > -4) sum += digit / kPow10u64[static_cast<std::size_t>(-exponent)];
+      if (exponent >= 0)
+        sum += digit * kPow10u64[static_cast<std::size_t>(exponent)];
+      else if (exponent > -4)
+        sum += digit / kPow10u64[static_cast<std::size_t>(-exponent)];
     }
     const auto v = static_cast<std::int64_t>(sum);
     return Decimal::finite(negative ? -v : v, dscale);
@@ -172,7 +187,8 @@ Value numeric_binary(const char* d, std::size_t n, std::uint32_t, Scratch& scrat
     const int exponent = 4 * (weight - i) + dscale;  // of 10, in the unscaled integer
     int128 term;
     if (exponent >= 0) {
-      if (exponent > kMaxPow10 || __builtin_mul_overflow(static_cast<int128>(digit), kPow10[static_cast<std::size_t>(exponent)], &term)) {
+      if (exponent > kMaxPow10 ||
+          __builtin_mul_overflow(static_cast<int128>(digit), kPow10[static_cast<std::size_t>(exponent)], &term)) {
         fits = false;
         break;
       }
@@ -272,8 +288,8 @@ Value bytea_text(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) 
       } else if (i + 1 < n && d[i + 1] == '\\') {
         out.push_back('\\');
         i += 2;
-      } else if (i + 3 < n && d[i + 1] >= '0' && d[i + 1] <= '3' && d[i + 2] >= '0' &&
-                 d[i + 2] <= '7' && d[i + 3] >= '0' && d[i + 3] <= '7') {
+      } else if (i + 3 < n && d[i + 1] >= '0' && d[i + 1] <= '3' && d[i + 2] >= '0' && d[i + 2] <= '7' &&
+                 d[i + 3] >= '0' && d[i + 3] <= '7') {
         out.push_back(static_cast<char>(((d[i + 1] - '0') << 6) | ((d[i + 2] - '0') << 3) | (d[i + 3] - '0')));
         i += 4;
       } else {
@@ -348,8 +364,12 @@ Json parse_json(const char* d, std::size_t n, bool binary, Scratch& scratch) {
   return j;
 }
 
-Value json_any(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) { return parse_json(d, n, false, scratch); }
-Value jsonb_text(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) { return parse_json(d, n, true, scratch); }
+Value json_any(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) {
+  return parse_json(d, n, false, scratch);
+}
+Value jsonb_text(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) {
+  return parse_json(d, n, true, scratch);
+}
 Value jsonb_binary(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) {
   // jsonb_send: a version byte (1), then the JSON text.
   if (n < 1 || d[0] != 1) fail("binary jsonb", d, n);
@@ -532,7 +552,8 @@ Decimal parse_numeric_text(std::string_view text) {
       continue;
     }
     if (c < '0' || c > '9') fail("numeric", text.data(), text.size());
-    if (fits && (__builtin_mul_overflow(unscaled, 10, &unscaled) || __builtin_add_overflow(unscaled, c - '0', &unscaled)))
+    if (fits &&
+        (__builtin_mul_overflow(unscaled, 10, &unscaled) || __builtin_add_overflow(unscaled, c - '0', &unscaled)))
       fits = false;
   }
   const auto total_chars = end - digits_begin;

@@ -56,9 +56,7 @@ class Decimal {
   [[nodiscard]] Kind kind() const { return kind_; }
   [[nodiscard]] bool is_finite() const { return kind_ == Kind::finite || kind_ == Kind::big; }
   // Only for Kind::finite.
-  [[nodiscard]] int128 unscaled() const {
-    return static_cast<int128>((static_cast<uint128>(b_) << 64) | a_);
-  }
+  [[nodiscard]] int128 unscaled() const { return static_cast<int128>((static_cast<uint128>(b_) << 64) | a_); }
   [[nodiscard]] std::int16_t scale() const { return scale_; }
   // Only for Kind::big.
   [[nodiscard]] std::string_view big_digits() const {
@@ -144,10 +142,9 @@ using Value = std::variant<Null, bool, std::int16_t, std::int32_t, std::int64_t,
 
 // Type OIDs the decoder knows (pg_type.oid; stable across PostgreSQL versions).
 namespace oid {
-inline constexpr std::uint32_t kBool = 16, kBytea = 17, kName = 19, kInt8 = 20, kInt2 = 21, kInt4 = 23,
-                               kText = 25, kJson = 114, kFloat4 = 700, kFloat8 = 701, kBpchar = 1042,
-                               kVarchar = 1043, kDate = 1082, kTimestamp = 1114, kTimestamptz = 1184,
-                               kNumeric = 1700, kUuid = 2950, kJsonb = 3802;
+inline constexpr std::uint32_t kBool = 16, kBytea = 17, kName = 19, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25,
+                               kJson = 114, kFloat4 = 700, kFloat8 = 701, kBpchar = 1042, kVarchar = 1043, kDate = 1082,
+                               kTimestamp = 1114, kTimestamptz = 1184, kNumeric = 1700, kUuid = 2950, kJsonb = 3802;
 }  // namespace oid
 
 }  // namespace benchlab::decode

@@ -107,7 +107,8 @@ Result Connection::exec_params(const std::string& sql, const std::vector<std::op
   return r;
 }
 
-std::string Connection::query_value(const std::string& sql, const std::vector<std::optional<std::string>>& params) const {
+std::string Connection::query_value(const std::string& sql,
+                                    const std::vector<std::optional<std::string>>& params) const {
   Result r = exec_params(sql, params);
   if (r.rows() < 1 || r.columns() < 1) throw SqlError("query returned no value: " + sql);
   return std::string(r.value(0, 0));

@@ -14,7 +14,7 @@
 namespace benchlab {
 
 struct ExitStatus {
-  int code = 0;         // exit code, or 128 + signal when killed by a signal
+  int code = 0;  // exit code, or 128 + signal when killed by a signal
   bool signaled = false;
 };
 

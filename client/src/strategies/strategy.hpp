@@ -26,16 +26,16 @@ struct KeyRange {
 
 // What to read: the same rows for every strategy, planned once before any runs.
 struct ReadSpec {
-  std::string conninfo;        // where (never printed: may hold a password)
-  std::string relation_sql;    // quoted, possibly schema-qualified: safe to splice into SQL
-  std::string key_sql;         // quoted key column
-  std::string select_list;     // quoted column list in table order
-  KeyRange all;                // the first N rows in key order: lo..hi holds exactly N rows
+  std::string conninfo;              // where (never printed: may hold a password)
+  std::string relation_sql;          // quoted, possibly schema-qualified: safe to splice into SQL
+  std::string key_sql;               // quoted key column
+  std::string select_list;           // quoted column list in table order
+  KeyRange all;                      // the first N rows in key order: lo..hi holds exactly N rows
   std::vector<KeyRange> partitions;  // `workers` contiguous parts of `all`, balanced by rows (benchlab.id_ranges)
   std::vector<KeyRange> batches;     // finer parts of `all` (about batch_rows * 8 rows each) for pooled_sync
   WireFormat format = WireFormat::text;
-  int workers = 2;             // connections / threads / processes of the parallel strategies
-  int batch_rows = 5000;       // FETCH FORWARD size
+  int workers = 2;        // connections / threads / processes of the parallel strategies
+  int batch_rows = 5000;  // FETCH FORWARD size
   int statement_timeout_ms = 0;
 
   // SELECT <select_list> FROM <relation> WHERE <key> BETWEEN lo AND hi — the only
