@@ -26,6 +26,8 @@ extern char** environ;
 
 namespace fs = std::filesystem;
 
+using benchlab::test::TempDir;
+
 namespace {
 
 struct Outcome {
@@ -47,21 +49,6 @@ std::size_t line_count(const std::string& s) {
     if (c == '\n') ++n;
   return n + (!s.empty() && s.back() != '\n' ? 1 : 0);
 }
-
-// A private scratch directory (TMPDIR of the child, so a throwaway cluster it
-// might start would land here and be seen).
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "benchlab-clitest-XXXXXX").string();
-    REQUIRE(mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 class Child {
  public:
@@ -157,7 +144,7 @@ void require_one_line_error(const Outcome& o) {
 }  // namespace
 
 TEST_CASE("cli: unknown strategy is refused with the valid names", "[cli]") {
-  TempDir dir;
+  TempDir dir("clitest");
   const Outcome o = run_cli({"--strategy", "naive,bogus", "--results-dir", (dir.path / "r").string()}, dir);
   require_one_line_error(o);
   CHECK(o.exit_code == 2);
@@ -168,7 +155,7 @@ TEST_CASE("cli: unknown strategy is refused with the valid names", "[cli]") {
 }
 
 TEST_CASE("cli: --rows 0 and --workers 0 are usage errors", "[cli]") {
-  TempDir dir;
+  TempDir dir("clitest");
   Outcome o = run_cli({"--all", "--rows", "100,0"}, dir);
   require_one_line_error(o);
   CHECK(o.exit_code == 2);
@@ -194,7 +181,7 @@ TEST_CASE("cli: --rows 0 and --workers 0 are usage errors", "[cli]") {
 }
 
 TEST_CASE("cli: an unwritable results directory is refused before anything starts", "[cli]") {
-  TempDir dir;
+  TempDir dir("clitest");
   const fs::path file = dir.path / "a-file";
   std::ofstream(file) << "x";
   const Outcome o = run_cli({"--all", "--rows", "10", "--results-dir", (file / "sub").string()}, dir);
@@ -204,7 +191,7 @@ TEST_CASE("cli: an unwritable results directory is refused before anything start
 }
 
 TEST_CASE("cli: an unreachable server is named, the password never printed", "[cli]") {
-  TempDir dir;
+  TempDir dir("clitest");
   const fs::path results = dir.path / "results";
   const Outcome o = run_cli({"--dsn", "host=/nonexistent password=Sekr1tPa55word connect_timeout=2", "--strategy",
                              "naive", "--rows", "10", "--results-dir", results.string()},
@@ -225,7 +212,7 @@ std::string dsn_of(const benchlab::test::ScratchDatabase& db) { return db.connin
 
 TEST_CASE("cli: a wrong password against the test server is never printed", "[cli][db]") {
   const std::string base = benchlab::test::server_conninfo();
-  TempDir dir;
+  TempDir dir("clitest");
   const Outcome o = run_cli({"--dsn", base + " dbname=benchlab_no_such_db password=Wr0ngPa55word", "--strategy",
                              "naive", "--rows", "10", "--results-dir", (dir.path / "r").string()},
                             dir);
@@ -238,7 +225,7 @@ TEST_CASE("cli: user table problems are reported with the fix", "[cli][db]") {
   db.admin().exec(
       "CREATE TABLE public.things (id bigint PRIMARY KEY, code int, label text); "
       "INSERT INTO public.things SELECT g, g, 'x' || g FROM generate_series(1, 50) g");
-  TempDir dir;
+  TempDir dir("clitest");
   const std::string results = (dir.path / "r").string();
   auto run = [&](std::vector<std::string> extra) {
     std::vector<std::string> args{"--dsn",         dsn_of(db), "--strategy",   "naive",
@@ -275,7 +262,7 @@ TEST_CASE("cli: table names with quotes, spaces and SQL are handled safely", "[c
       "CREATE TABLE public.\"we\"\"ird; DROP TABLE public.canary; --\" (\"the key\" int PRIMARY KEY, \"va'l\" text); "
       "INSERT INTO public.\"we\"\"ird; DROP TABLE public.canary; --\" SELECT g, 'v' || g FROM generate_series(1, 40) "
       "g");
-  TempDir dir;
+  TempDir dir("clitest");
   const std::string results = (dir.path / "r").string();
 
   // A name that is SQL and does not exist: a clean error, nothing executed.
@@ -301,7 +288,7 @@ TEST_CASE("cli: table names with quotes, spaces and SQL are handled safely", "[c
 
 TEST_CASE("cli: end to end against the test server gives a verified artifact", "[cli][db]") {
   benchlab::test::ScratchDatabase db("cli_e2e");
-  TempDir dir;
+  TempDir dir("clitest");
   const fs::path results = dir.path / "results";
   const Outcome o = run_cli({"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "1000", "--runs", "1", "--json",
                              "--results-dir", results.string()},
@@ -330,7 +317,7 @@ TEST_CASE("cli: end to end against the test server gives a verified artifact", "
 
 TEST_CASE("cli: SIGINT stops the run, keeps what was measured and leaves nothing behind", "[cli][db]") {
   benchlab::test::ScratchDatabase db("cli_sigint");
-  TempDir dir;
+  TempDir dir("clitest");
   const std::string marker = (dir.path / "results-sigint").string();
   const auto shm_before = shm_benchlab_entries();
   Child child({"--dsn", db.conninfo(), "--all", "--rows", "20000,400000", "--runs", "3", "--results-dir", marker},
@@ -367,7 +354,7 @@ TEST_CASE("cli: SIGINT stops the run, keeps what was measured and leaves nothing
 
 TEST_CASE("cli: a failing strategy is recorded under tolerant and stops the run under strict", "[cli][db]") {
   benchlab::test::ScratchDatabase db("cli_policy");
-  TempDir dir;
+  TempDir dir("clitest");
   const fs::path results = dir.path / "results";
   // A 1 ms statement timeout makes every strategy's read fail.
   std::vector<std::string> args{"--dsn",

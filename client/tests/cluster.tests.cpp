@@ -15,28 +15,11 @@
 #include "cluster/throwaway_cluster.hpp"
 #include "pg/connection.hpp"
 #include "process/child.hpp"
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// A private, world-traversable temporary directory (the server user must reach
-// into it), removed with whatever is left in it.
-struct PrivateTmp {
-  fs::path path;
-  PrivateTmp() {
-    std::string templ = (fs::temp_directory_path() / "benchlab-test-XXXXXX").string();
-    REQUIRE(mkdtemp(templ.data()) != nullptr);
-    path = templ;
-    fs::permissions(path, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
-  }
-  ~PrivateTmp() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  PrivateTmp(const PrivateTmp&) = delete;
-  PrivateTmp& operator=(const PrivateTmp&) = delete;
-};
 
 std::set<std::string> cluster_dirs_in(const fs::path& base) {
   std::set<std::string> out;
@@ -76,7 +59,7 @@ TEST_CASE("throwaway cluster starts, answers and is removed", "[cluster][db]") {
 }
 
 TEST_CASE("an unknown profile is refused before anything starts", "[cluster]") {
-  PrivateTmp tmp;
+  benchlab::test::TempDir tmp("test", /*traversable=*/true);
   benchlab::cluster::ClusterOptions options;
   options.profile = "turbo";
   options.base_dir = tmp.path;
@@ -88,7 +71,7 @@ TEST_CASE("an unknown profile is refused before anything starts", "[cluster]") {
 TEST_CASE("SIGINT to a run holding a cluster leaves nothing behind", "[cluster][signals][db]") {
   // The child makes its cluster in a directory of this test's own, so the check
   // is exact even while other clusters come and go on the machine.
-  PrivateTmp tmp;
+  benchlab::test::TempDir tmp("test", /*traversable=*/true);
   const std::string tmpdir = tmp.path.string();
   auto child = benchlab::ChildProcess::spawn([&] {
     setenv("TMPDIR", tmpdir.c_str(), 1);
@@ -118,7 +101,7 @@ TEST_CASE("SIGINT to a run holding a cluster leaves nothing behind", "[cluster][
 }
 
 TEST_CASE("a cluster left by a killed benchclient is removed by the next start", "[cluster][db]") {
-  PrivateTmp tmp;
+  benchlab::test::TempDir tmp("test", /*traversable=*/true);
   // What SIGKILL leaves: the directory, its owner gone, no postmaster.
   const fs::path stale = tmp.path / "benchlab-cluster-stale1";
   fs::create_directories(stale / "data");

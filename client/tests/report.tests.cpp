@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -15,28 +16,16 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "support.hpp"
 
 extern char** environ;
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-namespace {
+using Scratch = benchlab::test::TempDir;
 
-struct Scratch {
-  fs::path path;
-  Scratch() {
-    std::string t = (fs::temp_directory_path() / "benchlab-report-test-XXXXXX").string();
-    REQUIRE(mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-};
+namespace {
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -259,7 +248,7 @@ void require_input_error(const Outcome& o, const std::string& file, const std::s
 }  // namespace
 
 TEST_CASE("report: one artifact gives its context, the size's ceilings and a strategy table", "[report]") {
-  Scratch dir;
+  Scratch dir("report-test");
   const fs::path a = write(dir.path, "run-20261121T164635Z.json", sample_artifact("text", 2, 250000).dump(2));
   const Outcome o = run_benchclient({"report", a.string()}, dir.path);
   INFO("stdout:\n" << o.out << "\nstderr: " << o.err);
@@ -298,7 +287,7 @@ TEST_CASE("report: one artifact gives its context, the size's ceilings and a str
 }
 
 TEST_CASE("report: several artifacts end with a summary, format and workers in the column headers", "[report]") {
-  Scratch dir;
+  Scratch dir("report-test");
   const fs::path text = write(dir.path, "run-a.json", sample_artifact("text", 2, 250000).dump(2));
   const fs::path binary = write(dir.path, "run-b.json", sample_artifact("binary", 4, 350000).dump());
   const Outcome o = run_benchclient({"report", text.string(), binary.string()}, dir.path);
@@ -333,7 +322,7 @@ TEST_CASE("report: several artifacts end with a summary, format and workers in t
 }
 
 TEST_CASE("report: a missing file, a non-JSON file and missing fields are one-line errors, exit 2", "[report]") {
-  Scratch dir;
+  Scratch dir("report-test");
   const fs::path good = write(dir.path, "good.json", sample_artifact("text", 2, 250000).dump());
 
   SECTION("missing file") {

@@ -2,10 +2,12 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include "support.hpp"
 
 #include "pg/connection.hpp"
 #include "results/artifact.hpp"
@@ -13,20 +15,9 @@
 namespace fs = std::filesystem;
 using namespace benchlab;
 
-namespace {
+using Scratch = benchlab::test::TempDir;
 
-struct Scratch {
-  fs::path path;
-  Scratch() {
-    std::string t = (fs::temp_directory_path() / "benchlab-results-test-XXXXXX").string();
-    REQUIRE(mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+namespace {
 
 BenchmarkReport sample_report() {
   BenchmarkReport report;
@@ -146,7 +137,7 @@ TEST_CASE("ratio to the wire ceiling: the median of per-round ratios, the old me
 }
 
 TEST_CASE("artifact: written atomically, no temporary file left", "[results]") {
-  Scratch dir;
+  Scratch dir("results-test");
   const results::Json doc = {{"context", {{"schema_version", 1}}}, {"benchmarks", results::Json::array()}};
   const fs::path first = results::write_artifact(dir.path, doc);
   const fs::path second = results::write_artifact(dir.path, doc);  // same second: a distinct name
@@ -166,7 +157,7 @@ TEST_CASE("artifact: written atomically, no temporary file left", "[results]") {
 }
 
 TEST_CASE("results dir: created when missing, refused when unwritable", "[results]") {
-  Scratch dir;
+  Scratch dir("results-test");
   const fs::path nested = dir.path / "a" / "b";
   CHECK(results::ensure_writable_dir(nested));
   CHECK(fs::is_directory(nested));

@@ -47,4 +47,17 @@ pg::Connection ScratchDatabase::admin() const {
   return pg::Connection::open(conninfo_, rw);
 }
 
+TempDir::TempDir(std::string_view tag, bool traversable) {
+  namespace fs = std::filesystem;
+  std::string t = (fs::temp_directory_path() / fmt::format("benchlab-{}-XXXXXX", tag)).string();
+  REQUIRE(mkdtemp(t.data()) != nullptr);
+  path = t;
+  if (traversable) fs::permissions(path, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
 }  // namespace benchlab::test

@@ -3,7 +3,9 @@
 // `benchclient with-cluster`, so they share one throwaway cluster per test run.
 #pragma once
 
+#include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "pg/connection.hpp"
 
@@ -28,6 +30,18 @@ class ScratchDatabase {
 
  private:
   std::string name_, conninfo_;
+};
+
+// A private scratch directory under the system temp dir, removed with its content.
+// `traversable`: world-searchable (0711), so a throwaway cluster's server user can
+// reach a cluster made inside it (as TMPDIR of a child benchclient).
+class TempDir {
+ public:
+  explicit TempDir(std::string_view tag, bool traversable = false);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::filesystem::path path;
 };
 
 }  // namespace benchlab::test
