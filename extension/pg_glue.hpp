@@ -101,21 +101,16 @@ namespace pg {
 template <typename F>
 auto call(F&& f) -> decltype(f()) {
   using R = decltype(f());
-  MemoryContext caller_context = CurrentMemoryContext;
-  ErrorData* volatile caught = nullptr;
   if constexpr (std::is_void_v<R>) {
-    PG_TRY();
-    { f(); }
-    PG_CATCH();
-    {
-      MemoryContextSwitchTo(caller_context);
-      caught = CopyErrorData();
-      FlushErrorState();
-    }
-    PG_END_TRY();
-    if (caught) throw PgError(caught);
+    // One guarded path for both shapes: a void call returns a dummy value.
+    call([&] {
+      f();
+      return true;
+    });
   } else {
     static_assert(std::is_trivially_copyable_v<R>, "pg::call returns trivially copyable values only");
+    MemoryContext caller_context = CurrentMemoryContext;
+    ErrorData* volatile caught = nullptr;
     R result{};
     R* volatile out = &result;
     PG_TRY();
