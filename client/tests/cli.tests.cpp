@@ -322,13 +322,17 @@ TEST_CASE("cli: SIGINT stops the run, keeps what was measured and leaves nothing
   const auto shm_before = shm_benchlab_entries();
   Child child({"--dsn", db.conninfo(), "--all", "--rows", "20000,400000", "--runs", "3", "--results-dir", marker},
               dir.path);
-  // Interrupt once the big size is being measured (strategies with workers are running).
+  // Interrupt once the big size is being measured and forked workers are running
+  // (a state, polled with a deadline: their command line is benchclient's, so they
+  // mention the marker too).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(4);
-  while (child.err_so_far().find("400000 rows: planning") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::this_thread::sleep_for(std::chrono::seconds(3));
+  auto measuring_big_size_with_workers = [&] {
+    return child.err_so_far().find("400000 rows: wire ceiling and") != std::string::npos &&
+           processes_mentioning(marker).size() >= 2;
+  };
+  while (!measuring_big_size_with_workers() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(measuring_big_size_with_workers());
   REQUIRE(kill(child.pid(), SIGINT) == 0);
   const Outcome o = child.wait();
   INFO("stderr: " << o.err);

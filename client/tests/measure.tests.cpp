@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "measure/harness.hpp"
-#include "measure/latency_histogram.hpp"
-#include "measure/stats.hpp"
+#include "model/latency_histogram.hpp"
+#include "model/summary.hpp"
 
 using benchlab::Harness;
 using benchlab::HarnessOptions;
@@ -109,7 +109,7 @@ TEST_CASE("Harness: batches from several threads, totals, clocks and RSS", "[mea
   CHECK(f.wall_s > 0.03);
   CHECK(f.rows_per_sec == Approx(4000.0 / f.wall_s));
   REQUIRE(f.peak_rss_bytes.has_value());
-  CHECK(*f.peak_rss_bytes >= (32u << 20));  // the block was resident while the sampler ran
+  CHECK(*f.peak_rss_bytes >= (32u << 20));  // resident at finish(): its own last sample sees it
   CHECK(f.maxrss_bytes >= (32u << 20));
   CHECK(f.pool_wait_s == Approx(0.002));
   CHECK(f.notes.size() == 1);

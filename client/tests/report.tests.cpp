@@ -68,20 +68,23 @@ Outcome run_benchclient(const std::vector<std::string>& args, const fs::path& di
 
 Json range(double median, double min, double max) { return Json{{"median", median}, {"min", min}, {"max", max}}; }
 
-// One run as the artifact writes it (only the fields the report reads vary).
-Json run(double rows_per_sec, double p99_ms, Json worker_each = Json::array()) {
+// One run as the artifact writes it. The report recomputes every figure from the
+// runs, so they hold what the tables below must show: TTFR 12.34 ms, CPU 0.5/0.25 s,
+// server CPU 1.0/0.1 s, the given p99, peak RSS and round ceiling.
+Json run(double rows_per_sec, double p99_ms, double ceiling, std::uint64_t peak_rss, Json worker_each = Json::array(),
+         bool checksum_match = true) {
   const bool forked = !worker_each.empty();
   return Json{{"wall_s", 1000 / rows_per_sec},
               {"rows", 1000},
               {"bytes", 150000},
               {"rows_per_sec", rows_per_sec},
               {"mb_per_sec", 40.0},
-              {"ttfr_ms", 2.0},
+              {"ttfr_ms", 12.34},
               {"cpu_user_s", 0.5},
               {"cpu_sys_s", 0.25},
               {"server_cpu_user_s", 1.0},
               {"server_cpu_sys_s", 0.1},
-              {"peak_rss_bytes", 20971520},
+              {"peak_rss_bytes", peak_rss},
               {"maxrss_bytes", 20971520},
               {"maxrss_children_bytes", 0},
               {"parent_peak_rss_bytes", 14680064},
@@ -92,12 +95,12 @@ Json run(double rows_per_sec, double p99_ms, Json worker_each = Json::array()) {
               {"pool_wait_s", 0.0},
               {"checksum", "0xaea032e00230f8e3"},
               {"rows_match", true},
-              {"checksum_match", true},
+              {"checksum_match", checksum_match},
               {"unknown_values", 0},
               {"notes", Json::array()},
               {"round", 1},
-              {"wire_ceiling_rows_per_sec", 300000.0},
-              {"ratio_to_wire_ceiling", rows_per_sec / 300000.0}};
+              {"wire_ceiling_rows_per_sec", ceiling},
+              {"ratio_to_wire_ceiling", rows_per_sec / ceiling}};
 }
 
 Json benchmark(const std::string& strategy, const std::string& format, int workers, Json rps, Json runs) {
@@ -130,20 +133,26 @@ Json benchmark(const std::string& strategy, const std::string& format, int worke
 
 // A one-size artifact in the shape of results/run-*.json: naive, multiprocessing
 // (worker/parent split), async_stream (checksum mismatch), pooled_sync (failed, no runs).
+// The summaries it carries are what the runs give; the report recomputes them anyway.
 Json sample_artifact(const std::string& format, int workers, double naive_rps) {
-  Json naive = benchmark("naive", format, workers, range(naive_rps, 200000, 300000),
-                         Json::array({run(naive_rps, 10), run(200000, 30), run(300000, 20)}));
+  constexpr std::uint64_t kMiB = 1024 * 1024;
+  Json naive = benchmark("naive", format, workers, range(naive_rps, naive_rps - 50000, naive_rps + 50000),
+                         Json::array({run(naive_rps, 10, 300000, 50 * kMiB), run(naive_rps - 50000, 30, 300000, 50 * kMiB),
+                                      run(naive_rps + 50000, 20, 300000, 50 * kMiB)}));
 
+  const Json each = {9437184, 9000000};
   Json mp = benchmark("multiprocessing", format, workers, range(1.5e6, 1.2e6, 1.6e6),
-                      Json::array({run(1.5e6, 5, {9437184, 9000000}), run(1.2e6, 7, {9437184, 9000000}),
-                                   run(1.6e6, 6, {9437184, 9000000})}));
-  mp["peak_rss_bytes"] = range(31457280, 31000000, 32000000);
-  mp["parent_peak_rss_bytes"] = range(14680064, 14000000, 15000000);
+                      Json::array({run(1.5e6, 5, 1e6, 30 * kMiB, each), run(1.2e6, 7, 1e6, 30 * kMiB, each),
+                                   run(1.6e6, 6, 1e6, 30 * kMiB, each)}));
+  mp["peak_rss_bytes"] = range(31457280, 31457280, 31457280);
+  mp["parent_peak_rss_bytes"] = range(14680064, 14680064, 14680064);
   mp["worker_peak_rss_bytes"] = range(9437184, 9437184, 9437184);
   mp["ratio_to_wire_ceiling"] = 1.5;
 
+  // The second run's checksum differs from the server's.
   Json bad = benchmark("async_stream", format, workers, range(400000, 390000, 410000),
-                       Json::array({run(400000, 8), run(390000, 9), run(410000, 10)}));
+                       Json::array({run(400000, 8, 480000, 50 * kMiB), run(390000, 9, 480000, 50 * kMiB, {}, false),
+                                    run(410000, 10, 480000, 50 * kMiB)}));
   bad["status"] = "mismatch";
   bad["checksum_match"] = false;
 
@@ -154,15 +163,18 @@ Json sample_artifact(const std::string& format, int workers, double naive_rps) {
   failed["ratio_to_wire_ceiling"] = nullptr;
   failed["errors"] = Json::array({"pooled_sync run 1/3: connection lost"});
 
+  // Rounds at 300k/290k/310k rows/s (text) and 400k/390k/410k (binary): 45 and 60 MB/s medians.
   const Json ceiling_text{{"rows_per_sec", range(300000, 290000, 310000)},
-                          {"mb_per_sec", range(45, 44, 46)},
+                          {"mb_per_sec", range(45, 43.5, 46.5)},
                           {"rows", 1000},
                           {"bytes", 150000},
-                          {"wall_s", {0.0033, 0.0034, 0.0032}},
+                          {"wall_s", {1000 / 300000.0, 1000 / 290000.0, 1000 / 310000.0}},
                           {"rows_per_sec_each", {300000, 290000, 310000}}};
   Json ceiling_binary = ceiling_text;
   ceiling_binary["rows_per_sec"] = range(400000, 390000, 410000);
-  ceiling_binary["mb_per_sec"] = range(60, 59, 61);
+  ceiling_binary["mb_per_sec"] = range(60, 58.5, 61.5);
+  ceiling_binary["wall_s"] = {1000 / 400000.0, 1000 / 390000.0, 1000 / 410000.0};
+  ceiling_binary["rows_per_sec_each"] = {400000, 390000, 410000};
 
   return Json{
       {"context",

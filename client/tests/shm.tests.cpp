@@ -11,8 +11,8 @@
 #include <string>
 
 #include "process/child.hpp"
-#include "shm/segment.hpp"
-#include "shm/worker_slots.hpp"
+#include "process/shared_segment.hpp"
+#include "strategies/worker_slots.hpp"
 
 using namespace benchlab;
 

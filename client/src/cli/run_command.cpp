@@ -2,22 +2,19 @@
 
 #include <unistd.h>
 
-#include <fmt/format.h>
-
-#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
-#include "cli/server_target.hpp"
-#include "dataset/read_plan.hpp"
-#include "measure/run_loop.hpp"
+#include "measure/host_facts.hpp"
 #include "pg/connection.hpp"
+#include "plan/read_plan.hpp"
+#include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
-#include "results/artifact.hpp"
-#include "results/console_table.hpp"
+#include "report/artifact_file.hpp"
+#include "report/console_reporter.hpp"
+#include "report/json_reporter.hpp"
+#include "run/run_loop.hpp"
 
 namespace benchlab::cli {
 
@@ -36,60 +33,27 @@ struct CreatedDirGuard {
   }
 };
 
-}  // namespace
+// The context block, from what is known before the first run.
+Context make_context(const RunOptions& options, const ServerTarget& target, const HostFacts& host,
+                     const std::string& date, const BenchmarkPlan& plan) {
+  Context c;
+  c.date = date;
+  c.host = host;
+  c.build = build_facts();
+  c.server = plan::read_server_facts(target.conninfo());
+  c.target.throwaway = target.is_throwaway();
+  c.target.dsn_redacted = target.is_throwaway() ? "throwaway cluster" : pg::redact_conninfo(target.conninfo());
+  if (target.is_throwaway()) c.target.profile = target.cluster()->profile();
+  c.table_name = plan.table.display_name;
+  c.standard_table = plan.table.standard;
+  c.key = plan.table.key_name;
+  c.columns = plan.table.columns;
+  c.read = options.read;
+  c.schedule = options.schedule;
+  return c;
+}
 
-int run_benchmark_command(const RunOptions& options) {
-  results::TargetFacts target_facts;
-  results::stamp_start(target_facts);
-  // Checked before anything starts: a run that cannot be saved is not started.
-  CreatedDirGuard created{options.results_dir, results::ensure_writable_dir(options.results_dir)};
-
-  ServerTarget target(options.target);
-  throw_if_interrupted();
-  target.ensure_extension();
-  const std::string& conninfo = target.conninfo();
-
-  target_facts.dsn_redacted = target.is_throwaway() ? "throwaway cluster" : pg::redact_conninfo(conninfo);
-  target_facts.throwaway = target.is_throwaway();
-  if (target.is_throwaway()) target_facts.profile = target.cluster()->profile();
-
-  const bool show_phases = options.progress;
-  const std::uint64_t max_rows = *std::max_element(options.row_counts.begin(), options.row_counts.end());
-  if (show_phases) {
-    std::fprintf(stderr, "benchclient: %s %s (%llu rows)\n", options.table.empty() ? "seeding" : "checking",
-                 options.table.empty() ? dataset::kStandardTable : options.table.c_str(),
-                 static_cast<unsigned long long>(max_rows));
-  }
-  const dataset::TableInfo table = dataset::prepare_table(conninfo, options, max_rows);
-  const results::ServerFacts server = results::read_server_facts(conninfo);
-  throw_if_interrupted();
-
-  // google/benchmark's habit: say so when the machine is set up to spoil timings.
-  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-  if (!target_facts.load_average.empty() && target_facts.load_average[0] > 0.5 * cores) {
-    std::fprintf(stderr,
-                 "benchclient: warning: the machine is busy (load average %.1f on %u cores); figures will be noisy: "
-                 "use more --runs, or run when it is idle\n",
-                 target_facts.load_average[0], cores);
-  }
-
-  LoopOutput output;
-  output.progress_line = options.progress && isatty(STDERR_FILENO) == 1;
-  output.phase_lines = show_phases;
-  BenchmarkReport report;
-  run_benchmark(conninfo, options, table, output, report);
-
-  std::FILE* table_out = options.json_to_stdout ? stderr : stdout;
-  results::print_table(table_out, options, report);
-
-  const results::Json artifact = results::build_artifact(options, target_facts, server, table, report);
-  if (!report.sizes.empty()) {
-    const fs::path path = results::write_artifact(options.results_dir, artifact);
-    created.active = false;
-    std::fprintf(stderr, "benchclient: artifact written to %s\n", path.c_str());
-  }
-  if (options.json_to_stdout) std::cout << artifact.dump(2) << std::endl;
-
+int exit_code_of(const BenchmarkReport& report) {
   if (report.interrupted_signal != 0) {
     std::fprintf(stderr, "benchclient: %s; stopped, what was measured is printed and saved\n",
                  Interrupted(report.interrupted_signal).what());
@@ -100,6 +64,46 @@ int run_benchmark_command(const RunOptions& options) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+int run_benchmark_command(const RunOptions& options) {
+  // The machine as it was when the invocation started (load average included).
+  const HostFacts host = read_host_facts();
+  const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
+  // Checked before anything starts: a run that cannot be saved is not started.
+  CreatedDirGuard created{options.output.results_dir, ensure_writable_dir(options.output.results_dir)};
+
+  ServerTarget target(options.target);
+  throw_if_interrupted();
+  target.ensure_extension();
+
+  // 1. Plan: the table prepared, each size's key range, split and server figures.
+  const bool phases = options.output.progress;
+  auto phase = [phases](const std::string& line) {
+    if (phases) std::fprintf(stderr, "%s\n", line.c_str());
+  };
+  const BenchmarkPlan plan = plan::make_plan(target.conninfo(), options.read, phase);
+  Artifact artifact;
+  artifact.context = make_context(options, target, host, date, plan);
+  throw_if_interrupted();
+
+  // 2. Run: rounds of the wire ceiling and every strategy, into the report.
+  LoopOutput output;
+  output.progress_line = options.output.progress && isatty(STDERR_FILENO) == 1;
+  output.phase_lines = phases;
+  run_benchmark(plan, options.schedule, output, artifact.report);
+
+  // 3. Report: the console table (stderr when stdout carries the JSON) and the artifact.
+  ConsoleReporter console(options.output.json_to_stdout ? stderr : stdout);
+  JsonReporter json(options.output.results_dir, options.output.json_to_stdout ? &std::cout : nullptr);
+  report_artifact(artifact, {&console, &json});
+  if (!json.written().empty()) {
+    created.active = false;
+    std::fprintf(stderr, "benchclient: artifact written to %s\n", json.written().c_str());
+  }
+  return exit_code_of(artifact.report);
 }
 
 }  // namespace benchlab::cli

@@ -8,24 +8,10 @@
 #include <cstdint>
 #include <memory>
 
-#include "benchlab/row_checksum.hpp"
-#include "strategies/strategy.hpp"
+#include "model/figures.hpp"
+#include "model/wire_format.hpp"
 
 namespace benchlab {
-
-// What a reader consumed. Trivially copyable: forked workers put it in shared memory.
-struct DecodeTotals {
-  std::uint64_t rows = 0;
-  std::uint64_t bytes = 0;           // value bytes as received (no length words)
-  std::uint64_t unknown_values = 0;  // values of types the decoder does not know (kept as raw bytes)
-  SetChecksum checksum;
-  void merge(const DecodeTotals& o) {
-    rows += o.rows;
-    bytes += o.bytes;
-    unknown_values += o.unknown_values;
-    checksum.merge(o.checksum);
-  }
-};
 
 // Rows kept decoded in memory (naive strategy). Opaque here; see decode/decoded_rows.hpp.
 class DecodedRows;

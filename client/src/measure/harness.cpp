@@ -118,8 +118,6 @@ void Harness::start() {
   if (options_.observe || options_.progress) sampler_ = std::thread([this] { sampler_loop(); });
 }
 
-std::uint64_t Harness::sample_rss() const { return sample_rss_parts().total; }
-
 Harness::RssSample Harness::sample_rss_parts() const {
   RssSample out;
   out.self = self_statm_fd_ >= 0 ? resident_bytes_fd(self_statm_fd_) : resident_bytes("/proc/self/statm");
@@ -186,6 +184,13 @@ RunFigures Harness::finish() {
   }
   stop_cv_.notify_all();
   if (sampler_.joinable()) sampler_.join();
+  // One last sample: a run shorter than the sampling interval (or one whose
+  // sampler thread was not scheduled in time) still has its peak measured.
+  if (options_.observe) {
+    const RssSample rss = sample_rss_parts();
+    store_max(peak_rss_, rss.total);
+    store_max(peak_self_rss_, rss.self);
+  }
   if (options_.progress) draw_progress(true);
 
   std::lock_guard lock(mutex_);

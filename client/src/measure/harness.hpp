@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "measure/run_context.hpp"
+#include "model/figures.hpp"
 
 namespace benchlab {
 
@@ -28,41 +29,6 @@ struct HarnessOptions {
   std::chrono::milliseconds sample_interval{5};
   std::uint64_t expected_rows = 0;  // for the progress line
   pg::SessionOptions session;       // read_only, statement timeout, application_name
-};
-
-// Everything one run measured (raw figures; the artifact keeps each of them).
-struct RunFigures {
-  double wall_s = 0;
-  std::uint64_t rows = 0;
-  std::uint64_t bytes = 0;
-  std::uint64_t unknown_values = 0;
-  std::uint64_t checksum = 0;
-  double rows_per_sec = 0;
-  double mb_per_sec = 0;  // value bytes as received, 10^6 bytes per second
-  std::optional<double> ttfr_ms;
-  double cpu_user_s = 0;
-  double cpu_sys_s = 0;
-  std::optional<double> server_cpu_user_s;  // nullopt: not measured (no extension, or observer off)
-  std::optional<double> server_cpu_sys_s;
-  std::optional<std::uint64_t> peak_rss_bytes;         // sampler; nullopt with the observer off
-  std::uint64_t maxrss_bytes = 0;                      // getrusage ru_maxrss (self, process lifetime high-water mark)
-  std::uint64_t maxrss_children_bytes = 0;             // getrusage ru_maxrss of reaped children (largest one)
-  std::optional<std::uint64_t> parent_peak_rss_bytes;  // sampler, this process alone; nullopt with the observer off
-  std::vector<std::uint64_t> worker_peak_rss;          // forked workers' ru_maxrss, one per worker (empty: none)
-  std::optional<std::uint64_t> worker_peak_rss_bytes;  // the largest of worker_peak_rss
-  std::uint64_t batches = 0;
-  double latency_p50_ms = 0;
-  double latency_p95_ms = 0;
-  double latency_p99_ms = 0;
-  double latency_max_ms = 0;
-  double pool_wait_s = 0;
-  std::optional<bool> rows_match;  // nullopt: server figure unknown
-  // Set by the run loop: the round this run belongs to (1-based) and that round's
-  // wire ceiling (COPY rows/s in the run's format, measured just before it).
-  int round = 0;
-  std::optional<double> wire_ceiling_rows_per_sec;
-  std::optional<bool> checksum_match;
-  std::vector<std::string> notes;
 };
 
 class Harness final : public RunContext {
@@ -95,8 +61,7 @@ class Harness final : public RunContext {
   void check_interrupted() override;
   [[nodiscard]] bool meter_server_cpu() const override { return options_.observe; }
 
-  // Current resident set of this process plus the watched ones, in bytes.
-  [[nodiscard]] std::uint64_t sample_rss() const;
+  // Current resident set of this process alone and with the watched ones, in bytes.
   struct RssSample {
     std::uint64_t self = 0;   // this process
     std::uint64_t total = 0;  // plus the watched processes

@@ -1,5 +1,5 @@
 #include "measure/run_context.hpp"
-#include "measure/server_cpu.hpp"
+#include "model/figures.hpp"
 
 namespace benchlab {
 

@@ -10,13 +10,17 @@
 #include <memory>
 #include <string>
 
-#include "decode/row_decoder.hpp"
-#include "measure/latency_histogram.hpp"
-#include "measure/server_cpu.hpp"
+#include "model/figures.hpp"
+#include "model/latency_histogram.hpp"
 #include "pg/connection.hpp"
-#include "strategies/strategy.hpp"
 
 namespace benchlab {
+
+class RunContext;
+
+// Server backend CPU of this connection's backend (benchlab.backend_cpu); nullopt
+// when the server has no benchlab extension (a user's server may not).
+std::optional<ServerCpu> read_backend_cpu(const pg::Connection& conn);
 
 // A connection opened for a run: session settings pinned (read-only, statement
 // timeout, identical text output), server backend CPU read at open. finish()

@@ -6,20 +6,6 @@
 
 namespace benchlab::pg {
 
-std::string one_line(const char* message) {
-  std::string out;
-  if (message == nullptr) return out;
-  for (const char* p = message; *p != '\0'; ++p) {
-    if (*p == '\n' || *p == '\r' || *p == '\t') {
-      if (!out.empty() && out.back() != ' ') out.push_back(' ');
-    } else {
-      out.push_back(*p);
-    }
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
 namespace {
 
 struct ConninfoOptionsDeleter {
@@ -71,9 +57,9 @@ Connection Connection::open(const std::string& conninfo, const SessionOptions& o
   return c;
 }
 
-void check_result(PGconn* conn, const PGresult* result, std::string_view what) {
+void check_result(PGconn* conn, const PGresult* result, std::string_view what, std::string_view query) {
   if (result == nullptr) {
-    throw BrokenConnection(fmt::format("{}: {}", what, one_line(PQerrorMessage(conn))));
+    throw BrokenConnection(fmt::format("{}: {}", what, one_line(PQerrorMessage(conn))), "", std::string(query));
   }
   const ExecStatusType st = PQresultStatus(result);
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE || st == PGRES_COPY_OUT ||
@@ -86,13 +72,13 @@ void check_result(PGconn* conn, const PGresult* result, std::string_view what) {
   if (message.empty()) message = one_line(PQresultErrorMessage(result));
   if (message.empty()) message = one_line(PQerrorMessage(conn));
   std::string text = fmt::format("{}: {}", what, message);
-  if (sqlstate.starts_with("08") || PQstatus(conn) == CONNECTION_BAD) throw BrokenConnection(text, sqlstate);
-  throw SqlError(text, sqlstate);
+  if (PQstatus(conn) == CONNECTION_BAD) throw BrokenConnection(text, sqlstate, std::string(query));
+  throw_sql_error(text, sqlstate, std::string(query));
 }
 
 Result Connection::exec(const std::string& sql) const {
   Result r(PQexec(raw(), sql.c_str()));
-  check_result(raw(), r.get(), "query failed");
+  check_result(raw(), r.get(), "query failed", sql);
   return r;
 }
 
@@ -103,15 +89,14 @@ Result Connection::exec_params(const std::string& sql, const std::vector<std::op
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   Result r(PQexecParams(raw(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr,
                         result_format));
-  check_result(raw(), r.get(), "query failed");
+  check_result(raw(), r.get(), "query failed", sql);
   return r;
 }
 
 std::string Connection::query_value(const std::string& sql,
                                     const std::vector<std::optional<std::string>>& params) const {
   Result r = exec_params(sql, params);
-  if (r.rows() < 1 || r.columns() < 1) throw SqlError("query returned no value: " + sql);
-  return std::string(r.value(0, 0));
+  return std::string(r.expect_rows(1, sql).expect_columns(1, sql).text(0, 0, sql));
 }
 
 std::string Connection::describe() const {

@@ -42,11 +42,10 @@ class Connection {
   // Parameters travel out of line ($1, $2 ...): values are never interpolated.
   Result exec_params(const std::string& sql, const std::vector<std::optional<std::string>>& params,
                      int result_format = 0) const;
-  // First column of the first row as text (throws if there is none).
+  // The one value of a one-row, one-column result, as text (throws otherwise, or if NULL).
   std::string query_value(const std::string& sql, const std::vector<std::optional<std::string>>& params = {}) const;
 
   [[nodiscard]] int server_version() const { return PQserverVersion(conn_.get()); }
-  [[nodiscard]] int backend_pid() const { return PQbackendPID(conn_.get()); }
   // "host=... port=... dbname=... user=..." for messages: no password.
   [[nodiscard]] std::string describe() const;
 
@@ -55,8 +54,9 @@ class Connection {
   std::unique_ptr<PGconn, ConnDeleter> conn_;
 };
 
-// Throws the right typed error if `result` is not a success for `sql`.
-void check_result(PGconn* conn, const PGresult* result, std::string_view what);
+// Throws the typed error (pg/error.hpp) if `result` is not a success: the message
+// starts with `what`; `query`, if given, is carried by the error.
+void check_result(PGconn* conn, const PGresult* result, std::string_view what, std::string_view query = {});
 
 // Quotes an identifier (possibly schema-qualified "a.b") safely for SQL text.
 std::string quote_qualified_identifier(PGconn* conn, std::string_view name);

@@ -1,20 +1,26 @@
-// Typed errors from libpq and the server, by SQLSTATE class (as libpqxx does).
+// Typed errors from libpq and the server, by SQLSTATE class as far as benchlab
+// needs them (libpqxx's except.hxx is the model), so that callers and tests match
+// types, never message strings.
 #pragma once
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace benchlab::pg {
 
 // Any failure talking to PostgreSQL. what() is one line, never a password.
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message, std::string sqlstate = {})
-      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  explicit Error(const std::string& message, std::string sqlstate = {}, std::string query = {})
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)), query_(std::move(query)) {}
   [[nodiscard]] const std::string& sqlstate() const { return sqlstate_; }
+  // The statement that failed, where there was one (empty otherwise).
+  [[nodiscard]] const std::string& query() const { return query_; }
 
  private:
   std::string sqlstate_;
+  std::string query_;
 };
 
 // The connection could not be made or was lost (class 08, or libpq's own failure).
@@ -22,12 +28,42 @@ class BrokenConnection : public Error {
   using Error::Error;
 };
 
-// The server rejected a statement (any other SQLSTATE).
+// The server rejected a statement. Subclasses for the classes benchlab acts on.
 class SqlError : public Error {
   using Error::Error;
 };
 
+// 57014: statement_timeout fired, or a cancel request arrived.
+class QueryCanceled : public SqlError {
+  using SqlError::SqlError;
+};
+
+// 42501: the user lacks a privilege.
+class InsufficientPrivilege : public SqlError {
+  using SqlError::SqlError;
+};
+
+// 42P01: no such table (or view, or other relation).
+class UndefinedTable : public SqlError {
+  using SqlError::SqlError;
+};
+
+// 42703: no such column.
+class UndefinedColumn : public SqlError {
+  using SqlError::SqlError;
+};
+
+// 42883 (no such function) and 3F000 (no such schema): most often, the benchlab
+// extension is missing or older than this client.
+class UndefinedFunction : public SqlError {
+  using SqlError::SqlError;
+};
+
+// Throws the error type that `sqlstate` names (SqlError for any other state).
+[[noreturn]] void throw_sql_error(const std::string& message, std::string_view sqlstate, std::string query = {});
+
 // Collapses libpq's multi-line messages into one line.
 std::string one_line(const char* message);
+inline std::string one_line(const std::string& message) { return one_line(message.c_str()); }
 
 }  // namespace benchlab::pg

@@ -1,4 +1,4 @@
-// RAII over libpq pipeline mode (libpq 14+) and query cancellation.
+// RAII over libpq pipeline mode (libpq 14+).
 //
 // Pipeline: enters pipeline mode on construction; queues statements with
 // PQsendQueryParams (one statement each: pipeline mode forbids multi-statement
@@ -12,31 +12,10 @@
 
 #include <string>
 
+#include "pg/cancel.hpp"
 #include "pg/error.hpp"
 
 namespace benchlab::pg {
-
-// Sends a cancel request for whatever `conn` is running (blocking, short); never throws.
-void cancel_running_query(PGconn* conn) noexcept;
-
-// Cancels the connection's running query when destroyed while armed: put one
-// on the stack before sending, disarm() once the results are all read.
-class CancelOnUnwind {
- public:
-  explicit CancelOnUnwind(PGconn* conn) : conn_(conn) {}
-  ~CancelOnUnwind() {
-    if (conn_ != nullptr) cancel_running_query(conn_);
-  }
-  CancelOnUnwind(CancelOnUnwind&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
-  CancelOnUnwind(const CancelOnUnwind&) = delete;
-  CancelOnUnwind& operator=(const CancelOnUnwind&) = delete;
-  CancelOnUnwind& operator=(CancelOnUnwind&&) = delete;
-  void disarm() { conn_ = nullptr; }
-  void arm(PGconn* conn) { conn_ = conn; }
-
- private:
-  PGconn* conn_;
-};
 
 class Pipeline {
  public:
@@ -58,9 +37,6 @@ class Pipeline {
   bool flush();
   // Leaves pipeline mode; all results must have been read. Throws on failure.
   void exit();
-
-  [[nodiscard]] PGconn* conn() const { return conn_; }
-  [[nodiscard]] bool active() const { return active_; }
 
  private:
   PGconn* conn_;

@@ -16,7 +16,7 @@
 #include "measure/run_context.hpp"
 #include "pg/snapshot.hpp"
 #include "strategies/cursor_stream.hpp"
-#include "strategies/strategies.hpp"
+#include "strategies/strategy.hpp"
 
 namespace benchlab {
 

@@ -4,7 +4,7 @@
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
 #include "strategies/cursor_stream.hpp"
-#include "strategies/strategies.hpp"
+#include "strategies/strategy.hpp"
 
 namespace benchlab {
 

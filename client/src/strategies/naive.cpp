@@ -2,7 +2,6 @@
 // interruptible), the whole result materialized by libpq, every row decoded and
 // kept until the end. It exists to show client memory growing with the row count.
 #include <libpq-fe.h>
-#include <poll.h>
 
 #include <fmt/format.h>
 #include <chrono>
@@ -11,8 +10,9 @@
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
 #include "pg/connection.hpp"
-#include "pg/pipeline.hpp"
-#include "strategies/strategies.hpp"
+#include "pg/cancel.hpp"
+#include "pg/wait.hpp"
+#include "strategies/strategy.hpp"
 
 namespace benchlab {
 
@@ -38,15 +38,7 @@ class Naive final : public Strategy {
       throw pg::BrokenConnection(fmt::format("naive read failed: {}", pg::one_line(PQerrorMessage(raw))));
     }
     pg::CancelOnUnwind cancel(raw);
-    for (;;) {
-      if (PQconsumeInput(raw) != 1) {
-        throw pg::BrokenConnection(fmt::format("naive read failed: {}", pg::one_line(PQerrorMessage(raw))));
-      }
-      if (PQisBusy(raw) == 0) break;
-      pollfd p{PQsocket(raw), POLLIN, 0};
-      (void)::poll(&p, 1, 100);  // timeout or EINTR: look for an interruption again
-      context.check_interrupted();
-    }
+    pg::wait_for_result(raw, [&] { context.check_interrupted(); }, "naive read failed");
     pg::Result result(PQgetResult(raw));
     while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
     cancel.disarm();

@@ -1,33 +1,44 @@
+#include "strategies/registry.hpp"
+
 #include <fmt/format.h>
 
 #include <stdexcept>
 
-#include "strategies/strategies.hpp"
-#include "strategies/strategy.hpp"
-
 namespace benchlab {
 
+// Each strategy's file defines its factory; the table below is the only list.
+#define BENCHLAB_STRATEGIES(X)                                                                                     \
+  X(naive, "one query, the whole result materialized (PGresult) and every row decoded and held until the end")   \
+  X(cursor_pagination, "one connection, a read-only cursor, pipelined FETCH FORWARD")                             \
+  X(pooled_sync, "a pool of --workers connections shared by as many threads, key-range batches through cursors") \
+  X(async_stream, "one thread, non-blocking libpq over --workers connections driven by poll()")                  \
+  X(multiprocessing, "--workers forked processes, each with its own connection, results in shared memory")
+
+#define BENCHLAB_DECLARE_FACTORY(name, architecture) std::unique_ptr<Strategy> make_##name();
+BENCHLAB_STRATEGIES(BENCHLAB_DECLARE_FACTORY)
+#undef BENCHLAB_DECLARE_FACTORY
+
+const std::vector<StrategyInfo>& strategy_catalog() {
+#define BENCHLAB_CATALOG_ENTRY(name, architecture) StrategyInfo{#name, architecture, &make_##name},
+  static const std::vector<StrategyInfo> catalog = {BENCHLAB_STRATEGIES(BENCHLAB_CATALOG_ENTRY)};
+#undef BENCHLAB_CATALOG_ENTRY
+  return catalog;
+}
+
 const std::vector<std::string>& strategy_names() {
-  static const std::vector<std::string> names = {"naive", "cursor_pagination", "pooled_sync", "async_stream",
-                                                 "multiprocessing"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& s : strategy_catalog()) out.emplace_back(s.name);
+    return out;
+  }();
   return names;
 }
 
 std::unique_ptr<Strategy> make_strategy(std::string_view name) {
-  if (name == "naive") return make_naive();
-  if (name == "cursor_pagination") return make_cursor_pagination();
-  if (name == "pooled_sync") return make_pooled_sync();
-  if (name == "async_stream") return make_async_stream();
-  if (name == "multiprocessing") return make_multiprocessing();
+  for (const auto& s : strategy_catalog())
+    if (s.name == name) return s.make();
   throw std::invalid_argument(
       fmt::format("unknown strategy '{}' (valid: {})", name, fmt::join(strategy_names(), ", ")));
-}
-
-std::vector<std::vector<KeyRange>> deal_partitions(const std::vector<KeyRange>& parts, int workers) {
-  if (workers < 1) throw std::invalid_argument("workers must be at least 1");
-  std::vector<std::vector<KeyRange>> dealt(static_cast<std::size_t>(workers));
-  for (std::size_t i = 0; i < parts.size(); ++i) dealt[i % dealt.size()].push_back(parts[i]);
-  return dealt;
 }
 
 }  // namespace benchlab

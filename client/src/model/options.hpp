@@ -1,0 +1,49 @@
+// The options of a benchmark, split by the layer that reads them: what to read
+// (planning), how to schedule runs (the run loop), where results go (reporters).
+// The CLI fills them; nothing below cli/ knows about flags.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/wire_format.hpp"
+
+namespace benchlab {
+
+enum class MismatchPolicy { strict, tolerant };
+
+[[nodiscard]] constexpr std::string_view to_string(MismatchPolicy p) {
+  return p == MismatchPolicy::strict ? "strict" : "tolerant";
+}
+
+struct ReadOptions {
+  std::vector<std::uint64_t> row_counts;  // --rows 100000,500000,1000000
+  std::string table;                      // empty: the standard table (seeded)
+  std::string key = "id";
+  WireFormat format = WireFormat::text;
+  int workers = 2;
+  int batch_rows = 5000;  // ~0.9 MB of standard rows: memory stays flat, round trips stay negligible
+  int statement_timeout_ms = 0;
+  friend bool operator==(const ReadOptions&, const ReadOptions&) = default;
+};
+
+struct ScheduleOptions {
+  std::vector<std::string> strategies;  // validated names, in table order
+  int runs = 3;
+  int warmup = 0;
+  MismatchPolicy policy = MismatchPolicy::tolerant;
+  bool measure_observer = true;  // sampler and accounting on (off: to measure their cost)
+  friend bool operator==(const ScheduleOptions&, const ScheduleOptions&) = default;
+};
+
+struct OutputOptions {
+  std::filesystem::path results_dir = "results";
+  bool json_to_stdout = false;
+  bool progress = true;  // phase lines; the live line only ever on a terminal
+};
+
+}  // namespace benchlab

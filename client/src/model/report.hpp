@@ -1,0 +1,111 @@
+// The report of a benchmark: per size, the wire ceiling, the server's own cost
+// and checksum, and every strategy's runs. Filled by the run loop as it measures
+// (so an interruption still leaves a report), read back from artifacts by
+// `benchclient report`, and summarized here, once, for every reporter.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/figures.hpp"
+#include "model/read_spec.hpp"
+#include "model/summary.hpp"
+#include "model/wire_format.hpp"
+
+namespace benchlab {
+
+// COPY (<the same query>) TO STDOUT over one connection, drained and discarded:
+// the most rows/s the server and the wire can deliver, with no client decoding.
+struct WireCeiling {
+  WireFormat format = WireFormat::text;
+  std::vector<double> wall_s;  // one per round
+  std::uint64_t rows = 0;      // per drain
+  std::uint64_t bytes = 0;     // COPY data bytes received per drain
+
+  [[nodiscard]] std::vector<double> rows_per_sec_each() const;  // one per round
+  [[nodiscard]] Summary rows_per_sec() const;
+  [[nodiscard]] Summary mb_per_sec() const;
+  friend bool operator==(const WireCeiling&, const WireCeiling&) = default;
+};
+
+// benchlab.server_scan(query, format): the server's own cost of producing the rows.
+struct ServerScan {
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;
+  double elapsed_s = 0;
+  double cpu_user_s = 0;
+  double cpu_sys_s = 0;
+  std::uint64_t checksum = 0;
+  friend bool operator==(const ServerScan&, const ServerScan&) = default;
+};
+
+// What every strategy must arrive at for one size: the server's rows and checksum
+// (benchlab.range_checksum, else server_scan's), found while planning.
+struct ServerExpectation {
+  std::optional<ServerScan> scan;
+  std::optional<std::uint64_t> rows;
+  std::optional<std::uint64_t> checksum;
+  std::string checksum_source;  // "range_checksum" or "server_scan"
+  friend bool operator==(const ServerExpectation&, const ServerExpectation&) = default;
+};
+
+struct StrategyResult {
+  std::string strategy;
+  std::vector<RunFigures> runs;
+  std::vector<std::string> errors;  // a run that threw (tolerant: recorded, the others go on)
+  int warmups = 0;
+  [[nodiscard]] bool any_mismatch() const;
+  // Each run's rows/s ÷ its own round's wire ceiling (runs without one are skipped).
+  [[nodiscard]] std::vector<double> round_ratios() const;
+  friend bool operator==(const StrategyResult&, const StrategyResult&) = default;
+};
+
+struct SizeResult {
+  std::uint64_t limit = 0;
+  KeyRange all;
+  std::size_t partitions = 0;
+  std::size_t batches = 0;
+  std::map<std::string, WireCeiling> wire_ceiling;  // by format name
+  ServerExpectation server;
+  std::vector<StrategyResult> strategies;
+  std::vector<std::string> notes;
+
+  [[nodiscard]] const WireCeiling* ceiling(WireFormat format) const;
+  [[nodiscard]] const StrategyResult* strategy(std::string_view name) const;
+  friend bool operator==(const SizeResult&, const SizeResult&) = default;
+};
+
+struct BenchmarkReport {
+  std::vector<SizeResult> sizes;
+  int interrupted_signal = 0;  // set: stopped by SIGINT/SIGTERM; what was measured is kept
+  std::string strict_failure;  // set: a strict-policy failure stopped the run
+  [[nodiscard]] bool complete() const { return interrupted_signal == 0 && strict_failure.empty(); }
+  friend bool operator==(const BenchmarkReport&, const BenchmarkReport&) = default;
+};
+
+// A strategy's standing at one size, in the order a reader should worry about it.
+enum class Status { ok, unverified, incomplete, mismatch, error };
+[[nodiscard]] std::string_view to_string(Status status);
+
+// Everything reporters show of one strategy at one size, computed once from its runs.
+struct StrategySummary {
+  Summary rows_per_sec, peak_rss_bytes, parent_peak_rss_bytes, worker_peak_rss_bytes, mb_per_sec, wall_s, ttfr_ms,
+      cpu_user_s, cpu_sys_s, server_cpu_user_s, server_cpu_sys_s, latency_p99_ms;
+  std::size_t forked_workers = 0;  // the most worker RSS figures one run reported
+  // Median of the per-round ratios (without per-round ceilings: median rows/s ÷
+  // median ceiling), and the former figure, median rows/s ÷ median ceiling.
+  std::optional<double> ratio_to_wire_ceiling, ratio_of_medians;
+  std::optional<bool> rows_match, checksum_match;  // over all runs; nullopt: no runs
+  Status status = Status::ok;
+};
+
+// `runs_asked`: the runs the schedule asked for (fewer completed: incomplete).
+[[nodiscard]] StrategySummary summarize(const StrategyResult& result, const SizeResult& size, WireFormat format,
+                                        int runs_asked);
+
+}  // namespace benchlab

@@ -1,0 +1,49 @@
+#include "model/warnings.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace benchlab {
+
+namespace {
+
+std::string printf_string(const char* format, auto... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, format, args...);
+  return buf;
+}
+
+}  // namespace
+
+std::string Warning::text() const {
+  switch (kind) {
+    case WarningKind::busy_machine:
+      return printf_string(
+          "the machine was busy (load average %.1f); figures will be noisy: use more --runs, or run when it is idle",
+          value);
+    case WarningKind::high_variance:
+      return printf_string(
+          "%s varies by %.0f%% between runs (other load on the machine?); use --runs 5 or more, or --warmup 1",
+          strategy.c_str(), value);
+  }
+  return {};
+}
+
+std::vector<Warning> warnings_of(const Artifact& artifact) {
+  std::vector<Warning> out;
+  const Context& c = artifact.context;
+  // google/benchmark's habit: say so when the machine is set up to spoil timings.
+  if (!c.host.load_average.empty() && c.host.load_average[0] > 0.5 * std::max(1U, c.host.cores))
+    out.push_back({WarningKind::busy_machine, 0, "", c.host.load_average[0]});
+  // hyperfine's advice: a wide spread means the figures are not yet telling.
+  for (const auto& size : artifact.report.sizes) {
+    for (const auto& s : size.strategies) {
+      const Summary rps = summarize(s, size, c.read.format, c.schedule.runs).rows_per_sec;
+      if (rps.count >= 2 && rps.min > 0 && rps.max / rps.min > kHighVarianceRatio)
+        out.push_back({WarningKind::high_variance, size.limit, s.strategy, (rps.max / rps.min - 1) * 100});
+    }
+  }
+  return out;
+}
+
+}  // namespace benchlab

@@ -1,0 +1,33 @@
+// Advice shown to users, all in one place (hyperfine keeps its warnings in one
+// enum): computed from the artifact alone, so the console, the artifact and the
+// Markdown report say the same thing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/context.hpp"
+
+namespace benchlab {
+
+enum class WarningKind {
+  busy_machine,   // the load average was high when the benchmark started
+  high_variance,  // a strategy's rows/s varied widely between runs
+};
+
+struct Warning {
+  WarningKind kind;
+  std::uint64_t limit = 0;  // the size it is about (0: the whole benchmark)
+  std::string strategy;     // the strategy it is about (empty: none)
+  double value = 0;         // the load average, or the spread in percent
+  [[nodiscard]] std::string text() const;
+};
+
+// A strategy whose fastest run is more than this much faster than its slowest
+// has not yet been measured well.
+inline constexpr double kHighVarianceRatio = 1.25;
+
+[[nodiscard]] std::vector<Warning> warnings_of(const Artifact& artifact);
+
+}  // namespace benchlab

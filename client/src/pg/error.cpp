@@ -1,0 +1,30 @@
+#include "pg/error.hpp"
+
+namespace benchlab::pg {
+
+void throw_sql_error(const std::string& message, std::string_view sqlstate, std::string query) {
+  std::string state(sqlstate);
+  if (sqlstate.starts_with("08")) throw BrokenConnection(message, std::move(state), std::move(query));
+  if (sqlstate == "57014") throw QueryCanceled(message, std::move(state), std::move(query));
+  if (sqlstate == "42501") throw InsufficientPrivilege(message, std::move(state), std::move(query));
+  if (sqlstate == "42P01") throw UndefinedTable(message, std::move(state), std::move(query));
+  if (sqlstate == "42703") throw UndefinedColumn(message, std::move(state), std::move(query));
+  if (sqlstate == "42883" || sqlstate == "3F000") throw UndefinedFunction(message, std::move(state), std::move(query));
+  throw SqlError(message, std::move(state), std::move(query));
+}
+
+std::string one_line(const char* message) {
+  std::string out;
+  if (message == nullptr) return out;
+  for (const char* p = message; *p != '\0'; ++p) {
+    if (*p == '\n' || *p == '\r' || *p == '\t') {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(*p);
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace benchlab::pg

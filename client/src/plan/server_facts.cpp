@@ -1,0 +1,28 @@
+#include "plan/server_facts.hpp"
+
+#include "pg/connection.hpp"
+#include "pg/error.hpp"
+
+namespace benchlab::plan {
+
+ServerFacts read_server_facts(const std::string& conninfo) {
+  ServerFacts f;
+  pg::Connection conn = pg::Connection::open(conninfo);
+  f.version = conn.query_value("SHOW server_version");
+  f.version_num = conn.server_version();
+  try {
+    f.extension_version = conn.query_value("SELECT benchlab.version()");
+  } catch (const pg::Error&) {
+    f.extension_version = "unknown";
+  }
+  pg::Result r = conn.exec(
+      "SELECT name, current_setting(name) FROM pg_catalog.pg_settings WHERE name IN "
+      "('shared_buffers','work_mem','effective_cache_size','jit','max_parallel_workers_per_gather',"
+      "'max_parallel_workers','synchronous_commit','fsync','huge_pages','random_page_cost','effective_io_concurrency',"
+      "'cursor_tuple_fraction','ssl','wal_level','max_connections') ORDER BY name");
+  for (int i = 0; i < r.rows(); ++i)
+    f.settings.emplace_back(std::string(r.text(i, 0, "pg_settings")), std::string(r.text(i, 1, "pg_settings")));
+  return f;
+}
+
+}  // namespace benchlab::plan

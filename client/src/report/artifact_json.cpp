@@ -1,0 +1,551 @@
+#include "report/artifact_json.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <type_traits>
+
+#include "model/warnings.hpp"
+
+namespace benchlab {
+
+namespace {
+
+// ---- reading: every field through need()/maybe(), so an error names its path ----
+
+// The path of the field being read ("benchmarks[2].runs[0].rows"), one per thread.
+thread_local std::vector<std::string> t_path;
+
+struct PathSegment {
+  explicit PathSegment(std::string segment) { t_path.push_back(std::move(segment)); }
+  ~PathSegment() { t_path.pop_back(); }
+  PathSegment(const PathSegment&) = delete;
+  PathSegment& operator=(const PathSegment&) = delete;
+};
+
+std::string current_path() {
+  std::string out;
+  for (const auto& s : t_path) {
+    if (!out.empty() && s.front() != '[') out += '.';
+    out += s;
+  }
+  return out;
+}
+
+[[noreturn]] void fail(const std::string& what) { throw ArtifactError(what); }
+
+template <typename T>
+struct is_vector : std::false_type {};
+template <typename T>
+struct is_vector<std::vector<T>> : std::true_type {};
+template <typename T>
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+template <typename T>
+const char* kind_name() {
+  if constexpr (std::is_same_v<T, bool>) return "true or false";
+  else if constexpr (std::is_same_v<T, std::int64_t>) return "an integer";
+  else if constexpr (std::is_integral_v<T>) return "a non-negative integer";
+  else if constexpr (std::is_floating_point_v<T>) return "a number";
+  else if constexpr (std::is_same_v<T, std::string>) return "a string";
+  else if constexpr (is_vector<T>::value) return "an array";
+  else return "an object";
+}
+
+template <typename T>
+bool has_kind(const Json& j) {
+  if constexpr (std::is_same_v<T, bool>) return j.is_boolean();
+  else if constexpr (std::is_same_v<T, std::int64_t>) return j.is_number_integer();
+  else if constexpr (std::is_integral_v<T>) return j.is_number_unsigned();
+  else if constexpr (std::is_floating_point_v<T>) return j.is_number();
+  else if constexpr (std::is_same_v<T, std::string>) return j.is_string();
+  else if constexpr (is_vector<T>::value) return j.is_array();
+  else return j.is_object();
+}
+
+template <typename T>
+void read_value(const Json& j, T& out) {
+  if constexpr (is_optional<T>::value) {
+    if (j.is_null()) {
+      out.reset();
+      return;
+    }
+    typename T::value_type v{};
+    read_value(j, v);
+    out = std::move(v);
+  } else {
+    if (!has_kind<T>(j)) fail(fmt::format("{} is not {}", current_path(), kind_name<T>()));
+    if constexpr (is_vector<T>::value) {
+      out.clear();
+      for (std::size_t i = 0; i < j.size(); ++i) {
+        PathSegment index(fmt::format("[{}]", i));
+        typename T::value_type v{};
+        read_value(j[i], v);
+        out.push_back(std::move(v));
+      }
+    } else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, std::string>) {
+      out = j.get<T>();
+    } else if constexpr (std::is_same_v<T, Json>) {
+      out = j;
+    } else {
+      from_json(j, out);  // a model type: its own reader below
+    }
+  }
+}
+
+// A field the reader needs: present, not null, of its kind.
+template <typename T>
+void need(const Json& obj, const char* key, T& out) {
+  PathSegment segment(key);
+  const auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) fail("missing " + current_path());
+  read_value(*it, out);
+}
+
+// A field it can do without: absent or null leaves `out` as it is.
+template <typename T>
+void maybe(const Json& obj, const char* key, T& out) {
+  const auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return;
+  PathSegment segment(key);
+  read_value(*it, out);
+}
+
+std::uint64_t checksum_of(const std::string& hex) {
+  std::uint64_t v = 0;
+  const char* begin = hex.data() + (hex.starts_with("0x") ? 2 : 0);
+  const auto [end, ec] = std::from_chars(begin, hex.data() + hex.size(), v, 16);
+  if (ec != std::errc() || end != hex.data() + hex.size() || !hex.starts_with("0x"))
+    fail(fmt::format("{} is not a checksum (0x and 16 hex digits)", current_path()));
+  return v;
+}
+
+void need_checksum(const Json& obj, const char* key, std::uint64_t& out) {
+  std::string hex;
+  need(obj, key, hex);
+  PathSegment segment(key);
+  out = checksum_of(hex);
+}
+
+void maybe_checksum(const Json& obj, const char* key, std::optional<std::uint64_t>& out) {
+  std::optional<std::string> hex;
+  maybe(obj, key, hex);
+  PathSegment segment(key);
+  if (hex) out = checksum_of(*hex);
+}
+
+template <typename T>
+Json nullable(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
+
+Json summary_json(const Summary& s) { return Json{{"median", s.median}, {"min", s.min}, {"max", s.max}}; }
+Json summary_or_null(const Summary& s) { return s.count ? summary_json(s) : Json(nullptr); }
+
+}  // namespace
+
+// ---- the model types ---------------------------------------------------------
+
+void to_json(Json& j, const ColumnInfo& c) { j = Json{{"name", c.name}, {"type", c.type}, {"type_oid", c.type_oid}}; }
+void from_json(const Json& j, ColumnInfo& c) {
+  need(j, "name", c.name);
+  need(j, "type", c.type);
+  maybe(j, "type_oid", c.type_oid);
+}
+
+void to_json(Json& j, const ReadOptions& r, const ScheduleOptions& s) {
+  j = Json{{"strategies", s.strategies},
+           {"rows", r.row_counts},
+           {"runs", s.runs},
+           {"warmup", s.warmup},
+           {"format", std::string(to_string(r.format))},
+           {"workers", r.workers},
+           {"batch_rows", r.batch_rows},
+           {"statement_timeout_ms", r.statement_timeout_ms},
+           {"policy", std::string(to_string(s.policy))},
+           {"table", r.table.empty() ? Json(nullptr) : Json(r.table)},
+           {"key", r.key},
+           {"measure_observer", s.measure_observer}};
+}
+
+void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
+  maybe(j, "strategies", s.strategies);
+  maybe(j, "rows", r.row_counts);
+  need(j, "runs", s.runs);
+  maybe(j, "warmup", s.warmup);
+  std::string format;
+  need(j, "format", format);
+  const auto f = wire_format_named(format);
+  if (!f) fail(fmt::format("context.options.format '{}' is neither text nor binary", format));
+  r.format = *f;
+  need(j, "workers", r.workers);
+  maybe(j, "batch_rows", r.batch_rows);
+  maybe(j, "statement_timeout_ms", r.statement_timeout_ms);
+  std::string policy = "tolerant";
+  maybe(j, "policy", policy);
+  s.policy = policy == "strict" ? MismatchPolicy::strict : MismatchPolicy::tolerant;
+  maybe(j, "table", r.table);
+  maybe(j, "key", r.key);
+  maybe(j, "measure_observer", s.measure_observer);
+}
+
+void to_json(Json& j, const Context& c) {
+  Json settings = Json::object();
+  for (const auto& [k, v] : c.server.settings) settings[k] = v;
+  Json options;
+  to_json(options, c.read, c.schedule);
+  j = Json{{"schema_version", c.schema_version},
+           {"date", c.date},
+           {"host",
+            Json{{"cpu_model", c.host.cpu_model},
+                 {"cores", c.host.cores},
+                 {"memory_bytes", c.host.memory_bytes},
+                 {"kernel", c.host.kernel},
+                 {"load_average", c.host.load_average}}},
+           {"compiler", c.build.compiler},
+           {"benchlab_version", c.build.benchlab_version},
+           {"git_commit", c.build.git_commit},
+           {"libpq_version", c.build.libpq_version},
+           {"postgresql", Json{{"version", c.server.version},
+                               {"version_num", c.server.version_num},
+                               {"extension_version", c.server.extension_version},
+                               {"settings", settings}}},
+           {"target", Json{{"dsn", c.target.dsn_redacted},
+                           {"throwaway_cluster", c.target.throwaway},
+                           {"profile", c.target.throwaway ? Json(c.target.profile) : Json(nullptr)}}},
+           {"table", Json{{"name", c.table_name}, {"standard", c.standard_table}, {"key", c.key}, {"columns", c.columns}}},
+           {"options", options}};
+}
+
+void from_json(const Json& j, Context& c) {
+  need(j, "schema_version", c.schema_version);
+  if (c.schema_version != kArtifactSchemaVersion)
+    fail(fmt::format("schema version {} is not supported (this benchclient reads version {})", c.schema_version,
+                     kArtifactSchemaVersion));
+  need(j, "date", c.date);
+  {
+    PathSegment host_path("host");
+    const auto host = j.find("host");
+    if (host == j.end() || !host->is_object()) fail(host == j.end() ? "missing " + current_path() : current_path() + " is not an object");
+    need(*host, "cpu_model", c.host.cpu_model);
+    need(*host, "cores", c.host.cores);
+    need(*host, "memory_bytes", c.host.memory_bytes);
+    maybe(*host, "kernel", c.host.kernel);
+    maybe(*host, "load_average", c.host.load_average);
+  }
+  maybe(j, "compiler", c.build.compiler);
+  maybe(j, "benchlab_version", c.build.benchlab_version);
+  maybe(j, "git_commit", c.build.git_commit);
+  maybe(j, "libpq_version", c.build.libpq_version);
+  {
+    Json pg;
+    need(j, "postgresql", pg);
+    PathSegment pg_path("postgresql");
+    need(pg, "version", c.server.version);
+    maybe(pg, "version_num", c.server.version_num);
+    maybe(pg, "extension_version", c.server.extension_version);
+    if (const auto s = pg.find("settings"); s != pg.end() && s->is_object())
+      for (const auto& [k, v] : s->items()) c.server.settings.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  {
+    Json target;
+    need(j, "target", target);
+    PathSegment target_path("target");
+    need(target, "dsn", c.target.dsn_redacted);
+    maybe(target, "throwaway_cluster", c.target.throwaway);
+    maybe(target, "profile", c.target.profile);
+  }
+  if (const auto t = j.find("table"); t != j.end() && t->is_object()) {
+    PathSegment table_path("table");
+    maybe(*t, "name", c.table_name);
+    maybe(*t, "standard", c.standard_table);
+    maybe(*t, "key", c.key);
+    maybe(*t, "columns", c.columns);
+  }
+  Json options;
+  need(j, "options", options);
+  PathSegment options_path("options");
+  read_options(options, c.read, c.schedule);
+}
+
+void to_json(Json& j, const RunFigures& r) {
+  j = Json{{"wall_s", r.wall_s},
+           {"rows", r.rows},
+           {"bytes", r.bytes},
+           {"rows_per_sec", r.rows_per_sec},
+           {"mb_per_sec", r.mb_per_sec},
+           {"ttfr_ms", nullable(r.ttfr_ms)},
+           {"cpu_user_s", r.cpu_user_s},
+           {"cpu_sys_s", r.cpu_sys_s},
+           {"server_cpu_user_s", nullable(r.server_cpu_user_s)},
+           {"server_cpu_sys_s", nullable(r.server_cpu_sys_s)},
+           {"peak_rss_bytes", nullable(r.peak_rss_bytes)},
+           {"maxrss_bytes", r.maxrss_bytes},
+           {"maxrss_children_bytes", r.maxrss_children_bytes},
+           {"parent_peak_rss_bytes", nullable(r.parent_peak_rss_bytes)},
+           {"worker_peak_rss_bytes", nullable(r.worker_peak_rss_bytes)},
+           {"worker_peak_rss_bytes_each", r.worker_peak_rss},
+           {"batches", r.batches},
+           {"latency_ms",
+            Json{{"p50", r.latency_p50_ms}, {"p95", r.latency_p95_ms}, {"p99", r.latency_p99_ms}, {"max", r.latency_max_ms}}},
+           {"pool_wait_s", r.pool_wait_s},
+           {"checksum", checksum_hex(r.checksum)},
+           {"rows_match", nullable(r.rows_match)},
+           {"checksum_match", nullable(r.checksum_match)},
+           {"unknown_values", r.unknown_values},
+           {"notes", r.notes},
+           {"round", r.round},
+           {"wire_ceiling_rows_per_sec", nullable(r.wire_ceiling_rows_per_sec)},
+           {"ratio_to_wire_ceiling", nullable(r.ratio_to_wire_ceiling())}};
+}
+
+void from_json(const Json& j, RunFigures& r) {
+  need(j, "wall_s", r.wall_s);
+  need(j, "rows", r.rows);
+  maybe(j, "bytes", r.bytes);
+  need(j, "rows_per_sec", r.rows_per_sec);
+  maybe(j, "mb_per_sec", r.mb_per_sec);
+  maybe(j, "ttfr_ms", r.ttfr_ms);
+  maybe(j, "cpu_user_s", r.cpu_user_s);
+  maybe(j, "cpu_sys_s", r.cpu_sys_s);
+  maybe(j, "server_cpu_user_s", r.server_cpu_user_s);
+  maybe(j, "server_cpu_sys_s", r.server_cpu_sys_s);
+  maybe(j, "peak_rss_bytes", r.peak_rss_bytes);
+  maybe(j, "maxrss_bytes", r.maxrss_bytes);
+  maybe(j, "maxrss_children_bytes", r.maxrss_children_bytes);
+  maybe(j, "parent_peak_rss_bytes", r.parent_peak_rss_bytes);
+  maybe(j, "worker_peak_rss_bytes", r.worker_peak_rss_bytes);
+  maybe(j, "worker_peak_rss_bytes_each", r.worker_peak_rss);
+  maybe(j, "batches", r.batches);
+  if (const auto lat = j.find("latency_ms"); lat != j.end() && lat->is_object()) {
+    PathSegment latency("latency_ms");
+    maybe(*lat, "p50", r.latency_p50_ms);
+    maybe(*lat, "p95", r.latency_p95_ms);
+    maybe(*lat, "p99", r.latency_p99_ms);
+    maybe(*lat, "max", r.latency_max_ms);
+  }
+  maybe(j, "pool_wait_s", r.pool_wait_s);
+  need_checksum(j, "checksum", r.checksum);
+  maybe(j, "rows_match", r.rows_match);
+  maybe(j, "checksum_match", r.checksum_match);
+  maybe(j, "unknown_values", r.unknown_values);
+  maybe(j, "notes", r.notes);
+  maybe(j, "round", r.round);
+  maybe(j, "wire_ceiling_rows_per_sec", r.wire_ceiling_rows_per_sec);
+}
+
+namespace {
+
+// One entry of "benchmarks": a strategy at one size, its summaries and every run.
+Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResult& s) {
+  const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs);
+  return Json{{"limit", size.limit},
+              {"strategy", s.strategy},
+              {"format", std::string(to_string(c.read.format))},
+              {"workers", c.read.workers},
+              {"batch_rows", c.read.batch_rows},
+              {"runs_completed", s.runs.size()},
+              {"warmups", s.warmups},
+              {"status", std::string(to_string(sum.status))},
+              {"throughput_rows_per_sec", summary_json(sum.rows_per_sec)},
+              {"peak_rss_bytes", summary_json(sum.peak_rss_bytes)},
+              {"parent_peak_rss_bytes", summary_json(sum.parent_peak_rss_bytes)},
+              {"worker_peak_rss_bytes", summary_or_null(sum.worker_peak_rss_bytes)},
+              {"mb_per_sec", summary_json(sum.mb_per_sec)},
+              {"wall_s", summary_json(sum.wall_s)},
+              {"ttfr_ms", summary_json(sum.ttfr_ms)},
+              {"cpu_user_s", summary_json(sum.cpu_user_s)},
+              {"cpu_sys_s", summary_json(sum.cpu_sys_s)},
+              {"server_cpu_user_s", summary_json(sum.server_cpu_user_s)},
+              {"server_cpu_sys_s", summary_json(sum.server_cpu_sys_s)},
+              {"ratio_to_wire_ceiling", nullable(sum.ratio_to_wire_ceiling)},  // median of per-round ratios
+              {"ratio_of_medians_to_wire_ceiling", nullable(sum.ratio_of_medians)},
+              {"rows_match", nullable(sum.rows_match)},
+              {"checksum_match", nullable(sum.checksum_match)},
+              {"errors", s.errors},
+              {"runs", s.runs}};
+}
+
+// The raw part of a "benchmarks" entry (its summaries are recomputed).
+StrategyResult read_benchmark(const Json& j, std::uint64_t& limit) {
+  StrategyResult s;
+  need(j, "limit", limit);
+  need(j, "strategy", s.strategy);
+  Json throughput;
+  need(j, "throughput_rows_per_sec", throughput);  // every artifact has it: a file without it is not one
+  maybe(j, "runs", s.runs);
+  maybe(j, "errors", s.errors);
+  maybe(j, "warmups", s.warmups);
+  return s;
+}
+
+Json size_json(const SizeResult& size) {
+  Json wire = Json::object();
+  for (const auto& [name, w] : size.wire_ceiling) {
+    wire[name] = Json{{"rows_per_sec", summary_json(w.rows_per_sec())},
+                      {"mb_per_sec", summary_json(w.mb_per_sec())},
+                      {"rows", w.rows},
+                      {"bytes", w.bytes},
+                      {"wall_s", w.wall_s},
+                      {"rows_per_sec_each", w.rows_per_sec_each()}};
+  }
+  Json scan = nullptr;
+  if (const auto& s = size.server.scan) {
+    scan = Json{{"rows", s->rows},           {"bytes", s->bytes},
+                {"elapsed_s", s->elapsed_s}, {"cpu_user_s", s->cpu_user_s},
+                {"cpu_sys_s", s->cpu_sys_s}, {"checksum", checksum_hex(s->checksum)}};
+  }
+  const auto& server = size.server;
+  return Json{{"limit", size.limit},
+              {"key_range", Json{{"lo", size.all.lo}, {"hi", size.all.hi}, {"rows", size.all.rows}}},
+              {"partitions", size.partitions},
+              {"batches", size.batches},
+              {"wire_ceiling", wire},
+              {"server_scan", scan},
+              {"server_rows", nullable(server.rows)},
+              {"server_checksum", server.checksum ? Json(checksum_hex(*server.checksum)) : Json(nullptr)},
+              {"server_checksum_source", server.checksum ? Json(server.checksum_source) : Json(nullptr)},
+              {"notes", size.notes}};
+}
+
+SizeResult read_size(const Json& j) {
+  SizeResult size;
+  need(j, "limit", size.limit);
+  if (const auto k = j.find("key_range"); k != j.end() && k->is_object()) {
+    PathSegment key_range("key_range");
+    maybe(*k, "lo", size.all.lo);
+    maybe(*k, "hi", size.all.hi);
+    maybe(*k, "rows", size.all.rows);
+  }
+  maybe(j, "partitions", size.partitions);
+  maybe(j, "batches", size.batches);
+  Json wire;
+  need(j, "wire_ceiling", wire);
+  {
+    PathSegment wire_path("wire_ceiling");
+    for (const auto& [name, w] : wire.items()) {
+      PathSegment format_path(name);
+      const auto format = wire_format_named(name);
+      if (!format) fail(fmt::format("{} is not a wire format (text or binary)", current_path()));
+      if (!w.is_object()) fail(current_path() + " is not an object");
+      WireCeiling c;
+      c.format = *format;
+      need(w, "wall_s", c.wall_s);
+      need(w, "rows", c.rows);
+      maybe(w, "bytes", c.bytes);
+      size.wire_ceiling[name] = std::move(c);
+    }
+  }
+  if (const auto s = j.find("server_scan"); s != j.end() && !s->is_null()) {
+    PathSegment scan_path("server_scan");
+    if (!s->is_object()) fail(current_path() + " is not an object");
+    ServerScan scan;
+    need(*s, "rows", scan.rows);
+    maybe(*s, "bytes", scan.bytes);
+    need(*s, "elapsed_s", scan.elapsed_s);
+    need(*s, "cpu_user_s", scan.cpu_user_s);
+    need(*s, "cpu_sys_s", scan.cpu_sys_s);
+    std::optional<std::uint64_t> sum;
+    maybe_checksum(*s, "checksum", sum);
+    scan.checksum = sum.value_or(0);
+    size.server.scan = scan;
+  }
+  maybe(j, "server_rows", size.server.rows);
+  maybe_checksum(j, "server_checksum", size.server.checksum);
+  maybe(j, "server_checksum_source", size.server.checksum_source);
+  maybe(j, "notes", size.notes);
+  return size;
+}
+
+}  // namespace
+
+void to_json(Json& j, const Artifact& a) {
+  const BenchmarkReport& report = a.report;
+  j = Json::object();
+  j["context"] = a.context;
+  j["status"] =
+      Json{{"complete", report.complete()},
+           {"interrupted_by_signal", report.interrupted_signal == 0 ? Json(nullptr) : Json(report.interrupted_signal)},
+           {"strict_failure", report.strict_failure.empty() ? Json(nullptr) : Json(report.strict_failure)}};
+  Json warnings = Json::array();
+  for (const auto& w : warnings_of(a)) warnings.push_back(w.text());
+  j["warnings"] = warnings;
+  Json benchmarks = Json::array();
+  Json sizes = Json::array();
+  for (const auto& size : report.sizes) {
+    sizes.push_back(size_json(size));
+    for (const auto& s : size.strategies) benchmarks.push_back(benchmark_json(a.context, size, s));
+  }
+  j["benchmarks"] = benchmarks;
+  j["sizes"] = sizes;
+}
+
+void from_json(const Json& j, Artifact& a) {
+  if (!j.is_object()) fail("not a benchclient artifact (the top level is not an object)");
+  need(j, "context", a.context);
+  if (const auto st = j.find("status"); st != j.end() && st->is_object()) {
+    PathSegment status("status");
+    maybe(*st, "interrupted_by_signal", a.report.interrupted_signal);
+    maybe(*st, "strict_failure", a.report.strict_failure);
+  }
+  std::vector<Json> benchmarks, sizes;
+  need(j, "benchmarks", benchmarks);
+  need(j, "sizes", sizes);
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    PathSegment at(fmt::format("sizes[{}]", i));
+    if (!sizes[i].is_object()) fail(current_path() + " is not an object");
+    a.report.sizes.push_back(read_size(sizes[i]));
+  }
+  for (std::size_t i = 0; i < benchmarks.size(); ++i) {
+    PathSegment at(fmt::format("benchmarks[{}]", i));
+    if (!benchmarks[i].is_object()) fail(current_path() + " is not an object");
+    std::uint64_t limit = 0;
+    StrategyResult s = read_benchmark(benchmarks[i], limit);
+    auto size = std::find_if(a.report.sizes.begin(), a.report.sizes.end(),
+                             [&](const SizeResult& x) { return x.limit == limit; });
+    if (size == a.report.sizes.end()) {
+      a.report.sizes.push_back(SizeResult{});
+      a.report.sizes.back().limit = limit;
+      size = a.report.sizes.end() - 1;
+    }
+    size->strategies.push_back(std::move(s));
+  }
+}
+
+std::string checksum_hex(std::uint64_t sum) { return fmt::format("0x{:016x}", sum); }
+
+Artifact read_artifact_file(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  const std::string file = path.string();
+  auto fail_file = [&](const std::string& what) -> void { throw ArtifactError(fmt::format("{}: {}", file, what)); };
+  std::error_code ec;
+  if (!fs::exists(path, ec)) fail_file("no such file");
+  if (fs::is_directory(path, ec)) fail_file("is a directory, not an artifact");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail_file(fmt::format("cannot read it ({})", std::strerror(errno)));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Json doc;
+  try {
+    doc = Json::parse(ss.str());
+  } catch (const Json::parse_error& e) {
+    fail_file(fmt::format("not JSON (syntax error at byte {})", e.byte));
+  }
+  t_path.clear();
+  try {
+    return doc.get<Artifact>();
+  } catch (const ArtifactError& e) {
+    t_path.clear();
+    fail_file(e.what());
+  }
+  return {};
+}
+
+}  // namespace benchlab

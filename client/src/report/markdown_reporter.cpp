@@ -1,0 +1,214 @@
+#include "report/markdown_reporter.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "model/warnings.hpp"
+#include "report/number_format.hpp"
+#include "strategies/registry.hpp"
+
+namespace benchlab {
+
+namespace {
+
+constexpr const char* kNone = "–";
+
+// Table cells must not break the row.
+std::string cell(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::string row(const std::vector<std::string>& cells) {
+  std::string s = "|";
+  for (const auto& c : cells) s += " " + c + " |";
+  return s + "\n";
+}
+
+std::string mark(std::optional<bool> ok) { return ok ? (*ok ? "✓" : "✗") : kNone; }
+
+std::string pair_s(const Summary& user, const Summary& sys) {
+  if (user.count == 0 || sys.count == 0) return kNone;
+  return fmt::format("{:.2f}/{:.2f} s", user.median, sys.median);
+}
+
+std::string median_of(const Summary& s, const char* format) {
+  return s.count ? fmt::format(fmt::runtime(format), s.median) : std::string(kNone);
+}
+
+// The status when it is not plain ok, for the match column and the summary.
+std::string status_note(const StrategyResult& s, const StrategySummary& sum, int runs) {
+  if (sum.status == Status::ok) return "";
+  if (sum.status == Status::incomplete) return fmt::format(" (incomplete, {}/{} runs)", s.runs.size(), runs);
+  return fmt::format(" ({})", to_string(sum.status));
+}
+
+std::string stem_of(const std::string& file) {
+  const auto dot = file.rfind(".json");
+  return dot == std::string::npos ? file : file.substr(0, dot);
+}
+
+std::string strategy_row(const StrategyResult& s, const StrategySummary& sum, int runs, bool& split) {
+  const Summary& rps = sum.rows_per_sec;
+  std::string rss = kNone;
+  if (sum.peak_rss_bytes.count) {
+    rss = mib(sum.peak_rss_bytes.median);
+    if (sum.worker_peak_rss_bytes.count) {
+      rss += worker_rss_split(sum.forked_workers, sum.worker_peak_rss_bytes.median,
+                              sum.parent_peak_rss_bytes.count ? std::optional(sum.parent_peak_rss_bytes.median)
+                                                              : std::nullopt);
+      split = true;
+    }
+  }
+  return row({cell(s.strategy), rps.count ? si(rps.median) : kNone,
+              rps.count ? fmt::format("{} … {}", si(rps.min), si(rps.max)) : kNone,
+              sum.ratio_to_wire_ceiling ? fmt::format("{:.2f}×", *sum.ratio_to_wire_ceiling) : kNone, rss,
+              median_of(sum.ttfr_ms, "{:.1f} ms"), pair_s(sum.cpu_user_s, sum.cpu_sys_s),
+              pair_s(sum.server_cpu_user_s, sum.server_cpu_sys_s), median_of(sum.latency_p99_ms, "{:.1f} ms"),
+              fmt::format("{} / {}{}", mark(sum.rows_match), mark(sum.checksum_match), status_note(s, sum, runs))});
+}
+
+}  // namespace
+
+MarkdownReporter::MarkdownReporter(std::vector<std::string> files) : files_(std::move(files)) {
+  out_ = "# benchclient report\n\n";
+  out_ += fmt::format(
+      "From {} artifact{}: {}. Figures are medians over the measured runs; \"/ wire ceiling\" is the median of each "
+      "run's rows/s ÷ its own round's COPY drain in the same wire format; CPU is user/sys seconds; p99 batch is the "
+      "median over the runs of each run's 99th-percentile batch latency.\n",
+      files_.size(), files_.size() == 1 ? "" : "s", fmt::join(files_, ", "));
+}
+
+void MarkdownReporter::context(const Context& c) {
+  any_split_ = false;
+  const std::string file = current_ < files_.size() ? files_[current_] : fmt::format("artifact {}", current_ + 1);
+  out_ += fmt::format("\n## {}\n\n", file);
+  out_ += fmt::format("- **Date:** {}\n", c.date);
+  out_ += fmt::format("- **Host:** {}, {} cores, {}B memory\n", c.host.cpu_model, c.host.cores,
+                      si(static_cast<double>(c.host.memory_bytes)));
+  out_ += fmt::format("- **PostgreSQL:** {}\n", c.server.version);
+  if (c.target.throwaway)
+    out_ += fmt::format("- **Server:** throwaway cluster, profile `{}`\n", c.target.profile.empty() ? "?" : c.target.profile);
+  else
+    out_ += fmt::format("- **Server:** `{}`\n", c.target.dsn_redacted);
+  std::string shape = fmt::format("- **Format:** {} · **workers:** {} · **runs:** {}", to_string(c.read.format),
+                                  c.read.workers, c.schedule.runs);
+  if (c.schedule.warmup > 0) shape += fmt::format(" (after {} warmup)", c.schedule.warmup);
+  shape += fmt::format(" · **batch rows:** {}", c.read.batch_rows);
+  out_ += shape + "\n";
+}
+
+void MarkdownReporter::size(const Context& c, const SizeResult& size) {
+  out_ += fmt::format("\n### {} rows\n\n", size.limit);
+  // The artifact's own format first: the ratios are to it.
+  std::vector<std::string> parts;
+  for (const WireFormat f : {c.read.format, other_format(c.read.format)}) {
+    if (const WireCeiling* w = size.ceiling(f))
+      parts.push_back(fmt::format("{} {} rows/s ({:.1f} MB/s)", to_string(f), si(w->rows_per_sec().median),
+                                  w->mb_per_sec().median));
+  }
+  if (parts.empty())
+    out_ += "- Wire ceiling: not recorded\n";
+  else
+    out_ += fmt::format("- Wire ceiling (COPY … TO STDOUT, medians): {}; ratios below are to {}\n",
+                        fmt::join(parts, ", "), to_string(c.read.format));
+  if (const auto& s = size.server.scan)
+    out_ += fmt::format("- server_scan (the server alone): {:.3f} s, CPU {:.3f}/{:.3f} s user/sys, {} rows\n",
+                        s->elapsed_s, s->cpu_user_s, s->cpu_sys_s, s->rows);
+  else
+    out_ += "- server_scan: not measured\n";
+  for (const auto& n : size.notes) out_ += fmt::format("- note: {}\n", n);
+  out_ += "\n";
+  out_ += row({"strategy", "rows/s (median)", "min … max", "/ wire ceiling", "peak RSS (median)", "TTFR (median)",
+               "client CPU u/s", "server CPU u/s", "p99 batch", "rows / checksum"});
+  out_ += "|:--|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n";
+  for (const auto& s : size.strategies)
+    out_ += strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs), c.schedule.runs, any_split_);
+  bool errors = false;
+  for (const auto& s : size.strategies)
+    for (const auto& e : s.errors) {
+      out_ += fmt::format("\n- **{}** error: {}", s.strategy, e);
+      errors = true;
+    }
+  if (errors) out_ += "\n";
+}
+
+void MarkdownReporter::finish(const Artifact& a) {
+  const BenchmarkReport& r = a.report;
+  if (r.interrupted_signal != 0)
+    out_ += fmt::format("\n- **Status:** interrupted by signal {}: the figures are what was measured\n",
+                        r.interrupted_signal);
+  if (!r.strict_failure.empty()) out_ += fmt::format("\n- **Status:** stopped by the strict policy: {}\n", r.strict_failure);
+  for (const auto& w : warnings_of(a)) out_ += fmt::format("\n- **Warning:** {}\n", w.text());
+  if (any_split_)
+    out_ +=
+        "\nPeak RSS (n×MiB + parent): the largest forked worker's own peak (ru_maxrss, which includes the pages "
+        "it inherited at fork) and the parent's own sampled peak.\n";
+  seen_.push_back(a);
+  ++current_;
+}
+
+void MarkdownReporter::close() {
+  if (seen_.size() < 2) return;
+  struct Col {
+    std::size_t artifact;
+    const SizeResult* size;
+  };
+  std::vector<Col> columns;
+  std::vector<std::string> strategies;
+  for (std::size_t i = 0; i < seen_.size(); ++i)
+    for (const auto& size : seen_[i].report.sizes) {
+      columns.push_back({i, &size});
+      for (const auto& s : size.strategies)
+        if (std::find(strategies.begin(), strategies.end(), s.strategy) == strategies.end())
+          strategies.push_back(s.strategy);
+    }
+  // The tables' usual order; names this benchclient does not know go last.
+  const auto& known = strategy_names();
+  auto rank = [&](const std::string& name) { return std::find(known.begin(), known.end(), name) - known.begin(); };
+  std::stable_sort(strategies.begin(), strategies.end(),
+                   [&](const std::string& x, const std::string& y) { return rank(x) < rank(y); });
+
+  out_ += "\n## Summary: rows/s (median)\n\n";
+  std::vector<std::string> header{"strategy"};
+  for (const auto& c : columns) {
+    const Context& ctx = seen_[c.artifact].context;
+    const std::string stem = c.artifact < files_.size() ? stem_of(files_[c.artifact]) : fmt::format("#{}", c.artifact + 1);
+    header.push_back(
+        cell(fmt::format("{} · {} rows · {} · {} workers", stem, c.size->limit, to_string(ctx.read.format), ctx.read.workers)));
+  }
+  out_ += row(header);
+  std::string align = "|:--|";
+  for (std::size_t i = 0; i < columns.size(); ++i) align += "--:|";
+  out_ += align + "\n";
+  for (const auto& name : strategies) {
+    std::vector<std::string> cells{cell(name)};
+    for (const auto& c : columns) {
+      const Context& ctx = seen_[c.artifact].context;
+      const StrategyResult* s = c.size->strategy(name);
+      if (s == nullptr) {
+        cells.emplace_back(kNone);
+        continue;
+      }
+      const StrategySummary sum = summarize(*s, *c.size, ctx.read.format, ctx.schedule.runs);
+      cells.push_back((sum.rows_per_sec.count ? si(sum.rows_per_sec.median) : std::string(kNone)) +
+                      status_note(*s, sum, ctx.schedule.runs));
+    }
+    out_ += row(cells);
+  }
+  // The ceiling each column was judged against: text and binary differ.
+  std::vector<std::string> ceiling{"*wire ceiling (COPY)*"};
+  for (const auto& c : columns) {
+    const WireCeiling* w = c.size->ceiling(seen_[c.artifact].context.read.format);
+    ceiling.push_back(w ? fmt::format("*{}*", si(w->rows_per_sec().median)) : std::string(kNone));
+  }
+  out_ += row(ceiling);
+}
+
+}  // namespace benchlab

@@ -1,0 +1,34 @@
+// One reporter interface (google/benchmark's shape): every output — the console
+// table, the JSON artifact, the Markdown report — is fed the same in-memory
+// artifact: its context, each size as it is done, then the whole of it. A new
+// format is one new file behind this interface.
+#pragma once
+
+#include <vector>
+
+#include "model/context.hpp"
+
+namespace benchlab {
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  // Where and how the artifact was measured.
+  virtual void context(const Context& context) = 0;
+  // One size: its wire ceiling, the server's figures, every strategy's runs.
+  virtual void size(const Context& context, const SizeResult& size) = 0;
+  // The artifact is whole (or was stopped): status, warnings, anything across sizes.
+  virtual void finish(const Artifact& artifact) = 0;
+  // The end of the output, after every artifact it was given.
+  virtual void close() {}
+};
+
+// Feeds `artifact` to each reporter: context, each size, finish.
+inline void report_artifact(const Artifact& artifact, const std::vector<Reporter*>& reporters) {
+  for (Reporter* r : reporters) r->context(artifact.context);
+  for (const auto& size : artifact.report.sizes)
+    for (Reporter* r : reporters) r->size(artifact.context, size);
+  for (Reporter* r : reporters) r->finish(artifact);
+}
+
+}  // namespace benchlab

@@ -1,0 +1,177 @@
+#include "run/run_loop.hpp"
+
+#include <malloc.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "measure/harness.hpp"
+#include "pg/error.hpp"
+#include "process/interrupt.hpp"
+#include "run/wire_ceiling.hpp"
+#include "strategies/registry.hpp"
+
+namespace benchlab {
+
+namespace {
+
+void phase(const LoopOutput& out, const std::string& text) {
+  if (!out.phase_lines) return;
+  std::fprintf(stderr, "%s\n", text.c_str());
+  std::fflush(stderr);
+}
+
+// A strict-policy failure ends the benchmark; the report keeps its reason.
+struct StrictFailure {};
+
+// Runs one size: warmups, then rounds of ceiling + strategies, into `size`.
+class SizeRunner {
+ public:
+  SizeRunner(const SizePlan& plan, const ScheduleOptions& schedule, const LoopOutput& output, SizeResult& size,
+             BenchmarkReport& report)
+      : plan_(plan), spec_(plan.spec), schedule_(schedule), output_(output), size_(size), report_(report) {}
+
+  void run() {
+    warm_wire(spec_.format);
+    warm_wire(other_format(spec_.format));
+    for (int w = 1; w <= schedule_.warmup; ++w)
+      for (const auto& name : schedule_.strategies) run_one(result_of(name), true, w, 0);
+    // Measured rounds: the wire ceiling (both formats), then each strategy once, so
+    // every strategy run has a ceiling measured moments before it.
+    for (int round = 1; round <= schedule_.runs; ++round) {
+      const double ceiling = measure_wire_round(spec_.format);
+      measure_wire_round(other_format(spec_.format));
+      phase(output_, fmt::format("  round {}/{}: wire ceiling ({}) {:.0f} rows/s", round, schedule_.runs,
+                                 to_string(spec_.format), ceiling));
+      for (const auto& name : schedule_.strategies) run_one(result_of(name), false, round, ceiling);
+    }
+    for (const auto& result : size_.strategies) {
+      const Summary s = summarize(result, size_, spec_.format, schedule_.runs).rows_per_sec;
+      phase(output_, result.errors.empty() ? fmt::format("  {:<18} {:>12.0f} rows/s (median of {}){}", result.strategy,
+                                                         s.median, s.count, result.any_mismatch() ? "  MISMATCH" : "")
+                                           : fmt::format("  {:<18} error: {}", result.strategy, result.errors.back()));
+    }
+  }
+
+ private:
+  // One unmeasured COPY pass: every measurement after it finds the same warm caches.
+  void warm_wire(WireFormat format) const { (void)copy_drain(spec_.conninfo, spec_.range_query(spec_.all), format); }
+
+  // One round's wire ceiling in `format`, added to the size's figures; its rows/s.
+  double measure_wire_round(WireFormat format) {
+    throw_if_interrupted();
+    WireCeiling& w = size_.wire_ceiling[std::string(to_string(format))];
+    w.format = format;
+    const CopyDrain d = copy_drain(spec_.conninfo, spec_.range_query(spec_.all), format);
+    w.wall_s.push_back(d.wall_s);
+    w.rows = d.rows;
+    w.bytes = d.bytes;
+    return d.wall_s > 0 ? static_cast<double>(d.rows) / d.wall_s : 0;
+  }
+
+  // A strategy's result is added when it first runs (a strict failure or an
+  // interruption leaves out the strategies that never started).
+  StrategyResult& result_of(const std::string& name) {
+    for (auto& r : size_.strategies)
+      if (r.strategy == name) return r;
+    size_.strategies.push_back(StrategyResult{name, {}, {}, 0});
+    return size_.strategies.back();
+  }
+
+  HarnessOptions harness_options(const std::string& label) const {
+    HarnessOptions ho;
+    ho.label = label;
+    ho.observe = schedule_.measure_observer;
+    ho.progress = output_.progress_line;
+    ho.expected_rows = spec_.all.rows;
+    ho.session.read_only = true;
+    ho.session.statement_timeout_ms = spec_.statement_timeout_ms;
+    return ho;
+  }
+
+  // Runs one strategy once. A strategy that failed (tolerant) is not run again;
+  // under the strict policy a failure or a mismatch throws StrictFailure.
+  void run_one(StrategyResult& result, bool warmup, int index, double ceiling) {
+    if (!result.errors.empty()) return;
+    throw_if_interrupted();
+    const std::string& name = result.strategy;
+    const std::string label = warmup ? fmt::format("{} warmup {}/{}", name, index, schedule_.warmup)
+                                     : fmt::format("{} run {}/{}", name, index, schedule_.runs);
+    Harness harness(spec_.conninfo, harness_options(label));
+    RunFigures f;
+    try {
+      auto strategy = make_strategy(name);
+      // Free heap an earlier run left in malloc's arenas (naive's whole result) goes
+      // back to the kernel first: with interleaved rounds every strategy follows
+      // another one, and its peak RSS must not include the other's leftovers.
+      malloc_trim(0);
+      harness.start();
+      strategy->run(spec_, harness);
+      f = harness.finish();
+    } catch (const Interrupted&) {
+      harness.finish();
+      throw;
+    } catch (const std::exception& e) {
+      harness.finish();
+      const std::string what = pg::one_line(e.what());
+      result.errors.push_back(fmt::format("{}: {}", label, what));
+      if (schedule_.policy == MismatchPolicy::strict) fail(fmt::format("{} failed at {} rows: {}", name, plan_.limit, what));
+      return;  // tolerant: the error is recorded, the other strategies go on
+    }
+    if (warmup) {
+      ++result.warmups;
+      return;
+    }
+    f.round = index;
+    if (ceiling > 0) f.wire_ceiling_rows_per_sec = ceiling;
+    const ServerExpectation& server = plan_.server;
+    if (server.rows) f.rows_match = f.rows == *server.rows;
+    if (server.checksum) f.checksum_match = f.checksum == *server.checksum;
+    result.runs.push_back(f);
+    if (f.mismatched() && schedule_.policy == MismatchPolicy::strict) {
+      fail(fmt::format("{} at {} rows read {} rows with checksum {:016x}; the server has {} rows, checksum {:016x}",
+                       name, plan_.limit, f.rows, f.checksum, server.rows.value_or(0), server.checksum.value_or(0)));
+    }
+  }
+
+  [[noreturn]] void fail(std::string why) {
+    report_.strict_failure = std::move(why);
+    throw StrictFailure{};
+  }
+
+  const SizePlan& plan_;
+  const ReadSpec& spec_;
+  const ScheduleOptions& schedule_;
+  const LoopOutput& output_;
+  SizeResult& size_;
+  BenchmarkReport& report_;
+};
+
+}  // namespace
+
+void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, const LoopOutput& output,
+                   BenchmarkReport& report) {
+  try {
+    for (const SizePlan& size_plan : plan.sizes) {
+      throw_if_interrupted();
+      phase(output, fmt::format("benchclient: {} rows: wire ceiling and {} strategies, {} rounds", size_plan.limit,
+                                schedule.strategies.size(), schedule.runs));
+      report.sizes.emplace_back();
+      SizeResult& size = report.sizes.back();
+      size.limit = size_plan.limit;
+      size.all = size_plan.spec.all;
+      size.partitions = size_plan.spec.partitions.size();
+      size.batches = size_plan.spec.batches.size();
+      size.server = size_plan.server;
+      size.notes = size_plan.notes;
+      SizeRunner(size_plan, schedule, output, size, report).run();
+    }
+  } catch (const Interrupted& e) {
+    report.interrupted_signal = e.signal_number();
+  } catch (const StrictFailure&) {
+    // report.strict_failure says why; what was measured stays in the report.
+  }
+}
+
+}  // namespace benchlab

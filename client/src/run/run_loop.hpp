@@ -1,0 +1,24 @@
+// The run loop: for each planned size, interleave warmup rounds (each strategy
+// once), then --runs rounds of the COPY wire ceiling followed by each strategy
+// once, each run with a fresh Harness, so the machine's drift hits the ceiling and
+// the strategies alike. Every run's rows and checksum are compared with the
+// server's. Everything measured lands in the BenchmarkReport as it is measured, so
+// a SIGINT or a strict-policy failure still leaves a report to print and write.
+#pragma once
+
+#include "model/options.hpp"
+#include "model/plan.hpp"
+#include "model/report.hpp"
+
+namespace benchlab {
+
+// Progress and phase lines on stderr (when enabled), never on stdout.
+struct LoopOutput {
+  bool progress_line = false;  // live line: a terminal and not --no-progress
+  bool phase_lines = true;     // one line per round and per finished strategy
+};
+
+void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, const LoopOutput& output,
+                   BenchmarkReport& report);
+
+}  // namespace benchlab

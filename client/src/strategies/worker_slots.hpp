@@ -1,0 +1,74 @@
+// The multiprocessing strategy's shared memory layout: one fixed-size slot per
+// forked worker, in a SharedSegment the parent creates before forking. Everything
+// in a slot is trivially copyable or a lock-free atomic (address-free across
+// processes), so no constructor or destructor ever runs in shared memory beyond
+// the parent's placement-new of zeroed slots.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+
+#include "model/figures.hpp"
+#include "model/latency_histogram.hpp"
+#include "process/shared_segment.hpp"
+
+namespace benchlab::shm {
+
+enum class SlotStatus : std::int32_t { pending = 0, running = 1, done = 2, failed = 3 };
+enum class SlotError : std::int32_t { none = 0, broken_connection = 1, sql = 2, other = 3 };
+
+struct WorkerSlot {
+  static constexpr std::size_t kErrorBytes = 512;
+
+  // Written by the worker while it runs; the parent polls these.
+  std::atomic<std::int32_t> status{0};         // SlotStatus
+  std::atomic<std::int64_t> query_sent_ns{0};  // steady_clock (CLOCK_MONOTONIC: same clock in every process)
+  std::atomic<std::int64_t> first_row_ns{0};
+  std::atomic<std::uint64_t> rows_so_far{0};
+  // Written once before status becomes done/failed (release); read after (acquire).
+  DecodeTotals totals;
+  LatencyHistogram latency;
+  ServerCpu server_cpu;
+  std::int32_t has_server_cpu = 0;
+  std::int32_t error_kind = 0;   // SlotError
+  std::int64_t peak_rss_kb = 0;  // getrusage(RUSAGE_SELF).ru_maxrss
+  char error[kErrorBytes] = {};
+
+  void set_error(SlotError kind, std::string_view text) {
+    error_kind = static_cast<std::int32_t>(kind);
+    const std::size_t n = text.size() < kErrorBytes - 1 ? text.size() : kErrorBytes - 1;
+    for (std::size_t i = 0; i < n; ++i) error[i] = text[i];
+    error[n] = '\0';
+  }
+};
+
+static_assert(std::atomic<std::int64_t>::is_always_lock_free && std::atomic<std::int32_t>::is_always_lock_free,
+              "slots need address-free atomics");
+static_assert(std::is_trivially_copyable_v<DecodeTotals> && std::is_trivially_copyable_v<LatencyHistogram> &&
+                  std::is_trivially_copyable_v<ServerCpu>,
+              "slot payloads must be trivially copyable");
+
+// `count` slots in a segment of their own.
+class WorkerSlots {
+ public:
+  explicit WorkerSlots(std::size_t count) : count_(count), segment_(sizeof(WorkerSlot) * (count == 0 ? 1 : count)) {
+    auto* base = static_cast<WorkerSlot*>(segment_.address());
+    for (std::size_t i = 0; i < count_; ++i) new (base + i) WorkerSlot();
+  }
+  [[nodiscard]] WorkerSlot& operator[](std::size_t i) {
+    if (i >= count_) throw std::out_of_range("worker slot index");
+    return static_cast<WorkerSlot*>(segment_.address())[i];
+  }
+  [[nodiscard]] std::size_t size() const { return count_; }
+
+ private:
+  std::size_t count_;
+  SharedSegment segment_;
+};
+
+}  // namespace benchlab::shm

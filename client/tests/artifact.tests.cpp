@@ -1,0 +1,239 @@
+// The artifact: schema (required fields, context first), written once and read back
+// equal (round trip), atomic write, no secrets, unknown schema versions refused.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include "support.hpp"
+
+#include "pg/connection.hpp"
+#include "measure/host_facts.hpp"
+#include "report/artifact_file.hpp"
+#include "report/artifact_json.hpp"
+
+namespace fs = std::filesystem;
+using namespace benchlab;
+
+using Scratch = benchlab::test::TempDir;
+
+namespace {
+
+BenchmarkReport sample_report() {
+  BenchmarkReport report;
+  SizeResult size;
+  size.limit = 1000;
+  size.all = {1, 1000, 1000};
+  WireCeiling w;
+  w.rows = 1000;
+  w.bytes = 150000;
+  w.wall_s = {1000 / 2000.0, 1000 / 2200.0, 1000 / 1800.0};  // 2000, 2200 and 1800 rows/s
+  size.wire_ceiling["text"] = w;
+  size.server.rows = 1000;
+  size.server.checksum = 0xDEADBEEFCAFEF00DULL;
+  size.server.checksum_source = "range_checksum";
+  StrategyResult ok{"naive", {}, {}, 0};
+  for (double rps : {1000.0, 1100.0, 900.0}) {
+    RunFigures f;
+    f.rows = 1000;
+    f.rows_per_sec = rps;
+    f.checksum = 0xDEADBEEFCAFEF00DULL;
+    f.peak_rss_bytes = 1 << 20;
+    f.rows_match = true;
+    f.checksum_match = true;
+    ok.runs.push_back(f);
+  }
+  StrategyResult bad{"async_stream", {}, {}, 0};
+  RunFigures f;
+  f.rows = 999;
+  f.rows_per_sec = 500;
+  f.rows_match = false;
+  f.checksum_match = false;
+  bad.runs.push_back(f);
+  StrategyResult failed{"pooled_sync", {}, {"pooled_sync run 1/3: connection lost"}, 0};
+  size.strategies = {ok, bad, failed};
+  report.sizes.push_back(size);
+  return report;
+}
+
+Context sample_context() {
+  Context c;
+  c.date = "2026-12-01T20:00:00Z";
+  c.host = read_host_facts();
+  c.build = build_facts();
+  c.table_name = "public.benchlab_records";
+  c.target.dsn_redacted = pg::redact_conninfo("host=db.example port=5433 user=me password=hunter2Secret");
+  c.server.version = "15.0";
+  c.schedule.strategies = {"naive", "async_stream", "pooled_sync"};
+  c.read.row_counts = {1000};
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("artifact: context first, then the benchmarks with the Python lab's field names", "[results]") {
+  const Json a = Artifact{sample_context(), sample_report()};
+
+  CHECK(a.begin().key() == "context");
+  const auto& c = a["context"];
+  for (const char* k : {"schema_version", "date", "host", "compiler", "benchlab_version", "git_commit", "postgresql",
+                        "target", "options"})
+    CHECK(c.contains(k));
+  for (const char* k : {"cpu_model", "cores", "memory_bytes", "kernel"}) CHECK(c["host"].contains(k));
+  CHECK(c["schema_version"] == kArtifactSchemaVersion);
+  CHECK(c["date"] == "2026-12-01T20:00:00Z");
+  CHECK(c["host"]["load_average"].size() == 3);
+  CHECK(a.dump().find("hunter2Secret") == std::string::npos);
+  CHECK(c["target"]["dsn"].get<std::string>().find("db.example") != std::string::npos);
+
+  REQUIRE(a["benchmarks"].size() == 3);
+  const auto& b = a["benchmarks"][0];
+  CHECK(b["limit"] == 1000);
+  CHECK(b["strategy"] == "naive");
+  CHECK(b["format"] == "text");
+  CHECK(b["workers"] == 2);
+  CHECK(b["throughput_rows_per_sec"]["median"] == 1000.0);
+  CHECK(b["throughput_rows_per_sec"]["min"] == 900.0);
+  CHECK(b["throughput_rows_per_sec"]["max"] == 1100.0);
+  CHECK(b["peak_rss_bytes"]["median"] == double(1 << 20));
+  CHECK(b["ratio_to_wire_ceiling"].get<double>() == Approx(0.5));
+  CHECK(b["status"] == "ok");
+  CHECK(b["rows_match"] == true);
+  REQUIRE(b["runs"].size() == 3);
+  for (const char* k : {"wall_s", "rows", "bytes", "rows_per_sec", "mb_per_sec", "ttfr_ms", "cpu_user_s", "cpu_sys_s",
+                        "server_cpu_user_s", "server_cpu_sys_s", "peak_rss_bytes", "maxrss_bytes", "latency_ms",
+                        "pool_wait_s", "checksum", "rows_match", "checksum_match", "unknown_values", "notes"})
+    CHECK(b["runs"][0].contains(k));
+  CHECK(b["runs"][0]["checksum"] == "0xdeadbeefcafef00d");
+  for (const char* k : {"p50", "p95", "p99"}) CHECK(b["runs"][0]["latency_ms"].contains(k));
+
+  CHECK(a["benchmarks"][1]["status"] == "mismatch");
+  CHECK(a["benchmarks"][1]["rows_match"] == false);
+  CHECK(a["benchmarks"][2]["status"] == "error");
+  CHECK(a["benchmarks"][2]["errors"].size() == 1);
+
+  REQUIRE(a["sizes"].size() == 1);
+  CHECK(a["sizes"][0]["wire_ceiling"]["text"]["rows_per_sec"]["median"] == 2000.0);
+  CHECK(a["sizes"][0]["server_checksum"] == "0xdeadbeefcafef00d");
+  CHECK(a["status"]["complete"] == true);
+}
+
+TEST_CASE("ratio to the wire ceiling: the median of per-round ratios, the old median/median kept", "[results]") {
+  // The machine speeds up and slows down: each run is judged against its own round's ceiling.
+  StrategyResult s{"cursor_pagination", {}, {}, 0};
+  const double ceilings[] = {1000.0, 2000.0, 4000.0};
+  const double rps[] = {900.0, 1000.0, 3600.0};  // ratios 0.9, 0.5, 0.9
+  for (int i = 0; i < 3; ++i) {
+    RunFigures f;
+    f.round = i + 1;
+    f.rows_per_sec = rps[i];
+    f.wire_ceiling_rows_per_sec = ceilings[i];
+    s.runs.push_back(f);
+  }
+  SizeResult size;
+  size.wire_ceiling["text"] = WireCeiling{WireFormat::text, {2.0, 1.0, 0.5}, 2000, 0};  // 1000/2000/4000 rows/s
+  CHECK(s.round_ratios() == std::vector<double>{0.9, 0.5, 0.9});
+  const StrategySummary sum = summarize(s, size, WireFormat::text, 3);
+  CHECK(*sum.ratio_to_wire_ceiling == Approx(0.9));
+  CHECK(*sum.ratio_of_medians == Approx(0.5));
+  StrategyResult none{"naive", {}, {}, 0};
+  const StrategySummary nothing = summarize(none, size, WireFormat::text, 3);
+  CHECK_FALSE(nothing.ratio_to_wire_ceiling.has_value());
+  CHECK(nothing.status == Status::incomplete);
+}
+
+TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]") {
+  Artifact a{sample_context(), sample_report()};
+  a.context.columns = {{"id", "bigint", 20}, {"payload", "jsonb", 3802}};
+  a.context.server.settings = {{"jit", "off"}, {"work_mem", "4MB"}};
+  a.context.schedule.warmup = 1;
+  a.context.read.format = WireFormat::binary;
+  a.context.read.table = "public.orders";
+  a.report.interrupted_signal = 2;
+  auto& run = a.report.sizes[0].strategies[0].runs[0];
+  run.ttfr_ms = 1.25;
+  run.server_cpu_user_s = 0.5;
+  run.server_cpu_sys_s = 0.125;
+  run.worker_peak_rss = {1u << 20, 3u << 20};
+  run.worker_peak_rss_bytes = 3u << 20;
+  run.notes = {"pipeline mode unavailable"};
+  run.round = 2;
+  run.wire_ceiling_rows_per_sec = 1234.5;
+  a.report.sizes[0].server.scan = ServerScan{1000, 190000, 0.5, 0.4, 0.05, 0xDEADBEEFCAFEF00DULL};
+  a.report.sizes[0].notes = {"a note"};
+  a.report.sizes[0].strategies[2].warmups = 1;
+
+  const Json written = a;
+  const Json reread = Json::parse(written.dump(2));
+  const Artifact back = reread.get<Artifact>();
+  CHECK(back.context == a.context);
+  REQUIRE(back.report.sizes.size() == 1);
+  CHECK(back.report.sizes[0].wire_ceiling == a.report.sizes[0].wire_ceiling);
+  CHECK(back.report.sizes[0].server == a.report.sizes[0].server);
+  CHECK(back.report.sizes[0].strategies == a.report.sizes[0].strategies);
+  CHECK(back.report == a.report);
+  CHECK(back == a);
+  CHECK(Json(back) == written);  // and it writes the same bytes again
+}
+
+TEST_CASE("artifact: an unknown schema version or a broken file is a one-line error naming the file", "[results]") {
+  Scratch dir("results-test");
+  Json a = Artifact{sample_context(), sample_report()};
+  a["context"]["schema_version"] = 2;
+  const fs::path v2 = dir.path / "v2.json";
+  write_atomically(v2, a.dump());
+  CHECK_THROWS_WITH(read_artifact_file(v2), Catch::Contains(v2.string()) && Catch::Contains("schema version 2 is not supported"));
+  const fs::path cut = dir.path / "cut.json";
+  const std::string whole = Json(Artifact{sample_context(), sample_report()}).dump();
+  write_atomically(cut, whole.substr(0, whole.size() / 2));
+  CHECK_THROWS_WITH(read_artifact_file(cut), Catch::Contains("cut.json") && Catch::Contains("not JSON"));
+  a["context"]["schema_version"] = 1;
+  a["benchmarks"][0]["runs"][1]["checksum"] = "deadbeef";
+  const fs::path bad = dir.path / "bad.json";
+  write_atomically(bad, a.dump());
+  CHECK_THROWS_WITH(read_artifact_file(bad), Catch::Contains("benchmarks[0].runs[1].checksum is not a checksum"));
+}
+
+TEST_CASE("artifact: written atomically, no temporary file left", "[results]") {
+  Scratch dir("results-test");
+  const Json doc = {{"context", {{"schema_version", 1}}}, {"benchmarks", Json::array()}};
+  const fs::path first = fresh_result_path(dir.path, "run");
+  write_atomically(first, doc.dump(2));
+  const fs::path second = fresh_result_path(dir.path, "run");  // same second: a distinct name
+  write_atomically(second, doc.dump(2));
+  CHECK(first != second);
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir.path)) {
+    ++files;
+    const std::string name = e.path().filename().string();
+    CHECK(name.starts_with("run-"));
+    CHECK(e.path().extension() == ".json");
+  }
+  CHECK(files == 2);
+  std::ifstream in(first);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  CHECK(Json::parse(ss.str()) == doc);
+}
+
+TEST_CASE("results dir: created when missing, refused when unwritable", "[results]") {
+  Scratch dir("results-test");
+  const fs::path nested = dir.path / "a" / "b";
+  CHECK(ensure_writable_dir(nested));
+  CHECK(fs::is_directory(nested));
+  CHECK(fs::is_empty(nested));  // the probe file is gone
+  CHECK_FALSE(ensure_writable_dir(nested));
+
+  const fs::path file = dir.path / "file";
+  std::ofstream(file) << "x";
+  CHECK_THROWS_WITH(ensure_writable_dir(file), Catch::Contains("not a directory"));
+  CHECK_THROWS_WITH(ensure_writable_dir(file / "sub"), Catch::Contains("--results-dir"));
+}
+
+TEST_CASE("checksum_hex: 0x and 16 hex digits", "[results]") {
+  CHECK(checksum_hex(0) == "0x0000000000000000");
+  CHECK(checksum_hex(0xFFFFFFFFFFFFFFFFULL) == "0xffffffffffffffff");
+}

@@ -1,0 +1,160 @@
+// Table preparation and read planning against the test server.
+#include <catch2/catch.hpp>
+#include <numeric>
+
+#include "plan/read_plan.hpp"
+#include "plan/table.hpp"
+#include "support.hpp"
+
+using namespace benchlab;
+
+namespace {
+
+void check_contiguous(const std::vector<KeyRange>& parts, const KeyRange& all) {
+  REQUIRE_FALSE(parts.empty());
+  std::uint64_t rows = 0;
+  std::int64_t next = all.lo;
+  for (const auto& p : parts) {
+    rows += p.rows;
+    if (p.rows == 0) continue;  // an empty part may sit anywhere
+    CHECK(p.lo <= next);
+    CHECK(p.lo >= all.lo);
+    CHECK(p.hi <= all.hi);
+    next = p.hi + 1;
+  }
+  CHECK(next == all.hi + 1);
+  CHECK(rows == all.rows);
+}
+
+std::uint64_t count_in(const pg::Connection& c, const std::string& table, const std::string& key, const KeyRange& r) {
+  return std::stoull(
+      c.query_value("SELECT count(*) FROM " + table + " WHERE " + key + " BETWEEN $1::bigint AND $2::bigint",
+                    {std::to_string(r.lo), std::to_string(r.hi)}));
+}
+
+}  // namespace
+
+TEST_CASE("dataset: the standard table is seeded and planned, whole table and prefix", "[dataset][db]") {
+  test::ScratchDatabase db("dataset_std");
+  ReadOptions options;
+  options.workers = 3;
+  options.batch_rows = 100;
+  const auto table = plan::prepare_table(db.conninfo(), options, 5000);
+  CHECK(table.standard);
+  CHECK(table.columns.size() == 8);
+  CHECK(table.select_list.find("\"id\"") != std::string::npos);
+  const auto admin = db.admin();
+  CHECK(admin.query_value("SELECT count(*) FROM public.benchlab_records") == "5000");
+
+  for (std::uint64_t rows : {5000ULL, 1234ULL}) {
+    const ReadSpec spec = plan::plan_read(db.conninfo(), table, rows, options);
+    CHECK(spec.all.rows == rows);
+    CHECK(spec.all.lo == 1);
+    CHECK(spec.all.hi == static_cast<std::int64_t>(rows));
+    REQUIRE(spec.partitions.size() == 3);
+    check_contiguous(spec.partitions, spec.all);
+    for (const auto& p : spec.partitions) CHECK(count_in(admin, spec.relation_sql, spec.key_sql, p) == p.rows);
+    CHECK(spec.batches.size() >= 12);  // at least workers * 4
+    check_contiguous(spec.batches, spec.all);
+    CHECK(spec.range_query(spec.all).find("BETWEEN 1 AND") != std::string::npos);
+  }
+}
+
+TEST_CASE("dataset: a user table with gaps and a prefix read is split by rows", "[dataset][db]") {
+  test::ScratchDatabase db("dataset_user");
+  db.admin().exec(
+      "CREATE TABLE public.sparse (k int PRIMARY KEY, v text); "
+      "INSERT INTO public.sparse SELECT g * g, 'v' FROM generate_series(1, 300) g; ANALYZE public.sparse");
+  ReadOptions options;
+  options.table = std::string("public.sparse");
+  options.key = std::string("k");
+  options.workers = 4;
+  options.batch_rows = 5;
+  const auto table = plan::prepare_table(db.conninfo(), options, 200);
+  CHECK_FALSE(table.standard);
+  const ReadSpec spec = plan::plan_read(db.conninfo(), table, 200, options);
+  CHECK(spec.all.lo == 1);
+  CHECK(spec.all.hi == 200 * 200);
+  CHECK(spec.all.rows == 200);
+  REQUIRE(spec.partitions.size() == 4);
+  check_contiguous(spec.partitions, spec.all);
+  for (const auto& p : spec.partitions) CHECK(p.rows == 50);  // balanced by rows, not by key span
+  check_contiguous(spec.batches, spec.all);
+}
+
+TEST_CASE("dataset: user table errors name the problem and the fix", "[dataset][db]") {
+  test::ScratchDatabase db("dataset_err");
+  db.admin().exec("CREATE TABLE public.t (id bigint, name text, n smallint); INSERT INTO public.t VALUES (1, 'a', 1)");
+  ReadOptions options;
+  options.table = std::string("public.t");
+  options.key = std::string("name");
+  CHECK_THROWS_WITH(plan::prepare_table(db.conninfo(), options, 1),
+                    Catch::Contains("--key") && Catch::Contains("id, n"));
+  options.key = std::string("id");
+  CHECK_THROWS_WITH(plan::prepare_table(db.conninfo(), options, 2), Catch::Contains("holds only 1 rows"));
+  options.table = std::string("public.absent");
+  CHECK_THROWS_WITH(plan::prepare_table(db.conninfo(), options, 1), Catch::Contains("does not exist"));
+}
+
+TEST_CASE("dataset: a non-unique key never puts one key value in two parts", "[dataset][db]") {
+  test::ScratchDatabase db("dataset_dup");
+  db.admin().exec(
+      "CREATE TABLE public.dups (k bigint, v int); CREATE INDEX ON public.dups (k); "
+      "INSERT INTO public.dups SELECT g / 4, g FROM generate_series(0, 399) g; ANALYZE public.dups");
+  ReadOptions options;
+  options.table = std::string("public.dups");
+  options.key = std::string("k");
+  options.workers = 3;
+  options.batch_rows = 1;
+  const auto table = plan::prepare_table(db.conninfo(), options, 10);
+  const ReadSpec spec = plan::plan_read(db.conninfo(), table, 10, options);
+  CHECK(spec.all.lo == 0);
+  CHECK(spec.all.hi == 2);  // the 10th row has key 2, whose 4 rows all count
+  CHECK(spec.all.rows == 12);
+  check_contiguous(spec.partitions, spec.all);
+  check_contiguous(spec.batches, spec.all);
+  const auto admin = db.admin();
+  for (const auto& p : spec.batches) CHECK(count_in(admin, spec.relation_sql, spec.key_sql, p) == p.rows);
+}
+
+TEST_CASE("dataset: a prefix plan's parts add up to exactly N rows and are balanced", "[dataset][db]") {
+  // A unique key with gaps and a dense run, so balance by rows differs from balance by key span.
+  test::ScratchDatabase db("dataset_prefix");
+  db.admin().exec(
+      "CREATE TABLE public.pre (id bigint PRIMARY KEY, v text); "
+      "INSERT INTO public.pre SELECT g, 'a' FROM generate_series(1, 3000) g; "
+      "INSERT INTO public.pre SELECT 1000000 + g * 37, 'b' FROM generate_series(1, 5000) g; ANALYZE public.pre");
+  ReadOptions options;
+  options.table = std::string("public.pre");
+  options.key = std::string("id");
+  options.workers = 3;
+  options.batch_rows = 7;
+  const auto table = plan::prepare_table(db.conninfo(), options, 8000);
+  const auto admin = db.admin();
+  for (std::uint64_t rows : {1ULL, 2ULL, 3001ULL, 4999ULL, 7999ULL, 8000ULL}) {
+    CAPTURE(rows);
+    const ReadSpec spec = plan::plan_read(db.conninfo(), table, rows, options);
+    CHECK(spec.all.rows == rows);
+    CHECK(spec.all.lo == 1);
+    CHECK(spec.all.hi ==
+          (rows <= 3000 ? static_cast<std::int64_t>(rows) : 1000000 + static_cast<std::int64_t>(rows - 3000) * 37));
+    REQUIRE(spec.partitions.size() == 3);
+    check_contiguous(spec.partitions, spec.all);
+    std::uint64_t sum = 0, most = 0, least = rows;
+    for (const auto& p : spec.partitions) {
+      CHECK(count_in(admin, spec.relation_sql, spec.key_sql, p) == p.rows);
+      sum += p.rows;
+      most = std::max(most, p.rows);
+      least = std::min(least, p.rows);
+    }
+    CHECK(sum == rows);
+    CHECK(most - least <= 1);
+    check_contiguous(spec.batches, spec.all);
+    std::uint64_t batch_most = 0, batch_least = rows;
+    for (const auto& b : spec.batches) {
+      if (rows >= spec.batches.size()) batch_least = std::min(batch_least, b.rows);
+      batch_most = std::max(batch_most, b.rows);
+    }
+    if (rows >= spec.batches.size()) CHECK(batch_most - batch_least <= 1);
+  }
+}
