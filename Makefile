@@ -7,6 +7,7 @@
 #   make install         install the extension into the PostgreSQL found by PG_CONFIG
 #   make installcheck    pg_regress suite against the server in PGHOST/PGPORT/PGUSER
 #   make test            every test, on a throwaway cluster (needs root or write access to PG's dirs)
+#   make check-guard     the PostgreSQL-free guard of the pure C++ files fires (compile-only)
 #   make run             the main job: benchclient --all on a throwaway cluster
 #   make bench           the benchmark sweep (100K, 500K, 1M rows) into results/
 
@@ -44,16 +45,17 @@ pg_regress_clean_files = regress/out/
 
 # C++20 for the extension, with PostgreSQL's own flags (PIC, warnings, -O2).
 EXT_CXXFLAGS = -std=c++20 -fPIC -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
-               -O2 -g -fno-strict-aliasing -fwrapv -MMD -MP
+               -O2 -g -fno-strict-aliasing -fwrapv
+EXT_COMPILE  = $(CXX) $(EXT_CXXFLAGS) $(CPPFLAGS)
 extension/%.o: extension/%.cpp
-	$(CXX) $(EXT_CXXFLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(EXT_COMPILE) -MMD -MP -c -o $@ $<
 -include $(OBJS:.o=.d)
 EXTRA_CLEAN = $(OBJS:.o=.d)
 
 # ---- the client (CMake) ----------------------------------------------------
 build: all client
 
-.PHONY: build client test run bench bench-10m bench-scaling clean-client format tidy
+.PHONY: build client test run bench bench-10m bench-scaling clean-client format tidy check-guard
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG=$(PG_CONFIG)
@@ -61,8 +63,14 @@ $(BUILD_DIR)/CMakeCache.txt:
 client: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$$(nproc)
 
-# Every test on one throwaway cluster: pg_regress, then Catch2 through ctest.
-test: build install
+# The PostgreSQL-free guard (extension/cpp_only.hpp) fires when a PostgreSQL header
+# leaks into a pure C++ file, with the extension's own compile command; no server needed.
+check-guard:
+	scripts/check-cpp-only-guard $(EXT_COMPILE)
+
+# Every test on one throwaway cluster: pg_regress, then Catch2 through ctest (after the
+# compile-time guard check).
+test: check-guard build install
 	$(BENCHCLIENT) with-cluster -- sh -c '$(MAKE) --no-print-directory installcheck && ctest --test-dir $(BUILD_DIR) --output-on-failure'
 
 run: build install

@@ -1,6 +1,8 @@
-// The bridge between C++ and the PostgreSQL backend: the one header that brings in
-// PostgreSQL's headers (inside extern "C"), and the error discipline every
-// SQL-callable entry point follows (after pg_duckdb's cpp_wrapper / PostgresFunctionGuard):
+// The bridge between C++ and the PostgreSQL backend: postgres.h and the base set of
+// PostgreSQL headers every thin file starts from (inside extern "C"; a thin file adds
+// the few more it needs, also inside extern "C", after this one), and the error
+// discipline every SQL-callable entry point follows (after pg_duckdb's cpp_wrapper /
+// PostgresFunctionGuard):
 //
 //  * No C++ exception escapes into the server. Every entry point is declared with
 //    BENCHLAB_FUNCTION(name): the fmgr symbol calls the C++ body inside try/catch and
@@ -15,8 +17,9 @@
 //  * Errors of our own are thrown as UserError(sqlstate, message[, hint]) and become
 //    ereport(ERROR, errcode(...), errmsg(...)) in the wrapper.
 //
-// Pure C++ files (range_math, width_histogram) include cpp_only.hpp instead and fail
-// to compile if a PostgreSQL header leaks in.
+// Pure C++ files (range_math.hpp/.cpp, width_histogram.hpp) include no PostgreSQL
+// header: each ends its includes with cpp_only.hpp, which fails the build if one came
+// in before it. Thin files include such pure headers before this one.
 #pragma once
 
 // The C++ standard library first: PostgreSQL's port.h redefines printf-family names.
