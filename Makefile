@@ -18,10 +18,17 @@ BUILD_DIR   ?= build
 BENCHCLIENT  = $(BUILD_DIR)/client/benchclient
 
 EXTENSION   = benchlab
-EXTVERSION  = 0.1.0
+# The version is written once, in benchlab.control (default_version). From it: the
+# name of the installed SQL script (sql/benchlab.sql copied to benchlab--<version>.sql),
+# BENCHLAB_EXTENSION_VERSION for the C++ (extension/benchlab.cpp), and CMake's project
+# version (CMakeLists.txt reads the control file too).
+EXTVERSION := $(shell sed -n "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+ifeq ($(EXTVERSION),)
+$(error no default_version = '...' in $(EXTENSION).control)
+endif
 MODULE_big  = benchlab
 OBJS        = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/*.cpp)))
-DATA        = $(wildcard sql/benchlab--*.sql)
+DATA_built  = $(BUILD_DIR)/sql/$(EXTENSION)--$(EXTVERSION).sql
 # pg_regress runs regress/schedule, in its order (drop_extension last); installcheck is
 # ours (below), since PGXS's runs $(REGRESS) by name. It writes into
 # <outputdir>/results: keep that under regress/, away from the committed results/.
@@ -63,8 +70,14 @@ EXT_CXXFLAGS = -std=c++20 -fPIC -Wall -Wextra -Wno-unused-parameter -Wno-missing
                -O2 -g -fno-strict-aliasing -fwrapv
 EXT_COMPILE  = $(CXX) $(EXT_CXXFLAGS) $(CPPFLAGS)
 extension/%.o: extension/%.cpp
-	$(EXT_COMPILE) -MMD -MP -c -o $@ $<
+	$(EXT_COMPILE) $(EXT_VERSION_DEFINE) -MMD -MP -c -o $@ $<
 -include $(OBJS:.o=.d)
+extension/benchlab.o: EXT_VERSION_DEFINE = -DBENCHLAB_EXTENSION_VERSION='"$(EXTVERSION)"'
+extension/benchlab.o: $(EXTENSION).control
+
+$(DATA_built): sql/$(EXTENSION).sql $(EXTENSION).control
+	@mkdir -p $(@D)
+	cp $< $@
 
 # ---- the client (CMake) ----------------------------------------------------
 build: all client
