@@ -65,15 +65,23 @@ check-schedule:
 	@missing='$(filter-out $(SCHEDULED_TESTS),$(REGRESS_FILES))'; \
 	if [ -n "$$missing" ]; then echo "$(REGRESS_SCHEDULE) does not run: $$missing" >&2; exit 1; fi
 
-# C++20 for the extension, with PostgreSQL's own flags (PIC, warnings, -O2).
-EXT_CXXFLAGS = -std=c++20 -fPIC -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
-               -O2 -g -fno-strict-aliasing -fwrapv
+# C++20 with PostgreSQL's own compiler flags: PGXS's CFLAGS, as the server was built
+# (its warnings, -O2 -g, -fno-strict-aliasing -fwrapv, the packager's hardening such as
+# -fstack-protector-strong -Werror=format-security -fno-omit-frame-pointer, and -fPIC),
+# without the flags that only a C compiler understands: g++ warns about those or, for
+# -fexcess-precision=standard, refuses them. -Wextra is benchlab's own, stricter; the
+# two -Wno- silence what it finds in PostgreSQL's headers and fmgr's signatures.
+C_ONLY_CFLAGS = -Wmissing-prototypes -Wdeclaration-after-statement -Wold-style-definition -Wstrict-prototypes \
+                -Wmissing-variable-declarations -Wnested-externs -Wbad-function-cast -fexcess-precision=% -std=%
+EXT_CXXFLAGS = -std=c++20 $(filter-out $(C_ONLY_CFLAGS),$(CFLAGS)) \
+               -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 EXT_COMPILE  = $(CXX) $(EXT_CXXFLAGS) $(CPPFLAGS)
 extension/%.o: extension/%.cpp
 	$(EXT_COMPILE) $(EXT_VERSION_DEFINE) -MMD -MP -c -o $@ $<
 -include $(OBJS:.o=.d)
 extension/benchlab.o: EXT_VERSION_DEFINE = -DBENCHLAB_EXTENSION_VERSION='"$(EXTVERSION)"'
 extension/benchlab.o: $(EXTENSION).control
+$(OBJS): Makefile
 
 $(DATA_built): sql/$(EXTENSION).sql $(EXTENSION).control
 	@mkdir -p $(@D)
