@@ -5,8 +5,10 @@
 #   make build           build the extension and benchclient
 #   make                 build the extension only (PGXS)
 #   make install         install the extension into the PostgreSQL found by PG_CONFIG
-#   make installcheck    pg_regress suite against the server in PGHOST/PGPORT/PGUSER
+#   make installcheck    pg_regress suite (regress/schedule) against the server in PGHOST/PGPORT/PGUSER;
+#                        TESTS="timing robustness" runs only those
 #   make test            every test, on a throwaway cluster (needs root or write access to PG's dirs)
+#   make check-guard     the PostgreSQL-free guard of the pure C++ files fires (compile-only)
 #   make run             the main job: benchclient --all on a throwaway cluster
 #   make bench           the benchmark sweep (100K, 500K, 1M rows) into results/
 
@@ -16,14 +18,27 @@ BUILD_DIR   ?= build
 BENCHCLIENT  = $(BUILD_DIR)/client/benchclient
 
 EXTENSION   = benchlab
-EXTVERSION  = 0.1.0
+# The version is written once, in benchlab.control (default_version). From it: the
+# name of the installed SQL script (sql/benchlab.sql copied to benchlab--<version>.sql),
+# BENCHLAB_EXTENSION_VERSION for the C++ (extension/benchlab.cpp), and CMake's project
+# version (CMakeLists.txt reads the control file too).
+EXTVERSION := $(shell sed -n "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+ifeq ($(EXTVERSION),)
+$(error no default_version = '...' in $(EXTENSION).control)
+endif
 MODULE_big  = benchlab
 OBJS        = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/*.cpp)))
-DATA        = $(wildcard sql/benchlab--*.sql)
-REGRESS     = $(sort $(notdir $(basename $(wildcard regress/sql/*.sql))))
-# pg_regress writes into <outputdir>/results: keep that under regress/, away from
-# the committed top-level results/.
-REGRESS_OPTS = --inputdir=regress --outputdir=regress/out --load-extension=benchlab
+DATA_built  = $(BUILD_DIR)/sql/$(EXTENSION)--$(EXTVERSION).sql
+# pg_regress runs regress/schedule, in its order (drop_extension last); installcheck is
+# ours (below), since PGXS's runs $(REGRESS) by name. It writes into
+# <outputdir>/results: keep that under regress/, away from the committed results/.
+REGRESS_SCHEDULE = regress/schedule
+REGRESS_OPTS = --inputdir=regress --outputdir=regress/out --load-extension=benchlab --dbname=contrib_regression
+NO_INSTALLCHECK = 1
+# PGXS's clean would remove $(pg_regress_clean_files), which names ./results/ (our
+# benchmark artifacts), if REGRESS were set; it is not: clean pg_regress's output here.
+# (Set before PGXS is included: its clean rule tests EXTRA_CLEAN when it is read.)
+EXTRA_CLEAN = regress/out/ $(OBJS:.o=.d)
 
 # Debian's server is built with LLVM; PGXS would then compile JIT bitcode of our
 # C++ with clang. The extension has no use for JIT inlining: switch it off.
@@ -38,22 +53,44 @@ $(error PostgreSQL $(PG_MAJOR) development files not found (no pg_config at $(PG
 endif
 include $(PGXS)
 
-# PGXS's clean removes $(pg_regress_clean_files), which names ./results/: that is
-# where our benchmark artifacts live. Point it at pg_regress's own output instead.
-pg_regress_clean_files = regress/out/
+# make installcheck: the whole schedule; make installcheck TESTS="timing robustness":
+# only those tests, by name.
+installcheck: check-schedule
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(if $(TESTS),$(TESTS),--schedule=$(REGRESS_SCHEDULE))
 
-# C++20 for the extension, with PostgreSQL's own flags (PIC, warnings, -O2).
-EXT_CXXFLAGS = -std=c++20 -fPIC -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
-               -O2 -g -fno-strict-aliasing -fwrapv -MMD -MP
+# A file in regress/sql/ that the schedule does not name would never run.
+REGRESS_FILES   = $(sort $(notdir $(basename $(wildcard regress/sql/*.sql))))
+SCHEDULED_TESTS = $(sort $(shell sed -n 's/^test://p' $(REGRESS_SCHEDULE)))
+check-schedule:
+	@missing='$(filter-out $(SCHEDULED_TESTS),$(REGRESS_FILES))'; \
+	if [ -n "$$missing" ]; then echo "$(REGRESS_SCHEDULE) does not run: $$missing" >&2; exit 1; fi
+
+# C++20 with PostgreSQL's own compiler flags: PGXS's CFLAGS, as the server was built
+# (its warnings, -O2 -g, -fno-strict-aliasing -fwrapv, the packager's hardening such as
+# -fstack-protector-strong -Werror=format-security -fno-omit-frame-pointer, and -fPIC),
+# without the flags that only a C compiler understands: g++ warns about those or, for
+# -fexcess-precision=standard, refuses them. -Wextra is benchlab's own, stricter; the
+# two -Wno- silence what it finds in PostgreSQL's headers and fmgr's signatures.
+C_ONLY_CFLAGS = -Wmissing-prototypes -Wdeclaration-after-statement -Wold-style-definition -Wstrict-prototypes \
+                -Wmissing-variable-declarations -Wnested-externs -Wbad-function-cast -fexcess-precision=% -std=%
+EXT_CXXFLAGS = -std=c++20 $(filter-out $(C_ONLY_CFLAGS),$(CFLAGS)) \
+               -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+EXT_COMPILE  = $(CXX) $(EXT_CXXFLAGS) $(CPPFLAGS)
 extension/%.o: extension/%.cpp
-	$(CXX) $(EXT_CXXFLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(EXT_COMPILE) $(EXT_VERSION_DEFINE) -MMD -MP -c -o $@ $<
 -include $(OBJS:.o=.d)
-EXTRA_CLEAN = $(OBJS:.o=.d)
+extension/benchlab.o: EXT_VERSION_DEFINE = -DBENCHLAB_EXTENSION_VERSION='"$(EXTVERSION)"'
+extension/benchlab.o: $(EXTENSION).control
+$(OBJS): Makefile
+
+$(DATA_built): sql/$(EXTENSION).sql $(EXTENSION).control
+	@mkdir -p $(@D)
+	cp $< $@
 
 # ---- the client (CMake) ----------------------------------------------------
 build: all client
 
-.PHONY: build client test run bench bench-10m bench-scaling clean-client format tidy
+.PHONY: build client test run bench bench-10m bench-scaling clean-client format tidy check-guard check-schedule
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG=$(PG_CONFIG)
@@ -61,8 +98,14 @@ $(BUILD_DIR)/CMakeCache.txt:
 client: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$$(nproc)
 
-# Every test on one throwaway cluster: pg_regress, then Catch2 through ctest.
-test: build install
+# The PostgreSQL-free guard (extension/cpp_only.hpp) fires when a PostgreSQL header
+# leaks into a pure C++ file, with the extension's own compile command; no server needed.
+check-guard:
+	scripts/check-cpp-only-guard $(EXT_COMPILE)
+
+# Every test on one throwaway cluster: pg_regress, then Catch2 through ctest (after the
+# compile-time guard check).
+test: check-guard build install
 	$(BENCHCLIENT) with-cluster -- sh -c '$(MAKE) --no-print-directory installcheck && ctest --test-dir $(BUILD_DIR) --output-on-failure'
 
 run: build install

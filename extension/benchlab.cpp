@@ -20,4 +20,9 @@ void _PG_init(void) {
 }
 }
 
-BENCHLAB_FUNCTION(benchlab_version) { PG_RETURN_TEXT_P(cstring_to_text("0.1.0")); }
+// The version is written once, in benchlab.control (default_version); the Makefile
+// passes it to this file alone.
+#ifndef BENCHLAB_EXTENSION_VERSION
+#error "BENCHLAB_EXTENSION_VERSION is not defined: build with the top-level Makefile, which reads benchlab.control"
+#endif
+BENCHLAB_FUNCTION(benchlab_version) { PG_RETURN_TEXT_P(cstring_to_text(BENCHLAB_EXTENSION_VERSION)); }

@@ -1,10 +1,10 @@
 // Statistics-based key splitting (see range_math.hpp). Pure C++: no PostgreSQL here.
-#include "cpp_only.hpp"  // first: this file must stay free of PostgreSQL headers
-
 #include "range_math.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "cpp_only.hpp"  // must be the last include
 
 namespace benchlab {
 namespace {

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "cpp_only.hpp"  // must be the last include
+
 namespace benchlab {
 
 struct RangePart {

@@ -2,7 +2,10 @@
 // (by heap blocks, for TID range scans).
 #include <vector>
 
+// Pure C++ headers before the PostgreSQL ones: they end with cpp_only.hpp, which
+// refuses any PostgreSQL header included before it.
 #include "range_math.hpp"
+
 #include "support.hpp"
 
 extern "C" {

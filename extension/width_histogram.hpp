@@ -8,6 +8,8 @@
 #include <map>
 #include <vector>
 
+#include "cpp_only.hpp"  // must be the last include
+
 namespace benchlab {
 
 class WidthHistogram {

@@ -3,7 +3,10 @@
 // Both read the table through TABLESAMPLE SYSTEM when sample_percent < 100.
 #include <cmath>
 
+// Pure C++ headers before the PostgreSQL ones: they end with cpp_only.hpp, which
+// refuses any PostgreSQL header included before it.
 #include "width_histogram.hpp"
+
 #include "wire.hpp"
 
 extern "C" {

@@ -1,4 +1,5 @@
--- benchlab 0.1.0: the SQL face of the extension.
+-- benchlab: the SQL face of the extension. Installed as benchlab--<version>.sql, the
+-- version being benchlab.control's default_version (the Makefile names the copy).
 \echo Use "CREATE EXTENSION benchlab" to load this file. \quit
 
 -- The schema belongs to the extension (created here, not by the control file), so
