@@ -102,7 +102,7 @@ BENCHMARK(BM_checksum_only)->Arg(0)->Arg(1);
 void BM_consume(benchmark::State& state) {
   const auto format = static_cast<int>(state.range(0));
   PGresult* res = make_result(format, kRows);
-  RowDecoder decoder(format == 0 ? WireFormat::text : WireFormat::binary);
+  RowDecoder decoder;
   for (auto _ : state) decoder.consume(res);
   benchmark::DoNotOptimize(decoder.value_fold());
   state.SetItemsProcessed(state.iterations() * kRows);
@@ -118,7 +118,7 @@ void BM_consume_and_keep(benchmark::State& state) {
     state.PauseTiming();
     DecodedRows kept;
     const PGresult* owned = kept.adopt(pg::Result(PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES)));
-    RowDecoder decoder(format == 0 ? WireFormat::text : WireFormat::binary);
+    RowDecoder decoder;
     state.ResumeTiming();
     decoder.consume_and_keep(owned, kept);
     benchmark::DoNotOptimize(kept.rows());

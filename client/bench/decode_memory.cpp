@@ -57,12 +57,12 @@ int main(int argc, char** argv) {
       "SELECT * FROM public.records WHERE id BETWEEN 1 AND " + std::to_string(rows), {}, binary ? 1 : 0));
   const auto t1 = std::chrono::steady_clock::now();
   const double c1 = cpu_ms();
-  benchlab::RowDecoder decoder(binary ? benchlab::WireFormat::binary : benchlab::WireFormat::text);
+  benchlab::RowDecoder decoder;
   decoder.consume_and_keep(result, kept);
   const auto t2 = std::chrono::steady_clock::now();
   const double c2 = cpu_ms();
 
-  benchlab::RowDecoder plain(binary ? benchlab::WireFormat::binary : benchlab::WireFormat::text);
+  benchlab::RowDecoder plain;
   const std::uint64_t allocations_before = g_allocations.load();
   plain.consume(result);
   const std::uint64_t consume_allocations = g_allocations.load() - allocations_before;

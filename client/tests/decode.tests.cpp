@@ -26,12 +26,11 @@ namespace {
 
 constexpr int kFormats[] = {0, 1};
 
-WireFormat wire(int format) { return format == 0 ? WireFormat::text : WireFormat::binary; }
 
 // Runs `sql` in `format` and keeps its single row decoded.
 DecodedRows keep_one(const pg::Connection& conn, const std::string& sql, int format, DecodeTotals* totals = nullptr) {
   DecodedRows rows;
-  RowDecoder decoder(wire(format));
+  RowDecoder decoder;
   const PGresult* r = rows.adopt(conn.exec_params(sql, {}, format));
   decoder.consume_and_keep(r, rows);
   if (totals != nullptr) *totals = decoder.totals();
@@ -203,7 +202,7 @@ TEST_CASE("timestamps and dates decode in text and binary", "[db][decode]") {
             values + ") AS v(ts)",
         {}, format);
     DecodedRows rows;
-    RowDecoder decoder(wire(format));
+    RowDecoder decoder;
     decoder.consume_and_keep(rows.adopt(std::move(result)), rows);
     REQUIRE(rows.rows() == 6);
     for (std::size_t r = 0; r < rows.rows(); ++r) {
@@ -342,7 +341,7 @@ TEST_CASE("RowDecoder totals equal an independently computed checksum", "[db][de
       sum += XXH3_64bits(image.data(), image.size());
     }
 
-    RowDecoder plain(wire(format));
+    RowDecoder plain;
     CHECK(plain.consume(r) == 50);
     CHECK(plain.totals().rows == 50);
     CHECK(plain.totals().checksum.rows == 50);
@@ -352,7 +351,7 @@ TEST_CASE("RowDecoder totals equal an independently computed checksum", "[db][de
     CHECK(plain.value_fold() != 0);
 
     // consume_and_keep counts the same, and partitions add up.
-    RowDecoder keeper(wire(format));
+    RowDecoder keeper;
     DecodedRows kept;
     keeper.consume_and_keep(r, kept);  // not owned by `kept`: it copies what it views
     keeper.consume_and_keep(r, kept);
@@ -368,7 +367,7 @@ TEST_CASE("kept rows stay valid after the caller's result is gone, and shapes mu
   test::ScratchDatabase db("decode_keep");
   const auto conn = db.admin();
   DecodedRows kept;
-  RowDecoder decoder(WireFormat::text);
+  RowDecoder decoder;
   {
     const pg::Result result = conn.exec_params("SELECT 'kept text'::text, '{\"k\": 1}'::jsonb", {}, 0);
     decoder.consume_and_keep(result.get(), kept);
@@ -390,7 +389,7 @@ TEST_CASE("the standard table decodes to the same values in text and binary", "[
   const auto conn = db.admin();
   conn.exec("SELECT benchlab.seed_records('public.t', 1000)");
   DecodedRows text, binary;
-  RowDecoder text_decoder(WireFormat::text), binary_decoder(WireFormat::binary);
+  RowDecoder text_decoder, binary_decoder;
   text_decoder.consume_and_keep(text.adopt(conn.exec_params("SELECT * FROM public.t ORDER BY id", {}, 0)), text);
   binary_decoder.consume_and_keep(binary.adopt(conn.exec_params("SELECT * FROM public.t ORDER BY id", {}, 1)), binary);
   REQUIRE(text.rows() == 1000);
@@ -406,7 +405,7 @@ TEST_CASE("the standard table decodes to the same values in text and binary", "[
   CHECK(get<std::int64_t>(text, 0, 999) == 1000);
   CHECK(get<Json>(text, 4, 0).members == 3);  // user_id, action, meta
   // The same values fold alike whatever the format (consume folds decoded values).
-  RowDecoder a(WireFormat::text), b(WireFormat::binary);
+  RowDecoder a, b;
   const pg::Result rt = conn.exec_params("SELECT * FROM public.t ORDER BY id", {}, 0);
   const pg::Result rb = conn.exec_params("SELECT * FROM public.t ORDER BY id", {}, 1);
   a.consume(rt.get());
@@ -428,7 +427,7 @@ TEST_CASE("a value that does not decode throws and leaves kept rows whole", "[de
   REQUIRE(PQsetvalue(raw, 1, 0, b, 1) == 1);
   REQUIRE(PQsetvalue(raw, 1, 1, bad, 2) == 1);
   DecodedRows kept;
-  RowDecoder decoder(WireFormat::text);
+  RowDecoder decoder;
   const PGresult* r = kept.adopt(pg::Result(raw));
   CHECK_THROWS_AS(decoder.consume_and_keep(r, kept), DecodeError);
   CHECK(kept.rows() == 1);
@@ -438,6 +437,6 @@ TEST_CASE("a value that does not decode throws and leaves kept rows whole", "[de
   CHECK(get<std::string_view>(kept, 0) == "a");
   CHECK(decoder.totals().rows == 1);
   CHECK(decoder.totals().bytes == 2);
-  RowDecoder plain(WireFormat::text);
+  RowDecoder plain;
   CHECK_THROWS_AS(plain.consume(r), DecodeError);
 }

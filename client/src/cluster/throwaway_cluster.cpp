@@ -92,6 +92,23 @@ std::size_t remove_stale_clusters(const fs::path& base) {
 ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
   const Profile& profile = find_profile(options.profile);
   profile_ = profile.name;
+  find_binaries(options);
+  resolve_server_user(options);
+  make_private_root(options);
+  try {
+    fs::create_directory(socket_dir_);
+    hand_tree_to_server_user();
+    run_initdb();
+    write_config(profile);
+    start_postmaster();
+    wait_until_accepting();
+  } catch (...) {
+    stop_and_remove();
+    throw;
+  }
+}
+
+void ThrowawayCluster::find_binaries(const ClusterOptions& options) {
   bindir_ = options.pg_bindir.empty() ? std::string(BENCHLAB_PG_BINDIR) : options.pg_bindir;
   for (const char* tool : {"initdb", "postgres"}) {
     if (access((bindir_ + "/" + tool).c_str(), X_OK) != 0) {
@@ -101,21 +118,24 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
           bindir_, tool));
     }
   }
+}
 
-  // initdb and postgres refuse to run as root: as root, run them as an unprivileged user.
-  if (geteuid() == 0) {
-    std::string user = options.run_as_user.empty() ? "postgres" : options.run_as_user;
-    struct passwd* pw = getpwnam(user.c_str());
-    if (pw == nullptr) {
-      throw std::runtime_error(fmt::format(
-          "running as root, but there is no unprivileged OS user '{}' to run the server; create it (useradd {}) "
-          "or set BENCHLAB_CLUSTER_USER",
-          user, user));
-    }
-    uid_ = static_cast<int>(pw->pw_uid);
-    gid_ = static_cast<int>(pw->pw_gid);
+// initdb and postgres refuse to run as root: as root, run them as an unprivileged user.
+void ThrowawayCluster::resolve_server_user(const ClusterOptions& options) {
+  if (geteuid() != 0) return;
+  const std::string user = options.run_as_user.empty() ? "postgres" : options.run_as_user;
+  struct passwd* pw = getpwnam(user.c_str());
+  if (pw == nullptr) {
+    throw std::runtime_error(
+        fmt::format("running as root, but there is no unprivileged OS user '{}' to run the server; create it "
+                    "(useradd {}) or set BENCHLAB_CLUSTER_USER",
+                    user, user));
   }
+  uid_ = static_cast<int>(pw->pw_uid);
+  gid_ = static_cast<int>(pw->pw_gid);
+}
 
+void ThrowawayCluster::make_private_root(const ClusterOptions& options) {
   fs::path base = options.base_dir;
   if (base.empty()) {
     const char* tmp = std::getenv("TMPDIR");
@@ -139,86 +159,84 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
   data_dir_ = root_ / "data";
   socket_dir_ = root_ / "socket";
   log_path_ = root_ / "server.log";
-  port_ = options.tcp_port > 0 ? options.tcp_port : 5432;
   superuser_ = "postgres";
+}
 
-  try {
-    fs::create_directory(socket_dir_);
-    if (uid_ >= 0) {
-      // The server user must own the tree (mkdtemp made it 0700 for us).
-      for (const auto& p : {root_, socket_dir_}) {
-        if (chown(p.c_str(), static_cast<uid_t>(uid_), static_cast<gid_t>(gid_)) != 0) {
-          throw std::runtime_error(
-              fmt::format("cannot hand {} to the server user: {}", p.string(), std::strerror(errno)));
-        }
-      }
-      // Every parent must be traversable by that user.
-      for (fs::path p = root_.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
-        if (access(p.c_str(), F_OK) == 0) {
-          struct stat st {};
-          if (stat(p.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
-            throw std::runtime_error(fmt::format(
-                "{} is not traversable by the server user; set TMPDIR to a directory under a world-traversable path "
-                "(e.g. /tmp)",
-                p.string()));
-          }
-        }
-      }
+void ThrowawayCluster::hand_tree_to_server_user() const {
+  if (uid_ < 0) return;
+  // The server user must own the tree (mkdtemp made it 0700 for us).
+  for (const auto& p : {root_, socket_dir_}) {
+    if (chown(p.c_str(), static_cast<uid_t>(uid_), static_cast<gid_t>(gid_)) != 0) {
+      throw std::runtime_error(fmt::format("cannot hand {} to the server user: {}", p.string(), std::strerror(errno)));
     }
-
-    ExitStatus st = run_program({bindir_ + "/initdb", "-D", data_dir_.string(), "-U", superuser_, "--auth=trust", "-E",
-                                 "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
-                                {root_.string(), log_path_.string(), uid_, gid_});
-    if (st.code != 0) {
-      throw std::runtime_error(fmt::format("initdb failed (exit {}): {}; see the message above, fix it and retry",
-                                           st.code, last_log_line(log_path_)));
+  }
+  // Every parent must be traversable by that user.
+  for (fs::path p = root_.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+    struct stat st {};
+    if (stat(p.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+      throw std::runtime_error(fmt::format(
+          "{} is not traversable by the server user; set TMPDIR to a directory under a world-traversable path "
+          "(e.g. /tmp)",
+          p.string()));
     }
+  }
+}
 
-    {
-      std::ofstream conf(data_dir_ / "postgresql.conf", std::ios::app);
-      conf << "\n# benchlab throwaway cluster, profile " << profile.name << "\n";
-      conf << "listen_addresses = '" << (options.tcp_port > 0 ? "127.0.0.1" : "") << "'\n";
-      conf << "port = " << port_ << "\n";
-      conf << "unix_socket_directories = '" << socket_dir_.string() << "'\n";
-      conf << "unix_socket_permissions = 0777\n";
-      conf << "logging_collector = off\n";
-      for (const auto& [key, value] : profile.settings) conf << key << " = " << value << "\n";
-      if (!conf) throw std::runtime_error("cannot write postgresql.conf in " + data_dir_.string());
+void ThrowawayCluster::run_initdb() const {
+  const ExitStatus st = run_program({bindir_ + "/initdb", "-D", data_dir_.string(), "-U", superuser_, "--auth=trust",
+                                     "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+                                    {root_.string(), log_path_.string(), uid_, gid_});
+  if (st.code != 0) {
+    throw std::runtime_error(fmt::format("initdb failed (exit {}): {}; see the message above, fix it and retry",
+                                         st.code, last_log_line(log_path_)));
+  }
+}
+
+// Unix socket only, in the private directory; then the profile's settings.
+void ThrowawayCluster::write_config(const Profile& profile) const {
+  std::ofstream conf(data_dir_ / "postgresql.conf", std::ios::app);
+  conf << "\n# benchlab throwaway cluster, profile " << profile.name << "\n";
+  conf << "listen_addresses = ''\n";
+  conf << "port = " << port_ << "\n";
+  conf << "unix_socket_directories = '" << socket_dir_.string() << "'\n";
+  conf << "unix_socket_permissions = 0777\n";
+  conf << "logging_collector = off\n";
+  for (const auto& [key, value] : profile.settings) conf << key << " = " << value << "\n";
+  if (!conf) throw std::runtime_error("cannot write postgresql.conf in " + data_dir_.string());
+}
+
+void ThrowawayCluster::start_postmaster() {
+  const ChildSetup setup{root_.string(), log_path_.string(), uid_, gid_};
+  const std::string postgres = bindir_ + "/postgres", data = data_dir_.string();
+  postmaster_ = ChildProcess::spawn([&] {
+    // Own session: a Ctrl-C at the terminal reaches benchclient, which then shuts
+    // the server down in order, instead of killing it under a running test.
+    setsid();
+    prepare_child(setup);
+    // If benchclient dies without unwinding (SIGKILL), the server still shuts down.
+    // Set after setuid: a credential change clears it.
+    prctl(PR_SET_PDEATHSIG, SIGINT);
+    exec_or_die({postgres, "-D", data});
+  });
+  postmaster_.set_stop_signal(SIGINT);  // fast shutdown
+}
+
+// Polls until the server accepts connections, dies, or 60 s pass.
+void ThrowawayCluster::wait_until_accepting() {
+  const std::string ping = conninfo();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    throw_if_interrupted();
+    if (auto exited = postmaster_.poll()) {
+      throw std::runtime_error(fmt::format("the throwaway server exited during start-up (exit {}): {}", exited->code,
+                                           last_log_line(log_path_)));
     }
-
-    const ChildSetup setup{root_.string(), log_path_.string(), uid_, gid_};
-    const std::string postgres = bindir_ + "/postgres", data = data_dir_.string();
-    postmaster_ = ChildProcess::spawn([&] {
-      // Own session: a Ctrl-C at the terminal reaches benchclient, which then shuts
-      // the server down in order, instead of killing it under a running test.
-      setsid();
-      prepare_child(setup);
-      // If benchclient dies without unwinding (SIGKILL), the server still shuts down.
-      // Set after setuid: a credential change clears it.
-      prctl(PR_SET_PDEATHSIG, SIGINT);
-      exec_or_die({postgres, "-D", data});
-    });
-    postmaster_.set_stop_signal(SIGINT);  // fast shutdown
-
-    // Wait until it accepts connections (or dies).
-    const std::string ping = conninfo();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    for (;;) {
-      throw_if_interrupted();
-      if (auto exited = postmaster_.poll()) {
-        throw std::runtime_error(fmt::format("the throwaway server exited during start-up (exit {}): {}", exited->code,
-                                             last_log_line(log_path_)));
-      }
-      if (PQping(ping.c_str()) == PQPING_OK) break;
-      if (std::chrono::steady_clock::now() > deadline) {
-        throw std::runtime_error(
-            fmt::format("the throwaway server did not accept connections within 60 s: {}", last_log_line(log_path_)));
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (PQping(ping.c_str()) == PQPING_OK) return;
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error(
+          fmt::format("the throwaway server did not accept connections within 60 s: {}", last_log_line(log_path_)));
     }
-  } catch (...) {
-    stop_and_remove();
-    throw;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 

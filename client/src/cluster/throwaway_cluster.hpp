@@ -26,10 +26,8 @@ const Profile& find_profile(const std::string& name);  // throws std::invalid_ar
 struct ClusterOptions {
   std::string profile = "default";
   std::string pg_bindir;           // empty: the bindir benchclient was built against
-  int tcp_port = 0;                // 0: Unix socket only
   std::string run_as_user;         // when root: the unprivileged OS user (default: postgres)
   std::filesystem::path base_dir;  // empty: $TMPDIR or /tmp
-  bool verbose = false;
 };
 
 // Removes benchlab-cluster-* directories under `base` whose owning benchclient and
@@ -55,6 +53,15 @@ class ThrowawayCluster {
   [[nodiscard]] pid_t postmaster_pid() const { return postmaster_.pid(); }
 
  private:
+  // The steps of start-up, in order; a failure in any unwinds through stop_and_remove().
+  void find_binaries(const ClusterOptions& options);
+  void resolve_server_user(const ClusterOptions& options);
+  void make_private_root(const ClusterOptions& options);
+  void hand_tree_to_server_user() const;
+  void run_initdb() const;
+  void write_config(const Profile& profile) const;
+  void start_postmaster();
+  void wait_until_accepting();
   void stop_and_remove() noexcept;
   std::filesystem::path root_, data_dir_, socket_dir_, log_path_;
   std::string bindir_, superuser_, profile_;

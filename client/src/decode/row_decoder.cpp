@@ -116,9 +116,6 @@ void reserve_for(std::vector<T>& vec, std::size_t want) {
 }  // namespace
 
 struct RowDecoder::Impl {
-  explicit Impl(WireFormat f) : format(f) {}
-
-  WireFormat format;  // what the run asked for; decoding follows each column's PQfformat
   DecodeTotals totals;
   std::string row_image;    // RowEncoder's buffer, reused row after row
   decode::Scratch scratch;  // simdjson parser + bytes, reused
@@ -171,7 +168,7 @@ struct RowDecoder::Impl {
   }
 };
 
-RowDecoder::RowDecoder(WireFormat format) : impl_(std::make_unique<Impl>(format)) {}
+RowDecoder::RowDecoder() : impl_(std::make_unique<Impl>()) {}
 RowDecoder::~RowDecoder() = default;
 RowDecoder::RowDecoder(RowDecoder&&) noexcept = default;
 RowDecoder& RowDecoder::operator=(RowDecoder&&) noexcept = default;

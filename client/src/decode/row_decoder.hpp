@@ -9,7 +9,6 @@
 #include <memory>
 
 #include "model/figures.hpp"
-#include "model/wire_format.hpp"
 
 namespace benchlab {
 
@@ -19,7 +18,8 @@ class DecodedRows;
 // One per thread or connection; not thread-safe. Reuses its buffers across calls.
 class RowDecoder {
  public:
-  explicit RowDecoder(WireFormat format);
+  // Each result column is decoded in the format the server sent it in (PQfformat).
+  RowDecoder();
   ~RowDecoder();
   RowDecoder(RowDecoder&&) noexcept;
   RowDecoder& operator=(RowDecoder&&) noexcept;

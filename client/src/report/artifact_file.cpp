@@ -19,7 +19,10 @@ namespace fs = std::filesystem;
 
 void write_atomically(const fs::path& path, const std::string& content) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+  std::string hidden = path.filename().string();
+  hidden.insert(0, 1, '.');
+  hidden.append(".XXXXXX");
+  std::string tmpl = (dir / hidden).string();
   const int fd = mkstemp(tmpl.data());
   if (fd < 0)
     throw std::runtime_error(fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));

@@ -16,7 +16,7 @@ class CursorPagination final : public Strategy {
 
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
-    RowDecoder decoder(spec.format);
+    RowDecoder decoder;
     CursorStreamOptions options;
     options.prologue = {"BEGIN READ ONLY"};
     options.query = spec.range_query(spec.all);

@@ -68,7 +68,6 @@ class CursorStream {
   [[nodiscard]] short poll_events() const;
   // Call when poll() reports POLLOUT.
   void on_writable();
-  [[nodiscard]] std::uint64_t rows() const { return rows_; }
 
  private:
   enum class Expect { command, fetch, sync };

@@ -24,7 +24,7 @@ class Naive final : public Strategy {
 
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
-    RowDecoder decoder(spec.format);
+    RowDecoder decoder;
     const std::string sql = spec.range_query(spec.all);
     context.check_interrupted();
     context.mark_query_sent();
