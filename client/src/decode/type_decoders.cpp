@@ -6,6 +6,7 @@
 #include "decode/type_decoders.hpp"
 
 #include <array>
+#include <optional>
 #include <charconv>
 #include <cstring>
 #include <string>
@@ -139,6 +140,95 @@ Value numeric_text(const char* d, std::size_t n, std::uint32_t, Scratch&) { retu
 
 // numeric_send: int16 ndigits, int16 weight, uint16 sign, int16 dscale, then
 // ndigits base-10000 digits; value = sum(digit[i] * 10000^(weight - i)).
+// A binary numeric's fields (numeric_send): base-10000 digits, the weight of the
+// first, the display scale, the sign.
+struct NumericWire {
+  const char* d;  // the whole value, for error messages
+  std::size_t n;
+  int ndigits, weight, dscale;
+  bool negative;
+  [[nodiscard]] int digit(int i) const {
+    return (i >= 0 && i < ndigits) ? static_cast<int>(load_be<std::uint16_t>(d + 8 + 2 * i)) : 0;
+  }
+};
+
+// At most 18 decimal digits in all (4 * (weight + 1) + dscale <= 18) sum in 64 bits
+// without overflow checks: every amount of the standard table.
+Value numeric_small(const NumericWire& w) {
+  std::uint64_t sum = 0;
+  for (int i = 0; i < w.ndigits; ++i) {
+    const auto digit = static_cast<std::uint64_t>(w.digit(i));
+    if (digit > 9999) fail("binary numeric digit", w.d, w.n);
+    const int exponent = 4 * (w.weight - i) + w.dscale;
+    if (exponent >= 0)
+      sum += digit * kPow10u64[static_cast<std::size_t>(exponent)];
+    else if (exponent > -4)
+      sum += digit / kPow10u64[static_cast<std::size_t>(-exponent)];
+  }
+  const auto v = static_cast<std::int64_t>(sum);
+  return Decimal::finite(w.negative ? -v : v, static_cast<std::int16_t>(w.dscale));
+}
+
+// Up to 38 digits in a 128-bit unscaled integer; nullopt when it does not fit.
+std::optional<Value> numeric_int128(const NumericWire& w) {
+  int128 unscaled = 0;
+  for (int i = 0; i < w.ndigits; ++i) {
+    const int digit = w.digit(i);
+    if (digit < 0 || digit > 9999) fail("binary numeric digit", w.d, w.n);
+    if (digit == 0) continue;
+    const int exponent = 4 * (w.weight - i) + w.dscale;  // of 10, in the unscaled integer
+    int128 term;
+    if (exponent >= 0) {
+      if (exponent > kMaxPow10 ||
+          __builtin_mul_overflow(static_cast<int128>(digit), kPow10[static_cast<std::size_t>(exponent)], &term))
+        return std::nullopt;
+    } else if (exponent > -4) {
+      // Digits beyond dscale are zero: the division is exact.
+      term = static_cast<int128>(digit) / kPow10[static_cast<std::size_t>(-exponent)];
+    } else {
+      continue;  // wholly beyond dscale (zero by construction)
+    }
+    if (__builtin_add_overflow(unscaled, term, &unscaled)) return std::nullopt;
+  }
+  return Decimal::finite(w.negative ? -unscaled : unscaled, static_cast<std::int16_t>(w.dscale));
+}
+
+// The four decimal digits of one base-10000 digit.
+void four_digits(int v, char (&buf)[4]) {
+  for (int k = 3; k >= 0; --k) {
+    buf[k] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+}
+
+// More than 38 digits: PostgreSQL's text form, built in scratch.
+Value numeric_as_text(const NumericWire& w, Scratch& scratch) {
+  std::string& out = scratch.bytes;
+  out.clear();
+  if (w.negative) out.push_back('-');
+  char buf[4];
+  if (w.weight < 0) {
+    out.push_back('0');
+  } else {
+    for (int i = 0; i <= w.weight; ++i) {
+      four_digits(w.digit(i), buf);
+      int skip = 0;
+      if (i == 0)
+        while (skip < 3 && buf[skip] == '0') ++skip;  // no leading zeros
+      out.append(buf + skip, static_cast<std::size_t>(4 - skip));
+    }
+  }
+  if (w.dscale > 0) {
+    out.push_back('.');
+    int written = 0;
+    for (int i = w.weight + 1; written < w.dscale; ++i) {
+      four_digits(w.digit(i), buf);
+      for (int k = 0; k < 4 && written < w.dscale; ++k, ++written) out.push_back(buf[k]);
+    }
+  }
+  return Decimal::big(out, static_cast<std::int16_t>(w.dscale));
+}
+
 Value numeric_binary(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) {
   if (n < 8) fail("binary numeric", d, n);
   const auto ndigits = static_cast<std::int16_t>(load_be<std::uint16_t>(d));
@@ -159,89 +249,10 @@ Value numeric_binary(const char* d, std::size_t n, std::uint32_t, Scratch& scrat
     default:
       fail("binary numeric sign", d, n);
   }
-  const bool negative = sign == 0x4000;
-  const char* digits = d + 8;
-
-  // Fast path: at most 18 decimal digits in all (4 * (weight + 1) + dscale <= 18)
-  // sum in 64 bits without overflow checks — every amount of the standard table.
-  if (4 * static_cast<int>(weight) + static_cast<int>(dscale) <= 14) {
-    std::uint64_t sum = 0;
-    for (int i = 0; i < ndigits; ++i) {
-      const auto digit = static_cast<std::uint64_t>(load_be<std::uint16_t>(digits + 2 * i));
-      if (digit > 9999) fail("binary numeric digit", d, n);
-      const int exponent = 4 * (weight - i) + dscale;
-      if (exponent >= 0)
-        sum += digit * kPow10u64[static_cast<std::size_t>(exponent)];
-      else if (exponent > -4)
-        sum += digit / kPow10u64[static_cast<std::size_t>(-exponent)];
-    }
-    const auto v = static_cast<std::int64_t>(sum);
-    return Decimal::finite(negative ? -v : v, dscale);
-  }
-  int128 unscaled = 0;
-  bool fits = true;
-  for (int i = 0; i < ndigits && fits; ++i) {
-    const int digit = static_cast<int>(load_be<std::uint16_t>(digits + 2 * i));
-    if (digit < 0 || digit > 9999) fail("binary numeric digit", d, n);
-    if (digit == 0) continue;
-    const int exponent = 4 * (weight - i) + dscale;  // of 10, in the unscaled integer
-    int128 term;
-    if (exponent >= 0) {
-      if (exponent > kMaxPow10 ||
-          __builtin_mul_overflow(static_cast<int128>(digit), kPow10[static_cast<std::size_t>(exponent)], &term)) {
-        fits = false;
-        break;
-      }
-    } else if (exponent > -4) {
-      // Digits beyond dscale are zero: the division is exact.
-      term = static_cast<int128>(digit) / kPow10[static_cast<std::size_t>(-exponent)];
-    } else {
-      continue;  // wholly beyond dscale (zero by construction)
-    }
-    if (__builtin_add_overflow(unscaled, term, &unscaled)) fits = false;
-  }
-  if (fits) return Decimal::finite(negative ? -unscaled : unscaled, dscale);
-
-  // More than 38 digits: keep the PostgreSQL text form, built in scratch.
-  std::string& out = scratch.bytes;
-  out.clear();
-  if (negative) out.push_back('-');
-  auto digit_at = [&](int i) -> int {
-    return (i >= 0 && i < ndigits) ? static_cast<int>(load_be<std::uint16_t>(digits + 2 * i)) : 0;
-  };
-  if (weight < 0) {
-    out.push_back('0');
-  } else {
-    for (int i = 0; i <= weight; ++i) {
-      char buf[4];
-      int v = digit_at(i);
-      for (int k = 3; k >= 0; --k) {
-        buf[k] = static_cast<char>('0' + v % 10);
-        v /= 10;
-      }
-      if (i == 0) {
-        int skip = 0;
-        while (skip < 3 && buf[skip] == '0') ++skip;
-        out.append(buf + skip, static_cast<std::size_t>(4 - skip));
-      } else {
-        out.append(buf, 4);
-      }
-    }
-  }
-  if (dscale > 0) {
-    out.push_back('.');
-    int written = 0;
-    for (int i = weight + 1; written < dscale; ++i) {
-      int v = digit_at(i);
-      char buf[4];
-      for (int k = 3; k >= 0; --k) {
-        buf[k] = static_cast<char>('0' + v % 10);
-        v /= 10;
-      }
-      for (int k = 0; k < 4 && written < dscale; ++k, ++written) out.push_back(buf[k]);
-    }
-  }
-  return Decimal::big(out, dscale);
+  const NumericWire w{d, n, ndigits, weight, dscale, sign == 0x4000};
+  if (4 * w.weight + w.dscale <= 14) return numeric_small(w);
+  if (auto v = numeric_int128(w)) return *v;
+  return numeric_as_text(w, scratch);
 }
 
 // ---- timestamps and dates -----------------------------------------------

@@ -1,5 +1,5 @@
 // Where and how a benchmark was measured: the context block every artifact opens
-// with (google/benchmark's habit), and the artifact itself — the context plus the
+// with, and the artifact itself — the context plus the
 // report. Secrets never appear: the target is described with its password removed.
 #pragma once
 

@@ -32,10 +32,10 @@ std::string Warning::text() const {
 std::vector<Warning> warnings_of(const Artifact& artifact) {
   std::vector<Warning> out;
   const Context& c = artifact.context;
-  // google/benchmark's habit: say so when the machine is set up to spoil timings.
+  // A busy machine spoils timings: say so.
   if (!c.host.load_average.empty() && c.host.load_average[0] > 0.5 * std::max(1U, c.host.cores))
     out.push_back({WarningKind::busy_machine, 0, "", c.host.load_average[0]});
-  // hyperfine's advice: a wide spread means the figures are not yet telling.
+  // A wide spread between runs means the figures are not yet telling.
   for (const auto& size : artifact.report.sizes) {
     for (const auto& s : size.strategies) {
       const Summary rps = summarize(s, size, c.read.format, c.schedule.runs).rows_per_sec;

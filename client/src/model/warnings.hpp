@@ -1,6 +1,5 @@
-// Advice shown to users, all in one place (hyperfine keeps its warnings in one
-// enum): computed from the artifact alone, so the console, the artifact and the
-// Markdown report say the same thing.
+// Advice shown to users, all in one place: computed from the artifact alone, so
+// the console, the artifact and the Markdown report say the same thing.
 #pragma once
 
 #include <cstdint>

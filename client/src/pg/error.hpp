@@ -1,5 +1,5 @@
 // Typed errors from libpq and the server, by SQLSTATE class as far as benchlab
-// needs them (libpqxx's except.hxx is the model), so that callers and tests match
+// needs them, so that callers and tests match
 // types, never message strings.
 #pragma once
 

@@ -1,5 +1,5 @@
 // RAII for PGresult (a unique_ptr whose deleter calls PQclear), with checked
-// accessors in libpqxx's manner: a caller states what it expects (one row, a
+// accessors: a caller states what it expects (one row, a
 // field that is not NULL, an integer) and gets a typed error naming the query
 // when the server answered otherwise — never a silently skipped result.
 #pragma once

@@ -1,5 +1,5 @@
 // The console report: one table per size, strategies as rows, like the Python lab
-// (rows/s per size, peak RSS) with hyperfine touches (median ± spread, min … max),
+// (rows/s per size, peak RSS), with median ± half the range and min … max,
 // then the warnings and, for a sweep, a strategy × size overview.
 #pragma once
 

@@ -1,4 +1,4 @@
-// One reporter interface (google/benchmark's shape): every output — the console
+// One reporter interface: every output — the console
 // table, the JSON artifact, the Markdown report — is fed the same in-memory
 // artifact: its context, each size as it is done, then the whole of it. A new
 // format is one new file behind this interface.
