@@ -3,7 +3,6 @@
 // against the test server produces a valid artifact; SIGINT stops cleanly.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,85 +21,20 @@
 
 #include "support.hpp"
 
-extern char** environ;
 
 namespace fs = std::filesystem;
 
 using benchlab::test::TempDir;
+namespace test = benchlab::test;
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using test::Outcome;
+using test::line_count;
+using test::slurp;
+using Child = test::Benchclient;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::size_t line_count(const std::string& s) {
-  std::size_t n = 0;
-  for (char c : s)
-    if (c == '\n') ++n;
-  return n + (!s.empty() && s.back() != '\n' ? 1 : 0);
-}
-
-class Child {
- public:
-  Child(const std::vector<std::string>& args, const fs::path& dir) : out_(dir / "stdout"), err_(dir / "stderr") {
-    std::vector<std::string> argv{BENCHCLIENT_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    // Environment: ours, with TMPDIR pointing at the private directory.
-    std::vector<std::string> env;
-    for (char** e = environ; *e != nullptr; ++e)
-      if (!std::string_view(*e).starts_with("TMPDIR=")) env.emplace_back(*e);
-    env.push_back("TMPDIR=" + dir.string());
-    std::vector<char*> cenv;
-    for (auto& e : env) cenv.push_back(e.data());
-    cenv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    const int rc = posix_spawn(&pid_, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
-    posix_spawn_file_actions_destroy(&fa);
-    REQUIRE(rc == 0);
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  [[nodiscard]] pid_t pid() const { return pid_; }
-  [[nodiscard]] std::string err_so_far() const { return slurp(err_); }
-  Outcome wait() {
-    int status = 0;
-    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    pid_ = -1;
-    Outcome o;
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    o.out = slurp(out_);
-    o.err = slurp(err_);
-    return o;
-  }
-
- private:
-  pid_t pid_ = -1;
-  fs::path out_, err_;
-};
-
-Outcome run_cli(const std::vector<std::string>& args, const TempDir& dir) { return Child(args, dir.path).wait(); }
+Outcome run_cli(const std::vector<std::string>& args, const TempDir& dir) { return test::run_benchclient(args, dir.path); }
 
 std::vector<pid_t> processes_mentioning(const std::string& marker);
 

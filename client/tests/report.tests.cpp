@@ -3,7 +3,6 @@
 // figures, several artifacts end with a side-by-side summary, and bad input is one
 // line on stderr naming the file and what is missing, exit 2, nothing on stdout.
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,7 +17,6 @@
 #include <vector>
 #include "support.hpp"
 
-extern char** environ;
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
@@ -27,43 +25,10 @@ using Scratch = benchlab::test::TempDir;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using benchlab::test::Outcome;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// benchclient with these arguments, stdout and stderr captured in files under `dir`.
 Outcome run_benchclient(const std::vector<std::string>& args, const fs::path& dir) {
-  std::vector<std::string> argv{BENCHCLIENT_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  const fs::path out = dir / "stdout", err = dir / "stderr";
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  REQUIRE(rc == 0);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  Outcome o;
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  o.out = slurp(out);
-  o.err = slurp(err);
-  return o;
+  return benchlab::test::run_benchclient(args, dir);
 }
 
 Json range(double median, double min, double max) { return Json{{"median", median}, {"min", min}, {"max", max}}; }
@@ -240,18 +205,13 @@ bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-std::size_t lines(const std::string& s) {
-  std::size_t n = 0;
-  for (char c : s) n += c == '\n' ? 1 : 0;
-  return n;
-}
 
 // Bad input: exit 2, nothing on stdout, one stderr line naming the file and the problem.
 void require_input_error(const Outcome& o, const std::string& file, const std::string& what) {
   INFO("stderr: " << o.err);
   CHECK(o.exit_code == 2);
   CHECK(o.out.empty());
-  CHECK(lines(o.err) == 1);
+  CHECK(benchlab::test::line_count(o.err) == 1);
   CHECK(contains(o.err, "error"));
   CHECK(contains(o.err, file));
   CHECK(contains(o.err, what));
@@ -390,6 +350,6 @@ TEST_CASE("report: a missing file, a non-JSON file and missing fields are one-li
     const Outcome o = run_benchclient({"report"}, dir.path);
     CHECK(o.exit_code == 2);
     CHECK(o.out.empty());
-    CHECK(lines(o.err) == 1);
+    CHECK(benchlab::test::line_count(o.err) == 1);
   }
 }

@@ -1,11 +1,20 @@
 #include "support.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;
 
 namespace benchlab::test {
 
@@ -58,6 +67,69 @@ TempDir::TempDir(std::string_view tag, bool traversable) {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
+}
+
+std::size_t line_count(const std::string& s) {
+  std::size_t n = 0;
+  for (char c : s)
+    if (c == '\n') ++n;
+  return n + (!s.empty() && s.back() != '\n' ? 1 : 0);
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Benchclient::Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir)
+    : out_(dir / "stdout"), err_(dir / "stderr") {
+  std::vector<std::string> argv{BENCHCLIENT_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e)
+    if (!std::string_view(*e).starts_with("TMPDIR=")) env.emplace_back(*e);
+  env.push_back("TMPDIR=" + dir.string());
+  std::vector<char*> cenv;
+  for (auto& e : env) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int rc = posix_spawn(&pid_, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
+  posix_spawn_file_actions_destroy(&fa);
+  REQUIRE(rc == 0);
+}
+
+Benchclient::~Benchclient() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+std::string Benchclient::err_so_far() const { return slurp(err_); }
+
+Outcome Benchclient::wait() {
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  Outcome o;
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  o.out = slurp(out_);
+  o.err = slurp(err_);
+  return o;
+}
+
+Outcome run_benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir) {
+  return Benchclient(args, dir).wait();
 }
 
 }  // namespace benchlab::test

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
+#include <vector>
 
 #include "pg/connection.hpp"
 
@@ -43,5 +45,37 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   std::filesystem::path path;
 };
+
+// The real benchclient binary, run as a user would: stdin /dev/null, stdout and
+// stderr into files under `dir`, TMPDIR set to `dir` (so a throwaway cluster it
+// starts lives there). Killed (SIGKILL) if still running when destroyed.
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+class Benchclient {
+ public:
+  Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir);
+  ~Benchclient();
+  Benchclient(const Benchclient&) = delete;
+  Benchclient& operator=(const Benchclient&) = delete;
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  [[nodiscard]] std::string err_so_far() const;
+  Outcome wait();
+
+ private:
+  pid_t pid_ = -1;
+  std::filesystem::path out_, err_;
+};
+
+// Runs benchclient to the end.
+Outcome run_benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir);
+
+// Lines of output (a last line without its newline counts too).
+std::size_t line_count(const std::string& s);
+
+// A whole file's bytes ("" when it cannot be read).
+std::string slurp(const std::filesystem::path& p);
 
 }  // namespace benchlab::test
