@@ -10,8 +10,8 @@
 #include <sstream>
 #include "support.hpp"
 
-#include "pg/connection.hpp"
 #include "measure/host_facts.hpp"
+#include "pg/connection.hpp"
 #include "report/artifact_file.hpp"
 #include "report/artifact_json.hpp"
 
@@ -185,7 +185,8 @@ TEST_CASE("artifact: an unknown schema version or a broken file is a one-line er
   a["context"]["schema_version"] = 2;
   const fs::path v2 = dir.path / "v2.json";
   write_atomically(v2, a.dump());
-  CHECK_THROWS_WITH(read_artifact_file(v2), Catch::Contains(v2.string()) && Catch::Contains("schema version 2 is not supported"));
+  CHECK_THROWS_WITH(read_artifact_file(v2),
+                    Catch::Contains(v2.string()) && Catch::Contains("schema version 2 is not supported"));
   const fs::path cut = dir.path / "cut.json";
   const std::string whole = Json(Artifact{sample_context(), sample_report()}).dump();
   write_atomically(cut, whole.substr(0, whole.size() / 2));

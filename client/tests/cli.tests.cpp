@@ -21,7 +21,6 @@
 
 #include "support.hpp"
 
-
 namespace fs = std::filesystem;
 
 using benchlab::test::TempDir;
@@ -29,12 +28,14 @@ namespace test = benchlab::test;
 
 namespace {
 
-using test::Outcome;
 using test::line_count;
+using test::Outcome;
 using test::slurp;
 using Child = test::Benchclient;
 
-Outcome run_cli(const std::vector<std::string>& args, const TempDir& dir) { return test::run_benchclient(args, dir.path); }
+Outcome run_cli(const std::vector<std::string>& args, const TempDir& dir) {
+  return test::run_benchclient(args, dir.path);
+}
 
 std::vector<pid_t> processes_mentioning(const std::string& marker);
 

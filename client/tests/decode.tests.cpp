@@ -26,7 +26,6 @@ namespace {
 
 constexpr int kFormats[] = {0, 1};
 
-
 // Runs `sql` in `format` and keeps its single row decoded.
 DecodedRows keep_one(const pg::Connection& conn, const std::string& sql, int format, DecodeTotals* totals = nullptr) {
   DecodedRows rows;

@@ -74,7 +74,8 @@ TEST_CASE("pg results: checked accessors throw naming what was expected", "[pg][
   test::ScratchDatabase db("pg_results");
   const pg::Connection conn = db.admin();
   const pg::Result two = conn.exec("SELECT g, NULL::int, 'x' FROM generate_series(1, 2) g");
-  CHECK_THROWS_WITH(two.expect_rows(1, "the probe"), Catch::Contains("the probe") && Catch::Contains("expected 1 row, got 2"));
+  CHECK_THROWS_WITH(two.expect_rows(1, "the probe"),
+                    Catch::Contains("the probe") && Catch::Contains("expected 1 row, got 2"));
   CHECK_NOTHROW(two.expect_rows(2, "the probe").expect_columns(3, "the probe"));
   CHECK(two.int64(1, 0, "g") == 2);
   CHECK(two.uint64(0, 0, "g") == 1);

@@ -17,7 +17,6 @@
 #include <vector>
 #include "support.hpp"
 
-
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
@@ -101,9 +100,10 @@ Json benchmark(const std::string& strategy, const std::string& format, int worke
 // The summaries it carries are what the runs give; the report recomputes them anyway.
 Json sample_artifact(const std::string& format, int workers, double naive_rps) {
   constexpr std::uint64_t kMiB = 1024 * 1024;
-  Json naive = benchmark("naive", format, workers, range(naive_rps, naive_rps - 50000, naive_rps + 50000),
-                         Json::array({run(naive_rps, 10, 300000, 50 * kMiB), run(naive_rps - 50000, 30, 300000, 50 * kMiB),
-                                      run(naive_rps + 50000, 20, 300000, 50 * kMiB)}));
+  Json naive =
+      benchmark("naive", format, workers, range(naive_rps, naive_rps - 50000, naive_rps + 50000),
+                Json::array({run(naive_rps, 10, 300000, 50 * kMiB), run(naive_rps - 50000, 30, 300000, 50 * kMiB),
+                             run(naive_rps + 50000, 20, 300000, 50 * kMiB)}));
 
   const Json each = {9437184, 9000000};
   Json mp = benchmark("multiprocessing", format, workers, range(1.5e6, 1.2e6, 1.6e6),
@@ -204,7 +204,6 @@ fs::path write(const fs::path& dir, const std::string& name, const std::string& 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
-
 
 // Bad input: exit 2, nothing on stdout, one stderr line naming the file and the problem.
 void require_input_error(const Outcome& o, const std::string& file, const std::string& what) {

@@ -11,11 +11,11 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
-#include <functional>
 #include <thread>
 #include <vector>
 

@@ -3,10 +3,10 @@
 // `benchclient with-cluster`, so they share one throwaway cluster per test run.
 #pragma once
 
+#include <sys/types.h>
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <vector>
 
 #include "pg/connection.hpp"

@@ -120,15 +120,16 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   s.push_back(app.add_option("--rows", f.rows, "row counts to read, comma-separated (default 100000)")->delimiter(','));
   s.push_back(
       app.add_option("--runs", run.schedule.runs, "measured runs per strategy and size (>= 1)")->capture_default_str());
-  s.push_back(
-      app.add_option("--warmup", run.schedule.warmup, "unmeasured runs before the measured ones")->capture_default_str());
+  s.push_back(app.add_option("--warmup", run.schedule.warmup, "unmeasured runs before the measured ones")
+                  ->capture_default_str());
   s.push_back(app.add_option("--format", f.format, "wire format of the values: text or binary")
                   ->check(CLI::IsMember({"text", "binary"}))
                   ->capture_default_str());
-  s.push_back(app.add_option("--workers", run.read.workers,
-                             "connections/threads/processes of the parallel strategies (>= 1)")
-                  ->capture_default_str());
-  s.push_back(app.add_option("--batch-rows", run.read.batch_rows, "rows per FETCH / batch (>= 1)")->capture_default_str());
+  s.push_back(
+      app.add_option("--workers", run.read.workers, "connections/threads/processes of the parallel strategies (>= 1)")
+          ->capture_default_str());
+  s.push_back(
+      app.add_option("--batch-rows", run.read.batch_rows, "rows per FETCH / batch (>= 1)")->capture_default_str());
   s.push_back(app.add_option("--statement-timeout-ms", run.read.statement_timeout_ms,
                              "statement_timeout of every measured session (0: none)")
                   ->capture_default_str());
@@ -136,13 +137,15 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                              "on a row count or checksum mismatch: strict (fail) or tolerant (flag and go on)")
                   ->check(CLI::IsMember({"strict", "tolerant"}))
                   ->capture_default_str());
-  f.table = app.add_option("--table", run.read.table, "your table to read (schema.table) instead of the seeded standard table");
+  f.table = app.add_option("--table", run.read.table,
+                           "your table to read (schema.table) instead of the seeded standard table");
   s.push_back(f.table);
   f.key = app.add_option("--key", run.read.key, "integer key column of --table")->capture_default_str();
   s.push_back(f.key);
   s.push_back(app.add_option("--results-dir", f.results_dir, "where the JSON artifact goes (created if missing)")
                   ->capture_default_str());
-  s.push_back(app.add_flag("--json", run.output.json_to_stdout, "print the artifact on stdout (the table goes to stderr)"));
+  s.push_back(
+      app.add_flag("--json", run.output.json_to_stdout, "print the artifact on stdout (the table goes to stderr)"));
   s.push_back(app.add_flag("--no-progress", f.no_progress, "no progress output on stderr"));
   // Hidden: switches the RSS sampler and server CPU accounting off, to measure their cost.
   s.push_back(app.add_flag("--no-observer", f.no_observer, "")->group(""));
@@ -156,12 +159,13 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
   if (run.schedule.runs < 1) throw UsageError(fmt::format("--runs {}: at least 1 run is needed", run.schedule.runs));
   if (run.schedule.warmup < 0)
     throw UsageError(fmt::format("--warmup {}: give 0 or more warmup runs", run.schedule.warmup));
-  if (run.read.workers < 1) throw UsageError(fmt::format("--workers {}: at least 1 worker is needed", run.read.workers));
+  if (run.read.workers < 1)
+    throw UsageError(fmt::format("--workers {}: at least 1 worker is needed", run.read.workers));
   if (run.read.batch_rows < 1)
     throw UsageError(fmt::format("--batch-rows {}: give at least 1 row per batch", run.read.batch_rows));
   if (run.read.statement_timeout_ms < 0)
-    throw UsageError(fmt::format("--statement-timeout-ms {}: give 0 (none) or a positive timeout",
-                                 run.read.statement_timeout_ms));
+    throw UsageError(
+        fmt::format("--statement-timeout-ms {}: give 0 (none) or a positive timeout", run.read.statement_timeout_ms));
   if (run.read.key.empty()) throw UsageError("--key: give the name of an integer key column");
   if (f.table->count() > 0 && run.read.table.empty())
     throw UsageError("--table: give a table name, e.g. --table public.orders");

@@ -6,9 +6,9 @@
 #include "decode/type_decoders.hpp"
 
 #include <array>
-#include <optional>
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <string>
 
 namespace benchlab::decode {

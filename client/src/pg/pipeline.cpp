@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 namespace benchlab::pg {
 
 Pipeline::Pipeline(PGconn* conn) : conn_(conn) {

@@ -10,8 +10,7 @@ namespace benchlab::pg {
 
 void wait_for_result(PGconn* conn, const std::function<void()>& between_polls, std::string_view what) {
   for (;;) {
-    if (PQconsumeInput(conn) == 0)
-      throw BrokenConnection(std::string(what) + ": " + one_line(PQerrorMessage(conn)));
+    if (PQconsumeInput(conn) == 0) throw BrokenConnection(std::string(what) + ": " + one_line(PQerrorMessage(conn)));
     if (PQisBusy(conn) == 0) return;
     between_polls();
     pollfd p{PQsocket(conn), POLLIN, 0};

@@ -57,8 +57,9 @@ std::uint64_t rows_in(const std::vector<KeyRange>& parts) {
 
 // The n-th key (0-based) in key order, through the key's index; nullopt past the end.
 std::optional<std::int64_t> nth_key(const pg::Connection& conn, const TableInfo& table, std::uint64_t n) {
-  const std::string sql = fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} OFFSET $1::bigint LIMIT 1",
-                                      table.key_sql, table.relation_sql);
+  const std::string sql =
+      fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} OFFSET $1::bigint LIMIT 1", table.key_sql,
+                  table.relation_sql);
   pg::Result r = pg::exec_interruptible(conn, sql, {std::to_string(n)});
   if (r.rows() == 0) return std::nullopt;
   return r.expect_rows(1, sql).int64(0, 0, sql);

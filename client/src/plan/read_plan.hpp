@@ -17,8 +17,7 @@
 namespace benchlab::plan {
 
 // The plan for one size (throws on a table too small or a plan that does not add up).
-ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uint64_t rows,
-                   const ReadOptions& options);
+ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uint64_t rows, const ReadOptions& options);
 
 // The server's figures for `spec.all`: server_scan and range_checksum (a function
 // that is missing or fails leaves a note, and the runs unverified).

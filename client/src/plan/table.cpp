@@ -6,8 +6,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "pg/wait.hpp"
 #include "pg/error.hpp"
+#include "pg/wait.hpp"
 #include "process/interrupt.hpp"
 
 namespace benchlab::plan {
@@ -43,9 +43,9 @@ bool is_integer_type(unsigned oid) { return oid == 20 || oid == 21 || oid == 23;
 std::vector<ColumnInfo> read_columns(const pg::Connection& conn, const std::string& oid) {
   pg::Result r =
       pg::exec_interruptible(conn,
-                         "SELECT attname, format_type(atttypid, atttypmod), atttypid FROM pg_catalog.pg_attribute "
-                         "WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-                         {oid});
+                             "SELECT attname, format_type(atttypid, atttypmod), atttypid FROM pg_catalog.pg_attribute "
+                             "WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                             {oid});
   std::vector<ColumnInfo> out;
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({std::string(r.text(i, 0, "attname")), std::string(r.text(i, 1, "format_type")),
@@ -110,9 +110,8 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   t.select_list = fmt::format("{}", fmt::join(quoted, ", "));
 
   // At least `rows` rows with a non-null key? Count at most that many (cheap on big tables).
-  const std::string count_sql =
-      fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} IS NOT NULL LIMIT $1::bigint) s", t.relation_sql,
-                  t.key_sql);
+  const std::string count_sql = fmt::format(
+      "SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} IS NOT NULL LIMIT $1::bigint) s", t.relation_sql, t.key_sql);
   const std::uint64_t have = one_row(conn, count_sql, {std::to_string(rows)}).uint64(0, 0, count_sql);
   if (have < rows) {
     throw std::runtime_error(fmt::format("table {} holds only {} rows (with a non-null key {}); use --rows {} or fewer",
@@ -129,11 +128,11 @@ TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options,
     pg::Connection conn = pg::Connection::open(conninfo, session(false));
     // Parameters, never interpolated; seeding is idempotent and append-only.
     pg::exec_interruptible(conn, "SELECT benchlab.seed_records($1, $2::bigint)",
-                       {std::string(kStandardTable), std::to_string(rows)});
+                           {std::string(kStandardTable), std::to_string(rows)});
     throw_if_interrupted();
     // VACUUM cannot run inside a transaction block: a statement of its own.
-    pg::exec_interruptible(conn,
-                       fmt::format("VACUUM (ANALYZE) {}", pg::quote_qualified_identifier(conn.raw(), kStandardTable)));
+    pg::exec_interruptible(
+        conn, fmt::format("VACUUM (ANALYZE) {}", pg::quote_qualified_identifier(conn.raw(), kStandardTable)));
     return describe_table(conn, kStandardTable, "id", rows, true);
   }
   pg::Connection conn = pg::Connection::open(conninfo, session(true));

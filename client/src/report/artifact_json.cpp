@@ -50,24 +50,38 @@ struct is_optional<std::optional<T>> : std::true_type {};
 
 template <typename T>
 const char* kind_name() {
-  if constexpr (std::is_same_v<T, bool>) return "true or false";
-  else if constexpr (std::is_same_v<T, std::int64_t>) return "an integer";
-  else if constexpr (std::is_integral_v<T>) return "a non-negative integer";
-  else if constexpr (std::is_floating_point_v<T>) return "a number";
-  else if constexpr (std::is_same_v<T, std::string>) return "a string";
-  else if constexpr (is_vector<T>::value) return "an array";
-  else return "an object";
+  if constexpr (std::is_same_v<T, bool>)
+    return "true or false";
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return "an integer";
+  else if constexpr (std::is_integral_v<T>)
+    return "a non-negative integer";
+  else if constexpr (std::is_floating_point_v<T>)
+    return "a number";
+  else if constexpr (std::is_same_v<T, std::string>)
+    return "a string";
+  else if constexpr (is_vector<T>::value)
+    return "an array";
+  else
+    return "an object";
 }
 
 template <typename T>
 bool has_kind(const Json& j) {
-  if constexpr (std::is_same_v<T, bool>) return j.is_boolean();
-  else if constexpr (std::is_same_v<T, std::int64_t>) return j.is_number_integer();
-  else if constexpr (std::is_integral_v<T>) return j.is_number_unsigned();
-  else if constexpr (std::is_floating_point_v<T>) return j.is_number();
-  else if constexpr (std::is_same_v<T, std::string>) return j.is_string();
-  else if constexpr (is_vector<T>::value) return j.is_array();
-  else return j.is_object();
+  if constexpr (std::is_same_v<T, bool>)
+    return j.is_boolean();
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return j.is_number_integer();
+  else if constexpr (std::is_integral_v<T>)
+    return j.is_number_unsigned();
+  else if constexpr (std::is_floating_point_v<T>)
+    return j.is_number();
+  else if constexpr (std::is_same_v<T, std::string>)
+    return j.is_string();
+  else if constexpr (is_vector<T>::value)
+    return j.is_array();
+  else
+    return j.is_object();
 }
 
 template <typename T>
@@ -201,27 +215,27 @@ void to_json(Json& j, const Context& c) {
   for (const auto& [k, v] : c.server.settings) settings[k] = v;
   Json options;
   to_json(options, c.read, c.schedule);
-  j = Json{{"schema_version", c.schema_version},
-           {"date", c.date},
-           {"host",
-            Json{{"cpu_model", c.host.cpu_model},
-                 {"cores", c.host.cores},
-                 {"memory_bytes", c.host.memory_bytes},
-                 {"kernel", c.host.kernel},
-                 {"load_average", c.host.load_average}}},
-           {"compiler", c.build.compiler},
-           {"benchlab_version", c.build.benchlab_version},
-           {"git_commit", c.build.git_commit},
-           {"libpq_version", c.build.libpq_version},
-           {"postgresql", Json{{"version", c.server.version},
-                               {"version_num", c.server.version_num},
-                               {"extension_version", c.server.extension_version},
-                               {"settings", settings}}},
-           {"target", Json{{"dsn", c.target.dsn_redacted},
-                           {"throwaway_cluster", c.target.throwaway},
-                           {"profile", c.target.throwaway ? Json(c.target.profile) : Json(nullptr)}}},
-           {"table", Json{{"name", c.table_name}, {"standard", c.standard_table}, {"key", c.key}, {"columns", c.columns}}},
-           {"options", options}};
+  j = Json{
+      {"schema_version", c.schema_version},
+      {"date", c.date},
+      {"host", Json{{"cpu_model", c.host.cpu_model},
+                    {"cores", c.host.cores},
+                    {"memory_bytes", c.host.memory_bytes},
+                    {"kernel", c.host.kernel},
+                    {"load_average", c.host.load_average}}},
+      {"compiler", c.build.compiler},
+      {"benchlab_version", c.build.benchlab_version},
+      {"git_commit", c.build.git_commit},
+      {"libpq_version", c.build.libpq_version},
+      {"postgresql", Json{{"version", c.server.version},
+                          {"version_num", c.server.version_num},
+                          {"extension_version", c.server.extension_version},
+                          {"settings", settings}}},
+      {"target", Json{{"dsn", c.target.dsn_redacted},
+                      {"throwaway_cluster", c.target.throwaway},
+                      {"profile", c.target.throwaway ? Json(c.target.profile) : Json(nullptr)}}},
+      {"table", Json{{"name", c.table_name}, {"standard", c.standard_table}, {"key", c.key}, {"columns", c.columns}}},
+      {"options", options}};
 }
 
 void from_json(const Json& j, Context& c) {
@@ -233,7 +247,8 @@ void from_json(const Json& j, Context& c) {
   {
     PathSegment host_path("host");
     const auto host = j.find("host");
-    if (host == j.end() || !host->is_object()) fail(host == j.end() ? "missing " + current_path() : current_path() + " is not an object");
+    if (host == j.end() || !host->is_object())
+      fail(host == j.end() ? "missing " + current_path() : current_path() + " is not an object");
     need(*host, "cpu_model", c.host.cpu_model);
     need(*host, "cores", c.host.cores);
     need(*host, "memory_bytes", c.host.memory_bytes);
@@ -252,7 +267,8 @@ void from_json(const Json& j, Context& c) {
     maybe(pg, "version_num", c.server.version_num);
     maybe(pg, "extension_version", c.server.extension_version);
     if (const auto s = pg.find("settings"); s != pg.end() && s->is_object())
-      for (const auto& [k, v] : s->items()) c.server.settings.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+      for (const auto& [k, v] : s->items())
+        c.server.settings.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
   }
   {
     Json target;
@@ -276,34 +292,36 @@ void from_json(const Json& j, Context& c) {
 }
 
 void to_json(Json& j, const RunFigures& r) {
-  j = Json{{"wall_s", r.wall_s},
-           {"rows", r.rows},
-           {"bytes", r.bytes},
-           {"rows_per_sec", r.rows_per_sec},
-           {"mb_per_sec", r.mb_per_sec},
-           {"ttfr_ms", nullable(r.ttfr_ms)},
-           {"cpu_user_s", r.cpu_user_s},
-           {"cpu_sys_s", r.cpu_sys_s},
-           {"server_cpu_user_s", nullable(r.server_cpu_user_s)},
-           {"server_cpu_sys_s", nullable(r.server_cpu_sys_s)},
-           {"peak_rss_bytes", nullable(r.peak_rss_bytes)},
-           {"maxrss_bytes", r.maxrss_bytes},
-           {"maxrss_children_bytes", r.maxrss_children_bytes},
-           {"parent_peak_rss_bytes", nullable(r.parent_peak_rss_bytes)},
-           {"worker_peak_rss_bytes", nullable(r.worker_peak_rss_bytes)},
-           {"worker_peak_rss_bytes_each", r.worker_peak_rss},
-           {"batches", r.batches},
-           {"latency_ms",
-            Json{{"p50", r.latency_p50_ms}, {"p95", r.latency_p95_ms}, {"p99", r.latency_p99_ms}, {"max", r.latency_max_ms}}},
-           {"pool_wait_s", r.pool_wait_s},
-           {"checksum", checksum_hex(r.checksum)},
-           {"rows_match", nullable(r.rows_match)},
-           {"checksum_match", nullable(r.checksum_match)},
-           {"unknown_values", r.unknown_values},
-           {"notes", r.notes},
-           {"round", r.round},
-           {"wire_ceiling_rows_per_sec", nullable(r.wire_ceiling_rows_per_sec)},
-           {"ratio_to_wire_ceiling", nullable(r.ratio_to_wire_ceiling())}};
+  j = Json{
+      {"wall_s", r.wall_s},
+      {"rows", r.rows},
+      {"bytes", r.bytes},
+      {"rows_per_sec", r.rows_per_sec},
+      {"mb_per_sec", r.mb_per_sec},
+      {"ttfr_ms", nullable(r.ttfr_ms)},
+      {"cpu_user_s", r.cpu_user_s},
+      {"cpu_sys_s", r.cpu_sys_s},
+      {"server_cpu_user_s", nullable(r.server_cpu_user_s)},
+      {"server_cpu_sys_s", nullable(r.server_cpu_sys_s)},
+      {"peak_rss_bytes", nullable(r.peak_rss_bytes)},
+      {"maxrss_bytes", r.maxrss_bytes},
+      {"maxrss_children_bytes", r.maxrss_children_bytes},
+      {"parent_peak_rss_bytes", nullable(r.parent_peak_rss_bytes)},
+      {"worker_peak_rss_bytes", nullable(r.worker_peak_rss_bytes)},
+      {"worker_peak_rss_bytes_each", r.worker_peak_rss},
+      {"batches", r.batches},
+      {"latency_ms",
+       Json{
+           {"p50", r.latency_p50_ms}, {"p95", r.latency_p95_ms}, {"p99", r.latency_p99_ms}, {"max", r.latency_max_ms}}},
+      {"pool_wait_s", r.pool_wait_s},
+      {"checksum", checksum_hex(r.checksum)},
+      {"rows_match", nullable(r.rows_match)},
+      {"checksum_match", nullable(r.checksum_match)},
+      {"unknown_values", r.unknown_values},
+      {"notes", r.notes},
+      {"round", r.round},
+      {"wire_ceiling_rows_per_sec", nullable(r.wire_ceiling_rows_per_sec)},
+      {"ratio_to_wire_ceiling", nullable(r.ratio_to_wire_ceiling())}};
 }
 
 void from_json(const Json& j, RunFigures& r) {

@@ -72,9 +72,9 @@ Row strategy_row(const StrategyResult& s, const StrategySummary& sum) {
     r.push_back(fmt::format("{} … {}", si(rps.min), si(rps.max)));
     std::string rss = sum.peak_rss_bytes.count ? mib(sum.peak_rss_bytes.median) : "-";
     if (sum.peak_rss_bytes.count && sum.worker_peak_rss_bytes.count)
-      rss += worker_rss_split(sum.forked_workers, sum.worker_peak_rss_bytes.median,
-                              sum.parent_peak_rss_bytes.count ? std::optional(sum.parent_peak_rss_bytes.median)
-                                                              : std::nullopt);
+      rss += worker_rss_split(
+          sum.forked_workers, sum.worker_peak_rss_bytes.median,
+          sum.parent_peak_rss_bytes.count ? std::optional(sum.parent_peak_rss_bytes.median) : std::nullopt);
     r.push_back(rss);
     r.push_back(sum.ttfr_ms.count ? fmt::format("{:.1f} ms", sum.ttfr_ms.median) : "-");
     r.push_back(fmt::format("{:.2f}/{:.2f} s", sum.cpu_user_s.median, sum.cpu_sys_s.median));
@@ -130,7 +130,8 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size) {
                s->cpu_sys_s, s->rows);
   for (const auto& n : size.notes) fmt::print(out_, "  note: {}\n", n);
   std::vector<Row> rows;
-  for (const auto& s : size.strategies) rows.push_back(strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs)));
+  for (const auto& s : size.strategies)
+    rows.push_back(strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs)));
   print_rows(out_,
              {"strategy", "rows/s (median ± ½range)", "min … max", "peak RSS", "ttfr", "client CPU u/s",
               "server CPU u/s", "p99 batch", "/ceiling", "flag"},

@@ -14,7 +14,8 @@ namespace benchlab {
 class JsonReporter final : public Reporter {
  public:
   // `dir`: where the file goes (nullopt: no file); `stream`: a copy of it (nullptr: none).
-  JsonReporter(std::optional<std::filesystem::path> dir, std::ostream* stream) : dir_(std::move(dir)), stream_(stream) {}
+  JsonReporter(std::optional<std::filesystem::path> dir, std::ostream* stream)
+      : dir_(std::move(dir)), stream_(stream) {}
   void context(const Context&) override {}
   void size(const Context&, const SizeResult&) override {}
   void finish(const Artifact& artifact) override;

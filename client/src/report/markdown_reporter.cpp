@@ -60,9 +60,9 @@ std::string strategy_row(const StrategyResult& s, const StrategySummary& sum, in
   if (sum.peak_rss_bytes.count) {
     rss = mib(sum.peak_rss_bytes.median);
     if (sum.worker_peak_rss_bytes.count) {
-      rss += worker_rss_split(sum.forked_workers, sum.worker_peak_rss_bytes.median,
-                              sum.parent_peak_rss_bytes.count ? std::optional(sum.parent_peak_rss_bytes.median)
-                                                              : std::nullopt);
+      rss += worker_rss_split(
+          sum.forked_workers, sum.worker_peak_rss_bytes.median,
+          sum.parent_peak_rss_bytes.count ? std::optional(sum.parent_peak_rss_bytes.median) : std::nullopt);
       split = true;
     }
   }
@@ -94,7 +94,8 @@ void MarkdownReporter::context(const Context& c) {
                       si(static_cast<double>(c.host.memory_bytes)));
   out_ += fmt::format("- **PostgreSQL:** {}\n", c.server.version);
   if (c.target.throwaway)
-    out_ += fmt::format("- **Server:** throwaway cluster, profile `{}`\n", c.target.profile.empty() ? "?" : c.target.profile);
+    out_ += fmt::format("- **Server:** throwaway cluster, profile `{}`\n",
+                        c.target.profile.empty() ? "?" : c.target.profile);
   else
     out_ += fmt::format("- **Server:** `{}`\n", c.target.dsn_redacted);
   std::string shape = fmt::format("- **Format:** {} · **workers:** {} · **runs:** {}", to_string(c.read.format),
@@ -144,7 +145,8 @@ void MarkdownReporter::finish(const Artifact& a) {
   if (r.interrupted_signal != 0)
     out_ += fmt::format("\n- **Status:** interrupted by signal {}: the figures are what was measured\n",
                         r.interrupted_signal);
-  if (!r.strict_failure.empty()) out_ += fmt::format("\n- **Status:** stopped by the strict policy: {}\n", r.strict_failure);
+  if (!r.strict_failure.empty())
+    out_ += fmt::format("\n- **Status:** stopped by the strict policy: {}\n", r.strict_failure);
   for (const auto& w : warnings_of(a)) out_ += fmt::format("\n- **Warning:** {}\n", w.text());
   if (any_split_)
     out_ +=
@@ -179,9 +181,10 @@ void MarkdownReporter::close() {
   std::vector<std::string> header{"strategy"};
   for (const auto& c : columns) {
     const Context& ctx = seen_[c.artifact].context;
-    const std::string stem = c.artifact < files_.size() ? stem_of(files_[c.artifact]) : fmt::format("#{}", c.artifact + 1);
-    header.push_back(
-        cell(fmt::format("{} · {} rows · {} · {} workers", stem, c.size->limit, to_string(ctx.read.format), ctx.read.workers)));
+    const std::string stem =
+        c.artifact < files_.size() ? stem_of(files_[c.artifact]) : fmt::format("#{}", c.artifact + 1);
+    header.push_back(cell(fmt::format("{} · {} rows · {} · {} workers", stem, c.size->limit, to_string(ctx.read.format),
+                                      ctx.read.workers)));
   }
   out_ += row(header);
   std::string align = "|:--|";

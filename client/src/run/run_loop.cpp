@@ -116,7 +116,8 @@ class SizeRunner {
       harness.finish();
       const std::string what = pg::one_line(e.what());
       result.errors.push_back(fmt::format("{}: {}", label, what));
-      if (schedule_.policy == MismatchPolicy::strict) fail(fmt::format("{} failed at {} rows: {}", name, plan_.limit, what));
+      if (schedule_.policy == MismatchPolicy::strict)
+        fail(fmt::format("{} failed at {} rows: {}", name, plan_.limit, what));
       return;  // tolerant: the error is recorded, the other strategies go on
     }
     if (warmup) {

@@ -23,8 +23,7 @@ namespace benchlab {
 namespace {
 
 struct Reader {
-  Reader(MeteredConnection c, std::vector<KeyRange> p)
-      : conn(std::move(c)), parts(std::move(p)) {}
+  Reader(MeteredConnection c, std::vector<KeyRange> p) : conn(std::move(c)), parts(std::move(p)) {}
   MeteredConnection conn;
   RowDecoder decoder;
   std::vector<KeyRange> parts;

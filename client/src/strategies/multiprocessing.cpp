@@ -24,9 +24,9 @@
 #include "pg/connection.hpp"
 #include "pg/snapshot.hpp"
 #include "process/child.hpp"
-#include "strategies/worker_slots.hpp"
 #include "strategies/cursor_stream.hpp"
 #include "strategies/strategy.hpp"
+#include "strategies/worker_slots.hpp"
 
 namespace benchlab {
 

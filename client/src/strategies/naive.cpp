@@ -9,8 +9,8 @@
 #include "decode/decoded_rows.hpp"
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
-#include "pg/connection.hpp"
 #include "pg/cancel.hpp"
+#include "pg/connection.hpp"
 #include "pg/wait.hpp"
 #include "strategies/strategy.hpp"
 
@@ -38,7 +38,8 @@ class Naive final : public Strategy {
       throw pg::BrokenConnection(fmt::format("naive read failed: {}", pg::one_line(PQerrorMessage(raw))));
     }
     pg::CancelOnUnwind cancel(raw);
-    pg::wait_for_result(raw, [&] { context.check_interrupted(); }, "naive read failed");
+    pg::wait_for_result(
+        raw, [&] { context.check_interrupted(); }, "naive read failed");
     pg::Result result(PQgetResult(raw));
     while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
     cancel.disarm();

@@ -7,9 +7,9 @@
 namespace benchlab {
 
 // Each strategy's file defines its factory; the table below is the only list.
-#define BENCHLAB_STRATEGIES(X)                                                                                     \
+#define BENCHLAB_STRATEGIES(X)                                                                                   \
   X(naive, "one query, the whole result materialized (PGresult) and every row decoded and held until the end")   \
-  X(cursor_pagination, "one connection, a read-only cursor, pipelined FETCH FORWARD")                             \
+  X(cursor_pagination, "one connection, a read-only cursor, pipelined FETCH FORWARD")                            \
   X(pooled_sync, "a pool of --workers connections shared by as many threads, key-range batches through cursors") \
   X(async_stream, "one thread, non-blocking libpq over --workers connections driven by poll()")                  \
   X(multiprocessing, "--workers forked processes, each with its own connection, results in shared memory")
