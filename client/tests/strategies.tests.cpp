@@ -209,9 +209,9 @@ std::vector<std::string> shm_entries_of_this_process() {
 
 }  // namespace
 
-TEST_CASE("strategies: registry lists the five in order and rejects unknown names", "[strategies]") {
-  CHECK(strategy_names() ==
-        std::vector<std::string>{"naive", "cursor_pagination", "pooled_sync", "async_stream", "multiprocessing"});
+TEST_CASE("strategies: registry lists the seven in order and rejects unknown names", "[strategies]") {
+  CHECK(strategy_names() == std::vector<std::string>{"naive", "cursor_pagination", "pooled_sync", "async_stream",
+                                                     "multiprocessing", "copy_stream", "parallel_copy"});
   for (const auto& name : strategy_names()) CHECK(make_strategy(name)->name() == name);
   try {
     (void)make_strategy("bogus");
@@ -309,7 +309,7 @@ TEST_CASE("strategies: parallel strategies read one snapshot while another sessi
   // Transaction i inserts two rows at opposite ends of the key space: -i (first
   // partition) and kSeeded + i (last partition). A single snapshot sees
   // transactions 1..M for some M, i.e. exactly the keys -M .. kSeeded + M.
-  for (const auto& name : {"pooled_sync", "async_stream", "multiprocessing"}) {
+  for (const auto& name : {"pooled_sync", "async_stream", "multiprocessing", "parallel_copy"}) {
     INFO("strategy " << name);
     admin.exec("DELETE FROM public.t WHERE id < 1 OR id > " + std::to_string(kSeeded));
     std::atomic<bool> stop{false};
@@ -404,7 +404,8 @@ TEST_CASE("strategies: interruption stops the in-process strategies and releases
   const pg::Connection admin = db.admin();
   admin.exec("SELECT benchlab.seed_records('public.t', 50000)");
   const ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, 50000, WireFormat::binary, 3, 100);
-  for (const auto& name : {"naive", "cursor_pagination", "pooled_sync", "async_stream"}) {
+  for (const auto& name :
+       {"naive", "cursor_pagination", "pooled_sync", "async_stream", "copy_stream", "parallel_copy"}) {
     INFO("strategy " << name);
     TestContext context(spec);
     context.interrupt_after = 5;
@@ -421,6 +422,42 @@ TEST_CASE("strategies: interruption stops the in-process strategies and releases
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   CHECK(left == "0");
+}
+
+TEST_CASE("strategies: COPY text escaping is undone and binary COPY framing is parsed, checksum exact",
+          "[db][strategies][copy]") {
+  test::ScratchDatabase db("strat_copy");
+  const pg::Connection admin = db.admin();
+  // Every byte COPY text escapes (tab, newline, carriage return, backslash, the
+  // other control characters), a field that reads \N but is text, NULLs in every
+  // column, multi-byte UTF-8, and bytea with zero bytes.
+  admin.exec(
+      "CREATE TABLE public.esc (id bigint PRIMARY KEY, t text, b bytea, j jsonb, n numeric, ts timestamptz);"
+      "INSERT INTO public.esc VALUES "
+      "(1, E'tab\\there', E'\\\\x00ff00', '{\"k\": \"v\\\\tw\"}', 1.5, '2026-01-01 00:00+00'),"
+      "(2, E'new\\nline and cr\\r', NULL, NULL, NULL, NULL),"
+      "(3, E'back\\\\slash \\\\N', E'\\\\x5c4e', '[1, \"\\\\\\\\\"]', -0.0001, 'infinity'),"
+      "(4, '\\N', E'\\\\x', '{}', 'NaN', '-infinity'),"
+      "(5, E'bell \\007 bs \\b ff \\f vt \\v esc \\033', E'\\\\x0a090d', 'null', 0, '0044-03-15 BC'),"
+      "(6, 'Grüße, 世界, 🐘', NULL, '\"ü\"', 1e20, NULL),"
+      "(7, NULL, NULL, NULL, NULL, NULL),"
+      "(8, '', E'\\\\x00', '\"\"', 12345678901234567890.123, '2026-12-01 20:00:00.123456+00')");
+  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+    const SetChecksum expected = server_checksum(admin, "public.esc", 1, 8, format);
+    REQUIRE(expected.rows == 8);
+    ReadSpec spec = make_spec(db.conninfo(), "public.esc", R"("id", "t", "b", "j", "n", "ts")", 1, 8, format, 2, 3);
+    spec.partitions = {{1, 4, 4}, {5, 8, 4}};
+    for (const auto& name : {"copy_stream", "parallel_copy"}) {
+      INFO("strategy " << name << ", " << to_string(format));
+      TestContext context(spec);
+      make_strategy(name)->run(spec, context);
+      CHECK(context.totals.rows == 8);
+      CHECK(context.totals.checksum.sum == expected.sum);
+      CHECK(context.totals.unknown_values == 0);
+      CHECK(context.batch_rows == 8);  // every row in some batch (of at most 3)
+      CHECK(context.batches >= 3);
+    }
+  }
 }
 
 TEST_CASE("strategies: a failing query surfaces as a one-line pg::Error from every strategy", "[db][strategies]") {

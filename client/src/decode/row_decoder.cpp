@@ -8,8 +8,12 @@
 
 #include <array>
 #include <bit>
+#include <cctype>
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -122,6 +126,12 @@ struct RowDecoder::Impl {
   std::vector<ColumnDecoder> columns;
   std::vector<AppendFn> appenders;  // consume_and_keep: one per column
   std::uint64_t sink = 0;           // the fold of every decoded value (keeps decoding observable)
+  // COPY: the current row's fields (views into the message or copy_text), the
+  // de-escaped text of fields that had escapes, and where the binary stream is.
+  std::vector<std::optional<std::string_view>> copy_fields;
+  std::vector<std::string> copy_text;
+  bool copy_binary = false;
+  bool copy_header_seen = false;
 
   // Resolves the per-column decoders when the shape changed (OIDs or formats).
   void resolve(const PGresult* result) {
@@ -138,6 +148,34 @@ struct RowDecoder::Impl {
       ColumnDecoder d = decode::resolve_decoder(PQftype(result, c), PQfformat(result, c));
       columns.push_back(d);
     }
+  }
+
+  bool split_binary(const char* data, std::size_t length);
+  void split_text(const char* data, std::size_t length);
+
+  // The row in copy_fields (COPY): hashed into the totals, every value decoded
+  // and handed to on_value. The totals change only once the whole row has decoded.
+  template <typename OnValue>
+  void fields_row(OnValue&& on_value) {
+    RowEncoder<std::string> encoder(row_image);
+    std::uint64_t row_bytes = 0, unknown = 0;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const ColumnDecoder& d = columns[c];
+      const auto& field = copy_fields[c];
+      if (!field) {
+        encoder.add_null();
+        on_value(Value(decode::Null{}));
+        continue;
+      }
+      encoder.add_value(field->data(), field->size());
+      row_bytes += field->size();
+      if (!d.known) ++unknown;
+      on_value(d.fn(field->data(), field->size(), d.type_oid, scratch));
+    }
+    totals.checksum.add_row(encoder.finish());
+    totals.bytes += row_bytes;
+    totals.unknown_values += unknown;
+    ++totals.rows;
   }
 
   // Hashes row `r` into the totals; calls on_value(column, decoder, value) for
@@ -168,7 +206,165 @@ struct RowDecoder::Impl {
   }
 };
 
+namespace {
+
+constexpr char kCopySignature[] = "PGCOPY\n\377\r\n";  // 11 bytes with its terminating NUL
+
+std::uint32_t be32(const char* p) {
+  return (std::uint32_t{static_cast<unsigned char>(p[0])} << 24) |
+         (std::uint32_t{static_cast<unsigned char>(p[1])} << 16) |
+         (std::uint32_t{static_cast<unsigned char>(p[2])} << 8) | std::uint32_t{static_cast<unsigned char>(p[3])};
+}
+
+std::uint16_t be16(const char* p) {
+  return static_cast<std::uint16_t>((static_cast<unsigned char>(p[0]) << 8) | static_cast<unsigned char>(p[1]));
+}
+
+[[noreturn]] void bad_copy(const char* what) { throw decode::DecodeError(std::string("COPY data: ") + what); }
+
+// Undoes COPY text escaping of one field into `out`: \b \f \n \r \t \v, octal
+// \ddd, hex \xhh, and a backslash before any other character stands for it.
+void unescape_copy_text(std::string_view field, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    const char c = field[i];
+    if (c != '\\' || i + 1 == field.size()) {
+      out.push_back(c);
+      continue;
+    }
+    const char e = field[++i];
+    switch (e) {
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'v':
+        out.push_back('\v');
+        break;
+      case 'x': {
+        int v = 0, digits = 0;
+        while (digits < 2 && i + 1 < field.size() && std::isxdigit(static_cast<unsigned char>(field[i + 1]))) {
+          const char h = field[++i];
+          v = v * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+          ++digits;
+        }
+        if (digits == 0)
+          out.push_back('x');
+        else
+          out.push_back(static_cast<char>(v));
+        break;
+      }
+      default:
+        if (e >= '0' && e <= '7') {
+          int v = e - '0';
+          for (int k = 0; k < 2 && i + 1 < field.size() && field[i + 1] >= '0' && field[i + 1] <= '7'; ++k)
+            v = v * 8 + (field[++i] - '0');
+          out.push_back(static_cast<char>(v));
+        } else {
+          out.push_back(e);
+        }
+    }
+  }
+}
+
+}  // namespace
+
 RowDecoder::RowDecoder() : impl_(std::make_unique<Impl>()) {}
+
+void RowDecoder::expect_copy(const std::vector<std::uint32_t>& type_oids, WireFormat format) {
+  Impl& m = *impl_;
+  m.columns.clear();
+  for (const std::uint32_t oid : type_oids)
+    m.columns.push_back(decode::resolve_decoder(oid, format == WireFormat::binary ? 1 : 0));
+  m.copy_binary = format == WireFormat::binary;
+  m.copy_header_seen = false;
+  m.copy_fields.assign(type_oids.size(), std::nullopt);
+  m.copy_text.resize(type_oids.size());
+}
+
+// Splits one binary COPY message into copy_fields; false for the trailer.
+bool RowDecoder::Impl::split_binary(const char* data, std::size_t length) {
+  const char* p = data;
+  const char* end = data + length;
+  if (!copy_header_seen) {
+    // Signature, flags word, header extension length, the extension itself.
+    if (length < 19 || std::memcmp(p, kCopySignature, 11) != 0) bad_copy("no binary COPY signature");
+    const std::uint32_t extension = be32(p + 15);
+    if (extension > length - 19) bad_copy("binary COPY header extension runs past the message");
+    p += 19 + extension;
+    copy_header_seen = true;
+  }
+  if (end - p < 2) bad_copy("binary COPY tuple without its field count");
+  const auto fields = static_cast<std::int16_t>(be16(p));
+  p += 2;
+  if (fields == -1) return false;  // the trailer
+  if (fields < 0 || static_cast<std::size_t>(fields) != columns.size())
+    bad_copy("binary COPY tuple with an unexpected field count");
+  for (auto& field : copy_fields) {
+    if (end - p < 4) bad_copy("binary COPY field without its length");
+    const auto len = static_cast<std::int32_t>(be32(p));
+    p += 4;
+    if (len == -1) {
+      field = std::nullopt;
+      continue;
+    }
+    if (len < 0 || end - p < len) bad_copy("binary COPY field runs past the message");
+    field = std::string_view(p, static_cast<std::size_t>(len));
+    p += len;
+  }
+  if (p != end) bad_copy("binary COPY tuple followed by stray bytes");
+  return true;
+}
+
+// Splits one text COPY line into copy_fields, undoing escapes where there are any.
+void RowDecoder::Impl::split_text(const char* data, std::size_t length) {
+  std::string_view line(data, length);
+  if (line.empty() || line.back() != '\n') bad_copy("text COPY row without its newline");
+  line.remove_suffix(1);
+  const std::size_t ncols = columns.size();
+  std::size_t c = 0, start = 0;
+  for (;;) {
+    const std::size_t tab = line.find('\t', start);
+    const std::string_view field = line.substr(start, tab == std::string_view::npos ? line.npos : tab - start);
+    if (c >= ncols) bad_copy("text COPY row with more fields than columns");
+    if (field == "\\N") {
+      copy_fields[c] = std::nullopt;
+    } else if (field.find('\\') == std::string_view::npos) {
+      copy_fields[c] = field;  // nothing escaped: the wire bytes are the output text
+    } else {
+      unescape_copy_text(field, copy_text[c]);
+      copy_fields[c] = std::string_view(copy_text[c]);
+    }
+    ++c;
+    if (tab == std::string_view::npos) break;
+    start = tab + 1;
+  }
+  if (c != ncols) bad_copy("text COPY row with fewer fields than columns");
+}
+
+std::uint64_t RowDecoder::consume_copy(const char* data, std::size_t length) {
+  Impl& m = *impl_;
+  if (m.copy_binary) {
+    if (!m.split_binary(data, length)) return 0;
+  } else {
+    m.split_text(data, length);
+  }
+  std::uint64_t sink = m.sink;
+  m.fields_row([&sink](const Value& v) { sink = (sink ^ fold(v)) * 0x100000001B3ULL; });
+  m.sink = sink;
+  return 1;
+}
 RowDecoder::~RowDecoder() = default;
 RowDecoder::RowDecoder(RowDecoder&&) noexcept = default;
 RowDecoder& RowDecoder::operator=(RowDecoder&&) noexcept = default;

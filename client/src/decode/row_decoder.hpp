@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "model/figures.hpp"
+#include "model/wire_format.hpp"
 
 namespace benchlab {
 
@@ -33,6 +35,18 @@ class RowDecoder {
   // decode/decoded_rows.hpp). Throws decode::DecodeError on a value that does not
   // parse; `keep` then holds only whole rows.
   std::uint64_t consume_and_keep(const PGresult* result, DecodedRows& keep);
+
+  // COPY ... TO STDOUT rows (copy_stream, parallel_copy). COPY carries no column
+  // metadata: the types come from the query's description (pg::describe_columns),
+  // the format from the COPY statement. Call before the first message.
+  void expect_copy(const std::vector<std::uint32_t>& type_oids, WireFormat format);
+  // Decodes one CopyData message and adds its row to the checksum. Text: one
+  // line, fields split on tab, \N for NULL, backslash escapes undone (a field is
+  // then exactly the type's output text). Binary: the file header (on the first
+  // message), a tuple of length-prefixed fields (exactly the send bytes), or the
+  // trailer. Returns the rows it held (0 or 1); throws decode::DecodeError on
+  // bytes that are not COPY data of the expected shape.
+  std::uint64_t consume_copy(const char* data, std::size_t length);
 
   [[nodiscard]] const DecodeTotals& totals() const;
   // A fold of every value decoded so far. Kept so that the decoding consume()

@@ -12,7 +12,9 @@ namespace benchlab {
   X(cursor_pagination, "one connection, a read-only cursor, pipelined FETCH FORWARD")                            \
   X(pooled_sync, "a pool of --workers connections shared by as many threads, key-range batches through cursors") \
   X(async_stream, "one thread, non-blocking libpq over --workers connections driven by poll()")                  \
-  X(multiprocessing, "--workers forked processes, each with its own connection, results in shared memory")
+  X(multiprocessing, "--workers forked processes, each with its own connection, results in shared memory")       \
+  X(copy_stream, "one connection, COPY (query) TO STDOUT in the run's format, every row parsed and decoded")     \
+  X(parallel_copy, "--workers connections on one snapshot, each COPYing its partitions, one thread and poll()")
 
 #define BENCHLAB_DECLARE_FACTORY(name, architecture) std::unique_ptr<Strategy> make_##name();
 BENCHLAB_STRATEGIES(BENCHLAB_DECLARE_FACTORY)

@@ -1,0 +1,106 @@
+// parallel_copy: --workers connections on one exported snapshot, each COPYing its
+// partitions (dealt round-robin) in the run's format, all driven by this one
+// thread with poll(): a COPY reader costs the client only parsing and decoding,
+// so a thread per connection would add context switches on a 2-core machine and
+// buy nothing. Parts add up to exactly what one query returns, also while other
+// sessions write (every connection reads the coordinator's snapshot).
+#include <poll.h>
+
+#include <cerrno>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+#include "decode/row_decoder.hpp"
+#include "measure/run_context.hpp"
+#include "pg/error.hpp"
+#include "pg/snapshot.hpp"
+#include "strategies/copy_reader.hpp"
+#include "strategies/strategy.hpp"
+
+namespace benchlab {
+
+namespace {
+
+struct Worker {
+  explicit Worker(MeteredConnection c, std::vector<KeyRange> p) : conn(std::move(c)), parts(std::move(p)) {}
+  MeteredConnection conn;
+  RowDecoder decoder;
+  std::vector<KeyRange> parts;
+  std::size_t next = 0;
+  std::unique_ptr<CopyReader> reader;  // destroyed before conn (declared after it)
+  bool ready = false;                  // the last pump stopped at its limit: more is buffered
+};
+
+class ParallelCopy final : public Strategy {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "parallel_copy"; }
+
+  void run(const ReadSpec& spec, RunContext& context) override {
+    const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
+    MeteredConnection coordinator = context.connect();
+    pg::ExportedSnapshot snapshot(coordinator.raw());
+
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (auto& share : deal_partitions(parts, spec.workers < 1 ? 1 : spec.workers)) {
+      if (share.empty()) continue;
+      workers.push_back(std::make_unique<Worker>(context.connect(), std::move(share)));
+      pg::import_snapshot(workers.back()->conn.raw(), snapshot.id());
+    }
+
+    // Starts the worker's next partition; false (after COMMIT) when it has none left.
+    auto start_next = [&](Worker& w) {
+      w.reader.reset();
+      if (w.next >= w.parts.size()) {
+        w.conn.connection().exec("COMMIT");
+        return false;
+      }
+      const KeyRange& part = w.parts[w.next++];
+      w.reader = std::make_unique<CopyReader>(w.conn.raw(), spec.range_query(part), spec.format, spec.batch_rows,
+                                              w.decoder, context);
+      return true;
+    };
+
+    std::size_t active = 0;
+    for (auto& w : workers) active += start_next(*w) ? 1 : 0;
+    std::vector<pollfd> fds;
+    std::vector<Worker*> polled;
+    while (active > 0) {
+      fds.clear();
+      polled.clear();
+      bool any_ready = false;
+      for (auto& w : workers) {
+        if (!w->reader) continue;
+        fds.push_back(pollfd{w->reader->socket(), POLLIN, 0});
+        polled.push_back(w.get());
+        any_ready = any_ready || w->ready;
+      }
+      // Buffered data needs no wait: poll only to learn which sockets have more.
+      const int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), any_ready ? 0 : 100);
+      if (n < 0 && errno != EINTR) throw pg::BrokenConnection("poll failed: " + std::generic_category().message(errno));
+      for (std::size_t i = 0; i < fds.size(); ++i) {
+        Worker& w = *polled[i];
+        // On a timeout every reader is pumped: libpq may hold complete messages
+        // behind a quiet socket.
+        if (fds[i].revents == 0 && !w.ready && n != 0) continue;
+        const CopyReader::Progress progress = w.reader->pump();
+        w.ready = progress == CopyReader::Progress::more;
+        if (progress == CopyReader::Progress::done && !start_next(w)) --active;
+      }
+      context.check_interrupted();
+    }
+
+    for (auto& w : workers) {
+      context.add_totals(w->decoder.totals());
+      w->conn.finish();
+    }
+    snapshot.release();
+    coordinator.finish();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_parallel_copy() { return std::make_unique<ParallelCopy>(); }
+
+}  // namespace benchlab
