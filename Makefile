@@ -128,14 +128,14 @@ bench: build install
 # every row in memory and is left out on purpose). One invocation per strategy, so
 # each peak RSS is that strategy's own and not what an earlier one left in the heap.
 bench-10m: build install
-	for s in cursor_pagination pooled_sync async_stream multiprocessing; do \
+	for s in cursor_pagination pooled_sync async_stream multiprocessing copy_stream parallel_copy; do \
 	  $(BENCHCLIENT) --strategy $$s --rows 10000000 --runs 3 --results-dir results || exit 1; \
 	done
 
 # Where the parallel strategies stop scaling: 1..4 workers at 1M rows (one artifact each).
 bench-scaling: build install
 	for w in 1 2 3 4; do \
-	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing --rows 1000000 --runs 3 --workers $$w --results-dir results || exit 1; \
+	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --workers $$w --results-dir results || exit 1; \
 	done
 
 # The Markdown report of every artifact in results/ (no server needed).

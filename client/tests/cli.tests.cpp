@@ -295,13 +295,25 @@ TEST_CASE("cli: a failing strategy is recorded under tolerant and stops the run 
   benchlab::test::ScratchDatabase db("cli_policy");
   TempDir dir("clitest");
   const fs::path results = dir.path / "results";
-  // A 1 ms statement timeout makes every strategy's read fail.
+  // Reads of this view are slow by construction under a statement timeout: each
+  // row sleeps 1 ms whenever one is set (planning and the wire ceiling run without
+  // one and stay fast), so a 1 ms timeout fails every strategy's read on any machine.
+  db.admin().exec(
+      "SELECT benchlab.seed_records('public.t', 500);"
+      "CREATE FUNCTION public.slow_under_timeout(bigint) RETURNS bigint LANGUAGE sql VOLATILE AS "
+      "$$ SELECT CASE WHEN current_setting('statement_timeout') = '0' THEN $1 "
+      "ELSE (SELECT $1 FROM pg_sleep(0.001)) END $$;"
+      "CREATE VIEW public.slow AS SELECT public.slow_under_timeout(id) AS id, category, amount FROM public.t");
   std::vector<std::string> args{"--dsn",
                                 db.conninfo(),
+                                "--table",
+                                "public.slow",
+                                "--key",
+                                "id",
                                 "--strategy",
                                 "naive,cursor_pagination",
                                 "--rows",
-                                "50000",
+                                "500",
                                 "--runs",
                                 "1",
                                 "--statement-timeout-ms",

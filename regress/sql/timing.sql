@@ -77,6 +77,12 @@ SELECT * FROM benchlab.server_scan('SELECT t.*, pg_sleep(0.001) FROM ss_t t', 'b
 SELECT * FROM benchlab.server_scan('SELECT t.*, pg_sleep(0.001) FROM ss_t t', 'none');
 RESET statement_timeout;
 SELECT count(*) FROM ss_t;
+-- cancel (the same interrupt path as statement_timeout) from a query whose rows only
+-- run output functions: an endless stream (a recursive CTE that never ends), so the
+-- timeout fires on any machine, while server_scan consumes rows
+SET statement_timeout = '50ms';
+SELECT * FROM benchlab.server_scan('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT repeat(md5(n::text), 20) FROM r');
+RESET statement_timeout;
 -- memory is bounded by a row: 200000 rows of ~1 kB of output (200 MB if kept) leave the
 -- backend's peak RSS within a few MB (no table, so shared buffers do not count here)
 CREATE TEMP TABLE rss_before AS SELECT * FROM benchlab.backend_cpu();

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "measure/host_facts.hpp"
+#include "model/warnings.hpp"
 #include "pg/connection.hpp"
 #include "plan/read_plan.hpp"
 #include "plan/server_facts.hpp"
@@ -72,6 +73,8 @@ int run_benchmark_command(const RunOptions& options) {
   // The machine as it was when the invocation started (load average included).
   const HostFacts host = read_host_facts();
   const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
+  // Said before anything runs, so a user can stop and come back when it is idle.
+  if (auto busy = busy_machine_warning(host)) std::fprintf(stderr, "benchclient: warning: %s\n", busy->text().c_str());
   // Checked before anything starts: a run that cannot be saved is not started.
   CreatedDirGuard created{options.output.results_dir, ensure_writable_dir(options.output.results_dir)};
 

@@ -23,18 +23,23 @@ std::string Warning::text() const {
           value);
     case WarningKind::high_variance:
       return printf_string(
-          "%s varies by %.0f%% between runs (other load on the machine?); use --runs 5 or more, or --warmup 1",
-          strategy.c_str(), value);
+          "%s at %llu rows varies by %.0f%% between runs (other load on the machine?); use --runs 5 or more, or "
+          "--warmup 1",
+          strategy.c_str(), static_cast<unsigned long long>(limit), value);
   }
   return {};
+}
+
+std::optional<Warning> busy_machine_warning(const HostFacts& host) {
+  // A busy machine spoils timings: say so.
+  if (host.load_average.empty() || host.load_average[0] <= 0.5 * std::max(1U, host.cores)) return std::nullopt;
+  return Warning{WarningKind::busy_machine, 0, "", host.load_average[0]};
 }
 
 std::vector<Warning> warnings_of(const Artifact& artifact) {
   std::vector<Warning> out;
   const Context& c = artifact.context;
-  // A busy machine spoils timings: say so.
-  if (!c.host.load_average.empty() && c.host.load_average[0] > 0.5 * std::max(1U, c.host.cores))
-    out.push_back({WarningKind::busy_machine, 0, "", c.host.load_average[0]});
+  if (auto busy = busy_machine_warning(c.host)) out.push_back(*busy);
   // A wide spread between runs means the figures are not yet telling.
   for (const auto& size : artifact.report.sizes) {
     for (const auto& s : size.strategies) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct Warning {
 // has not yet been measured well.
 inline constexpr double kHighVarianceRatio = 1.25;
 
+// The machine was busy when the benchmark started (also said before it runs).
+[[nodiscard]] std::optional<Warning> busy_machine_warning(const HostFacts& host);
 [[nodiscard]] std::vector<Warning> warnings_of(const Artifact& artifact);
 
 }  // namespace benchlab

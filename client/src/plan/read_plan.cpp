@@ -134,7 +134,9 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
     s.cpu_sys_s = static_cast<double>(r.int64(0, 4, "server_scan cpu_sys_us")) / 1e6;
     s.checksum = checksum_from_sql(r.int64(0, 5, "server_scan checksum"));
     out.scan = s;
-  } catch (const pg::SqlError& e) {
+  } catch (const pg::BrokenConnection&) {
+    throw;
+  } catch (const pg::Error& e) {  // an error, or an answer not of the expected shape
     notes.push_back(fmt::format("server_scan unavailable: {}", e.what()));
   }
   throw_if_interrupted();
@@ -148,7 +150,9 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
     out.rows = r.uint64(0, 0, "range_checksum rows");
     out.checksum = checksum_from_sql(r.int64(0, 1, "range_checksum checksum"));
     out.checksum_source = "range_checksum";
-  } catch (const pg::SqlError& e) {
+  } catch (const pg::BrokenConnection&) {
+    throw;
+  } catch (const pg::Error& e) {  // an error, or an answer not of the expected shape
     notes.push_back(fmt::format("range_checksum unavailable: {}", e.what()));
   }
   if (!out.checksum && out.scan) {

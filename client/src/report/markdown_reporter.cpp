@@ -103,6 +103,7 @@ void MarkdownReporter::context(const Context& c) {
   if (c.schedule.warmup > 0) shape += fmt::format(" (after {} warmup)", c.schedule.warmup);
   shape += fmt::format(" · **batch rows:** {}", c.read.batch_rows);
   out_ += shape + "\n";
+  header_end_ = out_.size();  // finish() puts the status here, before the figures
 }
 
 void MarkdownReporter::size(const Context& c, const SizeResult& size) {
@@ -142,12 +143,14 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size) {
 
 void MarkdownReporter::finish(const Artifact& a) {
   const BenchmarkReport& r = a.report;
+  std::string status;
   if (r.interrupted_signal != 0)
-    out_ += fmt::format("\n- **Status:** interrupted by signal {}: the figures are what was measured\n",
-                        r.interrupted_signal);
+    status += fmt::format("- **Status:** interrupted by signal {}: the figures are what was measured\n",
+                          r.interrupted_signal);
   if (!r.strict_failure.empty())
-    out_ += fmt::format("\n- **Status:** stopped by the strict policy: {}\n", r.strict_failure);
-  for (const auto& w : warnings_of(a)) out_ += fmt::format("\n- **Warning:** {}\n", w.text());
+    status += fmt::format("- **Status:** stopped by the strict policy: {}\n", r.strict_failure);
+  for (const auto& w : warnings_of(a)) status += fmt::format("- **Warning:** {}\n", w.text());
+  out_.insert(std::min(header_end_, out_.size()), status);
   if (any_split_)
     out_ +=
         "\nPeak RSS (n×MiB + parent): the largest forked worker's own peak (ru_maxrss, which includes the pages "

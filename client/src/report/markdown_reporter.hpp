@@ -29,6 +29,7 @@ class MarkdownReporter final : public Reporter {
   std::string out_;
   std::vector<Artifact> seen_;  // for the summary across artifacts
   bool any_split_ = false;      // a forked workers' RSS split was shown in this artifact
+  std::size_t header_end_ = 0;  // where the current artifact's header ends in out_
 };
 
 }  // namespace benchlab
