@@ -73,8 +73,6 @@ int run_benchmark_command(const RunOptions& options) {
   // The machine as it was when the invocation started (load average included).
   const HostFacts host = read_host_facts();
   const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
-  // Said before anything runs, so a user can stop and come back when it is idle.
-  if (auto busy = busy_machine_warning(host)) std::fprintf(stderr, "benchclient: warning: %s\n", busy->text().c_str());
   // Checked before anything starts: a run that cannot be saved is not started.
   CreatedDirGuard created{options.output.results_dir, ensure_writable_dir(options.output.results_dir)};
 
@@ -91,6 +89,9 @@ int run_benchmark_command(const RunOptions& options) {
   Artifact artifact;
   artifact.context = make_context(options, target, host, date, plan);
   throw_if_interrupted();
+  // Said before the first run (and after every check of the input, so bad input
+  // still gets its one line), so a user can stop and come back when it is idle.
+  if (auto busy = busy_machine_warning(host)) std::fprintf(stderr, "benchclient: warning: %s\n", busy->text().c_str());
 
   // 2. Run: rounds of the wire ceiling and every strategy, into the report.
   LoopOutput output;
