@@ -6,12 +6,11 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "benchlab/checksum_vectors.hpp"
 #include "benchlab/row_checksum.hpp"
 #include "decode/decoded_rows.hpp"
 #include "decode/row_decoder.hpp"
@@ -26,33 +25,18 @@ constexpr std::uint32_t kOids[] = {oid::kInt8,  oid::kTimestamptz, oid::kTimesta
                                    oid::kJsonb, oid::kNumeric,     oid::kBool,        oid::kText};
 constexpr int kColumns = 8;
 
-std::string unhex(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
-// records_N_<format> rows of the test vectors: 8 values each.
+// records_N_<format> rows of the test vectors: 8 values each, none NULL.
 std::vector<std::vector<std::string>> standard_rows(int format) {
-  std::ifstream in(BENCHLAB_SOURCE_DIR "/regress/data/checksum_vectors.tsv");
+  const ChecksumVectors v = load_checksum_vectors(BENCHLAB_SOURCE_DIR "/regress/data/checksum_vectors.tsv");
   const std::string suffix = format == 0 ? "_text" : "_binary";
   std::vector<std::vector<std::string>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string kind, name, values;
-    std::getline(fields, kind, '\t');
-    std::getline(fields, name, '\t');
-    std::getline(fields, values, '\t');
-    if (kind != "row" || name.rfind("records_", 0) != 0 || name.size() < suffix.size() ||
-        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-      continue;
-    std::vector<std::string> row;
-    std::istringstream cols(values);
-    std::string col;
-    while (std::getline(cols, col, ',')) row.push_back(unhex(col.substr(1)));
-    if (row.size() == kColumns) rows.push_back(row);
+  for (const auto& name : v.row_order) {
+    if (!name.starts_with("records_") || !name.ends_with(suffix)) continue;
+    const auto& row = v.rows.at(name);
+    if (row.size() != kColumns) continue;
+    std::vector<std::string> values;
+    for (const auto& value : row) values.push_back(value.value_or(""));
+    rows.push_back(std::move(values));
   }
   if (rows.empty()) throw std::runtime_error("no records_N rows in checksum_vectors.tsv");
   return rows;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "benchlab/checksum_vectors.hpp"
 #include "benchlab/row_checksum.hpp"
 #include "decode/decoded_rows.hpp"
 #include "decode/row_decoder.hpp"
@@ -19,78 +20,13 @@
 
 namespace {
 
-using Row = std::vector<std::optional<std::string>>;
-
-struct Vectors {
-  std::map<std::string, Row> rows;
-  std::map<std::string, std::uint64_t> row_hashes;
-  struct Set {
-    std::string name;
-    std::vector<std::string> members;
-    std::uint64_t rows = 0;
-    std::uint64_t sum = 0;
-  };
-  std::vector<Set> sets;
-  std::vector<std::string> row_order;
-};
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string part;
-  std::istringstream in(s);
-  while (std::getline(in, part, sep)) out.push_back(part);
-  if (!s.empty() && s.back() == sep) out.emplace_back();
-  return out;
-}
-
-std::string unhex(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
+using Row = benchlab::ChecksumVectors::Row;
+using Vectors = benchlab::ChecksumVectors;
 
 Vectors load_vectors() {
   const std::string path = BENCHLAB_SOURCE_DIR "/regress/data/checksum_vectors.tsv";
-  std::ifstream in(path);
   INFO("test vectors: " << path);
-  REQUIRE(in.good());
-  Vectors v;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto fields = split(line, '\t');
-    INFO("line: " << line.substr(0, 120));
-    REQUIRE(fields.size() == 4);
-    if (fields[0] == "row") {
-      Row row;
-      if (!fields[2].empty()) {
-        for (const auto& col : split(fields[2], ',')) {
-          if (col == "N") {
-            row.emplace_back(std::nullopt);
-          } else {
-            REQUIRE(!col.empty());
-            REQUIRE(col[0] == 'x');
-            row.emplace_back(unhex(col.substr(1)));
-          }
-        }
-      }
-      v.rows[fields[1]] = row;
-      v.row_hashes[fields[1]] = std::stoull(fields[3], nullptr, 16);
-      v.row_order.push_back(fields[1]);
-    } else {
-      REQUIRE(fields[0] == "set");
-      Vectors::Set s;
-      s.name = fields[1];
-      if (!fields[2].empty()) s.members = split(fields[2], ',');
-      const auto colon = fields[3].find(':');
-      REQUIRE(colon != std::string::npos);
-      s.rows = std::stoull(fields[3].substr(0, colon));
-      s.sum = std::stoull(fields[3].substr(colon + 1), nullptr, 16);
-      v.sets.push_back(s);
-    }
-  }
-  return v;
+  return benchlab::load_checksum_vectors(path);
 }
 
 std::uint64_t hash_row(const Row& row) {
