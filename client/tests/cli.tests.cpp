@@ -250,6 +250,48 @@ TEST_CASE("cli: end to end against the test server gives a verified artifact", "
   CHECK(nlohmann::json::parse(slurp(files[0]))["benchmarks"][0]["rows_match"] == true);
 }
 
+TEST_CASE("cli: the display and the files are chosen apart (--console, --markdown)", "[cli][db]") {
+  benchlab::test::ScratchDatabase db("cli_outputs");
+  TempDir dir("clitest");
+  const fs::path results = dir.path / "results", md = dir.path / "run.md";
+  SECTION("no display, a Markdown file and the artifact") {
+    const Outcome o =
+        run_cli({"--dsn", dsn_of(db), "--strategy", "cursor_pagination,copy_stream", "--rows", "1000", "--runs", "1",
+                 "--console", "none", "--markdown", md.string(), "--no-progress", "--results-dir", results.string()},
+                dir);
+    INFO("stderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    CHECK(o.out.empty());
+    const std::string report = slurp(md);
+    CHECK(report.starts_with("# benchclient report\n"));
+    CHECK(report.find("\n### 1000 rows\n") != std::string::npos);
+    CHECK(report.find("| cursor_pagination | ") != std::string::npos);
+    CHECK(report.find("| copy_stream | ") != std::string::npos);
+    CHECK(report.find("✓ / ✓") != std::string::npos);
+    std::size_t artifacts = 0;
+    for (const auto& e : fs::directory_iterator(results)) artifacts += e.path().extension() == ".json" ? 1 : 0;
+    CHECK(artifacts == 1);
+  }
+  SECTION("the Markdown report as the display") {
+    const Outcome o = run_cli({"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "1000", "--runs", "1", "--console",
+                               "markdown", "--no-progress", "--results-dir", results.string()},
+                              dir);
+    INFO("stderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    CHECK(o.out.starts_with("# benchclient report\n"));
+    CHECK(o.out.find("| naive | ") != std::string::npos);
+    CHECK(o.out.find("rows/s (median ± ½range)") == std::string::npos);  // not the table
+  }
+  SECTION("a Markdown file nowhere to be written is refused before anything starts") {
+    const Outcome o = run_cli({"--dsn", dsn_of(db), "--strategy", "naive", "--rows", "1000", "--markdown",
+                               (dir.path / "no-such-dir" / "run.md").string(), "--results-dir", results.string()},
+                              dir);
+    require_one_line_error(o);
+    CHECK(o.err.find("--markdown") != std::string::npos);
+    CHECK_FALSE(fs::exists(results));  // nothing left behind
+  }
+}
+
 TEST_CASE("cli: SIGINT stops the run, keeps what was measured and leaves nothing behind", "[cli][db]") {
   benchlab::test::ScratchDatabase db("cli_sigint");
   TempDir dir("clitest");

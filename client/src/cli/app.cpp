@@ -90,7 +90,7 @@ std::vector<std::string> validated_strategies(const std::vector<std::string>& as
 struct RunFlags {
   bool all = false;
   std::vector<std::string> strategies, rows;
-  std::string format = "text", policy = "tolerant", results_dir = "results";
+  std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown;
   bool no_progress = false, no_observer = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;
@@ -146,6 +146,11 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                   ->capture_default_str());
   s.push_back(
       app.add_flag("--json", run.output.json_to_stdout, "print the artifact on stdout (the table goes to stderr)"));
+  s.push_back(app.add_option("--console", f.console,
+                             "what the terminal shows of the results: table, markdown (the report of this run) or none")
+                  ->check(CLI::IsMember({"table", "markdown", "none"}))
+                  ->capture_default_str());
+  s.push_back(app.add_option("--markdown", f.markdown, "also write the Markdown report of this run to this file"));
   s.push_back(app.add_flag("--no-progress", f.no_progress, "no progress output on stderr"));
   // Hidden: switches the RSS sampler and server CPU accounting off, to measure their cost.
   s.push_back(app.add_flag("--no-observer", f.no_observer, "")->group(""));
@@ -178,6 +183,10 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
   run.schedule.policy = f.policy == "strict" ? MismatchPolicy::strict : MismatchPolicy::tolerant;
   run.schedule.measure_observer = !f.no_observer;
   run.output.results_dir = f.results_dir;
+  run.output.console = f.console == "markdown" ? ConsoleFormat::markdown
+                       : f.console == "none"   ? ConsoleFormat::none
+                                               : ConsoleFormat::table;
+  run.output.markdown_file = f.markdown;
   run.output.progress = !f.no_progress;
 }
 

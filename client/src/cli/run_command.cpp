@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
+#include <vector>
 
 #include "measure/host_facts.hpp"
 #include "model/warnings.hpp"
@@ -15,6 +17,7 @@
 #include "report/artifact_file.hpp"
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
+#include "report/markdown_reporter.hpp"
 #include "run/run_loop.hpp"
 
 namespace benchlab::cli {
@@ -33,6 +36,20 @@ struct CreatedDirGuard {
     if (fs::is_empty(dir, ec) && !ec) fs::remove(dir, ec);
   }
 };
+
+// --markdown FILE: its directory must exist and take a file, checked before any work.
+void check_writable_file(const fs::path& file) {
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (fs::is_directory(file, ec))
+    throw std::runtime_error("--markdown " + file.string() + ": is a directory; give a file name");
+  if (!fs::is_directory(dir, ec))
+    throw std::runtime_error("--markdown " + file.string() + ": no directory " + dir.string() +
+                             "; give a file in an existing directory");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw std::runtime_error("--markdown " + file.string() + ": " + dir.string() +
+                             " is not writable; choose another place");
+}
 
 // The context block, from what is known before the first run.
 Context make_context(const RunOptions& options, const ServerTarget& target, const HostFacts& host,
@@ -75,6 +92,7 @@ int run_benchmark_command(const RunOptions& options) {
   const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
   // Checked before anything starts: a run that cannot be saved is not started.
   CreatedDirGuard created{options.output.results_dir, ensure_writable_dir(options.output.results_dir)};
+  if (!options.output.markdown_file.empty()) check_writable_file(options.output.markdown_file);
 
   ServerTarget target(options.target);
   throw_if_interrupted();
@@ -99,13 +117,31 @@ int run_benchmark_command(const RunOptions& options) {
   output.phase_lines = phases;
   run_benchmark(plan, options.schedule, output, artifact.report);
 
-  // 3. Report: the console table (stderr when stdout carries the JSON) and the artifact.
-  ConsoleReporter console(options.output.json_to_stdout ? stderr : stdout);
+  // 3. Report: the display (stderr when stdout carries the JSON), the JSON artifact
+  // and, if asked, a Markdown file — every reporter fed the same artifact.
+  std::FILE* display = options.output.json_to_stdout ? stderr : stdout;
+  const std::string label = "benchclient run of " + date;
+  ConsoleReporter console(display);
+  MarkdownReporter markdown_display({label}), markdown_file({label});
   JsonReporter json(options.output.results_dir, options.output.json_to_stdout ? &std::cout : nullptr);
-  report_artifact(artifact, {&console, &json});
+  std::vector<Reporter*> reporters{&json};
+  if (options.output.console == ConsoleFormat::table) reporters.push_back(&console);
+  if (options.output.console == ConsoleFormat::markdown) reporters.push_back(&markdown_display);
+  if (!options.output.markdown_file.empty()) reporters.push_back(&markdown_file);
+  report_artifact(artifact, reporters);
+  if (options.output.console == ConsoleFormat::markdown) {
+    markdown_display.close();
+    std::fputs(markdown_display.document().c_str(), display);
+    std::fflush(display);
+  }
   if (!json.written().empty()) {
     created.active = false;
     std::fprintf(stderr, "benchclient: artifact written to %s\n", json.written().c_str());
+  }
+  if (!options.output.markdown_file.empty() && !artifact.report.sizes.empty()) {
+    markdown_file.close();
+    write_atomically(options.output.markdown_file, markdown_file.document());
+    std::fprintf(stderr, "benchclient: Markdown report written to %s\n", options.output.markdown_file.c_str());
   }
   return exit_code_of(artifact.report);
 }

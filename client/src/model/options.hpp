@@ -40,10 +40,15 @@ struct ScheduleOptions {
   friend bool operator==(const ScheduleOptions&, const ScheduleOptions&) = default;
 };
 
+// What the terminal shows of the results (the display), apart from the files.
+enum class ConsoleFormat { table, markdown, none };
+
 struct OutputOptions {
-  std::filesystem::path results_dir = "results";
-  bool json_to_stdout = false;
-  bool progress = true;  // phase lines; the live line only ever on a terminal
+  std::filesystem::path results_dir = "results";  // the JSON artifact, always
+  bool json_to_stdout = false;                    // the artifact on stdout too (the display moves to stderr)
+  ConsoleFormat console = ConsoleFormat::table;
+  std::filesystem::path markdown_file;  // set: the Markdown report of this run, written there too
+  bool progress = true;                 // phase lines; the live line only ever on a terminal
 };
 
 }  // namespace benchlab
