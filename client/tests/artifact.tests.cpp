@@ -145,6 +145,29 @@ TEST_CASE("ratio to the wire ceiling: the median of per-round ratios, the old me
   CHECK(nothing.status == Status::incomplete);
 }
 
+TEST_CASE("where the time went: CPU per row on each side and the 2-core CPU bound it implies", "[results]") {
+  RunFigures f;
+  f.rows = 1000000;
+  f.rows_per_sec = 1000000;
+  f.cpu_user_s = 0.3;
+  f.cpu_sys_s = 0.1;  // the client: 400 ns per row
+  CHECK(*f.client_cpu_ns_per_row() == Approx(400));
+  CHECK_FALSE(f.server_cpu_ns_per_row().has_value());  // not measured: no bound either
+  CHECK_FALSE(f.cpu_bound_rows_per_sec(2).has_value());
+  f.server_cpu_user_s = 1.0;
+  f.server_cpu_sys_s = 0.2;  // the server: 1200 ns per row
+  CHECK(*f.server_cpu_ns_per_row() == Approx(1200));
+  // 1600 ns of CPU per row on 2 cores: at most 1.25M rows/s, of which this run reached 0.8.
+  CHECK(*f.cpu_bound_rows_per_sec(2) == Approx(1.25e6));
+  StrategyResult s{"pooled_sync", {f, f, f}, {}, 0};
+  const StrategySummary sum = summarize(s, SizeResult{}, WireFormat::text, 3, 2);
+  CHECK(sum.fraction_of_cpu_bound.median == Approx(0.8));
+  CHECK(sum.client_cpu_ns_per_row.median == Approx(400));
+  CHECK(sum.server_cpu_ns_per_row.median == Approx(1200));
+  RunFigures empty;
+  CHECK_FALSE(empty.client_cpu_ns_per_row().has_value());  // no rows: no per-row figure
+}
+
 TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]") {
   Artifact a{sample_context(), sample_report()};
   a.context.columns = {{"id", "bigint", 20}, {"payload", "jsonb", 3802}};

@@ -78,6 +78,26 @@ struct RunFigures {
     return rows_per_sec / *wire_ceiling_rows_per_sec;
   }
   [[nodiscard]] bool mismatched() const { return rows_match == false || checksum_match == false; }
+
+  // Where the time went, per row: the client's CPU (user + sys, this process and
+  // its children) and the server backends' CPU charged to the run's connections.
+  [[nodiscard]] std::optional<double> client_cpu_ns_per_row() const {
+    if (rows == 0) return std::nullopt;
+    return (cpu_user_s + cpu_sys_s) * 1e9 / static_cast<double>(rows);
+  }
+  [[nodiscard]] std::optional<double> server_cpu_ns_per_row() const {
+    if (rows == 0 || !server_cpu_user_s || !server_cpu_sys_s) return std::nullopt;
+    return (*server_cpu_user_s + *server_cpu_sys_s) * 1e9 / static_cast<double>(rows);
+  }
+  // The most rows/s `cores` cores could give if every row cost what this run's own
+  // figures say it cost (server + client CPU per row), whatever the architecture:
+  // cores ÷ (CPU seconds per row). Unknown without the server's figure.
+  [[nodiscard]] std::optional<double> cpu_bound_rows_per_sec(unsigned cores) const {
+    const auto client = client_cpu_ns_per_row();
+    const auto server = server_cpu_ns_per_row();
+    if (!client || !server || *client + *server <= 0 || cores == 0) return std::nullopt;
+    return static_cast<double>(cores) * 1e9 / (*client + *server);
+  }
   friend bool operator==(const RunFigures&, const RunFigures&) = default;
 };
 

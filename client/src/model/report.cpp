@@ -73,7 +73,8 @@ std::optional<double> bytes_of(const std::optional<std::uint64_t>& v) {
 
 }  // namespace
 
-StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireFormat format, int runs_asked) {
+StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireFormat format, int runs_asked,
+                          unsigned cores) {
   StrategySummary out;
   out.rows_per_sec = over_runs(s, [](const RunFigures& r) { return std::optional(r.rows_per_sec); });
   out.peak_rss_bytes = over_runs(s, [](const RunFigures& r) { return bytes_of(r.peak_rss_bytes); });
@@ -87,6 +88,14 @@ StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireF
   out.server_cpu_user_s = over_runs(s, [](const RunFigures& r) { return r.server_cpu_user_s; });
   out.server_cpu_sys_s = over_runs(s, [](const RunFigures& r) { return r.server_cpu_sys_s; });
   out.latency_p99_ms = over_runs(s, [](const RunFigures& r) { return std::optional(r.latency_p99_ms); });
+  out.client_cpu_ns_per_row = over_runs(s, [](const RunFigures& r) { return r.client_cpu_ns_per_row(); });
+  out.server_cpu_ns_per_row = over_runs(s, [](const RunFigures& r) { return r.server_cpu_ns_per_row(); });
+  out.cpu_bound_rows_per_sec = over_runs(s, [cores](const RunFigures& r) { return r.cpu_bound_rows_per_sec(cores); });
+  out.fraction_of_cpu_bound = over_runs(s, [cores](const RunFigures& r) -> std::optional<double> {
+    const auto bound = r.cpu_bound_rows_per_sec(cores);
+    if (!bound || *bound <= 0) return std::nullopt;
+    return r.rows_per_sec / *bound;
+  });
   for (const auto& r : s.runs) out.forked_workers = std::max(out.forked_workers, r.worker_peak_rss.size());
 
   if (const WireCeiling* c = size.ceiling(format); c != nullptr && !s.runs.empty()) {

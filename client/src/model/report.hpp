@@ -96,6 +96,10 @@ enum class Status { ok, unverified, incomplete, mismatch, error };
 struct StrategySummary {
   Summary rows_per_sec, peak_rss_bytes, parent_peak_rss_bytes, worker_peak_rss_bytes, mb_per_sec, wall_s, ttfr_ms,
       cpu_user_s, cpu_sys_s, server_cpu_user_s, server_cpu_sys_s, latency_p99_ms;
+  Summary client_cpu_ns_per_row, server_cpu_ns_per_row, cpu_bound_rows_per_sec;
+  // Each run's rows/s ÷ its own CPU bound (on `cores` cores): how close the
+  // architecture came to what the CPU the rows cost allows.
+  Summary fraction_of_cpu_bound;
   std::size_t forked_workers = 0;  // the most worker RSS figures one run reported
   // Median of the per-round ratios (without per-round ceilings: median rows/s ÷
   // median ceiling), and the former figure, median rows/s ÷ median ceiling.
@@ -104,8 +108,9 @@ struct StrategySummary {
   Status status = Status::ok;
 };
 
-// `runs_asked`: the runs the schedule asked for (fewer completed: incomplete).
+// `runs_asked`: the runs the schedule asked for (fewer completed: incomplete);
+// `cores`: the machine's, for the CPU bound (0: not known).
 [[nodiscard]] StrategySummary summarize(const StrategyResult& result, const SizeResult& size, WireFormat format,
-                                        int runs_asked);
+                                        int runs_asked, unsigned cores = 0);
 
 }  // namespace benchlab

@@ -321,7 +321,9 @@ void to_json(Json& j, const RunFigures& r) {
       {"notes", r.notes},
       {"round", r.round},
       {"wire_ceiling_rows_per_sec", nullable(r.wire_ceiling_rows_per_sec)},
-      {"ratio_to_wire_ceiling", nullable(r.ratio_to_wire_ceiling())}};
+      {"ratio_to_wire_ceiling", nullable(r.ratio_to_wire_ceiling())},
+      {"client_cpu_ns_per_row", nullable(r.client_cpu_ns_per_row())},
+      {"server_cpu_ns_per_row", nullable(r.server_cpu_ns_per_row())}};
 }
 
 void from_json(const Json& j, RunFigures& r) {
@@ -363,7 +365,7 @@ namespace {
 
 // One entry of "benchmarks": a strategy at one size, its summaries and every run.
 Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResult& s) {
-  const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs);
+  const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.host.cores);
   return Json{{"limit", size.limit},
               {"strategy", s.strategy},
               {"format", std::string(to_string(c.read.format))},
@@ -383,6 +385,10 @@ Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResu
               {"cpu_sys_s", summary_json(sum.cpu_sys_s)},
               {"server_cpu_user_s", summary_json(sum.server_cpu_user_s)},
               {"server_cpu_sys_s", summary_json(sum.server_cpu_sys_s)},
+              {"client_cpu_ns_per_row", summary_or_null(sum.client_cpu_ns_per_row)},
+              {"server_cpu_ns_per_row", summary_or_null(sum.server_cpu_ns_per_row)},
+              {"cpu_bound_rows_per_sec", summary_or_null(sum.cpu_bound_rows_per_sec)},  // cores ÷ CPU per row
+              {"fraction_of_cpu_bound", summary_or_null(sum.fraction_of_cpu_bound)},
               {"ratio_to_wire_ceiling", nullable(sum.ratio_to_wire_ceiling)},  // median of per-round ratios
               {"ratio_of_medians_to_wire_ceiling", nullable(sum.ratio_of_medians)},
               {"rows_match", nullable(sum.rows_match)},

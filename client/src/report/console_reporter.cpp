@@ -66,7 +66,7 @@ Row strategy_row(const StrategyResult& s, const StrategySummary& sum) {
   Row r{s.strategy};
   const Summary& rps = sum.rows_per_sec;
   if (rps.count == 0) {
-    r.insert(r.end(), {"-", "-", "-", "-", "-", "-", "-", "-"});
+    r.insert(r.end(), {"-", "-", "-", "-", "-", "-", "-", "-", "-", "-"});
   } else {
     r.push_back(rps.count == 1 ? si(rps.median) : fmt::format("{} ± {}", si(rps.median), si((rps.max - rps.min) / 2)));
     r.push_back(fmt::format("{} … {}", si(rps.min), si(rps.max)));
@@ -83,6 +83,13 @@ Row strategy_row(const StrategyResult& s, const StrategySummary& sum) {
                     : "-");
     r.push_back(fmt::format("{:.1f} ms", sum.latency_p99_ms.median));
     r.push_back(sum.ratio_to_wire_ceiling ? fmt::format("{:.2f}x", *sum.ratio_to_wire_ceiling) : "-");
+    r.push_back(sum.client_cpu_ns_per_row.count
+                    ? fmt::format("{:.0f} + {}", sum.client_cpu_ns_per_row.median,
+                                  sum.server_cpu_ns_per_row.count
+                                      ? fmt::format("{:.0f}", sum.server_cpu_ns_per_row.median)
+                                      : std::string("-"))
+                    : "-");
+    r.push_back(sum.fraction_of_cpu_bound.count ? fmt::format("{:.2f}", sum.fraction_of_cpu_bound.median) : "-");
   }
   r.push_back(flag_of(sum.status));
   return r;
@@ -131,14 +138,18 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size) {
   for (const auto& n : size.notes) fmt::print(out_, "  note: {}\n", n);
   std::vector<Row> rows;
   for (const auto& s : size.strategies)
-    rows.push_back(strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs)));
+    rows.push_back(strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs, c.host.cores)));
   print_rows(out_,
              {"strategy", "rows/s (median ± ½range)", "min … max", "peak RSS", "ttfr", "client CPU u/s",
-              "server CPU u/s", "p99 batch", "/ceiling", "flag"},
+              "server CPU u/s", "p99 batch", "/ceiling", "CPU ns/row c+s", "/CPU bound", "flag"},
              rows);
   fmt::print(out_, "  ({} run{} each{}; /ceiling: median of each run's rows/s ÷ its own round's wire ceiling)\n",
              c.schedule.runs, c.schedule.runs == 1 ? "" : "s",
              c.schedule.warmup > 0 ? fmt::format(", after {} warmup runs", c.schedule.warmup) : std::string());
+  fmt::print(out_,
+             "  (CPU ns/row: the client's + the server backends' CPU per row; /CPU bound: rows/s ÷ what {} cores "
+             "allow at that cost)\n",
+             c.host.cores);
   for (const auto& s : size.strategies)
     for (const auto& e : s.errors) fmt::print(out_, "  {} error: {}\n", s.strategy, e);
 }
