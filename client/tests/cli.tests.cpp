@@ -250,6 +250,75 @@ TEST_CASE("cli: end to end against the test server gives a verified artifact", "
   CHECK(nlohmann::json::parse(slurp(files[0]))["benchmarks"][0]["rows_match"] == true);
 }
 
+TEST_CASE("cli: any table read whole (--rows all), split by ctid, and the input that cannot be", "[cli][db]") {
+  benchlab::test::ScratchDatabase db("cli_ctid");
+  TempDir dir("clitest");
+  const fs::path results = dir.path / "results";
+  db.admin().exec(
+      "CREATE TABLE public.logs (at timestamptz, msg text);"
+      "INSERT INTO public.logs SELECT '2026-01-01'::timestamptz + g * interval '1 s', md5(g::text) "
+      "FROM generate_series(1, 1500) g;"
+      "CREATE VIEW public.logs_view AS SELECT * FROM public.logs");
+  SECTION("a table without a key, read whole by every strategy") {
+    const Outcome o = run_cli({"--dsn", dsn_of(db), "--table", "public.logs", "--rows", "all", "--all", "--runs", "1",
+                               "--json", "--no-progress", "--results-dir", results.string()},
+                              dir);
+    INFO("stderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    const auto artifact = nlohmann::json::parse(o.out);
+    CHECK(artifact["context"]["options"]["rows"] == "all");
+    REQUIRE(artifact["sizes"].size() == 1);
+    CHECK(artifact["sizes"][0]["split"] == "ctid");
+    CHECK(artifact["sizes"][0]["whole_table"] == true);
+    CHECK(artifact["sizes"][0]["limit"] == 1500);
+    CHECK(artifact["sizes"][0]["server_checksum_source"] == "server_scan");
+    REQUIRE(artifact["benchmarks"].size() == 7);
+    for (const auto& b : artifact["benchmarks"]) {
+      INFO("strategy " << b["strategy"]);
+      CHECK(b["status"] == "ok");
+      CHECK(b["rows_match"] == true);
+      CHECK(b["checksum_match"] == true);
+    }
+  }
+  SECTION("--rows N needs a key order") {
+    const Outcome o = run_cli({"--dsn", dsn_of(db), "--table", "public.logs", "--rows", "100", "--strategy", "naive",
+                               "--no-progress", "--results-dir", results.string()},
+                              dir);
+    require_one_line_error(o);
+    CHECK(o.err.find("--rows all") != std::string::npos);
+    CHECK(o.err.find("--key") != std::string::npos);
+  }
+  SECTION("--split ctid with --rows N") {
+    const Outcome o = run_cli({"--dsn", dsn_of(db), "--table", "public.logs", "--rows", "100", "--split", "ctid",
+                               "--strategy", "naive", "--no-progress", "--results-dir", results.string()},
+                              dir);
+    require_one_line_error(o);
+    CHECK(o.err.find("--split ctid") != std::string::npos);
+  }
+  SECTION("--split ctid on a view") {
+    const Outcome o = run_cli({"--dsn", dsn_of(db), "--table", "public.logs_view", "--rows", "all", "--split", "ctid",
+                               "--strategy", "naive", "--no-progress", "--results-dir", results.string()},
+                              dir);
+    require_one_line_error(o);
+    CHECK(o.err.find("is a view") != std::string::npos);
+  }
+  SECTION("a table name that is not a name") {
+    const Outcome o = run_cli({"--dsn", dsn_of(db), "--table", "public..logs", "--rows", "all", "--strategy", "naive",
+                               "--no-progress", "--results-dir", results.string()},
+                              dir);
+    require_one_line_error(o);
+    CHECK(o.err.find("--table public..logs: not a valid table name") != std::string::npos);
+  }
+  SECTION("--rows all with counts") {
+    const Outcome o = run_cli({"--dsn", dsn_of(db), "--table", "public.logs", "--rows", "all,100", "--strategy",
+                               "naive", "--no-progress", "--results-dir", results.string()},
+                              dir);
+    require_one_line_error(o);
+    CHECK(o.exit_code == 2);
+  }
+  CHECK_FALSE(fs::exists(results / "nothing-here"));
+}
+
 TEST_CASE("cli: the display and the files are chosen apart (--console, --markdown)", "[cli][db]") {
   benchlab::test::ScratchDatabase db("cli_outputs");
   TempDir dir("clitest");

@@ -22,6 +22,7 @@
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
 #include "pg/snapshot.hpp"
+#include "plan/read_plan.hpp"
 #include "process/interrupt.hpp"
 #include "strategies/registry.hpp"
 #include "strategies/strategy.hpp"
@@ -457,6 +458,142 @@ TEST_CASE("strategies: COPY text escaping is undone and binary COPY framing is p
       CHECK(context.batch_rows == 8);  // every row in some batch (of at most 3)
       CHECK(context.batches >= 3);
     }
+  }
+}
+
+namespace {
+
+// The plan benchclient makes for a whole-table read of `table` (--rows all).
+SizePlan plan_whole(const std::string& conninfo, const std::string& table, SplitChoice split, WireFormat format,
+                    const std::string& key = "") {
+  ReadOptions options;
+  options.table = table;
+  options.key = key;
+  options.all_rows = true;
+  options.split = split;
+  options.format = format;
+  options.workers = 3;
+  options.batch_rows = 100;
+  BenchmarkPlan plan = plan::make_plan(conninfo, options, [](const std::string&) {});
+  REQUIRE(plan.sizes.size() == 1);
+  return plan.sizes.front();
+}
+
+void read_whole_by_every_strategy(const SizePlan& size, std::uint64_t expected_rows) {
+  REQUIRE(size.server.rows.has_value());
+  REQUIRE(size.server.checksum.has_value());
+  CHECK(size.server.checksum_source == "server_scan");
+  CHECK(*size.server.rows == expected_rows);
+  for (const auto& name : strategy_names()) {
+    INFO("strategy " << name << ", " << to_string(size.spec.format) << ", split " << to_string(size.spec.split));
+    TestContext context(size.spec);
+    make_strategy(name)->run(size.spec, context);
+    CHECK(context.totals.rows == expected_rows);
+    CHECK(context.totals.checksum.sum == *size.server.checksum);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("strategies: any table read whole by ctid: no key, a uuid key, holes after DELETE, never ANALYZEd",
+          "[db][strategies][ctid]") {
+  test::ScratchDatabase db("strat_ctid");
+  const pg::Connection admin = db.admin();
+  // Created by CREATE TABLE AS and never ANALYZEd: relpages and reltuples say nothing.
+  admin.exec(
+      "CREATE TABLE public.nokey WITH (autovacuum_enabled = off) AS "
+      "SELECT g AS n, md5(g::text) AS t, CASE WHEN g % 7 = 0 THEN NULL ELSE g * 1.5 END AS x "
+      "FROM generate_series(1, 3000) g");
+  admin.exec(
+      "CREATE TABLE public.uuidkey (id uuid PRIMARY KEY, v int) WITH (autovacuum_enabled = off);"
+      "INSERT INTO public.uuidkey SELECT md5(g::text)::uuid, g FROM generate_series(1, 6000) g;"
+      "DELETE FROM public.uuidkey WHERE v % 3 <> 0");  // two rows of three gone: pages with holes
+  CHECK(admin.query_value("SELECT relpages FROM pg_class WHERE oid = 'public.nokey'::regclass") == "0");
+  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+    const SizePlan nokey = plan_whole(db.conninfo(), "public.nokey", SplitChoice::automatic, format);
+    CHECK(nokey.spec.split == Split::ctid);  // no integer key: auto chose ctid
+    CHECK(nokey.spec.whole_table);
+    REQUIRE(nokey.spec.partitions.size() == 3);
+    CHECK(nokey.spec.partitions.back().hi == kOpenEnd);  // pages added later are still read
+    CHECK(nokey.spec.partitions.front().lo == 0);
+    read_whole_by_every_strategy(nokey, 3000);
+
+    const SizePlan uuid = plan_whole(db.conninfo(), "public.uuidkey", SplitChoice::automatic, format);
+    CHECK(uuid.spec.split == Split::ctid);  // a uuid primary key is no integer key
+    read_whole_by_every_strategy(uuid, 2000);
+  }
+}
+
+TEST_CASE("strategies: a whole table split by key also reads the rows whose key is NULL", "[db][strategies][ctid]") {
+  test::ScratchDatabase db("strat_nullkey");
+  const pg::Connection admin = db.admin();
+  admin.exec(
+      "CREATE TABLE public.nk (k int, v text);"
+      "INSERT INTO public.nk SELECT CASE WHEN g % 5 = 0 THEN NULL ELSE g END, md5(g::text) FROM "
+      "generate_series(1, 2000) g");
+  const SizePlan size = plan_whole(db.conninfo(), "public.nk", SplitChoice::key, WireFormat::binary, "k");
+  CHECK(size.spec.split == Split::key);
+  REQUIRE_FALSE(size.spec.partitions.empty());
+  CHECK(size.spec.partitions.back().with_nulls);
+  read_whole_by_every_strategy(size, 2000);  // 400 of them with a NULL key
+}
+
+TEST_CASE("strategies: a ctid split reads one snapshot while another session appends pages", "[db][strategies][ctid]") {
+  test::ScratchDatabase db("strat_ctid_snap");
+  const pg::Connection admin = db.admin();
+  constexpr std::int64_t kSeeded = 20000;
+  admin.exec(fmt::format("SELECT benchlab.seed_records('public.t', {})", kSeeded));
+  for (const auto& name : {"pooled_sync", "async_stream", "multiprocessing", "parallel_copy"}) {
+    INFO("strategy " << name);
+    admin.exec("DELETE FROM public.t WHERE id > " + std::to_string(kSeeded));
+    const SizePlan size = plan_whole(db.conninfo(), "public.t", SplitChoice::ctid, WireFormat::binary);
+    REQUIRE(size.spec.split == Split::ctid);
+    std::atomic<bool> stop{false};
+    std::atomic<int> inserted{0};
+    std::exception_ptr inserter_error;
+    std::thread inserter([&] {
+      try {
+        const pg::Connection writer = db.admin();
+        writer.exec("SET synchronous_commit = off");
+        for (int i = 1; !stop.load(); ++i) {
+          writer.exec(fmt::format(
+              "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
+              "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter')",
+              kSeeded + i));
+          inserted.store(i);
+        }
+      } catch (...) {
+        inserter_error = std::current_exception();
+      }
+    });
+    TestContext context(size.spec);
+    // Hold the read once its snapshot is taken until two more rows committed: they
+    // land on pages the plan did not know, inside the open-ended last part.
+    context.on_first_rows = [&] {
+      const int at_start = inserted.load();
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (inserted.load() < at_start + 2 && !inserter_error && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    };
+    try {
+      make_strategy(name)->run(size.spec, context);
+    } catch (...) {
+      stop.store(true);
+      inserter.join();
+      throw;
+    }
+    const int during = inserted.load();
+    stop.store(true);
+    inserter.join();
+    if (inserter_error) std::rethrow_exception(inserter_error);
+    // One snapshot saw exactly the first m inserts: the rows and checksum of keys 1..kSeeded+m.
+    const std::uint64_t seen = context.totals.rows;
+    REQUIRE(seen >= static_cast<std::uint64_t>(kSeeded));
+    const auto m = static_cast<std::int64_t>(seen - kSeeded);
+    const SetChecksum expected = server_checksum(admin, "public.t", 1, kSeeded + m, WireFormat::binary);
+    CHECK(expected.rows == seen);
+    CHECK(context.totals.checksum.sum == expected.sum);
+    CHECK(during > m);  // rows committed after the snapshot were not read
   }
 }
 

@@ -90,7 +90,8 @@ std::vector<std::string> validated_strategies(const std::vector<std::string>& as
 struct RunFlags {
   bool all = false;
   std::vector<std::string> strategies, rows;
-  std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown;
+  std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
+              split = "auto";
   bool no_progress = false, no_observer = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;
@@ -117,7 +118,15 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   auto* strategy_opt = app.add_option("--strategy", f.strategies, strategy_help())->delimiter(',');
   all_opt->excludes(strategy_opt);
   auto& s = f.shaping;
-  s.push_back(app.add_option("--rows", f.rows, "row counts to read, comma-separated (default 100000)")->delimiter(','));
+  s.push_back(app.add_option("--rows", f.rows,
+                             "row counts to read (the first N in key order), comma-separated (default 100000), or "
+                             "all: the whole table")
+                  ->delimiter(','));
+  s.push_back(app.add_option("--split", f.split,
+                             "how the parallel strategies cut the read: key (--key or the integer primary key), ctid "
+                             "(page ranges, PostgreSQL 14+, --rows all), or auto (key when there is one, else ctid)")
+                  ->check(CLI::IsMember({"auto", "key", "ctid"}))
+                  ->capture_default_str());
   s.push_back(
       app.add_option("--runs", run.schedule.runs, "measured runs per strategy and size (>= 1)")->capture_default_str());
   s.push_back(app.add_option("--warmup", run.schedule.warmup, "unmeasured runs before the measured ones")
@@ -140,7 +149,9 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   f.table = app.add_option("--table", run.read.table,
                            "your table to read (schema.table) instead of the seeded standard table");
   s.push_back(f.table);
-  f.key = app.add_option("--key", run.read.key, "integer key column of --table")->capture_default_str();
+  f.key =
+      app.add_option("--key", run.read.key,
+                     "integer key column of --table (default: its integer primary key; the standard table's is id)");
   s.push_back(f.key);
   s.push_back(app.add_option("--results-dir", f.results_dir, "where the JSON artifact goes (created if missing)")
                   ->capture_default_str());
@@ -159,8 +170,14 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
 // Fills in what the flags say and checks it all; throws UsageError.
 void validate_run_options(RunOptions& run, const RunFlags& f) {
   run.schedule.strategies = f.all ? strategy_names() : validated_strategies(f.strategies);
-  for (const auto& r : f.rows.empty() ? std::vector<std::string>{"100000"} : f.rows)
-    run.read.row_counts.push_back(parse_row_count(r));
+  if (std::find(f.rows.begin(), f.rows.end(), "all") != f.rows.end()) {
+    if (f.rows.size() != 1) throw UsageError("--rows all reads the whole table: give it alone, not with counts");
+    run.read.all_rows = true;
+  } else {
+    for (const auto& r : f.rows.empty() ? std::vector<std::string>{"100000"} : f.rows)
+      run.read.row_counts.push_back(parse_row_count(r));
+  }
+  run.read.split = f.split == "key" ? SplitChoice::key : f.split == "ctid" ? SplitChoice::ctid : SplitChoice::automatic;
   if (run.schedule.runs < 1) throw UsageError(fmt::format("--runs {}: at least 1 run is needed", run.schedule.runs));
   if (run.schedule.warmup < 0)
     throw UsageError(fmt::format("--warmup {}: give 0 or more warmup runs", run.schedule.warmup));
@@ -171,7 +188,7 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
   if (run.read.statement_timeout_ms < 0)
     throw UsageError(
         fmt::format("--statement-timeout-ms {}: give 0 (none) or a positive timeout", run.read.statement_timeout_ms));
-  if (run.read.key.empty()) throw UsageError("--key: give the name of an integer key column");
+  if (f.key->count() > 0 && run.read.key.empty()) throw UsageError("--key: give the name of an integer key column");
   if (f.table->count() > 0 && run.read.table.empty())
     throw UsageError("--table: give a table name, e.g. --table public.orders");
   if (f.key->count() > 0 && run.read.table.empty())

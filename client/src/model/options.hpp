@@ -20,10 +20,23 @@ enum class MismatchPolicy { strict, tolerant };
   return p == MismatchPolicy::strict ? "strict" : "tolerant";
 }
 
+// --split: how the parallel strategies cut the read. automatic: by --key when it is
+// given, else by the table's primary key when that is one integer column, else by ctid.
+enum class SplitChoice { automatic, key, ctid };
+
+[[nodiscard]] constexpr std::string_view to_string(SplitChoice s) {
+  return s == SplitChoice::key ? "key" : s == SplitChoice::ctid ? "ctid" : "auto";
+}
+
+// The standard table's size when --rows all finds it empty.
+inline constexpr std::uint64_t kDefaultSeedRows = 100000;
+
 struct ReadOptions {
-  std::vector<std::uint64_t> row_counts;  // --rows 100000,500000,1000000
+  std::vector<std::uint64_t> row_counts;  // --rows 100000,500000,1000000 (empty with all_rows)
+  bool all_rows = false;                  // --rows all: the whole table, whatever it holds
   std::string table;                      // empty: the standard table (seeded)
-  std::string key = "id";
+  std::string key;                        // empty: chosen (the standard table's is id)
+  SplitChoice split = SplitChoice::automatic;
   WireFormat format = WireFormat::text;
   int workers = 2;
   int batch_rows = 5000;  // ~0.9 MB of standard rows: memory stays flat, round trips stay negligible

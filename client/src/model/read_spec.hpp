@@ -2,18 +2,32 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/wire_format.hpp"
 
 namespace benchlab {
 
-// An inclusive range of the key, with the rows the server says it holds.
+// How a read is cut into parts: by ranges of an integer key, or by ranges of the
+// table's pages (ctid: TID range scans, for tables without an integer key).
+enum class Split { key, ctid };
+
+[[nodiscard]] constexpr std::string_view to_string(Split split) { return split == Split::ctid ? "ctid" : "key"; }
+
+// A part's `hi` with no upper bound: the last ctid part stays open-ended, so pages
+// added after planning are still read (the snapshot decides which rows are seen).
+inline constexpr std::int64_t kOpenEnd = std::numeric_limits<std::int64_t>::max();
+
+// An inclusive range of the key (Split::key) or of block numbers (Split::ctid),
+// with the rows the server says it holds (0 when not counted, as for ctid parts).
 struct KeyRange {
   std::int64_t lo = 0;
   std::int64_t hi = 0;
   std::uint64_t rows = 0;
+  bool with_nulls = false;  // key split of a whole table: the last part also takes rows whose key is NULL
   friend bool operator==(const KeyRange&, const KeyRange&) = default;
 };
 
@@ -25,16 +39,30 @@ struct ReadSpec {
   KeyRange all;                      // the first N rows in key order: lo..hi holds exactly N rows
   std::vector<KeyRange> partitions;  // `workers` contiguous parts of `all`, balanced by rows (benchlab.id_ranges)
   std::vector<KeyRange> batches;     // finer parts of `all` (about batch_rows * 8 rows each) for pooled_sync
+  Split split = Split::key;
+  bool whole_table = false;  // --rows all: `all` is the whole table, NULL keys included
   WireFormat format = WireFormat::text;
   int workers = 2;        // connections / threads / processes of the parallel strategies
   int batch_rows = 5000;  // FETCH FORWARD size
   int statement_timeout_ms = 0;
 
-  // SELECT <select_list> FROM <relation> WHERE <key> BETWEEN lo AND hi — the only
-  // query shape strategies send (literal integers: never user text).
+  // The query of one part — the only query shapes strategies send (literal
+  // integers: never user text):
+  //   key:  SELECT <select_list> FROM <relation> WHERE <key> BETWEEN lo AND hi [OR <key> IS NULL]
+  //   ctid: SELECT <select_list> FROM <relation> WHERE ctid >= '(lo,0)' [AND ctid < '(hi+1,0)']
   [[nodiscard]] std::string range_query(const KeyRange& range) const {
-    return "SELECT " + select_list + " FROM " + relation_sql + " WHERE " + key_sql + " BETWEEN " +
-           std::to_string(range.lo) + " AND " + std::to_string(range.hi);
+    std::string sql = "SELECT " + select_list + " FROM " + relation_sql + " WHERE ";
+    if (split == Split::ctid) {
+      sql += "ctid >= '(" + std::to_string(range.lo) + ",0)'::tid";
+      if (range.hi != kOpenEnd) sql += " AND ctid < '(" + std::to_string(range.hi + 1) + ",0)'::tid";
+      return sql;
+    }
+    const std::string between = key_sql + " BETWEEN " + std::to_string(range.lo) + " AND " + std::to_string(range.hi);
+    return sql + (range.with_nulls ? "(" + between + " OR " + key_sql + " IS NULL)" : between);
+  }
+  // The query of everything the strategies read: all of the table, or `all`'s range.
+  [[nodiscard]] std::string all_query() const {
+    return whole_table ? "SELECT " + select_list + " FROM " + relation_sql : range_query(all);
   }
 };
 

@@ -66,7 +66,9 @@ struct StrategyResult {
 };
 
 struct SizeResult {
-  std::uint64_t limit = 0;
+  std::uint64_t limit = 0;  // rows asked for; of a whole-table read, the rows the server counted
+  bool whole_table = false;
+  Split split = Split::key;
   KeyRange all;
   std::size_t partitions = 0;
   std::size_t batches = 0;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "model/read_spec.hpp"
+
 namespace benchlab {
 
 struct ColumnInfo {
@@ -17,12 +19,14 @@ struct ColumnInfo {
 struct TableInfo {
   std::string display_name;  // as the user wrote it (for messages and the artifact)
   std::string relation_sql;  // quoted, qualified
-  std::string key_name;
-  std::string key_sql;      // quoted key column
-  std::string select_list;  // quoted columns in table order
+  std::string key_name;      // empty: no key (the read is split by ctid)
+  std::string key_sql;       // quoted key column
+  std::string select_list;   // quoted columns in table order
   std::vector<ColumnInfo> columns;
   std::uint64_t total_rows = 0;
   bool standard = false;  // the seeded standard table
+  char relkind = 'r';     // pg_class.relkind: r table, v view, m materialized view, f foreign, p partitioned
+  Split split = Split::key;
 };
 
 // The standard table's name on the throwaway cluster (and with --dsn when no --table).

@@ -65,27 +65,103 @@ std::optional<std::int64_t> nth_key(const pg::Connection& conn, const TableInfo&
   return r.expect_rows(1, sql).int64(0, 0, sql);
 }
 
+// The largest key, through the key's index; nullopt when no row has a key.
+std::optional<std::int64_t> last_key(const pg::Connection& conn, const TableInfo& table) {
+  const std::string sql = fmt::format("SELECT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0} DESC LIMIT 1",
+                                      table.key_sql, table.relation_sql);
+  pg::Result r = pg::exec_interruptible(conn, sql);
+  if (r.rows() == 0) return std::nullopt;
+  return r.expect_rows(1, sql).int64(0, 0, sql);
+}
+
 }  // namespace
 
-ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uint64_t rows,
-                   const ReadOptions& options) {
-  if (rows == 0) throw std::invalid_argument("plan_read: rows must be > 0");
-  pg::Connection conn = pg::Connection::open(conninfo, read_only_session());
+namespace {
+
+ReadSpec spec_of(const std::string& conninfo, const TableInfo& table, const ReadOptions& options) {
   ReadSpec spec;
   spec.conninfo = conninfo;
   spec.relation_sql = table.relation_sql;
   spec.key_sql = table.key_sql;
   spec.select_list = table.select_list;
+  spec.split = table.split;
   spec.format = options.format;
   spec.workers = options.workers;
   spec.batch_rows = options.batch_rows;
   spec.statement_timeout_ms = options.statement_timeout_ms;
+  return spec;
+}
+
+// How many parts of about batch_rows * 8 rows `rows` rows make (at least 4 per worker).
+int batch_parts_for(std::uint64_t rows, const ReadOptions& options) {
+  const auto workers = static_cast<std::uint64_t>(std::max(1, options.workers));
+  const std::uint64_t per_batch = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(options.batch_rows) * 8);
+  return static_cast<int>(std::clamp<std::uint64_t>((rows + per_batch - 1) / per_batch, workers * 4, 100000));
+}
+
+// benchlab.page_ranges: `parts` contiguous block ranges of the table as it is now
+// (its real size, not a stale relpages); the last one left open-ended.
+std::vector<KeyRange> page_ranges(const pg::Connection& conn, const TableInfo& table, int parts) {
+  constexpr const char* kSql =
+      "SELECT part, first_block, last_block FROM benchlab.page_ranges($1::regclass, $2::int) ORDER BY part";
+  pg::Result r = pg::exec_interruptible(conn, kSql, {table.relation_sql, std::to_string(parts)});
+  r.expect_columns(3, "benchlab.page_ranges");
+  std::vector<KeyRange> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.int64(i, 1, "page_ranges first_block"), r.int64(i, 2, "page_ranges last_block"), 0});
+  if (out.empty()) out.push_back({0, kOpenEnd, 0});  // no pages yet: one open part
+  out.back().hi = kOpenEnd;
+  return out;
+}
+
+// The whole table by ctid: partitions and finer batches from the table's pages.
+void plan_ctid(const pg::Connection& conn, const TableInfo& table, const ReadOptions& options, ReadSpec& spec) {
+  spec.all = {0, kOpenEnd, 0};
+  spec.partitions = page_ranges(conn, table, std::max(1, options.workers));
+  // Batches: rows per page from the statistics when there are any (a never-ANALYZEd
+  // table has none), so a batch holds about batch_rows * 8 rows.
+  const pg::Result stats = pg::exec_interruptible(
+      conn,
+      "SELECT GREATEST(c.reltuples, 0)::bigint, GREATEST(c.relpages, 0)::bigint, "
+      "pg_relation_size(c.oid) / current_setting('block_size')::bigint FROM pg_catalog.pg_class c WHERE c.oid = "
+      "$1::regclass",
+      {table.relation_sql});
+  stats.expect_rows(1, "pg_class statistics");
+  const auto tuples = stats.uint64(0, 0, "reltuples"), pages = stats.uint64(0, 1, "relpages"),
+             blocks = stats.uint64(0, 2, "blocks");
+  const double per_page = tuples > 0 && pages > 0 ? static_cast<double>(tuples) / static_cast<double>(pages) : 50.0;
+  const auto estimated_rows = static_cast<std::uint64_t>(per_page * static_cast<double>(blocks));
+  const int parts = std::max(
+      1, std::min(batch_parts_for(estimated_rows, options), static_cast<int>(std::min<std::uint64_t>(blocks, 100000))));
+  spec.batches = page_ranges(conn, table, parts);
+}
+
+}  // namespace
+
+ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uint64_t rows,
+                   const ReadOptions& options) {
+  pg::Connection conn = pg::Connection::open(conninfo, read_only_session());
+  ReadSpec spec = spec_of(conninfo, table, options);
+  spec.whole_table = rows == 0;
 
   // One snapshot for the whole plan: bounds, partitions and batches agree even while
   // the table is written to.
   pg::exec_interruptible(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (table.split == Split::ctid) {
+    plan_ctid(conn, table, options, spec);
+    pg::exec_interruptible(conn, "COMMIT");
+    return spec;
+  }
   const auto lo = nth_key(conn, table, 0);
-  const auto hi = nth_key(conn, table, rows - 1);
+  const auto hi = spec.whole_table ? last_key(conn, table) : nth_key(conn, table, rows - 1);
+  if (spec.whole_table && (!lo || !hi)) {
+    // No row with a key: the NULL-key rows (if any) are the whole read, in one part.
+    spec.all = {0, -1, 0, true};
+    spec.partitions = {spec.all};
+    spec.batches = {spec.all};
+    pg::exec_interruptible(conn, "COMMIT");
+    return spec;
+  }
   if (!lo || !hi) {
     throw std::runtime_error(
         fmt::format("table {} holds fewer than {} rows; use --rows with a smaller count", table.display_name, rows));
@@ -99,17 +175,18 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   spec.partitions = id_ranges(conn, table, spec.all, workers);
   spec.all.rows = rows_in(spec.partitions);
   throw_if_interrupted();
-
-  const std::uint64_t per_batch = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(options.batch_rows) * 8);
-  const auto batch_parts = static_cast<int>(std::clamp<std::uint64_t>((spec.all.rows + per_batch - 1) / per_batch,
-                                                                      static_cast<std::uint64_t>(workers) * 4, 100000));
-  spec.batches = id_ranges(conn, table, spec.all, batch_parts);
+  spec.batches = id_ranges(conn, table, spec.all, batch_parts_for(spec.all.rows, options));
   pg::exec_interruptible(conn, "COMMIT");
-  if (spec.all.rows < rows || rows_in(spec.batches) != spec.all.rows) {
+  if ((!spec.whole_table && spec.all.rows < rows) || rows_in(spec.batches) != spec.all.rows) {
     throw std::runtime_error(
         fmt::format("planning {} rows of {}: id_ranges counted {} rows in keys {}..{} ({} in "
                     "batches); the plan does not add up",
                     rows, table.display_name, spec.all.rows, spec.all.lo, spec.all.hi, rows_in(spec.batches)));
+  }
+  if (spec.whole_table) {
+    // Rows whose key is NULL are in no key range: the last part takes them too.
+    spec.partitions.back().with_nulls = true;
+    spec.batches.back().with_nulls = true;
   }
   return spec;
 }
@@ -124,7 +201,7 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   try {
     constexpr const char* kScan =
         "SELECT rows, bytes, elapsed_ns, cpu_user_us, cpu_sys_us, checksum FROM benchlab.server_scan($1, $2)";
-    pg::Result r = pg::exec_interruptible(conn, kScan, {spec.range_query(spec.all), format});
+    pg::Result r = pg::exec_interruptible(conn, kScan, {spec.all_query(), format});
     r.expect_rows(1, "benchlab.server_scan").expect_columns(6, "benchlab.server_scan");
     ServerScan s;
     s.rows = r.uint64(0, 0, "server_scan rows");
@@ -140,21 +217,23 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
     notes.push_back(fmt::format("server_scan unavailable: {}", e.what()));
   }
   throw_if_interrupted();
-  try {
-    constexpr const char* kChecksum =
-        "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, $5)";
-    pg::Result r = pg::exec_interruptible(
-        conn, kChecksum,
-        {table.relation_sql, table.key_name, std::to_string(spec.all.lo), std::to_string(spec.all.hi), format});
-    r.expect_rows(1, "benchlab.range_checksum").expect_columns(2, "benchlab.range_checksum");
-    out.rows = r.uint64(0, 0, "range_checksum rows");
-    out.checksum = checksum_from_sql(r.int64(0, 1, "range_checksum checksum"));
-    out.checksum_source = "range_checksum";
-  } catch (const pg::BrokenConnection&) {
-    throw;
-  } catch (const pg::Error& e) {  // an error, or an answer not of the expected shape
-    notes.push_back(fmt::format("range_checksum unavailable: {}", e.what()));
-  }
+  // range_checksum covers a key range; a whole table or a ctid split is checked
+  // against server_scan's checksum of the very query the strategies read.
+  if (spec.split == Split::key && !spec.whole_table) try {
+      constexpr const char* kChecksum =
+          "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, $5)";
+      pg::Result r = pg::exec_interruptible(
+          conn, kChecksum,
+          {table.relation_sql, table.key_name, std::to_string(spec.all.lo), std::to_string(spec.all.hi), format});
+      r.expect_rows(1, "benchlab.range_checksum").expect_columns(2, "benchlab.range_checksum");
+      out.rows = r.uint64(0, 0, "range_checksum rows");
+      out.checksum = checksum_from_sql(r.int64(0, 1, "range_checksum checksum"));
+      out.checksum_source = "range_checksum";
+    } catch (const pg::BrokenConnection&) {
+      throw;
+    } catch (const pg::Error& e) {  // an error, or an answer not of the expected shape
+      notes.push_back(fmt::format("range_checksum unavailable: {}", e.what()));
+    }
   if (!out.checksum && out.scan) {
     out.rows = out.scan->rows;
     out.checksum = out.scan->checksum;
@@ -166,23 +245,30 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
 
 BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
                         const std::function<void(const std::string&)>& phase) {
-  if (options.row_counts.empty()) throw std::invalid_argument("make_plan: no row counts");
-  const std::uint64_t max_rows = *std::max_element(options.row_counts.begin(), options.row_counts.end());
+  if (options.row_counts.empty() && !options.all_rows) throw std::invalid_argument("make_plan: no row counts");
+  // 0 stands for the whole table (--rows all) from here to the plan's sizes.
+  const std::vector<std::uint64_t> limits = options.all_rows ? std::vector<std::uint64_t>{0} : options.row_counts;
+  const std::uint64_t max_rows = *std::max_element(limits.begin(), limits.end());
   BenchmarkPlan plan;
-  phase(fmt::format("benchclient: {} {} ({} rows)", options.table.empty() ? "seeding" : "checking",
-                    options.table.empty() ? kStandardTable : options.table, max_rows));
+  const std::string what = max_rows == 0 ? std::string("the whole table") : fmt::format("{} rows", max_rows);
+  phase(fmt::format("benchclient: {} {} ({})", options.table.empty() ? "seeding" : "checking",
+                    options.table.empty() ? kStandardTable : options.table, what));
   plan.table = prepare_table(conninfo, options, max_rows);
-  for (const std::uint64_t limit : options.row_counts) {
+  for (const std::uint64_t limit : limits) {
     throw_if_interrupted();
-    phase(fmt::format("benchclient: {} rows: planning, server scan and checksum", limit));
+    phase(fmt::format("benchclient: {}: planning ({} split), server scan and checksum",
+                      limit == 0 ? std::string("the whole table") : fmt::format("{} rows", limit),
+                      to_string(plan.table.split)));
     SizePlan size;
-    size.limit = limit;
     size.spec = plan_read(conninfo, plan.table, limit, options);
-    if (size.spec.all.rows != limit) {
+    if (limit != 0 && size.spec.all.rows != limit) {
       size.notes.push_back(fmt::format("key {} has duplicates at the boundary: the range holds {} rows, not {}",
                                        plan.table.key_name, size.spec.all.rows, limit));
     }
     size.server = expect_from_server(conninfo, plan.table, size.spec, size.notes);
+    // The whole table's size is the server's count of the read (unknown without it).
+    size.limit = limit != 0 ? limit : size.server.rows.value_or(0);
+    if (limit == 0) size.spec.all.rows = size.limit;
     plan.sizes.push_back(std::move(size));
   }
   return plan;

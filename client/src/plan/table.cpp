@@ -54,24 +54,127 @@ std::vector<ColumnInfo> read_columns(const pg::Connection& conn, const std::stri
   return out;
 }
 
-TableInfo describe_table(const pg::Connection& conn, const std::string& name, const std::string& key,
+// The primary key's column when it is exactly one integer column ("" otherwise).
+std::string integer_primary_key(const pg::Connection& conn, const std::string& oid,
+                                const std::vector<ColumnInfo>& columns) {
+  const pg::Result r = pg::exec_interruptible(
+      conn,
+      "SELECT a.attname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid "
+      "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = $1::oid AND i.indisprimary",
+      {oid});
+  if (r.rows() != 1) return {};
+  const std::string name(r.text(0, 0, "primary key column"));
+  for (const auto& c : columns)
+    if (c.name == name && is_integer_type(c.type_oid)) return name;
+  return {};
+}
+
+std::string integer_columns_hint(const std::vector<ColumnInfo>& columns) {
+  std::vector<std::string> names;
+  for (const auto& c : columns)
+    if (is_integer_type(c.type_oid)) names.push_back(c.name);
+  return names.empty() ? std::string("the table has no integer column to use as a key")
+                       : fmt::format("use --key with one of its integer columns: {}", fmt::join(names, ", "));
+}
+
+void check_key_column(const TableInfo& t, const std::string& key) {
+  const auto it = std::find_if(t.columns.begin(), t.columns.end(), [&](const ColumnInfo& c) { return c.name == key; });
+  if (it == t.columns.end())
+    throw std::runtime_error(
+        fmt::format("table {} has no column \"{}\"; {}", t.display_name, key, integer_columns_hint(t.columns)));
+  if (!is_integer_type(it->type_oid))
+    throw std::runtime_error(
+        fmt::format("key column \"{}\" of table {} is {}, not an integer (smallint, integer or "
+                    "bigint); {}",
+                    key, t.display_name, it->type, integer_columns_hint(t.columns)));
+}
+
+// TID range scans read the pages of a table or materialized view, on PostgreSQL 14+.
+void check_ctid_readable(const pg::Connection& conn, const TableInfo& t) {
+  if (t.relkind != 'r' && t.relkind != 'm') {
+    const char* what = t.relkind == 'v'   ? "a view"
+                       : t.relkind == 'f' ? "a foreign table"
+                       : t.relkind == 'p' ? "a partitioned table"
+                                          : "not a table";
+    throw std::runtime_error(fmt::format(
+        "--split ctid: {} is {}, which has no pages of its own to split by ctid; use --split key with --key COLUMN",
+        t.display_name, what));
+  }
+  if (conn.server_version() < 140000)
+    throw std::runtime_error(
+        fmt::format("--split ctid needs PostgreSQL 14 or later (TID range scans); this server is "
+                    "{}; use --split key with --key COLUMN",
+                    conn.server_version()));
+}
+
+// Which split the read uses, and its key: the checks of --split, --key and --rows.
+void choose_split(const pg::Connection& conn, TableInfo& t, const ReadOptions& o, const std::string& oid,
+                  std::uint64_t rows) {
+  std::string key = t.standard ? std::string("id") : o.key;
+  if (!key.empty()) check_key_column(t, key);
+  if (key.empty() && o.split != SplitChoice::ctid) key = integer_primary_key(conn, oid, t.columns);
+  const bool whole = rows == 0;
+  switch (o.split) {
+    case SplitChoice::ctid:
+      if (!whole)
+        throw std::runtime_error(
+            "--split ctid has no key order to take the first --rows N rows in: read the whole table with --rows all, "
+            "or use --split key with --key COLUMN");
+      check_ctid_readable(conn, t);
+      t.split = Split::ctid;
+      return;
+    case SplitChoice::key:
+      if (key.empty())
+        throw std::runtime_error(fmt::format("--split key: table {} has no integer primary key; {}", t.display_name,
+                                             integer_columns_hint(t.columns)));
+      break;
+    case SplitChoice::automatic:
+      if (key.empty()) {
+        if (!whole)
+          throw std::runtime_error(fmt::format(
+              "table {} has no integer primary key to take the first {} rows in order of; give --key COLUMN ({}), "
+              "or read the whole table with --rows all",
+              t.display_name, rows, integer_columns_hint(t.columns)));
+        check_ctid_readable(conn, t);
+        t.split = Split::ctid;
+        return;
+      }
+      break;
+  }
+  t.split = Split::key;
+  t.key_name = key;
+  t.key_sql = quote_identifier(conn.raw(), key);
+}
+
+// `rows` 0: the whole table.
+TableInfo describe_table(const pg::Connection& conn, const std::string& name, const ReadOptions& options,
                          std::uint64_t rows, bool standard) {
   TableInfo t;
   t.display_name = name;
   t.standard = standard;
   // The name travels as a parameter: to_regclass parses it, nothing is interpolated.
-  pg::Result reg = pg::exec_interruptible(
-      conn,
-      "SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-      "n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
-      {name});
+  pg::Result reg;
+  try {
+    reg = pg::exec_interruptible(
+        conn,
+        "SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+        "n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
+        {name});
+  } catch (const pg::SqlError& e) {
+    if (e.sqlstate() != "42602") throw;  // invalid_name
+    throw std::runtime_error(fmt::format(
+        "--table {}: not a valid table name; give [schema.]table, with double quotes around a name that needs "
+        "them (e.g. --table 'public.\"Order Items\"')",
+        name));
+  }
   if (reg.rows() != 1) {
     throw std::runtime_error(
         fmt::format("table {} does not exist (or is not visible on the search_path); check --table, e.g. --table "
                     "schema.table",
                     name));
   }
-  const std::string oid(reg.value(0, 0));
+  const std::string oid(reg.text(0, 0, "pg_class.oid"));
+  t.relkind = reg.text(0, 3, "relkind").front();
   const pg::Result priv = one_row(conn, "SELECT has_table_privilege($1::oid, 'SELECT')", {oid});
   if (priv.text(0, 0, "has_table_privilege") != "t") {
     throw std::runtime_error(
@@ -82,32 +185,14 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   t.columns = read_columns(conn, oid);
   if (t.columns.empty()) throw std::runtime_error(fmt::format("table {} has no columns to read", name));
 
-  std::vector<std::string> integer_columns;
-  for (const auto& c : t.columns)
-    if (is_integer_type(c.type_oid)) integer_columns.push_back(c.name);
-  const auto key_it =
-      std::find_if(t.columns.begin(), t.columns.end(), [&](const ColumnInfo& c) { return c.name == key; });
-  const std::string suggestion =
-      integer_columns.empty()
-          ? std::string("the table has no integer column to use as a key")
-          : fmt::format("use --key with one of its integer columns: {}", fmt::join(integer_columns, ", "));
-  if (key_it == t.columns.end()) {
-    throw std::runtime_error(fmt::format("table {} has no column \"{}\"; {}", name, key, suggestion));
-  }
-  if (!is_integer_type(key_it->type_oid)) {
-    throw std::runtime_error(
-        fmt::format("key column \"{}\" of table {} is {}, not an integer (smallint, integer or bigint); {}", key, name,
-                    key_it->type, suggestion));
-  }
-
   // Quoting: each column with PQescapeIdentifier; the relation as the server names it.
-  t.relation_sql = quote_identifier(conn.raw(), std::string(reg.value(0, 1))) + "." +
-                   quote_identifier(conn.raw(), std::string(reg.value(0, 2)));
-  t.key_name = key;
-  t.key_sql = quote_identifier(conn.raw(), key);
+  t.relation_sql = quote_identifier(conn.raw(), std::string(reg.text(0, 1, "nspname"))) + "." +
+                   quote_identifier(conn.raw(), std::string(reg.text(0, 2, "relname")));
   std::vector<std::string> quoted;
   for (const auto& c : t.columns) quoted.push_back(quote_identifier(conn.raw(), c.name));
   t.select_list = fmt::format("{}", fmt::join(quoted, ", "));
+  choose_split(conn, t, options, oid, rows);
+  if (rows == 0) return t;  // the whole table: its size is the server's count of the read
 
   // At least `rows` rows with a non-null key? Count at most that many (cheap on big tables).
   const std::string count_sql = fmt::format(
@@ -115,7 +200,7 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   const std::uint64_t have = one_row(conn, count_sql, {std::to_string(rows)}).uint64(0, 0, count_sql);
   if (have < rows) {
     throw std::runtime_error(fmt::format("table {} holds only {} rows (with a non-null key {}); use --rows {} or fewer",
-                                         name, have, key, have));
+                                         name, have, t.key_name, have));
   }
   t.total_rows = have;
   return t;
@@ -126,17 +211,18 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
 TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows) {
   if (options.table.empty()) {
     pg::Connection conn = pg::Connection::open(conninfo, session(false));
-    // Parameters, never interpolated; seeding is idempotent and append-only.
+    // Parameters, never interpolated; seeding is idempotent and append-only. The
+    // whole standard table (--rows all) is whatever it holds, seeded if empty.
     pg::exec_interruptible(conn, "SELECT benchlab.seed_records($1, $2::bigint)",
-                           {std::string(kStandardTable), std::to_string(rows)});
+                           {std::string(kStandardTable), std::to_string(rows == 0 ? kDefaultSeedRows : rows)});
     throw_if_interrupted();
     // VACUUM cannot run inside a transaction block: a statement of its own.
     pg::exec_interruptible(
         conn, fmt::format("VACUUM (ANALYZE) {}", pg::quote_qualified_identifier(conn.raw(), kStandardTable)));
-    return describe_table(conn, kStandardTable, "id", rows, true);
+    return describe_table(conn, kStandardTable, options, rows, true);
   }
   pg::Connection conn = pg::Connection::open(conninfo, session(true));
-  return describe_table(conn, options.table, options.key, rows, false);
+  return describe_table(conn, options.table, options, rows, false);
 }
 
 }  // namespace benchlab::plan

@@ -11,11 +11,10 @@
 
 namespace benchlab::plan {
 
-// Seeds the standard table up to `rows` (benchlab.seed_records, then VACUUM ANALYZE
-// so no run pays for hint bits), or validates the user's table and key. Throws a
-// one-line std::runtime_error naming the problem and the fix: missing table,
-// key missing or not an integer type (suggests --key), fewer rows than asked
-// (says how many there are), no SELECT right.
+// `rows` 0: the whole table (--rows all). Seeds the standard table up to `rows` (benchlab.seed_records, then VACUUM
+// ANALYZE so no run pays for hint bits), or validates the user's table and key. Throws a one-line std::runtime_error
+// naming the problem and the fix: missing table, key missing or not an integer type (suggests --key), fewer rows than
+// asked (says how many there are), no SELECT right.
 TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows);
 
 }  // namespace benchlab::plan

@@ -176,7 +176,8 @@ void from_json(const Json& j, ColumnInfo& c) {
 
 void to_json(Json& j, const ReadOptions& r, const ScheduleOptions& s) {
   j = Json{{"strategies", s.strategies},
-           {"rows", r.row_counts},
+           {"rows", r.all_rows ? Json("all") : Json(r.row_counts)},
+           {"split", std::string(to_string(r.split))},
            {"runs", s.runs},
            {"warmup", s.warmup},
            {"format", std::string(to_string(r.format))},
@@ -185,13 +186,19 @@ void to_json(Json& j, const ReadOptions& r, const ScheduleOptions& s) {
            {"statement_timeout_ms", r.statement_timeout_ms},
            {"policy", std::string(to_string(s.policy))},
            {"table", r.table.empty() ? Json(nullptr) : Json(r.table)},
-           {"key", r.key},
+           {"key", r.key.empty() ? Json(nullptr) : Json(r.key)},
            {"measure_observer", s.measure_observer}};
 }
 
 void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
   maybe(j, "strategies", s.strategies);
-  maybe(j, "rows", r.row_counts);
+  if (const auto rows = j.find("rows"); rows != j.end() && rows->is_string() && *rows == "all")
+    r.all_rows = true;
+  else
+    maybe(j, "rows", r.row_counts);
+  std::string split = "auto";
+  maybe(j, "split", split);
+  r.split = split == "key" ? SplitChoice::key : split == "ctid" ? SplitChoice::ctid : SplitChoice::automatic;
   need(j, "runs", s.runs);
   maybe(j, "warmup", s.warmup);
   std::string format;
@@ -428,6 +435,8 @@ Json size_json(const SizeResult& size) {
   }
   const auto& server = size.server;
   return Json{{"limit", size.limit},
+              {"whole_table", size.whole_table},
+              {"split", std::string(to_string(size.split))},
               {"key_range", Json{{"lo", size.all.lo}, {"hi", size.all.hi}, {"rows", size.all.rows}}},
               {"partitions", size.partitions},
               {"batches", size.batches},
@@ -442,6 +451,10 @@ Json size_json(const SizeResult& size) {
 SizeResult read_size(const Json& j) {
   SizeResult size;
   need(j, "limit", size.limit);
+  maybe(j, "whole_table", size.whole_table);
+  std::string split = "key";
+  maybe(j, "split", split);
+  size.split = split == "ctid" ? Split::ctid : Split::key;
   if (const auto k = j.find("key_range"); k != j.end() && k->is_object()) {
     PathSegment key_range("key_range");
     maybe(*k, "lo", size.all.lo);

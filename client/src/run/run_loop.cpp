@@ -56,14 +56,14 @@ class SizeRunner {
 
  private:
   // One unmeasured COPY pass: every measurement after it finds the same warm caches.
-  void warm_wire(WireFormat format) const { (void)copy_drain(spec_.conninfo, spec_.range_query(spec_.all), format); }
+  void warm_wire(WireFormat format) const { (void)copy_drain(spec_.conninfo, spec_.all_query(), format); }
 
   // One round's wire ceiling in `format`, added to the size's figures; its rows/s.
   double measure_wire_round(WireFormat format) {
     throw_if_interrupted();
     WireCeiling& w = size_.wire_ceiling[std::string(to_string(format))];
     w.format = format;
-    const CopyDrain d = copy_drain(spec_.conninfo, spec_.range_query(spec_.all), format);
+    const CopyDrain d = copy_drain(spec_.conninfo, spec_.all_query(), format);
     w.wall_s.push_back(d.wall_s);
     w.rows = d.rows;
     w.bytes = d.bytes;
@@ -156,12 +156,15 @@ void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, c
   try {
     for (const SizePlan& size_plan : plan.sizes) {
       throw_if_interrupted();
-      phase(output, fmt::format("benchclient: {} rows: wire ceiling and {} strategies, {} rounds", size_plan.limit,
-                                schedule.strategies.size(), schedule.runs));
+      phase(output, fmt::format("benchclient: {} rows{}: wire ceiling and {} strategies, {} rounds", size_plan.limit,
+                                size_plan.spec.whole_table ? " (the whole table)" : "", schedule.strategies.size(),
+                                schedule.runs));
       report.sizes.emplace_back();
       SizeResult& size = report.sizes.back();
       size.limit = size_plan.limit;
       size.all = size_plan.spec.all;
+      size.whole_table = size_plan.spec.whole_table;
+      size.split = size_plan.spec.split;
       size.partitions = size_plan.spec.partitions.size();
       size.batches = size_plan.spec.batches.size();
       size.server = size_plan.server;

@@ -21,7 +21,7 @@ class CopyStream final : public Strategy {
     RowDecoder decoder;
     conn.connection().exec("BEGIN READ ONLY");
     context.check_interrupted();
-    CopyReader reader(conn.raw(), spec.range_query(spec.all), spec.format, spec.batch_rows, decoder, context);
+    CopyReader reader(conn.raw(), spec.all_query(), spec.format, spec.batch_rows, decoder, context);
     reader.run();
     conn.connection().exec("COMMIT");
     context.add_totals(decoder.totals());

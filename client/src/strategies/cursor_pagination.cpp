@@ -19,7 +19,7 @@ class CursorPagination final : public Strategy {
     RowDecoder decoder;
     CursorStreamOptions options;
     options.prologue = {"BEGIN READ ONLY"};
-    options.query = spec.range_query(spec.all);
+    options.query = spec.all_query();
     options.epilogue = {"COMMIT"};
     options.batch_rows = spec.batch_rows;
     options.format = spec.format;

@@ -25,7 +25,7 @@ class Naive final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
     RowDecoder decoder;
-    const std::string sql = spec.range_query(spec.all);
+    const std::string sql = spec.all_query();
     context.check_interrupted();
     context.mark_query_sent();
     const auto sent = std::chrono::steady_clock::now();
