@@ -53,6 +53,7 @@ Connection Connection::open(const std::string& conninfo, const SessionOptions& o
       "SET statement_timeout = {}; SET application_name = '{}'",
       options.statement_timeout_ms, options.application_name);
   if (options.read_only) setup += "; SET default_transaction_read_only = on";
+  if (options.jit_off) setup += "; SET jit = off";
   c.exec(setup);
   return c;
 }

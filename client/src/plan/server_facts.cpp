@@ -7,7 +7,9 @@ namespace benchlab::plan {
 
 ServerFacts read_server_facts(const std::string& conninfo) {
   ServerFacts f;
-  pg::Connection conn = pg::Connection::open(conninfo);
+  pg::SessionOptions as_configured;
+  as_configured.jit_off = false;  // the server's own settings, as its other clients get them
+  pg::Connection conn = pg::Connection::open(conninfo, as_configured);
   f.version = conn.query_value("SHOW server_version");
   f.version_num = conn.server_version();
   try {
