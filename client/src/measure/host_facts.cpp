@@ -1,5 +1,7 @@
 #include "measure/host_facts.hpp"
 
+#include "measure/build_commit.hpp"
+
 #include <libpq-fe.h>
 #include <sys/utsname.h>
 
@@ -66,7 +68,7 @@ BuildFacts build_facts() {
   b.benchlab_version = BENCHLAB_VERSION;
   // The commit the binary was built from (CMake embeds it; "-dirty" when the tree had
   // uncommitted changes), not whatever the checkout holds when the run ends.
-  b.git_commit = BENCHLAB_GIT_COMMIT;
+  b.git_commit = build_git_commit();
   b.libpq_version = PQlibVersion();
   return b;
 }
