@@ -538,6 +538,41 @@ TEST_CASE("strategies: a whole table split by key also reads the rows whose key 
   read_whole_by_every_strategy(size, 2000);  // 400 of them with a NULL key
 }
 
+TEST_CASE("strategies: a declaratively partitioned table is read by every strategy, split by its key",
+          "[db][strategies][ctid]") {
+  test::ScratchDatabase db("strat_parted");
+  const pg::Connection admin = db.admin();
+  admin.exec(
+      "CREATE TABLE public.pt (id bigint PRIMARY KEY, v text, x numeric) PARTITION BY RANGE (id);"
+      "CREATE TABLE public.pt1 PARTITION OF public.pt FOR VALUES FROM (1) TO (1001);"
+      "CREATE TABLE public.pt2 PARTITION OF public.pt FOR VALUES FROM (1001) TO (2501);"
+      "CREATE TABLE public.pt3 PARTITION OF public.pt FOR VALUES FROM (2501) TO (MAXVALUE);"
+      "INSERT INTO public.pt SELECT g, md5(g::text), g / 7.0 FROM generate_series(1, 4000) g;"
+      "ANALYZE public.pt");
+  // The whole table: its integer primary key splits it (ctid cannot: the parent has no pages).
+  const SizePlan whole = plan_whole(db.conninfo(), "public.pt", SplitChoice::automatic, WireFormat::binary);
+  CHECK(whole.spec.split == Split::key);
+  read_whole_by_every_strategy(whole, 4000);
+  // The first 3000 rows in key order, across the partition boundaries.
+  ReadOptions options;
+  options.table = "public.pt";
+  options.row_counts = {3000};
+  options.workers = 3;
+  options.batch_rows = 100;
+  const BenchmarkPlan plan = plan::make_plan(db.conninfo(), options, [](const std::string&) {});
+  REQUIRE(plan.sizes.size() == 1);
+  const SizePlan& first = plan.sizes.front();
+  REQUIRE(first.server.checksum.has_value());
+  CHECK(first.server.checksum_source == "range_checksum");
+  for (const auto& name : strategy_names()) {
+    INFO("strategy " << name);
+    TestContext context(first.spec);
+    make_strategy(name)->run(first.spec, context);
+    CHECK(context.totals.rows == 3000);
+    CHECK(context.totals.checksum.sum == *first.server.checksum);
+  }
+}
+
 TEST_CASE("strategies: a ctid split reads one snapshot while another session appends pages", "[db][strategies][ctid]") {
   test::ScratchDatabase db("strat_ctid_snap");
   const pg::Connection admin = db.admin();
