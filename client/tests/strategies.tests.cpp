@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "decode/row_decoder.hpp"
@@ -302,6 +303,55 @@ TEST_CASE("strategies: sparse keys, NULLs and a worker whose range holds no rows
   }
 }
 
+namespace {
+
+// Another session committing one INSERT after another (sql_for(i) for i = 1, 2, ...)
+// while a strategy reads; stopped and joined when destroyed.
+class BackgroundInserter {
+ public:
+  BackgroundInserter(const test::ScratchDatabase& db, std::function<std::string(int)> sql_for)
+      : thread_([this, &db, sql_for = std::move(sql_for)] {
+          try {
+            const pg::Connection writer = db.admin();
+            writer.exec("SET synchronous_commit = off");  // many commits during the read: a tight race
+            for (int i = 1; !stop_.load(); ++i) {
+              writer.exec(sql_for(i));
+              inserted_.store(i);
+            }
+          } catch (...) {
+            error_ = std::current_exception();
+            failed_.store(true);
+          }
+        }) {}
+  ~BackgroundInserter() { stop(); }
+  BackgroundInserter(const BackgroundInserter&) = delete;
+  BackgroundInserter& operator=(const BackgroundInserter&) = delete;
+
+  [[nodiscard]] int inserted() const { return inserted_.load(); }
+  // Waits (30 s at most) until `n` more inserts have committed than when called.
+  void wait_for_more(int n) const {
+    const int at_start = inserted_.load();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (inserted_.load() < at_start + n && !failed_.load() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // Stops, joins, and rethrows what the inserter met. Returns the inserts committed.
+  int stop() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+    return inserted_.load();
+  }
+
+ private:
+  std::atomic<bool> stop_{false}, failed_{false};
+  std::atomic<int> inserted_{0};
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+}  // namespace
+
 TEST_CASE("strategies: parallel strategies read one snapshot while another session inserts", "[db][strategies]") {
   test::ScratchDatabase db("strat_snap");
   const pg::Connection admin = db.admin();
@@ -313,26 +363,14 @@ TEST_CASE("strategies: parallel strategies read one snapshot while another sessi
   for (const auto& name : {"pooled_sync", "async_stream", "multiprocessing", "parallel_copy"}) {
     INFO("strategy " << name);
     admin.exec("DELETE FROM public.t WHERE id < 1 OR id > " + std::to_string(kSeeded));
-    std::atomic<bool> stop{false};
-    std::atomic<int> inserted{0};
-    std::exception_ptr inserter_error;
-    std::thread inserter([&] {
-      try {
-        const pg::Connection writer = db.admin();
-        writer.exec("SET synchronous_commit = off");  // many commits during the read: a tight race
-        for (int i = 1; !stop.load(); ++i) {
-          writer.exec(fmt::format(
-              "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
-              "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter'), "
-              "({1}, now(), now(), 'new', '{{}}', 2, false, 'inserter')",
-              -i, kSeeded + i));
-          inserted.store(i);
-        }
-      } catch (...) {
-        inserter_error = std::current_exception();
-      }
+    BackgroundInserter inserter(db, [=](int i) {
+      return fmt::format(
+          "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
+          "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter'), "
+          "({1}, now(), now(), 'new', '{{}}', 2, false, 'inserter')",
+          -i, kSeeded + i);
     });
-    while (inserted.load() < 5 && !inserter_error) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    inserter.wait_for_more(5);
     ReadSpec spec =
         make_spec(db.conninfo(), "public.t", kStandardColumns, -1000000000, 1000000000, WireFormat::binary, 3, 500);
     spec.partitions = {{-1000000000, 7000, 0}, {7001, 14000, 0}, {14001, 1000000000, 0}};
@@ -343,23 +381,9 @@ TEST_CASE("strategies: parallel strategies read one snapshot while another sessi
     // Hold the read, once its snapshot is taken, until the inserter has committed
     // twice more: then the table certainly changed during the read, however fast
     // the machine reads 20000 rows.
-    context.on_first_rows = [&] {
-      const int at_start = inserted.load();
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-      while (inserted.load() < at_start + 2 && !inserter_error && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    };
-    try {
-      make_strategy(name)->run(spec, context);
-    } catch (...) {
-      stop.store(true);
-      inserter.join();
-      throw;
-    }
-    const int during = inserted.load();
-    stop.store(true);
-    inserter.join();
-    if (inserter_error) std::rethrow_exception(inserter_error);
+    context.on_first_rows = [&] { inserter.wait_for_more(2); };
+    make_strategy(name)->run(spec, context);
+    const int during = inserter.stop();
     const std::uint64_t seen = context.totals.rows;
     REQUIRE(seen >= static_cast<std::uint64_t>(kSeeded));
     REQUIRE((seen - kSeeded) % 2 == 0);
@@ -583,44 +607,18 @@ TEST_CASE("strategies: a ctid split reads one snapshot while another session app
     admin.exec("DELETE FROM public.t WHERE id > " + std::to_string(kSeeded));
     const SizePlan size = plan_whole(db.conninfo(), "public.t", SplitChoice::ctid, WireFormat::binary);
     REQUIRE(size.spec.split == Split::ctid);
-    std::atomic<bool> stop{false};
-    std::atomic<int> inserted{0};
-    std::exception_ptr inserter_error;
-    std::thread inserter([&] {
-      try {
-        const pg::Connection writer = db.admin();
-        writer.exec("SET synchronous_commit = off");
-        for (int i = 1; !stop.load(); ++i) {
-          writer.exec(fmt::format(
-              "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
-              "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter')",
-              kSeeded + i));
-          inserted.store(i);
-        }
-      } catch (...) {
-        inserter_error = std::current_exception();
-      }
+    BackgroundInserter inserter(db, [=](int i) {
+      return fmt::format(
+          "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
+          "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter')",
+          kSeeded + i);
     });
     TestContext context(size.spec);
     // Hold the read once its snapshot is taken until two more rows committed: they
     // land on pages the plan did not know, inside the open-ended last part.
-    context.on_first_rows = [&] {
-      const int at_start = inserted.load();
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-      while (inserted.load() < at_start + 2 && !inserter_error && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    };
-    try {
-      make_strategy(name)->run(size.spec, context);
-    } catch (...) {
-      stop.store(true);
-      inserter.join();
-      throw;
-    }
-    const int during = inserted.load();
-    stop.store(true);
-    inserter.join();
-    if (inserter_error) std::rethrow_exception(inserter_error);
+    context.on_first_rows = [&] { inserter.wait_for_more(2); };
+    make_strategy(name)->run(size.spec, context);
+    const int during = inserter.stop();
     // One snapshot saw exactly the first m inserts: the rows and checksum of keys 1..kSeeded+m.
     const std::uint64_t seen = context.totals.rows;
     REQUIRE(seen >= static_cast<std::uint64_t>(kSeeded));
