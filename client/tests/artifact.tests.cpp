@@ -187,6 +187,13 @@ TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]"
   run.wire_ceiling_rows_per_sec = 1234.5;
   a.report.sizes[0].server.scan = ServerScan{1000, 190000, 0.5, 0.4, 0.05, 0xDEADBEEFCAFEF00DULL};
   a.report.sizes[0].notes = {"a note"};
+  a.report.sizes[0].whole_table = true;
+  a.report.sizes[0].split = Split::ctid;
+  a.report.sizes[0].all = {0, kOpenEnd, 1000};
+  a.context.server.session_settings = {{"jit", "off"}};
+  a.context.read.all_rows = true;
+  a.context.read.row_counts.clear();
+  a.context.read.split = SplitChoice::ctid;
   a.report.sizes[0].strategies[2].warmups = 1;
 
   const Json written = a;

@@ -266,7 +266,9 @@ TEST_CASE("cli: any table read whole (--rows all), split by ctid, and the input 
     INFO("stderr: " << o.err);
     REQUIRE(o.exit_code == 0);
     const auto artifact = nlohmann::json::parse(o.out);
-    CHECK(artifact["context"]["options"]["rows"] == "all");
+    CHECK(artifact["context"]["options"]["all_rows"] == true);
+    CHECK(artifact["context"]["options"]["rows"].empty());
+    CHECK(artifact["context"]["postgresql"]["session_settings"]["jit"] == "off");
     REQUIRE(artifact["sizes"].size() == 1);
     CHECK(artifact["sizes"][0]["split"] == "ctid");
     CHECK(artifact["sizes"][0]["whole_table"] == true);
@@ -422,7 +424,7 @@ TEST_CASE("cli: a failing strategy is recorded under tolerant and stops the run 
                                 "--key",
                                 "id",
                                 "--strategy",
-                                "naive,cursor_pagination",
+                                "naive,cursor_pagination,copy_stream,parallel_copy",
                                 "--rows",
                                 "500",
                                 "--runs",
@@ -437,7 +439,7 @@ TEST_CASE("cli: a failing strategy is recorded under tolerant and stops the run 
   INFO("stderr: " << o.err);
   CHECK(o.exit_code == 0);  // tolerant: recorded, the others went on
   auto artifact = nlohmann::json::parse(o.out);
-  REQUIRE(artifact["benchmarks"].size() == 2);
+  REQUIRE(artifact["benchmarks"].size() == 4);
   for (const auto& b : artifact["benchmarks"]) {
     CHECK(b["status"] == "error");
     REQUIRE(b["errors"].size() == 1);

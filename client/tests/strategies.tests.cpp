@@ -436,6 +436,7 @@ TEST_CASE("strategies: interruption stops the in-process strategies and releases
     context.interrupt_after = 5;
     CHECK_THROWS_AS(make_strategy(name)->run(spec, context), Interrupted);
     CHECK(context.totals.rows < 50000);
+    CHECK(context.batch_rows < 50000);  // stopped mid-read: not every row arrived
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::string left = "1";
@@ -627,6 +628,60 @@ TEST_CASE("strategies: a ctid split reads one snapshot while another session app
     CHECK(expected.rows == seen);
     CHECK(context.totals.checksum.sum == expected.sum);
     CHECK(during > m);  // rows committed after the snapshot were not read
+  }
+}
+
+TEST_CASE("strategies: a query that fails after rows have streamed fails every strategy, COPY included",
+          "[db][strategies][copy]") {
+  test::ScratchDatabase db("strat_midway");
+  db.admin().exec("SELECT benchlab.seed_records('public.t', 20000)");
+  // Division by zero at id 15000: the first 14999 rows arrive, then the error.
+  ReadSpec spec =
+      make_spec(db.conninfo(), "public.t", R"("id", 1 / ("id" - 15000) AS boom)", 1, 20000, WireFormat::text, 2, 100);
+  spec.partitions = {{1, 20000, 0}};  // one part, so the failing row is read after others
+  for (const auto& name : {"cursor_pagination", "copy_stream", "parallel_copy"}) {
+    INFO("strategy " << name);
+    TestContext context(spec);
+    CHECK_THROWS_AS(make_strategy(name)->run(spec, context), pg::SqlError);
+    CHECK(context.first_row >= 1);  // rows had streamed before the error
+  }
+}
+
+TEST_CASE("strategies: a whole table split by key reads one snapshot while keys are written past both ends",
+          "[db][strategies][ctid]") {
+  test::ScratchDatabase db("strat_whole_key");
+  const pg::Connection admin = db.admin();
+  constexpr std::int64_t kSeeded = 20000;
+  admin.exec(fmt::format("SELECT benchlab.seed_records('public.t', {})", kSeeded));
+  for (const auto& name : {"pooled_sync", "async_stream", "multiprocessing", "parallel_copy"}) {
+    INFO("strategy " << name);
+    admin.exec("DELETE FROM public.t WHERE id < 1 OR id > " + std::to_string(kSeeded));
+    // Planned now: keys 1..kSeeded. Then rows land below and above both ends.
+    const SizePlan size = plan_whole(db.conninfo(), "public.t", SplitChoice::key, WireFormat::binary);
+    REQUIRE(size.spec.split == Split::key);
+    CHECK(size.spec.partitions.front().lo == kOpenStart);
+    CHECK(size.spec.partitions.back().hi == kOpenEnd);
+    BackgroundInserter inserter(db, [=](int i) {
+      return fmt::format(
+          "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
+          "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter'), "
+          "({1}, now(), now(), 'new', '{{}}', 2, false, 'inserter')",
+          -i, kSeeded + i);
+    });
+    inserter.wait_for_more(3);  // written after planning, before the read's snapshot
+    TestContext context(size.spec);
+    context.on_first_rows = [&] { inserter.wait_for_more(2); };
+    make_strategy(name)->run(size.spec, context);
+    const int during = inserter.stop();
+    const std::uint64_t seen = context.totals.rows;
+    REQUIRE(seen >= static_cast<std::uint64_t>(kSeeded));
+    REQUIRE((seen - kSeeded) % 2 == 0);
+    const auto m = static_cast<std::int64_t>((seen - kSeeded) / 2);
+    CHECK(m >= 3);  // rows outside the planned key range were read
+    const SetChecksum expected = server_checksum(admin, "public.t", -m, kSeeded + m, WireFormat::binary);
+    CHECK(expected.rows == seen);
+    CHECK(context.totals.checksum.sum == expected.sum);
+    CHECK(during > m);
   }
 }
 

@@ -59,6 +59,7 @@ Context make_context(const RunOptions& options, const ServerTarget& target, cons
   c.host = host;
   c.build = build_facts();
   c.server = plan::read_server_facts(target.conninfo());
+  c.server.session_settings = {{"jit", "off"}};  // pg::SessionOptions::jit_off, every measured session
   c.target.throwaway = target.is_throwaway();
   c.target.dsn_redacted = target.is_throwaway() ? "throwaway cluster" : pg::redact_conninfo(target.conninfo());
   if (target.is_throwaway()) c.target.profile = target.cluster()->profile();

@@ -300,6 +300,8 @@ bool RowDecoder::Impl::split_binary(const char* data, std::size_t length) {
   if (!copy_header_seen) {
     // Signature, flags word, header extension length, the extension itself.
     if (length < 19 || std::memcmp(p, kCopySignature, 11) != 0) bad_copy("no binary COPY signature");
+    // Bits 16-31 of the flags are critical: a reader that does not know one must stop.
+    if ((be32(p + 11) & 0xFFFF0000U) != 0) bad_copy("binary COPY header with an unknown critical flag");
     const std::uint32_t extension = be32(p + 15);
     if (extension > length - 19) bad_copy("binary COPY header extension runs past the message");
     p += 19 + extension;
@@ -308,7 +310,10 @@ bool RowDecoder::Impl::split_binary(const char* data, std::size_t length) {
   if (end - p < 2) bad_copy("binary COPY tuple without its field count");
   const auto fields = static_cast<std::int16_t>(be16(p));
   p += 2;
-  if (fields == -1) return false;  // the trailer
+  if (fields == -1) {  // the trailer
+    if (p != end) bad_copy("binary COPY trailer followed by stray bytes");
+    return false;
+  }
   if (fields < 0 || static_cast<std::size_t>(fields) != columns.size())
     bad_copy("binary COPY tuple with an unexpected field count");
   for (auto& field : copy_fields) {

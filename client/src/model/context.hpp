@@ -37,7 +37,9 @@ struct ServerFacts {
   std::string version;  // SHOW server_version
   int version_num = 0;
   std::string extension_version;
-  std::vector<std::pair<std::string, std::string>> settings;  // name -> setting with unit
+  std::vector<std::pair<std::string, std::string>> settings;  // name -> setting with unit, as the server has them
+  // What benchclient's own sessions set over them (jit = off): the figures are of these.
+  std::vector<std::pair<std::string, std::string>> session_settings;
   friend bool operator==(const ServerFacts&, const ServerFacts&) = default;
 };
 
@@ -47,6 +49,16 @@ struct TargetFacts {
   std::string profile;  // cluster profile when throwaway
   friend bool operator==(const TargetFacts&, const TargetFacts&) = default;
 };
+
+// True when the server runs on this machine (the throwaway cluster, a Unix socket or
+// a loopback address): only then do its backends share the cores the CPU bound counts.
+[[nodiscard]] inline bool server_on_this_host(const TargetFacts& t) {
+  if (t.throwaway) return true;
+  const auto at = t.dsn_redacted.find("host=");
+  if (at == std::string::npos) return false;
+  const std::string host = t.dsn_redacted.substr(at + 5, t.dsn_redacted.find(' ', at) - at - 5);
+  return host.starts_with('/') || host == "localhost" || host.starts_with("127.") || host == "::1";
+}
 
 struct Context {
   int schema_version = kArtifactSchemaVersion;
@@ -61,6 +73,8 @@ struct Context {
   std::vector<ColumnInfo> columns;
   ReadOptions read;
   ScheduleOptions schedule;
+  // The cores the CPU bound counts: the host's when the server shares them, else 0 (none).
+  [[nodiscard]] unsigned bound_cores() const { return server_on_this_host(target) ? host.cores : 0; }
   friend bool operator==(const Context&, const Context&) = default;
 };
 

@@ -20,6 +20,9 @@ enum class Split { key, ctid };
 // A part's `hi` with no upper bound: the last ctid part stays open-ended, so pages
 // added after planning are still read (the snapshot decides which rows are seen).
 inline constexpr std::int64_t kOpenEnd = std::numeric_limits<std::int64_t>::max();
+// A key part's `lo` with no lower bound (the first part of a whole-table key split:
+// keys written below the planned minimum are still read).
+inline constexpr std::int64_t kOpenStart = std::numeric_limits<std::int64_t>::min();
 
 // An inclusive range of the key (Split::key) or of block numbers (Split::ctid),
 // with the rows the server says it holds (0 when not counted, as for ctid parts).
@@ -49,6 +52,7 @@ struct ReadSpec {
   // The query of one part — the only query shapes strategies send (literal
   // integers: never user text):
   //   key:  SELECT <select_list> FROM <relation> WHERE <key> BETWEEN lo AND hi [OR <key> IS NULL]
+  //         (a whole table's first part: <key> <= hi; its last: <key> >= lo OR <key> IS NULL)
   //   ctid: SELECT <select_list> FROM <relation> WHERE ctid >= '(lo,0)' [AND ctid < '(hi+1,0)']
   [[nodiscard]] std::string range_query(const KeyRange& range) const {
     std::string sql = "SELECT " + select_list + " FROM " + relation_sql + " WHERE ";
@@ -57,8 +61,16 @@ struct ReadSpec {
       if (range.hi != kOpenEnd) sql += " AND ctid < '(" + std::to_string(range.hi + 1) + ",0)'::tid";
       return sql;
     }
-    const std::string between = key_sql + " BETWEEN " + std::to_string(range.lo) + " AND " + std::to_string(range.hi);
-    return sql + (range.with_nulls ? "(" + between + " OR " + key_sql + " IS NULL)" : between);
+    std::string keys;
+    if (range.lo == kOpenStart && range.hi == kOpenEnd)
+      keys = key_sql + " IS NOT NULL";
+    else if (range.lo == kOpenStart)
+      keys = key_sql + " <= " + std::to_string(range.hi);
+    else if (range.hi == kOpenEnd)
+      keys = key_sql + " >= " + std::to_string(range.lo);
+    else
+      keys = key_sql + " BETWEEN " + std::to_string(range.lo) + " AND " + std::to_string(range.hi);
+    return sql + (range.with_nulls ? "(" + keys + " OR " + key_sql + " IS NULL)" : keys);
   }
   // The query of everything the strategies read: all of the table, or `all`'s range.
   [[nodiscard]] std::string all_query() const {

@@ -157,8 +157,8 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   if (spec.whole_table && (!lo || !hi)) {
     // No row with a key: the NULL-key rows (if any) are the whole read, in one part.
     spec.all = {0, -1, 0, true};
-    spec.partitions = {spec.all};
-    spec.batches = {spec.all};
+    spec.partitions = {{kOpenStart, kOpenEnd, 0, true}};
+    spec.batches = spec.partitions;
     pg::exec_interruptible(conn, "COMMIT");
     return spec;
   }
@@ -184,9 +184,14 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
                     rows, table.display_name, spec.all.rows, spec.all.lo, spec.all.hi, rows_in(spec.batches)));
   }
   if (spec.whole_table) {
-    // Rows whose key is NULL are in no key range: the last part takes them too.
-    spec.partitions.back().with_nulls = true;
-    spec.batches.back().with_nulls = true;
+    // The run reads the whole table in its own, later snapshot: the first part takes
+    // every key below the planned minimum, the last every key above the maximum and
+    // the rows whose key is NULL, so rows written since planning are in some part.
+    for (auto* parts : {&spec.partitions, &spec.batches}) {
+      parts->front().lo = kOpenStart;
+      parts->back().hi = kOpenEnd;
+      parts->back().with_nulls = true;
+    }
   }
   return spec;
 }

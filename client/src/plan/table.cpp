@@ -116,6 +116,8 @@ void choose_split(const pg::Connection& conn, TableInfo& t, const ReadOptions& o
   const bool whole = rows == 0;
   switch (o.split) {
     case SplitChoice::ctid:
+      if (!o.key.empty())
+        throw std::runtime_error("--key has no use with --split ctid (it splits by pages); drop one of them");
       if (!whole)
         throw std::runtime_error(
             "--split ctid has no key order to take the first --rows N rows in: read the whole table with --rows all, "

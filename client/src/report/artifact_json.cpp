@@ -176,7 +176,8 @@ void from_json(const Json& j, ColumnInfo& c) {
 
 void to_json(Json& j, const ReadOptions& r, const ScheduleOptions& s) {
   j = Json{{"strategies", s.strategies},
-           {"rows", r.all_rows ? Json("all") : Json(r.row_counts)},
+           {"rows", r.row_counts},
+           {"all_rows", r.all_rows},  // --rows all (rows is then empty)
            {"split", std::string(to_string(r.split))},
            {"runs", s.runs},
            {"warmup", s.warmup},
@@ -192,10 +193,8 @@ void to_json(Json& j, const ReadOptions& r, const ScheduleOptions& s) {
 
 void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
   maybe(j, "strategies", s.strategies);
-  if (const auto rows = j.find("rows"); rows != j.end() && rows->is_string() && *rows == "all")
-    r.all_rows = true;
-  else
-    maybe(j, "rows", r.row_counts);
+  maybe(j, "rows", r.row_counts);
+  maybe(j, "all_rows", r.all_rows);
   std::string split = "auto";
   maybe(j, "split", split);
   r.split = split == "key" ? SplitChoice::key : split == "ctid" ? SplitChoice::ctid : SplitChoice::automatic;
@@ -220,6 +219,8 @@ void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
 void to_json(Json& j, const Context& c) {
   Json settings = Json::object();
   for (const auto& [k, v] : c.server.settings) settings[k] = v;
+  Json session_settings = Json::object();
+  for (const auto& [k, v] : c.server.session_settings) session_settings[k] = v;
   Json options;
   to_json(options, c.read, c.schedule);
   j = Json{
@@ -237,7 +238,8 @@ void to_json(Json& j, const Context& c) {
       {"postgresql", Json{{"version", c.server.version},
                           {"version_num", c.server.version_num},
                           {"extension_version", c.server.extension_version},
-                          {"settings", settings}}},
+                          {"settings", settings},
+                          {"session_settings", session_settings}}},
       {"target", Json{{"dsn", c.target.dsn_redacted},
                       {"throwaway_cluster", c.target.throwaway},
                       {"profile", c.target.throwaway ? Json(c.target.profile) : Json(nullptr)}}},
@@ -276,6 +278,9 @@ void from_json(const Json& j, Context& c) {
     if (const auto s = pg.find("settings"); s != pg.end() && s->is_object())
       for (const auto& [k, v] : s->items())
         c.server.settings.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+    if (const auto ss = pg.find("session_settings"); ss != pg.end() && ss->is_object())
+      for (const auto& [k, v] : ss->items())
+        c.server.session_settings.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
   }
   {
     Json target;
@@ -372,7 +377,7 @@ namespace {
 
 // One entry of "benchmarks": a strategy at one size, its summaries and every run.
 Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResult& s) {
-  const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.host.cores);
+  const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
   return Json{{"limit", size.limit},
               {"strategy", s.strategy},
               {"format", std::string(to_string(c.read.format))},
@@ -437,7 +442,10 @@ Json size_json(const SizeResult& size) {
   return Json{{"limit", size.limit},
               {"whole_table", size.whole_table},
               {"split", std::string(to_string(size.split))},
-              {"key_range", Json{{"lo", size.all.lo}, {"hi", size.all.hi}, {"rows", size.all.rows}}},
+              // key bounds (split key) or blocks (split ctid); null: no bound
+              {"key_range", Json{{"lo", size.all.lo == kOpenStart ? Json(nullptr) : Json(size.all.lo)},
+                                 {"hi", size.all.hi == kOpenEnd ? Json(nullptr) : Json(size.all.hi)},
+                                 {"rows", size.all.rows}}},
               {"partitions", size.partitions},
               {"batches", size.batches},
               {"wire_ceiling", wire},
@@ -457,6 +465,8 @@ SizeResult read_size(const Json& j) {
   size.split = split == "ctid" ? Split::ctid : Split::key;
   if (const auto k = j.find("key_range"); k != j.end() && k->is_object()) {
     PathSegment key_range("key_range");
+    if (const auto lo = k->find("lo"); lo != k->end() && lo->is_null()) size.all.lo = kOpenStart;
+    if (const auto hi = k->find("hi"); hi != k->end() && hi->is_null()) size.all.hi = kOpenEnd;
     maybe(*k, "lo", size.all.lo);
     maybe(*k, "hi", size.all.hi);
     maybe(*k, "rows", size.all.rows);

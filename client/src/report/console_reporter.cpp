@@ -126,8 +126,10 @@ void ConsoleReporter::context(const Context&) {}
 
 void ConsoleReporter::size(const Context& c, const SizeResult& size) {
   const std::string fmt_name(to_string(c.read.format));
-  fmt::print(out_, "\n{} rows ({} format, {} workers, key {}..{})\n", size.limit, fmt_name, c.read.workers, size.all.lo,
-             size.all.hi);
+  const std::string range = size.split == Split::ctid ? std::string("split by ctid, the whole table")
+                                                      : fmt::format("key {}..{}{}", size.all.lo, size.all.hi,
+                                                                    size.whole_table ? ", the whole table" : "");
+  fmt::print(out_, "\n{} rows ({} format, {} workers, {})\n", size.limit, fmt_name, c.read.workers, range);
   for (const auto& [name, w] : size.wire_ceiling) {
     fmt::print(out_, "  wire ceiling ({:<6}) COPY: {} rows/s, {:.1f} MB/s{}\n", name, si(w.rows_per_sec().median),
                w.mb_per_sec().median, name == fmt_name ? "  <- ratios below" : "");
@@ -138,7 +140,7 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size) {
   for (const auto& n : size.notes) fmt::print(out_, "  note: {}\n", n);
   std::vector<Row> rows;
   for (const auto& s : size.strategies)
-    rows.push_back(strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs, c.host.cores)));
+    rows.push_back(strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores())));
   print_rows(out_,
              {"strategy", "rows/s (median ± ½range)", "min … max", "peak RSS", "ttfr", "client CPU u/s",
               "server CPU u/s", "p99 batch", "/ceiling", "CPU ns/row c+s", "/CPU bound", "flag"},
@@ -148,8 +150,8 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size) {
              c.schedule.warmup > 0 ? fmt::format(", after {} warmup runs", c.schedule.warmup) : std::string());
   fmt::print(out_,
              "  (CPU ns/row: the client's + the server backends' CPU per row; /CPU bound: rows/s ÷ what {} cores "
-             "allow at that cost)\n",
-             c.host.cores);
+             "allow at that cost{})\n",
+             c.host.cores, c.bound_cores() == 0 ? "; not shown: the server runs elsewhere" : "");
   for (const auto& s : size.strategies)
     for (const auto& e : s.errors) fmt::print(out_, "  {} error: {}\n", s.strategy, e);
 }

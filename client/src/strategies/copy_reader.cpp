@@ -14,10 +14,11 @@ namespace benchlab {
 CopyReader::CopyReader(PGconn* conn, const std::string& query, WireFormat format, int batch_rows, RowDecoder& decoder,
                        RunContext& context)
     : decoder_(&decoder), context_(&context), batch_rows_(batch_rows < 1 ? 1 : batch_rows) {
-  // The decoder must know the columns before the first message arrives.
-  decoder.expect_copy(pg::describe_columns(conn, query), format);
+  // The read starts with the describe (the cursor strategies count their DECLARE
+  // too); the decoder must know the columns before the first message arrives.
   context.mark_query_sent();
   last_mark_ = std::chrono::steady_clock::now();
+  decoder.expect_copy(pg::describe_columns(conn, query), format);
   copy_.emplace(conn, query, format);
 }
 

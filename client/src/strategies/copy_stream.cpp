@@ -19,8 +19,9 @@ class CopyStream final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
     RowDecoder decoder;
-    conn.connection().exec("BEGIN READ ONLY");
     context.check_interrupted();
+    context.mark_query_sent();  // from BEGIN on, as cursor_pagination counts its pipelined BEGIN
+    conn.connection().exec("BEGIN READ ONLY");
     CopyReader reader(conn.raw(), spec.all_query(), spec.format, spec.batch_rows, decoder, context);
     reader.run();
     conn.connection().exec("COMMIT");
