@@ -255,6 +255,11 @@ TEST_CASE("report: one artifact gives its context, the size's ceilings and a str
   CHECK(contains(o.out, "- **pooled_sync** error: pooled_sync run 1/3: connection lost"));
   // One artifact: no summary.
   CHECK_FALSE(contains(o.out, "## Summary"));
+  // Where the time went: 0.75 s of client CPU and 1.1 s of server CPU over 1000 rows;
+  // 2 cores allow 2 / 1.85 ms = 1.08k rows/s at that cost (a throwaway cluster: same host).
+  CHECK(contains(o.out, "| strategy | client CPU / row | server CPU / row | CPU bound (rows/s) | / CPU bound |\n"));
+  CHECK(contains(o.out, "| naive | 750000 ns | 1100000 ns | 1.1k | "));
+  CHECK_FALSE(contains(o.out, "| pooled_sync | 750000 ns"));  // no runs: no row
 }
 
 TEST_CASE("report: several artifacts end with a summary, format and workers in the column headers", "[report]") {

@@ -139,6 +139,29 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size) {
       errors = true;
     }
   if (errors) out_ += "\n";
+  where_the_time_went(c, size);
+}
+
+// Per row, the client's CPU, the server backends' CPU, and how close each strategy
+// came to the rows/s the cores allow at that cost (only with a server on this host).
+void MarkdownReporter::where_the_time_went(const Context& c, const SizeResult& size) {
+  std::string rows;
+  for (const auto& s : size.strategies) {
+    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
+    if (sum.client_cpu_ns_per_row.count == 0) continue;
+    rows += row({cell(s.strategy), fmt::format("{:.0f} ns", sum.client_cpu_ns_per_row.median),
+                 median_of(sum.server_cpu_ns_per_row, "{:.0f} ns"),
+                 sum.cpu_bound_rows_per_sec.count ? si(sum.cpu_bound_rows_per_sec.median) : std::string(kNone),
+                 median_of(sum.fraction_of_cpu_bound, "{:.2f}")});
+  }
+  if (rows.empty()) return;
+  out_ += fmt::format(
+      "\nWhere the time went, per row (medians): the client's CPU, the server backends' CPU, the rows/s {} cores "
+      "allow at that cost, and each strategy's share of it.\n\n",
+      c.host.cores);
+  out_ += row({"strategy", "client CPU / row", "server CPU / row", "CPU bound (rows/s)", "/ CPU bound"});
+  out_ += "|:--|--:|--:|--:|--:|\n";
+  out_ += rows;
 }
 
 void MarkdownReporter::finish(const Artifact& a) {

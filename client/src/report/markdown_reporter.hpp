@@ -23,6 +23,7 @@ class MarkdownReporter final : public Reporter {
   [[nodiscard]] const std::string& document() const { return out_; }
 
  private:
+  void where_the_time_went(const Context& context, const SizeResult& size);
   struct Column;
   std::vector<std::string> files_;
   std::size_t current_ = 0;  // index of the artifact being reported
