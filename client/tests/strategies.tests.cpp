@@ -350,6 +350,32 @@ class BackgroundInserter {
   std::thread thread_;
 };
 
+// The statement that inserts standard rows with these ids.
+std::string insert_rows_sql(std::initializer_list<std::int64_t> ids) {
+  std::vector<std::string> rows;
+  for (const std::int64_t id : ids)
+    rows.push_back(fmt::format("({}, now(), now(), 'new', '{{}}', 1, true, 'inserter')", id));
+  return fmt::format(
+      "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) VALUES {}",
+      fmt::join(rows, ", "));
+}
+
+// A read of public.t (`seeded` rows, ids 1..seeded) while transaction i inserted id
+// seeded + i, and -i too when `both_ends`: one snapshot saw transactions 1..m exactly,
+// so the rows and checksum are those of ids (-m or 1) .. seeded + m. Returns m.
+std::int64_t check_one_snapshot(const pg::Connection& admin, const TestContext& context, std::int64_t seeded,
+                                bool both_ends) {
+  const std::uint64_t seen = context.totals.rows;
+  REQUIRE(seen >= static_cast<std::uint64_t>(seeded));
+  const std::uint64_t per_transaction = both_ends ? 2 : 1;
+  REQUIRE((seen - seeded) % per_transaction == 0);
+  const auto m = static_cast<std::int64_t>((seen - seeded) / per_transaction);
+  const SetChecksum expected = server_checksum(admin, "public.t", both_ends ? -m : 1, seeded + m, WireFormat::binary);
+  CHECK(expected.rows == seen);
+  CHECK(context.totals.checksum.sum == expected.sum);
+  return m;
+}
+
 }  // namespace
 
 TEST_CASE("strategies: parallel strategies read one snapshot while another session inserts", "[db][strategies]") {
@@ -363,13 +389,7 @@ TEST_CASE("strategies: parallel strategies read one snapshot while another sessi
   for (const auto& name : {"pooled_sync", "async_stream", "multiprocessing", "parallel_copy"}) {
     INFO("strategy " << name);
     admin.exec("DELETE FROM public.t WHERE id < 1 OR id > " + std::to_string(kSeeded));
-    BackgroundInserter inserter(db, [=](int i) {
-      return fmt::format(
-          "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
-          "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter'), "
-          "({1}, now(), now(), 'new', '{{}}', 2, false, 'inserter')",
-          -i, kSeeded + i);
-    });
+    BackgroundInserter inserter(db, [=](int i) { return insert_rows_sql({-i, kSeeded + i}); });
     inserter.wait_for_more(5);
     ReadSpec spec =
         make_spec(db.conninfo(), "public.t", kStandardColumns, -1000000000, 1000000000, WireFormat::binary, 3, 500);
@@ -384,14 +404,8 @@ TEST_CASE("strategies: parallel strategies read one snapshot while another sessi
     context.on_first_rows = [&] { inserter.wait_for_more(2); };
     make_strategy(name)->run(spec, context);
     const int during = inserter.stop();
-    const std::uint64_t seen = context.totals.rows;
-    REQUIRE(seen >= static_cast<std::uint64_t>(kSeeded));
-    REQUIRE((seen - kSeeded) % 2 == 0);
-    const auto m = static_cast<std::int64_t>((seen - kSeeded) / 2);
+    const std::int64_t m = check_one_snapshot(admin, context, kSeeded, true);
     CHECK(m >= 5);
-    const SetChecksum expected = server_checksum(admin, "public.t", -m, kSeeded + m, WireFormat::binary);
-    CHECK(expected.rows == seen);
-    CHECK(context.totals.checksum.sum == expected.sum);
     CHECK(during > m);  // the inserter kept going while the strategy read
   }
 }
@@ -608,25 +622,14 @@ TEST_CASE("strategies: a ctid split reads one snapshot while another session app
     admin.exec("DELETE FROM public.t WHERE id > " + std::to_string(kSeeded));
     const SizePlan size = plan_whole(db.conninfo(), "public.t", SplitChoice::ctid, WireFormat::binary);
     REQUIRE(size.spec.split == Split::ctid);
-    BackgroundInserter inserter(db, [=](int i) {
-      return fmt::format(
-          "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
-          "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter')",
-          kSeeded + i);
-    });
+    BackgroundInserter inserter(db, [=](int i) { return insert_rows_sql({kSeeded + i}); });
     TestContext context(size.spec);
     // Hold the read once its snapshot is taken until two more rows committed: they
     // land on pages the plan did not know, inside the open-ended last part.
     context.on_first_rows = [&] { inserter.wait_for_more(2); };
     make_strategy(name)->run(size.spec, context);
     const int during = inserter.stop();
-    // One snapshot saw exactly the first m inserts: the rows and checksum of keys 1..kSeeded+m.
-    const std::uint64_t seen = context.totals.rows;
-    REQUIRE(seen >= static_cast<std::uint64_t>(kSeeded));
-    const auto m = static_cast<std::int64_t>(seen - kSeeded);
-    const SetChecksum expected = server_checksum(admin, "public.t", 1, kSeeded + m, WireFormat::binary);
-    CHECK(expected.rows == seen);
-    CHECK(context.totals.checksum.sum == expected.sum);
+    const std::int64_t m = check_one_snapshot(admin, context, kSeeded, false);
     CHECK(during > m);  // rows committed after the snapshot were not read
   }
 }
@@ -661,26 +664,14 @@ TEST_CASE("strategies: a whole table split by key reads one snapshot while keys 
     REQUIRE(size.spec.split == Split::key);
     CHECK(size.spec.partitions.front().lo == kOpenStart);
     CHECK(size.spec.partitions.back().hi == kOpenEnd);
-    BackgroundInserter inserter(db, [=](int i) {
-      return fmt::format(
-          "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
-          "VALUES ({0}, now(), now(), 'new', '{{}}', 1, true, 'inserter'), "
-          "({1}, now(), now(), 'new', '{{}}', 2, false, 'inserter')",
-          -i, kSeeded + i);
-    });
+    BackgroundInserter inserter(db, [=](int i) { return insert_rows_sql({-i, kSeeded + i}); });
     inserter.wait_for_more(3);  // written after planning, before the read's snapshot
     TestContext context(size.spec);
     context.on_first_rows = [&] { inserter.wait_for_more(2); };
     make_strategy(name)->run(size.spec, context);
     const int during = inserter.stop();
-    const std::uint64_t seen = context.totals.rows;
-    REQUIRE(seen >= static_cast<std::uint64_t>(kSeeded));
-    REQUIRE((seen - kSeeded) % 2 == 0);
-    const auto m = static_cast<std::int64_t>((seen - kSeeded) / 2);
+    const std::int64_t m = check_one_snapshot(admin, context, kSeeded, true);
     CHECK(m >= 3);  // rows outside the planned key range were read
-    const SetChecksum expected = server_checksum(admin, "public.t", -m, kSeeded + m, WireFormat::binary);
-    CHECK(expected.rows == seen);
-    CHECK(context.totals.checksum.sum == expected.sum);
     CHECK(during > m);
   }
 }

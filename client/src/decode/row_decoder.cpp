@@ -153,24 +153,25 @@ struct RowDecoder::Impl {
   bool split_binary(const char* data, std::size_t length);
   void split_text(const char* data, std::size_t length);
 
-  // The row in copy_fields (COPY): hashed into the totals, every value decoded
-  // and handed to on_value. The totals change only once the whole row has decoded.
-  template <typename OnValue>
-  void fields_row(OnValue&& on_value) {
+  // One row: field(c) gives column c's bytes (nullopt: NULL). The row is hashed into
+  // the totals and every value decoded and handed to on_value(column, decoder,
+  // value); the totals change only once the whole row has decoded.
+  template <typename Field, typename OnValue>
+  void decode_row(Field&& field, OnValue&& on_value) {
     RowEncoder<std::string> encoder(row_image);
     std::uint64_t row_bytes = 0, unknown = 0;
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const ColumnDecoder& d = columns[c];
-      const auto& field = copy_fields[c];
-      if (!field) {
+      const std::optional<std::string_view> bytes = field(c);
+      if (!bytes) {
         encoder.add_null();
-        on_value(Value(decode::Null{}));
+        on_value(c, d, Value(decode::Null{}));
         continue;
       }
-      encoder.add_value(field->data(), field->size());
-      row_bytes += field->size();
+      encoder.add_value(bytes->data(), bytes->size());
+      row_bytes += bytes->size();
       if (!d.known) ++unknown;
-      on_value(d.fn(field->data(), field->size(), d.type_oid, scratch));
+      on_value(c, d, d.fn(bytes->data(), bytes->size(), d.type_oid, scratch));
     }
     totals.checksum.add_row(encoder.finish());
     totals.bytes += row_bytes;
@@ -178,31 +179,16 @@ struct RowDecoder::Impl {
     ++totals.rows;
   }
 
-  // Hashes row `r` into the totals; calls on_value(column, decoder, value) for
-  // every value. The totals change only once the whole row has decoded.
+  // Row `r` of a PGresult.
   template <typename OnValue>
   void row(const PGresult* result, int r, OnValue&& on_value) {
-    RowEncoder<std::string> encoder(row_image);
-    std::uint64_t row_bytes = 0, unknown = 0;
-    const int n = static_cast<int>(columns.size());
-    for (int c = 0; c < n; ++c) {
-      const ColumnDecoder& d = columns[static_cast<std::size_t>(c)];
-      if (PQgetisnull(result, r, c)) {
-        encoder.add_null();
-        on_value(static_cast<std::size_t>(c), d, Value(decode::Null{}));
-        continue;
-      }
-      const char* bytes = PQgetvalue(result, r, c);
-      const auto length = static_cast<std::size_t>(PQgetlength(result, r, c));
-      encoder.add_value(bytes, length);
-      row_bytes += length;
-      if (!d.known) ++unknown;
-      on_value(static_cast<std::size_t>(c), d, d.fn(bytes, length, d.type_oid, scratch));
-    }
-    totals.checksum.add_row(encoder.finish());
-    totals.bytes += row_bytes;
-    totals.unknown_values += unknown;
-    ++totals.rows;
+    decode_row(
+        [result, r](std::size_t col) -> std::optional<std::string_view> {
+          const int c = static_cast<int>(col);
+          if (PQgetisnull(result, r, c)) return std::nullopt;
+          return std::string_view(PQgetvalue(result, r, c), static_cast<std::size_t>(PQgetlength(result, r, c)));
+        },
+        on_value);
   }
 };
 
@@ -366,7 +352,9 @@ std::uint64_t RowDecoder::consume_copy(const char* data, std::size_t length) {
     m.split_text(data, length);
   }
   std::uint64_t sink = m.sink;
-  m.fields_row([&sink](const Value& v) { sink = (sink ^ fold(v)) * 0x100000001B3ULL; });
+  m.decode_row(
+      [&m](std::size_t c) { return m.copy_fields[c]; },
+      [&sink](std::size_t, const ColumnDecoder&, const Value& v) { sink = (sink ^ fold(v)) * 0x100000001B3ULL; });
   m.sink = sink;
   return 1;
 }

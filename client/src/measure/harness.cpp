@@ -136,15 +136,19 @@ Harness::RssSample Harness::sample_rss_parts() const {
   return out;
 }
 
+void Harness::take_rss_sample() {
+  const RssSample rss = sample_rss_parts();
+  store_max(peak_rss_, rss.total);
+  store_max(peak_self_rss_, rss.self);
+}
+
 void Harness::sampler_loop() {
   const auto interval = options_.observe ? options_.sample_interval : std::chrono::milliseconds(250);
   auto next_draw = Clock::now();
   std::unique_lock lock(stop_mutex_);
   while (!stop_) {
     if (options_.observe) {
-      const RssSample rss = sample_rss_parts();
-      store_max(peak_rss_, rss.total);
-      store_max(peak_self_rss_, rss.self);
+      take_rss_sample();
     }
     if (options_.progress && Clock::now() >= next_draw) {
       draw_progress(false);
@@ -187,9 +191,7 @@ RunFigures Harness::finish() {
   // One last sample: a run shorter than the sampling interval (or one whose
   // sampler thread was not scheduled in time) still has its peak measured.
   if (options_.observe) {
-    const RssSample rss = sample_rss_parts();
-    store_max(peak_rss_, rss.total);
-    store_max(peak_self_rss_, rss.self);
+    take_rss_sample();
   }
   if (options_.progress) draw_progress(true);
 

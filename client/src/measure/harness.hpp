@@ -71,6 +71,8 @@ class Harness final : public RunContext {
  private:
   using Clock = std::chrono::steady_clock;
   void sampler_loop();
+  // One RSS sample into the peaks (the sampler's, and a last one in finish()).
+  void take_rss_sample();
   void draw_progress(bool final_clear);
   [[nodiscard]] std::int64_t since_start_ns() const;
 

@@ -224,7 +224,8 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   throw_if_interrupted();
   // range_checksum covers a key range; a whole table or a ctid split is checked
   // against server_scan's checksum of the very query the strategies read.
-  if (spec.split == Split::key && !spec.whole_table) try {
+  if (spec.split == Split::key && !spec.whole_table) {
+    try {
       constexpr const char* kChecksum =
           "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, $5)";
       pg::Result r = pg::exec_interruptible(
@@ -239,6 +240,7 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
     } catch (const pg::Error& e) {  // an error, or an answer not of the expected shape
       notes.push_back(fmt::format("range_checksum unavailable: {}", e.what()));
     }
+  }
   if (!out.checksum && out.scan) {
     out.rows = out.scan->rows;
     out.checksum = out.scan->checksum;

@@ -174,21 +174,21 @@ void from_json(const Json& j, ColumnInfo& c) {
   maybe(j, "type_oid", c.type_oid);
 }
 
-void to_json(Json& j, const ReadOptions& r, const ScheduleOptions& s) {
-  j = Json{{"strategies", s.strategies},
-           {"rows", r.row_counts},
-           {"all_rows", r.all_rows},  // --rows all (rows is then empty)
-           {"split", std::string(to_string(r.split))},
-           {"runs", s.runs},
-           {"warmup", s.warmup},
-           {"format", std::string(to_string(r.format))},
-           {"workers", r.workers},
-           {"batch_rows", r.batch_rows},
-           {"statement_timeout_ms", r.statement_timeout_ms},
-           {"policy", std::string(to_string(s.policy))},
-           {"table", r.table.empty() ? Json(nullptr) : Json(r.table)},
-           {"key", r.key.empty() ? Json(nullptr) : Json(r.key)},
-           {"measure_observer", s.measure_observer}};
+Json options_json(const ReadOptions& r, const ScheduleOptions& s) {
+  return Json{{"strategies", s.strategies},
+              {"rows", r.row_counts},
+              {"all_rows", r.all_rows},  // --rows all (rows is then empty)
+              {"split", std::string(to_string(r.split))},
+              {"runs", s.runs},
+              {"warmup", s.warmup},
+              {"format", std::string(to_string(r.format))},
+              {"workers", r.workers},
+              {"batch_rows", r.batch_rows},
+              {"statement_timeout_ms", r.statement_timeout_ms},
+              {"policy", std::string(to_string(s.policy))},
+              {"table", r.table.empty() ? Json(nullptr) : Json(r.table)},
+              {"key", r.key.empty() ? Json(nullptr) : Json(r.key)},
+              {"measure_observer", s.measure_observer}};
 }
 
 void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
@@ -221,8 +221,7 @@ void to_json(Json& j, const Context& c) {
   for (const auto& [k, v] : c.server.settings) settings[k] = v;
   Json session_settings = Json::object();
   for (const auto& [k, v] : c.server.session_settings) session_settings[k] = v;
-  Json options;
-  to_json(options, c.read, c.schedule);
+  const Json options = options_json(c.read, c.schedule);
   j = Json{
       {"schema_version", c.schema_version},
       {"date", c.date},

@@ -24,7 +24,6 @@ class MarkdownReporter final : public Reporter {
 
  private:
   void where_the_time_went(const Context& context, const SizeResult& size);
-  struct Column;
   std::vector<std::string> files_;
   std::size_t current_ = 0;  // index of the artifact being reported
   std::string out_;

@@ -1,11 +1,10 @@
 #include "run/wire_ceiling.hpp"
 
-#include <fmt/format.h>
-
 #include <chrono>
 
 #include "pg/cancel.hpp"
 #include "pg/connection.hpp"
+#include "pg/copy_out.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
 
@@ -16,8 +15,7 @@ CopyDrain copy_drain(const std::string& conninfo, const std::string& query, Wire
   pg::SessionOptions s;
   s.read_only = true;
   pg::Connection conn = pg::Connection::open(conninfo, s);
-  const std::string sql = format == WireFormat::binary ? fmt::format("COPY ({}) TO STDOUT WITH (FORMAT binary)", query)
-                                                       : fmt::format("COPY ({}) TO STDOUT", query);
+  const std::string sql = pg::copy_statement(query, format);
   CopyDrain out;
   const auto start = std::chrono::steady_clock::now();
   pg::Result r(PQexec(conn.raw(), sql.c_str()));
