@@ -529,6 +529,7 @@ void read_whole_by_every_strategy(const SizePlan& size, std::uint64_t expected_r
     make_strategy(name)->run(size.spec, context);
     CHECK(context.totals.rows == expected_rows);
     CHECK(context.totals.checksum.sum == *size.server.checksum);
+    CHECK(context.totals.unknown_values == 0);
   }
 }
 
@@ -560,6 +561,37 @@ TEST_CASE("strategies: any table read whole by ctid: no key, a uuid key, holes a
     const SizePlan uuid = plan_whole(db.conninfo(), "public.uuidkey", SplitChoice::automatic, format);
     CHECK(uuid.spec.split == Split::ctid);  // a uuid primary key is no integer key
     read_whole_by_every_strategy(uuid, 2000);
+  }
+}
+
+TEST_CASE("strategies: every type of the coverage table, read by every strategy in text and binary",
+          "[db][strategies][types]") {
+  test::ScratchDatabase db("strat_types");
+  test::load_type_coverage(db.admin());
+  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+    // Whole, split by its integer key and by pages; and the first 500 rows in key order.
+    for (const SplitChoice split : {SplitChoice::key, SplitChoice::ctid}) {
+      const SizePlan whole = plan_whole(db.conninfo(), "public.cov_types", split, format);
+      REQUIRE_FALSE(whole.spec.types.types.empty());  // the enum, domains, composite, arrays, ranges
+      read_whole_by_every_strategy(whole, test::kTypeCoverageRows);
+    }
+    ReadOptions options;
+    options.table = "public.cov_types";
+    options.row_counts = {500};
+    options.format = format;
+    options.workers = 3;
+    options.batch_rows = 50;
+    const BenchmarkPlan plan = plan::make_plan(db.conninfo(), options, [](const std::string&) {});
+    const SizePlan& first = plan.sizes.front();
+    REQUIRE(first.server.checksum.has_value());
+    for (const auto& name : strategy_names()) {
+      INFO("strategy " << name << ", " << to_string(format));
+      TestContext context(first.spec);
+      make_strategy(name)->run(first.spec, context);
+      CHECK(context.totals.rows == 500);
+      CHECK(context.totals.checksum.sum == *first.server.checksum);
+      CHECK(context.totals.unknown_values == 0);  // every value decoded by its type
+    }
   }
 }
 

@@ -83,6 +83,13 @@ std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
+void load_type_coverage(const pg::Connection& admin) {
+  const std::string sql = slurp(std::filesystem::path(BENCHLAB_SOURCE_DIR) / "regress/data/type_coverage.sql");
+  REQUIRE_FALSE(sql.empty());
+  admin.exec(sql);
+  admin.exec("ANALYZE public.cov_types");
+}
+
 Benchclient::Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir)
     : out_(dir / "stdout"), err_(dir / "stderr") {
   std::vector<std::string> argv{BENCHCLIENT_BINARY};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <sys/types.h>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -77,5 +78,10 @@ std::size_t line_count(const std::string& s);
 
 // A whole file's bytes ("" when it cannot be read).
 std::string slurp(const std::filesystem::path& p);
+
+// Creates public.cov_types (regress/data/type_coverage.sql): every type family the
+// decoder knows, their edge values, a row of NULLs, 600 rows in all.
+inline constexpr std::uint64_t kTypeCoverageRows = 600;
+void load_type_coverage(const pg::Connection& admin);
 
 }  // namespace benchlab::test

@@ -27,44 +27,6 @@ namespace {
 using decode::ColumnDecoder;
 using decode::Value;
 
-// A cheap, order-sensitive mix of a decoded value: reads the decoded result, not the wire bytes.
-std::uint64_t fold(const Value& v) {
-  return std::visit(
-      [](const auto& x) -> std::uint64_t {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, decode::Null>)
-          return 0x9E3779B97F4A7C15ULL;
-        else if constexpr (std::is_same_v<T, bool>)
-          return x ? 1 : 2;
-        else if constexpr (std::is_integral_v<T>)
-          return static_cast<std::uint64_t>(x);
-        else if constexpr (std::is_same_v<T, float>)
-          return std::bit_cast<std::uint32_t>(x);
-        else if constexpr (std::is_same_v<T, double>)
-          return std::bit_cast<std::uint64_t>(x);
-        else if constexpr (std::is_same_v<T, decode::Decimal>) {
-          if (x.kind() == decode::Decimal::Kind::finite)
-            return static_cast<std::uint64_t>(x.unscaled()) ^ static_cast<std::uint64_t>(x.scale());
-          if (x.kind() == decode::Decimal::Kind::big) return x.big_digits().size();
-          return static_cast<std::uint64_t>(x.kind());
-        } else if constexpr (std::is_same_v<T, decode::Timestamp>)
-          return static_cast<std::uint64_t>(x.us_since_2000);
-        else if constexpr (std::is_same_v<T, decode::Date>)
-          return static_cast<std::uint64_t>(x.days_since_2000);
-        else if constexpr (std::is_same_v<T, std::string_view>)
-          return x.size();
-        else if constexpr (std::is_same_v<T, decode::Bytea>)
-          return x.bytes.size() + (x.bytes.empty() ? 0U : static_cast<unsigned char>(x.bytes.front()));
-        else if constexpr (std::is_same_v<T, decode::Uuid>)
-          return x.bytes[0] ^ (std::uint64_t{x.bytes[15]} << 8);
-        else if constexpr (std::is_same_v<T, decode::Json>)
-          return x.members + (std::uint64_t{static_cast<std::uint8_t>(x.root)} << 32);
-        else
-          return x.bytes.size();  // Raw
-      },
-      v);
-}
-
 // Copies every byte a value views into `arena` (string, bytea, json, raw, big numeric).
 void stabilize(Value& v, decode::ByteArena& arena) {
   std::visit(
@@ -72,7 +34,8 @@ void stabilize(Value& v, decode::ByteArena& arena) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, std::string_view>)
           x = arena.copy(x);
-        else if constexpr (std::is_same_v<T, decode::Bytea> || std::is_same_v<T, decode::Raw>)
+        else if constexpr (std::is_same_v<T, decode::Bytea> || std::is_same_v<T, decode::Raw> ||
+                           std::is_same_v<T, decode::Bits>)
           x.bytes = arena.copy(x.bytes);
         else if constexpr (std::is_same_v<T, decode::Json>)
           x.text = arena.copy(x.text);
@@ -120,6 +83,8 @@ void reserve_for(std::vector<T>& vec, std::size_t want) {
 }  // namespace
 
 struct RowDecoder::Impl {
+  explicit Impl(TypeCatalog types) : catalog(std::move(types)) { scratch.catalog = &catalog; }
+  TypeCatalog catalog;  // the read's arrays, ranges, domains, enums and composites
   DecodeTotals totals;
   std::string row_image;    // RowEncoder's buffer, reused row after row
   decode::Scratch scratch;  // simdjson parser + bytes, reused
@@ -145,7 +110,7 @@ struct RowDecoder::Impl {
     columns.clear();
     columns.reserve(static_cast<std::size_t>(n));
     for (int c = 0; c < n; ++c) {
-      ColumnDecoder d = decode::resolve_decoder(PQftype(result, c), PQfformat(result, c));
+      ColumnDecoder d = decode::resolve_decoder(PQftype(result, c), PQfformat(result, c), &catalog);
       columns.push_back(d);
     }
   }
@@ -171,7 +136,7 @@ struct RowDecoder::Impl {
       encoder.add_value(bytes->data(), bytes->size());
       row_bytes += bytes->size();
       if (!d.known) ++unknown;
-      on_value(c, d, d.fn(bytes->data(), bytes->size(), d.type_oid, scratch));
+      on_value(c, d, d.fn(bytes->data(), bytes->size(), d.decode_oid, scratch));
     }
     totals.checksum.add_row(encoder.finish());
     totals.bytes += row_bytes;
@@ -266,13 +231,13 @@ void unescape_copy_text(std::string_view field, std::string& out) {
 
 }  // namespace
 
-RowDecoder::RowDecoder() : impl_(std::make_unique<Impl>()) {}
+RowDecoder::RowDecoder(TypeCatalog types) : impl_(std::make_unique<Impl>(std::move(types))) {}
 
 void RowDecoder::expect_copy(const std::vector<std::uint32_t>& type_oids, WireFormat format) {
   Impl& m = *impl_;
   m.columns.clear();
   for (const std::uint32_t oid : type_oids)
-    m.columns.push_back(decode::resolve_decoder(oid, format == WireFormat::binary ? 1 : 0));
+    m.columns.push_back(decode::resolve_decoder(oid, format == WireFormat::binary ? 1 : 0, &m.catalog));
   m.copy_binary = format == WireFormat::binary;
   m.copy_header_seen = false;
   m.copy_fields.assign(type_oids.size(), std::nullopt);
@@ -352,9 +317,10 @@ std::uint64_t RowDecoder::consume_copy(const char* data, std::size_t length) {
     m.split_text(data, length);
   }
   std::uint64_t sink = m.sink;
-  m.decode_row(
-      [&m](std::size_t c) { return m.copy_fields[c]; },
-      [&sink](std::size_t, const ColumnDecoder&, const Value& v) { sink = (sink ^ fold(v)) * 0x100000001B3ULL; });
+  m.decode_row([&m](std::size_t c) { return m.copy_fields[c]; },
+               [&sink](std::size_t, const ColumnDecoder&, const Value& v) {
+                 sink = (sink ^ decode::fold_value(v)) * 0x100000001B3ULL;
+               });
   m.sink = sink;
   return 1;
 }
@@ -373,8 +339,9 @@ std::uint64_t RowDecoder::consume(const PGresult* result) {
   m.resolve(result);
   std::uint64_t sink = m.sink;
   for (int r = 0; r < rows; ++r) {
-    m.row(result, r,
-          [&sink](std::size_t, const ColumnDecoder&, const Value& v) { sink = (sink ^ fold(v)) * 0x100000001B3ULL; });
+    m.row(result, r, [&sink](std::size_t, const ColumnDecoder&, const Value& v) {
+      sink = (sink ^ decode::fold_value(v)) * 0x100000001B3ULL;
+    });
   }
   m.sink = sink;
   return static_cast<std::uint64_t>(rows);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/figures.hpp"
+#include "model/type_catalog.hpp"
 #include "model/wire_format.hpp"
 
 namespace benchlab {
@@ -21,7 +22,9 @@ class DecodedRows;
 class RowDecoder {
  public:
   // Each result column is decoded in the format the server sent it in (PQfformat).
-  RowDecoder();
+  // `types` describes the read's non-scalar types (arrays, ranges, domains, enums,
+  // composites: plan::describe_types); the built-in arrays and ranges need none.
+  explicit RowDecoder(TypeCatalog types = {});
   ~RowDecoder();
   RowDecoder(RowDecoder&&) noexcept;
   RowDecoder& operator=(RowDecoder&&) noexcept;

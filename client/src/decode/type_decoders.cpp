@@ -11,13 +11,16 @@
 #include <optional>
 #include <string>
 
-namespace benchlab::decode {
-namespace {
+#include <arpa/inet.h>
 
-[[noreturn]] void fail(std::string_view what, const char* data, std::size_t length) {
+namespace benchlab::decode {
+
+void fail(std::string_view what, const char* data, std::size_t length) {
   std::string shown(data, length < 64 ? length : 64);
   throw DecodeError(std::string("cannot decode ") + std::string(what) + " from '" + shown + "'");
 }
+
+namespace {
 
 // ---- network byte order -------------------------------------------------
 
@@ -387,6 +390,229 @@ Value jsonb_binary(const char* d, std::size_t n, std::uint32_t, Scratch& scratch
   return parse_json(d + 1, n - 1, true, scratch);
 }
 
+// ---- oid, interval, time, timetz ------------------------------------------
+
+Value oid_text(const char* d, std::size_t n, std::uint32_t, Scratch&) { return parse_int<std::uint32_t>(d, n, "oid"); }
+Value oid_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  expect_length(n, 4, "binary oid", d);
+  return load_be<std::uint32_t>(d);
+}
+
+// "HH:MM:SS[.ffffff]" at text[pos] (hours of one or more digits: intervals hold
+// any number of them); returns microseconds and moves pos past it.
+bool parse_clock(std::string_view text, std::size_t& pos, std::int64_t& us_out) {
+  std::int64_t hh = 0;
+  const std::size_t start = pos;
+  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && pos - start < 12)
+    hh = hh * 10 + (text[pos++] - '0');
+  std::int64_t mm = 0, ss = 0;
+  if (pos == start || pos >= text.size() || text[pos] != ':' || !digits_at(text, pos + 1, 2, mm) ||
+      pos + 3 >= text.size() || text[pos + 3] != ':' || !digits_at(text, pos + 4, 2, ss))
+    return false;
+  pos += 6;
+  std::int64_t fraction = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    std::int64_t scale = 100000;
+    const std::size_t digits_start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (scale == 0) return false;
+      fraction += (text[pos++] - '0') * scale;
+      scale /= 10;
+    }
+    if (pos == digits_start) return false;
+  }
+  us_out = ((hh * 60 + mm) * 60 + ss) * kUsPerSecond + fraction;
+  return true;
+}
+
+Value time_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  std::size_t pos = 0;
+  std::int64_t us = 0;
+  if (!parse_clock({d, n}, pos, us) || pos != n) fail("time", d, n);
+  return Time{us};
+}
+Value time_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  expect_length(n, 8, "binary time", d);
+  return Time{static_cast<std::int64_t>(load_be<std::uint64_t>(d))};
+}
+Value timetz_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  const std::string_view text(d, n);
+  std::size_t pos = 0;
+  std::int64_t us = 0;
+  if (!parse_clock(text, pos, us) || pos >= n || (d[pos] != '+' && d[pos] != '-')) fail("timetz", d, n);
+  const std::int64_t sign = d[pos] == '-' ? -1 : 1;
+  std::int64_t oh = 0, om = 0, os = 0;
+  if (!digits_at(text, pos + 1, 2, oh)) fail("timetz", d, n);
+  pos += 3;
+  if (pos < n && d[pos] == ':') {
+    if (!digits_at(text, pos + 1, 2, om)) fail("timetz", d, n);
+    pos += 3;
+    if (pos < n && d[pos] == ':') {
+      if (!digits_at(text, pos + 1, 2, os)) fail("timetz", d, n);
+      pos += 3;
+    }
+  }
+  if (pos != n) fail("timetz", d, n);
+  // The text shows the offset east of UTC; PostgreSQL keeps seconds west.
+  return TimeTz{us, static_cast<std::int32_t>(-sign * (oh * 3600 + om * 60 + os))};
+}
+Value timetz_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  expect_length(n, 12, "binary timetz", d);
+  return TimeTz{static_cast<std::int64_t>(load_be<std::uint64_t>(d)),
+                static_cast<std::int32_t>(load_be<std::uint32_t>(d + 8))};
+}
+
+// IntervalStyle=postgres: "[N year[s]] [N mon[s]] [N day[s]] [[+|-]H:MM:SS[.f]]",
+// every part signed on its own ("-1 days +02:03:00"), "00:00:00" for zero.
+Value interval_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  const std::string_view text(d, n);
+  Interval v;
+  std::size_t pos = 0;
+  bool any = false;
+  while (pos < n) {
+    if (d[pos] == ' ') {
+      ++pos;
+      continue;
+    }
+    bool negative = false;
+    std::size_t p = pos;
+    if (d[p] == '+' || d[p] == '-') negative = d[p++] == '-';
+    const std::size_t digits = p;
+    while (p < n && d[p] >= '0' && d[p] <= '9') ++p;
+    if (p == digits) fail("interval", d, n);
+    if (p < n && d[p] == ':') {  // the clock
+      std::size_t q = digits;
+      std::int64_t us = 0;
+      if (!parse_clock(text, q, us)) fail("interval", d, n);
+      v.us = negative ? -us : us;
+      pos = q;
+      any = true;
+      continue;
+    }
+    const auto number = parse_int<std::int64_t>(d + digits, p - digits, "interval");
+    if (p >= n || d[p] != ' ') fail("interval", d, n);
+    std::size_t u = p + 1;
+    while (u < n && d[u] != ' ') ++u;
+    const std::string_view unit = text.substr(p + 1, u - p - 1);
+    const std::int64_t signed_number = negative ? -number : number;
+    if (unit == "year" || unit == "years")
+      v.months += static_cast<std::int32_t>(signed_number * 12);
+    else if (unit == "mon" || unit == "mons")
+      v.months += static_cast<std::int32_t>(signed_number);
+    else if (unit == "day" || unit == "days")
+      v.days += static_cast<std::int32_t>(signed_number);
+    else
+      fail("interval", d, n);
+    pos = u;
+    any = true;
+  }
+  if (!any) fail("interval", d, n);
+  return v;
+}
+Value interval_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  expect_length(n, 16, "binary interval", d);
+  return Interval{static_cast<std::int64_t>(load_be<std::uint64_t>(d)),
+                  static_cast<std::int32_t>(load_be<std::uint32_t>(d + 8)),
+                  static_cast<std::int32_t>(load_be<std::uint32_t>(d + 12))};
+}
+
+// ---- inet, cidr, macaddr, bit strings, money --------------------------------
+
+Value inet_text(const char* d, std::size_t n, std::uint32_t type_oid, Scratch&) {
+  // inet_out / cidr_out: the address, then "/bits" (inet omits it for a host).
+  const std::string_view text(d, n);
+  const std::size_t slash = text.find('/');
+  const std::string address(text.substr(0, slash));
+  Inet v;
+  v.cidr = type_oid == oid::kCidr;
+  const bool six = address.find(':') != std::string::npos;
+  v.family = six ? 6 : 4;
+  if (inet_pton(six ? AF_INET6 : AF_INET, address.c_str(), v.address.data()) != 1) fail("inet", d, n);
+  v.bits = six ? 128 : 32;
+  if (slash != std::string_view::npos) {
+    const auto bits = parse_int<unsigned>(d + slash + 1, n - slash - 1, "inet");
+    if (bits > v.bits) fail("inet", d, n);
+    v.bits = static_cast<std::uint8_t>(bits);
+  }
+  return v;
+}
+Value inet_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  // network_send: family (2 = IPv4, 3 = IPv6), bits, is_cidr, address length, address.
+  if (n < 4) fail("binary inet", d, n);
+  const auto family = static_cast<unsigned char>(d[0]);
+  const auto length = static_cast<unsigned char>(d[3]);
+  if ((family != 2 && family != 3) || length != (family == 2 ? 4U : 16U) || n != 4U + length) fail("binary inet", d, n);
+  Inet v;
+  v.family = family == 2 ? 4 : 6;
+  v.bits = static_cast<std::uint8_t>(d[1]);
+  v.cidr = d[2] != 0;
+  std::memcpy(v.address.data(), d + 4, length);
+  return v;
+}
+
+Value macaddr_text(const char* d, std::size_t n, std::uint32_t type_oid, Scratch&) {
+  MacAddr v;
+  v.length = type_oid == oid::kMacaddr8 ? 8 : 6;
+  if (n != v.length * 3U - 1) fail("macaddr", d, n);
+  for (std::size_t i = 0; i < v.length; ++i) {
+    const int hi = hex_value(d[3 * i]), lo = hex_value(d[3 * i + 1]);
+    if (hi < 0 || lo < 0 || (i + 1 < v.length && d[3 * i + 2] != ':')) fail("macaddr", d, n);
+    v.bytes[i] = static_cast<std::uint8_t>((hi << 4) | lo);
+  }
+  return v;
+}
+Value macaddr_binary(const char* d, std::size_t n, std::uint32_t type_oid, Scratch&) {
+  MacAddr v;
+  v.length = type_oid == oid::kMacaddr8 ? 8 : 6;
+  expect_length(n, v.length, "binary macaddr", d);
+  std::memcpy(v.bytes.data(), d, v.length);
+  return v;
+}
+
+Value bits_text(const char* d, std::size_t n, std::uint32_t, Scratch& scratch) {
+  std::string& out = scratch.bytes;
+  out.assign((n + 7) / 8, '\0');
+  for (std::size_t i = 0; i < n; ++i) {
+    if (d[i] == '1')
+      out[i / 8] = static_cast<char>(static_cast<unsigned char>(out[i / 8]) | (0x80U >> (i % 8)));
+    else if (d[i] != '0')
+      fail("bit string", d, n);
+  }
+  return Bits{out, static_cast<std::uint32_t>(n)};
+}
+Value bits_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  // bit_send: int32 length in bits, then the bytes.
+  if (n < 4) fail("binary bit string", d, n);
+  const auto bits = load_be<std::uint32_t>(d);
+  if (n - 4 != (static_cast<std::size_t>(bits) + 7) / 8) fail("binary bit string", d, n);
+  return Bits{{d + 4, n - 4}, bits};
+}
+
+// cash_out under lc_monetary=C (the session pins it): "$1,234.56", "-$1,234.56".
+Value money_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  bool negative = false, digits = false;
+  int128 v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = d[i];
+    if (c >= '0' && c <= '9') {
+      v = v * 10 + (c - '0');
+      digits = true;
+      if (v > (int128{1} << 63)) fail("money", d, n);
+    } else if (c == '-' && !digits) {
+      negative = true;
+    } else if (c != '$' && c != ',' && c != '.') {
+      fail("money", d, n);
+    }
+  }
+  if (!digits || (!negative && v == (int128{1} << 63))) fail("money", d, n);
+  return Money{static_cast<std::int64_t>(negative ? -v : v)};
+}
+Value money_binary(const char* d, std::size_t n, std::uint32_t, Scratch&) {
+  expect_length(n, 8, "binary money", d);
+  return Money{static_cast<std::int64_t>(load_be<std::uint64_t>(d))};
+}
+
 Value raw_any(const char* d, std::size_t n, std::uint32_t type_oid, Scratch&) { return Raw{{d, n}, type_oid}; }
 
 template <typename T>
@@ -575,10 +801,14 @@ Decimal parse_numeric_text(std::string_view text) {
   return Decimal::finite(negative ? -unscaled : unscaled, static_cast<std::int16_t>(scale));
 }
 
-ColumnDecoder resolve_decoder(std::uint32_t type_oid, int format) {
+namespace {
+
+// The built-in scalars, by OID; known = false for anything else.
+ColumnDecoder resolve_scalar(std::uint32_t type_oid, int format) {
   const bool bin = format == 1;
   ColumnDecoder c;
   c.type_oid = type_oid;
+  c.decode_oid = type_oid;
   c.format = format;
   c.known = true;
   auto set = [&](DecodeFn fn, std::size_t index, bool scratch = false) {
@@ -635,12 +865,133 @@ ColumnDecoder resolve_decoder(std::uint32_t type_oid, int format) {
     case oid::kJsonb:
       set(bin ? jsonb_binary : jsonb_text, index_of<Json>());
       break;
+    case oid::kOid:
+      set(bin ? oid_binary : oid_text, index_of<std::uint32_t>());
+      break;
+    case oid::kInterval:
+      set(bin ? interval_binary : interval_text, index_of<Interval>());
+      break;
+    case oid::kTime:
+      set(bin ? time_binary : time_text, index_of<Time>());
+      break;
+    case oid::kTimetz:
+      set(bin ? timetz_binary : timetz_text, index_of<TimeTz>());
+      break;
+    case oid::kInet:
+    case oid::kCidr:
+      set(bin ? inet_binary : inet_text, index_of<Inet>());
+      break;
+    case oid::kMacaddr:
+    case oid::kMacaddr8:
+      set(bin ? macaddr_binary : macaddr_text, index_of<MacAddr>());
+      break;
+    case oid::kBit:
+    case oid::kVarbit:
+      set(bin ? bits_binary : bits_text, index_of<Bits>(), !bin);
+      break;
+    case oid::kMoney:
+      set(bin ? money_binary : money_text, index_of<Money>());
+      break;
     default:
       c.known = false;
       set(raw_any, index_of<Raw>());
       break;
   }
   return c;
+}
+
+TypeDescription builtin(std::uint32_t oid, TypeDescription::Kind kind, std::uint32_t element, char delimiter = ',') {
+  TypeDescription t;
+  t.oid = oid;
+  t.kind = kind;
+  t.element_oid = element;
+  t.delimiter = delimiter;
+  return t;
+}
+
+// pg_type's built-in arrays and ranges (their OIDs are fixed in every database).
+const TypeCatalog& builtin_types() {
+  static const TypeCatalog catalog = [] {
+    using K = TypeDescription::Kind;
+    TypeCatalog c;
+    const std::pair<std::uint32_t, std::uint32_t> arrays[] = {
+        {1000, oid::kBool},      {1001, oid::kBytea},   {1003, oid::kName},   {1005, oid::kInt2},
+        {1007, oid::kInt4},      {1009, oid::kText},    {1014, oid::kBpchar}, {1015, oid::kVarchar},
+        {1016, oid::kInt8},      {1021, oid::kFloat4},  {1022, oid::kFloat8}, {1028, oid::kOid},
+        {1040, oid::kMacaddr},   {775, oid::kMacaddr8}, {1041, oid::kInet},   {651, oid::kCidr},
+        {1115, oid::kTimestamp}, {1182, oid::kDate},    {1183, oid::kTime},   {1185, oid::kTimestamptz},
+        {1187, oid::kInterval},  {1231, oid::kNumeric}, {1270, oid::kTimetz}, {1561, oid::kBit},
+        {1563, oid::kVarbit},    {791, oid::kMoney},    {2951, oid::kUuid},   {199, oid::kJson},
+        {3807, oid::kJsonb},     {2287, oid::kRecord}};
+    for (const auto& [array, element] : arrays) c.add(builtin(array, K::array, element));
+    const std::pair<std::uint32_t, std::uint32_t> ranges[] = {{3904, oid::kInt4},      {3906, oid::kNumeric},
+                                                              {3908, oid::kTimestamp}, {3910, oid::kTimestamptz},
+                                                              {3912, oid::kDate},      {3926, oid::kInt8}};
+    for (const auto& [range, subtype] : ranges) c.add(builtin(range, K::range, subtype));
+    return c;
+  }();
+  return catalog;
+}
+
+}  // namespace
+
+const TypeDescription* describe_type(std::uint32_t type_oid, const TypeCatalog* catalog) {
+  if (catalog != nullptr)
+    if (const TypeDescription* t = catalog->find(type_oid)) return t;
+  return builtin_types().find(type_oid);
+}
+
+ColumnDecoder resolve_decoder(std::uint32_t type_oid, int format, const TypeCatalog* catalog) {
+  const bool bin = format == 1;
+  std::uint32_t decode_oid = type_oid;
+  // A domain decodes as its base type (in result columns the server already sends
+  // the base type; inside arrays and composites it sends the domain's OID).
+  const TypeDescription* t = nullptr;
+  for (int hops = 0; hops < 32; ++hops) {
+    ColumnDecoder c = resolve_scalar(decode_oid, format);
+    if (c.known || (t = describe_type(decode_oid, catalog)) == nullptr || t->kind != TypeDescription::Kind::domain) {
+      if (!c.known && t != nullptr) {
+        c.known = true;
+        switch (t->kind) {
+          case TypeDescription::Kind::array:
+            c.fn = bin ? array_binary : array_text;
+            c.value_index = index_of<Array>();
+            break;
+          case TypeDescription::Kind::range:
+            c.fn = bin ? range_binary : range_text;
+            c.value_index = index_of<Range>();
+            break;
+          case TypeDescription::Kind::composite:
+            c.fn = bin ? composite_binary : composite_text;
+            c.value_index = index_of<Composite>();
+            break;
+          case TypeDescription::Kind::enumeration:  // the label, in both formats (enum_send)
+            c.fn = string_any;
+            c.value_index = index_of<std::string_view>();
+            break;
+          case TypeDescription::Kind::domain:
+            break;
+        }
+      } else if (!c.known && decode_oid == oid::kRecord) {
+        // An anonymous record: binary fields carry their OIDs; text fields stay raw.
+        c.known = true;
+        c.fn = bin ? composite_binary : composite_text;
+        c.value_index = index_of<Composite>();
+      }
+      c.type_oid = type_oid;
+      c.decode_oid = decode_oid;
+      return c;
+    }
+    decode_oid = t->element_oid;
+  }
+  throw DecodeError("type " + std::to_string(type_oid) + ": a chain of more than 32 domains");
+}
+
+ColumnDecoder Scratch::element_decoder(std::uint32_t type_oid, int format) {
+  for (const ColumnDecoder& d : element_decoders)
+    if (d.type_oid == type_oid && d.format == format) return d;
+  element_decoders.push_back(resolve_decoder(type_oid, format, catalog));
+  return element_decoders.back();
 }
 
 }  // namespace benchlab::decode

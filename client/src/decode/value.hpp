@@ -136,15 +136,110 @@ struct Raw {
   friend bool operator==(const Raw&, const Raw&) = default;
 };
 
-// text, varchar, bpchar and name decode to std::string_view (no copy).
+// interval: PostgreSQL's three fields, kept apart (a month is not a fixed number of days).
+struct Interval {
+  std::int64_t us = 0;
+  std::int32_t days = 0;
+  std::int32_t months = 0;
+  friend bool operator==(const Interval&, const Interval&) = default;
+};
+
+// time: microseconds since midnight (24:00:00 is 86400000000).
+struct Time {
+  std::int64_t us = 0;
+  friend bool operator==(const Time&, const Time&) = default;
+};
+
+// timetz: local time of day and its zone as PostgreSQL keeps it: seconds *west*
+// of UTC (12:00+02 has zone_west_s = -7200).
+struct TimeTz {
+  std::int64_t us = 0;
+  std::int32_t zone_west_s = 0;
+  friend bool operator==(const TimeTz&, const TimeTz&) = default;
+};
+
+// inet and cidr: family 4 or 6, the address in network order (4 or 16 bytes used),
+// the netmask length, and which of the two types it came from.
+struct Inet {
+  std::array<std::uint8_t, 16> address{};
+  std::uint8_t family = 4;
+  std::uint8_t bits = 32;
+  bool cidr = false;
+  friend bool operator==(const Inet&, const Inet&) = default;
+};
+
+// macaddr (6 bytes) and macaddr8 (8 bytes).
+struct MacAddr {
+  std::array<std::uint8_t, 8> bytes{};
+  std::uint8_t length = 6;
+  friend bool operator==(const MacAddr&, const MacAddr&) = default;
+};
+
+// bit and varbit: `length` bits, packed most significant first (as PostgreSQL
+// stores them); the padding bits of the last byte are zero.
+struct Bits {
+  std::string_view bytes;
+  std::uint32_t length = 0;
+  friend bool operator==(const Bits&, const Bits&) = default;
+};
+
+// money: an int64 in the currency's smallest unit (cents under lc_monetary=C).
+struct Money {
+  std::int64_t cents = 0;
+  friend bool operator==(const Money&, const Money&) = default;
+};
+
+// Containers — arrays, composites (rows) and ranges — decode every element with
+// the element type's own decoder; what is kept is their shape and a fold of the
+// decoded elements (as Json keeps a summary, not a DOM). for_each_element()
+// (type_decoders.hpp) hands out the elements themselves.
+struct Array {
+  std::uint64_t element_fold = 0;
+  std::uint32_t element_oid = 0;
+  std::uint32_t elements = 0;  // all dimensions together
+  std::uint32_t null_elements = 0;
+  std::uint8_t dimensions = 0;  // 0: an empty array
+  friend bool operator==(const Array&, const Array&) = default;
+};
+
+struct Composite {
+  std::uint64_t element_fold = 0;
+  std::uint32_t type_oid = 0;
+  std::uint32_t fields = 0;
+  std::uint32_t null_fields = 0;
+  friend bool operator==(const Composite&, const Composite&) = default;
+};
+
+struct Range {
+  // range_send's flags: empty, lower/upper inclusive, lower/upper infinite.
+  static constexpr std::uint8_t kEmpty = 0x01, kLowerInclusive = 0x02, kUpperInclusive = 0x04, kLowerInfinite = 0x08,
+                                kUpperInfinite = 0x10;
+  std::uint64_t element_fold = 0;  // of the bounds present
+  std::uint32_t subtype_oid = 0;
+  std::uint8_t flags = 0;
+  friend bool operator==(const Range&, const Range&) = default;
+};
+
+// text, varchar, bpchar, name and enum labels decode to std::string_view (no
+// copy); oid to std::uint32_t.
 using Value = std::variant<Null, bool, std::int16_t, std::int32_t, std::int64_t, float, double, Decimal, Timestamp,
-                           Date, std::string_view, Bytea, Uuid, Json, Raw>;
+                           Date, std::string_view, Bytea, Uuid, Json, Raw, std::uint32_t, Interval, Time, TimeTz, Inet,
+                           MacAddr, Bits, Money, Array, Composite, Range>;
+
+// The order-sensitive mix of one decoded value that consume() folds (it reads the
+// decoded result, not the wire bytes, so decoding cannot be optimized away).
+std::uint64_t fold_value(const Value& v);
+// A value as text, for tests and messages (not PostgreSQL's output format).
+std::string describe(const Value& v);
 
 // Type OIDs the decoder knows (pg_type.oid; stable across PostgreSQL versions).
 namespace oid {
 inline constexpr std::uint32_t kBool = 16, kBytea = 17, kName = 19, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25,
                                kJson = 114, kFloat4 = 700, kFloat8 = 701, kBpchar = 1042, kVarchar = 1043, kDate = 1082,
-                               kTimestamp = 1114, kTimestamptz = 1184, kNumeric = 1700, kUuid = 2950, kJsonb = 3802;
+                               kTimestamp = 1114, kTimestamptz = 1184, kNumeric = 1700, kUuid = 2950, kJsonb = 3802,
+                               kOid = 26, kTime = 1083, kTimetz = 1266, kInterval = 1186, kInet = 869, kCidr = 650,
+                               kMacaddr = 829, kMacaddr8 = 774, kBit = 1560, kVarbit = 1562, kMoney = 790,
+                               kRecord = 2249;
 }  // namespace oid
 
 }  // namespace benchlab::decode

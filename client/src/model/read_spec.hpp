@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/type_catalog.hpp"
 #include "model/wire_format.hpp"
 
 namespace benchlab {
@@ -48,6 +49,7 @@ struct ReadSpec {
   int workers = 2;        // connections / threads / processes of the parallel strategies
   int batch_rows = 5000;  // FETCH FORWARD size
   int statement_timeout_ms = 0;
+  TypeCatalog types;  // for the decoders: the columns' non-scalar types (plan::describe_types)
 
   // The query of one part — the only query shapes strategies send (literal
   // integers: never user text):

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/read_spec.hpp"
+#include "model/type_catalog.hpp"
 
 namespace benchlab {
 
@@ -23,6 +24,7 @@ struct TableInfo {
   std::string key_sql;       // quoted key column
   std::string select_list;   // quoted columns in table order
   std::vector<ColumnInfo> columns;
+  TypeCatalog types;  // the columns' arrays, ranges, domains, enums and composites
   std::uint64_t total_rows = 0;
   bool standard = false;  // the seeded standard table
   char relkind = 'r';     // pg_class.relkind: r table, v view, m materialized view, f foreign, p partitioned

@@ -50,6 +50,7 @@ Connection Connection::open(const std::string& conninfo, const SessionOptions& o
   std::string setup = fmt::format(
       "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; "
       "SET extra_float_digits = 1; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'; "
+      "SET lc_monetary = 'C'; "
       "SET statement_timeout = {}; SET application_name = '{}'",
       options.statement_timeout_ms, options.application_name);
   if (options.read_only) setup += "; SET default_transaction_read_only = on";

@@ -54,6 +54,86 @@ std::vector<ColumnInfo> read_columns(const pg::Connection& conn, const std::stri
   return out;
 }
 
+// The OIDs in an oid[] printed as text: "{23,25}" (NULL: none).
+std::vector<std::uint32_t> oid_list(std::string_view text) {
+  std::vector<std::uint32_t> out;
+  std::uint32_t v = 0;
+  bool any = false;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') {
+      v = v * 10 + static_cast<std::uint32_t>(c - '0');
+      any = true;
+    } else if (any) {
+      out.push_back(v);
+      v = 0;
+      any = false;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TypeCatalog describe_types(const pg::Connection& conn, const std::vector<std::uint32_t>& column_oids) {
+  // Breadth first from the columns' types: an array's element, a domain's base, a
+  // range's subtype and a composite's fields may be types of their own to describe.
+  constexpr const char* kSql =
+      "SELECT t.oid, t.typtype, t.typelem, t.typlen, t.typbasetype, r.rngsubtype, e.typdelim, "
+      "(SELECT array_agg(a.atttypid ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid "
+      "AND a.attnum > 0 AND NOT a.attisdropped) FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_range r ON "
+      "r.rngtypid = t.oid LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem WHERE t.oid = ANY ($1::oid[])";
+  TypeCatalog catalog;
+  std::vector<std::uint32_t> seen(column_oids), wanted(column_oids);
+  for (int round = 0; !wanted.empty() && round < 64; ++round) {
+    std::string list = "{";
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      if (i > 0) list += ',';
+      list += std::to_string(wanted[i]);
+    }
+    list += "}";
+    wanted.clear();
+    const pg::Result r = pg::exec_interruptible(conn, kSql, {list});
+    r.expect_columns(8, "pg_type");
+    auto want = [&](std::uint32_t oid) {
+      if (oid != 0 && std::find(seen.begin(), seen.end(), oid) == seen.end()) {
+        seen.push_back(oid);
+        wanted.push_back(oid);
+      }
+    };
+    for (int i = 0; i < r.rows(); ++i) {
+      TypeDescription t;
+      t.oid = static_cast<std::uint32_t>(r.uint64(i, 0, "pg_type.oid"));
+      const char typtype = r.text(i, 1, "typtype").front();
+      const auto typelem = static_cast<std::uint32_t>(r.uint64(i, 2, "typelem"));
+      const auto typlen = r.int64(i, 3, "typlen");
+      if (typtype == 'd') {
+        t.kind = TypeDescription::Kind::domain;
+        t.element_oid = static_cast<std::uint32_t>(r.uint64(i, 4, "typbasetype"));
+      } else if (typtype == 'e') {
+        t.kind = TypeDescription::Kind::enumeration;
+      } else if (typtype == 'r' && !r.is_null(i, 5)) {
+        t.kind = TypeDescription::Kind::range;
+        t.element_oid = static_cast<std::uint32_t>(r.uint64(i, 5, "rngsubtype"));
+      } else if (typtype == 'c') {
+        t.kind = TypeDescription::Kind::composite;
+        if (!r.is_null(i, 7)) t.field_oids = oid_list(r.text(i, 7, "composite fields"));
+      } else if (typtype == 'b' && typelem != 0 && typlen == -1) {  // a true array (not name's or point's subscripting)
+        t.kind = TypeDescription::Kind::array;
+        t.element_oid = typelem;
+        if (!r.is_null(i, 6)) t.delimiter = r.text(i, 6, "typdelim").front();
+      } else {
+        continue;  // a scalar: the decoder knows it by OID, or keeps it raw
+      }
+      want(t.element_oid);
+      for (const std::uint32_t f : t.field_oids) want(f);
+      catalog.add(std::move(t));
+    }
+  }
+  return catalog;
+}
+
+namespace {
+
 // The primary key's column when it is exactly one integer column ("" otherwise).
 std::string integer_primary_key(const pg::Connection& conn, const std::string& oid,
                                 const std::vector<ColumnInfo>& columns) {
@@ -186,6 +266,9 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   }
   t.columns = read_columns(conn, oid);
   if (t.columns.empty()) throw std::runtime_error(fmt::format("table {} has no columns to read", name));
+  std::vector<std::uint32_t> column_oids;
+  for (const auto& c : t.columns) column_oids.push_back(c.type_oid);
+  t.types = describe_types(conn, column_oids);
 
   // Quoting: each column with PQescapeIdentifier; the relation as the server names it.
   t.relation_sql = quote_identifier(conn.raw(), std::string(reg.text(0, 1, "nspname"))) + "." +

@@ -5,9 +5,12 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "model/options.hpp"
 #include "model/table.hpp"
+#include "model/type_catalog.hpp"
+#include "pg/connection.hpp"
 
 namespace benchlab::plan {
 
@@ -16,5 +19,9 @@ namespace benchlab::plan {
 // naming the problem and the fix: missing table, key missing or not an integer type (suggests --key), fewer rows than
 // asked (says how many there are), no SELECT right.
 TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows);
+
+// What pg_type says of the given types and every type they are made of (array
+// elements, domain bases, range subtypes, composite fields): the decoder's catalog.
+TypeCatalog describe_types(const pg::Connection& conn, const std::vector<std::uint32_t>& type_oids);
 
 }  // namespace benchlab::plan

@@ -23,7 +23,8 @@ namespace benchlab {
 namespace {
 
 struct Reader {
-  Reader(MeteredConnection c, std::vector<KeyRange> p) : conn(std::move(c)), parts(std::move(p)) {}
+  Reader(MeteredConnection c, std::vector<KeyRange> p, const TypeCatalog& types)
+      : conn(std::move(c)), decoder(types), parts(std::move(p)) {}
   MeteredConnection conn;
   RowDecoder decoder;
   std::vector<KeyRange> parts;
@@ -43,7 +44,7 @@ class AsyncStream final : public Strategy {
     std::vector<std::unique_ptr<Reader>> readers;
     for (auto& share : deal_partitions(parts, spec.workers < 1 ? 1 : spec.workers)) {
       if (share.empty()) continue;
-      readers.push_back(std::make_unique<Reader>(context.connect(), std::move(share)));
+      readers.push_back(std::make_unique<Reader>(context.connect(), std::move(share), spec.types));
       if (PQsetnonblocking(readers.back()->conn.raw(), 1) != 0) {
         throw pg::BrokenConnection(fmt::format("cannot make connection non-blocking: {}",
                                                pg::one_line(PQerrorMessage(readers.back()->conn.raw()))));

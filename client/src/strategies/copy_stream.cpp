@@ -18,7 +18,7 @@ class CopyStream final : public Strategy {
 
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
-    RowDecoder decoder;
+    RowDecoder decoder(spec.types);
     context.check_interrupted();
     context.mark_query_sent();  // from BEGIN on, as cursor_pagination counts its pipelined BEGIN
     conn.connection().exec("BEGIN READ ONLY");

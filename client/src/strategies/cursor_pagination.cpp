@@ -16,7 +16,7 @@ class CursorPagination final : public Strategy {
 
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
-    RowDecoder decoder;
+    RowDecoder decoder(spec.types);
     CursorStreamOptions options;
     options.prologue = {"BEGIN READ ONLY"};
     options.query = spec.all_query();

@@ -86,7 +86,7 @@ int child_work(const ReadSpec& spec, const std::vector<KeyRange>& parts, const s
     pg::Connection conn = pg::Connection::open(spec.conninfo, session);
     const auto cpu_before = meter_server_cpu ? read_backend_cpu(conn) : std::nullopt;
     SlotContext context(slot);
-    RowDecoder decoder;
+    RowDecoder decoder(spec.types);
     for (std::size_t i = 0; i < parts.size(); ++i) {
       CursorStreamOptions options;
       if (i == 0) options.prologue = pg::snapshot_import_statements(snapshot_id);

@@ -24,7 +24,7 @@ class Naive final : public Strategy {
 
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
-    RowDecoder decoder;
+    RowDecoder decoder(spec.types);
     const std::string sql = spec.all_query();
     context.check_interrupted();
     context.mark_query_sent();

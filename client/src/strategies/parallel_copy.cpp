@@ -23,7 +23,8 @@ namespace benchlab {
 namespace {
 
 struct Worker {
-  explicit Worker(MeteredConnection c, std::vector<KeyRange> p) : conn(std::move(c)), parts(std::move(p)) {}
+  explicit Worker(MeteredConnection c, std::vector<KeyRange> p, const TypeCatalog& types)
+      : conn(std::move(c)), decoder(types), parts(std::move(p)) {}
   MeteredConnection conn;
   RowDecoder decoder;
   std::vector<KeyRange> parts;
@@ -44,7 +45,7 @@ class ParallelCopy final : public Strategy {
     std::vector<std::unique_ptr<Worker>> workers;
     for (auto& share : deal_partitions(parts, spec.workers < 1 ? 1 : spec.workers)) {
       if (share.empty()) continue;
-      workers.push_back(std::make_unique<Worker>(context.connect(), std::move(share)));
+      workers.push_back(std::make_unique<Worker>(context.connect(), std::move(share), spec.types));
       pg::import_snapshot(workers.back()->conn.raw(), snapshot.id());
     }
 

@@ -96,7 +96,7 @@ class PooledSync final : public Strategy {
 
     auto worker = [&] {
       try {
-        RowDecoder decoder;
+        RowDecoder decoder(spec.types);
         for (;;) {
           const std::size_t index = next.fetch_add(1);
           if (index >= batches.size() || stop.load()) break;
