@@ -104,13 +104,13 @@ void check_leaves_readable(const pg::Connection& conn, const TableInfo& t, const
     const char relkind = leaves.text(i, 1, "leaf relkind").front();
     if (relkind != 'r' && relkind != 'm')
       throw std::runtime_error(fmt::format(
-          "--split ctid: partition {} of table {} is {}, which has no pages to split by ctid; use --split key with "
-          "--key COLUMN, or detach it",
+          "cannot split table {1} by ctid (--split ctid, or auto without an integer key): its partition {0} is {2}, "
+          "which has no pages; use --split key with --key COLUMN, or detach that partition",
           leaf, t.display_name, relkind == 'f' ? "a foreign table" : "not a table"));
     if (leaves.text(i, 2, "leaf privilege") != "t")
       throw std::runtime_error(fmt::format(
-          "--split ctid reads partition {} of table {} directly, and user {} has no SELECT privilege on it; GRANT "
-          "SELECT ON it, or use --split key with --key COLUMN",
+          "splitting table {1} by ctid reads its partition {0} directly, and user {2} has no SELECT privilege on "
+          "it; GRANT SELECT ON it, or use --split key with --key COLUMN",
           leaf, t.display_name, PQuser(conn.raw())));
   }
 }
