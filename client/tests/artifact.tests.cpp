@@ -185,6 +185,9 @@ TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]"
   run.notes = {"pipeline mode unavailable"};
   run.round = 2;
   run.wire_ceiling_rows_per_sec = 1234.5;
+  // Parts: one of a leaf partition, open-ended; one of the table itself, from no lower bound.
+  run.parts = {PartFigures{0, "public.orders_2024", 0, kOpenEnd, 600, 90000, 0.25},
+               PartFigures{1, "", kOpenStart, 77, 400, 60000, 0.125}};
   a.report.sizes[0].server.scan = ServerScan{1000, 190000, 0.5, 0.4, 0.05, 0xDEADBEEFCAFEF00DULL};
   a.report.sizes[0].notes = {"a note"};
   a.report.sizes[0].whole_table = true;
@@ -207,6 +210,40 @@ TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]"
   CHECK(back.report == a.report);
   CHECK(back == a);
   CHECK(Json(back) == written);  // and it writes the same bytes again
+}
+
+TEST_CASE("artifact: parts are written with their skew, and an old run without parts reads back without", "[results]") {
+  Artifact a{sample_context(), sample_report()};
+  auto& run = a.report.sizes[0].strategies[0].runs[0];
+  run.parts = {PartFigures{0, "", 1, 10, 10, 100, 0.001}, PartFigures{1, "", 11, 1000, 990, 9900, 0.003}};
+  const Json j = a;
+  const auto& r = j["benchmarks"][0]["runs"][0];
+  REQUIRE(r["parts"].size() == 2);
+  CHECK(r["parts"][0]["relation"].is_null());  // the table itself
+  CHECK(r["parts"][1]["rows"] == 990);
+  CHECK(r["part_rows_cv"].get<double>() == Approx(0.98));  // σ 490 ÷ mean 500
+  CHECK(r["part_time_cv"].get<double>() == Approx(0.5));
+  CHECK(j["benchmarks"][0]["part_rows_cv"]["median"].get<double>() == Approx(0.98));
+  CHECK(j["benchmarks"][0]["runs"][1]["part_rows_cv"].is_null());  // no parts: no CV
+  CHECK(j["benchmarks"][0]["runs"][1]["parts"].empty());
+  // An artifact from before parts were recorded: no "parts" field at all.
+  Json old = Json::parse(j.dump());
+  for (auto& b : old["benchmarks"])
+    for (auto& x : b["runs"]) {
+      x.erase("parts");
+      x.erase("part_rows_cv");
+      x.erase("part_time_cv");
+    }
+  const Artifact back = old.get<Artifact>();
+  CHECK(back.report.sizes[0].strategies[0].runs[0].parts.empty());
+}
+
+TEST_CASE("coefficient of variation: σ ÷ mean, none without values or with a zero mean", "[results]") {
+  CHECK_FALSE(coefficient_of_variation({}).has_value());
+  CHECK_FALSE(coefficient_of_variation({0.0, 0.0}).has_value());
+  CHECK(*coefficient_of_variation({5.0}) == 0.0);
+  CHECK(*coefficient_of_variation({2.0, 2.0, 2.0}) == 0.0);
+  CHECK(*coefficient_of_variation({10.0, 4990.0}) == Approx(0.996));
 }
 
 TEST_CASE("artifact: an unknown schema version or a broken file is a one-line error naming the file", "[results]") {

@@ -1,4 +1,5 @@
 // Table preparation and read planning against the test server.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <numeric>
 
@@ -157,4 +158,89 @@ TEST_CASE("dataset: a prefix plan's parts add up to exactly N rows and are balan
     }
     if (rows >= spec.batches.size()) CHECK(batch_most - batch_least <= 1);
   }
+}
+
+TEST_CASE("dataset: a partitioned table split by ctid is planned leaf by leaf, each leaf covered", "[dataset][db]") {
+  test::ScratchDatabase db("dataset_parted");
+  const auto admin = db.admin();
+  // One leaf about 30 times the size of the other, one empty, one sub-partitioned.
+  admin.exec(
+      "CREATE TABLE public.pl (region text, v text) PARTITION BY LIST (region);"
+      "CREATE TABLE public.pl_big PARTITION OF public.pl FOR VALUES IN ('big');"
+      "CREATE TABLE public.pl_small PARTITION OF public.pl FOR VALUES IN ('small');"
+      "CREATE TABLE public.pl_empty PARTITION OF public.pl FOR VALUES IN ('none');"
+      "CREATE TABLE public.pl_sub PARTITION OF public.pl FOR VALUES IN ('sub') PARTITION BY LIST (v);"
+      "CREATE TABLE public.pl_sub_a PARTITION OF public.pl_sub DEFAULT;"
+      "INSERT INTO public.pl SELECT CASE WHEN g <= 30000 THEN 'big' WHEN g <= 31000 THEN 'small' ELSE 'sub' END, "
+      "md5(g::text) FROM generate_series(1, 32000) g;"
+      "ANALYZE public.pl");
+  ReadOptions options;
+  options.table = "public.pl";
+  options.all_rows = true;
+  options.split = SplitChoice::ctid;
+  options.workers = 2;
+  options.batch_rows = 100;
+  const auto table = plan::prepare_table(db.conninfo(), options, 0);
+  CHECK(table.relkind == 'p');
+  CHECK(table.split == Split::ctid);
+  const ReadSpec spec = plan::plan_read(db.conninfo(), table, 0, options);
+  const std::vector<std::string> leaves = {"public.pl_big", "public.pl_small", "public.pl_empty", "public.pl_sub_a"};
+  for (const auto* list : {&spec.partitions, &spec.batches}) {
+    for (const auto& leaf : leaves) {
+      INFO("leaf " << leaf << ", " << (list == &spec.partitions ? "partitions" : "batches"));
+      std::vector<KeyRange> parts;
+      for (const auto& p : *list)
+        if (p.relation_sql == leaf) parts.push_back(p);
+      // Contiguous block ranges from block 0, the last open-ended: the whole leaf, also as it grows.
+      REQUIRE_FALSE(parts.empty());
+      CHECK(parts.front().lo == 0);
+      for (std::size_t i = 1; i < parts.size(); ++i) CHECK(parts[i].lo == parts[i - 1].hi + 1);
+      CHECK(parts.back().hi == kOpenEnd);
+      if (leaf == "public.pl_empty") CHECK(parts.size() == 1);
+      // Every row of the leaf is in one of its parts, by TID range scans of the leaf itself.
+      std::uint64_t rows = 0;
+      for (const auto& p : parts)
+        rows += std::stoull(admin.query_value("SELECT count(*) FROM (" + spec.range_query(p) + ") s"));
+      CHECK(rows == std::stoull(admin.query_value("SELECT count(*) FROM " + leaf)));
+    }
+    // Nothing but the leaves: not the parent, not the sub-partitioned table.
+    for (const auto& p : *list) CHECK(std::find(leaves.begin(), leaves.end(), p.relation_sql) != leaves.end());
+  }
+  // Parts in proportion to each leaf's size: the big leaf gets more of them.
+  const auto count_of = [](const std::vector<KeyRange>& list, const std::string& leaf) {
+    return std::count_if(list.begin(), list.end(), [&](const KeyRange& p) { return p.relation_sql == leaf; });
+  };
+  CHECK(count_of(spec.partitions, "public.pl_big") == 2);
+  CHECK(count_of(spec.partitions, "public.pl_small") == 1);
+  CHECK(count_of(spec.batches, "public.pl_big") > 10 * count_of(spec.batches, "public.pl_small"));
+  CHECK(spec.range_query(spec.partitions.front()).find("FROM public.pl_big WHERE ctid >= '(0,0)'::tid") !=
+        std::string::npos);
+}
+
+TEST_CASE("dataset: a partitioned table with a foreign leaf is refused by ctid, naming the leaf", "[dataset][db]") {
+  test::ScratchDatabase db("dataset_parted_fdw");
+  const auto admin = db.admin();
+  admin.exec(
+      "CREATE FOREIGN DATA WRAPPER benchlab_dummy_fdw;"
+      "CREATE SERVER benchlab_dummy FOREIGN DATA WRAPPER benchlab_dummy_fdw;"
+      "CREATE TABLE public.pf (region text, v text) PARTITION BY LIST (region);"
+      "CREATE TABLE public.pf_local PARTITION OF public.pf FOR VALUES IN ('here');"
+      "CREATE FOREIGN TABLE public.pf_remote PARTITION OF public.pf FOR VALUES IN ('there') SERVER benchlab_dummy");
+  ReadOptions options;
+  options.table = "public.pf";
+  options.all_rows = true;
+  for (const SplitChoice split : {SplitChoice::ctid, SplitChoice::automatic}) {
+    options.split = split;
+    try {
+      (void)plan::prepare_table(db.conninfo(), options, 0);
+      FAIL("no exception");
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      CHECK(what.find("pf_remote") != std::string::npos);
+      CHECK(what.find("foreign table") != std::string::npos);
+      CHECK(what.find("--split key") != std::string::npos);
+      CHECK(what.find('\n') == std::string::npos);
+    }
+  }
+  admin.exec("DROP TABLE public.pf; DROP SERVER benchlab_dummy; DROP FOREIGN DATA WRAPPER benchlab_dummy_fdw");
 }

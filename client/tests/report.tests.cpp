@@ -113,6 +113,22 @@ Json sample_artifact(const std::string& format, int workers, double naive_rps) {
   mp["parent_peak_rss_bytes"] = range(14680064, 14680064, 14680064);
   mp["worker_peak_rss_bytes"] = range(9437184, 9437184, 9437184);
   mp["ratio_to_wire_ceiling"] = 1.5;
+  // Two deliberately skewed parts in every run: rows 10 and 990 (CV 0.98), times 1 and 3 ms (CV 0.50).
+  for (auto& r : mp["runs"])
+    r["parts"] = Json::array({Json{{"index", 0},
+                                   {"relation", nullptr},
+                                   {"lo", 1},
+                                   {"hi", 10},
+                                   {"rows", 10},
+                                   {"bytes", 1500},
+                                   {"wall_s", 0.001}},
+                              Json{{"index", 1},
+                                   {"relation", nullptr},
+                                   {"lo", 11},
+                                   {"hi", nullptr},
+                                   {"rows", 990},
+                                   {"bytes", 148500},
+                                   {"wall_s", 0.003}}});
 
   // The second run's checksum differs from the server's.
   Json bad = benchmark("async_stream", format, workers, range(400000, 390000, 410000),
@@ -260,6 +276,10 @@ TEST_CASE("report: one artifact gives its context, the size's ceilings and a str
   CHECK(contains(o.out, "| strategy | client CPU / row | server CPU / row | CPU bound (rows/s) | / CPU bound |\n"));
   CHECK(contains(o.out, "| naive | 750000 ns | 1100000 ns | 1.1k | "));
   CHECK_FALSE(contains(o.out, "| pooled_sync | 750000 ns"));  // no runs: no row
+  // Skew: only the strategy that reported parts, its CVs (medians over the runs).
+  CHECK(contains(o.out, "| strategy | parts | part rows CV | part time CV |\n"));
+  CHECK(contains(o.out, "| multiprocessing | 2 | 0.98 | 0.50 |\n"));
+  CHECK_FALSE(contains(o.out, "| naive | 0 |"));
 }
 
 TEST_CASE("report: several artifacts end with a summary, format and workers in the column headers", "[report]") {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "decode/row_decoder.hpp"
+#include "measure/harness.hpp"
 #include "measure/run_context.hpp"
 #include "pg/snapshot.hpp"
 #include "plan/read_plan.hpp"
@@ -62,6 +63,10 @@ class TestContext final : public RunContext {
   void add_latency(const LatencyHistogram& h) override {
     std::lock_guard lock(mutex_);
     latency.merge(h);
+  }
+  void add_part(const PartFigures& part) override {
+    std::lock_guard lock(mutex_);
+    parts.push_back(part);
   }
   void add_server_cpu(const ServerCpu& cpu) override {
     std::lock_guard lock(mutex_);
@@ -118,6 +123,7 @@ class TestContext final : public RunContext {
   std::atomic<std::uint64_t> progress_rows{0};
   std::vector<std::uint64_t> worker_rss;
   std::vector<std::string> notes;
+  std::vector<PartFigures> parts;
 
  private:
   const ReadSpec& spec_;
@@ -167,6 +173,38 @@ SetChecksum server_checksum(const pg::Connection& admin, const std::string& rela
   return out;
 }
 
+bool multi_connection(const std::string& name) {
+  return name == "pooled_sync" || name == "async_stream" || name == "multiprocessing" || name == "parallel_copy";
+}
+
+// The parts a strategy reported: one per part of the plan (pooled_sync: its
+// batches), each once, with the plan's relation and bounds, adding up to what the
+// strategy read; none from a single-connection strategy.
+void check_parts(const std::string& name, const ReadSpec& spec, const TestContext& context) {
+  if (!multi_connection(name)) {
+    CHECK(context.parts.empty());
+    return;
+  }
+  const std::vector<KeyRange>& list = name == "pooled_sync" ? spec.batches : spec.partitions;
+  const std::vector<KeyRange> plan = list.empty() ? std::vector<KeyRange>{spec.all} : list;
+  REQUIRE(context.parts.size() == plan.size());
+  std::vector<bool> seen(plan.size(), false);
+  std::uint64_t rows = 0, bytes = 0;
+  for (const auto& p : context.parts) {
+    REQUIRE(p.index < plan.size());
+    CHECK_FALSE(seen[p.index]);
+    seen[p.index] = true;
+    CHECK(p.relation == plan[p.index].relation_sql);
+    CHECK(p.lo == plan[p.index].lo);
+    CHECK(p.hi == plan[p.index].hi);
+    CHECK(p.wall_s >= 0);
+    rows += p.rows;
+    bytes += p.bytes;
+  }
+  CHECK(rows == context.totals.rows);
+  CHECK(bytes == context.totals.bytes);
+}
+
 void run_and_compare(const std::string& name, const ReadSpec& spec, const SetChecksum& expected) {
   INFO("strategy " << name << ", " << to_string(spec.format) << ", " << spec.workers << " workers, batch "
                    << spec.batch_rows);
@@ -195,6 +233,7 @@ void run_and_compare(const std::string& name, const ReadSpec& spec, const SetChe
     for (auto bytes : context.worker_rss) CHECK(bytes > (1u << 20));
   }
   if (name == "pooled_sync") CHECK(context.pool_waits >= 1);
+  check_parts(name, spec, context);
 }
 
 std::vector<std::string> shm_entries_of_this_process() {
@@ -530,6 +569,7 @@ void read_whole_by_every_strategy(const SizePlan& size, std::uint64_t expected_r
     CHECK(context.totals.rows == expected_rows);
     CHECK(context.totals.checksum.sum == *size.server.checksum);
     CHECK(context.totals.unknown_values == 0);
+    check_parts(name, size.spec, context);
   }
 }
 
@@ -620,7 +660,7 @@ TEST_CASE("strategies: a declaratively partitioned table is read by every strate
       "CREATE TABLE public.pt3 PARTITION OF public.pt FOR VALUES FROM (2501) TO (MAXVALUE);"
       "INSERT INTO public.pt SELECT g, md5(g::text), g / 7.0 FROM generate_series(1, 4000) g;"
       "ANALYZE public.pt");
-  // The whole table: its integer primary key splits it (ctid cannot: the parent has no pages).
+  // The whole table: its integer primary key splits it (auto prefers the key to ctid).
   const SizePlan whole = plan_whole(db.conninfo(), "public.pt", SplitChoice::automatic, WireFormat::binary);
   CHECK(whole.spec.split == Split::key);
   read_whole_by_every_strategy(whole, 4000);
@@ -641,6 +681,88 @@ TEST_CASE("strategies: a declaratively partitioned table is read by every strate
     make_strategy(name)->run(first.spec, context);
     CHECK(context.totals.rows == 3000);
     CHECK(context.totals.checksum.sum == *first.server.checksum);
+  }
+}
+
+namespace {
+
+// A partitioned table with no integer key: list partitions with no primary key,
+// one leaf much bigger than the others, one empty, and one sub-partitioned by hash
+// (its own two leaves), 7300 rows in all; NULLs in every value column.
+constexpr const char* kListPartitioned =
+    "CREATE TABLE public.pl (region text, id uuid, v text, x numeric) PARTITION BY LIST (region);"
+    "CREATE TABLE public.pl_big PARTITION OF public.pl FOR VALUES IN ('big');"
+    "CREATE TABLE public.pl_small PARTITION OF public.pl FOR VALUES IN ('small');"
+    "CREATE TABLE public.pl_empty PARTITION OF public.pl FOR VALUES IN ('none');"
+    "CREATE TABLE public.pl_sub PARTITION OF public.pl FOR VALUES IN ('sub') PARTITION BY HASH (id);"
+    "CREATE TABLE public.pl_sub0 PARTITION OF public.pl_sub FOR VALUES WITH (MODULUS 2, REMAINDER 0);"
+    "CREATE TABLE public.pl_sub1 PARTITION OF public.pl_sub FOR VALUES WITH (MODULUS 2, REMAINDER 1);"
+    "INSERT INTO public.pl SELECT CASE WHEN g <= 6000 THEN 'big' WHEN g <= 6300 THEN 'small' ELSE 'sub' END, "
+    "md5(g::text)::uuid, CASE WHEN g % 5 = 0 THEN NULL ELSE repeat(md5(g::text), 3) END, "
+    "CASE WHEN g % 7 = 0 THEN NULL ELSE g / 3.0 END FROM generate_series(1, 7300) g";
+
+}  // namespace
+
+TEST_CASE("strategies: a partitioned table without an integer key is read by every strategy, leaf by leaf by ctid",
+          "[db][strategies][ctid]") {
+  test::ScratchDatabase db("strat_parted_ctid");
+  const pg::Connection admin = db.admin();
+  admin.exec(kListPartitioned);
+  // Hash partitions of a uuid primary key, never ANALYZEd.
+  admin.exec(
+      "CREATE TABLE public.ph (id uuid PRIMARY KEY, n int, t text) PARTITION BY HASH (id);"
+      "CREATE TABLE public.ph0 PARTITION OF public.ph FOR VALUES WITH (MODULUS 3, REMAINDER 0);"
+      "CREATE TABLE public.ph1 PARTITION OF public.ph FOR VALUES WITH (MODULUS 3, REMAINDER 1);"
+      "CREATE TABLE public.ph2 PARTITION OF public.ph FOR VALUES WITH (MODULUS 3, REMAINDER 2);"
+      "INSERT INTO public.ph SELECT md5(g::text)::uuid, g, md5(g::text) FROM generate_series(1, 4000) g");
+  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+    const SizePlan list = plan_whole(db.conninfo(), "public.pl", SplitChoice::automatic, format);
+    CHECK(list.spec.split == Split::ctid);  // no integer key: auto chose ctid, by leaves
+    std::set<std::string> leaves;
+    for (const auto& p : list.spec.partitions) leaves.insert(p.relation_sql);
+    CHECK(leaves == std::set<std::string>{"public.pl_big", "public.pl_small", "public.pl_empty", "public.pl_sub0",
+                                          "public.pl_sub1"});
+    read_whole_by_every_strategy(list, 7300);
+
+    const SizePlan hash = plan_whole(db.conninfo(), "public.ph", SplitChoice::ctid, format);
+    CHECK(hash.spec.split == Split::ctid);
+    CHECK(hash.spec.partitions.size() >= 3);  // at least one part per leaf
+    read_whole_by_every_strategy(hash, 4000);
+  }
+}
+
+TEST_CASE("strategies: the parts reported add up to the run's rows, and a skewed split shows a large CV",
+          "[db][strategies][parts]") {
+  test::ScratchDatabase db("strat_skew");
+  db.admin().exec("SELECT benchlab.seed_records('public.t', 5000)");
+  ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, 5000, WireFormat::binary, 2, 500);
+  spec.partitions = {{1, 10, 10}, {11, 5000, 4990}};  // deliberately skewed
+  spec.batches = spec.partitions;
+  for (const auto& name : strategy_names()) {
+    INFO("strategy " << name);
+    HarnessOptions options;
+    options.observe = false;
+    options.session.read_only = true;
+    options.session.statement_timeout_ms = 60000;
+    Harness harness(db.conninfo(), options);
+    harness.start();
+    make_strategy(name)->run(spec, harness);
+    const RunFigures f = harness.finish();
+    CHECK(f.rows == 5000);
+    if (!multi_connection(name)) {
+      CHECK(f.parts.empty());  // one part, the whole read: the run's own figures
+      CHECK_FALSE(f.part_rows_cv().has_value());
+      continue;
+    }
+    REQUIRE(f.parts.size() == 2);
+    CHECK(f.parts[0].index == 0);  // in plan order
+    CHECK(f.parts[0].rows == 10);
+    CHECK(f.parts[1].rows == 4990);
+    CHECK(f.parts[0].rows + f.parts[1].rows == f.rows);
+    CHECK(f.parts[0].bytes + f.parts[1].bytes == f.bytes);
+    REQUIRE(f.part_rows_cv().has_value());
+    CHECK(*f.part_rows_cv() == Approx(4980.0 / 2 / 2500.0));  // population σ 2490 ÷ mean 2500
+    CHECK(f.part_time_cv().has_value());
   }
 }
 

@@ -230,6 +230,9 @@ RunFigures Harness::finish() {
   f.latency_max_ms = static_cast<double>(latency_.max_ns) / 1e6;
   f.pool_wait_s = static_cast<double>(pool_wait_ns_) / 1e9;
   f.notes = notes_;
+  f.parts = parts_;
+  std::sort(f.parts.begin(), f.parts.end(),
+            [](const PartFigures& a, const PartFigures& b) { return a.index < b.index; });
   return f;
 }
 
@@ -268,6 +271,11 @@ void Harness::record_batch(std::uint64_t rows, std::chrono::nanoseconds latency)
 void Harness::add_totals(const DecodeTotals& totals) {
   std::lock_guard lock(mutex_);
   totals_.merge(totals);
+}
+
+void Harness::add_part(const PartFigures& part) {
+  std::lock_guard lock(mutex_);  // once per part: a handful per run
+  parts_.push_back(part);
 }
 
 void Harness::add_latency(const LatencyHistogram& histogram) {

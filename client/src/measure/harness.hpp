@@ -52,6 +52,7 @@ class Harness final : public RunContext {
   void add_worker_peak_rss(std::uint64_t bytes) override;
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override;
   void add_totals(const DecodeTotals& totals) override;
+  void add_part(const PartFigures& part) override;
   void add_latency(const LatencyHistogram& histogram) override;
   void add_server_cpu(const ServerCpu& cpu) override;
   void add_pool_wait(std::chrono::nanoseconds waited) override;
@@ -94,6 +95,7 @@ class Harness final : public RunContext {
   std::set<pid_t> watched_;
   std::vector<std::string> notes_;
   std::vector<std::uint64_t> worker_peak_rss_;
+  std::vector<PartFigures> parts_;
 
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

@@ -12,6 +12,7 @@
 
 #include "model/figures.hpp"
 #include "model/latency_histogram.hpp"
+#include "model/read_spec.hpp"
 #include "pg/connection.hpp"
 
 namespace benchlab {
@@ -70,6 +71,26 @@ class RunContext {
   virtual void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) = 0;
   // A reader finished: its rows, bytes and checksum.
   virtual void add_totals(const DecodeTotals& totals) = 0;
+  // A part of the plan (a unit of work: one of spec.partitions, or of spec.batches
+  // for pooled_sync) begins and ends. The context stamps both ends; `so_far` is the
+  // reader's running totals at that moment (the difference is the part's rows and
+  // bytes), so a reader that reads several parts in turn needs nothing of its own.
+  struct PartMark {
+    std::size_t index = 0;
+    KeyRange range;
+    TimePoint started{};
+    std::uint64_t rows = 0, bytes = 0;
+  };
+  [[nodiscard]] virtual PartMark begin_part(std::size_t index, const KeyRange& range, const DecodeTotals& so_far) {
+    return PartMark{index, range, std::chrono::steady_clock::now(), so_far.rows, so_far.bytes};
+  }
+  virtual void end_part(const PartMark& mark, const DecodeTotals& so_far) {
+    const auto wall = std::chrono::steady_clock::now() - mark.started;
+    add_part(PartFigures{mark.index, mark.range.relation_sql, mark.range.lo, mark.range.hi, so_far.rows - mark.rows,
+                         so_far.bytes - mark.bytes, std::chrono::duration<double>(wall).count()});
+  }
+  // A part's figures, measured here (end_part) or elsewhere (forked workers).
+  virtual void add_part(const PartFigures& part) = 0;
   // Forked workers report what the parent cannot see in its own process.
   virtual void add_latency(const LatencyHistogram& histogram) = 0;
   virtual void add_server_cpu(const ServerCpu& cpu) = 0;

@@ -2,6 +2,8 @@
 // caused, and everything the harness adds (clocks, CPU, RSS, latency).
 #pragma once
 
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +39,34 @@ struct DecodeTotals {
   }
 };
 
+// One part (unit of work) a multi-connection strategy read in a run: a part of the
+// plan (spec.partitions; pooled_sync: spec.batches), which relation and bounds it
+// is, what it delivered and how long it took from its query sent to its last row
+// decoded (with several parts in flight on one thread, their times overlap).
+struct PartFigures {
+  std::size_t index = 0;  // position in the plan's list (0-based)
+  std::string relation;   // a leaf partition, quoted; empty: the benchmark's table
+  std::int64_t lo = 0;    // key or block bounds, inclusive (kOpenStart / kOpenEnd: none)
+  std::int64_t hi = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;  // value bytes as received
+  double wall_s = 0;
+  friend bool operator==(const PartFigures&, const PartFigures&) = default;
+};
+
+// Coefficient of variation (population standard deviation ÷ mean) of `values`:
+// how unevenly the work was cut. nullopt with no values or a mean of 0.
+[[nodiscard]] inline std::optional<double> coefficient_of_variation(const std::vector<double>& values) {
+  if (values.empty()) return std::nullopt;
+  double sum = 0;
+  for (const double v : values) sum += v;
+  const double mean = sum / static_cast<double>(values.size());
+  if (mean <= 0) return std::nullopt;
+  double squares = 0;
+  for (const double v : values) squares += (v - mean) * (v - mean);
+  return std::sqrt(squares / static_cast<double>(values.size())) / mean;
+}
+
 // Everything one run measured (raw figures; the artifact keeps each of them).
 struct RunFigures {
   double wall_s = 0;
@@ -71,6 +101,20 @@ struct RunFigures {
   int round = 0;
   std::optional<double> wire_ceiling_rows_per_sec;
   std::vector<std::string> notes;
+  // The parts read, by index (empty: a single-connection strategy, or an older artifact).
+  std::vector<PartFigures> parts;
+
+  // Skew: the coefficient of variation of the parts' rows and of their times.
+  [[nodiscard]] std::optional<double> part_rows_cv() const {
+    std::vector<double> v;
+    for (const auto& p : parts) v.push_back(static_cast<double>(p.rows));
+    return coefficient_of_variation(v);
+  }
+  [[nodiscard]] std::optional<double> part_time_cv() const {
+    std::vector<double> v;
+    for (const auto& p : parts) v.push_back(p.wall_s);
+    return coefficient_of_variation(v);
+  }
 
   // This run's rows/s ÷ its own round's wire ceiling.
   [[nodiscard]] std::optional<double> ratio_to_wire_ceiling() const {

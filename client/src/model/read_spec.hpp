@@ -32,6 +32,10 @@ struct KeyRange {
   std::int64_t hi = 0;
   std::uint64_t rows = 0;
   bool with_nulls = false;  // key split of a whole table: the last part also takes rows whose key is NULL
+  // The relation this part reads, quoted and qualified (safe to splice into SQL):
+  // a leaf partition of a partitioned table split by ctid (its blocks are the
+  // leaf's own). Empty: the spec's relation.
+  std::string relation_sql = {};
   friend bool operator==(const KeyRange&, const KeyRange&) = default;
 };
 
@@ -56,8 +60,10 @@ struct ReadSpec {
   //   key:  SELECT <select_list> FROM <relation> WHERE <key> BETWEEN lo AND hi [OR <key> IS NULL]
   //         (a whole table's first part: <key> <= hi; its last: <key> >= lo OR <key> IS NULL)
   //   ctid: SELECT <select_list> FROM <relation> WHERE ctid >= '(lo,0)' [AND ctid < '(hi+1,0)']
+  // where <relation> is the part's own (a leaf partition) when it names one.
   [[nodiscard]] std::string range_query(const KeyRange& range) const {
-    std::string sql = "SELECT " + select_list + " FROM " + relation_sql + " WHERE ";
+    std::string sql = "SELECT " + select_list + " FROM " +
+                      (range.relation_sql.empty() ? relation_sql : range.relation_sql) + " WHERE ";
     if (split == Split::ctid) {
       sql += "ctid >= '(" + std::to_string(range.lo) + ",0)'::tid";
       if (range.hi != kOpenEnd) sql += " AND ctid < '(" + std::to_string(range.hi + 1) + ",0)'::tid";

@@ -96,6 +96,8 @@ StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireF
     if (!bound || *bound <= 0) return std::nullopt;
     return r.rows_per_sec / *bound;
   });
+  out.part_rows_cv = over_runs(s, [](const RunFigures& r) { return r.part_rows_cv(); });
+  out.part_time_cv = over_runs(s, [](const RunFigures& r) { return r.part_time_cv(); });
   for (const auto& r : s.runs) out.forked_workers = std::max(out.forked_workers, r.worker_peak_rss.size());
 
   if (const WireCeiling* c = size.ceiling(format); c != nullptr && !s.runs.empty()) {

@@ -102,6 +102,9 @@ struct StrategySummary {
   // Each run's rows/s ÷ its own CPU bound (on `cores` cores): how close the
   // architecture came to what the CPU the rows cost allows.
   Summary fraction_of_cpu_bound;
+  // Skew of the runs' parts (units of work): each run's coefficient of variation of
+  // its parts' rows and of their times (count 0: no parts, a single-connection strategy).
+  Summary part_rows_cv, part_time_cv;
   std::size_t forked_workers = 0;  // the most worker RSS figures one run reported
   // Median of the per-round ratios (without per-round ceilings: median rows/s ÷
   // median ceiling), and the former figure, median rows/s ÷ median ceiling.

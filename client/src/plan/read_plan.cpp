@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "benchlab/row_checksum.hpp"
@@ -100,41 +101,99 @@ int batch_parts_for(std::uint64_t rows, const ReadOptions& options) {
   return static_cast<int>(std::clamp<std::uint64_t>((rows + per_batch - 1) / per_batch, workers * 4, 100000));
 }
 
-// benchlab.page_ranges: `parts` contiguous block ranges of the table as it is now
+// What a ctid split cuts into block ranges: the table itself (relation_sql empty:
+// the spec's relation), or each leaf partition of a partitioned table (at any
+// depth: a sub-partitioned leaf's own leaves), with its size as it is now.
+struct CtidUnit {
+  std::string relation_sql;  // empty: the table itself
+  std::string regclass;      // what benchlab.page_ranges is given
+  std::uint64_t blocks = 0;  // pg_relation_size in blocks (the real size, not relpages)
+  double rows_per_page = 0;  // from the statistics; 0: none (never ANALYZEd)
+};
+
+std::vector<CtidUnit> ctid_units(const pg::Connection& conn, const TableInfo& table) {
+  constexpr const char* kStats =
+      "GREATEST(c.reltuples, 0)::bigint, GREATEST(c.relpages, 0)::bigint, "
+      "pg_relation_size(c.oid) / current_setting('block_size')::bigint";
+  const bool parted = table.relkind == 'p';
+  const std::string sql =
+      parted ? fmt::format(
+                   "SELECT format('%I.%I', n.nspname, c.relname), {} FROM pg_catalog.pg_partition_tree($1::regclass) "
+                   "WITH ORDINALITY p JOIN pg_catalog.pg_class c ON c.oid = p.relid JOIN pg_catalog.pg_namespace n "
+                   "ON n.oid = c.relnamespace WHERE p.isleaf ORDER BY p.ordinality",
+                   kStats)
+             : fmt::format("SELECT '', {} FROM pg_catalog.pg_class c WHERE c.oid = $1::regclass", kStats);
+  const pg::Result r = pg::exec_interruptible(conn, sql, {table.relation_sql});
+  if (!parted) r.expect_rows(1, "pg_class statistics");
+  std::vector<CtidUnit> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    CtidUnit u;
+    u.relation_sql = std::string(r.text(i, 0, "leaf partition"));
+    u.regclass = parted ? u.relation_sql : table.relation_sql;
+    const auto tuples = r.uint64(i, 1, "reltuples"), pages = r.uint64(i, 2, "relpages");
+    u.blocks = r.uint64(i, 3, "blocks");
+    u.rows_per_page = tuples > 0 && pages > 0 ? static_cast<double>(tuples) / static_cast<double>(pages) : 0;
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+// benchlab.page_ranges: `parts` contiguous block ranges of one unit as it is now
 // (its real size, not a stale relpages); the last one left open-ended.
-std::vector<KeyRange> page_ranges(const pg::Connection& conn, const TableInfo& table, int parts) {
+std::vector<KeyRange> page_ranges(const pg::Connection& conn, const CtidUnit& unit, int parts) {
   constexpr const char* kSql =
       "SELECT part, first_block, last_block FROM benchlab.page_ranges($1::regclass, $2::int) ORDER BY part";
-  pg::Result r = pg::exec_interruptible(conn, kSql, {table.relation_sql, std::to_string(parts)});
+  pg::Result r = pg::exec_interruptible(conn, kSql, {unit.regclass, std::to_string(parts)});
   r.expect_columns(3, "benchlab.page_ranges");
   std::vector<KeyRange> out;
   for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.int64(i, 1, "page_ranges first_block"), r.int64(i, 2, "page_ranges last_block"), 0});
-  if (out.empty()) out.push_back({0, kOpenEnd, 0});  // no pages yet: one open part
+    out.push_back({r.int64(i, 1, "page_ranges first_block"), r.int64(i, 2, "page_ranges last_block"), 0, false,
+                   unit.relation_sql});
+  if (out.empty()) out.push_back({0, kOpenEnd, 0, false, unit.relation_sql});  // no pages yet: one open part
   out.back().hi = kOpenEnd;
   return out;
 }
 
-// The whole table by ctid: partitions and finer batches from the table's pages.
+// About `total` parts over the units, each unit's share proportional to its blocks,
+// at least one per unit (an empty leaf too: rows may arrive after planning), at
+// most one per block.
+std::vector<KeyRange> ranges_over(const pg::Connection& conn, const std::vector<CtidUnit>& units, int total) {
+  std::uint64_t blocks = 0;
+  for (const auto& u : units) blocks += u.blocks;
+  std::vector<KeyRange> out;
+  for (const auto& u : units) {
+    const double share = blocks == 0 ? 0.0 : static_cast<double>(u.blocks) / static_cast<double>(blocks);
+    const auto wanted = static_cast<std::uint64_t>(std::llround(share * total));
+    const int parts = static_cast<int>(std::clamp<std::uint64_t>(wanted, 1, std::max<std::uint64_t>(1, u.blocks)));
+    for (auto& p : page_ranges(conn, u, parts)) out.push_back(std::move(p));
+    throw_if_interrupted();
+  }
+  return out;
+}
+
+// The whole table by ctid: partitions and finer batches from the table's pages, or
+// from each leaf partition's pages (leaves as units of work, big leaves split further).
 void plan_ctid(const pg::Connection& conn, const TableInfo& table, const ReadOptions& options, ReadSpec& spec) {
   spec.all = {0, kOpenEnd, 0};
-  spec.partitions = page_ranges(conn, table, std::max(1, options.workers));
+  const std::vector<CtidUnit> units = ctid_units(conn, table);
+  if (units.empty()) {
+    // A partitioned table with no leaf: nothing to read now; one open part of the parent.
+    spec.partitions = {spec.all};
+    spec.batches = spec.partitions;
+    return;
+  }
+  spec.partitions = ranges_over(conn, units, std::max(1, options.workers));
   // Batches: rows per page from the statistics when there are any (a never-ANALYZEd
-  // table has none), so a batch holds about batch_rows * 8 rows.
-  const pg::Result stats = pg::exec_interruptible(
-      conn,
-      "SELECT GREATEST(c.reltuples, 0)::bigint, GREATEST(c.relpages, 0)::bigint, "
-      "pg_relation_size(c.oid) / current_setting('block_size')::bigint FROM pg_catalog.pg_class c WHERE c.oid = "
-      "$1::regclass",
-      {table.relation_sql});
-  stats.expect_rows(1, "pg_class statistics");
-  const auto tuples = stats.uint64(0, 0, "reltuples"), pages = stats.uint64(0, 1, "relpages"),
-             blocks = stats.uint64(0, 2, "blocks");
-  const double per_page = tuples > 0 && pages > 0 ? static_cast<double>(tuples) / static_cast<double>(pages) : 50.0;
-  const auto estimated_rows = static_cast<std::uint64_t>(per_page * static_cast<double>(blocks));
-  const int parts = std::max(
-      1, std::min(batch_parts_for(estimated_rows, options), static_cast<int>(std::min<std::uint64_t>(blocks, 100000))));
-  spec.batches = page_ranges(conn, table, parts);
+  // table has none: 50), so a batch holds about batch_rows * 8 rows.
+  double estimated_rows = 0;
+  std::uint64_t blocks = 0;
+  for (const auto& u : units) {
+    estimated_rows += (u.rows_per_page > 0 ? u.rows_per_page : 50.0) * static_cast<double>(u.blocks);
+    blocks += u.blocks;
+  }
+  const int parts = std::max(1, std::min(batch_parts_for(static_cast<std::uint64_t>(estimated_rows), options),
+                                         static_cast<int>(std::min<std::uint64_t>(blocks, 100000))));
+  spec.batches = ranges_over(conn, units, parts);
 }
 
 }  // namespace

@@ -169,13 +169,37 @@ void check_key_column(const TableInfo& t, const std::string& key) {
                     key, t.display_name, it->type, integer_columns_hint(t.columns)));
 }
 
-// TID range scans read the pages of a table or materialized view, on PostgreSQL 14+.
-void check_ctid_readable(const pg::Connection& conn, const TableInfo& t) {
-  if (t.relkind != 'r' && t.relkind != 'm') {
-    const char* what = t.relkind == 'v'   ? "a view"
-                       : t.relkind == 'f' ? "a foreign table"
-                       : t.relkind == 'p' ? "a partitioned table"
-                                          : "not a table";
+// A partitioned table split by ctid reads its leaf partitions (each by its own
+// pages): every leaf must have pages and be readable by this user. Checked here,
+// before any strategy runs, with one line naming the leaf that is not.
+void check_leaves_readable(const pg::Connection& conn, const TableInfo& t, const std::string& oid) {
+  const pg::Result leaves = pg::exec_interruptible(
+      conn,
+      "SELECT format('%I.%I', n.nspname, c.relname), c.relkind, has_table_privilege(c.oid, 'SELECT') "
+      "FROM pg_catalog.pg_partition_tree($1::oid) p JOIN pg_catalog.pg_class c ON c.oid = p.relid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE p.isleaf ORDER BY p.level, c.relname",
+      {oid});
+  for (int i = 0; i < leaves.rows(); ++i) {
+    const std::string leaf(leaves.text(i, 0, "leaf partition"));
+    const char relkind = leaves.text(i, 1, "leaf relkind").front();
+    if (relkind != 'r' && relkind != 'm')
+      throw std::runtime_error(fmt::format(
+          "cannot split table {1} by ctid (--split ctid, or auto without an integer key): its partition {0} is {2}, "
+          "which has no pages; use --split key with --key COLUMN, or detach that partition",
+          leaf, t.display_name, relkind == 'f' ? "a foreign table" : "not a table"));
+    if (leaves.text(i, 2, "leaf privilege") != "t")
+      throw std::runtime_error(fmt::format(
+          "splitting table {1} by ctid reads its partition {0} directly, and user {2} has no SELECT privilege on "
+          "it; GRANT SELECT ON it, or use --split key with --key COLUMN",
+          leaf, t.display_name, PQuser(conn.raw())));
+  }
+}
+
+// TID range scans read the pages of a table or materialized view (a partitioned
+// table: of its leaves), on PostgreSQL 14+.
+void check_ctid_readable(const pg::Connection& conn, const TableInfo& t, const std::string& oid) {
+  if (t.relkind != 'r' && t.relkind != 'm' && t.relkind != 'p') {
+    const char* what = t.relkind == 'v' ? "a view" : t.relkind == 'f' ? "a foreign table" : "not a table";
     throw std::runtime_error(fmt::format(
         "--split ctid: {} is {}, which has no pages of its own to split by ctid; use --split key with --key COLUMN",
         t.display_name, what));
@@ -185,6 +209,7 @@ void check_ctid_readable(const pg::Connection& conn, const TableInfo& t) {
         fmt::format("--split ctid needs PostgreSQL 14 or later (TID range scans); this server is "
                     "{}; use --split key with --key COLUMN",
                     conn.server_version()));
+  if (t.relkind == 'p') check_leaves_readable(conn, t, oid);
 }
 
 // Which split the read uses, and its key: the checks of --split, --key and --rows.
@@ -202,7 +227,7 @@ void choose_split(const pg::Connection& conn, TableInfo& t, const ReadOptions& o
         throw std::runtime_error(
             "--split ctid has no key order to take the first --rows N rows in: read the whole table with --rows all, "
             "or use --split key with --key COLUMN");
-      check_ctid_readable(conn, t);
+      check_ctid_readable(conn, t, oid);
       t.split = Split::ctid;
       return;
     case SplitChoice::key:
@@ -217,7 +242,7 @@ void choose_split(const pg::Connection& conn, TableInfo& t, const ReadOptions& o
               "table {} has no integer primary key to take the first {} rows in order of; give --key COLUMN ({}), "
               "or read the whole table with --rows all",
               t.display_name, rows, integer_columns_hint(t.columns)));
-        check_ctid_readable(conn, t);
+        check_ctid_readable(conn, t, oid);
         t.split = Split::ctid;
         return;
       }

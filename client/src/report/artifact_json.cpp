@@ -302,6 +302,29 @@ void from_json(const Json& j, Context& c) {
   read_options(options, c.read, c.schedule);
 }
 
+// One part of a run (a unit of work): bounds null where open, relation null for the table itself.
+void to_json(Json& j, const PartFigures& p) {
+  j = Json{{"index", p.index},
+           {"relation", p.relation.empty() ? Json(nullptr) : Json(p.relation)},
+           {"lo", p.lo == kOpenStart ? Json(nullptr) : Json(p.lo)},
+           {"hi", p.hi == kOpenEnd ? Json(nullptr) : Json(p.hi)},
+           {"rows", p.rows},
+           {"bytes", p.bytes},
+           {"wall_s", p.wall_s}};
+}
+
+void from_json(const Json& j, PartFigures& p) {
+  need(j, "index", p.index);
+  maybe(j, "relation", p.relation);
+  if (const auto lo = j.find("lo"); lo != j.end() && lo->is_null()) p.lo = kOpenStart;
+  if (const auto hi = j.find("hi"); hi != j.end() && hi->is_null()) p.hi = kOpenEnd;
+  maybe(j, "lo", p.lo);
+  maybe(j, "hi", p.hi);
+  need(j, "rows", p.rows);
+  maybe(j, "bytes", p.bytes);
+  need(j, "wall_s", p.wall_s);
+}
+
 void to_json(Json& j, const RunFigures& r) {
   j = Json{
       {"wall_s", r.wall_s},
@@ -334,7 +357,10 @@ void to_json(Json& j, const RunFigures& r) {
       {"wire_ceiling_rows_per_sec", nullable(r.wire_ceiling_rows_per_sec)},
       {"ratio_to_wire_ceiling", nullable(r.ratio_to_wire_ceiling())},
       {"client_cpu_ns_per_row", nullable(r.client_cpu_ns_per_row())},
-      {"server_cpu_ns_per_row", nullable(r.server_cpu_ns_per_row())}};
+      {"server_cpu_ns_per_row", nullable(r.server_cpu_ns_per_row())},
+      {"parts", r.parts},
+      {"part_rows_cv", nullable(r.part_rows_cv())},  // derived from parts: not read back
+      {"part_time_cv", nullable(r.part_time_cv())}};
 }
 
 void from_json(const Json& j, RunFigures& r) {
@@ -370,6 +396,7 @@ void from_json(const Json& j, RunFigures& r) {
   maybe(j, "notes", r.notes);
   maybe(j, "round", r.round);
   maybe(j, "wire_ceiling_rows_per_sec", r.wire_ceiling_rows_per_sec);
+  maybe(j, "parts", r.parts);
 }
 
 namespace {
@@ -400,6 +427,8 @@ Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResu
               {"server_cpu_ns_per_row", summary_or_null(sum.server_cpu_ns_per_row)},
               {"cpu_bound_rows_per_sec", summary_or_null(sum.cpu_bound_rows_per_sec)},  // cores ÷ CPU per row
               {"fraction_of_cpu_bound", summary_or_null(sum.fraction_of_cpu_bound)},
+              {"part_rows_cv", summary_or_null(sum.part_rows_cv)},  // skew: over the runs' own CVs
+              {"part_time_cv", summary_or_null(sum.part_time_cv)},
               {"ratio_to_wire_ceiling", nullable(sum.ratio_to_wire_ceiling)},  // median of per-round ratios
               {"ratio_of_medians_to_wire_ceiling", nullable(sum.ratio_of_medians)},
               {"rows_match", nullable(sum.rows_match)},

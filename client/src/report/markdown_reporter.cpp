@@ -74,6 +74,28 @@ std::string strategy_row(const StrategyResult& s, const StrategySummary& sum, in
               fmt::format("{} / {}{}", mark(sum.rows_match), mark(sum.checksum_match), status_note(s, sum, runs))});
 }
 
+// The parts (units of work) of the multi-connection strategies: how many, and how
+// unevenly the split cut them (coefficient of variation of part rows and part
+// time, medians over the runs). Nothing when no strategy reported parts (the
+// single-connection strategies, artifacts from before parts were recorded).
+std::string skew_table(const Context& c, const SizeResult& size) {
+  std::string rows;
+  for (const auto& s : size.strategies) {
+    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs);
+    if (sum.part_rows_cv.count == 0 && sum.part_time_cv.count == 0) continue;
+    std::size_t parts = 0;
+    for (const auto& r : s.runs) parts = std::max(parts, r.parts.size());
+    rows += row({cell(s.strategy), fmt::format("{}", parts), median_of(sum.part_rows_cv, "{:.2f}"),
+                 median_of(sum.part_time_cv, "{:.2f}")});
+  }
+  if (rows.empty()) return {};
+  return fmt::format(
+             "\nSkew of the parts ({} split; pooled_sync: its batches): the coefficient of variation (σ ÷ mean) of "
+             "the parts' rows and of their read times, medians over the runs; 0 is an even cut.\n\n",
+             to_string(size.split)) +
+         row({"strategy", "parts", "part rows CV", "part time CV"}) + "|:--|--:|--:|--:|\n" + rows;
+}
+
 }  // namespace
 
 MarkdownReporter::MarkdownReporter(std::vector<std::string> files) : files_(std::move(files)) {
@@ -140,6 +162,7 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size) {
     }
   if (errors) out_ += "\n";
   where_the_time_went(c, size);
+  out_ += skew_table(c, size);
 }
 
 // Per row, the client's CPU, the server backends' CPU, and how close each strategy

@@ -23,12 +23,13 @@ namespace benchlab {
 namespace {
 
 struct Reader {
-  Reader(MeteredConnection c, std::vector<KeyRange> p, const TypeCatalog& types)
+  Reader(MeteredConnection c, std::vector<DealtPart> p, const TypeCatalog& types)
       : conn(std::move(c)), decoder(types), parts(std::move(p)) {}
   MeteredConnection conn;
   RowDecoder decoder;
-  std::vector<KeyRange> parts;
+  std::vector<DealtPart> parts;
   std::size_t next = 0;
+  RunContext::PartMark part;             // the part being read
   std::unique_ptr<CursorStream> stream;  // destroyed before conn (declared after it)
 };
 
@@ -42,7 +43,7 @@ class AsyncStream final : public Strategy {
     pg::ExportedSnapshot snapshot(coordinator.raw());
 
     std::vector<std::unique_ptr<Reader>> readers;
-    for (auto& share : deal_partitions(parts, spec.workers < 1 ? 1 : spec.workers)) {
+    for (auto& share : deal_indexed(parts, spec.workers < 1 ? 1 : spec.workers)) {
       if (share.empty()) continue;
       readers.push_back(std::make_unique<Reader>(context.connect(), std::move(share), spec.types));
       if (PQsetnonblocking(readers.back()->conn.raw(), 1) != 0) {
@@ -51,18 +52,22 @@ class AsyncStream final : public Strategy {
       }
     }
 
-    // Starts the reader's next partition; false when it has none left. One
-    // transaction per connection: the snapshot import opens it, COMMIT ends it.
+    // Ends the reader's part (if any) and starts its next one; false when it has
+    // none left. One transaction per connection: the snapshot import opens it,
+    // COMMIT ends it.
     auto start_next = [&](Reader& r) {
+      if (r.stream) context.end_part(r.part, r.decoder.totals());
       r.stream.reset();
       if (r.next >= r.parts.size()) return false;
       CursorStreamOptions options;
       if (r.next == 0) options.prologue = pg::snapshot_import_statements(snapshot.id());
       if (r.next + 1 == r.parts.size()) options.epilogue = {"COMMIT"};
-      options.query = spec.range_query(r.parts[r.next]);
+      const DealtPart& part = r.parts[r.next];
+      options.query = spec.range_query(part.range);
       options.batch_rows = spec.batch_rows;
       options.format = spec.format;
       ++r.next;
+      r.part = context.begin_part(part.index, part.range, r.decoder.totals());
       r.stream = std::make_unique<CursorStream>(r.conn.raw(), std::move(options), r.decoder, context);
       r.stream->start();
       return true;

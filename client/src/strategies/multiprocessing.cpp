@@ -4,7 +4,8 @@
 // the shared pipelined cursor (CursorStream), writes its results into its slot
 // and _exit()s. The parent watches the children (RSS sampler), polls the slots
 // for the first query/row, reaps the children and aggregates from shared memory
-// only. On error or interruption the children are stopped and reaped, and the
+// only, the parts each child read included (one record per part of the plan).
+// On error or interruption the children are stopped and reaped, and the
 // segment is unlinked, by RAII.
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -42,7 +43,7 @@ RunContext::TimePoint at_ns(std::int64_t ns) { return RunContext::TimePoint(std:
 // The child's view of the harness: everything lands in its shared memory slot.
 class SlotContext final : public RunContext {
  public:
-  explicit SlotContext(shm::WorkerSlot& slot) : slot_(slot) {}
+  SlotContext(shm::WorkerSlot& slot, shm::WorkerSlots& slots) : slot_(slot), slots_(slots) {}
   MeteredConnection connect() override { throw std::logic_error("a forked worker opens its own connection"); }
   void mark_query_sent() override { store_first(slot_.query_sent_ns); }
   void mark_first_row() override { store_first(slot_.first_row_ns); }
@@ -51,6 +52,14 @@ class SlotContext final : public RunContext {
     slot_.rows_so_far.fetch_add(rows, std::memory_order_relaxed);
   }
   void add_totals(const DecodeTotals& totals) override { slot_.totals.merge(totals); }
+  // The part's record in shared memory (the parent adds relation and bounds from its plan).
+  void add_part(const PartFigures& part) override {
+    shm::PartRecord& record = slots_.part(part.index);
+    record.rows = part.rows;
+    record.bytes = part.bytes;
+    record.wall_ns = static_cast<std::int64_t>(part.wall_s * 1e9);
+    record.done = 1;
+  }
   void add_latency(const LatencyHistogram& histogram) override { slot_.latency.merge(histogram); }
   void add_server_cpu(const ServerCpu& cpu) override {
     slot_.server_cpu += cpu;
@@ -69,12 +78,13 @@ class SlotContext final : public RunContext {
     field.compare_exchange_strong(expected, now_ns(), std::memory_order_relaxed);
   }
   shm::WorkerSlot& slot_;
+  shm::WorkerSlots& slots_;
 };
 
 // Runs in the child. Every object it makes is destroyed before it returns, so
 // the caller can _exit() with nothing of the child's left open.
-int child_work(const ReadSpec& spec, const std::vector<KeyRange>& parts, const std::string& snapshot_id,
-               bool meter_server_cpu, shm::WorkerSlot& slot) noexcept {
+int child_work(const ReadSpec& spec, const std::vector<DealtPart>& parts, const std::string& snapshot_id,
+               bool meter_server_cpu, shm::WorkerSlot& slot, shm::WorkerSlots& slots) noexcept {
   try {
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a parent killed with SIGKILL
     if (getppid() == 1) return 1;
@@ -85,17 +95,19 @@ int child_work(const ReadSpec& spec, const std::vector<KeyRange>& parts, const s
     session.application_name = "benchclient-worker";
     pg::Connection conn = pg::Connection::open(spec.conninfo, session);
     const auto cpu_before = meter_server_cpu ? read_backend_cpu(conn) : std::nullopt;
-    SlotContext context(slot);
+    SlotContext context(slot, slots);
     RowDecoder decoder(spec.types);
     for (std::size_t i = 0; i < parts.size(); ++i) {
       CursorStreamOptions options;
       if (i == 0) options.prologue = pg::snapshot_import_statements(snapshot_id);
       if (i + 1 == parts.size()) options.epilogue = {"COMMIT"};
-      options.query = spec.range_query(parts[i]);
+      options.query = spec.range_query(parts[i].range);
       options.batch_rows = spec.batch_rows;
       options.format = spec.format;
+      const RunContext::PartMark part = context.begin_part(parts[i].index, parts[i].range, decoder.totals());
       CursorStream stream(conn.raw(), std::move(options), decoder, context);
       stream.run();
+      context.end_part(part, decoder.totals());
     }
     slot.totals = decoder.totals();
     if (cpu_before) {
@@ -188,15 +200,15 @@ class Multiprocessing final : public Strategy {
 
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
-    std::vector<std::vector<KeyRange>> shares;
-    for (auto& share : deal_partitions(parts, spec.workers < 1 ? 1 : spec.workers)) {
+    std::vector<std::vector<DealtPart>> shares;
+    for (auto& share : deal_indexed(parts, spec.workers < 1 ? 1 : spec.workers)) {
       if (!share.empty()) shares.push_back(std::move(share));
     }
 
     MeteredConnection coordinator = context.connect();
     pg::ExportedSnapshot snapshot(coordinator.raw());
-    shm::WorkerSlots slots(shares.size());  // before fork: the children inherit the mapping
-    Workers workers(context);               // destroyed first: children stopped before the segment goes
+    shm::WorkerSlots slots(shares.size(), parts.size());  // before fork: the children inherit the mapping
+    Workers workers(context);                             // destroyed first: children stopped before the segment goes
     // Hand free heap pages back to the kernel before forking (e.g. what an earlier
     // run's big results left in malloc's arenas): every child inherits the parent's
     // resident pages, and they count in its ru_maxrss (about 15 MiB instead of 9 here).
@@ -204,11 +216,11 @@ class Multiprocessing final : public Strategy {
     context.check_interrupted();
     for (std::size_t i = 0; i < shares.size(); ++i) {
       shm::WorkerSlot& slot = slots[i];
-      const std::vector<KeyRange>& share = shares[i];
+      const std::vector<DealtPart>& share = shares[i];
       const std::string& id = snapshot.id();
       const bool meter = context.meter_server_cpu();
-      workers.add(ChildProcess::spawn([&spec, &share, &id, meter, &slot] {
-        _exit(child_work(spec, share, id, meter, slot));  // never returns into the parent's frames
+      workers.add(ChildProcess::spawn([&spec, &share, &id, meter, &slot, &slots] {
+        _exit(child_work(spec, share, id, meter, slot, slots));  // never returns into the parent's frames
       }));
     }
 
@@ -256,6 +268,13 @@ class Multiprocessing final : public Strategy {
       context.add_totals(slot.totals);
       context.add_latency(slot.latency);
       if (slot.has_server_cpu != 0) context.add_server_cpu(slot.server_cpu);
+    }
+    // Every worker reported done (release) after writing its parts' records.
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const shm::PartRecord& record = slots.part(i);
+      if (record.done == 0) continue;
+      context.add_part(PartFigures{i, parts[i].relation_sql, parts[i].lo, parts[i].hi, record.rows, record.bytes,
+                                   static_cast<double>(record.wall_ns) / 1e9});
     }
     snapshot.release();
     coordinator.finish();

@@ -23,12 +23,13 @@ namespace benchlab {
 namespace {
 
 struct Worker {
-  explicit Worker(MeteredConnection c, std::vector<KeyRange> p, const TypeCatalog& types)
+  explicit Worker(MeteredConnection c, std::vector<DealtPart> p, const TypeCatalog& types)
       : conn(std::move(c)), decoder(types), parts(std::move(p)) {}
   MeteredConnection conn;
   RowDecoder decoder;
-  std::vector<KeyRange> parts;
+  std::vector<DealtPart> parts;
   std::size_t next = 0;
+  RunContext::PartMark part;           // the part being read
   std::unique_ptr<CopyReader> reader;  // destroyed before conn (declared after it)
   bool ready = false;                  // the last pump stopped at its limit: more is buffered
 };
@@ -43,21 +44,24 @@ class ParallelCopy final : public Strategy {
     pg::ExportedSnapshot snapshot(coordinator.raw());
 
     std::vector<std::unique_ptr<Worker>> workers;
-    for (auto& share : deal_partitions(parts, spec.workers < 1 ? 1 : spec.workers)) {
+    for (auto& share : deal_indexed(parts, spec.workers < 1 ? 1 : spec.workers)) {
       if (share.empty()) continue;
       workers.push_back(std::make_unique<Worker>(context.connect(), std::move(share), spec.types));
       pg::import_snapshot(workers.back()->conn.raw(), snapshot.id());
     }
 
-    // Starts the worker's next partition; false (after COMMIT) when it has none left.
+    // Ends the worker's part (if any) and starts its next one; false (after
+    // COMMIT) when it has none left.
     auto start_next = [&](Worker& w) {
+      if (w.reader) context.end_part(w.part, w.decoder.totals());
       w.reader.reset();
       if (w.next >= w.parts.size()) {
         w.conn.connection().exec("COMMIT");
         return false;
       }
-      const KeyRange& part = w.parts[w.next++];
-      w.reader = std::make_unique<CopyReader>(w.conn.raw(), spec.range_query(part), spec.format, spec.batch_rows,
+      const DealtPart& part = w.parts[w.next++];
+      w.part = context.begin_part(part.index, part.range, w.decoder.totals());
+      w.reader = std::make_unique<CopyReader>(w.conn.raw(), spec.range_query(part.range), spec.format, spec.batch_rows,
                                               w.decoder, context);
       return true;
     };

@@ -2,7 +2,10 @@
 // connections. The work is spec.batches (key ranges); each batch checks a
 // connection out of the pool (mutex + condition variable; the wait is charged
 // to add_pool_wait), reads its range through the shared pipelined cursor
-// (CursorStream) and returns the connection. Every pooled connection imported
+// (CursorStream) and returns the connection. Its parts (RunContext::begin_part)
+// are these batches: the units it hands out, so their rows and times show how
+// evenly the plan cut the work (a per-connection figure would hide that behind
+// the pool's dynamic scheduling). Every pooled connection imported
 // the coordinator's snapshot once, so all batches read one consistent state.
 #include <atomic>
 #include <chrono>
@@ -109,8 +112,10 @@ class PooledSync final : public Strategy {
           options.batch_rows = spec.batch_rows;
           options.format = spec.format;
           // No prologue/epilogue: the connection's snapshot transaction stays open.
+          const RunContext::PartMark part = context.begin_part(index, batches[index], decoder.totals());
           CursorStream stream(lease.raw(), std::move(options), decoder, context);
           stream.run();
+          context.end_part(part, decoder.totals());
         }
         context.add_totals(decoder.totals());
       } catch (...) {

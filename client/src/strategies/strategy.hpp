@@ -33,4 +33,19 @@ class Strategy {
   return dealt;
 }
 
+// A part as a reader gets it: with its index in the plan's list, for
+// RunContext::begin_part.
+struct DealtPart {
+  std::size_t index = 0;
+  KeyRange range;
+};
+
+// deal_partitions with each part's index: reader i gets parts i, i + workers, ...
+[[nodiscard]] inline std::vector<std::vector<DealtPart>> deal_indexed(const std::vector<KeyRange>& parts, int workers) {
+  if (workers < 1) throw std::invalid_argument("workers must be at least 1");
+  std::vector<std::vector<DealtPart>> dealt(static_cast<std::size_t>(workers));
+  for (std::size_t i = 0; i < parts.size(); ++i) dealt[i % dealt.size()].push_back({i, parts[i]});
+  return dealt;
+}
+
 }  // namespace benchlab

@@ -47,27 +47,54 @@ struct WorkerSlot {
   }
 };
 
+// One part of the plan, as the worker that read it measured it (RunContext::end_part).
+// Indexed by the part's position in the plan: each worker writes only its own
+// parts' records, before its status becomes done (release); the parent reads
+// them after (acquire).
+struct PartRecord {
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;
+  std::int64_t wall_ns = 0;
+  std::int32_t done = 0;  // 1: read
+};
+
 static_assert(std::atomic<std::int64_t>::is_always_lock_free && std::atomic<std::int32_t>::is_always_lock_free,
               "slots need address-free atomics");
 static_assert(std::is_trivially_copyable_v<DecodeTotals> && std::is_trivially_copyable_v<LatencyHistogram> &&
                   std::is_trivially_copyable_v<ServerCpu>,
               "slot payloads must be trivially copyable");
 
-// `count` slots in a segment of their own.
+static_assert(std::is_trivially_copyable_v<PartRecord> && sizeof(WorkerSlot) % alignof(PartRecord) == 0,
+              "part records follow the slots, aligned");
+
+// `count` slots, then `parts` part records, in a segment of their own.
 class WorkerSlots {
  public:
-  explicit WorkerSlots(std::size_t count) : count_(count), segment_(sizeof(WorkerSlot) * (count == 0 ? 1 : count)) {
+  explicit WorkerSlots(std::size_t count, std::size_t parts = 0)
+      : count_(count),
+        parts_(parts),
+        segment_(sizeof(WorkerSlot) * (count == 0 ? 1 : count) + sizeof(PartRecord) * parts) {
     auto* base = static_cast<WorkerSlot*>(segment_.address());
     for (std::size_t i = 0; i < count_; ++i) new (base + i) WorkerSlot();
+    for (std::size_t i = 0; i < parts_; ++i) new (part_base() + i) PartRecord();
   }
   [[nodiscard]] WorkerSlot& operator[](std::size_t i) {
     if (i >= count_) throw std::out_of_range("worker slot index");
     return static_cast<WorkerSlot*>(segment_.address())[i];
   }
+  [[nodiscard]] PartRecord& part(std::size_t i) {
+    if (i >= parts_) throw std::out_of_range("part record index");
+    return part_base()[i];
+  }
   [[nodiscard]] std::size_t size() const { return count_; }
+  [[nodiscard]] std::size_t parts() const { return parts_; }
 
  private:
+  [[nodiscard]] PartRecord* part_base() const {
+    return reinterpret_cast<PartRecord*>(static_cast<WorkerSlot*>(segment_.address()) + (count_ == 0 ? 1 : count_));
+  }
   std::size_t count_;
+  std::size_t parts_;
   SharedSegment segment_;
 };
 
