@@ -90,7 +90,7 @@ $(DATA_built): sql/$(EXTENSION).sql $(EXTENSION).control
 # ---- the client (CMake) ----------------------------------------------------
 build: all client
 
-.PHONY: build client test run bench bench-10m bench-scaling clean-client format tidy check-guard check-schedule
+.PHONY: build client test run bench bench-10m bench-scaling bench-verify clean-client format tidy check-guard check-schedule
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG=$(PG_CONFIG)
@@ -133,6 +133,11 @@ bench-10m: build install
 	done
 
 # Where the parallel strategies stop scaling: 1..4 workers at 1M rows (one artifact each).
+# verify across two throwaway clusters of 10M standard rows with one row changed:
+# the time against hashing both tables once in parallel (results/verify-*.json).
+bench-verify: build install
+	scripts/bench-verify 10000000
+
 bench-scaling: build install
 	for w in 1 2 3 4; do \
 	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --workers $$w --results-dir results || exit 1; \

@@ -12,6 +12,7 @@
 #include "cli/run_command.hpp"
 #include "cli/run_options.hpp"
 #include "cli/server_target.hpp"
+#include "cli/verify_command.hpp"
 #include "cli/with_cluster.hpp"
 #include "pg/connection.hpp"
 #include "strategies/registry.hpp"
@@ -232,6 +233,38 @@ int run_app(int argc, char** argv) {
   std::vector<std::string> report_files;
   report->add_option("FILE.json", report_files, "artifacts to report on, in this order")->required();
 
+  auto* verify = app.add_subcommand(
+      "verify",
+      "reconcile a table across two servers (or two tables on one): report every row missing in, extra in or "
+      "changed in the target; exit 0 equal, 1 different, 2 error");
+  VerifyCommandOptions verify_options;
+  std::string verify_target_dsn;
+  verify->add_option("--dsn", verify_options.source_dsn, "the source server (libpq conninfo or URI)")->required();
+  auto* verify_target =
+      verify->add_option("--target-dsn", verify_target_dsn, "the target server (default: the source server)");
+  verify->add_option("--table", verify_options.verify.table, "the table (schema.table; default: the standard table)");
+  verify->add_option("--target-table", verify_options.verify.target_table,
+                     "the target's table, if it has another name (default: --table)");
+  verify->add_option("--key", verify_options.verify.key,
+                     "the integer key to compare rows by (default: the integer primary key)");
+  verify->add_option("--segments", verify_options.verify.segments, "the first cut of the key range")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
+  verify
+      ->add_option("--fetch-rows", verify_options.verify.fetch_rows,
+                   "a differing segment of at most this many rows is fetched and compared key by key")
+      ->check(CLI::Range(1, 100000000))
+      ->capture_default_str();
+  verify
+      ->add_option("--max-differences", verify_options.verify.max_differences,
+                   "stop after this many differing rows (0: no limit)")
+      ->capture_default_str();
+  verify->add_flag("--json", verify_options.json, "print the result as JSON");
+  verify->add_flag("--measure-baseline", verify_options.measure_baseline,
+                   "also time hashing both tables once in parallel, and print the ratio");
+  bool verify_quiet = false;
+  verify->add_flag("--no-progress", verify_quiet, "no progress lines on stderr");
+
   RunFlags flags;
   add_run_options(app, run, flags);
 
@@ -245,6 +278,11 @@ int run_app(int argc, char** argv) {
   if (*dsn_opt) run.target.dsn = dsn;
   if (*with_cluster) return run_with_cluster(run.target.cluster, command);
   if (*report) return run_report_command(report_files);
+  if (*verify) {
+    if (*verify_target) verify_options.target_dsn = verify_target_dsn;
+    verify_options.progress = !verify_quiet;
+    return run_verify_command(verify_options);
+  }
 
   if (!flags.all && flags.strategies.empty()) {
     for (const auto* o : flags.shaping) {

@@ -1,0 +1,48 @@
+#include "cli/verify_command.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "pg/error.hpp"
+#include "process/interrupt.hpp"
+#include "reconcile/verify.hpp"
+#include "report/verify_output.hpp"
+
+namespace benchlab::cli {
+
+int run_verify_command(const VerifyCommandOptions& o) {
+  const std::string& target_dsn = o.target_dsn ? *o.target_dsn : o.source_dsn;
+  if (!o.target_dsn && o.verify.target_table.empty()) {
+    std::cerr << "benchclient: error: verify: give --target-dsn TARGET (another server) or --target-table TABLE "
+                 "(another table on the same server); see benchclient verify --help\n";
+    return 2;
+  }
+  VerifyReport report;
+  std::optional<double> baseline;
+  try {
+    auto progress = [&o](const std::string& line) {
+      if (o.progress) std::cerr << "benchclient: verify: " << line << "\n";
+    };
+    report = reconcile::verify(o.source_dsn, target_dsn, o.verify, progress);
+    if (o.measure_baseline && report.schema_differences.empty())
+      baseline = reconcile::hash_both_once(o.source_dsn, target_dsn, o.verify);
+  } catch (const Interrupted&) {
+    throw;  // main() reports it with its own exit status
+  } catch (const std::exception& e) {
+    std::cerr << "benchclient: error: verify: " << pg::one_line(e.what()) << "\n";
+    return 2;
+  }
+  const std::string out = o.json ? verify_json(report, baseline).dump(2) + "\n" : verify_summary(report);
+  if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
+    std::cerr << "benchclient: error: verify: cannot write to stdout\n";
+    return 2;
+  }
+  if (baseline && !o.json)
+    std::cout << fmt::format("baseline: hashing both tables once, in parallel: {:.3f} s ({:.2f}x)\n", *baseline,
+                             *baseline > 0 ? report.elapsed_s / *baseline : 0.0);
+  return report.equal() ? 0 : 1;
+}
+
+}  // namespace benchlab::cli

@@ -1,0 +1,29 @@
+// Reconciliation: does the target hold exactly the source's rows? The bisection
+// data-diff, with benchlab's checksum (64-bit, order-independent, one definition
+// on both servers): cut the key range into segments, compare each by row count
+// and checksum computed server-side on both servers at once, bisect the segments
+// that differ down to a few thousand rows, then fetch those rows from both sides
+// and compare them key by key.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "model/verify.hpp"
+
+namespace benchlab::reconcile {
+
+// Both sides are read in a REPEATABLE READ READ ONLY transaction of their own (one
+// snapshot per side for the whole comparison). Throws a one-line std::runtime_error
+// on bad input (missing table, no integer key, the extension missing on a side).
+// `progress` gets a short line now and then (may be empty).
+VerifyReport verify(const std::string& source_conninfo, const std::string& target_conninfo,
+                    const VerifyOptions& options, const std::function<void(const std::string&)>& progress = {});
+
+// The baseline the verify figure is measured against: each side's whole table
+// hashed once (benchlab.range_checksum over its key range), both servers at once.
+// Returns the wall time in seconds.
+double hash_both_once(const std::string& source_conninfo, const std::string& target_conninfo,
+                      const VerifyOptions& options);
+
+}  // namespace benchlab::reconcile

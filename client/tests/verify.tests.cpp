@@ -1,0 +1,140 @@
+// benchclient verify: reconciliation of a table across two real servers (the test
+// cluster and a second throwaway cluster), and across two tables on one server
+// through the real binary.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cluster/throwaway_cluster.hpp"
+#include "pg/connection.hpp"
+#include "reconcile/verify.hpp"
+#include "support.hpp"
+
+using namespace benchlab;
+
+namespace {
+
+pg::Connection read_write(const std::string& conninfo) {
+  pg::SessionOptions s;
+  s.read_only = false;
+  return pg::Connection::open(conninfo, s);
+}
+
+constexpr const char* kItems =
+    "CREATE TABLE public.items (id bigint PRIMARY KEY, name text, amount numeric, note text);"
+    "INSERT INTO public.items SELECT g, 'n' || g, g * 1.5, CASE WHEN g % 10 = 0 THEN NULL ELSE 'x' END "
+    "FROM generate_series(1, 20000) g";
+
+std::vector<RowDifference> expected(std::initializer_list<std::pair<std::int64_t, RowDifference::Kind>> list) {
+  std::vector<RowDifference> out;
+  for (const auto& [k, kind] : list) out.push_back({k, kind});
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("verify: two servers with known missing, extra and changed rows, and a changed type", "[db][verify]") {
+  test::ScratchDatabase db("verify_src");
+  db.admin().exec(kItems);
+  cluster::ThrowawayCluster other({});
+  const std::string target_conninfo = other.conninfo();
+  const pg::Connection target = read_write(target_conninfo);
+  target.exec("CREATE EXTENSION benchlab");
+  target.exec(kItems);
+
+  VerifyOptions options;
+  options.table = "public.items";
+  options.segments = 16;
+  options.fetch_rows = 100;
+  const VerifyReport same = reconcile::verify(db.conninfo(), target_conninfo, options);
+  CHECK(same.equal());
+  CHECK(same.differences.empty());
+  CHECK(same.source.rows == 20000);
+  CHECK(same.target.rows == 20000);
+  CHECK(same.segments_differing == 0);
+  CHECK(same.key == "id");
+
+  // Deleted, inserted (inside and outside the source's key range), changed values,
+  // a value that became NULL and a NULL that became a value.
+  target.exec(
+      "DELETE FROM public.items WHERE id IN (17, 5000);"
+      "INSERT INTO public.items VALUES (0, 'below', 0, NULL), (20001, 'above', 1, 'x'), (25000, 'far', 2, NULL);"
+      "UPDATE public.items SET name = 'changed' WHERE id = 777;"
+      "UPDATE public.items SET note = NULL WHERE id = 1234;"
+      "UPDATE public.items SET note = 'now' WHERE id = 30;"
+      "UPDATE public.items SET amount = amount + 0.01 WHERE id = 19999");
+  using K = RowDifference::Kind;
+  const VerifyReport diff = reconcile::verify(db.conninfo(), target_conninfo, options);
+  CHECK_FALSE(diff.equal());
+  CHECK(diff.schema_differences.empty());
+  CHECK(diff.differences == expected({{0, K::extra_in_target},
+                                      {17, K::missing_in_target},
+                                      {30, K::changed},
+                                      {777, K::changed},
+                                      {1234, K::changed},
+                                      {5000, K::missing_in_target},
+                                      {19999, K::changed},
+                                      {20001, K::extra_in_target},
+                                      {25000, K::extra_in_target}}));
+  CHECK(diff.target.rows == 20001);
+  // Bisection fetched only the neighbourhood of the differences, not the table.
+  CHECK(diff.rows_fetched < 2 * 20000 / 4);
+
+  options.max_differences = 3;
+  const VerifyReport first = reconcile::verify(db.conninfo(), target_conninfo, options);
+  CHECK(first.differences.size() == 3);
+  CHECK(first.truncated);
+
+  // A changed type is reported as such, not as 20000 changed rows.
+  target.exec("ALTER TABLE public.items ALTER COLUMN amount TYPE float8");
+  const VerifyReport typed = reconcile::verify(db.conninfo(), target_conninfo, options);
+  CHECK_FALSE(typed.equal());
+  REQUIRE(typed.schema_differences.size() == 1);
+  CHECK(typed.schema_differences[0] == "column \"amount\" is numeric in the source, double precision in the target");
+  CHECK(typed.differences.empty());
+}
+
+TEST_CASE("verify: the command on two tables of one server, JSON, exit status and bad input", "[db][verify][cli]") {
+  test::ScratchDatabase db("verify_cli");
+  db.admin().exec(
+      "CREATE TABLE public.a (k int PRIMARY KEY, v text);"
+      "INSERT INTO public.a SELECT g, md5(g::text) FROM generate_series(1, 3000) g;"
+      "CREATE TABLE public.b AS SELECT * FROM public.a; ALTER TABLE public.b ADD PRIMARY KEY (k);"
+      "CREATE TABLE public.nokey (v text)");
+  test::TempDir dir("verify_cli");
+  const std::vector<std::string> base = {"verify", "--dsn", db.conninfo(), "--table", "public.a", "--target-table",
+                                         "public.b", "--no-progress"};
+
+  const test::Outcome equal = test::run_benchclient(base, dir.path);
+  CHECK(equal.exit_code == 0);
+  CHECK(equal.out.find("equal: the target holds exactly the source's rows") != std::string::npos);
+
+  db.admin().exec("UPDATE public.b SET v = NULL WHERE k = 42; DELETE FROM public.b WHERE k = 2999");
+  std::vector<std::string> json_args = base;
+  json_args.push_back("--json");
+  const test::Outcome differ = test::run_benchclient(json_args, dir.path);
+  CHECK(differ.exit_code == 1);
+  const auto doc = nlohmann::json::parse(differ.out);
+  CHECK(doc["equal"] == false);
+  REQUIRE(doc["differences"].size() == 2);
+  CHECK(doc["differences"][0] == nlohmann::json({{"key", 42}, {"kind", "changed"}}));
+  CHECK(doc["differences"][1] == nlohmann::json({{"key", 2999}, {"kind", "missing_in_target"}}));
+
+  const test::Outcome missing = test::run_benchclient(
+      {"verify", "--dsn", db.conninfo(), "--table", "public.a", "--target-table", "public.gone"}, dir.path);
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("public.gone does not exist") != std::string::npos);
+  CHECK(test::line_count(missing.err) == 1);
+
+  const test::Outcome nokey = test::run_benchclient(
+      {"verify", "--dsn", db.conninfo(), "--table", "public.nokey", "--target-table", "public.a"}, dir.path);
+  CHECK(nokey.exit_code == 2);
+  CHECK(nokey.err.find("no integer primary key") != std::string::npos);
+
+  const test::Outcome nothing = test::run_benchclient({"verify", "--dsn", db.conninfo()}, dir.path);
+  CHECK(nothing.exit_code == 2);
+  CHECK(nothing.err.find("--target-dsn") != std::string::npos);
+}
