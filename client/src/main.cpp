@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "cli/app.hpp"
+#include "cli/exit_codes.hpp"
 #include "process/interrupt.hpp"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,6 @@ int main(int argc, char** argv) {
     return e.exit_code();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "benchclient: error: %s\n", e.what());
-    return 1;
+    return benchlab::cli::kExitError;
   }
 }

@@ -8,20 +8,23 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "cli/exit_codes.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/run_options.hpp"
+#include "cli/schema_command.hpp"
 #include "cli/server_target.hpp"
 #include "cli/verify_command.hpp"
 #include "cli/with_cluster.hpp"
 #include "pg/connection.hpp"
+#include "report/schema_json.hpp"
 #include "strategies/registry.hpp"
 
 namespace benchlab::cli {
 
 namespace {
 
-// Bad input found after parsing: one line, exit code 2.
+// Bad input found after parsing: one line, exit code 2 (kExitUsage).
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -92,10 +95,11 @@ struct RunFlags {
   bool all = false;
   std::vector<std::string> strategies, rows;
   std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
-              split = "auto";
+              split = "auto", expect_schema;
   bool no_progress = false, no_observer = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;
+  CLI::Option* expect_schema_opt = nullptr;
   std::vector<CLI::Option*> shaping;  // options that need --all or --strategy
 };
 
@@ -164,6 +168,10 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                   ->capture_default_str());
   s.push_back(app.add_option("--markdown", f.markdown, "also write the Markdown report of this run to this file"));
   s.push_back(app.add_flag("--no-progress", f.no_progress, "no progress output on stderr"));
+  f.expect_schema_opt = app.add_option("--expect-schema", f.expect_schema,
+                                       "a schema file written by benchclient schema: the table must still match it "
+                                       "(columns, types, nullability, key), or the run stops before any strategy");
+  s.push_back(f.expect_schema_opt);
   // Hidden: switches the RSS sampler and server CPU accounting off, to measure their cost.
   s.push_back(app.add_flag("--no-observer", f.no_observer, "")->group(""));
 }
@@ -206,6 +214,27 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
                                                : ConsoleFormat::table;
   run.output.markdown_file = f.markdown;
   run.output.progress = !f.no_progress;
+  if (f.expect_schema_opt->count() > 0) {
+    if (f.expect_schema.empty()) throw UsageError("--expect-schema: give a file written by benchclient schema");
+    run.expect_schema_file = f.expect_schema;
+    try {
+      run.expected_schema = read_schema_file(f.expect_schema);
+    } catch (const SchemaFileError& e) {
+      throw UsageError(fmt::format("--expect-schema {}", e.what()));
+    }
+  }
+}
+
+// `benchclient schema`: checks its own input; throws UsageError.
+SchemaOptions validated_schema_options(const TargetOptions& target, const std::string& table,
+                                       const CLI::Option* table_opt, const std::string& output,
+                                       const CLI::Option* output_opt) {
+  if (table_opt->count() > 0 && table.empty())
+    throw UsageError("schema --table: give a table name, e.g. public.orders");
+  if (!table.empty() && !target.dsn)
+    throw UsageError("schema --table needs --dsn: a throwaway cluster holds only the standard table");
+  if (output_opt->count() > 0 && output.empty()) throw UsageError("schema --output: give a file name");
+  return SchemaOptions{target, table, output};
 }
 
 }  // namespace
@@ -214,6 +243,7 @@ int run_app(int argc, char** argv) {
   CLI::App app{"benchclient: measures PostgreSQL bulk-read client architectures on the same rows", "benchclient"};
   app.set_version_flag("-V,--version", fmt::format("benchclient {}", BENCHLAB_VERSION));
   app.require_subcommand(0, 1);
+  app.footer(kExitStatusHelp);
 
   RunOptions run;
   std::string dsn;
@@ -264,6 +294,16 @@ int run_app(int argc, char** argv) {
                    "also time hashing both tables once in parallel, and print the ratio");
   bool verify_quiet = false;
   verify->add_flag("--no-progress", verify_quiet, "no progress lines on stderr");
+  auto* schema = app.add_subcommand(
+      "schema",
+      "write a table's schema as JSON (columns, types, nullability, key), the file --expect-schema compares a run's "
+      "table with");
+  std::string schema_table, schema_output;
+  auto* schema_table_opt =
+      schema->add_option("--table", schema_table, "the table (schema.table, needs --dsn; default: the standard table)");
+  auto* schema_output_opt = schema->add_option("--output", schema_output, "write it to this file (default: stdout)");
+  CLI::Option* schema_dsn_opt = nullptr;
+  add_target_options(*schema, run.target, dsn, schema_dsn_opt);  // the same server options, after `schema` too
 
   RunFlags flags;
   add_run_options(app, run, flags);
@@ -273,9 +313,9 @@ int run_app(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::cerr << "benchclient: error: " << e.what() << "; see benchclient --help\n";
-    return 2;
+    return kExitUsage;
   }
-  if (*dsn_opt) run.target.dsn = dsn;
+  if (*dsn_opt || *schema_dsn_opt) run.target.dsn = dsn;
   if (*with_cluster) return run_with_cluster(run.target.cluster, command);
   if (*report) return run_report_command(report_files);
   if (*verify) {
@@ -283,13 +323,27 @@ int run_app(int argc, char** argv) {
     verify_options.progress = !verify_quiet;
     return run_verify_command(verify_options);
   }
+  if (*schema) {
+    try {
+      for (const auto* o : flags.shaping)
+        if (o->count() > 0)
+          throw UsageError(fmt::format("{} is an option of a benchmark run, not of schema", o->get_name()));
+      if (flags.all || !flags.strategies.empty()) throw UsageError("schema runs no strategy: drop --all / --strategy");
+      const SchemaOptions options =
+          validated_schema_options(run.target, schema_table, schema_table_opt, schema_output, schema_output_opt);
+      return run_schema_command(options);
+    } catch (const UsageError& e) {
+      std::cerr << "benchclient: error: " << e.what() << "; see benchclient schema --help\n";
+      return kExitUsage;
+    }
+  }
 
   if (!flags.all && flags.strategies.empty()) {
     for (const auto* o : flags.shaping) {
       if (o->count() > 0) {
         std::cerr << "benchclient: error: " << o->get_name() << " needs --all or --strategy NAME to select work; see "
                   << "benchclient --help\n";
-        return 2;
+        return kExitUsage;
       }
     }
     return print_server_info(run.target);
@@ -298,7 +352,7 @@ int run_app(int argc, char** argv) {
     validate_run_options(run, flags);
   } catch (const UsageError& e) {
     std::cerr << "benchclient: error: " << e.what() << "; see benchclient --help\n";
-    return 2;
+    return kExitUsage;
   }
   return run_benchmark_command(run);
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/exit_codes.hpp"
 #include "report/artifact_json.hpp"
 #include "report/markdown_reporter.hpp"
 
@@ -14,7 +15,7 @@ int run_report_command(const std::vector<std::string>& files) {
     for (const auto& f : files) artifacts.push_back(read_artifact_file(f));
   } catch (const ArtifactError& e) {
     std::cerr << "benchclient: error: report: " << e.what() << "\n";
-    return 2;
+    return kExitUsage;
   }
   std::vector<std::string> names;
   for (const auto& f : files) names.push_back(std::filesystem::path(f).filename().string());
@@ -24,7 +25,7 @@ int run_report_command(const std::vector<std::string>& files) {
   const std::string& doc = markdown.document();
   if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0) {
     std::cerr << "benchclient: error: report: cannot write to stdout\n";
-    return 1;
+    return kExitError;
   }
   return 0;
 }

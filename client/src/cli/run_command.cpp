@@ -2,12 +2,16 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <vector>
 
+#include "cli/exit_codes.hpp"
+#include "cli/file_checks.hpp"
 #include "measure/host_facts.hpp"
 #include "model/warnings.hpp"
 #include "pg/connection.hpp"
@@ -37,20 +41,6 @@ struct CreatedDirGuard {
   }
 };
 
-// --markdown FILE: its directory must exist and take a file, checked before any work.
-void check_writable_file(const fs::path& file) {
-  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
-  std::error_code ec;
-  if (fs::is_directory(file, ec))
-    throw std::runtime_error("--markdown " + file.string() + ": is a directory; give a file name");
-  if (!fs::is_directory(dir, ec))
-    throw std::runtime_error("--markdown " + file.string() + ": no directory " + dir.string() +
-                             "; give a file in an existing directory");
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw std::runtime_error("--markdown " + file.string() + ": " + dir.string() +
-                             " is not writable; choose another place");
-}
-
 // The context block, from what is known before the first run.
 Context make_context(const RunOptions& options, const ServerTarget& target, const HostFacts& host,
                      const std::string& date, const BenchmarkPlan& plan) {
@@ -72,17 +62,44 @@ Context make_context(const RunOptions& options, const ServerTarget& target, cons
   return c;
 }
 
+// "naive at 500 rows, copy_stream at 500 rows": the strategies that failed or mismatched.
+std::vector<std::string> failed_strategies(const BenchmarkReport& report) {
+  std::vector<std::string> out;
+  for (const auto& size : report.sizes)
+    for (const auto& s : size.strategies)
+      if (!s.errors.empty() || s.any_mismatch()) out.push_back(fmt::format("{} at {} rows", s.strategy, size.limit));
+  return out;
+}
+
 int exit_code_of(const BenchmarkReport& report) {
   if (report.interrupted_signal != 0) {
     std::fprintf(stderr, "benchclient: %s; stopped, what was measured is printed and saved\n",
                  Interrupted(report.interrupted_signal).what());
-    return 128 + report.interrupted_signal;
+    return kExitSignalBase + report.interrupted_signal;
   }
   if (!report.strict_failure.empty()) {
     std::fprintf(stderr, "benchclient: error: strict policy: %s\n", report.strict_failure.c_str());
-    return 1;
+    return kExitStrategyFailed;
   }
-  return 0;
+  if (const auto failed = failed_strategies(report); !failed.empty()) {
+    std::fprintf(stderr,
+                 "benchclient: %s failed or mismatched (tolerant policy: recorded, the others ran); exit status %d\n",
+                 fmt::format("{}", fmt::join(failed, ", ")).c_str(), kExitStrategyFailed);
+    return kExitStrategyFailed;
+  }
+  return kExitOk;
+}
+
+// --expect-schema: the differences, one line each, then the error naming the fix.
+[[noreturn]] void report_drift(const SchemaDrift& drift, const RunOptions& options) {
+  for (const auto& d : drift.differences) std::fprintf(stderr, "benchclient: schema drift: %s\n", d.c_str());
+  const std::string table = options.read.table.empty() ? std::string() : " --table " + options.read.table;
+  throw std::runtime_error(fmt::format(
+      "--expect-schema {}: {} ({} difference{} above), so no strategy ran; if the change is intended, write the file "
+      "again with benchclient schema{}{} --output {}",
+      options.expect_schema_file.string(), drift.what(), drift.differences.size(),
+      drift.differences.size() == 1 ? "" : "s", options.target.dsn ? " --dsn ..." : "", table,
+      options.expect_schema_file.string()));
 }
 
 }  // namespace
@@ -93,7 +110,7 @@ int run_benchmark_command(const RunOptions& options) {
   const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
   // Checked before anything starts: a run that cannot be saved is not started.
   CreatedDirGuard created{options.output.results_dir, ensure_writable_dir(options.output.results_dir)};
-  if (!options.output.markdown_file.empty()) check_writable_file(options.output.markdown_file);
+  if (!options.output.markdown_file.empty()) check_writable_file("--markdown", options.output.markdown_file);
 
   ServerTarget target(options.target);
   throw_if_interrupted();
@@ -104,7 +121,12 @@ int run_benchmark_command(const RunOptions& options) {
   auto phase = [phases](const std::string& line) {
     if (phases) std::fprintf(stderr, "%s\n", line.c_str());
   };
-  const BenchmarkPlan plan = plan::make_plan(target.conninfo(), options.read, phase);
+  BenchmarkPlan plan;
+  try {
+    plan = plan::make_plan(target.conninfo(), options.read, phase, options.expected_schema);
+  } catch (const SchemaDrift& drift) {
+    report_drift(drift, options);
+  }
   Artifact artifact;
   artifact.context = make_context(options, target, host, date, plan);
   throw_if_interrupted();

@@ -6,9 +6,11 @@
 
 namespace benchlab::cli {
 
-// Returns the exit code: 0; 1 when the strict policy failed; 128 + signal when
-// interrupted (after printing and writing what was measured). Throws one-line
-// errors for everything found before measuring starts (nothing is left behind).
+// Returns the exit code (cli/exit_codes.hpp): 0 all runs ok; 3 when a strategy
+// failed or mismatched (tolerant: after the whole run; strict: at the first);
+// 128 + signal when interrupted (after printing and writing what was measured).
+// Throws one-line errors for everything found before measuring starts (nothing is
+// left behind); on --expect-schema drift, first prints the differences, one a line.
 int run_benchmark_command(const RunOptions& options);
 
 }  // namespace benchlab::cli

@@ -3,8 +3,12 @@
 // model's options for each layer below.
 #pragma once
 
+#include <filesystem>
+#include <optional>
+
 #include "cli/server_target.hpp"
 #include "model/options.hpp"
+#include "model/schema.hpp"
 
 namespace benchlab::cli {
 
@@ -13,6 +17,10 @@ struct RunOptions {
   ReadOptions read;
   ScheduleOptions schedule;
   OutputOptions output;
+  // --expect-schema FILE, read and checked before anything starts: the table must
+  // still be what the file says, or the run stops before any strategy.
+  std::filesystem::path expect_schema_file;
+  std::optional<TableSchema> expected_schema;
 };
 
 }  // namespace benchlab::cli

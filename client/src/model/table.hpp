@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/read_spec.hpp"
+#include "model/schema.hpp"
 #include "model/type_catalog.hpp"
 
 namespace benchlab {
@@ -29,6 +30,7 @@ struct TableInfo {
   bool standard = false;  // the seeded standard table
   char relkind = 'r';     // pg_class.relkind: r table, v view, m materialized view, f foreign, p partitioned
   Split split = Split::key;
+  TableSchema schema;  // as `benchclient schema` writes it (and --expect-schema compares it)
 };
 
 // The standard table's name on the throwaway cluster (and with --dsn when no --table).

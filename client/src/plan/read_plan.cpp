@@ -311,7 +311,8 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
 }
 
 BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
-                        const std::function<void(const std::string&)>& phase) {
+                        const std::function<void(const std::string&)>& phase,
+                        const std::optional<TableSchema>& expected) {
   if (options.row_counts.empty() && !options.all_rows) throw std::invalid_argument("make_plan: no row counts");
   // 0 stands for the whole table (--rows all) from here to the plan's sizes.
   const std::vector<std::uint64_t> limits = options.all_rows ? std::vector<std::uint64_t>{0} : options.row_counts;
@@ -320,7 +321,7 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
   const std::string what = max_rows == 0 ? std::string("the whole table") : fmt::format("{} rows", max_rows);
   phase(fmt::format("benchclient: {} {} ({})", options.table.empty() ? "seeding" : "checking",
                     options.table.empty() ? kStandardTable : options.table, what));
-  plan.table = prepare_table(conninfo, options, max_rows);
+  plan.table = prepare_table(conninfo, options, max_rows, expected);
   for (const std::uint64_t limit : limits) {
     throw_if_interrupted();
     phase(fmt::format("benchclient: {}: planning ({} split), server scan and checksum",

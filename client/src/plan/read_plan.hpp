@@ -7,11 +7,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/options.hpp"
 #include "model/plan.hpp"
+#include "model/schema.hpp"
 #include "model/table.hpp"
 
 namespace benchlab::plan {
@@ -26,7 +28,9 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
 
 // The whole benchmark's plan: the table prepared for the largest size, then each size.
 // `phase` gets one line per step (seeding, each size), for the progress output.
+// `expected` set: the table is compared with it first (SchemaDrift, see prepare_table).
 BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
-                        const std::function<void(const std::string&)>& phase);
+                        const std::function<void(const std::string&)>& phase,
+                        const std::optional<TableSchema>& expected = std::nullopt);
 
 }  // namespace benchlab::plan

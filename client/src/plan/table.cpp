@@ -39,18 +39,41 @@ pg::Result one_row(const pg::Connection& conn, const std::string& sql,
 
 bool is_integer_type(unsigned oid) { return oid == 20 || oid == 21 || oid == 23; }  // int8, int2, int4
 
-// Columns of `regclass_oid` in table order, with their types.
-std::vector<ColumnInfo> read_columns(const pg::Connection& conn, const std::string& oid) {
-  pg::Result r =
-      pg::exec_interruptible(conn,
-                             "SELECT attname, format_type(atttypid, atttypmod), atttypid FROM pg_catalog.pg_attribute "
-                             "WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-                             {oid});
-  std::vector<ColumnInfo> out;
+// Columns of `regclass_oid` in table order: name, type, nullability, default and a
+// collation other than the type's own. One query for the plan and the schema.
+std::vector<ColumnSchema> read_columns(const pg::Connection& conn, const std::string& oid) {
+  pg::Result r = pg::exec_interruptible(
+      conn,
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid, a.attnotnull, a.atthasdef, "
+      "(SELECT co.collname FROM pg_catalog.pg_collation co WHERE co.oid = a.attcollation AND a.attcollation <> "
+      "t.typcollation) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+      "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+      {oid});
+  r.expect_columns(6, "pg_attribute");
+  std::vector<ColumnSchema> out;
   for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({std::string(r.text(i, 0, "attname")), std::string(r.text(i, 1, "format_type")),
-                   static_cast<unsigned>(r.uint64(i, 2, "atttypid"))});
+    ColumnSchema c;
+    c.name = r.text(i, 0, "attname");
+    c.type = r.text(i, 1, "format_type");
+    c.type_oid = static_cast<std::uint32_t>(r.uint64(i, 2, "atttypid"));
+    c.not_null = r.text(i, 3, "attnotnull") == "t";
+    c.has_default = r.text(i, 4, "atthasdef") == "t";
+    if (!r.is_null(i, 5)) c.collation = r.text(i, 5, "collname");
+    out.push_back(std::move(c));
   }
+  return out;
+}
+
+// The primary key's columns in key order (empty: no primary key).
+std::vector<std::string> primary_key_columns(const pg::Connection& conn, const std::string& oid) {
+  const pg::Result r = pg::exec_interruptible(
+      conn,
+      "SELECT a.attname FROM pg_catalog.pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY "
+      "AS k(attnum, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+      "WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY k.ord",
+      {oid});
+  std::vector<std::string> out;
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0, "primary key column"));
   return out;
 }
 
@@ -135,17 +158,10 @@ TypeCatalog describe_types(const pg::Connection& conn, const std::vector<std::ui
 namespace {
 
 // The primary key's column when it is exactly one integer column ("" otherwise).
-std::string integer_primary_key(const pg::Connection& conn, const std::string& oid,
-                                const std::vector<ColumnInfo>& columns) {
-  const pg::Result r = pg::exec_interruptible(
-      conn,
-      "SELECT a.attname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid "
-      "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = $1::oid AND i.indisprimary",
-      {oid});
-  if (r.rows() != 1) return {};
-  const std::string name(r.text(0, 0, "primary key column"));
+std::string integer_primary_key(const std::vector<std::string>& primary_key, const std::vector<ColumnInfo>& columns) {
+  if (primary_key.size() != 1) return {};
   for (const auto& c : columns)
-    if (c.name == name && is_integer_type(c.type_oid)) return name;
+    if (c.name == primary_key.front() && is_integer_type(c.type_oid)) return c.name;
   return {};
 }
 
@@ -217,7 +233,7 @@ void choose_split(const pg::Connection& conn, TableInfo& t, const ReadOptions& o
                   std::uint64_t rows) {
   std::string key = t.standard ? std::string("id") : o.key;
   if (!key.empty()) check_key_column(t, key);
-  if (key.empty() && o.split != SplitChoice::ctid) key = integer_primary_key(conn, oid, t.columns);
+  if (key.empty() && o.split != SplitChoice::ctid) key = t.schema.key;
   const bool whole = rows == 0;
   switch (o.split) {
     case SplitChoice::ctid:
@@ -253,19 +269,16 @@ void choose_split(const pg::Connection& conn, TableInfo& t, const ReadOptions& o
   t.key_sql = quote_identifier(conn.raw(), key);
 }
 
-// `rows` 0: the whole table.
-TableInfo describe_table(const pg::Connection& conn, const std::string& name, const ReadOptions& options,
-                         std::uint64_t rows, bool standard) {
-  TableInfo t;
-  t.display_name = name;
-  t.standard = standard;
+// What a read and the schema both need of the relation `name`: its identity, the
+// SELECT right, its columns and their types, its primary key. Returns its OID.
+std::string describe_relation(const pg::Connection& conn, const std::string& name, TableInfo& t) {
   // The name travels as a parameter: to_regclass parses it, nothing is interpolated.
   pg::Result reg;
   try {
     reg = pg::exec_interruptible(
         conn,
-        "SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-        "n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
+        "SELECT c.oid, n.nspname, c.relname, c.relkind, format('%I.%I', n.nspname, c.relname) FROM "
+        "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
         {name});
   } catch (const pg::SqlError& e) {
     if (e.sqlstate() != "42602") throw;  // invalid_name
@@ -289,10 +302,17 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
                     "another --dsn user",
                     name, PQuser(conn.raw())));
   }
-  t.columns = read_columns(conn, oid);
-  if (t.columns.empty()) throw std::runtime_error(fmt::format("table {} has no columns to read", name));
+  t.schema.table = reg.text(0, 4, "qualified name");
+  t.schema.relkind = t.relkind;
+  t.schema.columns = read_columns(conn, oid);
+  if (t.schema.columns.empty()) throw std::runtime_error(fmt::format("table {} has no columns to read", name));
   std::vector<std::uint32_t> column_oids;
-  for (const auto& c : t.columns) column_oids.push_back(c.type_oid);
+  for (const auto& c : t.schema.columns) {
+    t.columns.push_back({c.name, c.type, c.type_oid});
+    column_oids.push_back(c.type_oid);
+  }
+  t.schema.primary_key = primary_key_columns(conn, oid);
+  t.schema.key = integer_primary_key(t.schema.primary_key, t.columns);
   t.types = describe_types(conn, column_oids);
 
   // Quoting: each column with PQescapeIdentifier; the relation as the server names it.
@@ -301,6 +321,21 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   std::vector<std::string> quoted;
   for (const auto& c : t.columns) quoted.push_back(quote_identifier(conn.raw(), c.name));
   t.select_list = fmt::format("{}", fmt::join(quoted, ", "));
+  return oid;
+}
+
+// `rows` 0: the whole table.
+TableInfo describe_table(const pg::Connection& conn, const std::string& name, const ReadOptions& options,
+                         std::uint64_t rows, bool standard, const std::optional<TableSchema>& expected) {
+  TableInfo t;
+  t.display_name = name;
+  t.standard = standard;
+  const std::string oid = describe_relation(conn, name, t);
+  // Drift is named before any check of the key or the rows, which it may explain.
+  if (expected) {
+    if (auto diffs = schema_differences(*expected, t.schema); !diffs.empty())
+      throw SchemaDrift(std::move(diffs), fmt::format("table {} does not match the expected schema", t.schema.table));
+  }
   choose_split(conn, t, options, oid, rows);
   if (rows == 0) return t;  // the whole table: its size is the server's count of the read
 
@@ -318,7 +353,8 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
 
 }  // namespace
 
-TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows) {
+TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows,
+                        const std::optional<TableSchema>& expected) {
   if (options.table.empty()) {
     pg::Connection conn = pg::Connection::open(conninfo, session(false));
     // Parameters, never interpolated; seeding is idempotent and append-only. The
@@ -329,10 +365,25 @@ TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options,
     // VACUUM cannot run inside a transaction block: a statement of its own.
     pg::exec_interruptible(
         conn, fmt::format("VACUUM (ANALYZE) {}", pg::quote_qualified_identifier(conn.raw(), kStandardTable)));
-    return describe_table(conn, kStandardTable, options, rows, true);
+    return describe_table(conn, kStandardTable, options, rows, true, expected);
   }
   pg::Connection conn = pg::Connection::open(conninfo, session(true));
-  return describe_table(conn, options.table, options, rows, false);
+  return describe_table(conn, options.table, options, rows, false, expected);
+}
+
+TableSchema read_table_schema(const std::string& conninfo, const std::string& table) {
+  if (table.empty()) {
+    // The standard table as a run reads it: created if missing (no rows added).
+    pg::Connection conn = pg::Connection::open(conninfo, session(false));
+    pg::exec_interruptible(conn, "SELECT benchlab.seed_records($1, 0)", {std::string(kStandardTable)});
+    TableInfo t;
+    describe_relation(conn, kStandardTable, t);
+    return t.schema;
+  }
+  pg::Connection conn = pg::Connection::open(conninfo, session(true));
+  TableInfo t;
+  describe_relation(conn, table, t);
+  return t.schema;
 }
 
 }  // namespace benchlab::plan

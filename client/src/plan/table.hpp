@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/options.hpp"
+#include "model/schema.hpp"
 #include "model/table.hpp"
 #include "model/type_catalog.hpp"
 #include "pg/connection.hpp"
@@ -18,7 +20,15 @@ namespace benchlab::plan {
 // ANALYZE so no run pays for hint bits), or validates the user's table and key. Throws a one-line std::runtime_error
 // naming the problem and the fix: missing table, key missing or not an integer type (suggests --key), fewer rows than
 // asked (says how many there are), no SELECT right.
-TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows);
+// `expected` set (--expect-schema): the table's schema is compared with it first, and
+// any difference throws SchemaDrift before the key, the rows or anything else is checked.
+TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows,
+                        const std::optional<TableSchema>& expected = std::nullopt);
+
+// The schema of `table` (`benchclient schema`), read with the same queries as a
+// plan. Empty `table`: the standard table, created if missing (no rows added).
+// Throws the same one-line errors as prepare_table.
+TableSchema read_table_schema(const std::string& conninfo, const std::string& table);
 
 // What pg_type says of the given types and every type they are made of (array
 // elements, domain bases, range subtypes, composite fields): the decoder's catalog.

@@ -4,6 +4,9 @@
 
 #include <cstdio>
 
+#include "measure/build_commit.hpp"
+#include "measure/host_facts.hpp"
+
 namespace benchlab {
 
 std::string verify_summary(const VerifyReport& r, std::size_t show) {
@@ -44,6 +47,8 @@ nlohmann::ordered_json verify_json(const VerifyReport& r, std::optional<double> 
   J differences = J::array();
   for (const auto& d : r.differences) differences.push_back(J{{"key", d.key}, {"kind", to_string(d.kind)}});
   J out{{"equal", r.equal()},
+        {"date", utc_now("%Y-%m-%dT%H:%M:%SZ")},
+        {"benchlab_commit", build_git_commit()},
         {"source", side(r.source)},
         {"target", side(r.target)},
         {"key", r.key},
