@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "cli/exit_codes.hpp"
+#include "cli/plan_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/run_options.hpp"
@@ -16,6 +17,7 @@
 #include "cli/server_target.hpp"
 #include "cli/verify_command.hpp"
 #include "cli/with_cluster.hpp"
+#include "model/memory_plan.hpp"
 #include "pg/connection.hpp"
 #include "report/schema_json.hpp"
 #include "strategies/registry.hpp"
@@ -95,7 +97,7 @@ struct RunFlags {
   bool all = false;
   std::vector<std::string> strategies, rows;
   std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
-              split = "auto", expect_schema;
+              split = "auto", expect_schema, memory_budget;
   bool no_progress = false, no_observer = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;
@@ -147,6 +149,10 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   s.push_back(app.add_option("--statement-timeout-ms", run.read.statement_timeout_ms,
                              "statement_timeout of every measured session (0: none)")
                   ->capture_default_str());
+  s.push_back(app.add_option("--memory-budget", f.memory_budget,
+                             "client memory budget (e.g. 64MiB, 2G, or auto: the cgroup v2 limit, else MemAvailable): "
+                             "workers and batch size are planned to fit it, each forked worker capped at its share; "
+                             "see benchclient plan"));
   s.push_back(app.add_option("--policy", f.policy,
                              "on a row count or checksum mismatch: strict (fail) or tolerant (flag and go on)")
                   ->check(CLI::IsMember({"strict", "tolerant"}))
@@ -197,6 +203,17 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
   if (run.read.statement_timeout_ms < 0)
     throw UsageError(
         fmt::format("--statement-timeout-ms {}: give 0 (none) or a positive timeout", run.read.statement_timeout_ms));
+  if (!f.memory_budget.empty()) {
+    if (f.memory_budget == "auto") {
+      run.read.memory_budget_auto = true;
+    } else {
+      bool ok = false;
+      run.read.memory_budget_bytes = parse_size(f.memory_budget, ok);
+      if (!ok)
+        throw UsageError(
+            fmt::format("--memory-budget '{}': give a size such as 64MiB, 512M or 2G, or auto", f.memory_budget));
+    }
+  }
   if (f.key->count() > 0 && run.read.key.empty()) throw UsageError("--key: give the name of an integer key column");
   if (f.table->count() > 0 && run.read.table.empty())
     throw UsageError("--table: give a table name, e.g. --table public.orders");
@@ -305,6 +322,12 @@ int run_app(int argc, char** argv) {
   CLI::Option* schema_dsn_opt = nullptr;
   add_target_options(*schema, run.target, dsn, schema_dsn_opt);  // the same server options, after `schema` too
 
+  auto* plan = app.add_subcommand(
+      "plan",
+      "print what a run with the same options would do — the memory budget's arithmetic, the workers and batch size "
+      "it picks, each size's split — without reading rows");
+  plan->fallthrough();  // the run's own options, before or after `plan`
+
   RunFlags flags;
   add_run_options(app, run, flags);
 
@@ -322,6 +345,15 @@ int run_app(int argc, char** argv) {
     if (*verify_target) verify_options.target_dsn = verify_target_dsn;
     verify_options.progress = !verify_quiet;
     return run_verify_command(verify_options);
+  }
+  if (*plan) {
+    try {
+      validate_run_options(run, flags);
+    } catch (const UsageError& e) {
+      std::cerr << "benchclient: error: " << e.what() << "; see benchclient --help\n";
+      return kExitUsage;
+    }
+    return run_plan_command(run);
   }
   if (*schema) {
     try {

@@ -59,6 +59,11 @@ Context make_context(const RunOptions& options, const ServerTarget& target, cons
   c.columns = plan.table.columns;
   c.read = options.read;
   c.schedule = options.schedule;
+  if (plan.memory) {  // the workers and batch the budget chose are the ones every strategy ran with
+    c.read.workers = plan.memory->workers;
+    c.read.batch_rows = plan.memory->batch_rows;
+    c.memory_plan = plan.memory;
+  }
   return c;
 }
 

@@ -219,6 +219,7 @@ RunFigures Harness::finish() {
     f.parent_peak_rss_bytes = peak_self_rss_.load();
   }
   f.worker_peak_rss = worker_peak_rss_;
+  f.worker_private_peak = worker_private_peak_;
   if (!worker_peak_rss_.empty())
     f.worker_peak_rss_bytes = *std::max_element(worker_peak_rss_.begin(), worker_peak_rss_.end());
   f.maxrss_bytes = maxrss_of(RUSAGE_SELF);
@@ -259,6 +260,11 @@ void Harness::add_progress_rows(std::uint64_t rows) { rows_seen_.fetch_add(rows,
 void Harness::add_worker_peak_rss(std::uint64_t bytes) {
   std::lock_guard lock(mutex_);
   worker_peak_rss_.push_back(bytes);
+}
+
+void Harness::add_worker_private_peak(std::uint64_t bytes) {
+  std::lock_guard lock(mutex_);
+  worker_private_peak_.push_back(bytes);
 }
 
 void Harness::record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) {

@@ -50,6 +50,7 @@ class Harness final : public RunContext {
   void mark_first_row(TimePoint at) override;
   void add_progress_rows(std::uint64_t rows) override;
   void add_worker_peak_rss(std::uint64_t bytes) override;
+  void add_worker_private_peak(std::uint64_t bytes) override;
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override;
   void add_totals(const DecodeTotals& totals) override;
   void add_part(const PartFigures& part) override;
@@ -95,6 +96,7 @@ class Harness final : public RunContext {
   std::set<pid_t> watched_;
   std::vector<std::string> notes_;
   std::vector<std::uint64_t> worker_peak_rss_;
+  std::vector<std::uint64_t> worker_private_peak_;
   std::vector<PartFigures> parts_;
 
   std::mutex stop_mutex_;

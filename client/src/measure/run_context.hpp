@@ -66,6 +66,8 @@ class RunContext {
   virtual void add_progress_rows(std::uint64_t /*rows*/) {}
   // A forked worker's own peak resident set (its getrusage ru_maxrss), once per worker.
   virtual void add_worker_peak_rss(std::uint64_t /*bytes*/) {}
+  // A forked worker's largest private memory (pages not shared with the parent), once per worker.
+  virtual void add_worker_private_peak(std::uint64_t /*bytes*/) {}
   // One batch arrived and was decoded: its rows and its latency (from sending the
   // request, or from the previous batch when streaming, to the batch decoded).
   virtual void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) = 0;

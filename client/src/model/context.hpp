@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "model/memory_plan.hpp"
 #include "model/options.hpp"
 #include "model/report.hpp"
 #include "model/table.hpp"
@@ -73,6 +75,7 @@ struct Context {
   std::vector<ColumnInfo> columns;
   ReadOptions read;
   ScheduleOptions schedule;
+  std::optional<MemoryPlan> memory_plan;  // --memory-budget: the planner's figures and arithmetic
   // The cores the CPU bound counts: the host's when the server shares them, else 0 (none).
   [[nodiscard]] unsigned bound_cores() const { return server_on_this_host(target) ? host.cores : 0; }
   friend bool operator==(const Context&, const Context&) = default;

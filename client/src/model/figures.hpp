@@ -87,6 +87,7 @@ struct RunFigures {
   std::optional<std::uint64_t> parent_peak_rss_bytes;  // sampler, this process alone; nullopt with the observer off
   std::vector<std::uint64_t> worker_peak_rss;          // forked workers' ru_maxrss, one per worker (empty: none)
   std::optional<std::uint64_t> worker_peak_rss_bytes;  // the largest of worker_peak_rss
+  std::vector<std::uint64_t> worker_private_peak;      // forked workers' own private memory, one per worker
   std::uint64_t batches = 0;
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;

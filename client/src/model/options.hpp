@@ -41,6 +41,9 @@ struct ReadOptions {
   int workers = 2;
   int batch_rows = 5000;  // ~0.9 MB of standard rows: memory stays flat, round trips stay negligible
   int statement_timeout_ms = 0;
+  // --memory-budget: plan workers and batch size within it (0 and not auto: no planning).
+  std::uint64_t memory_budget_bytes = 0;
+  bool memory_budget_auto = false;  // --memory-budget auto: the cgroup limit, else MemAvailable
   friend bool operator==(const ReadOptions&, const ReadOptions&) = default;
 };
 

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "model/memory_plan.hpp"
 #include "model/read_spec.hpp"
 #include "model/report.hpp"
 #include "model/table.hpp"
@@ -22,6 +24,7 @@ struct SizePlan {
 
 struct BenchmarkPlan {
   TableInfo table;
+  std::optional<MemoryPlan> memory;  // --memory-budget
   std::vector<SizePlan> sizes;
 };
 

@@ -9,6 +9,7 @@
 #include "benchlab/row_checksum.hpp"
 #include "pg/error.hpp"
 #include "pg/wait.hpp"
+#include "plan/memory_budget.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
 
@@ -322,13 +323,22 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
   phase(fmt::format("benchclient: {} {} ({})", options.table.empty() ? "seeding" : "checking",
                     options.table.empty() ? kStandardTable : options.table, what));
   plan.table = prepare_table(conninfo, options, max_rows, expected);
+  // --memory-budget: workers and batch size as the budget allows, before any split.
+  ReadOptions effective = options;
+  if (options.memory_budget_bytes > 0 || options.memory_budget_auto) {
+    plan.memory = plan_memory_budget(conninfo, plan.table, options);
+    effective.workers = plan.memory->workers;
+    effective.batch_rows = plan.memory->batch_rows;
+    for (const auto& line : plan.memory->arithmetic) phase("benchclient: memory plan: " + line);
+  }
   for (const std::uint64_t limit : limits) {
     throw_if_interrupted();
     phase(fmt::format("benchclient: {}: planning ({} split), server scan and checksum",
                       limit == 0 ? std::string("the whole table") : fmt::format("{} rows", limit),
                       to_string(plan.table.split)));
     SizePlan size;
-    size.spec = plan_read(conninfo, plan.table, limit, options);
+    size.spec = plan_read(conninfo, plan.table, limit, effective);
+    if (plan.memory) size.spec.worker_memory_limit_bytes = plan.memory->worker_limit_bytes;
     if (limit != 0 && size.spec.all.rows != limit) {
       size.notes.push_back(fmt::format("key {} has duplicates at the boundary: the range holds {} rows, not {}",
                                        plan.table.key_name, size.spec.all.rows, limit));

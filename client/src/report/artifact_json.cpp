@@ -72,6 +72,9 @@ Json options_json(const ReadOptions& r, const ScheduleOptions& s) {
               {"workers", r.workers},
               {"batch_rows", r.batch_rows},
               {"statement_timeout_ms", r.statement_timeout_ms},
+              {"memory_budget", r.memory_budget_auto        ? Json("auto")
+                                : r.memory_budget_bytes > 0 ? Json(r.memory_budget_bytes)
+                                                            : Json(nullptr)},
               {"policy", std::string(to_string(s.policy))},
               {"table", r.table.empty() ? Json(nullptr) : Json(r.table)},
               {"key", r.key.empty() ? Json(nullptr) : Json(r.key)},
@@ -95,12 +98,51 @@ void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
   need(j, "workers", r.workers);
   maybe(j, "batch_rows", r.batch_rows);
   maybe(j, "statement_timeout_ms", r.statement_timeout_ms);
+  if (const auto b = j.find("memory_budget"); b != j.end()) {
+    if (b->is_string()) r.memory_budget_auto = true;
+    if (b->is_number_unsigned()) r.memory_budget_bytes = b->get<std::uint64_t>();
+  }
   std::string policy = "tolerant";
   maybe(j, "policy", policy);
   s.policy = policy == "strict" ? MismatchPolicy::strict : MismatchPolicy::tolerant;
   maybe(j, "table", r.table);
   maybe(j, "key", r.key);
   maybe(j, "measure_observer", s.measure_observer);
+}
+
+Json memory_plan_json(const MemoryPlan& m) {
+  return Json{{"budget_bytes", m.budget_bytes},
+              {"budget_source", m.budget_source},
+              {"reserve_bytes", m.reserve_bytes},
+              {"worker_base_bytes", m.worker_base_bytes},
+              {"row_bytes", m.row_bytes},
+              {"in_flight_batches", m.in_flight_batches},
+              {"workers_asked", m.workers_asked},
+              {"cores", m.cores},
+              {"batch_rows_asked", m.batch_rows_asked},
+              {"workers", m.workers},
+              {"batch_rows", m.batch_rows},
+              {"per_worker_bytes", m.per_worker_bytes},
+              {"worker_limit_bytes", m.worker_limit_bytes},
+              {"worker_limit", "RLIMIT_AS"},
+              {"arithmetic", m.arithmetic}};
+}
+
+void read_memory_plan(const Json& j, MemoryPlan& m) {
+  need(j, "budget_bytes", m.budget_bytes);
+  maybe(j, "budget_source", m.budget_source);
+  maybe(j, "reserve_bytes", m.reserve_bytes);
+  maybe(j, "worker_base_bytes", m.worker_base_bytes);
+  maybe(j, "row_bytes", m.row_bytes);
+  maybe(j, "in_flight_batches", m.in_flight_batches);
+  maybe(j, "workers_asked", m.workers_asked);
+  maybe(j, "cores", m.cores);
+  maybe(j, "batch_rows_asked", m.batch_rows_asked);
+  need(j, "workers", m.workers);
+  need(j, "batch_rows", m.batch_rows);
+  maybe(j, "per_worker_bytes", m.per_worker_bytes);
+  maybe(j, "worker_limit_bytes", m.worker_limit_bytes);
+  maybe(j, "arithmetic", m.arithmetic);
 }
 
 void to_json(Json& j, const Context& c) {
@@ -131,6 +173,7 @@ void to_json(Json& j, const Context& c) {
                       {"profile", c.target.throwaway ? Json(c.target.profile) : Json(nullptr)}}},
       {"table", Json{{"name", c.table_name}, {"standard", c.standard_table}, {"key", c.key}, {"columns", c.columns}}},
       {"options", options}};
+  if (c.memory_plan) j["memory_plan"] = memory_plan_json(*c.memory_plan);
 }
 
 void from_json(const Json& j, Context& c) {
@@ -185,8 +228,15 @@ void from_json(const Json& j, Context& c) {
   }
   Json options;
   need(j, "options", options);
-  PathSegment options_path("options");
-  read_options(options, c.read, c.schedule);
+  {
+    PathSegment options_path("options");
+    read_options(options, c.read, c.schedule);
+  }
+  if (const auto m = j.find("memory_plan"); m != j.end() && m->is_object()) {
+    PathSegment memory_path("memory_plan");
+    c.memory_plan.emplace();
+    read_memory_plan(*m, *c.memory_plan);
+  }
 }
 
 // One part of a run (a unit of work): bounds null where open, relation null for the table itself.
@@ -230,6 +280,7 @@ void to_json(Json& j, const RunFigures& r) {
       {"parent_peak_rss_bytes", nullable(r.parent_peak_rss_bytes)},
       {"worker_peak_rss_bytes", nullable(r.worker_peak_rss_bytes)},
       {"worker_peak_rss_bytes_each", r.worker_peak_rss},
+      {"worker_private_bytes_each", r.worker_private_peak},
       {"batches", r.batches},
       {"latency_ms",
        Json{
@@ -267,6 +318,7 @@ void from_json(const Json& j, RunFigures& r) {
   maybe(j, "parent_peak_rss_bytes", r.parent_peak_rss_bytes);
   maybe(j, "worker_peak_rss_bytes", r.worker_peak_rss_bytes);
   maybe(j, "worker_peak_rss_bytes_each", r.worker_peak_rss);
+  maybe(j, "worker_private_bytes_each", r.worker_private_peak);
   maybe(j, "batches", r.batches);
   if (const auto lat = j.find("latency_ms"); lat != j.end() && lat->is_object()) {
     PathSegment latency("latency_ms");

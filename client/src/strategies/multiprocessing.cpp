@@ -22,9 +22,11 @@
 
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
+#include "model/memory_plan.hpp"
 #include "pg/connection.hpp"
 #include "pg/snapshot.hpp"
 #include "process/child.hpp"
+#include "process/memory.hpp"
 #include "strategies/cursor_stream.hpp"
 #include "strategies/strategy.hpp"
 #include "strategies/worker_slots.hpp"
@@ -50,6 +52,15 @@ class SlotContext final : public RunContext {
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override {
     slot_.latency.record(static_cast<std::uint64_t>(latency.count()));
     slot_.rows_so_far.fetch_add(rows, std::memory_order_relaxed);
+    // The worker's own memory, at most every 5 ms (smaps_rollup walks the mappings).
+    if (const std::int64_t now = now_ns(); now - last_sample_ns_ >= 5'000'000) {
+      last_sample_ns_ = now;
+      sample_private();
+    }
+  }
+  void sample_private() {
+    const auto kb = static_cast<std::int64_t>(own_private_bytes() / 1024);
+    if (kb > slot_.private_peak_kb) slot_.private_peak_kb = kb;
   }
   void add_totals(const DecodeTotals& totals) override { slot_.totals.merge(totals); }
   // The part's record in shared memory (the parent adds relation and bounds from its plan).
@@ -79,6 +90,7 @@ class SlotContext final : public RunContext {
   }
   shm::WorkerSlot& slot_;
   shm::WorkerSlots& slots_;
+  std::int64_t last_sample_ns_ = 0;
 };
 
 // Runs in the child. Every object it makes is destroyed before it returns, so
@@ -89,6 +101,10 @@ int child_work(const ReadSpec& spec, const std::vector<DealtPart>& parts, const 
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a parent killed with SIGKILL
     if (getppid() == 1) return 1;
     slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::running), std::memory_order_relaxed);
+    // --memory-budget: this worker may grow by its share and no more; beyond it an
+    // allocation fails here and only this worker fails.
+    if (spec.worker_memory_limit_bytes > 0 && !limit_address_space_growth(spec.worker_memory_limit_bytes))
+      throw std::runtime_error("cannot set the worker's memory ceiling (RLIMIT_AS)");
     pg::SessionOptions session;
     session.read_only = true;
     session.statement_timeout_ms = spec.statement_timeout_ms;
@@ -110,6 +126,7 @@ int child_work(const ReadSpec& spec, const std::vector<DealtPart>& parts, const 
       context.end_part(part, decoder.totals());
     }
     slot.totals = decoder.totals();
+    context.sample_private();
     if (cpu_before) {
       if (const auto cpu_after = read_backend_cpu(conn)) context.add_server_cpu(*cpu_after - *cpu_before);
     }
@@ -177,10 +194,17 @@ class Workers {
 };
 
 [[noreturn]] void throw_worker_error(std::size_t index, const shm::WorkerSlot& slot,
-                                     const std::optional<ExitStatus>& exit) {
+                                     const std::optional<ExitStatus>& exit, std::uint64_t memory_limit) {
   const auto status = static_cast<shm::SlotStatus>(slot.status.load(std::memory_order_acquire));
   if (status == shm::SlotStatus::failed) {
-    const std::string text = fmt::format("worker {}: {}", index, slot.error);
+    std::string text = fmt::format("worker {}: {}", index, slot.error);
+    if (memory_limit > 0 &&
+        (text.find("out of memory") != std::string::npos || text.find("bad_alloc") != std::string::npos ||
+         text.find("cannot allocate") != std::string::npos))
+      text += fmt::format(
+          " (the worker hit its --memory-budget ceiling of {}: its rows need more than the "
+          "sampled row width suggested; give a larger --memory-budget)",
+          format_bytes(memory_limit));
     switch (static_cast<shm::SlotError>(slot.error_kind)) {
       case shm::SlotError::broken_connection:
         throw pg::BrokenConnection(text);
@@ -242,7 +266,8 @@ class Multiprocessing final : public Strategy {
         const auto& exit = workers.exit_of(i);
         const bool died = exit && (exit->code != 0 || slots[i].status.load(std::memory_order_acquire) !=
                                                           static_cast<std::int32_t>(shm::SlotStatus::done));
-        if (failed || died) throw_worker_error(i, slots[i], exit);  // the others are stopped by ~Workers
+        if (failed || died)
+          throw_worker_error(i, slots[i], exit, spec.worker_memory_limit_bytes);  // the others are stopped by ~Workers
       }
       if (running == 0) break;
       std::this_thread::sleep_for(std::chrono::microseconds(500));
@@ -253,7 +278,7 @@ class Multiprocessing final : public Strategy {
       const auto& exit = workers.exit_of(i);
       if (slot.status.load(std::memory_order_acquire) != static_cast<std::int32_t>(shm::SlotStatus::done) || !exit ||
           exit->code != 0) {
-        throw_worker_error(i, slot, exit);
+        throw_worker_error(i, slot, exit, spec.worker_memory_limit_bytes);
       }
     }
     for (std::size_t i = 0; i < slots.size(); ++i) {
@@ -265,6 +290,8 @@ class Multiprocessing final : public Strategy {
       if (const std::int64_t first = slot.first_row_ns.load(std::memory_order_relaxed); first != 0)
         context.mark_first_row(at_ns(first));
       if (slot.peak_rss_kb > 0) context.add_worker_peak_rss(static_cast<std::uint64_t>(slot.peak_rss_kb) * 1024);
+      if (slot.private_peak_kb > 0)
+        context.add_worker_private_peak(static_cast<std::uint64_t>(slot.private_peak_kb) * 1024);
       context.add_totals(slot.totals);
       context.add_latency(slot.latency);
       if (slot.has_server_cpu != 0) context.add_server_cpu(slot.server_cpu);

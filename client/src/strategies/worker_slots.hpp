@@ -35,8 +35,9 @@ struct WorkerSlot {
   LatencyHistogram latency;
   ServerCpu server_cpu;
   std::int32_t has_server_cpu = 0;
-  std::int32_t error_kind = 0;   // SlotError
-  std::int64_t peak_rss_kb = 0;  // getrusage(RUSAGE_SELF).ru_maxrss
+  std::int32_t error_kind = 0;       // SlotError
+  std::int64_t peak_rss_kb = 0;      // getrusage(RUSAGE_SELF).ru_maxrss
+  std::int64_t private_peak_kb = 0;  // the largest own_private_bytes() sampled (pages not shared with the parent)
   char error[kErrorBytes] = {};
 
   void set_error(SlotError kind, std::string_view text) {

@@ -1,0 +1,77 @@
+#include "plan/memory_budget.hpp"
+
+#include <fmt/format.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "pg/connection.hpp"
+#include "pg/error.hpp"
+#include "pg/wait.hpp"
+#include "process/memory.hpp"
+
+namespace benchlab::plan {
+namespace {
+
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+MemoryPlan plan_memory_budget(const std::string& conninfo, const TableInfo& table, const ReadOptions& options) {
+  std::uint64_t budget = options.memory_budget_bytes;
+  std::string source = "--memory-budget";
+  if (options.memory_budget_auto) {
+    const MachineBudget machine = machine_memory_budget();
+    budget = machine.bytes;
+    source = machine.source;
+  }
+  // The parent: what it holds now plus room for its sampler, reporters and the
+  // result summaries of a run.
+  const std::uint64_t reserve = std::max<std::uint64_t>(own_resident_bytes(), 8ULL << 20) + (8ULL << 20);
+
+  // Client bytes per row in flight: the row's DataRow bytes (benchlab.row_width_stats,
+  // sampled on big tables) plus libpq's 16-byte PGresAttValue per value and the
+  // tuple pointer, with a quarter more for malloc's own overhead.
+  pg::SessionOptions session;
+  session.read_only = true;
+  pg::Connection conn = pg::Connection::open(conninfo, session);
+  double width = 0;
+  std::string width_note;
+  try {
+    const double tuples = std::stod(
+        conn.query_value("SELECT GREATEST(reltuples, 0)::float8 FROM pg_catalog.pg_class WHERE oid = $1::regclass",
+                         {table.relation_sql}));
+    const double percent = tuples > 100000 ? std::max(0.1, 100.0 * 100000 / tuples) : 100.0;
+    const pg::Result r =
+        pg::exec_interruptible(conn, "SELECT text_avg, rows FROM benchlab.row_width_stats($1::regclass, $2::float8)",
+                               {table.relation_sql, fmt::format("{}", percent)});
+    r.expect_rows(1, "row_width_stats");
+    if (!r.is_null(0, 0)) width = std::stod(std::string(r.text(0, 0, "text_avg")));
+    width_note = fmt::format("row width {:.0f} bytes (benchlab.row_width_stats over {} sampled rows)", width,
+                             r.text(0, 1, "rows"));
+  } catch (const pg::BrokenConnection&) {
+    throw;
+  } catch (const std::exception& e) {
+    width = 0;
+    width_note = fmt::format("row width unknown ({}); assuming 512 bytes", pg::one_line(e.what()));
+  }
+  if (width <= 0) {
+    width = 512;
+    if (width_note.empty()) width_note = "no rows sampled; assuming 512 bytes per row";
+  }
+  const double row_bytes = (width + 16.0 * static_cast<double>(table.columns.size()) + 16.0) * 1.25;
+  MemoryPlan p = plan_memory(budget, source, reserve, kWorkerBaseBytes, row_bytes, options.workers, usable_cores(),
+                             options.batch_rows);
+  p.arithmetic.insert(p.arithmetic.begin() + 1,
+                      fmt::format("{}; in flight per row: ({:.0f} + 16 x {} columns + 16) x 1.25 = {:.0f} bytes",
+                                  width_note, width, table.columns.size(), row_bytes));
+  return p;
+}
+
+}  // namespace benchlab::plan

@@ -1,0 +1,66 @@
+#include "process/memory.hpp"
+
+#include <sys/resource.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace benchlab {
+namespace {
+
+// The value of a "Key:   123 kB" line of a /proc file, in bytes (0: absent).
+std::uint64_t proc_kb(const char* path, const std::string& key) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, key.size(), key) != 0 || line.size() <= key.size() || line[key.size()] != ':') continue;
+    std::istringstream fields(line.substr(key.size() + 1));
+    std::uint64_t kb = 0;
+    fields >> kb;
+    return kb * 1024;
+  }
+  return 0;
+}
+
+std::string first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+}  // namespace
+
+std::uint64_t own_private_bytes() {
+  return proc_kb("/proc/self/smaps_rollup", "Private_Clean") + proc_kb("/proc/self/smaps_rollup", "Private_Dirty");
+}
+std::uint64_t own_resident_bytes() { return proc_kb("/proc/self/status", "VmRSS"); }
+std::uint64_t own_address_space_bytes() { return proc_kb("/proc/self/status", "VmSize"); }
+
+MachineBudget machine_memory_budget() {
+  // cgroup v2: "0::/some/path" in /proc/self/cgroup.
+  const std::string cgroup = first_line("/proc/self/cgroup");
+  if (cgroup.rfind("0::", 0) == 0) {
+    const std::string dir = "/sys/fs/cgroup" + cgroup.substr(3);
+    const std::string max = first_line(dir + "/memory.max");
+    if (!max.empty() && max != "max") {
+      const std::uint64_t limit = std::stoull(max);
+      const std::string current = first_line(dir + "/memory.current");
+      const std::uint64_t used = current.empty() ? 0 : std::stoull(current);
+      return {limit > used ? limit - used : 0, "cgroup memory.max"};
+    }
+  }
+  return {proc_kb("/proc/meminfo", "MemAvailable"), "MemAvailable"};
+}
+
+bool limit_address_space_growth(std::uint64_t growth) {
+  const std::uint64_t now = own_address_space_bytes();
+  if (now == 0) return false;
+  rlimit limit{};
+  limit.rlim_cur = static_cast<rlim_t>(now + growth);
+  limit.rlim_max = static_cast<rlim_t>(now + growth);
+  return setrlimit(RLIMIT_AS, &limit) == 0;
+}
+
+}  // namespace benchlab
