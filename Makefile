@@ -90,7 +90,7 @@ $(DATA_built): sql/$(EXTENSION).sql $(EXTENSION).control
 # ---- the client (CMake) ----------------------------------------------------
 build: all client
 
-.PHONY: build client test run bench bench-10m bench-scaling bench-verify clean-client format tidy check-guard check-schedule
+.PHONY: build client test run bench bench-10m bench-scaling bench-verify bench-memory clean-client format tidy check-guard check-schedule
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG=$(PG_CONFIG)
@@ -133,6 +133,11 @@ bench-10m: build install
 	done
 
 # Where the parallel strategies stop scaling: 1..4 workers at 1M rows (one artifact each).
+# multiprocessing at 10M rows within --memory-budget 64MiB: the plan, each worker's
+# private memory and the parent's peak, measured (results/run-*.json).
+bench-memory: build install
+	$(BENCHCLIENT) --strategy multiprocessing --rows 10000000 --runs 3 --memory-budget 64MiB --results-dir results
+
 # verify across two throwaway clusters of 10M standard rows with one row changed:
 # the time against hashing both tables once in parallel (results/verify-*.json).
 bench-verify: build install
