@@ -86,7 +86,9 @@ class TestContext final : public RunContext {
     std::lock_guard lock(mutex_);
     watched.insert(pid);
     ever_watched.insert(pid);
-    if (kill_watched) kill(pid, SIGKILL);  // a worker that dies without reporting
+    if (kill_watched) kill(pid, SIGKILL);         // a worker that dies without reporting
+    if (stop_watched && !stopped) stopped = pid;  // the first worker: SIGSTOPped (hung) before it reports
+    if (stopped == pid) kill(pid, SIGSTOP);
   }
   void unwatch_process(pid_t pid) override {
     std::lock_guard lock(mutex_);
@@ -114,6 +116,8 @@ class TestContext final : public RunContext {
   std::atomic<int> connections{0}, query_sent{0}, first_row{0}, pool_waits{0}, checks{0};
   int interrupt_after = 0;
   bool kill_watched = false;
+  bool stop_watched = false;
+  pid_t stopped = 0;
   std::uint64_t batches = 0, batch_rows = 0, latency_ns = 0;
   DecodeTotals totals;
   LatencyHistogram latency;
@@ -847,6 +851,39 @@ TEST_CASE("strategies: a failing query surfaces as a one-line pg::Error from eve
     }
   }
   CHECK(shm_entries_of_this_process().empty());
+}
+
+TEST_CASE("strategies: a hung multiprocessing worker is found by its heartbeat, cancelled and killed",
+          "[db][strategies][faults]") {
+  test::ScratchDatabase db("strat_hang");
+  db.admin().exec("SELECT benchlab.seed_records('public.t', 20000)");
+  ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, 20000, WireFormat::text, 2, 100);
+  spec.hang_timeout_ms = 1000;
+  TestContext context(spec);
+  context.stop_watched = true;  // worker 0 never beats: stopped as it is forked
+  try {
+    make_strategy("multiprocessing")->run(spec, context);
+    FAIL("no exception");
+  } catch (const pg::Error& e) {
+    const std::string what = e.what();
+    CHECK(what.find("worker 0 hung: no heartbeat for") != std::string::npos);
+    CHECK(what.find("--hang-timeout") != std::string::npos);
+    CHECK(what.find('\n') == std::string::npos);
+  }
+  CHECK(context.watched.empty());
+  for (const pid_t pid : context.ever_watched) CHECK(kill(pid, 0) == -1);  // the hung one too
+  CHECK(shm_entries_of_this_process().empty());
+  // No backend of the run is left on the server (a backend notices its client is gone
+  // on its own time: wait for that state, with a deadline).
+  const pg::Connection admin = db.admin();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::string left;
+  do {
+    left = admin.query_value(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'benchclient-worker' AND datname = "
+        "current_database()");
+  } while (left != "0" && std::chrono::steady_clock::now() < deadline);
+  CHECK(left == "0");
 }
 
 TEST_CASE("strategies: a multiprocessing worker killed by a signal fails the run and leaves nothing behind",

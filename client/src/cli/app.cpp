@@ -97,7 +97,7 @@ struct RunFlags {
   bool all = false;
   std::vector<std::string> strategies, rows;
   std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
-              split = "auto", expect_schema, memory_budget;
+              split = "auto", expect_schema, memory_budget, hang_timeout;
   bool no_progress = false, no_observer = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;
@@ -153,6 +153,9 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                              "client memory budget (e.g. 64MiB, 2G, or auto: the cgroup v2 limit, else MemAvailable): "
                              "workers and batch size are planned to fit it, each forked worker capped at its share; "
                              "see benchclient plan"));
+  s.push_back(app.add_option("--hang-timeout", f.hang_timeout,
+                             "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
+                             "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
   s.push_back(app.add_option("--policy", f.policy,
                              "on a row count or checksum mismatch: strict (fail) or tolerant (flag and go on)")
                   ->check(CLI::IsMember({"strict", "tolerant"}))
@@ -213,6 +216,16 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
         throw UsageError(
             fmt::format("--memory-budget '{}': give a size such as 64MiB, 512M or 2G, or auto", f.memory_budget));
     }
+  }
+  if (!f.hang_timeout.empty()) {
+    const std::string& t = f.hang_timeout;
+    const bool ms = t.size() > 2 && t.ends_with("ms");
+    const std::string digits = ms ? t.substr(0, t.size() - 2) : (t.ends_with("s") ? t.substr(0, t.size() - 1) : t);
+    double value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || !(value > 0) || value > 1e7)
+      throw UsageError(fmt::format("--hang-timeout '{}': give a duration such as 30s or 500ms", t));
+    run.read.hang_timeout_ms = static_cast<int>(std::max(1.0, ms ? value : value * 1000));
   }
   if (f.key->count() > 0 && run.read.key.empty()) throw UsageError("--key: give the name of an integer key column");
   if (f.table->count() > 0 && run.read.table.empty())

@@ -44,6 +44,7 @@ struct ReadOptions {
   // --memory-budget: plan workers and batch size within it (0 and not auto: no planning).
   std::uint64_t memory_budget_bytes = 0;
   bool memory_budget_auto = false;  // --memory-budget auto: the cgroup limit, else MemAvailable
+  int hang_timeout_ms = 0;          // --hang-timeout (0: derived from the measured batch latency)
   friend bool operator==(const ReadOptions&, const ReadOptions&) = default;
 };
 

@@ -91,6 +91,7 @@ ReadSpec spec_of(const std::string& conninfo, const TableInfo& table, const Read
   spec.workers = options.workers;
   spec.batch_rows = options.batch_rows;
   spec.statement_timeout_ms = options.statement_timeout_ms;
+  spec.hang_timeout_ms = options.hang_timeout_ms;
   spec.types = table.types;
   return spec;
 }

@@ -72,6 +72,7 @@ Json options_json(const ReadOptions& r, const ScheduleOptions& s) {
               {"workers", r.workers},
               {"batch_rows", r.batch_rows},
               {"statement_timeout_ms", r.statement_timeout_ms},
+              {"hang_timeout_ms", r.hang_timeout_ms},
               {"memory_budget", r.memory_budget_auto        ? Json("auto")
                                 : r.memory_budget_bytes > 0 ? Json(r.memory_budget_bytes)
                                                             : Json(nullptr)},
@@ -98,6 +99,7 @@ void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
   need(j, "workers", r.workers);
   maybe(j, "batch_rows", r.batch_rows);
   maybe(j, "statement_timeout_ms", r.statement_timeout_ms);
+  maybe(j, "hang_timeout_ms", r.hang_timeout_ms);
   if (const auto b = j.find("memory_budget"); b != j.end()) {
     if (b->is_string()) r.memory_budget_auto = true;
     if (b->is_number_unsigned()) r.memory_budget_bytes = b->get<std::uint64_t>();

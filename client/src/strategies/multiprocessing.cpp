@@ -52,6 +52,9 @@ class SlotContext final : public RunContext {
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override {
     slot_.latency.record(static_cast<std::uint64_t>(latency.count()));
     slot_.rows_so_far.fetch_add(rows, std::memory_order_relaxed);
+    slot_.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);
+    if (latency.count() > slot_.max_batch_ns.load(std::memory_order_relaxed))
+      slot_.max_batch_ns.store(latency.count(), std::memory_order_relaxed);
     // The worker's own memory, at most every 5 ms (smaps_rollup walks the mappings).
     if (const std::int64_t now = now_ns(); now - last_sample_ns_ >= 5'000'000) {
       last_sample_ns_ = now;
@@ -110,6 +113,8 @@ int child_work(const ReadSpec& spec, const std::vector<DealtPart>& parts, const 
     session.statement_timeout_ms = spec.statement_timeout_ms;
     session.application_name = "benchclient-worker";
     pg::Connection conn = pg::Connection::open(spec.conninfo, session);
+    slot.backend_pid.store(PQbackendPID(conn.raw()), std::memory_order_relaxed);
+    slot.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);
     const auto cpu_before = meter_server_cpu ? read_backend_cpu(conn) : std::nullopt;
     SlotContext context(slot, slots);
     RowDecoder decoder(spec.types);
@@ -153,10 +158,9 @@ class Workers {
  public:
   explicit Workers(RunContext& context) : context_(context) {}
   ~Workers() {
-    for (auto& child : children_) {
-      const pid_t pid = child.pid();
-      if (child.running()) child.stop(SIGTERM, std::chrono::seconds(5));
-      if (pid > 0) context_.unwatch_process(pid);
+    for (std::size_t i = 0; i < children_.size(); ++i) {
+      if (children_[i].running()) children_[i].stop(SIGTERM, std::chrono::seconds(5));
+      if (pids_[i] > 0) context_.unwatch_process(pids_[i]);  // pids_: a reaped child forgets its pid
     }
   }
   Workers(const Workers&) = delete;
@@ -169,6 +173,10 @@ class Workers {
     pids_.push_back(children_.back().pid());
     exits_.emplace_back();
     context_.watch_process(pids_.back());
+  }
+  // A hung child: SIGKILL at once (a stopped process would not act on SIGTERM).
+  void kill(std::size_t i) {
+    if (i < children_.size() && children_[i].running()) children_[i].stop(SIGKILL, std::chrono::seconds(5));
   }
   // Reaps whichever children ended; returns how many are still running.
   std::size_t reap() {
@@ -218,7 +226,39 @@ class Workers {
                               exit && exit->signaled ? ", killed by a signal" : ""));
 }
 
+// --hang-timeout, or derived from the worker's slowest batch so far: 50 times it, at least 10 s.
+std::chrono::nanoseconds hang_timeout(const ReadSpec& spec, const shm::WorkerSlot& slot) {
+  if (spec.hang_timeout_ms > 0) return std::chrono::milliseconds(spec.hang_timeout_ms);
+  return std::max<std::chrono::nanoseconds>(
+      std::chrono::seconds(10), std::chrono::nanoseconds(50 * slot.max_batch_ns.load(std::memory_order_relaxed)));
+}
+
 class Multiprocessing final : public Strategy {
+  // A worker silent past its hang timeout: its query cancelled on the server, the
+  // worker killed, the run failed with the reason.
+  template <typename Children>
+  static void check_heartbeat(std::size_t i, const shm::WorkerSlot& slot, const ReadSpec& spec,
+                              const MeteredConnection& coordinator, Children& workers) {
+    const auto status = static_cast<shm::SlotStatus>(slot.status.load(std::memory_order_acquire));
+    if (status == shm::SlotStatus::done || status == shm::SlotStatus::failed) return;
+    const std::chrono::nanoseconds silent(now_ns() - slot.heartbeat_ns.load(std::memory_order_relaxed));
+    const std::chrono::nanoseconds limit = hang_timeout(spec, slot);
+    if (silent < limit) return;
+    if (const std::int32_t backend = slot.backend_pid.load(std::memory_order_relaxed); backend != 0) {
+      try {
+        coordinator.connection().query_value("SELECT pg_cancel_backend($1::int)", {std::to_string(backend)});
+      } catch (const pg::Error&) {
+        // the backend may be gone already; the kill below ends its session either way
+      }
+    }
+    workers.kill(i);
+    throw pg::Error(fmt::format(
+        "worker {} hung: no heartbeat for {:.1f} s (hang timeout {:.1f} s{}); its query was cancelled and it was "
+        "killed",
+        i, std::chrono::duration<double>(silent).count(), std::chrono::duration<double>(limit).count(),
+        spec.hang_timeout_ms > 0 ? ", --hang-timeout" : ": 50 x its slowest batch, at least 10 s"));
+  }
+
  public:
   [[nodiscard]] std::string_view name() const override { return "multiprocessing"; }
 
@@ -243,6 +283,7 @@ class Multiprocessing final : public Strategy {
       const std::vector<DealtPart>& share = shares[i];
       const std::string& id = snapshot.id();
       const bool meter = context.meter_server_cpu();
+      slot.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);  // a worker stuck before connecting hangs too
       workers.add(ChildProcess::spawn([&spec, &share, &id, meter, &slot, &slots] {
         _exit(child_work(spec, share, id, meter, slot, slots));  // never returns into the parent's frames
       }));
@@ -268,6 +309,7 @@ class Multiprocessing final : public Strategy {
                                                           static_cast<std::int32_t>(shm::SlotStatus::done));
         if (failed || died)
           throw_worker_error(i, slots[i], exit, spec.worker_memory_limit_bytes);  // the others are stopped by ~Workers
+        if (!exit) check_heartbeat(i, slots[i], spec, coordinator, workers);
       }
       if (running == 0) break;
       std::this_thread::sleep_for(std::chrono::microseconds(500));

@@ -30,6 +30,11 @@ struct WorkerSlot {
   std::atomic<std::int64_t> query_sent_ns{0};  // steady_clock (CLOCK_MONOTONIC: same clock in every process)
   std::atomic<std::int64_t> first_row_ns{0};
   std::atomic<std::uint64_t> rows_so_far{0};
+  // The heartbeat: set by the parent at fork, then by the worker when connected and
+  // after every batch (steady_clock ns). Silence past the hang timeout: hung.
+  std::atomic<std::int64_t> heartbeat_ns{0};
+  std::atomic<std::int64_t> max_batch_ns{0};  // the slowest batch so far, for the derived hang timeout
+  std::atomic<std::int32_t> backend_pid{0};   // the worker's backend, for pg_cancel_backend
   // Written once before status becomes done/failed (release); read after (acquire).
   DecodeTotals totals;
   LatencyHistogram latency;
