@@ -30,6 +30,7 @@ namespace {
 
 using test::line_count;
 using test::Outcome;
+using test::shm_benchlab_entries;
 using test::slurp;
 using Child = test::Benchclient;
 
@@ -58,14 +59,6 @@ std::vector<pid_t> processes_mentioning(const std::string& marker) {
       if (c == '\0') c = ' ';
     if (cmd.find(marker) != std::string::npos) out.push_back(static_cast<pid_t>(std::stol(name)));
   }
-  return out;
-}
-
-std::set<std::string> shm_benchlab_entries() {
-  std::set<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/dev/shm", ec))
-    if (e.path().filename().string().find("benchlab") != std::string::npos) out.insert(e.path().string());
   return out;
 }
 

@@ -29,14 +29,6 @@ nlohmann::json only_artifact(const fs::path& dir) {
   return nlohmann::json::parse(test::slurp(found.front()));
 }
 
-std::set<std::string> shm_benchlab_entries() {
-  std::set<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/dev/shm", ec))
-    if (e.path().filename().string().find("benchlab") != std::string::npos) out.insert(e.path().string());
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("memory plan: workers and batch from the budget, and the minimum named", "[memory]") {
@@ -137,7 +129,7 @@ TEST_CASE("memory plan: a worker that outgrows its ceiling fails alone, named", 
       "INSERT INTO public.w SELECT g, md5(g::text) FROM generate_series(1, 3000) g;"
       "UPDATE public.w SET v = repeat(md5(v), 3000000) WHERE id = 1500; ANALYZE public.w");
   test::TempDir dir("mem_ceiling");
-  const auto shm_before = shm_benchlab_entries();
+  const auto shm_before = test::shm_benchlab_entries();
   const test::Outcome out = test::run_benchclient(
       {"--dsn", db.conninfo(), "--table", "public.w", "--rows", "all", "--strategy", "multiprocessing", "--runs", "1",
        "--memory-budget", "64MiB", "--results-dir", dir.path.string(), "--console", "none", "--no-progress"},
@@ -146,7 +138,7 @@ TEST_CASE("memory plan: a worker that outgrows its ceiling fails alone, named", 
   const auto a = only_artifact(dir.path);
   const std::string error = a["benchmarks"][0]["errors"][0].get<std::string>();
   CHECK(error.find("the worker hit its --memory-budget ceiling") != std::string::npos);
-  CHECK(shm_benchlab_entries() == shm_before);  // the segment went with the run
+  CHECK(test::shm_benchlab_entries() == shm_before);  // the segment went with the run
 }
 
 TEST_CASE("benchclient plan prints the budget's arithmetic without running a strategy", "[db][memory][cli]") {

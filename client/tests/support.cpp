@@ -83,6 +83,14 @@ std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
+std::set<std::string> shm_benchlab_entries() {
+  std::set<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/dev/shm", ec))
+    if (e.path().filename().string().find("benchlab") != std::string::npos) out.insert(e.path().string());
+  return out;
+}
+
 void load_type_coverage(const pg::Connection& admin) {
   const std::string sql = slurp(std::filesystem::path(BENCHLAB_SOURCE_DIR) / "regress/data/type_coverage.sql");
   REQUIRE_FALSE(sql.empty());

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,9 @@ Outcome run_benchclient(const std::vector<std::string>& args, const std::filesys
 
 // Lines of output (a last line without its newline counts too).
 std::size_t line_count(const std::string& s);
+
+// The names in /dev/shm that contain "benchlab" (the strategies' segments).
+std::set<std::string> shm_benchlab_entries();
 
 // A whole file's bytes ("" when it cannot be read).
 std::string slurp(const std::filesystem::path& p);

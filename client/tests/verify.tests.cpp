@@ -105,8 +105,8 @@ TEST_CASE("verify: the command on two tables of one server, JSON, exit status an
       "CREATE TABLE public.b AS SELECT * FROM public.a; ALTER TABLE public.b ADD PRIMARY KEY (k);"
       "CREATE TABLE public.nokey (v text)");
   test::TempDir dir("verify_cli");
-  const std::vector<std::string> base = {"verify", "--dsn", db.conninfo(), "--table", "public.a", "--target-table",
-                                         "public.b", "--no-progress"};
+  const std::vector<std::string> base = {"verify",   "--dsn",          db.conninfo(), "--table",
+                                         "public.a", "--target-table", "public.b",    "--no-progress"};
 
   const test::Outcome equal = test::run_benchclient(base, dir.path);
   CHECK(equal.exit_code == 0);

@@ -144,7 +144,8 @@ Array walk_array_text(const char* d, std::size_t n, std::uint32_t type_oid, Scra
 }
 
 template <typename On>
-Array walk_array_binary(const char* d, std::size_t n, Scratch& s, On&& on) {
+Array walk_array_binary(const char* d, std::size_t n, std::uint32_t /*type_oid: the header names the element*/,
+                        Scratch& s, On&& on) {
   // array_send: int32 ndim, int32 has-nulls flag, element OID, (dim, lower bound) per dimension.
   if (n < 12) fail("binary array", d, n);
   const auto ndim = static_cast<std::int32_t>(be32(d));
@@ -314,43 +315,34 @@ struct Folder {
   void operator()(const Value& v) { acc = mix(acc, fold_value(v)); }
 };
 
+// A container decoded with every element folded into it.
+template <typename Result, Result (*Walk)(const char*, std::size_t, std::uint32_t, Scratch&, Folder&)>
+Value folded(const char* d, std::size_t n, std::uint32_t type_oid, Scratch& s) {
+  Folder f;
+  Result r = Walk(d, n, type_oid, s, f);
+  r.element_fold = f.acc;
+  return r;
+}
+
 }  // namespace
 
-Value array_text(const char* d, std::size_t n, std::uint32_t type_oid, Scratch& s) {
-  Folder f;
-  Array a = walk_array_text(d, n, type_oid, s, f);
-  a.element_fold = f.acc;
-  return a;
+Value array_text(const char* d, std::size_t n, std::uint32_t t, Scratch& s) {
+  return folded<Array, walk_array_text<Folder&>>(d, n, t, s);
 }
-Value array_binary(const char* d, std::size_t n, std::uint32_t, Scratch& s) {
-  Folder f;
-  Array a = walk_array_binary(d, n, s, f);
-  a.element_fold = f.acc;
-  return a;
+Value array_binary(const char* d, std::size_t n, std::uint32_t t, Scratch& s) {
+  return folded<Array, walk_array_binary<Folder&>>(d, n, t, s);
 }
-Value composite_text(const char* d, std::size_t n, std::uint32_t type_oid, Scratch& s) {
-  Folder f;
-  Composite c = walk_composite_text(d, n, type_oid, s, f);
-  c.element_fold = f.acc;
-  return c;
+Value composite_text(const char* d, std::size_t n, std::uint32_t t, Scratch& s) {
+  return folded<Composite, walk_composite_text<Folder&>>(d, n, t, s);
 }
-Value composite_binary(const char* d, std::size_t n, std::uint32_t type_oid, Scratch& s) {
-  Folder f;
-  Composite c = walk_composite_binary(d, n, type_oid, s, f);
-  c.element_fold = f.acc;
-  return c;
+Value composite_binary(const char* d, std::size_t n, std::uint32_t t, Scratch& s) {
+  return folded<Composite, walk_composite_binary<Folder&>>(d, n, t, s);
 }
-Value range_text(const char* d, std::size_t n, std::uint32_t type_oid, Scratch& s) {
-  Folder f;
-  Range r = walk_range_text(d, n, type_oid, s, f);
-  r.element_fold = f.acc;
-  return r;
+Value range_text(const char* d, std::size_t n, std::uint32_t t, Scratch& s) {
+  return folded<Range, walk_range_text<Folder&>>(d, n, t, s);
 }
-Value range_binary(const char* d, std::size_t n, std::uint32_t type_oid, Scratch& s) {
-  Folder f;
-  Range r = walk_range_binary(d, n, type_oid, s, f);
-  r.element_fold = f.acc;
-  return r;
+Value range_binary(const char* d, std::size_t n, std::uint32_t t, Scratch& s) {
+  return folded<Range, walk_range_binary<Folder&>>(d, n, t, s);
 }
 
 void for_each_element(const char* data, std::size_t length, std::uint32_t type_oid, int format,
@@ -363,7 +355,7 @@ void for_each_element(const char* data, std::size_t length, std::uint32_t type_o
   if (d.fn == array_text)
     walk_array_text(data, length, oid, s, on);
   else if (d.fn == array_binary)
-    walk_array_binary(data, length, s, on);
+    walk_array_binary(data, length, oid, s, on);
   else if (d.fn == composite_text)
     walk_composite_text(data, length, oid, s, on);
   else if (d.fn == composite_binary)

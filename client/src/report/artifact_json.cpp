@@ -538,22 +538,9 @@ void from_json(const Json& j, Artifact& a) {
 std::string checksum_hex(std::uint64_t sum) { return fmt::format("0x{:016x}", sum); }
 
 Artifact read_artifact_file(const std::filesystem::path& path) {
-  namespace fs = std::filesystem;
   const std::string file = path.string();
   auto fail_file = [&](const std::string& what) -> void { throw ArtifactError(fmt::format("{}: {}", file, what)); };
-  std::error_code ec;
-  if (!fs::exists(path, ec)) fail_file("no such file");
-  if (fs::is_directory(path, ec)) fail_file("is a directory, not an artifact");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail_file(fmt::format("cannot read it ({})", std::strerror(errno)));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Json doc;
-  try {
-    doc = Json::parse(ss.str());
-  } catch (const Json::parse_error& e) {
-    fail_file(fmt::format("not JSON (syntax error at byte {})", e.byte));
-  }
+  const Json doc = json_fields::read_json_file<ArtifactError>(path, "an artifact", "");
   t_path.clear();
   try {
     return doc.get<Artifact>();

@@ -7,8 +7,13 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -138,6 +143,27 @@ void maybe(const Json& obj, const char* key, T& out) {
   if (it == obj.end() || it->is_null()) return;
   PathSegment segment(key);
   read_value(*it, out);
+}
+
+// A whole JSON file, parsed; every way it can fail is one `Error` naming the file:
+// missing (with `missing_hint`), a directory (not a `kind`), unreadable, not JSON.
+template <typename Error>
+Json read_json_file(const std::filesystem::path& path, std::string_view kind, std::string_view missing_hint) {
+  const std::string file = path.string();
+  auto fail_file = [&](const std::string& what) { throw Error(fmt::format("{}: {}", file, what)); };
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) fail_file(fmt::format("no such file{}", missing_hint));
+  if (std::filesystem::is_directory(path, ec)) fail_file(fmt::format("is a directory, not {}", kind));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail_file(fmt::format("cannot read it ({})", std::strerror(errno)));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    return Json::parse(ss.str());
+  } catch (const Json::parse_error& e) {
+    fail_file(fmt::format("not JSON (syntax error at byte {})", e.byte));
+  }
+  return {};
 }
 
 }  // namespace benchlab::json_fields

@@ -94,22 +94,10 @@ std::string schema_document(const TableSchema& schema) {
 }
 
 TableSchema read_schema_file(const std::filesystem::path& path) {
-  namespace fs = std::filesystem;
   const std::string file = path.string();
   auto fail_file = [&](const std::string& what) -> void { throw SchemaFileError(fmt::format("{}: {}", file, what)); };
-  std::error_code ec;
-  if (!fs::exists(path, ec)) fail_file("no such file; write one with benchclient schema --table T --output FILE");
-  if (fs::is_directory(path, ec)) fail_file("is a directory, not a schema file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail_file(fmt::format("cannot read it ({})", std::strerror(errno)));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Json doc;
-  try {
-    doc = Json::parse(ss.str());
-  } catch (const Json::parse_error& e) {
-    fail_file(fmt::format("not JSON (syntax error at byte {})", e.byte));
-  }
+  const Json doc = json_fields::read_json_file<SchemaFileError>(
+      path, "a schema file", "; write one with benchclient schema --table T --output FILE");
   t_path.clear();
   try {
     TableSchema s;
