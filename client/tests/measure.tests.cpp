@@ -171,3 +171,12 @@ TEST_CASE("Harness: server CPU charged by connections is summed", "[measure]") {
   CHECK(*f.server_cpu_user_s == Approx(0.003));
   CHECK(*f.server_cpu_sys_s == Approx(0.0005));
 }
+
+TEST_CASE("Harness: the progress line shows each forked worker's rows from its heartbeat", "[measure]") {
+  CHECK(benchlab::progress_line("multiprocessing run 1/3", 1500, 10000, 750, std::nullopt, {}) ==
+        "  multiprocessing run 1/3: 1500 / 10000 rows, 750 rows/s");
+  CHECK(benchlab::progress_line("multiprocessing run 1/3", 1500, 10000, 750, std::nullopt, {1000, 500}) ==
+        "  multiprocessing run 1/3: 1500 / 10000 rows, 750 rows/s, workers 0:1000 1:500");
+  const std::string with_rss = benchlab::progress_line("x", 1, 2, 3, 16ULL << 20, {7});
+  CHECK(with_rss.find("peak RSS 16.0 MiB, workers 0:7") != std::string::npos);
+}

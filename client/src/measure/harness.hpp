@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -30,6 +32,11 @@ struct HarnessOptions {
   std::uint64_t expected_rows = 0;  // for the progress line
   pg::SessionOptions session;       // read_only, statement timeout, application_name
 };
+
+// The live progress line: rows of the run so far and, for forked workers, each
+// worker's rows from its heartbeat ("workers 0:120000 1:118000").
+std::string progress_line(std::string_view label, std::uint64_t rows, std::uint64_t expected, double rate,
+                          std::optional<std::uint64_t> peak_rss, const std::vector<std::uint64_t>& worker_rows);
 
 class Harness final : public RunContext {
  public:
@@ -49,6 +56,7 @@ class Harness final : public RunContext {
   void mark_query_sent(TimePoint at) override;
   void mark_first_row(TimePoint at) override;
   void add_progress_rows(std::uint64_t rows) override;
+  void set_worker_progress(std::size_t index, std::uint64_t rows) override;
   void add_worker_peak_rss(std::uint64_t bytes) override;
   void add_worker_private_peak(std::uint64_t bytes) override;
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override;
@@ -84,6 +92,9 @@ class Harness final : public RunContext {
   std::atomic<std::int64_t> query_sent_ns_{-1};
   std::atomic<std::int64_t> first_row_ns_{-1};
   std::atomic<std::uint64_t> rows_seen_{0};
+  static constexpr std::size_t kShownWorkers = 16;
+  std::array<std::atomic<std::uint64_t>, kShownWorkers> worker_rows_{};
+  std::atomic<std::size_t> workers_seen_{0};
   std::atomic<std::uint64_t> peak_rss_{0};
   std::atomic<std::uint64_t> peak_self_rss_{0};
 

@@ -64,6 +64,9 @@ class RunContext {
   // Rows received elsewhere (forked workers), for the progress line only: no
   // latency, no totals (add_totals and add_latency carry those).
   virtual void add_progress_rows(std::uint64_t /*rows*/) {}
+  // Worker `index`'s rows so far (forked workers, from their heartbeats), for the
+  // live progress line only.
+  virtual void set_worker_progress(std::size_t /*index*/, std::uint64_t /*rows*/) {}
   // A forked worker's own peak resident set (its getrusage ru_maxrss), once per worker.
   virtual void add_worker_peak_rss(std::uint64_t /*bytes*/) {}
   // A forked worker's largest private memory (pages not shared with the parent), once per worker.

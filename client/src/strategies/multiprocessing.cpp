@@ -300,6 +300,7 @@ class Multiprocessing final : public Strategy {
         const std::uint64_t rows = slots[i].rows_so_far.load(std::memory_order_relaxed);
         if (rows > rows_reported[i]) {
           context.add_progress_rows(rows - rows_reported[i]);
+          context.set_worker_progress(i, rows);
           rows_reported[i] = rows;
         }
         const bool failed =
