@@ -453,3 +453,40 @@ TEST_CASE("cli: a failing strategy is recorded under tolerant and stops the run 
   for (const auto& e : fs::directory_iterator(results)) files += e.path().extension() == ".json" ? 1 : 0;
   CHECK(files == 2);
 }
+
+TEST_CASE("cli: snapshot hold keeps a snapshot that --snapshot runs read, until Ctrl-C", "[db][cli][snapshot]") {
+  test::ScratchDatabase db("cli_hold");
+  db.admin().exec("SELECT benchlab.seed_records('public.t', 2000)");
+  test::TempDir dir("cli_hold");
+  test::TempDir hold_dir("cli_hold_h");  // its own stdout/stderr files
+  test::Benchclient holder({"snapshot", "hold", "--dsn", db.conninfo()}, hold_dir.path);
+  // Wait for the state: the id printed on stdout (the process writes it once exported).
+  std::string id;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (id.empty() && std::chrono::steady_clock::now() < deadline) {
+    const std::string text = slurp(hold_dir.path / "stdout");
+    if (text.find('\n') != std::string::npos)
+      id = text.substr(0, text.find('\n'));
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE_FALSE(id.empty());
+  db.admin().exec("DELETE FROM public.t WHERE id > 1500");  // after the snapshot: not seen by the run
+  const Outcome run =
+      test::run_benchclient({"--dsn", db.conninfo(), "--table", "public.t", "--rows", "all", "--strategy",
+                             "cursor_pagination,parallel_copy", "--runs", "1", "--snapshot", id, "--results-dir",
+                             (dir.path / "r").string(), "--console", "none", "--no-progress"},
+                            dir.path);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);  // rows and checksum matched the snapshot's server figures
+  kill(holder.pid(), SIGINT);
+  const Outcome held = holder.wait();
+  CHECK(held.exit_code == 0);
+  CHECK(held.err.find("released") != std::string::npos);
+  const Outcome stale = test::run_benchclient({"--dsn", db.conninfo(), "--table", "public.t", "--rows", "all",
+                                               "--strategy", "naive", "--snapshot", id, "--no-progress"},
+                                              dir.path);
+  CHECK(stale.exit_code != 0);
+  CHECK(stale.err.find("--snapshot " + id + ": cannot read in it") != std::string::npos);
+  CHECK(line_count(stale.err) == 1);
+}

@@ -770,6 +770,44 @@ TEST_CASE("strategies: the parts reported add up to the run's rows, and a skewed
   }
 }
 
+TEST_CASE("strategies: --snapshot: the plan, the server's figures and every strategy read the held snapshot",
+          "[db][strategies][snapshot]") {
+  test::ScratchDatabase db("strat_held");
+  const pg::Connection admin = db.admin();
+  admin.exec("SELECT benchlab.seed_records('public.t', 3000)");
+  pg::SessionOptions session;
+  session.read_only = true;
+  const pg::Connection holder = pg::Connection::open(db.conninfo(), session);
+  pg::ExportedSnapshot held(holder.raw());  // what `benchclient snapshot hold` keeps open
+  // Written after the snapshot: no read in it may see these.
+  admin.exec(
+      "INSERT INTO public.t SELECT * FROM public.t WHERE id <= 500 ON CONFLICT DO NOTHING;"
+      "DELETE FROM public.t WHERE id BETWEEN 10 AND 19;"
+      "INSERT INTO public.t (id, created_at, updated_at, category, payload, amount, is_active, source) "
+      "SELECT id + 10000, created_at, updated_at, category, payload, amount, is_active, source FROM public.t "
+      "WHERE id <= 700");
+  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+    ReadOptions options;
+    options.table = "public.t";
+    options.all_rows = true;
+    options.format = format;
+    options.workers = 3;
+    options.batch_rows = 100;
+    options.snapshot_id = held.id();
+    const BenchmarkPlan plan = plan::make_plan(db.conninfo(), options, [](const std::string&) {});
+    const SizePlan& whole = plan.sizes.front();
+    CHECK(whole.spec.snapshot_id == held.id());
+    read_whole_by_every_strategy(whole, 3000);  // the server's figures are the snapshot's, too
+  }
+  held.release();
+  ReadOptions stale;
+  stale.table = "public.t";
+  stale.all_rows = true;
+  stale.snapshot_id = held.id();
+  CHECK_THROWS_WITH(plan::make_plan(db.conninfo(), stale, [](const std::string&) {}),
+                    Catch::Contains("--snapshot " + held.id() + ": cannot read in it"));
+}
+
 TEST_CASE("strategies: a ctid split reads one snapshot while another session appends pages", "[db][strategies][ctid]") {
   test::ScratchDatabase db("strat_ctid_snap");
   const pg::Connection admin = db.admin();

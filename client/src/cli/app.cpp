@@ -15,6 +15,7 @@
 #include "cli/run_options.hpp"
 #include "cli/schema_command.hpp"
 #include "cli/server_target.hpp"
+#include "cli/snapshot_command.hpp"
 #include "cli/verify_command.hpp"
 #include "cli/with_cluster.hpp"
 #include "model/memory_plan.hpp"
@@ -97,7 +98,7 @@ struct RunFlags {
   bool all = false;
   std::vector<std::string> strategies, rows;
   std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
-              split = "auto", expect_schema, memory_budget, hang_timeout;
+              split = "auto", expect_schema, memory_budget, hang_timeout, snapshot;
   bool no_progress = false, no_observer = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;
@@ -153,6 +154,9 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                              "client memory budget (e.g. 64MiB, 2G, or auto: the cgroup v2 limit, else MemAvailable): "
                              "workers and batch size are planned to fit it, each forked worker capped at its share; "
                              "see benchclient plan"));
+  s.push_back(app.add_option("--snapshot", f.snapshot,
+                             "plan and read in this snapshot, held by benchclient snapshot hold (needs --dsn): "
+                             "runs of several invocations then read exactly the same rows"));
   s.push_back(app.add_option("--hang-timeout", f.hang_timeout,
                              "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
                              "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
@@ -216,6 +220,11 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
         throw UsageError(
             fmt::format("--memory-budget '{}': give a size such as 64MiB, 512M or 2G, or auto", f.memory_budget));
     }
+  }
+  if (!f.snapshot.empty()) {
+    if (!run.target.dsn)
+      throw UsageError("--snapshot needs --dsn: the snapshot lives on the server benchclient snapshot hold talks to");
+    run.read.snapshot_id = f.snapshot;
   }
   if (!f.hang_timeout.empty()) {
     const std::string& t = f.hang_timeout;
@@ -335,6 +344,13 @@ int run_app(int argc, char** argv) {
   CLI::Option* schema_dsn_opt = nullptr;
   add_target_options(*schema, run.target, dsn, schema_dsn_opt);  // the same server options, after `schema` too
 
+  auto* snapshot = app.add_subcommand("snapshot", "snapshots that several runs share");
+  auto* hold = snapshot->add_subcommand(
+      "hold", "export a snapshot and keep its transaction open until Ctrl-C or SIGTERM; prints its id for --snapshot");
+  std::string hold_dsn;
+  hold->add_option("--dsn", hold_dsn, "the server (libpq conninfo or URI; '' uses the PG* environment)")->required();
+  snapshot->require_subcommand(1);
+
   auto* plan = app.add_subcommand(
       "plan",
       "print what a run with the same options would do — the memory budget's arithmetic, the workers and batch size "
@@ -359,6 +375,7 @@ int run_app(int argc, char** argv) {
     verify_options.progress = !verify_quiet;
     return run_verify_command(verify_options);
   }
+  if (*hold) return run_snapshot_hold(hold_dsn);
   if (*plan) {
     try {
       validate_run_options(run, flags);

@@ -27,7 +27,12 @@ bool valid_snapshot_id(const std::string& id) {
 
 }  // namespace
 
-ExportedSnapshot::ExportedSnapshot(PGconn* conn) : conn_(conn) {
+ExportedSnapshot::ExportedSnapshot(PGconn* conn, const std::string& held) : conn_(conn) {
+  if (!held.empty()) {
+    import_snapshot(conn_, held);
+    id_ = held;
+    return;
+  }
   run(conn_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "cannot begin the snapshot transaction");
   try {
     Result r(PQexec(conn_, "SELECT pg_export_snapshot()"));

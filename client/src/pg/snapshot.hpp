@@ -18,7 +18,9 @@ namespace benchlab::pg {
 // the transaction (best effort, never throws); release() does so and throws.
 class ExportedSnapshot {
  public:
-  explicit ExportedSnapshot(PGconn* conn);
+  // `held` non-empty (--snapshot ID): the coordinator imports that snapshot, held
+  // by another process (`benchclient snapshot hold`), and hands it on instead.
+  explicit ExportedSnapshot(PGconn* conn, const std::string& held = {});
   ~ExportedSnapshot();
   ExportedSnapshot(const ExportedSnapshot&) = delete;
   ExportedSnapshot& operator=(const ExportedSnapshot&) = delete;

@@ -8,6 +8,7 @@
 
 #include "benchlab/row_checksum.hpp"
 #include "pg/error.hpp"
+#include "pg/snapshot.hpp"
 #include "pg/wait.hpp"
 #include "plan/memory_budget.hpp"
 #include "plan/table.hpp"
@@ -92,6 +93,7 @@ ReadSpec spec_of(const std::string& conninfo, const TableInfo& table, const Read
   spec.batch_rows = options.batch_rows;
   spec.statement_timeout_ms = options.statement_timeout_ms;
   spec.hang_timeout_ms = options.hang_timeout_ms;
+  spec.snapshot_id = options.snapshot_id;
   spec.types = table.types;
   return spec;
 }
@@ -208,7 +210,10 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
 
   // One snapshot for the whole plan: bounds, partitions and batches agree even while
   // the table is written to.
-  pg::exec_interruptible(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (spec.snapshot_id.empty())
+    pg::exec_interruptible(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  else
+    pg::import_snapshot(conn.raw(), spec.snapshot_id);  // --snapshot: the plan sees what the reads will
   if (table.split == Split::ctid) {
     plan_ctid(conn, table, options, spec);
     pg::exec_interruptible(conn, "COMMIT");
@@ -264,6 +269,8 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   pg::SessionOptions session = read_only_session();
   session.statement_timeout_ms = spec.statement_timeout_ms;
   pg::Connection conn = pg::Connection::open(conninfo, session);
+  // --snapshot: the server's figures over the very snapshot every strategy reads.
+  if (!spec.snapshot_id.empty()) pg::import_snapshot(conn.raw(), spec.snapshot_id);
   const std::string format(to_string(spec.format));
   try {
     constexpr const char* kScan =
@@ -320,6 +327,18 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
   const std::vector<std::uint64_t> limits = options.all_rows ? std::vector<std::uint64_t>{0} : options.row_counts;
   const std::uint64_t max_rows = *std::max_element(limits.begin(), limits.end());
   BenchmarkPlan plan;
+  if (!options.snapshot_id.empty()) {
+    // --snapshot: it must still be held, or nothing can be read in it.
+    pg::Connection conn = pg::Connection::open(conninfo, read_only_session());
+    try {
+      pg::import_snapshot(conn.raw(), options.snapshot_id);
+    } catch (const pg::Error& e) {
+      throw std::runtime_error(fmt::format(
+          "--snapshot {}: cannot read in it ({}); the transaction holding it has ended or it belongs to another "
+          "database: start benchclient snapshot hold --dsn ... again and pass the id it prints",
+          options.snapshot_id, pg::one_line(e.what())));
+    }
+  }
   const std::string what = max_rows == 0 ? std::string("the whole table") : fmt::format("{} rows", max_rows);
   phase(fmt::format("benchclient: {} {} ({})", options.table.empty() ? "seeding" : "checking",
                     options.table.empty() ? kStandardTable : options.table, what));

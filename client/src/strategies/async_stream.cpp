@@ -40,7 +40,7 @@ class AsyncStream final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw());
+    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
 
     std::vector<std::unique_ptr<Reader>> readers;
     for (auto& share : deal_indexed(parts, spec.workers < 1 ? 1 : spec.workers)) {

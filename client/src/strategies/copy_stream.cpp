@@ -5,6 +5,7 @@
 // fields the output text), so the shared checksum applies unchanged.
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
+#include "pg/snapshot.hpp"
 #include "strategies/copy_reader.hpp"
 #include "strategies/strategy.hpp"
 
@@ -21,7 +22,10 @@ class CopyStream final : public Strategy {
     RowDecoder decoder(spec.types);
     context.check_interrupted();
     context.mark_query_sent();  // from BEGIN on, as cursor_pagination counts its pipelined BEGIN
-    conn.connection().exec("BEGIN READ ONLY");
+    if (spec.snapshot_id.empty())
+      conn.connection().exec("BEGIN READ ONLY");
+    else
+      pg::import_snapshot(conn.raw(), spec.snapshot_id);  // --snapshot: the held snapshot
     CopyReader reader(conn.raw(), spec.all_query(), spec.format, spec.batch_rows, decoder, context);
     reader.run();
     conn.connection().exec("COMMIT");

@@ -3,6 +3,7 @@
 // server produces batch k+1 while the client decodes batch k.
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
+#include "pg/snapshot.hpp"
 #include "strategies/cursor_stream.hpp"
 #include "strategies/strategy.hpp"
 
@@ -18,7 +19,8 @@ class CursorPagination final : public Strategy {
     MeteredConnection conn = context.connect();
     RowDecoder decoder(spec.types);
     CursorStreamOptions options;
-    options.prologue = {"BEGIN READ ONLY"};
+    options.prologue = spec.snapshot_id.empty() ? std::vector<std::string>{"BEGIN READ ONLY"}
+                                                : pg::snapshot_import_statements(spec.snapshot_id);
     options.query = spec.all_query();
     options.epilogue = {"COMMIT"};
     options.batch_rows = spec.batch_rows;

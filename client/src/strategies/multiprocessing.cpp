@@ -270,7 +270,7 @@ class Multiprocessing final : public Strategy {
     }
 
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw());
+    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
     shm::WorkerSlots slots(shares.size(), parts.size());  // before fork: the children inherit the mapping
     Workers workers(context);                             // destroyed first: children stopped before the segment goes
     // Hand free heap pages back to the kernel before forking (e.g. what an earlier

@@ -11,6 +11,7 @@
 #include "measure/run_context.hpp"
 #include "pg/cancel.hpp"
 #include "pg/connection.hpp"
+#include "pg/snapshot.hpp"
 #include "pg/wait.hpp"
 #include "strategies/strategy.hpp"
 
@@ -25,6 +26,7 @@ class Naive final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
     RowDecoder decoder(spec.types);
+    if (!spec.snapshot_id.empty()) pg::import_snapshot(conn.raw(), spec.snapshot_id);  // --snapshot
     const std::string sql = spec.all_query();
     context.check_interrupted();
     context.mark_query_sent();
@@ -51,6 +53,7 @@ class Naive final : public Strategy {
     DecodedRows kept;
     decoder.consume_and_keep(kept.adopt(std::move(result)), kept);
     context.record_batch(rows, std::chrono::steady_clock::now() - sent);
+    if (!spec.snapshot_id.empty()) conn.connection().exec("COMMIT");
     context.add_totals(decoder.totals());
     conn.finish();
     context.check_interrupted();

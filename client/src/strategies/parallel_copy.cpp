@@ -41,7 +41,7 @@ class ParallelCopy final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw());
+    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
 
     std::vector<std::unique_ptr<Worker>> workers;
     for (auto& share : deal_indexed(parts, spec.workers < 1 ? 1 : spec.workers)) {

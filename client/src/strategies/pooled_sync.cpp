@@ -81,7 +81,7 @@ class PooledSync final : public Strategy {
     const int workers = spec.workers < 1 ? 1 : spec.workers;
 
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw());
+    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
     std::vector<MeteredConnection> connections;
     connections.reserve(static_cast<std::size_t>(workers));
     std::vector<MeteredConnection*> pooled;
