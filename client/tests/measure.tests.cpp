@@ -188,7 +188,7 @@ TEST_CASE("run backends: a read is an active FETCH, COPY or SELECT that is not a
 
   const std::vector<RunBackend> coordinator_reading{backend("benchclient", "active", "FETCH FORWARD 10 FROM c")};
   CHECK(read_in_progress(coordinator_reading, "pooled_sync", 2));
-  CHECK_FALSE(read_in_progress({}, "naive", 2));
+  CHECK_FALSE(benchlab::read_in_progress({}, "naive", 2));
   // multiprocessing: only once its forked workers are connected and one reads.
   CHECK_FALSE(read_in_progress(coordinator_reading, "multiprocessing", 2));
   std::vector<RunBackend> workers{backend("benchclient", "idle in transaction", "SELECT pg_export_snapshot()"),
