@@ -184,6 +184,7 @@ TEST_CASE("run backends: a read is an active FETCH, COPY or SELECT that is not a
   CHECK(is_active_read(backend("benchclient", "active", "SELECT id FROM public.benchlab_records")));
   CHECK_FALSE(is_active_read(backend("benchclient", "idle in transaction", "FETCH FORWARD 5000 FROM c")));
   CHECK_FALSE(is_active_read(backend("benchclient", "active", "SELECT benchlab.backend_cpu()")));
+  CHECK_FALSE(is_active_read(backend("benchclient", "active", "SELECT pg_export_snapshot()")));
   CHECK_FALSE(is_active_read(backend("benchclient", "active", "DECLARE c NO SCROLL CURSOR FOR SELECT 1")));
 
   const std::vector<RunBackend> coordinator_reading{backend("benchclient", "active", "FETCH FORWARD 10 FROM c")};

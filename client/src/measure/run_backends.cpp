@@ -28,6 +28,8 @@ constexpr const char* kRunFilter =
 bool is_active_read(const RunBackend& b) {
   if (b.state != "active") return false;
   if (b.query.find("benchlab.") != std::string::npos) return false;  // planning, metering
+  // The coordinator exporting the snapshot the workers will import: before the read.
+  if (b.query.find("pg_export_snapshot") != std::string::npos) return false;
   return starts_with_word(b.query, "FETCH") || starts_with_word(b.query, "COPY") || starts_with_word(b.query, "SELECT");
 }
 

@@ -23,7 +23,8 @@ struct RunBackend {
 };
 
 // True when `b` is running a strategy's read: an active FETCH, COPY or SELECT of
-// rows (not one of benchlab's own functions, which planning and metering call).
+// rows (not one of benchlab's own functions, which planning and metering call, nor
+// the coordinator's pg_export_snapshot(), which comes before any read).
 [[nodiscard]] bool is_active_read(const RunBackend& b);
 
 // True when the read of `strategy` is in progress among `backends`: at least one
