@@ -11,6 +11,7 @@
 #   make check-guard     the PostgreSQL-free guard of the pure C++ files fires (compile-only)
 #   make run             the main job: benchclient --all on a throwaway cluster
 #   make bench           the benchmark sweep (100K, 500K, 1M rows) into results/
+#   make bench-faults    Ctrl-C: SIGINT to exit and to the run's backends gone, per strategy
 
 PG_MAJOR    ?= 15
 PG_CONFIG   ?= $(firstword $(wildcard /usr/lib/postgresql/$(PG_MAJOR)/bin/pg_config) pg_config)
@@ -90,7 +91,7 @@ $(DATA_built): sql/$(EXTENSION).sql $(EXTENSION).control
 # ---- the client (CMake) ----------------------------------------------------
 build: all client
 
-.PHONY: build client test run bench bench-10m bench-scaling bench-verify bench-memory clean-client format tidy check-guard check-schedule
+.PHONY: build client test run bench bench-10m bench-scaling bench-verify bench-memory bench-faults clean-client format tidy check-guard check-schedule
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG=$(PG_CONFIG)
@@ -142,6 +143,11 @@ bench-memory: build install
 # the time against hashing both tables once in parallel (results/verify-*.json).
 bench-verify: build install
 	scripts/bench-verify 10000000
+
+# Ctrl-C, measured: each strategy interrupted 5 times during its read of 1M rows;
+# SIGINT to exit and to its last backend gone (results/faults-*.json).
+bench-faults: build install
+	$(BENCHCLIENT) with-cluster -- $(BUILD_DIR)/client/bench/interrupt_bench --rows 1000000 --repetitions 5 --results-dir results
 
 bench-scaling: build install
 	for w in 1 2 3 4; do \

@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "measure/run_backends.hpp"
+#include "strategies/registry.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -390,6 +392,61 @@ TEST_CASE("cli: SIGINT stops the run, keeps what was measured and leaves nothing
     if (left != "0") std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   CHECK(left == "0");
+}
+
+// Every strategy, interrupted during its read: SIGINT to the parent alone (kill -INT)
+// or to its whole process group (a terminal's Ctrl-C, which reaches forked workers
+// too). The read is slow by construction, so it is still going when the signal
+// comes on any machine: each row of the view sleeps 1 ms in the strategies' reads
+// only — where a statement timeout is set (the wire ceiling sets none) and the
+// statement is not one of benchlab's functions (planning's server_scan and
+// range_checksum), so planning and the ceiling stay fast. Deadlines are generous:
+// this checks that cleanup happens, not how fast (make bench-faults measures that).
+TEST_CASE("cli: SIGINT during each strategy's read ends every backend the run opened and exits 130", "[cli][db]") {
+  const std::string strategy = GENERATE(from_range(benchlab::strategy_names()));
+  const bool whole_group = GENERATE(false, true);
+  INFO("strategy " << strategy << ", SIGINT to " << (whole_group ? "the process group" : "the parent"));
+  benchlab::test::ScratchDatabase db("cli_sigint_read");
+  db.admin().exec(
+      "SELECT benchlab.seed_records('public.t', 2000);"
+      "CREATE FUNCTION public.slow_in_reads(bigint) RETURNS bigint LANGUAGE sql VOLATILE AS "
+      "$$ SELECT CASE WHEN current_setting('statement_timeout') = '0' OR strpos(current_query(), 'benchlab.') > 0 "
+      "THEN $1 ELSE (SELECT $1 FROM pg_sleep(0.001)) END $$;"
+      "CREATE VIEW public.slow AS SELECT public.slow_in_reads(id) AS id, category, amount FROM public.t");
+  const benchlab::RunBackendObserver observer(test::server_conninfo(), db.name());
+  TempDir dir("clitest");
+  const std::string marker = (dir.path / "results-sigint-read").string();
+  const auto shm_before = shm_benchlab_entries();
+  Child child({"--dsn", db.conninfo(), "--table", "public.slow", "--key", "id", "--strategy", strategy, "--rows",
+               "2000", "--runs", "1", "--workers", "2", "--statement-timeout-ms", "600000", "--results-dir", marker},
+              dir.path, whole_group);
+  // The state: the round's wire ceiling is done and the strategy's read is active
+  // on the server (for multiprocessing, in its forked workers).
+  std::vector<benchlab::RunBackend> seen;
+  auto reading = [&] {
+    if (child.err_so_far().find("round 1/1: wire ceiling") == std::string::npos) return false;
+    seen = observer.backends();
+    return benchlab::read_in_progress(seen, strategy, 2);
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bool read_seen = false;
+  while (!(read_seen = reading()) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  INFO("backends: " << benchlab::describe(seen) << "\nstderr: " << child.err_so_far());
+  REQUIRE(read_seen);  // not asked again: between batches a connection is briefly idle
+  REQUIRE(kill(whole_group ? -child.pid() : child.pid(), SIGINT) == 0);
+  const Outcome o = child.wait();
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code == 130);
+  CHECK(o.err.find("interrupted") != std::string::npos);
+  CHECK(processes_mentioning(marker).empty());
+  CHECK(shm_benchlab_entries() == shm_before);
+  // Every backend the run opened (workers' included) is gone, seen from another database.
+  const auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (observer.count() != 0 && std::chrono::steady_clock::now() < gone_by)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  INFO("left: " << benchlab::describe(observer.backends()));
+  CHECK(observer.count() == 0);
 }
 
 TEST_CASE("cli: a failing strategy is recorded under tolerant and stops the run under strict, both exit 3",

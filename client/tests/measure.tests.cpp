@@ -1,10 +1,12 @@
 // The measurement harness: medians, latency percentiles, the Harness's figures.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "measure/harness.hpp"
+#include "measure/run_backends.hpp"
 #include "model/latency_histogram.hpp"
 #include "model/summary.hpp"
 
@@ -179,4 +181,30 @@ TEST_CASE("Harness: the progress line shows each forked worker's rows from its h
         "  multiprocessing run 1/3: 1500 / 10000 rows, 750 rows/s, workers 0:1000 1:500");
   const std::string with_rss = benchlab::progress_line("x", 1, 2, 3, 16ULL << 20, {7});
   CHECK(with_rss.find("peak RSS 16.0 MiB, workers 0:7") != std::string::npos);
+}
+
+TEST_CASE("run backends: a read is an active FETCH, COPY or SELECT that is not a benchlab function", "[measure]") {
+  using benchlab::RunBackend;
+  const auto backend = [](std::string app, std::string state, std::string query) {
+    return RunBackend{1, "client backend", std::move(app), std::move(state), std::move(query)};
+  };
+  CHECK(is_active_read(backend("benchclient", "active", "FETCH FORWARD 5000 FROM benchlab_cursor")));
+  CHECK(is_active_read(backend("benchclient", "active", "  copy (SELECT 1) TO STDOUT")));
+  CHECK(is_active_read(backend("benchclient", "active", "SELECT id FROM public.benchlab_records")));
+  CHECK_FALSE(is_active_read(backend("benchclient", "idle in transaction", "FETCH FORWARD 5000 FROM c")));
+  CHECK_FALSE(is_active_read(backend("benchclient", "active", "SELECT benchlab.backend_cpu()")));
+  CHECK_FALSE(is_active_read(backend("benchclient", "active", "SELECT pg_export_snapshot()")));
+  CHECK_FALSE(is_active_read(backend("benchclient", "active", "DECLARE c NO SCROLL CURSOR FOR SELECT 1")));
+
+  const std::vector<RunBackend> coordinator_reading{backend("benchclient", "active", "FETCH FORWARD 10 FROM c")};
+  CHECK(read_in_progress(coordinator_reading, "pooled_sync", 2));
+  CHECK_FALSE(benchlab::read_in_progress({}, "naive", 2));
+  // multiprocessing: only once its forked workers are connected and one reads.
+  CHECK_FALSE(read_in_progress(coordinator_reading, "multiprocessing", 2));
+  std::vector<RunBackend> workers{backend("benchclient", "idle in transaction", "SELECT pg_export_snapshot()"),
+                                  backend("benchclient-worker", "active", "FETCH FORWARD 10 FROM c"),
+                                  backend("benchclient-worker", "idle in transaction", "FETCH FORWARD 10 FROM c")};
+  CHECK(read_in_progress(workers, "multiprocessing", 2));
+  workers.pop_back();
+  CHECK_FALSE(read_in_progress(workers, "multiprocessing", 2));
 }

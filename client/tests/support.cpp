@@ -98,8 +98,8 @@ void load_type_coverage(const pg::Connection& admin) {
   admin.exec("ANALYZE public.cov_types");
 }
 
-Benchclient::Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir)
-    : out_(dir / "stdout"), err_(dir / "stderr") {
+Benchclient::Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir, bool own_process_group)
+    : own_group_(own_process_group), out_(dir / "stdout"), err_(dir / "stderr") {
   std::vector<std::string> argv{BENCHCLIENT_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargv;
@@ -117,14 +117,21 @@ Benchclient::Benchclient(const std::vector<std::string>& args, const std::filesy
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int rc = posix_spawn(&pid_, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  if (own_group_) {
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  }
+  const int rc = posix_spawn(&pid_, cargv[0], &fa, &attr, cargv.data(), cenv.data());
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   REQUIRE(rc == 0);
 }
 
 Benchclient::~Benchclient() {
   if (pid_ > 0) {
-    kill(pid_, SIGKILL);
+    kill(own_group_ ? -pid_ : pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
 }

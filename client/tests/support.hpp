@@ -50,7 +50,9 @@ class TempDir {
 
 // The real benchclient binary, run as a user would: stdin /dev/null, stdout and
 // stderr into files under `dir`, TMPDIR set to `dir` (so a throwaway cluster it
-// starts lives there). Killed (SIGKILL) if still running when destroyed.
+// starts lives there). `own_process_group`: in a process group of its own (pgid =
+// its pid), so kill(-pid(), SIGINT) is what a terminal's Ctrl-C does. Killed
+// (SIGKILL, its group with it) if still running when destroyed.
 struct Outcome {
   int exit_code = -1;
   std::string out, err;
@@ -58,7 +60,7 @@ struct Outcome {
 
 class Benchclient {
  public:
-  Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir);
+  Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir, bool own_process_group = false);
   ~Benchclient();
   Benchclient(const Benchclient&) = delete;
   Benchclient& operator=(const Benchclient&) = delete;
@@ -68,6 +70,7 @@ class Benchclient {
 
  private:
   pid_t pid_ = -1;
+  bool own_group_ = false;
   std::filesystem::path out_, err_;
 };
 
