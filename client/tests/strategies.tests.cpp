@@ -105,6 +105,10 @@ class TestContext final : public RunContext {
 
   // Called once, when the first rows arrive (the read's snapshot is taken by then).
   std::function<void()> on_first_rows;
+  std::function<void()> on_snapshot_exported;
+  void snapshot_exported() override {
+    if (on_snapshot_exported) on_snapshot_exported();
+  }
   void rows_arrived() {
     if (on_first_rows) std::call_once(first_rows_once_, on_first_rows);
   }
@@ -450,6 +454,44 @@ TEST_CASE("strategies: parallel strategies read one snapshot while another sessi
     const std::int64_t m = check_one_snapshot(admin, context, kSeeded, true);
     CHECK(m >= 5);
     CHECK(during > m);  // the inserter kept going while the strategy read
+  }
+}
+
+TEST_CASE("strategies: the shared snapshot is the coordinator's, and the broken control proves the test can fail",
+          "[db][strategies][snapshot]") {
+  test::ScratchDatabase db("strat_snap_ctl");
+  const pg::Connection admin = db.admin();
+  constexpr std::int64_t kSeeded = 20000;
+  admin.exec(fmt::format("SELECT benchlab.seed_records('public.t', {})", kSeeded));
+  for (const bool shared : {true, false}) {
+    for (const auto& name : {"pooled_sync", "async_stream", "multiprocessing", "parallel_copy"}) {
+      INFO("strategy " << name << (shared ? ", shared snapshot" : ", --no-shared-snapshot"));
+      admin.exec("DELETE FROM public.t WHERE id < 1 OR id > " + std::to_string(kSeeded));
+      BackgroundInserter inserter(db, [=](int i) { return insert_rows_sql({-i, kSeeded + i}); });
+      inserter.wait_for_more(2);
+      ReadSpec spec =
+          make_spec(db.conninfo(), "public.t", kStandardColumns, -1000000000, 1000000000, WireFormat::binary, 3, 500);
+      spec.partitions = {{-1000000000, 7000, 0}, {7001, 14000, 0}, {14001, 1000000000, 0}};
+      spec.batches = spec.partitions;
+      spec.shared_snapshot = shared;
+      TestContext context(spec);
+      // Held right after the export, before any worker begins, until two more
+      // transactions commit: a worker not reading the exported snapshot sees them.
+      int at_export = 0;
+      context.on_snapshot_exported = [&] {
+        at_export = inserter.inserted();
+        inserter.wait_for_more(2);
+      };
+      make_strategy(name)->run(spec, context);
+      inserter.stop();
+      const std::uint64_t m = (context.totals.rows - kSeeded) / 2;  // transactions the read saw
+      if (shared) {
+        check_one_snapshot(admin, context, kSeeded, true);
+        CHECK(m <= static_cast<std::uint64_t>(at_export) + 1);  // the export's snapshot, not a later one
+      } else {
+        CHECK(m >= static_cast<std::uint64_t>(at_export) + 2);  // the broken control is caught
+      }
+    }
   }
 }
 

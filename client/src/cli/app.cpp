@@ -99,7 +99,7 @@ struct RunFlags {
   std::vector<std::string> strategies, rows;
   std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
               split = "auto", expect_schema, memory_budget, hang_timeout, snapshot;
-  bool no_progress = false, no_observer = false;
+  bool no_progress = false, no_observer = false, no_shared_snapshot = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;
   CLI::Option* expect_schema_opt = nullptr;
@@ -157,6 +157,9 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   s.push_back(app.add_option("--snapshot", f.snapshot,
                              "plan and read in this snapshot, held by benchclient snapshot hold (needs --dsn): "
                              "runs of several invocations then read exactly the same rows"));
+  s.push_back(app.add_flag("--no-shared-snapshot", f.no_shared_snapshot,
+                           "the deliberately broken control: each connection of a parallel strategy takes a "
+                           "snapshot of its own, as tools without a shared snapshot do (rows may then drift)"));
   s.push_back(app.add_option("--hang-timeout", f.hang_timeout,
                              "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
                              "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
@@ -221,6 +224,7 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
             fmt::format("--memory-budget '{}': give a size such as 64MiB, 512M or 2G, or auto", f.memory_budget));
     }
   }
+  run.read.no_shared_snapshot = f.no_shared_snapshot;
   if (!f.snapshot.empty()) {
     if (!run.target.dsn)
       throw UsageError("--snapshot needs --dsn: the snapshot lives on the server benchclient snapshot hold talks to");

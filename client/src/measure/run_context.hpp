@@ -64,6 +64,9 @@ class RunContext {
   // Rows received elsewhere (forked workers), for the progress line only: no
   // latency, no totals (add_totals and add_latency carry those).
   virtual void add_progress_rows(std::uint64_t /*rows*/) {}
+  // The coordinator has exported the run's snapshot; no worker has begun yet (tests
+  // hold the run here to write rows a broken import would see).
+  virtual void snapshot_exported() {}
   // Worker `index`'s rows so far (forked workers, from their heartbeats), for the
   // live progress line only.
   virtual void set_worker_progress(std::size_t /*index*/, std::uint64_t /*rows*/) {}

@@ -45,6 +45,7 @@ struct ReadOptions {
   std::uint64_t memory_budget_bytes = 0;
   bool memory_budget_auto = false;  // --memory-budget auto: the cgroup limit, else MemAvailable
   int hang_timeout_ms = 0;          // --hang-timeout (0: derived from the measured batch latency)
+  bool no_shared_snapshot = false;  // --no-shared-snapshot: the deliberately broken control
   std::string snapshot_id;          // --snapshot ID: plan and read in a snapshot `benchclient snapshot hold` keeps
   friend bool operator==(const ReadOptions&, const ReadOptions&) = default;
 };

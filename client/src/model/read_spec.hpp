@@ -56,9 +56,11 @@ struct ReadSpec {
   TypeCatalog types;  // for the decoders: the columns' non-scalar types (plan::describe_types)
   std::uint64_t worker_memory_limit_bytes = 0;
   int hang_timeout_ms = 0;
-  std::string snapshot_id;  // --snapshot: every strategy reads in this held snapshot (empty: its own)  //
-                            // --hang-timeout: a forked worker silent this long is hung (0: derived)  //
-                            // --memory-budget: each forked worker's growth ceiling (0: none)
+  std::string snapshot_id;
+  bool shared_snapshot = true;  // false: --no-shared-snapshot, each connection in a snapshot of its own  // --snapshot:
+                                // every strategy reads in this held snapshot (empty: its own)  //
+                                // --hang-timeout: a forked worker silent this long is hung (0: derived)  //
+                                // --memory-budget: each forked worker's growth ceiling (0: none)
 
   // The query of one part — the only query shapes strategies send (literal
   // integers: never user text):

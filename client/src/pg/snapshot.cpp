@@ -65,6 +65,18 @@ std::vector<std::string> snapshot_import_statements(const std::string& snapshot_
   return {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fmt::format("SET TRANSACTION SNAPSHOT '{}'", snapshot_id)};
 }
 
+std::vector<std::string> worker_begin_statements(const std::string& shared_id) {
+  if (shared_id.empty()) return {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
+  return snapshot_import_statements(shared_id);
+}
+
+void begin_worker(PGconn* conn, const std::string& shared_id) {
+  if (shared_id.empty())
+    run(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "cannot begin the worker transaction");
+  else
+    import_snapshot(conn, shared_id);
+}
+
 void import_snapshot(PGconn* conn, const std::string& snapshot_id) {
   const auto statements = snapshot_import_statements(snapshot_id);
   run(conn, statements[0], "cannot begin the worker transaction");

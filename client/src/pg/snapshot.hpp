@@ -43,4 +43,10 @@ std::vector<std::string> snapshot_import_statements(const std::string& snapshot_
 // Runs those statements on `conn` (blocking): the transaction stays open.
 void import_snapshot(PGconn* conn, const std::string& snapshot_id);
 
+// A worker's first statements: the shared snapshot's import, or with an empty id
+// (--no-shared-snapshot, the deliberately broken control) a REPEATABLE READ
+// transaction with a snapshot of its own.
+std::vector<std::string> worker_begin_statements(const std::string& shared_id);
+void begin_worker(PGconn* conn, const std::string& shared_id);
+
 }  // namespace benchlab::pg

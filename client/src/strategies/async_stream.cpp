@@ -41,6 +41,9 @@ class AsyncStream final : public Strategy {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
     MeteredConnection coordinator = context.connect();
     pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    // --no-shared-snapshot (the broken control): workers take snapshots of their own.
+    const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
+    context.snapshot_exported();
 
     std::vector<std::unique_ptr<Reader>> readers;
     for (auto& share : deal_indexed(parts, spec.workers < 1 ? 1 : spec.workers)) {
@@ -60,7 +63,7 @@ class AsyncStream final : public Strategy {
       r.stream.reset();
       if (r.next >= r.parts.size()) return false;
       CursorStreamOptions options;
-      if (r.next == 0) options.prologue = pg::snapshot_import_statements(snapshot.id());
+      if (r.next == 0) options.prologue = pg::worker_begin_statements(shared);
       if (r.next + 1 == r.parts.size()) options.epilogue = {"COMMIT"};
       const DealtPart& part = r.parts[r.next];
       options.query = spec.range_query(part.range);

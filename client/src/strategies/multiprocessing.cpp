@@ -120,7 +120,7 @@ int child_work(const ReadSpec& spec, const std::vector<DealtPart>& parts, const 
     RowDecoder decoder(spec.types);
     for (std::size_t i = 0; i < parts.size(); ++i) {
       CursorStreamOptions options;
-      if (i == 0) options.prologue = pg::snapshot_import_statements(snapshot_id);
+      if (i == 0) options.prologue = pg::worker_begin_statements(snapshot_id);
       if (i + 1 == parts.size()) options.epilogue = {"COMMIT"};
       options.query = spec.range_query(parts[i].range);
       options.batch_rows = spec.batch_rows;
@@ -271,6 +271,9 @@ class Multiprocessing final : public Strategy {
 
     MeteredConnection coordinator = context.connect();
     pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    // --no-shared-snapshot (the broken control): workers take snapshots of their own.
+    const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
+    context.snapshot_exported();
     shm::WorkerSlots slots(shares.size(), parts.size());  // before fork: the children inherit the mapping
     Workers workers(context);                             // destroyed first: children stopped before the segment goes
     // Hand free heap pages back to the kernel before forking (e.g. what an earlier
@@ -281,7 +284,7 @@ class Multiprocessing final : public Strategy {
     for (std::size_t i = 0; i < shares.size(); ++i) {
       shm::WorkerSlot& slot = slots[i];
       const std::vector<DealtPart>& share = shares[i];
-      const std::string& id = snapshot.id();
+      const std::string& id = shared;
       const bool meter = context.meter_server_cpu();
       slot.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);  // a worker stuck before connecting hangs too
       workers.add(ChildProcess::spawn([&spec, &share, &id, meter, &slot, &slots] {

@@ -42,12 +42,15 @@ class ParallelCopy final : public Strategy {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
     MeteredConnection coordinator = context.connect();
     pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    // --no-shared-snapshot (the broken control): workers take snapshots of their own.
+    const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
+    context.snapshot_exported();
 
     std::vector<std::unique_ptr<Worker>> workers;
     for (auto& share : deal_indexed(parts, spec.workers < 1 ? 1 : spec.workers)) {
       if (share.empty()) continue;
       workers.push_back(std::make_unique<Worker>(context.connect(), std::move(share), spec.types));
-      pg::import_snapshot(workers.back()->conn.raw(), snapshot.id());
+      pg::begin_worker(workers.back()->conn.raw(), shared);
     }
 
     // Ends the worker's part (if any) and starts its next one; false (after

@@ -82,12 +82,15 @@ class PooledSync final : public Strategy {
 
     MeteredConnection coordinator = context.connect();
     pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    // --no-shared-snapshot (the broken control): workers take snapshots of their own.
+    const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
+    context.snapshot_exported();
     std::vector<MeteredConnection> connections;
     connections.reserve(static_cast<std::size_t>(workers));
     std::vector<MeteredConnection*> pooled;
     for (int i = 0; i < workers; ++i) {
       connections.push_back(context.connect());
-      pg::import_snapshot(connections.back().raw(), snapshot.id());  // once per connection
+      pg::begin_worker(connections.back().raw(), shared);  // once per connection
       pooled.push_back(&connections.back());
     }
     ConnectionPool pool(std::move(pooled));
