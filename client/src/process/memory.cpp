@@ -3,24 +3,30 @@
 #include <sys/resource.h>
 
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace benchlab {
 namespace {
 
-// The value of a "Key:   123 kB" line of a /proc file, in bytes (0: absent).
-std::uint64_t proc_kb(const char* path, const std::string& key) {
+// The sum of the "Key:   123 kB" lines of a /proc file for the given keys, in
+// bytes (0: absent), in one read of the file.
+std::uint64_t proc_kb(const char* path, std::initializer_list<std::string_view> keys) {
   std::ifstream in(path);
   std::string line;
+  std::uint64_t total = 0;
   while (std::getline(in, line)) {
-    if (line.compare(0, key.size(), key) != 0 || line.size() <= key.size() || line[key.size()] != ':') continue;
-    std::istringstream fields(line.substr(key.size() + 1));
-    std::uint64_t kb = 0;
-    fields >> kb;
-    return kb * 1024;
+    for (const std::string_view key : keys) {
+      if (line.compare(0, key.size(), key) != 0 || line.size() <= key.size() || line[key.size()] != ':') continue;
+      std::istringstream fields(line.substr(key.size() + 1));
+      std::uint64_t kb = 0;
+      fields >> kb;
+      total += kb * 1024;
+    }
   }
-  return 0;
+  return total;
 }
 
 std::string first_line(const std::string& path) {
@@ -32,11 +38,9 @@ std::string first_line(const std::string& path) {
 
 }  // namespace
 
-std::uint64_t own_private_bytes() {
-  return proc_kb("/proc/self/smaps_rollup", "Private_Clean") + proc_kb("/proc/self/smaps_rollup", "Private_Dirty");
-}
-std::uint64_t own_resident_bytes() { return proc_kb("/proc/self/status", "VmRSS"); }
-std::uint64_t own_address_space_bytes() { return proc_kb("/proc/self/status", "VmSize"); }
+std::uint64_t own_private_bytes() { return proc_kb("/proc/self/smaps_rollup", {"Private_Clean", "Private_Dirty"}); }
+std::uint64_t own_resident_bytes() { return proc_kb("/proc/self/status", {"VmRSS"}); }
+std::uint64_t own_address_space_bytes() { return proc_kb("/proc/self/status", {"VmSize"}); }
 
 MachineBudget machine_memory_budget() {
   // cgroup v2: "0::/some/path" in /proc/self/cgroup.
@@ -51,7 +55,7 @@ MachineBudget machine_memory_budget() {
       return {limit > used ? limit - used : 0, "cgroup memory.max"};
     }
   }
-  return {proc_kb("/proc/meminfo", "MemAvailable"), "MemAvailable"};
+  return {proc_kb("/proc/meminfo", {"MemAvailable"}), "MemAvailable"};
 }
 
 bool limit_address_space_growth(std::uint64_t growth) {

@@ -240,6 +240,22 @@ const std::string& table_or_standard(const std::string& t) {
   return t.empty() ? standard : t;
 }
 
+struct Sides {
+  Side source, target;
+};
+
+// Both tables described (the target by the source's key unless --key), then both
+// sessions opened with the extension checked.
+Sides open_sides(const std::string& source_conninfo, const std::string& target_conninfo, const VerifyOptions& options) {
+  const std::string& source_table = table_or_standard(options.table);
+  const std::string& target_table = options.target_table.empty() ? source_table : options.target_table;
+  TableInfo st = describe("source", source_conninfo, source_table, options.key);
+  TableInfo tt = describe("target", target_conninfo, target_table, options.key.empty() ? st.key_name : options.key);
+  Side source = open_side("source", source_conninfo, std::move(st));
+  Side target = open_side("target", target_conninfo, std::move(tt));
+  return {std::move(source), std::move(target)};
+}
+
 }  // namespace
 
 VerifyReport verify(const std::string& source_conninfo, const std::string& target_conninfo,
@@ -253,15 +269,11 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
         "--target-table");
 
   VerifyReport report;
-  TableInfo st = describe("source", source_conninfo, source_table, options.key);
-  TableInfo tt = describe("target", target_conninfo, target_table, options.key.empty() ? st.key_name : options.key);
-  report.key = st.key_name;
-  report.source.table = st.relation_sql;
-  report.target.table = tt.relation_sql;
-  report.schema_differences = schema_differences(st, tt);
-
-  Side source = open_side("source", source_conninfo, std::move(st));
-  Side target = open_side("target", target_conninfo, std::move(tt));
+  auto [source, target] = open_sides(source_conninfo, target_conninfo, options);
+  report.key = source.table.key_name;
+  report.source.table = source.table.relation_sql;
+  report.target.table = target.table.relation_sql;
+  report.schema_differences = schema_differences(source.table, target.table);
   report.source.server = server_of(source.conn);
   report.target.server = server_of(target.conn);
   if (!report.schema_differences.empty()) {
@@ -327,12 +339,7 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
 
 double hash_both_once(const std::string& source_conninfo, const std::string& target_conninfo,
                       const VerifyOptions& options) {
-  const std::string& source_table = table_or_standard(options.table);
-  const std::string& target_table = options.target_table.empty() ? source_table : options.target_table;
-  Side source = open_side("source", source_conninfo, describe("source", source_conninfo, source_table, options.key));
-  Side target = open_side(
-      "target", target_conninfo,
-      describe("target", target_conninfo, target_table, options.key.empty() ? source.table.key_name : options.key));
+  auto [source, target] = open_sides(source_conninfo, target_conninfo, options);
   constexpr const char* kSql =
       "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, "
       "(-9223372036854775807 - 1)::bigint, 9223372036854775807::bigint, 'text')";
