@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <charconv>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
@@ -98,11 +99,12 @@ struct RunFlags {
   bool all = false;
   std::vector<std::string> strategies, rows;
   std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
-              split = "auto", expect_schema, memory_budget, hang_timeout, snapshot;
+              split = "auto", expect_schema, memory_budget, hang_timeout, snapshot, checkpoint;
   bool no_progress = false, no_observer = false, no_shared_snapshot = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;
   CLI::Option* expect_schema_opt = nullptr;
+  CLI::Option* checkpoint_opt = nullptr;
   std::vector<CLI::Option*> shaping;  // options that need --all or --strategy
 };
 
@@ -163,6 +165,25 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   s.push_back(app.add_option("--hang-timeout", f.hang_timeout,
                              "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
                              "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
+  s.push_back(app.add_option("--retries", run.schedule.recovery.retries,
+                             "the parallel strategies' fallback chain: a faulted attempt (a worker crashed, hung, lost "
+                             "its connection or timed out) is followed by up to this many more, each reading only the "
+                             "parts not yet read, in the same snapshot; the second halves the workers, the last uses "
+                             "one (0: a fault fails the run)")
+                  ->capture_default_str());
+  s.push_back(app.add_option("--retry-backoff-ms", run.schedule.recovery.backoff_ms,
+                             "wait before retry r: this times 2^(r-1) milliseconds")
+                  ->capture_default_str());
+  s.push_back(app.add_option("--part-rows", run.read.part_rows,
+                             "the parallel strategies' partitions hold at most this many rows (a multiple of --workers "
+                             "of them): the unit of work, of resumption after a fault and of --checkpoint (0: one "
+                             "partition per worker)")
+                  ->capture_default_str());
+  f.checkpoint_opt = app.add_option("--checkpoint", f.checkpoint,
+                                    "keep the read's confirmed parts in this file (written atomically as it goes); "
+                                    "run again with the same file to resume an interrupted read (one parallel "
+                                    "strategy, one size, --runs 1; exact with --snapshot)");
+  s.push_back(f.checkpoint_opt);
   s.push_back(app.add_option("--policy", f.policy,
                              "on a row count or checksum mismatch: strict (fail) or tolerant (flag and go on)")
                   ->check(CLI::IsMember({"strict", "tolerant"}))
@@ -239,6 +260,32 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
     if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || !(value > 0) || value > 1e7)
       throw UsageError(fmt::format("--hang-timeout '{}': give a duration such as 30s or 500ms", t));
     run.read.hang_timeout_ms = static_cast<int>(std::max(1.0, ms ? value : value * 1000));
+  }
+  if (run.schedule.recovery.retries < 0 || run.schedule.recovery.retries > 20)
+    throw UsageError(fmt::format("--retries {}: give 0 (no recovery) to 20", run.schedule.recovery.retries));
+  if (run.schedule.recovery.backoff_ms < 0 || run.schedule.recovery.backoff_ms > 60000)
+    throw UsageError(
+        fmt::format("--retry-backoff-ms {}: give 0 to 60000 milliseconds", run.schedule.recovery.backoff_ms));
+  if (const char* fault = std::getenv("BENCHLAB_INJECT_FAULT"); fault != nullptr && *fault != '\0') {
+    try {
+      run.read.fault = parse_injected_fault(fault);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("BENCHLAB_INJECT_FAULT='{}': {}", fault, e.what()));
+    }
+  }
+  if (f.checkpoint_opt->count() > 0) {
+    if (f.checkpoint.empty()) throw UsageError("--checkpoint: give a file name");
+    const auto& names = run.schedule.strategies;
+    const bool parallel = names.size() == 1 && make_strategy(names.front())->part_list() != PartList::none;
+    if (!parallel)
+      throw UsageError(
+          "--checkpoint resumes one parallel read: give exactly one of --strategy multiprocessing, pooled_sync, "
+          "async_stream or parallel_copy");
+    if (run.schedule.runs != 1 || run.schedule.warmup != 0)
+      throw UsageError("--checkpoint resumes one read: give --runs 1 (and no --warmup)");
+    if (run.read.row_counts.size() > 1)
+      throw UsageError("--checkpoint resumes one read: give one --rows count (or all)");
+    run.checkpoint_file = f.checkpoint;
   }
   if (f.key->count() > 0 && run.read.key.empty()) throw UsageError("--key: give the name of an integer key column");
   if (f.table->count() > 0 && run.read.table.empty())

@@ -18,11 +18,14 @@
 #include "plan/read_plan.hpp"
 #include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
+#include "pg/snapshot.hpp"
 #include "report/artifact_file.hpp"
+#include "report/checkpoint_file.hpp"
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
 #include "report/markdown_reporter.hpp"
 #include "run/run_loop.hpp"
+#include "strategies/registry.hpp"
 
 namespace benchlab::cli {
 
@@ -107,6 +110,19 @@ int exit_code_of(const BenchmarkReport& report) {
       options.expect_schema_file.string()));
 }
 
+// Whether a snapshot can still be imported (its exporting transaction is open).
+bool snapshot_held(const std::string& conninfo, const std::string& id) {
+  try {
+    pg::Connection conn = pg::Connection::open(conninfo);
+    pg::import_snapshot(conn.raw(), id);
+    return true;
+  } catch (const pg::BrokenConnection&) {
+    throw;
+  } catch (const pg::Error&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 int run_benchmark_command(const RunOptions& options) {
@@ -126,11 +142,57 @@ int run_benchmark_command(const RunOptions& options) {
   auto phase = [phases](const std::string& line) {
     if (phases) std::fprintf(stderr, "%s\n", line.c_str());
   };
+  // --checkpoint: a file that exists is a resume, in the snapshot it records if that
+  // is still held (benchclient snapshot hold), so the plan and the rows are the same.
+  ReadOptions read = options.read;
+  std::optional<CheckpointFile> checkpoint;
+  std::string resume_note;
+  if (!options.checkpoint_file.empty()) {
+    checkpoint.emplace(options.checkpoint_file);
+    if (checkpoint->resuming() && read.snapshot_id.empty() && !checkpoint->snapshot_id().empty()) {
+      if (snapshot_held(target.conninfo(), checkpoint->snapshot_id())) {
+        read.snapshot_id = checkpoint->snapshot_id();
+      } else if (options.schedule.policy == MismatchPolicy::strict) {
+        throw std::runtime_error(fmt::format(
+            "--checkpoint {}: the snapshot {} its parts were read in is gone, so the parts left would be read in "
+            "another state of the table; --policy strict refuses that (tolerant resumes and says so); for an exact "
+            "resume, hold a snapshot with benchclient snapshot hold and pass --snapshot to every run",
+            options.checkpoint_file.string(), checkpoint->snapshot_id()));
+      } else {
+        resume_note = fmt::format(
+            "resumed from --checkpoint in a new snapshot: the one its first {} parts were read in ({}) is gone, so "
+            "the result is exact only if the table did not change in between",
+            checkpoint->confirmed_parts(), checkpoint->snapshot_id());
+        std::fprintf(stderr, "benchclient: warning: %s\n", resume_note.c_str());
+      }
+    }
+  }
   BenchmarkPlan plan;
   try {
-    plan = plan::make_plan(target.conninfo(), options.read, phase, options.expected_schema);
+    plan = plan::make_plan(target.conninfo(), read, phase, options.expected_schema);
   } catch (const SchemaDrift& drift) {
     report_drift(drift, options);
+  }
+  if (checkpoint) {
+    const SizePlan& size = plan.sizes.front();
+    const std::string& strategy = options.schedule.strategies.front();
+    CheckpointFacts facts;
+    facts.strategy = strategy;
+    facts.table = plan.table.display_name;
+    facts.key = plan.table.key_name;
+    facts.split = size.spec.split;
+    facts.format = size.spec.format;
+    facts.rows = size.limit;
+    const bool batches = make_strategy(strategy)->part_list() == PartList::batches;
+    facts.parts = batches ? size.spec.batches : size.spec.partitions;
+    if (facts.parts.empty()) facts.parts = {size.spec.all};
+    facts.schema = plan.table.schema;
+    checkpoint->bind(facts);
+    if (!resume_note.empty()) plan.sizes.front().notes.push_back(resume_note);
+    if (checkpoint->resuming())
+      phase(fmt::format("benchclient: resuming from --checkpoint {}: {} of {} parts already read{}",
+                        options.checkpoint_file.string(), checkpoint->confirmed_parts(), facts.parts.size(),
+                        checkpoint->complete() ? " (the read was complete)" : ""));
   }
   Artifact artifact;
   artifact.context = make_context(options, target, host, date, plan);
@@ -143,7 +205,7 @@ int run_benchmark_command(const RunOptions& options) {
   LoopOutput output;
   output.progress_line = options.output.progress && isatty(STDERR_FILENO) == 1;
   output.phase_lines = phases;
-  run_benchmark(plan, options.schedule, output, artifact.report);
+  run_benchmark(plan, options.schedule, output, artifact.report, checkpoint ? &*checkpoint : nullptr);
 
   // 3. Report: the display (stderr when stdout carries the JSON), the JSON artifact
   // and, if asked, a Markdown file — every reporter fed the same artifact.

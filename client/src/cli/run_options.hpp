@@ -21,6 +21,8 @@ struct RunOptions {
   // still be what the file says, or the run stops before any strategy.
   std::filesystem::path expect_schema_file;
   std::optional<TableSchema> expected_schema;
+  // --checkpoint FILE: the read's confirmed parts, kept so that an interrupted read resumes.
+  std::filesystem::path checkpoint_file;
 };
 
 }  // namespace benchlab::cli

@@ -87,15 +87,17 @@ class RunContext {
     std::size_t index = 0;
     KeyRange range;
     TimePoint started{};
-    std::uint64_t rows = 0, bytes = 0;
+    DecodeTotals so_far;  // the reader's totals when the part began
   };
   [[nodiscard]] virtual PartMark begin_part(std::size_t index, const KeyRange& range, const DecodeTotals& so_far) {
-    return PartMark{index, range, std::chrono::steady_clock::now(), so_far.rows, so_far.bytes};
+    return PartMark{index, range, std::chrono::steady_clock::now(), so_far};
   }
   virtual void end_part(const PartMark& mark, const DecodeTotals& so_far) {
     const auto wall = std::chrono::steady_clock::now() - mark.started;
-    add_part(PartFigures{mark.index, mark.range.relation_sql, mark.range.lo, mark.range.hi, so_far.rows - mark.rows,
-                         so_far.bytes - mark.bytes, std::chrono::duration<double>(wall).count()});
+    add_part(PartFigures{mark.index, mark.range.relation_sql, mark.range.lo, mark.range.hi,
+                         so_far.rows - mark.so_far.rows, so_far.bytes - mark.so_far.bytes,
+                         std::chrono::duration<double>(wall).count(), so_far.checksum.sum - mark.so_far.checksum.sum,
+                         so_far.unknown_values - mark.so_far.unknown_values});
   }
   // A part's figures, measured here (end_part) or elsewhere (forked workers).
   virtual void add_part(const PartFigures& part) = 0;

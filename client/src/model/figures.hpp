@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "benchlab/row_checksum.hpp"
+#include "model/recovery.hpp"
 
 namespace benchlab {
 
@@ -51,6 +52,11 @@ struct PartFigures {
   std::uint64_t rows = 0;
   std::uint64_t bytes = 0;  // value bytes as received
   double wall_s = 0;
+  // The part's own share of the run's checksum (SetChecksum sum of its rows) and of
+  // its unknown values: a run recovered from faults, or resumed from a checkpoint,
+  // adds up its parts instead of its readers.
+  std::uint64_t checksum = 0;
+  std::uint64_t unknown_values = 0;
   friend bool operator==(const PartFigures&, const PartFigures&) = default;
 };
 
@@ -104,6 +110,9 @@ struct RunFigures {
   std::vector<std::string> notes;
   // The parts read, by index (empty: a single-connection strategy, or an older artifact).
   std::vector<PartFigures> parts;
+  // The fallback chain of a parallel strategy (nullopt: a single-connection
+  // strategy, --retries 0, or an older artifact): attempts, tiers and faults.
+  std::optional<RecoveryFigures> recovery;
 
   // Skew: the coefficient of variation of the parts' rows and of their times.
   [[nodiscard]] std::optional<double> part_rows_cv() const {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/recovery.hpp"
 #include "model/wire_format.hpp"
 
 namespace benchlab {
@@ -47,6 +48,11 @@ struct ReadOptions {
   int hang_timeout_ms = 0;          // --hang-timeout (0: derived from the measured batch latency)
   bool no_shared_snapshot = false;  // --no-shared-snapshot: the deliberately broken control
   std::string snapshot_id;          // --snapshot ID: plan and read in a snapshot `benchclient snapshot hold` keeps
+  // --part-rows: the parallel strategies' partitions hold at most this many rows
+  // (a multiple of --workers of them): the unit of work, of resumption after a fault
+  // and of checkpoints. 0: one partition per worker.
+  std::uint64_t part_rows = 100000;
+  std::optional<InjectedFault> fault;  // BENCHLAB_INJECT_FAULT (tests, make bench-faults)
   friend bool operator==(const ReadOptions&, const ReadOptions&) = default;
 };
 
@@ -56,6 +62,7 @@ struct ScheduleOptions {
   int warmup = 0;
   MismatchPolicy policy = MismatchPolicy::tolerant;
   bool measure_observer = true;  // sampler and accounting on (off: to measure their cost)
+  RecoveryOptions recovery;      // --retries, --retry-backoff: the parallel strategies' fallback chain
   friend bool operator==(const ScheduleOptions&, const ScheduleOptions&) = default;
 };
 

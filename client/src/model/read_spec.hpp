@@ -3,10 +3,12 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/recovery.hpp"
 #include "model/type_catalog.hpp"
 #include "model/wire_format.hpp"
 
@@ -54,13 +56,12 @@ struct ReadSpec {
   int batch_rows = 5000;  // FETCH FORWARD size
   int statement_timeout_ms = 0;
   TypeCatalog types;  // for the decoders: the columns' non-scalar types (plan::describe_types)
-  std::uint64_t worker_memory_limit_bytes = 0;
-  int hang_timeout_ms = 0;
-  std::string snapshot_id;
-  bool shared_snapshot = true;  // false: --no-shared-snapshot, each connection in a snapshot of its own  // --snapshot:
-                                // every strategy reads in this held snapshot (empty: its own)  //
-                                // --hang-timeout: a forked worker silent this long is hung (0: derived)  //
-                                // --memory-budget: each forked worker's growth ceiling (0: none)
+  std::uint64_t worker_memory_limit_bytes = 0;  // --memory-budget: each forked worker's growth ceiling (0: none)
+  int hang_timeout_ms = 0;                      // --hang-timeout: a forked worker silent this long is hung (0: derived)
+  std::string snapshot_id;  // --snapshot, or the run's held snapshot: every connection reads in it (empty: its own)
+  bool shared_snapshot = true;  // false: --no-shared-snapshot, each connection in a snapshot of its own
+  std::optional<InjectedFault> fault;  // BENCHLAB_INJECT_FAULT: tests and the faults benchmark
+  int attempt = 1;                     // which attempt of the fallback chain this read is (1: the first)
 
   // The query of one part — the only query shapes strategies send (literal
   // integers: never user text):

@@ -76,6 +76,7 @@ std::optional<double> bytes_of(const std::optional<std::uint64_t>& v) {
 StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireFormat format, int runs_asked,
                           unsigned cores) {
   StrategySummary out;
+  for (const auto& r : s.runs) out.recovered_runs += r.recovery && r.recovery->recovered() ? 1 : 0;
   out.rows_per_sec = over_runs(s, [](const RunFigures& r) { return std::optional(r.rows_per_sec); });
   out.peak_rss_bytes = over_runs(s, [](const RunFigures& r) { return bytes_of(r.peak_rss_bytes); });
   out.parent_peak_rss_bytes = over_runs(s, [](const RunFigures& r) { return bytes_of(r.parent_peak_rss_bytes); });

@@ -106,6 +106,7 @@ struct StrategySummary {
   // its parts' rows and of their times (count 0: no parts, a single-connection strategy).
   Summary part_rows_cv, part_time_cv;
   std::size_t forked_workers = 0;  // the most worker RSS figures one run reported
+  int recovered_runs = 0;          // runs the fallback chain recovered from faults (their time includes it)
   // Median of the per-round ratios (without per-round ceilings: median rows/s ÷
   // median ceiling), and the former figure, median rows/s ÷ median ceiling.
   std::optional<double> ratio_to_wire_ceiling, ratio_of_medians;

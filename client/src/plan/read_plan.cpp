@@ -96,6 +96,7 @@ ReadSpec spec_of(const std::string& conninfo, const TableInfo& table, const Read
   spec.snapshot_id = options.snapshot_id;
   spec.shared_snapshot = !options.no_shared_snapshot;
   spec.types = table.types;
+  spec.fault = options.fault;
   return spec;
 }
 
@@ -104,6 +105,16 @@ int batch_parts_for(std::uint64_t rows, const ReadOptions& options) {
   const auto workers = static_cast<std::uint64_t>(std::max(1, options.workers));
   const std::uint64_t per_batch = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(options.batch_rows) * 8);
   return static_cast<int>(std::clamp<std::uint64_t>((rows + per_batch - 1) / per_batch, workers * 4, 100000));
+}
+
+// How many partitions `rows` rows make: one per worker, or with --part-rows enough
+// parts of at most that many rows, dealt evenly (a multiple of the workers).
+int partition_parts_for(std::uint64_t rows, const ReadOptions& options) {
+  const auto workers = static_cast<std::uint64_t>(std::max(1, options.workers));
+  if (options.part_rows == 0 || rows == 0) return static_cast<int>(workers);
+  const std::uint64_t needed = (rows + options.part_rows - 1) / options.part_rows;
+  const std::uint64_t per_worker = (needed + workers - 1) / workers;
+  return static_cast<int>(std::clamp<std::uint64_t>(per_worker * workers, workers, 100000));
 }
 
 // What a ctid split cuts into block ranges: the table itself (relation_sql empty:
@@ -187,15 +198,18 @@ void plan_ctid(const pg::Connection& conn, const TableInfo& table, const ReadOpt
     spec.batches = spec.partitions;
     return;
   }
-  spec.partitions = ranges_over(conn, units, std::max(1, options.workers));
-  // Batches: rows per page from the statistics when there are any (a never-ANALYZEd
-  // table has none: 50), so a batch holds about batch_rows * 8 rows.
+  // Rows per page from the statistics when there are any (a never-ANALYZEd table
+  // has none: 50), so a batch holds about batch_rows * 8 rows and a partition at
+  // most --part-rows.
   double estimated_rows = 0;
   std::uint64_t blocks = 0;
   for (const auto& u : units) {
     estimated_rows += (u.rows_per_page > 0 ? u.rows_per_page : 50.0) * static_cast<double>(u.blocks);
     blocks += u.blocks;
   }
+  const int partitions = std::max(1, std::min(partition_parts_for(static_cast<std::uint64_t>(estimated_rows), options),
+                                              static_cast<int>(std::min<std::uint64_t>(blocks, 100000))));
+  spec.partitions = ranges_over(conn, units, std::max(partitions, std::max(1, options.workers)));
   const int parts = std::max(1, std::min(batch_parts_for(static_cast<std::uint64_t>(estimated_rows), options),
                                          static_cast<int>(std::min<std::uint64_t>(blocks, 100000))));
   spec.batches = ranges_over(conn, units, parts);
@@ -240,7 +254,8 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   // The partitions' exact counts add up to the rows in lo..hi: exactly `rows` with a
   // unique key; with duplicates of the last key, a few more.
   const int workers = std::max(1, options.workers);
-  spec.partitions = id_ranges(conn, table, spec.all, workers);
+  spec.partitions = id_ranges(conn, table, spec.all,
+                              std::max(workers, partition_parts_for(rows != 0 ? rows : table.total_rows, options)));
   spec.all.rows = rows_in(spec.partitions);
   throw_if_interrupted();
   spec.batches = id_ranges(conn, table, spec.all, batch_parts_for(spec.all.rows, options));

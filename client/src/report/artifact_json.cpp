@@ -255,7 +255,9 @@ void to_json(Json& j, const PartFigures& p) {
            {"hi", p.hi == kOpenEnd ? Json(nullptr) : Json(p.hi)},
            {"rows", p.rows},
            {"bytes", p.bytes},
-           {"wall_s", p.wall_s}};
+           {"wall_s", p.wall_s},
+           {"checksum", checksum_hex(p.checksum)}};
+  if (p.unknown_values != 0) j["unknown_values"] = p.unknown_values;
 }
 
 void from_json(const Json& j, PartFigures& p) {
@@ -268,6 +270,43 @@ void from_json(const Json& j, PartFigures& p) {
   need(j, "rows", p.rows);
   maybe(j, "bytes", p.bytes);
   need(j, "wall_s", p.wall_s);
+  if (j.contains("checksum")) need_checksum(j, "checksum", p.checksum);
+  maybe(j, "unknown_values", p.unknown_values);
+}
+
+// The fallback chain a run went through (issue #9 §3).
+void to_json(Json& j, const FaultRecord& f) {
+  j = Json{{"attempt", f.attempt}, {"workers", f.workers},     {"at_s", f.at_s},
+           {"error", f.error},     {"parts_done", f.parts_done}, {"parts_left", f.parts_left}};
+}
+
+void from_json(const Json& j, FaultRecord& f) {
+  need(j, "attempt", f.attempt);
+  need(j, "workers", f.workers);
+  maybe(j, "at_s", f.at_s);
+  need(j, "error", f.error);
+  maybe(j, "parts_done", f.parts_done);
+  maybe(j, "parts_left", f.parts_left);
+}
+
+void to_json(Json& j, const RecoveryFigures& r) {
+  j = Json{{"recovered", r.recovered()},
+           {"attempts", r.attempts()},
+           {"retries_allowed", r.retries_allowed},
+           {"tiers", r.tiers},
+           {"faults", r.faults},
+           {"backoff_s", r.backoff_s},
+           {"parts_from_checkpoint", r.parts_from_checkpoint},
+           {"rows_from_checkpoint", r.rows_from_checkpoint}};
+}
+
+void from_json(const Json& j, RecoveryFigures& r) {
+  need(j, "retries_allowed", r.retries_allowed);
+  need(j, "tiers", r.tiers);
+  need(j, "faults", r.faults);
+  maybe(j, "backoff_s", r.backoff_s);
+  maybe(j, "parts_from_checkpoint", r.parts_from_checkpoint);
+  maybe(j, "rows_from_checkpoint", r.rows_from_checkpoint);
 }
 
 void to_json(Json& j, const RunFigures& r) {
@@ -307,6 +346,7 @@ void to_json(Json& j, const RunFigures& r) {
       {"parts", r.parts},
       {"part_rows_cv", nullable(r.part_rows_cv())},  // derived from parts: not read back
       {"part_time_cv", nullable(r.part_time_cv())}};
+  if (r.recovery) j["recovery"] = *r.recovery;
 }
 
 void from_json(const Json& j, RunFigures& r) {
@@ -344,6 +384,7 @@ void from_json(const Json& j, RunFigures& r) {
   maybe(j, "round", r.round);
   maybe(j, "wire_ceiling_rows_per_sec", r.wire_ceiling_rows_per_sec);
   maybe(j, "parts", r.parts);
+  maybe(j, "recovery", r.recovery);
 }
 
 namespace {

@@ -91,7 +91,12 @@ Row strategy_row(const StrategyResult& s, const StrategySummary& sum) {
                     : "-");
     r.push_back(sum.fraction_of_cpu_bound.count ? fmt::format("{:.2f}", sum.fraction_of_cpu_bound.median) : "-");
   }
-  r.push_back(flag_of(sum.status));
+  std::string flag = flag_of(sum.status);
+  if (sum.recovered_runs > 0) {
+    if (!flag.empty()) flag += ' ';
+    flag += "recovered";
+  }
+  r.push_back(flag);
   return r;
 }
 

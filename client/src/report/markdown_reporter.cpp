@@ -44,7 +44,11 @@ std::string median_of(const Summary& s, const char* format) {
 
 // The status when it is not plain ok, for the match column and the summary.
 std::string status_note(const StrategyResult& s, const StrategySummary& sum, int runs) {
-  if (sum.status == Status::ok) return "";
+  const std::string recovered =
+      sum.recovered_runs > 0 ? fmt::format(" (recovered from faults in {} of {} runs)", sum.recovered_runs, s.runs.size())
+                             : "";
+  if (sum.status == Status::ok) return recovered;
+  if (!recovered.empty()) return fmt::format(" ({}){}", to_string(sum.status), recovered);
   if (sum.status == Status::incomplete) return fmt::format(" (incomplete, {}/{} runs)", s.runs.size(), runs);
   return fmt::format(" ({})", to_string(sum.status));
 }

@@ -9,6 +9,7 @@
 #include "measure/harness.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
+#include "run/recovery.hpp"
 #include "run/wire_ceiling.hpp"
 #include "strategies/registry.hpp"
 
@@ -29,8 +30,14 @@ struct StrictFailure {};
 class SizeRunner {
  public:
   SizeRunner(const SizePlan& plan, const ScheduleOptions& schedule, const LoopOutput& output, SizeResult& size,
-             BenchmarkReport& report)
-      : plan_(plan), spec_(plan.spec), schedule_(schedule), output_(output), size_(size), report_(report) {}
+             BenchmarkReport& report, PartJournal* journal)
+      : plan_(plan),
+        spec_(plan.spec),
+        schedule_(schedule),
+        output_(output),
+        size_(size),
+        report_(report),
+        journal_(journal) {}
 
   void run() {
     warm_wire(spec_.format);
@@ -100,6 +107,7 @@ class SizeRunner {
                                      : fmt::format("{} run {}/{}", name, index, schedule_.runs);
     Harness harness(spec_.conninfo, harness_options(label));
     RunFigures f;
+    std::optional<RecoveryFigures> recovery;
     try {
       auto strategy = make_strategy(name);
       // Free heap an earlier run left in malloc's arenas (naive's whole result) goes
@@ -107,8 +115,18 @@ class SizeRunner {
       // another one, and its peak RSS must not include the other's leftovers.
       malloc_trim(0);
       harness.start();
-      strategy->run(spec_, harness);
+      // The parallel strategies read through the fallback chain (and the checkpoint).
+      if (strategy->part_list() != PartList::none && (schedule_.recovery.retries > 0 || journal_ != nullptr))
+        recovery = read_with_recovery(*strategy, spec_, harness, schedule_.recovery, journal_);
+      else
+        strategy->run(spec_, harness);
       f = harness.finish();
+      f.recovery = recovery;
+      if (recovery && recovery->parts_from_checkpoint > 0)
+        f.notes.push_back(fmt::format(
+            "resumed from --checkpoint: {} of its parts ({} rows) were read by an earlier process and not again; "
+            "rows/s and the other rates of this run are not a measurement of the whole read",
+            recovery->parts_from_checkpoint, recovery->rows_from_checkpoint));
     } catch (const Interrupted&) {
       harness.finish();
       throw;
@@ -147,12 +165,13 @@ class SizeRunner {
   const LoopOutput& output_;
   SizeResult& size_;
   BenchmarkReport& report_;
+  PartJournal* journal_;
 };
 
 }  // namespace
 
 void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, const LoopOutput& output,
-                   BenchmarkReport& report) {
+                   BenchmarkReport& report, PartJournal* journal) {
   try {
     for (const SizePlan& size_plan : plan.sizes) {
       throw_if_interrupted();
@@ -169,7 +188,7 @@ void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, c
       size.batches = size_plan.spec.batches.size();
       size.server = size_plan.server;
       size.notes = size_plan.notes;
-      SizeRunner(size_plan, schedule, output, size, report).run();
+      SizeRunner(size_plan, schedule, output, size, report, journal).run();
     }
   } catch (const Interrupted& e) {
     report.interrupted_signal = e.signal_number();

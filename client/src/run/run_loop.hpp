@@ -18,7 +18,11 @@ struct LoopOutput {
   bool phase_lines = true;     // one line per round and per finished strategy
 };
 
+class PartJournal;
+
+// `journal` (--checkpoint): the parts of the one parallel run confirmed beyond this
+// process (the CLI allows it with one strategy, one size and one run only).
 void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, const LoopOutput& output,
-                   BenchmarkReport& report);
+                   BenchmarkReport& report, PartJournal* journal = nullptr);
 
 }  // namespace benchlab

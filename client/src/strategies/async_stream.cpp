@@ -16,6 +16,7 @@
 #include "measure/run_context.hpp"
 #include "pg/snapshot.hpp"
 #include "strategies/cursor_stream.hpp"
+#include "strategies/fault_point.hpp"
 #include "strategies/strategy.hpp"
 
 namespace benchlab {
@@ -23,10 +24,11 @@ namespace benchlab {
 namespace {
 
 struct Reader {
-  Reader(MeteredConnection c, std::vector<DealtPart> p, const TypeCatalog& types)
-      : conn(std::move(c)), decoder(types), parts(std::move(p)) {}
+  Reader(MeteredConnection c, std::vector<DealtPart> p, const ReadSpec& spec, int index)
+      : conn(std::move(c)), decoder(spec.types), fault(spec, index, false), parts(std::move(p)) {}
   MeteredConnection conn;
   RowDecoder decoder;
+  FaultPoint fault;
   std::vector<DealtPart> parts;
   std::size_t next = 0;
   RunContext::PartMark part;             // the part being read
@@ -36,6 +38,7 @@ struct Reader {
 class AsyncStream final : public Strategy {
  public:
   [[nodiscard]] std::string_view name() const override { return "async_stream"; }
+  [[nodiscard]] PartList part_list() const override { return PartList::partitions; }
 
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
@@ -48,7 +51,8 @@ class AsyncStream final : public Strategy {
     std::vector<std::unique_ptr<Reader>> readers;
     for (auto& share : deal_indexed(parts, spec.workers < 1 ? 1 : spec.workers)) {
       if (share.empty()) continue;
-      readers.push_back(std::make_unique<Reader>(context.connect(), std::move(share), spec.types));
+      readers.push_back(
+          std::make_unique<Reader>(context.connect(), std::move(share), spec, static_cast<int>(readers.size())));
       if (PQsetnonblocking(readers.back()->conn.raw(), 1) != 0) {
         throw pg::BrokenConnection(fmt::format("cannot make connection non-blocking: {}",
                                                pg::one_line(PQerrorMessage(readers.back()->conn.raw()))));
@@ -62,7 +66,9 @@ class AsyncStream final : public Strategy {
       if (r.stream) context.end_part(r.part, r.decoder.totals());
       r.stream.reset();
       if (r.next >= r.parts.size()) return false;
+      r.fault.before_part(r.conn.raw());
       CursorStreamOptions options;
+      options.fault = &r.fault;
       if (r.next == 0) options.prologue = pg::worker_begin_statements(shared);
       if (r.next + 1 == r.parts.size()) options.epilogue = {"COMMIT"};
       const DealtPart& part = r.parts[r.next];

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "decode/row_decoder.hpp"
+#include "strategies/fault_point.hpp"
 #include "measure/run_context.hpp"
 #include "pg/error.hpp"
 
@@ -13,7 +14,7 @@ namespace benchlab {
 
 CopyReader::CopyReader(PGconn* conn, const std::string& query, WireFormat format, int batch_rows, RowDecoder& decoder,
                        RunContext& context)
-    : decoder_(&decoder), context_(&context), batch_rows_(batch_rows < 1 ? 1 : batch_rows) {
+    : decoder_(&decoder), context_(&context), batch_rows_(batch_rows < 1 ? 1 : batch_rows), conn_(conn) {
   // The read starts with the describe (the cursor strategies count their DECLARE
   // too); the decoder must know the columns before the first message arrives.
   context.mark_query_sent();
@@ -28,6 +29,7 @@ void CopyReader::batch_done() {
   context_->record_batch(rows_in_batch_, now - last_mark_);
   last_mark_ = now;
   rows_in_batch_ = 0;
+  if (fault_ != nullptr) fault_->after_batch(conn_);
 }
 
 CopyReader::Progress CopyReader::pump(int max_messages) {

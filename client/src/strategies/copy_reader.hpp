@@ -20,6 +20,7 @@ namespace benchlab {
 
 class RunContext;
 class RowDecoder;
+class FaultPoint;
 
 class CopyReader {
  public:
@@ -38,6 +39,9 @@ class CopyReader {
   // for an interruption at least every 100 ms).
   void run();
 
+  // An injected fault, told of every batch (tests).
+  void set_fault(FaultPoint* fault) { fault_ = fault; }
+
   [[nodiscard]] int socket() const { return copy_->socket(); }
   [[nodiscard]] bool finished() const { return finished_; }
 
@@ -52,6 +56,8 @@ class CopyReader {
   std::uint64_t rows_in_batch_ = 0;
   std::chrono::steady_clock::time_point last_mark_;
   bool finished_ = false;
+  FaultPoint* fault_ = nullptr;
+  PGconn* conn_;
 };
 
 }  // namespace benchlab

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "decode/row_decoder.hpp"
+#include "strategies/fault_point.hpp"
 #include "measure/run_context.hpp"
 #include "pg/connection.hpp"
 #include "pg/result.hpp"
@@ -95,6 +96,7 @@ void CursorStream::on_batch(const PGresult* result) {
   const auto now = std::chrono::steady_clock::now();
   context_->record_batch(static_cast<std::uint64_t>(n), now - last_mark_);
   last_mark_ = now;
+  if (options_.fault != nullptr) options_.fault->after_batch(conn_);
   context_->check_interrupted();
 }
 

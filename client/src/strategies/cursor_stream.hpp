@@ -26,6 +26,7 @@ namespace benchlab {
 
 class RunContext;
 class RowDecoder;
+class FaultPoint;
 
 struct CursorStreamOptions {
   std::vector<std::string> prologue;  // e.g. BEGIN READ ONLY, or the snapshot import
@@ -40,6 +41,7 @@ struct CursorStreamOptions {
   WireFormat format = WireFormat::text;
   int depth = 2;  // FETCHes kept in flight (>= 1)
   std::string cursor_name = "benchlab_cursor";
+  FaultPoint* fault = nullptr;  // an injected fault, told of every batch (tests)
 };
 
 class CursorStream {

@@ -28,6 +28,7 @@
 #include "process/child.hpp"
 #include "process/memory.hpp"
 #include "strategies/cursor_stream.hpp"
+#include "strategies/fault_point.hpp"
 #include "strategies/strategy.hpp"
 #include "strategies/worker_slots.hpp"
 
@@ -72,7 +73,9 @@ class SlotContext final : public RunContext {
     record.rows = part.rows;
     record.bytes = part.bytes;
     record.wall_ns = static_cast<std::int64_t>(part.wall_s * 1e9);
-    record.done = 1;
+    record.checksum = part.checksum;
+    record.unknown_values = part.unknown_values;
+    record.done.store(1, std::memory_order_release);
   }
   void add_latency(const LatencyHistogram& histogram) override { slot_.latency.merge(histogram); }
   void add_server_cpu(const ServerCpu& cpu) override {
@@ -98,7 +101,7 @@ class SlotContext final : public RunContext {
 
 // Runs in the child. Every object it makes is destroyed before it returns, so
 // the caller can _exit() with nothing of the child's left open.
-int child_work(const ReadSpec& spec, const std::vector<DealtPart>& parts, const std::string& snapshot_id,
+int child_work(const ReadSpec& spec, int worker, const std::vector<DealtPart>& parts, const std::string& snapshot_id,
                bool meter_server_cpu, shm::WorkerSlot& slot, shm::WorkerSlots& slots) noexcept {
   try {
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a parent killed with SIGKILL
@@ -118,8 +121,11 @@ int child_work(const ReadSpec& spec, const std::vector<DealtPart>& parts, const 
     const auto cpu_before = meter_server_cpu ? read_backend_cpu(conn) : std::nullopt;
     SlotContext context(slot, slots);
     RowDecoder decoder(spec.types);
+    FaultPoint fault(spec, worker, true);
     for (std::size_t i = 0; i < parts.size(); ++i) {
+      fault.before_part(conn.raw());
       CursorStreamOptions options;
+      options.fault = &fault;
       if (i == 0) options.prologue = pg::worker_begin_statements(snapshot_id);
       if (i + 1 == parts.size()) options.epilogue = {"COMMIT"};
       options.query = spec.range_query(parts[i].range);
@@ -140,9 +146,9 @@ int child_work(const ReadSpec& spec, const std::vector<DealtPart>& parts, const 
     slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::done), std::memory_order_release);
     return 0;
   } catch (const pg::BrokenConnection& e) {
-    slot.set_error(shm::SlotError::broken_connection, e.what());
+    slot.set_error(shm::SlotError::broken_connection, e.what(), e.sqlstate());
   } catch (const pg::SqlError& e) {
-    slot.set_error(shm::SlotError::sql, e.what());
+    slot.set_error(shm::SlotError::sql, e.what(), e.sqlstate());
   } catch (const std::exception& e) {
     slot.set_error(shm::SlotError::other, e.what());
   } catch (...) {
@@ -215,9 +221,9 @@ class Workers {
           format_bytes(memory_limit));
     switch (static_cast<shm::SlotError>(slot.error_kind)) {
       case shm::SlotError::broken_connection:
-        throw pg::BrokenConnection(text);
+        throw pg::BrokenConnection(text, slot.sqlstate);
       case shm::SlotError::sql:
-        throw pg::SqlError(text);
+        pg::throw_sql_error(text, slot.sqlstate);
       default:
         throw pg::Error(text);
     }
@@ -261,6 +267,7 @@ class Multiprocessing final : public Strategy {
 
  public:
   [[nodiscard]] std::string_view name() const override { return "multiprocessing"; }
+  [[nodiscard]] PartList part_list() const override { return PartList::partitions; }
 
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
@@ -287,11 +294,43 @@ class Multiprocessing final : public Strategy {
       const std::string& id = shared;
       const bool meter = context.meter_server_cpu();
       slot.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);  // a worker stuck before connecting hangs too
-      workers.add(ChildProcess::spawn([&spec, &share, &id, meter, &slot, &slots] {
-        _exit(child_work(spec, share, id, meter, slot, slots));  // never returns into the parent's frames
+      const int worker = static_cast<int>(i);
+      workers.add(ChildProcess::spawn([&spec, worker, &share, &id, meter, &slot, &slots] {
+        _exit(child_work(spec, worker, share, id, meter, slot, slots));  // never returns into the parent's frames
       }));
     }
 
+    // Every part a worker read to its end is reported, also when another worker
+    // failed: the fallback chain keeps those parts and reads only the rest again.
+    bool parts_reported = false;
+    auto report_parts = [&] {
+      if (parts_reported) return;
+      parts_reported = true;
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        const shm::PartRecord& record = slots.part(i);
+        if (record.done.load(std::memory_order_acquire) == 0) continue;
+        context.add_part(PartFigures{i, parts[i].relation_sql, parts[i].lo, parts[i].hi, record.rows, record.bytes,
+                                     static_cast<double>(record.wall_ns) / 1e9, record.checksum,
+                                     record.unknown_values});
+      }
+    };
+    try {
+      watch(spec, context, coordinator, slots, workers);
+    } catch (...) {
+      report_parts();
+      throw;
+    }
+    report_parts();
+    collect(context, slots);
+    snapshot.release();
+    coordinator.finish();
+  }
+
+ private:
+  // Polls the workers until all ended: progress, deaths, failures, hangs.
+  template <typename Children>
+  static void watch(const ReadSpec& spec, RunContext& context, const MeteredConnection& coordinator,
+                    shm::WorkerSlots& slots, Children& workers) {
     std::vector<std::uint64_t> rows_reported(slots.size(), 0);
     for (;;) {
       const std::size_t running = workers.reap();
@@ -327,6 +366,10 @@ class Multiprocessing final : public Strategy {
         throw_worker_error(i, slot, exit, spec.worker_memory_limit_bytes);
       }
     }
+  }
+
+  // Every worker reported done: their figures, from shared memory.
+  static void collect(RunContext& context, shm::WorkerSlots& slots) {
     for (std::size_t i = 0; i < slots.size(); ++i) {
       const shm::WorkerSlot& slot = slots[i];
       // The children's own clock readings (CLOCK_MONOTONIC, shared across fork):
@@ -342,15 +385,6 @@ class Multiprocessing final : public Strategy {
       context.add_latency(slot.latency);
       if (slot.has_server_cpu != 0) context.add_server_cpu(slot.server_cpu);
     }
-    // Every worker reported done (release) after writing its parts' records.
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      const shm::PartRecord& record = slots.part(i);
-      if (record.done == 0) continue;
-      context.add_part(PartFigures{i, parts[i].relation_sql, parts[i].lo, parts[i].hi, record.rows, record.bytes,
-                                   static_cast<double>(record.wall_ns) / 1e9});
-    }
-    snapshot.release();
-    coordinator.finish();
   }
 };
 

@@ -16,6 +16,7 @@
 #include "pg/error.hpp"
 #include "pg/snapshot.hpp"
 #include "strategies/copy_reader.hpp"
+#include "strategies/fault_point.hpp"
 #include "strategies/strategy.hpp"
 
 namespace benchlab {
@@ -23,10 +24,11 @@ namespace benchlab {
 namespace {
 
 struct Worker {
-  explicit Worker(MeteredConnection c, std::vector<DealtPart> p, const TypeCatalog& types)
-      : conn(std::move(c)), decoder(types), parts(std::move(p)) {}
+  Worker(MeteredConnection c, std::vector<DealtPart> p, const ReadSpec& spec, int index)
+      : conn(std::move(c)), decoder(spec.types), fault(spec, index, false), parts(std::move(p)) {}
   MeteredConnection conn;
   RowDecoder decoder;
+  FaultPoint fault;
   std::vector<DealtPart> parts;
   std::size_t next = 0;
   RunContext::PartMark part;           // the part being read
@@ -37,6 +39,7 @@ struct Worker {
 class ParallelCopy final : public Strategy {
  public:
   [[nodiscard]] std::string_view name() const override { return "parallel_copy"; }
+  [[nodiscard]] PartList part_list() const override { return PartList::partitions; }
 
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
@@ -49,7 +52,8 @@ class ParallelCopy final : public Strategy {
     std::vector<std::unique_ptr<Worker>> workers;
     for (auto& share : deal_indexed(parts, spec.workers < 1 ? 1 : spec.workers)) {
       if (share.empty()) continue;
-      workers.push_back(std::make_unique<Worker>(context.connect(), std::move(share), spec.types));
+      workers.push_back(
+          std::make_unique<Worker>(context.connect(), std::move(share), spec, static_cast<int>(workers.size())));
       pg::begin_worker(workers.back()->conn.raw(), shared);
     }
 
@@ -63,9 +67,11 @@ class ParallelCopy final : public Strategy {
         return false;
       }
       const DealtPart& part = w.parts[w.next++];
+      w.fault.before_part(w.conn.raw());
       w.part = context.begin_part(part.index, part.range, w.decoder.totals());
       w.reader = std::make_unique<CopyReader>(w.conn.raw(), spec.range_query(part.range), spec.format, spec.batch_rows,
                                               w.decoder, context);
+      w.reader->set_fault(&w.fault);
       return true;
     };
 

@@ -19,6 +19,7 @@
 #include "measure/run_context.hpp"
 #include "pg/snapshot.hpp"
 #include "strategies/cursor_stream.hpp"
+#include "strategies/fault_point.hpp"
 #include "strategies/strategy.hpp"
 
 namespace benchlab {
@@ -75,6 +76,7 @@ class Lease {
 class PooledSync final : public Strategy {
  public:
   [[nodiscard]] std::string_view name() const override { return "pooled_sync"; }
+  [[nodiscard]] PartList part_list() const override { return PartList::batches; }
 
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> batches = spec.batches.empty() ? std::vector<KeyRange>{spec.all} : spec.batches;
@@ -100,9 +102,10 @@ class PooledSync final : public Strategy {
     std::mutex error_mutex;
     std::exception_ptr first_error;
 
-    auto worker = [&] {
+    auto worker = [&](int worker_index) {
       try {
         RowDecoder decoder(spec.types);
+        FaultPoint fault(spec, worker_index, false);
         for (;;) {
           const std::size_t index = next.fetch_add(1);
           if (index >= batches.size() || stop.load()) break;
@@ -110,7 +113,9 @@ class PooledSync final : public Strategy {
           auto [conn, waited] = pool.checkout();
           context.add_pool_wait(waited);
           Lease lease(pool, conn);
+          fault.before_part(lease.raw());
           CursorStreamOptions options;
+          options.fault = &fault;
           options.query = spec.range_query(batches[index]);
           options.batch_rows = spec.batch_rows;
           options.format = spec.format;
@@ -132,7 +137,7 @@ class PooledSync final : public Strategy {
       std::vector<std::jthread> threads;
       threads.reserve(static_cast<std::size_t>(workers));
       try {
-        for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
+        for (int i = 0; i < workers; ++i) threads.emplace_back(worker, i);
       } catch (...) {
         stop.store(true);
         throw;  // jthreads join on destruction

@@ -13,10 +13,17 @@ namespace benchlab {
 
 class RunContext;
 
+// Which of the plan's lists a strategy's units of work are (the index it gives
+// RunContext::begin_part is a position in that list): the fallback chain and
+// checkpoints keep the parts confirmed and hand the strategy only the others.
+enum class PartList { none, partitions, batches };
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
   [[nodiscard]] virtual std::string_view name() const = 0;
+  // none: a single-connection strategy, reading spec.all in one piece (no recovery).
+  [[nodiscard]] virtual PartList part_list() const { return PartList::none; }
   // Reads every row of spec.all exactly once, reporting through `context`.
   // Throws on error; must release every connection, child and segment it made,
   // also when interrupted (RunContext::check_interrupted throws).

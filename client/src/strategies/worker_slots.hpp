@@ -44,9 +44,11 @@ struct WorkerSlot {
   std::int64_t peak_rss_kb = 0;      // getrusage(RUSAGE_SELF).ru_maxrss
   std::int64_t private_peak_kb = 0;  // the largest own_private_bytes() sampled (pages not shared with the parent)
   char error[kErrorBytes] = {};
+  char sqlstate[6] = {};  // the server's SQLSTATE of the error, if it was one
 
-  void set_error(SlotError kind, std::string_view text) {
+  void set_error(SlotError kind, std::string_view text, std::string_view state = {}) {
     error_kind = static_cast<std::int32_t>(kind);
+    for (std::size_t i = 0; i < 5; ++i) sqlstate[i] = i < state.size() ? state[i] : '\0';
     const std::size_t n = text.size() < kErrorBytes - 1 ? text.size() : kErrorBytes - 1;
     for (std::size_t i = 0; i < n; ++i) error[i] = text[i];
     error[n] = '\0';
@@ -57,11 +59,15 @@ struct WorkerSlot {
 // Indexed by the part's position in the plan: each worker writes only its own
 // parts' records, before its status becomes done (release); the parent reads
 // them after (acquire).
+// A record whose `done` is set is whole, also when its worker dies right after: the
+// worker writes the figures, then stores done with release.
 struct PartRecord {
   std::uint64_t rows = 0;
   std::uint64_t bytes = 0;
   std::int64_t wall_ns = 0;
-  std::int32_t done = 0;  // 1: read
+  std::uint64_t checksum = 0;  // the part's own SetChecksum sum
+  std::uint64_t unknown_values = 0;
+  std::atomic<std::int32_t> done{0};  // 1: read to its end
 };
 
 static_assert(std::atomic<std::int64_t>::is_always_lock_free && std::atomic<std::int32_t>::is_always_lock_free,
@@ -70,7 +76,7 @@ static_assert(std::is_trivially_copyable_v<DecodeTotals> && std::is_trivially_co
                   std::is_trivially_copyable_v<ServerCpu>,
               "slot payloads must be trivially copyable");
 
-static_assert(std::is_trivially_copyable_v<PartRecord> && sizeof(WorkerSlot) % alignof(PartRecord) == 0,
+static_assert(sizeof(WorkerSlot) % alignof(PartRecord) == 0,
               "part records follow the slots, aligned");
 
 // `count` slots, then `parts` part records, in a segment of their own.

@@ -1,0 +1,71 @@
+#include "model/recovery.hpp"
+
+#include <charconv>
+#include <stdexcept>
+#include <string>
+
+namespace benchlab {
+
+namespace {
+
+std::uint64_t parse_count(std::string_view field, std::string_view value, std::uint64_t min) {
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < min)
+    throw std::invalid_argument("injected fault: " + std::string(field) + "=" + std::string(value) +
+                                " is not a whole number of at least " + std::to_string(min));
+  return n;
+}
+
+}  // namespace
+
+InjectedFault parse_injected_fault(std::string_view text) {
+  InjectedFault fault;
+  std::size_t start = 0;
+  bool first = true;
+  while (start <= text.size()) {
+    const std::size_t colon = text.find(':', start);
+    const std::string_view item = text.substr(start, colon == std::string_view::npos ? colon : colon - start);
+    if (first) {
+      if (item == "kill")
+        fault.kind = FaultKind::kill;
+      else if (item == "stop")
+        fault.kind = FaultKind::stop;
+      else if (item == "terminate")
+        fault.kind = FaultKind::terminate;
+      else if (item == "timeout")
+        fault.kind = FaultKind::timeout;
+      else
+        throw std::invalid_argument("injected fault: unknown kind '" + std::string(item) +
+                                    "'; use kill, stop, terminate or timeout, e.g. kill:worker=0:after=3");
+      first = false;
+    } else {
+      const std::size_t eq = item.find('=');
+      const std::string_view name = item.substr(0, eq);
+      const std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+      if (name == "worker")
+        fault.worker = static_cast<int>(parse_count(name, value, 0));
+      else if (name == "after")
+        fault.after_batches = parse_count(name, value, 0);
+      else if (name == "attempts")
+        fault.attempts = static_cast<int>(parse_count(name, value, 1));
+      else
+        throw std::invalid_argument("injected fault: unknown field '" + std::string(item) +
+                                    "'; the fields are worker=K, after=N (batches) and attempts=M");
+    }
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+  return fault;
+}
+
+int tier_workers(int first_workers, int attempt, int retries) {
+  const int first = first_workers < 1 ? 1 : first_workers;
+  if (attempt <= 2) return attempt == 2 && retries == 1 ? 1 : first;
+  if (attempt >= retries + 1) return 1;  // the last tier: one worker finishes what is left
+  int workers = first;
+  for (int a = 3; a <= attempt; ++a) workers = workers > 1 ? workers / 2 : 1;
+  return workers;
+}
+
+}  // namespace benchlab

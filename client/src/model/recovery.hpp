@@ -1,0 +1,90 @@
+// The fallback chain of the parallel strategies, as plain data: what to inject
+// (tests and the faults benchmark), how to recover, and what a run went through.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace benchlab {
+
+// A fault made to happen on purpose, deterministically: worker `worker` of the
+// read meets it after its `after_batches`-th batch, in each of the first
+// `attempts` attempts of a run (attempt 1 is the first try).
+//   kill       the forked worker SIGKILLs itself (a crash; OOM kills look the same)
+//   stop       the forked worker SIGSTOPs itself (a hang: no more heartbeats)
+//   terminate  the worker's backend is ended by pg_terminate_backend (a lost connection)
+//   timeout    at the first part the worker begins after `after_batches` batches (0:
+//              its first part), a statement on its connection runs past a 1 ms
+//              statement_timeout (SQLSTATE 57014, the server's own timeout)
+// kill and stop need a process of the worker's own: in the thread strategies they
+// act as terminate.
+enum class FaultKind { kill, stop, terminate, timeout };
+
+[[nodiscard]] constexpr std::string_view to_string(FaultKind k) {
+  switch (k) {
+    case FaultKind::kill:
+      return "kill";
+    case FaultKind::stop:
+      return "stop";
+    case FaultKind::terminate:
+      return "terminate";
+    case FaultKind::timeout:
+      return "timeout";
+  }
+  return "?";
+}
+
+struct InjectedFault {
+  FaultKind kind = FaultKind::kill;
+  int worker = 0;
+  std::uint64_t after_batches = 1;
+  int attempts = 1;  // a large number: a fault in every retry (the chain reaches its last tier)
+  friend bool operator==(const InjectedFault&, const InjectedFault&) = default;
+};
+
+// "KIND[:worker=K][:after=N][:attempts=M]", e.g. "kill:worker=1:after=3" (the
+// BENCHLAB_INJECT_FAULT environment variable). Throws std::invalid_argument naming
+// what is wrong.
+[[nodiscard]] InjectedFault parse_injected_fault(std::string_view text);
+
+// --retries and its backoff: retry r (1-based) waits backoff_ms * 2^(r-1) first.
+struct RecoveryOptions {
+  int retries = 3;  // 0: no recovery, a fault fails the run
+  int backoff_ms = 100;
+  friend bool operator==(const RecoveryOptions&, const RecoveryOptions&) = default;
+};
+
+// The workers attempt `attempt` (1-based) reads with, after a first attempt with
+// `first_workers`: retry 1 keeps the width (most faults are transient), each later
+// retry halves it, and the last retry (attempt retries + 1) reads in one worker.
+[[nodiscard]] int tier_workers(int first_workers, int attempt, int retries);
+
+// One fault the chain met: in which attempt, at how many workers, when (seconds
+// from the run's start), why, and how much of the plan was confirmed by then.
+struct FaultRecord {
+  int attempt = 1;
+  int workers = 0;
+  double at_s = 0;
+  std::string error;
+  std::size_t parts_done = 0;  // confirmed parts (their rows and checksum kept)
+  std::size_t parts_left = 0;  // read again, from their start, by the next attempt
+  friend bool operator==(const FaultRecord&, const FaultRecord&) = default;
+};
+
+struct RecoveryFigures {
+  int retries_allowed = 0;
+  std::vector<int> tiers;  // workers of each attempt taken, in order
+  std::vector<FaultRecord> faults;
+  double backoff_s = 0;                     // waited between attempts (inside the run's time)
+  std::size_t parts_from_checkpoint = 0;    // parts a --checkpoint file had confirmed: not read again
+  std::uint64_t rows_from_checkpoint = 0;
+  [[nodiscard]] bool recovered() const { return !faults.empty(); }
+  [[nodiscard]] int attempts() const { return static_cast<int>(tiers.size()); }
+  friend bool operator==(const RecoveryFigures&, const RecoveryFigures&) = default;
+};
+
+}  // namespace benchlab
