@@ -98,7 +98,8 @@ void load_type_coverage(const pg::Connection& admin) {
   admin.exec("ANALYZE public.cov_types");
 }
 
-Benchclient::Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir, bool own_process_group)
+Benchclient::Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir, bool own_process_group,
+                         const std::vector<std::string>& extra_env)
     : own_group_(own_process_group), out_(dir / "stdout"), err_(dir / "stderr") {
   std::vector<std::string> argv{BENCHCLIENT_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -106,9 +107,16 @@ Benchclient::Benchclient(const std::vector<std::string>& args, const std::filesy
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
   std::vector<std::string> env;
+  auto replaced = [&](std::string_view entry) {
+    if (entry.starts_with("TMPDIR=")) return true;
+    for (const auto& x : extra_env)
+      if (entry.starts_with(x.substr(0, x.find('=') + 1))) return true;
+    return false;
+  };
   for (char** e = environ; *e != nullptr; ++e)
-    if (!std::string_view(*e).starts_with("TMPDIR=")) env.emplace_back(*e);
+    if (!replaced(*e)) env.emplace_back(*e);
   env.push_back("TMPDIR=" + dir.string());
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
   std::vector<char*> cenv;
   for (auto& e : env) cenv.push_back(e.data());
   cenv.push_back(nullptr);
@@ -150,8 +158,9 @@ Outcome Benchclient::wait() {
   return o;
 }
 
-Outcome run_benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir) {
-  return Benchclient(args, dir).wait();
+Outcome run_benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir,
+                        const std::vector<std::string>& env) {
+  return Benchclient(args, dir, false, env).wait();
 }
 
 }  // namespace benchlab::test

@@ -60,7 +60,9 @@ struct Outcome {
 
 class Benchclient {
  public:
-  Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir, bool own_process_group = false);
+  // `env`: NAME=value entries added to (or replacing) the inherited environment.
+  Benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir, bool own_process_group = false,
+              const std::vector<std::string>& env = {});
   ~Benchclient();
   Benchclient(const Benchclient&) = delete;
   Benchclient& operator=(const Benchclient&) = delete;
@@ -75,7 +77,8 @@ class Benchclient {
 };
 
 // Runs benchclient to the end.
-Outcome run_benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir);
+Outcome run_benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir,
+                        const std::vector<std::string>& env = {});
 
 // Lines of output (a last line without its newline counts too).
 std::size_t line_count(const std::string& s);

@@ -163,7 +163,6 @@ int run_benchmark_command(const RunOptions& options) {
             "resumed from --checkpoint in a new snapshot: the one its first {} parts were read in ({}) is gone, so "
             "the result is exact only if the table did not change in between",
             checkpoint->confirmed_parts(), checkpoint->snapshot_id());
-        std::fprintf(stderr, "benchclient: warning: %s\n", resume_note.c_str());
       }
     }
   }
@@ -187,8 +186,11 @@ int run_benchmark_command(const RunOptions& options) {
     facts.parts = batches ? size.spec.batches : size.spec.partitions;
     if (facts.parts.empty()) facts.parts = {size.spec.all};
     facts.schema = plan.table.schema;
-    checkpoint->bind(facts);
-    if (!resume_note.empty()) plan.sizes.front().notes.push_back(resume_note);
+    checkpoint->bind(facts);  // a different read is refused before the warning below
+    if (!resume_note.empty()) {
+      std::fprintf(stderr, "benchclient: warning: %s\n", resume_note.c_str());
+      plan.sizes.front().notes.push_back(resume_note);
+    }
     if (checkpoint->resuming())
       phase(fmt::format("benchclient: resuming from --checkpoint {}: {} of {} parts already read{}",
                         options.checkpoint_file.string(), checkpoint->confirmed_parts(), facts.parts.size(),

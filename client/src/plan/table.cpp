@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "pg/error.hpp"
+#include "pg/snapshot.hpp"
 #include "pg/wait.hpp"
 #include "process/interrupt.hpp"
 
@@ -368,6 +369,8 @@ TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options,
     return describe_table(conn, kStandardTable, options, rows, true, expected);
   }
   pg::Connection conn = pg::Connection::open(conninfo, session(true));
+  // --snapshot: the table holds enough rows in the held state, whatever was written since.
+  if (!options.snapshot_id.empty()) pg::import_snapshot(conn.raw(), options.snapshot_id);
   return describe_table(conn, options.table, options, rows, false, expected);
 }
 

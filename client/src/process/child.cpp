@@ -91,6 +91,8 @@ std::optional<ExitStatus> ChildProcess::wait_interruptible() {
 ExitStatus ChildProcess::stop(int signo, std::chrono::milliseconds grace) {
   if (pid_ <= 0) return {};
   kill(pid_, signo);
+  // A stopped child (SIGSTOP, a debugger) acts on the signal only once continued.
+  if (signo != SIGKILL) kill(pid_, SIGCONT);
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline) {
     if (auto st = poll()) return *st;

@@ -300,22 +300,22 @@ class Multiprocessing final : public Strategy {
       }));
     }
 
-    // Every part a worker read to its end is reported, also when another worker
-    // failed: the fallback chain keeps those parts and reads only the rest again.
-    bool parts_reported = false;
+    // Every part a worker read to its end is reported as soon as the parent sees it
+    // (a --checkpoint records it then), also when another worker failed: the
+    // fallback chain keeps those parts and reads only the rest again.
+    std::vector<bool> reported(parts.size(), false);
     auto report_parts = [&] {
-      if (parts_reported) return;
-      parts_reported = true;
       for (std::size_t i = 0; i < parts.size(); ++i) {
         const shm::PartRecord& record = slots.part(i);
-        if (record.done.load(std::memory_order_acquire) == 0) continue;
+        if (reported[i] || record.done.load(std::memory_order_acquire) == 0) continue;
+        reported[i] = true;
         context.add_part(PartFigures{i, parts[i].relation_sql, parts[i].lo, parts[i].hi, record.rows, record.bytes,
                                      static_cast<double>(record.wall_ns) / 1e9, record.checksum,
                                      record.unknown_values});
       }
     };
     try {
-      watch(spec, context, coordinator, slots, workers);
+      watch(spec, context, coordinator, slots, workers, report_parts);
     } catch (...) {
       report_parts();
       throw;
@@ -328,12 +328,13 @@ class Multiprocessing final : public Strategy {
 
  private:
   // Polls the workers until all ended: progress, deaths, failures, hangs.
-  template <typename Children>
+  template <typename Children, typename ReportParts>
   static void watch(const ReadSpec& spec, RunContext& context, const MeteredConnection& coordinator,
-                    shm::WorkerSlots& slots, Children& workers) {
+                    shm::WorkerSlots& slots, Children& workers, ReportParts& report_parts) {
     std::vector<std::uint64_t> rows_reported(slots.size(), 0);
     for (;;) {
       const std::size_t running = workers.reap();
+      report_parts();
       // Before judging a dead child: a Ctrl-C reaches the whole process group, so
       // a child killed by it is an interruption, not a worker failure.
       context.check_interrupted();

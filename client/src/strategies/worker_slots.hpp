@@ -86,6 +86,10 @@ class WorkerSlots {
       : count_(count),
         parts_(parts),
         segment_(sizeof(WorkerSlot) * (count == 0 ? 1 : count) + sizeof(PartRecord) * parts) {
+    // The children inherit the mapping at fork and never open the segment by name,
+    // so the name goes at once: even a SIGKILL of this process (which runs no
+    // destructor) leaves nothing in /dev/shm; the memory goes with the last mapping.
+    segment_.remove();
     auto* base = static_cast<WorkerSlot*>(segment_.address());
     for (std::size_t i = 0; i < count_; ++i) new (base + i) WorkerSlot();
     for (std::size_t i = 0; i < parts_; ++i) new (part_base() + i) PartRecord();
