@@ -179,6 +179,10 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                              "of them): the unit of work, of resumption after a fault and of --checkpoint (0: one "
                              "partition per worker)")
                   ->capture_default_str());
+  s.push_back(app.add_option("--concurrent-writes", run.schedule.concurrent_writes_per_sec,
+                             "a writer inserts and updates rows of the standard table at this many rows/s during every "
+                             "run; each run must still match the server's figures in its own snapshot (with "
+                             "--no-shared-snapshot: the drift tools without a shared snapshot get)"));
   f.checkpoint_opt = app.add_option("--checkpoint", f.checkpoint,
                                     "keep the read's confirmed parts in this file (written atomically as it goes); "
                                     "run again with the same file to resume an interrupted read (one parallel "
@@ -261,6 +265,12 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
       throw UsageError(fmt::format("--hang-timeout '{}': give a duration such as 30s or 500ms", t));
     run.read.hang_timeout_ms = static_cast<int>(std::max(1.0, ms ? value : value * 1000));
   }
+  if (run.schedule.concurrent_writes_per_sec < 0 || run.schedule.concurrent_writes_per_sec > 1e6)
+    throw UsageError(fmt::format("--concurrent-writes {}: give rows per second, 1 to 1000000",
+                                 run.schedule.concurrent_writes_per_sec));
+  if (run.schedule.concurrent_writes_per_sec > 0 && !run.read.table.empty())
+    throw UsageError(
+        "--concurrent-writes writes to the table it reads, so it runs on the standard table only: drop --table");
   if (run.schedule.recovery.retries < 0 || run.schedule.recovery.retries > 20)
     throw UsageError(fmt::format("--retries {}: give 0 (no recovery) to 20", run.schedule.recovery.retries));
   if (run.schedule.recovery.backoff_ms < 0 || run.schedule.recovery.backoff_ms > 60000)

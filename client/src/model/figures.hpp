@@ -73,6 +73,16 @@ struct PartFigures {
   return std::sqrt(squares / static_cast<double>(values.size())) / mean;
 }
 
+// --concurrent-writes during one run: what the writer did while it ran, and the
+// server's rows and checksum in the snapshot held for the run (what it must match).
+struct ConcurrentWriteFigures {
+  std::uint64_t rows_inserted = 0;
+  std::uint64_t rows_updated = 0;
+  std::uint64_t expected_rows = 0;
+  std::uint64_t expected_checksum = 0;
+  friend bool operator==(const ConcurrentWriteFigures&, const ConcurrentWriteFigures&) = default;
+};
+
 // Everything one run measured (raw figures; the artifact keeps each of them).
 struct RunFigures {
   double wall_s = 0;
@@ -113,6 +123,7 @@ struct RunFigures {
   // The fallback chain of a parallel strategy (nullopt: a single-connection
   // strategy, --retries 0, or an older artifact): attempts, tiers and faults.
   std::optional<RecoveryFigures> recovery;
+  std::optional<ConcurrentWriteFigures> concurrent_writes;
 
   // Skew: the coefficient of variation of the parts' rows and of their times.
   [[nodiscard]] std::optional<double> part_rows_cv() const {

@@ -62,7 +62,11 @@ struct ScheduleOptions {
   int warmup = 0;
   MismatchPolicy policy = MismatchPolicy::tolerant;
   bool measure_observer = true;  // sampler and accounting on (off: to measure their cost)
-  RecoveryOptions recovery;      // --retries, --retry-backoff: the parallel strategies' fallback chain
+  RecoveryOptions recovery;      // --retries, --retry-backoff-ms: the parallel strategies' fallback chain
+  // --concurrent-writes: a writer inserts and updates rows of the table being read at
+  // this many rows/s during every run; each measured run reads a snapshot held for it
+  // and must match the server's figures in that snapshot (0: no writer).
+  double concurrent_writes_per_sec = 0;
   friend bool operator==(const ScheduleOptions&, const ScheduleOptions&) = default;
 };
 

@@ -60,6 +60,17 @@ void ExportedSnapshot::release() {
   run(conn, "COMMIT", "cannot end the snapshot transaction");
 }
 
+namespace {
+SessionOptions holder_session() {
+  SessionOptions s;
+  s.application_name = "benchclient-snapshot";
+  return s;
+}
+}  // namespace
+
+HeldSnapshot::HeldSnapshot(const std::string& conninfo)
+    : conn_(Connection::open(conninfo, holder_session())), snapshot_(conn_.raw()) {}
+
 std::vector<std::string> snapshot_import_statements(const std::string& snapshot_id) {
   if (!valid_snapshot_id(snapshot_id)) throw Error(fmt::format("malformed snapshot id '{}'", snapshot_id));
   return {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fmt::format("SET TRANSACTION SNAPSHOT '{}'", snapshot_id)};

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pg/connection.hpp"
 #include "pg/error.hpp"
 
 namespace benchlab::pg {
@@ -33,6 +34,21 @@ class ExportedSnapshot {
  private:
   PGconn* conn_;
   std::string id_;
+};
+
+// A snapshot exported by a connection of its own, held open for as long as the
+// object lives (what `benchclient snapshot hold` keeps in a process of its own):
+// the fallback chain's one snapshot for every attempt, a run's own snapshot under
+// --concurrent-writes.
+class HeldSnapshot {
+ public:
+  explicit HeldSnapshot(const std::string& conninfo);
+  [[nodiscard]] const std::string& id() const { return snapshot_.id(); }
+  void release() { snapshot_.release(); }
+
+ private:
+  Connection conn_;
+  ExportedSnapshot snapshot_;
 };
 
 // The statements an importing worker sends first, in order (one statement each,

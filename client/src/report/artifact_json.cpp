@@ -81,7 +81,16 @@ Json options_json(const ReadOptions& r, const ScheduleOptions& s) {
               {"policy", std::string(to_string(s.policy))},
               {"table", r.table.empty() ? Json(nullptr) : Json(r.table)},
               {"key", r.key.empty() ? Json(nullptr) : Json(r.key)},
-              {"measure_observer", s.measure_observer}};
+              {"measure_observer", s.measure_observer},
+              {"retries", s.recovery.retries},
+              {"retry_backoff_ms", s.recovery.backoff_ms},
+              {"part_rows", r.part_rows},
+              {"concurrent_writes", s.concurrent_writes_per_sec > 0 ? Json(s.concurrent_writes_per_sec) : Json(nullptr)},
+              {"injected_fault", r.fault ? Json{{"kind", std::string(to_string(r.fault->kind))},
+                                                {"worker", r.fault->worker},
+                                                {"after_batches", r.fault->after_batches},
+                                                {"attempts", r.fault->attempts}}
+                                         : Json(nullptr)}};
 }
 
 void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
@@ -116,6 +125,25 @@ void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
   maybe(j, "table", r.table);
   maybe(j, "key", r.key);
   maybe(j, "measure_observer", s.measure_observer);
+  maybe(j, "retries", s.recovery.retries);
+  maybe(j, "retry_backoff_ms", s.recovery.backoff_ms);
+  maybe(j, "part_rows", r.part_rows);
+  maybe(j, "concurrent_writes", s.concurrent_writes_per_sec);
+  if (const auto fi = j.find("injected_fault"); fi != j.end() && fi->is_object()) {
+    PathSegment fault("injected_fault");
+    std::string kind;
+    need(*fi, "kind", kind);
+    InjectedFault injected;
+    try {
+      injected = parse_injected_fault(kind);
+    } catch (const std::invalid_argument& e) {
+      fail(fmt::format("{}.kind: {}", current_path(), e.what()));
+    }
+    maybe(*fi, "worker", injected.worker);
+    maybe(*fi, "after_batches", injected.after_batches);
+    maybe(*fi, "attempts", injected.attempts);
+    r.fault = injected;
+  }
 }
 
 Json memory_plan_json(const MemoryPlan& m) {
@@ -347,6 +375,13 @@ void to_json(Json& j, const RunFigures& r) {
       {"part_rows_cv", nullable(r.part_rows_cv())},  // derived from parts: not read back
       {"part_time_cv", nullable(r.part_time_cv())}};
   if (r.recovery) j["recovery"] = *r.recovery;
+  if (const auto& w = r.concurrent_writes) {
+    j["concurrent_writes"] = Json{{"rows_inserted", w->rows_inserted},
+                                  {"rows_updated", w->rows_updated},
+                                  {"expected_rows", w->expected_rows},
+                                  {"expected_checksum", checksum_hex(w->expected_checksum)},
+                                  {"row_drift", static_cast<std::int64_t>(r.rows) - static_cast<std::int64_t>(w->expected_rows)}};
+  }
 }
 
 void from_json(const Json& j, RunFigures& r) {
@@ -385,6 +420,15 @@ void from_json(const Json& j, RunFigures& r) {
   maybe(j, "wire_ceiling_rows_per_sec", r.wire_ceiling_rows_per_sec);
   maybe(j, "parts", r.parts);
   maybe(j, "recovery", r.recovery);
+  if (const auto w = j.find("concurrent_writes"); w != j.end() && w->is_object()) {
+    PathSegment writes("concurrent_writes");
+    ConcurrentWriteFigures f;
+    need(*w, "rows_inserted", f.rows_inserted);
+    need(*w, "rows_updated", f.rows_updated);
+    need(*w, "expected_rows", f.expected_rows);
+    need_checksum(*w, "expected_checksum", f.expected_checksum);
+    r.concurrent_writes = f;
+  }
 }
 
 namespace {

@@ -98,19 +98,6 @@ class PartLedger final : public RunContext {
   PartJournal* journal_;
 };
 
-// The run's snapshot, held by a connection of the chain's own for every attempt.
-struct SnapshotHolder {
-  explicit SnapshotHolder(const std::string& conninfo)
-      : conn(pg::Connection::open(conninfo, session())), snapshot(conn.raw()) {}
-  static pg::SessionOptions session() {
-    pg::SessionOptions s;
-    s.application_name = "benchclient-snapshot";
-    return s;
-  }
-  pg::Connection conn;
-  pg::ExportedSnapshot snapshot;
-};
-
 // Waits `delay`, looking for an interruption every 10 ms.
 void backoff(std::chrono::milliseconds delay) {
   const auto until = std::chrono::steady_clock::now() + delay;
@@ -162,11 +149,11 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
   }
   // One snapshot for every attempt (unless the user holds one, or asked for the
   // broken control): a retry reads the parts left in the state the first attempt saw.
-  std::optional<SnapshotHolder> holder;
+  std::optional<pg::HeldSnapshot> holder;
   ReadSpec attempt_spec = spec;
   if (spec.snapshot_id.empty() && spec.shared_snapshot) {
     holder.emplace(spec.conninfo);
-    attempt_spec.snapshot_id = holder->snapshot.id();
+    attempt_spec.snapshot_id = holder->id();
   }
   if (journal != nullptr) journal->started(attempt_spec.snapshot_id);
 
@@ -218,7 +205,7 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
       throw std::logic_error(fmt::format("{} ended without reading every part it was given", strategy.name()));
   }
   context.add_totals(ledger.totals());
-  if (holder) holder->snapshot.release();
+  if (holder) holder->release();
   if (journal != nullptr) journal->finished();
   return figures;
 }

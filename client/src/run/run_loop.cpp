@@ -9,6 +9,9 @@
 #include "measure/harness.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
+#include "plan/read_plan.hpp"
+#include "pg/snapshot.hpp"
+#include "run/concurrent_writer.hpp"
 #include "run/recovery.hpp"
 #include "run/wire_ceiling.hpp"
 #include "strategies/registry.hpp"
@@ -29,9 +32,10 @@ struct StrictFailure {};
 // Runs one size: warmups, then rounds of ceiling + strategies, into `size`.
 class SizeRunner {
  public:
-  SizeRunner(const SizePlan& plan, const ScheduleOptions& schedule, const LoopOutput& output, SizeResult& size,
-             BenchmarkReport& report, PartJournal* journal)
-      : plan_(plan),
+  SizeRunner(const TableInfo& table, const SizePlan& plan, const ScheduleOptions& schedule, const LoopOutput& output,
+             SizeResult& size, BenchmarkReport& report, PartJournal* journal)
+      : table_(table),
+        plan_(plan),
         spec_(plan.spec),
         schedule_(schedule),
         output_(output),
@@ -40,6 +44,12 @@ class SizeRunner {
         journal_(journal) {}
 
   void run() {
+    // --concurrent-writes: the writer runs from here to the end of the size.
+    std::optional<ConcurrentWriter> writer;
+    if (schedule_.concurrent_writes_per_sec > 0) {
+      writer.emplace(spec_.conninfo, spec_, schedule_.concurrent_writes_per_sec);
+      writer_ = &*writer;
+    }
     warm_wire(spec_.format);
     warm_wire(other_format(spec_.format));
     for (int w = 1; w <= schedule_.warmup; ++w)
@@ -108,6 +118,24 @@ class SizeRunner {
     Harness harness(spec_.conninfo, harness_options(label));
     RunFigures f;
     std::optional<RecoveryFigures> recovery;
+    // --concurrent-writes: a measured run reads a snapshot held for it, and is
+    // checked against the server's figures in that snapshot. The run starts only once
+    // the writer has committed after the snapshot was taken, so a connection that
+    // takes a snapshot of its own (the broken control) is sure to see other rows.
+    ReadSpec run_spec = spec_;
+    ServerExpectation expected = plan_.server;
+    std::optional<pg::HeldSnapshot> held;
+    std::uint64_t inserted = 0, updated = 0;
+    if (writer_ != nullptr && !warmup) {
+      held.emplace(spec_.conninfo);
+      const std::uint64_t commits = writer_->commits();
+      if (spec_.snapshot_id.empty()) run_spec.snapshot_id = held->id();
+      std::vector<std::string> notes;
+      expected = plan::expect_from_server(spec_.conninfo, table_, run_spec, notes);
+      writer_->wait_for_commits(commits + 2);
+      inserted = writer_->rows_inserted();
+      updated = writer_->rows_updated();
+    }
     try {
       auto strategy = make_strategy(name);
       // Free heap an earlier run left in malloc's arenas (naive's whole result) goes
@@ -117,11 +145,15 @@ class SizeRunner {
       harness.start();
       // The parallel strategies read through the fallback chain (and the checkpoint).
       if (strategy->part_list() != PartList::none && (schedule_.recovery.retries > 0 || journal_ != nullptr))
-        recovery = read_with_recovery(*strategy, spec_, harness, schedule_.recovery, journal_);
+        recovery = read_with_recovery(*strategy, run_spec, harness, schedule_.recovery, journal_);
       else
-        strategy->run(spec_, harness);
+        strategy->run(run_spec, harness);
       f = harness.finish();
       f.recovery = recovery;
+      if (held)
+        f.concurrent_writes = ConcurrentWriteFigures{writer_->rows_inserted() - inserted,
+                                                     writer_->rows_updated() - updated, expected.rows.value_or(0),
+                                                     expected.checksum.value_or(0)};
       if (recovery && recovery->parts_from_checkpoint > 0)
         f.notes.push_back(fmt::format(
             "resumed from --checkpoint: {} of its parts ({} rows) were read by an earlier process and not again; "
@@ -144,7 +176,7 @@ class SizeRunner {
     }
     f.round = index;
     if (ceiling > 0) f.wire_ceiling_rows_per_sec = ceiling;
-    const ServerExpectation& server = plan_.server;
+    const ServerExpectation& server = expected;
     if (server.rows) f.rows_match = f.rows == *server.rows;
     if (server.checksum) f.checksum_match = f.checksum == *server.checksum;
     result.runs.push_back(f);
@@ -159,6 +191,7 @@ class SizeRunner {
     throw StrictFailure{};
   }
 
+  const TableInfo& table_;
   const SizePlan& plan_;
   const ReadSpec& spec_;
   const ScheduleOptions& schedule_;
@@ -166,6 +199,7 @@ class SizeRunner {
   SizeResult& size_;
   BenchmarkReport& report_;
   PartJournal* journal_;
+  ConcurrentWriter* writer_ = nullptr;
 };
 
 }  // namespace
@@ -188,7 +222,7 @@ void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, c
       size.batches = size_plan.spec.batches.size();
       size.server = size_plan.server;
       size.notes = size_plan.notes;
-      SizeRunner(size_plan, schedule, output, size, report, journal).run();
+      SizeRunner(plan.table, size_plan, schedule, output, size, report, journal).run();
     }
   } catch (const Interrupted& e) {
     report.interrupted_signal = e.signal_number();
