@@ -186,8 +186,23 @@ TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]"
   run.round = 2;
   run.wire_ceiling_rows_per_sec = 1234.5;
   // Parts: one of a leaf partition, open-ended; one of the table itself, from no lower bound.
-  run.parts = {PartFigures{0, "public.orders_2024", 0, kOpenEnd, 600, 90000, 0.25},
-               PartFigures{1, "", kOpenStart, 77, 400, 60000, 0.125}};
+  run.parts = {PartFigures{0, "public.orders_2024", 0, kOpenEnd, 600, 90000, 0.25, 0xFEEDFACE12345678ULL, 0},
+               PartFigures{1, "", kOpenStart, 77, 400, 60000, 0.125, 42, 3}};
+  // The fallback chain and a writer during the run (issue #9 §3, §7).
+  RecoveryFigures recovery;
+  recovery.retries_allowed = 3;
+  recovery.tiers = {2, 2, 1};
+  recovery.faults = {FaultRecord{1, 2, 0.25, "worker 1 ended without reporting", 3, 5},
+                     FaultRecord{2, 2, 0.75, "server closed the connection", 6, 2}};
+  recovery.backoff_s = 0.3;
+  recovery.parts_from_checkpoint = 1;
+  recovery.rows_from_checkpoint = 600;
+  run.recovery = recovery;
+  run.concurrent_writes = ConcurrentWriteFigures{10, 12, 1000, 0x0123456789ABCDEFULL};
+  a.context.schedule.recovery = RecoveryOptions{5, 20};
+  a.context.schedule.concurrent_writes_per_sec = 250;
+  a.context.read.part_rows = 5000;
+  a.context.read.fault = InjectedFault{FaultKind::terminate, 1, 7, 2};
   a.report.sizes[0].server.scan = ServerScan{1000, 190000, 0.5, 0.4, 0.05, 0xDEADBEEFCAFEF00DULL};
   a.report.sizes[0].notes = {"a note"};
   a.report.sizes[0].whole_table = true;
