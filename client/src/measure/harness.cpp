@@ -159,12 +159,16 @@ void Harness::sampler_loop() {
 }
 
 std::string progress_line(std::string_view label, std::uint64_t rows, std::uint64_t expected, double rate,
-                          std::optional<std::uint64_t> peak_rss, const std::vector<std::uint64_t>& worker_rows) {
+                          std::optional<std::uint64_t> peak_rss, const std::vector<WorkerProgress>& workers) {
   std::string line = fmt::format("  {}: {} / {} rows, {:.0f} rows/s", label, rows, expected, rate);
   if (peak_rss) line += fmt::format(", peak RSS {}", human_bytes(static_cast<double>(*peak_rss)));
-  if (!worker_rows.empty()) {
+  if (!workers.empty()) {
     line += ", workers";
-    for (std::size_t i = 0; i < worker_rows.size(); ++i) line += fmt::format(" {}:{}", i, worker_rows[i]);
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+      line += fmt::format(" {}:{}", i, workers[i].rows);
+      const std::int64_t through = workers[i].read_through;
+      if (through != WorkerProgress::kNotYet) line += through == kOpenEnd ? "@end" : fmt::format("@{}", through);
+    }
   }
   return line;
 }
@@ -179,8 +183,9 @@ void Harness::draw_progress(bool final_clear) {
   const double elapsed = static_cast<double>(since_start_ns()) / 1e9;
   const std::uint64_t rows = rows_seen_.load(std::memory_order_relaxed);
   const double rate = elapsed > 0 ? static_cast<double>(rows) / elapsed : 0;
-  std::vector<std::uint64_t> workers(workers_seen_.load(std::memory_order_relaxed));
-  for (std::size_t i = 0; i < workers.size(); ++i) workers[i] = worker_rows_[i].load(std::memory_order_relaxed);
+  std::vector<WorkerProgress> workers(workers_seen_.load(std::memory_order_relaxed));
+  for (std::size_t i = 0; i < workers.size(); ++i)
+    workers[i] = {worker_rows_[i].load(std::memory_order_relaxed), worker_through_[i].load(std::memory_order_relaxed)};
   std::string line = progress_line(options_.label, rows, options_.expected_rows, rate,
                                    options_.observe ? std::optional(peak_rss_.load()) : std::nullopt, workers);
   std::fputs(("\r\x1b[K" + line).c_str(), stderr);
@@ -269,9 +274,10 @@ void Harness::mark_first_row(TimePoint at) {
 
 void Harness::add_progress_rows(std::uint64_t rows) { rows_seen_.fetch_add(rows, std::memory_order_relaxed); }
 
-void Harness::set_worker_progress(std::size_t index, std::uint64_t rows) {
+void Harness::set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> read_through) {
   if (index >= kShownWorkers) return;
   worker_rows_[index].store(rows, std::memory_order_relaxed);
+  worker_through_[index].store(read_through.value_or(WorkerProgress::kNotYet), std::memory_order_relaxed);
   std::size_t seen = workers_seen_.load(std::memory_order_relaxed);
   while (seen < index + 1 && !workers_seen_.compare_exchange_weak(seen, index + 1, std::memory_order_relaxed)) {
   }

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -35,8 +36,15 @@ struct HarnessOptions {
 
 // The live progress line: rows of the run so far and, for forked workers, each
 // worker's rows from its heartbeat ("workers 0:120000 1:118000").
+// A forked worker's standing on the progress line: rows, and the key (or block) its
+// share is read through (kNotYet: no part finished).
+struct WorkerProgress {
+  std::uint64_t rows = 0;
+  std::int64_t read_through = kNotYet;
+  static constexpr std::int64_t kNotYet = std::numeric_limits<std::int64_t>::min();
+};
 std::string progress_line(std::string_view label, std::uint64_t rows, std::uint64_t expected, double rate,
-                          std::optional<std::uint64_t> peak_rss, const std::vector<std::uint64_t>& worker_rows);
+                          std::optional<std::uint64_t> peak_rss, const std::vector<WorkerProgress>& workers);
 
 class Harness final : public RunContext {
  public:
@@ -56,7 +64,7 @@ class Harness final : public RunContext {
   void mark_query_sent(TimePoint at) override;
   void mark_first_row(TimePoint at) override;
   void add_progress_rows(std::uint64_t rows) override;
-  void set_worker_progress(std::size_t index, std::uint64_t rows) override;
+  void set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> read_through) override;
   void add_worker_peak_rss(std::uint64_t bytes) override;
   void add_worker_private_peak(std::uint64_t bytes) override;
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override;
@@ -94,6 +102,7 @@ class Harness final : public RunContext {
   std::atomic<std::uint64_t> rows_seen_{0};
   static constexpr std::size_t kShownWorkers = 16;
   std::array<std::atomic<std::uint64_t>, kShownWorkers> worker_rows_{};
+  std::array<std::atomic<std::int64_t>, kShownWorkers> worker_through_{};
   std::atomic<std::size_t> workers_seen_{0};
   std::atomic<std::uint64_t> peak_rss_{0};
   std::atomic<std::uint64_t> peak_self_rss_{0};

@@ -67,9 +67,11 @@ class RunContext {
   // The coordinator has exported the run's snapshot; no worker has begun yet (tests
   // hold the run here to write rows a broken import would see).
   virtual void snapshot_exported() {}
-  // Worker `index`'s rows so far (forked workers, from their heartbeats), for the
-  // live progress line only.
-  virtual void set_worker_progress(std::size_t /*index*/, std::uint64_t /*rows*/) {}
+  // Worker `index`'s rows so far (forked workers, from their heartbeats) and the key
+  // (or block) its share is read through (the upper bound of its last finished
+  // part; nullopt: none finished yet), for the live progress line only.
+  virtual void set_worker_progress(std::size_t /*index*/, std::uint64_t /*rows*/,
+                                   std::optional<std::int64_t> /*read_through*/) {}
   // A forked worker's own peak resident set (its getrusage ru_maxrss), once per worker.
   virtual void add_worker_peak_rss(std::uint64_t /*bytes*/) {}
   // A forked worker's largest private memory (pages not shared with the parent), once per worker.

@@ -62,7 +62,9 @@ class PartLedger final : public RunContext {
   void mark_first_row(TimePoint at) override { inner_.mark_first_row(at); }
   void add_progress_rows(std::uint64_t rows) override { inner_.add_progress_rows(rows); }
   void snapshot_exported() override { inner_.snapshot_exported(); }
-  void set_worker_progress(std::size_t index, std::uint64_t rows) override { inner_.set_worker_progress(index, rows); }
+  void set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> through) override {
+    inner_.set_worker_progress(index, rows, through);
+  }
   void add_worker_peak_rss(std::uint64_t bytes) override { inner_.add_worker_peak_rss(bytes); }
   void add_worker_private_peak(std::uint64_t bytes) override { inner_.add_worker_private_peak(bytes); }
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override {

@@ -76,6 +76,8 @@ class SlotContext final : public RunContext {
     record.checksum = part.checksum;
     record.unknown_values = part.unknown_values;
     record.done.store(1, std::memory_order_release);
+    slot_.read_through.store(part.hi, std::memory_order_relaxed);
+    slot_.parts_done.fetch_add(1, std::memory_order_release);
   }
   void add_latency(const LatencyHistogram& histogram) override { slot_.latency.merge(histogram); }
   void add_server_cpu(const ServerCpu& cpu) override {
@@ -343,7 +345,9 @@ class Multiprocessing final : public Strategy {
         const std::uint64_t rows = slots[i].rows_so_far.load(std::memory_order_relaxed);
         if (rows > rows_reported[i]) {
           context.add_progress_rows(rows - rows_reported[i]);
-          context.set_worker_progress(i, rows);
+          const bool any_part = slots[i].parts_done.load(std::memory_order_acquire) > 0;
+          context.set_worker_progress(
+              i, rows, any_part ? std::optional(slots[i].read_through.load(std::memory_order_relaxed)) : std::nullopt);
           rows_reported[i] = rows;
         }
         const bool failed =

@@ -35,6 +35,10 @@ struct WorkerSlot {
   std::atomic<std::int64_t> heartbeat_ns{0};
   std::atomic<std::int64_t> max_batch_ns{0};  // the slowest batch so far, for the derived hang timeout
   std::atomic<std::int32_t> backend_pid{0};   // the worker's backend, for pg_cancel_backend
+  // Where the worker stands: parts finished, and the upper key (or block) of the last
+  // one — its share is read through there. Written as each part ends.
+  std::atomic<std::int32_t> parts_done{0};
+  std::atomic<std::int64_t> read_through{0};
   // Written once before status becomes done/failed (release); read after (acquire).
   DecodeTotals totals;
   LatencyHistogram latency;
