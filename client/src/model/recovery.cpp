@@ -49,9 +49,11 @@ InjectedFault parse_injected_fault(std::string_view text) {
         fault.after_batches = parse_count(name, value, 0);
       else if (name == "attempts")
         fault.attempts = static_cast<int>(parse_count(name, value, 1));
+      else if (name == "run")
+        fault.run = static_cast<int>(parse_count(name, value, 0));
       else
         throw std::invalid_argument("injected fault: unknown field '" + std::string(item) +
-                                    "'; the fields are worker=K, after=N (batches) and attempts=M");
+                                    "'; the fields are worker=K, after=N (batches), attempts=M and run=R");
     }
     if (colon == std::string_view::npos) break;
     start = colon + 1;

@@ -43,10 +43,11 @@ struct InjectedFault {
   int worker = 0;
   std::uint64_t after_batches = 1;
   int attempts = 1;  // a large number: a fault in every retry (the chain reaches its last tier)
+  int run = 0;       // only in this measured run (1-based; 0: in every run, warmups included)
   friend bool operator==(const InjectedFault&, const InjectedFault&) = default;
 };
 
-// "KIND[:worker=K][:after=N][:attempts=M]", e.g. "kill:worker=1:after=3" (the
+// "KIND[:worker=K][:after=N][:attempts=M][:run=R]", e.g. "kill:worker=1:after=3" (the
 // BENCHLAB_INJECT_FAULT environment variable). Throws std::invalid_argument naming
 // what is wrong.
 [[nodiscard]] InjectedFault parse_injected_fault(std::string_view text);
@@ -80,6 +81,7 @@ struct RecoveryFigures {
   std::vector<int> tiers;  // workers of each attempt taken, in order
   std::vector<FaultRecord> faults;
   double backoff_s = 0;                     // waited between attempts (inside the run's time)
+  std::uint64_t rows_discarded = 0;         // rows received in parts a fault cut short: the lost work
   std::size_t parts_from_checkpoint = 0;    // parts a --checkpoint file had confirmed: not read again
   std::uint64_t rows_from_checkpoint = 0;
   [[nodiscard]] bool recovered() const { return !faults.empty(); }

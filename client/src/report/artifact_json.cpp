@@ -89,7 +89,8 @@ Json options_json(const ReadOptions& r, const ScheduleOptions& s) {
               {"injected_fault", r.fault ? Json{{"kind", std::string(to_string(r.fault->kind))},
                                                 {"worker", r.fault->worker},
                                                 {"after_batches", r.fault->after_batches},
-                                                {"attempts", r.fault->attempts}}
+                                                {"attempts", r.fault->attempts},
+                                                {"run", r.fault->run}}
                                          : Json(nullptr)}};
 }
 
@@ -142,6 +143,7 @@ void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
     maybe(*fi, "worker", injected.worker);
     maybe(*fi, "after_batches", injected.after_batches);
     maybe(*fi, "attempts", injected.attempts);
+    maybe(*fi, "run", injected.run);
     r.fault = injected;
   }
 }
@@ -324,6 +326,7 @@ void to_json(Json& j, const RecoveryFigures& r) {
            {"tiers", r.tiers},
            {"faults", r.faults},
            {"backoff_s", r.backoff_s},
+           {"rows_discarded", r.rows_discarded},
            {"parts_from_checkpoint", r.parts_from_checkpoint},
            {"rows_from_checkpoint", r.rows_from_checkpoint}};
 }
@@ -333,6 +336,7 @@ void from_json(const Json& j, RecoveryFigures& r) {
   need(j, "tiers", r.tiers);
   need(j, "faults", r.faults);
   maybe(j, "backoff_s", r.backoff_s);
+  maybe(j, "rows_discarded", r.rows_discarded);
   maybe(j, "parts_from_checkpoint", r.parts_from_checkpoint);
   maybe(j, "rows_from_checkpoint", r.rows_from_checkpoint);
 }

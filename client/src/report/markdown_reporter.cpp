@@ -100,6 +100,49 @@ std::string skew_table(const Context& c, const SizeResult& size) {
          row({"strategy", "parts", "part rows CV", "part time CV"}) + "|:--|--:|--:|--:|\n" + rows;
 }
 
+// Runs the fallback chain recovered, each beside the same strategy's clean runs of
+// the same artifact (make bench-recovery faults one run of three): what the fault
+// cost, and how much of it was the work it threw away and the backoff.
+std::string recovery_table(const SizeResult& size) {
+  std::string rows;
+  for (const auto& s : size.strategies) {
+    std::vector<double> clean;
+    for (const auto& r : s.runs)
+      if (!(r.recovery && r.recovery->recovered())) clean.push_back(r.wall_s);
+    for (const auto& r : s.runs) {
+      if (!(r.recovery && r.recovery->recovered())) continue;
+      const RecoveryFigures& rec = *r.recovery;
+      std::vector<std::string> tiers;
+      for (const int t : rec.tiers) tiers.push_back(std::to_string(t));
+      std::string clean_wall = kNone, loss = kNone, explained = kNone, rest = kNone;
+      if (!clean.empty() && r.rows > 0) {
+        std::vector<double> sorted = clean;
+        std::sort(sorted.begin(), sorted.end());
+        const double median = sorted.size() % 2 == 1
+                                  ? sorted[sorted.size() / 2]
+                                  : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+        const double lost_work = static_cast<double>(rec.rows_discarded) * median / static_cast<double>(r.rows);
+        clean_wall = fmt::format("{:.3f}", median);
+        loss = fmt::format("{:+.3f}", r.wall_s - median);
+        explained = fmt::format("{:.3f} + {:.3f}", lost_work, rec.backoff_s);
+        rest = fmt::format("{:+.3f}", r.wall_s - median - lost_work - rec.backoff_s);
+      }
+      rows += row({cell(s.strategy), fmt::format("{}", r.round), fmt::format("{}", fmt::join(tiers, " → ")),
+                   fmt::format("{}", rec.faults.size()), fmt::format("{}", rec.rows_discarded),
+                   fmt::format("{:.3f}", r.wall_s), clean_wall, loss, explained, rest,
+                   fmt::format("{} / {}", mark(r.rows_match), mark(r.checksum_match))});
+    }
+  }
+  if (rows.empty()) return {};
+  return "\nFaults and recovery: runs the fallback chain recovered (tiers: the workers of each attempt), beside the "
+         "median wall time of the same strategy's clean runs. The loss is explained by the work the fault threw "
+         "away (rows discarded × the clean runs' time per row) plus the backoff; the rest is restarting "
+         "(connections, snapshot import, fork).\n\n" +
+         row({"strategy", "run", "tiers", "faults", "rows discarded", "wall s", "clean wall s", "loss s",
+              "lost work + backoff s", "rest s", "rows / checksum"}) +
+         "|:--|--:|:--|--:|--:|--:|--:|--:|--:|--:|:--|\n" + rows;
+}
+
 }  // namespace
 
 MarkdownReporter::MarkdownReporter(std::vector<std::string> files) : files_(std::move(files)) {
@@ -167,6 +210,7 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size) {
   if (errors) out_ += "\n";
   where_the_time_went(c, size);
   out_ += skew_table(c, size);
+  out_ += recovery_table(size);
 }
 
 // Per row, the client's CPU, the server backends' CPU, and how close each strategy

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -60,7 +61,10 @@ class PartLedger final : public RunContext {
   void mark_first_row() override { inner_.mark_first_row(); }
   void mark_query_sent(TimePoint at) override { inner_.mark_query_sent(at); }
   void mark_first_row(TimePoint at) override { inner_.mark_first_row(at); }
-  void add_progress_rows(std::uint64_t rows) override { inner_.add_progress_rows(rows); }
+  void add_progress_rows(std::uint64_t rows) override {
+    received_ += rows;
+    inner_.add_progress_rows(rows);
+  }
   void snapshot_exported() override { inner_.snapshot_exported(); }
   void set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> through) override {
     inner_.set_worker_progress(index, rows, through);
@@ -68,8 +72,11 @@ class PartLedger final : public RunContext {
   void add_worker_peak_rss(std::uint64_t bytes) override { inner_.add_worker_peak_rss(bytes); }
   void add_worker_private_peak(std::uint64_t bytes) override { inner_.add_worker_private_peak(bytes); }
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override {
+    received_ += rows;
     inner_.record_batch(rows, latency);
   }
+  // Rows that arrived in this process (forked workers': as their heartbeats reported them).
+  [[nodiscard]] std::uint64_t received() const { return received_.load(); }
   void add_totals(const DecodeTotals& /*reader's*/) override {}
   void add_part(const PartFigures& part) override {
     PartFigures mapped = part;
@@ -98,6 +105,7 @@ class PartLedger final : public RunContext {
   std::vector<std::size_t> plan_index_;
   std::vector<std::optional<PartFigures>> confirmed_;
   PartJournal* journal_;
+  std::atomic<std::uint64_t> received_{0};
 };
 
 // Waits `delay`, looking for an interruption every 10 ms.
@@ -206,7 +214,10 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
     if (!ledger.left().empty())
       throw std::logic_error(fmt::format("{} ended without reading every part it was given", strategy.name()));
   }
-  context.add_totals(ledger.totals());
+  const DecodeTotals totals = ledger.totals();
+  const std::uint64_t read_now = totals.rows - figures.rows_from_checkpoint;
+  figures.rows_discarded = ledger.received() > read_now ? ledger.received() - read_now : 0;
+  context.add_totals(totals);
   if (holder) holder->release();
   if (journal != nullptr) journal->finished();
   return figures;
