@@ -160,8 +160,9 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                              "plan and read in this snapshot, held by benchclient snapshot hold (needs --dsn): "
                              "runs of several invocations then read exactly the same rows"));
   s.push_back(app.add_flag("--no-shared-snapshot", f.no_shared_snapshot,
-                           "the deliberately broken control: each connection of a parallel strategy takes a "
-                           "snapshot of its own, as tools without a shared snapshot do (rows may then drift)"));
+                           "also run the deliberately broken control of each parallel strategy, NAME/unshared: "
+                           "each of its connections takes a snapshot of its own, as tools without a shared snapshot "
+                           "do (with --concurrent-writes its rows drift; a control's mismatch does not fail the run)"));
   s.push_back(app.add_option("--hang-timeout", f.hang_timeout,
                              "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
                              "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
@@ -250,6 +251,18 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
     }
   }
   run.read.no_shared_snapshot = f.no_shared_snapshot;
+  if (f.no_shared_snapshot) {
+    // Each parallel strategy is followed by its broken control, in the same rounds.
+    std::vector<std::string> with_controls;
+    for (const auto& name : run.schedule.strategies) {
+      with_controls.push_back(name);
+      if (make_strategy(name)->part_list() != PartList::none) with_controls.push_back(name + std::string(kUnsharedControlSuffix));
+    }
+    if (with_controls.size() == run.schedule.strategies.size())
+      throw UsageError("--no-shared-snapshot adds the broken control of each parallel strategy: give at least one of "
+                       "pooled_sync, async_stream, multiprocessing or parallel_copy");
+    run.schedule.strategies = with_controls;
+  }
   if (!f.snapshot.empty()) {
     if (!run.target.dsn)
       throw UsageError("--snapshot needs --dsn: the snapshot lives on the server benchclient snapshot hold talks to");

@@ -29,6 +29,15 @@ enum class SplitChoice { automatic, key, ctid };
   return s == SplitChoice::key ? "key" : s == SplitChoice::ctid ? "ctid" : "auto";
 }
 
+// --no-shared-snapshot adds, beside each parallel strategy, its deliberately broken
+// control "<name>/unshared": the same strategy with every connection in a snapshot of
+// its own. A control is expected to drift (that is what it shows): its mismatches
+// neither fail a strict run nor set the exit status; its errors do.
+inline constexpr std::string_view kUnsharedControlSuffix = "/unshared";
+[[nodiscard]] constexpr bool is_unshared_control(std::string_view strategy) {
+  return strategy.ends_with(kUnsharedControlSuffix);
+}
+
 // The standard table's size when --rows all finds it empty.
 inline constexpr std::uint64_t kDefaultSeedRows = 100000;
 
@@ -46,7 +55,7 @@ struct ReadOptions {
   std::uint64_t memory_budget_bytes = 0;
   bool memory_budget_auto = false;  // --memory-budget auto: the cgroup limit, else MemAvailable
   int hang_timeout_ms = 0;          // --hang-timeout (0: derived from the measured batch latency)
-  bool no_shared_snapshot = false;  // --no-shared-snapshot: the deliberately broken control
+  bool no_shared_snapshot = false;  // --no-shared-snapshot: the /unshared controls run too
   std::string snapshot_id;          // --snapshot ID: plan and read in a snapshot `benchclient snapshot hold` keeps
   // --part-rows: the parallel strategies' partitions hold at most this many rows
   // (a multiple of --workers of them): the unit of work, of resumption after a fault

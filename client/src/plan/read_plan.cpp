@@ -94,7 +94,6 @@ ReadSpec spec_of(const std::string& conninfo, const TableInfo& table, const Read
   spec.statement_timeout_ms = options.statement_timeout_ms;
   spec.hang_timeout_ms = options.hang_timeout_ms;
   spec.snapshot_id = options.snapshot_id;
-  spec.shared_snapshot = !options.no_shared_snapshot;
   spec.types = table.types;
   spec.fault = options.fault;
   return spec;

@@ -74,7 +74,8 @@ Json options_json(const ReadOptions& r, const ScheduleOptions& s) {
               {"statement_timeout_ms", r.statement_timeout_ms},
               {"hang_timeout_ms", r.hang_timeout_ms},
               {"snapshot", r.snapshot_id.empty() ? Json(nullptr) : Json(r.snapshot_id)},
-              {"shared_snapshot", !r.no_shared_snapshot},
+              {"shared_snapshot", true},  // every strategy shares one; the /unshared controls do not
+              {"unshared_control", r.no_shared_snapshot},
               {"memory_budget", r.memory_budget_auto        ? Json("auto")
                                 : r.memory_budget_bytes > 0 ? Json(r.memory_budget_bytes)
                                                             : Json(nullptr)},
@@ -114,8 +115,9 @@ void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
   maybe(j, "hang_timeout_ms", r.hang_timeout_ms);
   maybe(j, "snapshot", r.snapshot_id);
   bool shared = true;
-  maybe(j, "shared_snapshot", shared);
+  maybe(j, "shared_snapshot", shared);  // false: an artifact from before the controls
   r.no_shared_snapshot = !shared;
+  maybe(j, "unshared_control", r.no_shared_snapshot);
   if (const auto b = j.find("memory_budget"); b != j.end()) {
     if (b->is_string()) r.memory_budget_auto = true;
     if (b->is_number_unsigned()) r.memory_budget_bytes = b->get<std::uint64_t>();

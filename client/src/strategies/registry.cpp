@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <stdexcept>
+#include <string>
+
+#include "model/options.hpp"
 
 namespace benchlab {
 
@@ -36,7 +39,34 @@ const std::vector<std::string>& strategy_names() {
   return names;
 }
 
+namespace {
+
+// "<name>/unshared": the strategy with every connection in a snapshot of its own.
+class UnsharedControl final : public Strategy {
+ public:
+  UnsharedControl(std::unique_ptr<Strategy> inner, std::string name) : inner_(std::move(inner)), name_(std::move(name)) {}
+  [[nodiscard]] std::string_view name() const override { return name_; }
+  [[nodiscard]] PartList part_list() const override { return inner_->part_list(); }
+  void run(const ReadSpec& spec, RunContext& context) override {
+    ReadSpec unshared = spec;
+    unshared.shared_snapshot = false;
+    inner_->run(unshared, context);
+  }
+
+ private:
+  std::unique_ptr<Strategy> inner_;
+  std::string name_;
+};
+
+}  // namespace
+
 std::unique_ptr<Strategy> make_strategy(std::string_view name) {
+  if (is_unshared_control(name)) {
+    auto inner = make_strategy(name.substr(0, name.size() - kUnsharedControlSuffix.size()));
+    if (inner->part_list() == PartList::none)
+      throw std::invalid_argument(fmt::format("'{}': only the parallel strategies have an unshared control", name));
+    return std::make_unique<UnsharedControl>(std::move(inner), std::string(name));
+  }
   for (const auto& s : strategy_catalog())
     if (s.name == name) return s.make();
   throw std::invalid_argument(
