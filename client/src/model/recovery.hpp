@@ -73,6 +73,15 @@ struct FaultRecord {
   std::string error;
   std::size_t parts_done = 0;  // confirmed parts (their rows and checksum kept)
   std::size_t parts_left = 0;  // read again, from their start, by the next attempt
+  double backoff_s = 0;        // waited before the next attempt
+  // When the next attempt's first rows arrived (seconds from the run's start; nullopt:
+  // none came). resumed_at_s − at_s − backoff_s is the restart: connections, snapshot
+  // import, fork and first query of the retry.
+  std::optional<double> resumed_at_s;
+  [[nodiscard]] std::optional<double> restart_s() const {
+    if (!resumed_at_s) return std::nullopt;
+    return *resumed_at_s - at_s - backoff_s;
+  }
   friend bool operator==(const FaultRecord&, const FaultRecord&) = default;
 };
 

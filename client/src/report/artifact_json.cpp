@@ -308,8 +308,15 @@ void from_json(const Json& j, PartFigures& p) {
 
 // The fallback chain a run went through (issue #9 §3).
 void to_json(Json& j, const FaultRecord& f) {
-  j = Json{{"attempt", f.attempt}, {"workers", f.workers},     {"at_s", f.at_s},
-           {"error", f.error},     {"parts_done", f.parts_done}, {"parts_left", f.parts_left}};
+  j = Json{{"attempt", f.attempt},
+           {"workers", f.workers},
+           {"at_s", f.at_s},
+           {"error", f.error},
+           {"parts_done", f.parts_done},
+           {"parts_left", f.parts_left},
+           {"backoff_s", f.backoff_s},
+           {"resumed_at_s", nullable(f.resumed_at_s)},
+           {"restart_s", nullable(f.restart_s())}};  // derived: not read back
 }
 
 void from_json(const Json& j, FaultRecord& f) {
@@ -319,6 +326,8 @@ void from_json(const Json& j, FaultRecord& f) {
   need(j, "error", f.error);
   maybe(j, "parts_done", f.parts_done);
   maybe(j, "parts_left", f.parts_left);
+  maybe(j, "backoff_s", f.backoff_s);
+  maybe(j, "resumed_at_s", f.resumed_at_s);
 }
 
 void to_json(Json& j, const RecoveryFigures& r) {

@@ -19,6 +19,8 @@ namespace benchlab {
 
 namespace {
 
+using TimePoint = std::chrono::steady_clock::time_point;
+
 // The strategy's view of the run during one attempt: everything goes to the run's
 // context, except that part indices are the attempt's (positions in its list of
 // parts left) and are mapped back to the plan's, confirmed parts are kept, and the
@@ -31,7 +33,10 @@ class PartLedger final : public RunContext {
   void begin_attempt(std::vector<std::size_t> plan_index) {
     std::lock_guard lock(mutex_);
     plan_index_ = std::move(plan_index);
+    first_rows_.store(TimePoint{});
   }
+  // When this attempt's first rows arrived (the epoch: none yet).
+  [[nodiscard]] TimePoint first_rows() const { return first_rows_.load(); }
   void preload(const PartFigures& part) {
     if (part.index < confirmed_.size()) confirmed_[part.index] = part;
   }
@@ -62,6 +67,7 @@ class PartLedger final : public RunContext {
   void mark_query_sent(TimePoint at) override { inner_.mark_query_sent(at); }
   void mark_first_row(TimePoint at) override { inner_.mark_first_row(at); }
   void add_progress_rows(std::uint64_t rows) override {
+    rows_arrived();
     received_ += rows;
     inner_.add_progress_rows(rows);
   }
@@ -72,6 +78,7 @@ class PartLedger final : public RunContext {
   void add_worker_peak_rss(std::uint64_t bytes) override { inner_.add_worker_peak_rss(bytes); }
   void add_worker_private_peak(std::uint64_t bytes) override { inner_.add_worker_private_peak(bytes); }
   void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override {
+    rows_arrived();
     received_ += rows;
     inner_.record_batch(rows, latency);
   }
@@ -104,8 +111,14 @@ class PartLedger final : public RunContext {
   mutable std::mutex mutex_;
   std::vector<std::size_t> plan_index_;
   std::vector<std::optional<PartFigures>> confirmed_;
+  void rows_arrived() {
+    if (first_rows_.load(std::memory_order_relaxed) != TimePoint{}) return;
+    TimePoint none{};
+    first_rows_.compare_exchange_strong(none, std::chrono::steady_clock::now());
+  }
   PartJournal* journal_;
   std::atomic<std::uint64_t> received_{0};
+  std::atomic<TimePoint> first_rows_{TimePoint{}};
 };
 
 // Waits `delay`, looking for an interruption every 10 ms.
@@ -184,9 +197,17 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
           spec.worker_memory_limit_bytes * static_cast<std::uint64_t>(first_workers) / static_cast<std::uint64_t>(workers);
     figures.tiers.push_back(workers);
     ledger.begin_attempt(left);
+    // The previous fault's restart ends with this attempt's first rows.
+    auto resumed = [&] {
+      if (figures.faults.empty() || figures.faults.back().resumed_at_s) return;
+      if (const TimePoint first = ledger.first_rows(); first != TimePoint{})
+        figures.faults.back().resumed_at_s = std::chrono::duration<double>(first - start).count();
+    };
     try {
       strategy.run(attempt_spec, ledger);
+      resumed();
     } catch (const std::exception& e) {
+      resumed();
       const std::vector<std::size_t> still = ledger.left();
       const std::string what = pg::one_line(e.what());
       if (!retryable(e) || attempt > options.retries) {
@@ -208,7 +229,9 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
       const auto delay = std::chrono::milliseconds(static_cast<std::int64_t>(options.backoff_ms) << (attempt - 1));
       const auto waited_from = std::chrono::steady_clock::now();
       backoff(delay);
-      figures.backoff_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - waited_from).count();
+      const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - waited_from).count();
+      figures.backoff_s += waited;
+      figures.faults.back().backoff_s = waited;
       continue;
     }
     if (!ledger.left().empty())
