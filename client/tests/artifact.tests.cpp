@@ -192,8 +192,8 @@ TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]"
   RecoveryFigures recovery;
   recovery.retries_allowed = 3;
   recovery.tiers = {2, 2, 1};
-  recovery.faults = {FaultRecord{1, 2, 0.25, "worker 1 ended without reporting", 3, 5},
-                     FaultRecord{2, 2, 0.75, "server closed the connection", 6, 2}};
+  recovery.faults = {FaultRecord{1, 2, 0.25, "worker 1 ended without reporting", 3, 5, 0.1, 0.4},
+                     FaultRecord{2, 2, 0.75, "server closed the connection", 6, 2, 0.2, std::nullopt}};
   recovery.backoff_s = 0.3;
   recovery.parts_from_checkpoint = 1;
   recovery.rows_from_checkpoint = 600;
