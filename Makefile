@@ -12,7 +12,7 @@
 #   make run             the main job: benchclient --all on a throwaway cluster
 #   make bench           the benchmark sweep (100K, 500K, 1M rows) into results/
 #   make bench-faults    Ctrl-C: SIGINT to exit and to the run's backends gone, per strategy
-#   make bench-recovery  a fault injected into run 2 of 3 of each parallel strategy: tiers, checksum, cost
+#   make bench-recovery  a fault injected into run 3 of 5 of each parallel strategy: tiers, checksum, cost
 
 PG_MAJOR    ?= 15
 PG_CONFIG   ?= $(firstword $(wildcard /usr/lib/postgresql/$(PG_MAJOR)/bin/pg_config) pg_config)
@@ -151,10 +151,10 @@ bench-faults: build install
 	$(BENCHCLIENT) with-cluster -- $(BUILD_DIR)/client/bench/interrupt_bench --rows 1000000 --repetitions 5 --results-dir results
 
 # Worker 1 meets a fault 60 batches in (multiprocessing: SIGKILL; the thread
-# strategies: its backend terminated), in measured run 2 only: runs 1 and 3 are the
-# clean runs the report compares it with (its "Faults and recovery" table).
+# strategies: its backend terminated), in measured run 3 of 5 only: the other four are
+# the clean runs the report compares it with (its "Faults and recovery" table).
 bench-recovery: build install
-	BENCHLAB_INJECT_FAULT=kill:worker=1:after=60:run=2 $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --results-dir results
+	BENCHLAB_INJECT_FAULT=kill:worker=1:after=60:run=3 $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 5 --results-dir results
 
 bench-scaling: build install
 	for w in 1 2 3 4; do \

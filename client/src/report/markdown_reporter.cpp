@@ -114,7 +114,8 @@ std::string recovery_table(const SizeResult& size) {
       const RecoveryFigures& rec = *r.recovery;
       std::vector<std::string> tiers;
       for (const int t : rec.tiers) tiers.push_back(std::to_string(t));
-      std::string clean_wall = kNone, loss = kNone, explained = kNone, rest = kNone, restart = kNone;
+      std::string clean_wall = kNone, spread = kNone, loss = kNone, explained = kNone, rest = kNone,
+                  restart = kNone;
       double restarts = 0;
       bool any_restart = false;
       for (const auto& fault : rec.faults)
@@ -131,13 +132,14 @@ std::string recovery_table(const SizeResult& size) {
                                   : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
         const double lost_work = static_cast<double>(rec.rows_discarded) * median / static_cast<double>(r.rows);
         clean_wall = fmt::format("{:.3f}", median);
+        spread = fmt::format("±{:.3f}", (sorted.back() - sorted.front()) / 2);
         loss = fmt::format("{:+.3f}", r.wall_s - median);
         explained = fmt::format("{:.3f} + {:.3f}", lost_work, rec.backoff_s);
         rest = fmt::format("{:+.3f}", r.wall_s - median - lost_work - rec.backoff_s - restarts);
       }
       rows += row({cell(s.strategy), fmt::format("{}", r.round), fmt::format("{}", fmt::join(tiers, " → ")),
                    fmt::format("{}", rec.faults.size()), fmt::format("{}", rec.rows_discarded),
-                   fmt::format("{:.3f}", r.wall_s), clean_wall, loss, explained, restart, rest,
+                   fmt::format("{:.3f}", r.wall_s), clean_wall, spread, loss, explained, restart, rest,
                    fmt::format("{} / {}", mark(r.rows_match), mark(r.checksum_match))});
     }
   }
@@ -146,10 +148,11 @@ std::string recovery_table(const SizeResult& size) {
          "median wall time of the same strategy's clean runs. The loss is explained by the work the fault threw "
          "away (rows discarded × the clean runs' time per row) plus the backoff; restart is measured: from the "
          "fault caught to the retry's first rows, less the backoff (connections, snapshot import, fork, first "
-         "query); rest is the loss none of these explain (run-to-run noise, work in flight at the server).\n\n" +
-         row({"strategy", "run", "tiers", "faults", "rows discarded", "wall s", "clean wall s", "loss s",
+         "query); rest is the loss none of these explain, to be read against the clean runs' own spread (half their "
+         "range).\n\n" +
+         row({"strategy", "run", "tiers", "faults", "rows discarded", "wall s", "clean wall s", "clean spread s", "loss s",
               "lost work + backoff s", "restart s", "rest s", "rows / checksum"}) +
-         "|:--|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n" + rows;
+         "|:--|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n" + rows;
 }
 
 }  // namespace
