@@ -6,8 +6,8 @@
 // only after the writer committed past the held snapshot: a state, not a sleep).
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,10 +30,22 @@ const std::vector<std::string> kParallel = {"pooled_sync", "async_stream", "mult
 
 test::Outcome read_while_writing(const test::ScratchDatabase& db, const fs::path& dir, const std::string& rows,
                                  bool broken) {
-  std::vector<std::string> args = {"--dsn",      db.conninfo(), "--rows",   rows,         "--strategy",
+  std::vector<std::string> args = {"--dsn",
+                                   db.conninfo(),
+                                   "--rows",
+                                   rows,
+                                   "--strategy",
                                    "naive,pooled_sync,async_stream,multiprocessing,parallel_copy",
-                                   "--runs",     "2",           "--part-rows", "5000",    "--concurrent-writes",
-                                   "3000",       "--results-dir", (dir / "r").string(), "--console", "none",
+                                   "--runs",
+                                   "2",
+                                   "--part-rows",
+                                   "5000",
+                                   "--concurrent-writes",
+                                   "3000",
+                                   "--results-dir",
+                                   (dir / "r").string(),
+                                   "--console",
+                                   "none",
                                    "--no-progress"};
   if (broken) args.emplace_back("--no-shared-snapshot");
   return test::run_benchclient(args, dir);
@@ -105,10 +117,10 @@ TEST_CASE("concurrent writes: the broken control drifts in every parallel strate
 TEST_CASE("concurrent writes: bad input is refused before anything starts", "[db][writes]") {
   test::ScratchDatabase db("cw_bad");
   test::TempDir dir("cw_bad");
-  for (const auto& extra : std::vector<std::vector<std::string>>{{"--concurrent-writes", "-5"},
-                                                                 {"--concurrent-writes", "100", "--table", "public.x"}}) {
-    std::vector<std::string> args = {"--dsn", db.conninfo(), "--strategy", "naive", "--results-dir",
-                                     (dir.path / "r").string(), "--no-progress"};
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {"--concurrent-writes", "-5"}, {"--concurrent-writes", "100", "--table", "public.x"}}) {
+    std::vector<std::string> args = {
+        "--dsn", db.conninfo(), "--strategy", "naive", "--results-dir", (dir.path / "r").string(), "--no-progress"};
     args.insert(args.end(), extra.begin(), extra.end());
     const test::Outcome o = test::run_benchclient(args, dir.path);
     CHECK(o.exit_code == 2);

@@ -41,10 +41,10 @@ constexpr int kRows = 40000;
 
 std::vector<std::string> read_args(const test::ScratchDatabase& db, const std::string& strategy,
                                    const fs::path& results) {
-  return {"--dsn",        db.conninfo(), "--table",     "public.t",        "--rows",    std::to_string(kRows),
-          "--strategy",   strategy,      "--runs",      "1",               "--workers", "2",
-          "--part-rows",  "5000",        "--batch-rows", "500",            "--results-dir", results.string(),
-          "--console",    "none",        "--no-progress"};
+  return {"--dsn",       db.conninfo(), "--table",      "public.t", "--rows",        std::to_string(kRows),
+          "--strategy",  strategy,      "--runs",       "1",        "--workers",     "2",
+          "--part-rows", "5000",        "--batch-rows", "500",      "--results-dir", results.string(),
+          "--console",   "none",        "--no-progress"};
 }
 
 // The backends of the test's database still there (a backend notices its client is
@@ -203,8 +203,8 @@ TEST_CASE("recovery: bad fault and retry settings are refused before anything st
   test::TempDir dir("rec_bad");
   const auto results = dir.path / "r";
   auto args = [&](std::vector<std::string> extra) {
-    std::vector<std::string> a = {"--dsn", db.conninfo(), "--table", "public.t", "--rows", "100",
-                                  "--results-dir", results.string(), "--no-progress"};
+    std::vector<std::string> a = {"--dsn", db.conninfo(),   "--table",        "public.t",     "--rows",
+                                  "100",   "--results-dir", results.string(), "--no-progress"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
@@ -248,8 +248,8 @@ TEST_CASE("checkpoint: SIGKILL of the parent mid-read, then a resume that matche
         // with no retry left to take.
         std::vector<std::string> stalled = args;
         stalled.insert(stalled.end(), {"--hang-timeout", "600s", "--retries", "0"});
-        const std::string fault = std::string(strategy) == "multiprocessing" ? "stop:worker=1:after=1"
-                                                                             : "terminate:worker=1:after=12";
+        const std::string fault =
+            std::string(strategy) == "multiprocessing" ? "stop:worker=1:after=1" : "terminate:worker=1:after=12";
         test::Benchclient run(stalled, dir.path, true, {"BENCHLAB_INJECT_FAULT=" + fault});
         if (std::string(strategy) == "multiprocessing") {
           REQUIRE(wait_for_parts(file, 2));
@@ -366,9 +366,15 @@ TEST_CASE("checkpoint: a resume of a different read is refused, naming what diff
   test::TempDir dir("ckpt_diff");
   const fs::path file = dir.path / "c.json";
   auto args = [&](std::vector<std::string> extra) {
-    std::vector<std::string> a = {"--dsn", db.conninfo(), "--table", "public.t", "--rows", "4000", "--strategy",
-                                  "pooled_sync", "--runs", "1", "--checkpoint", file.string(), "--results-dir",
-                                  (dir.path / "r").string(), "--console", "none", "--no-progress"};
+    std::vector<std::string> a = {"--dsn",         db.conninfo(),
+                                  "--table",       "public.t",
+                                  "--rows",        "4000",
+                                  "--strategy",    "pooled_sync",
+                                  "--runs",        "1",
+                                  "--checkpoint",  file.string(),
+                                  "--results-dir", (dir.path / "r").string(),
+                                  "--console",     "none",
+                                  "--no-progress"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };

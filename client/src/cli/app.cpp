@@ -4,8 +4,8 @@
 #include <CLI/CLI.hpp>
 
 #include <charconv>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 
@@ -256,11 +256,13 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
     std::vector<std::string> with_controls;
     for (const auto& name : run.schedule.strategies) {
       with_controls.push_back(name);
-      if (make_strategy(name)->part_list() != PartList::none) with_controls.push_back(name + std::string(kUnsharedControlSuffix));
+      if (make_strategy(name)->part_list() != PartList::none)
+        with_controls.push_back(name + std::string(kUnsharedControlSuffix));
     }
     if (with_controls.size() == run.schedule.strategies.size())
-      throw UsageError("--no-shared-snapshot adds the broken control of each parallel strategy: give at least one of "
-                       "pooled_sync, async_stream, multiprocessing or parallel_copy");
+      throw UsageError(
+          "--no-shared-snapshot adds the broken control of each parallel strategy: give at least one of "
+          "pooled_sync, async_stream, multiprocessing or parallel_copy");
     run.schedule.strategies = with_controls;
   }
   if (!f.snapshot.empty()) {

@@ -15,10 +15,10 @@
 #include "measure/host_facts.hpp"
 #include "model/warnings.hpp"
 #include "pg/connection.hpp"
+#include "pg/snapshot.hpp"
 #include "plan/read_plan.hpp"
 #include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
-#include "pg/snapshot.hpp"
 #include "report/artifact_file.hpp"
 #include "report/checkpoint_file.hpp"
 #include "report/console_reporter.hpp"
@@ -75,7 +75,8 @@ std::vector<std::string> failed_strategies(const BenchmarkReport& report) {
   std::vector<std::string> out;
   for (const auto& size : report.sizes)
     for (const auto& s : size.strategies)
-      if (!s.errors.empty() || (s.any_mismatch() && !is_unshared_control(s.strategy))) out.push_back(fmt::format("{} at {} rows", s.strategy, size.limit));
+      if (!s.errors.empty() || (s.any_mismatch() && !is_unshared_control(s.strategy)))
+        out.push_back(fmt::format("{} at {} rows", s.strategy, size.limit));
   return out;
 }
 

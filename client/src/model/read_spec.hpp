@@ -58,7 +58,7 @@ struct ReadSpec {
   TypeCatalog types;  // for the decoders: the columns' non-scalar types (plan::describe_types)
   std::uint64_t worker_memory_limit_bytes = 0;  // --memory-budget: each forked worker's growth ceiling (0: none)
   int hang_timeout_ms = 0;                      // --hang-timeout: a forked worker silent this long is hung (0: derived)
-  std::string snapshot_id;  // --snapshot, or the run's held snapshot: every connection reads in it (empty: its own)
+  std::string snapshot_id;      // --snapshot, or the run's held snapshot: every connection reads in it (empty: its own)
   bool shared_snapshot = true;  // false: --no-shared-snapshot, each connection in a snapshot of its own
   std::optional<InjectedFault> fault;  // BENCHLAB_INJECT_FAULT: tests and the faults benchmark
   int attempt = 1;                     // which attempt of the fallback chain this read is (1: the first)

@@ -89,9 +89,9 @@ struct RecoveryFigures {
   int retries_allowed = 0;
   std::vector<int> tiers;  // workers of each attempt taken, in order
   std::vector<FaultRecord> faults;
-  double backoff_s = 0;                     // waited between attempts (inside the run's time)
-  std::uint64_t rows_discarded = 0;         // rows received in parts a fault cut short: the lost work
-  std::size_t parts_from_checkpoint = 0;    // parts a --checkpoint file had confirmed: not read again
+  double backoff_s = 0;                   // waited between attempts (inside the run's time)
+  std::uint64_t rows_discarded = 0;       // rows received in parts a fault cut short: the lost work
+  std::size_t parts_from_checkpoint = 0;  // parts a --checkpoint file had confirmed: not read again
   std::uint64_t rows_from_checkpoint = 0;
   [[nodiscard]] bool recovered() const { return !faults.empty(); }
   [[nodiscard]] int attempts() const { return static_cast<int>(tiers.size()); }

@@ -62,37 +62,38 @@ void from_json(const Json& j, ColumnInfo& c) {
 }
 
 Json options_json(const ReadOptions& r, const ScheduleOptions& s) {
-  return Json{{"strategies", s.strategies},
-              {"rows", r.row_counts},
-              {"all_rows", r.all_rows},  // --rows all (rows is then empty)
-              {"split", std::string(to_string(r.split))},
-              {"runs", s.runs},
-              {"warmup", s.warmup},
-              {"format", std::string(to_string(r.format))},
-              {"workers", r.workers},
-              {"batch_rows", r.batch_rows},
-              {"statement_timeout_ms", r.statement_timeout_ms},
-              {"hang_timeout_ms", r.hang_timeout_ms},
-              {"snapshot", r.snapshot_id.empty() ? Json(nullptr) : Json(r.snapshot_id)},
-              {"shared_snapshot", true},  // every strategy shares one; the /unshared controls do not
-              {"unshared_control", r.no_shared_snapshot},
-              {"memory_budget", r.memory_budget_auto        ? Json("auto")
-                                : r.memory_budget_bytes > 0 ? Json(r.memory_budget_bytes)
-                                                            : Json(nullptr)},
-              {"policy", std::string(to_string(s.policy))},
-              {"table", r.table.empty() ? Json(nullptr) : Json(r.table)},
-              {"key", r.key.empty() ? Json(nullptr) : Json(r.key)},
-              {"measure_observer", s.measure_observer},
-              {"retries", s.recovery.retries},
-              {"retry_backoff_ms", s.recovery.backoff_ms},
-              {"part_rows", r.part_rows},
-              {"concurrent_writes", s.concurrent_writes_per_sec > 0 ? Json(s.concurrent_writes_per_sec) : Json(nullptr)},
-              {"injected_fault", r.fault ? Json{{"kind", std::string(to_string(r.fault->kind))},
-                                                {"worker", r.fault->worker},
-                                                {"after_batches", r.fault->after_batches},
-                                                {"attempts", r.fault->attempts},
-                                                {"run", r.fault->run}}
-                                         : Json(nullptr)}};
+  return Json{
+      {"strategies", s.strategies},
+      {"rows", r.row_counts},
+      {"all_rows", r.all_rows},  // --rows all (rows is then empty)
+      {"split", std::string(to_string(r.split))},
+      {"runs", s.runs},
+      {"warmup", s.warmup},
+      {"format", std::string(to_string(r.format))},
+      {"workers", r.workers},
+      {"batch_rows", r.batch_rows},
+      {"statement_timeout_ms", r.statement_timeout_ms},
+      {"hang_timeout_ms", r.hang_timeout_ms},
+      {"snapshot", r.snapshot_id.empty() ? Json(nullptr) : Json(r.snapshot_id)},
+      {"shared_snapshot", true},  // every strategy shares one; the /unshared controls do not
+      {"unshared_control", r.no_shared_snapshot},
+      {"memory_budget", r.memory_budget_auto        ? Json("auto")
+                        : r.memory_budget_bytes > 0 ? Json(r.memory_budget_bytes)
+                                                    : Json(nullptr)},
+      {"policy", std::string(to_string(s.policy))},
+      {"table", r.table.empty() ? Json(nullptr) : Json(r.table)},
+      {"key", r.key.empty() ? Json(nullptr) : Json(r.key)},
+      {"measure_observer", s.measure_observer},
+      {"retries", s.recovery.retries},
+      {"retry_backoff_ms", s.recovery.backoff_ms},
+      {"part_rows", r.part_rows},
+      {"concurrent_writes", s.concurrent_writes_per_sec > 0 ? Json(s.concurrent_writes_per_sec) : Json(nullptr)},
+      {"injected_fault", r.fault ? Json{{"kind", std::string(to_string(r.fault->kind))},
+                                        {"worker", r.fault->worker},
+                                        {"after_batches", r.fault->after_batches},
+                                        {"attempts", r.fault->attempts},
+                                        {"run", r.fault->run}}
+                                 : Json(nullptr)}};
 }
 
 void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
@@ -391,11 +392,12 @@ void to_json(Json& j, const RunFigures& r) {
       {"part_time_cv", nullable(r.part_time_cv())}};
   if (r.recovery) j["recovery"] = *r.recovery;
   if (const auto& w = r.concurrent_writes) {
-    j["concurrent_writes"] = Json{{"rows_inserted", w->rows_inserted},
-                                  {"rows_updated", w->rows_updated},
-                                  {"expected_rows", w->expected_rows},
-                                  {"expected_checksum", checksum_hex(w->expected_checksum)},
-                                  {"row_drift", static_cast<std::int64_t>(r.rows) - static_cast<std::int64_t>(w->expected_rows)}};
+    j["concurrent_writes"] =
+        Json{{"rows_inserted", w->rows_inserted},
+             {"rows_updated", w->rows_updated},
+             {"expected_rows", w->expected_rows},
+             {"expected_checksum", checksum_hex(w->expected_checksum)},
+             {"row_drift", static_cast<std::int64_t>(r.rows) - static_cast<std::int64_t>(w->expected_rows)}};
   }
 }
 

@@ -43,9 +43,7 @@ KeyRange range_of(const Json& j) {
   return r;
 }
 
-std::string bound(std::int64_t v) {
-  return v == kOpenStart ? "-inf" : v == kOpenEnd ? "+inf" : std::to_string(v);
-}
+std::string bound(std::int64_t v) { return v == kOpenStart ? "-inf" : v == kOpenEnd ? "+inf" : std::to_string(v); }
 
 }  // namespace
 
@@ -102,8 +100,8 @@ CheckpointFile::CheckpointFile(std::filesystem::path path) : path_(std::move(pat
     }
     facts_ = std::move(facts);
   } catch (const json_fields::FieldError& e) {
-    throw CheckpointError(fmt::format("--checkpoint {}: {}; remove it to start the read afresh", path_.string(),
-                                      e.what()));
+    throw CheckpointError(
+        fmt::format("--checkpoint {}: {}; remove it to start the read afresh", path_.string(), e.what()));
   }
   done_ = before_;
   resuming_ = true;
@@ -118,7 +116,8 @@ void CheckpointFile::bind(const CheckpointFacts& facts) {
   }
   const CheckpointFacts& was = *facts_;
   std::vector<std::string> diffs;
-  if (was.strategy != facts.strategy) diffs.push_back(fmt::format("strategy {} (was {})", facts.strategy, was.strategy));
+  if (was.strategy != facts.strategy)
+    diffs.push_back(fmt::format("strategy {} (was {})", facts.strategy, was.strategy));
   if (was.table != facts.table) diffs.push_back(fmt::format("table {} (was {})", facts.table, was.table));
   if (was.key != facts.key) diffs.push_back(fmt::format("key '{}' (was '{}')", facts.key, was.key));
   if (was.split != facts.split)
@@ -132,9 +131,9 @@ void CheckpointFile::bind(const CheckpointFacts& facts) {
     for (std::size_t i = 0; i < was.parts.size(); ++i) {
       const KeyRange &a = was.parts[i], &b = facts.parts[i];
       if (a.lo != b.lo || a.hi != b.hi || a.relation_sql != b.relation_sql || a.with_nulls != b.with_nulls) {
-        diffs.push_back(fmt::format("part {} is {}{}..{} (was {}{}..{})", i, b.relation_sql.empty() ? "" : b.relation_sql + " ",
-                                    bound(b.lo), bound(b.hi), a.relation_sql.empty() ? "" : a.relation_sql + " ",
-                                    bound(a.lo), bound(a.hi)));
+        diffs.push_back(fmt::format("part {} is {}{}..{} (was {}{}..{})", i,
+                                    b.relation_sql.empty() ? "" : b.relation_sql + " ", bound(b.lo), bound(b.hi),
+                                    a.relation_sql.empty() ? "" : a.relation_sql + " ", bound(a.lo), bound(a.hi)));
         break;  // one is enough to say the plan moved
       }
     }

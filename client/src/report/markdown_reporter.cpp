@@ -44,9 +44,9 @@ std::string median_of(const Summary& s, const char* format) {
 
 // The status when it is not plain ok, for the match column and the summary.
 std::string status_note(const StrategyResult& s, const StrategySummary& sum, int runs) {
-  const std::string recovered =
-      sum.recovered_runs > 0 ? fmt::format(" (recovered from faults in {} of {} runs)", sum.recovered_runs, s.runs.size())
-                             : "";
+  const std::string recovered = sum.recovered_runs > 0 ? fmt::format(" (recovered from faults in {} of {} runs)",
+                                                                     sum.recovered_runs, s.runs.size())
+                                                       : "";
   if (sum.status == Status::ok) return recovered;
   if (!recovered.empty()) return fmt::format(" ({}){}", to_string(sum.status), recovered);
   if (sum.status == Status::incomplete) return fmt::format(" (incomplete, {}/{} runs)", s.runs.size(), runs);
@@ -114,8 +114,7 @@ std::string recovery_table(const SizeResult& size) {
       const RecoveryFigures& rec = *r.recovery;
       std::vector<std::string> tiers;
       for (const int t : rec.tiers) tiers.push_back(std::to_string(t));
-      std::string clean_wall = kNone, spread = kNone, loss = kNone, explained = kNone, rest = kNone,
-                  restart = kNone;
+      std::string clean_wall = kNone, spread = kNone, loss = kNone, explained = kNone, rest = kNone, restart = kNone;
       double restarts = 0;
       bool any_restart = false;
       for (const auto& fault : rec.faults)
@@ -127,9 +126,8 @@ std::string recovery_table(const SizeResult& size) {
       if (!clean.empty() && r.rows > 0) {
         std::vector<double> sorted = clean;
         std::sort(sorted.begin(), sorted.end());
-        const double median = sorted.size() % 2 == 1
-                                  ? sorted[sorted.size() / 2]
-                                  : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+        const double median = sorted.size() % 2 == 1 ? sorted[sorted.size() / 2]
+                                                     : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
         const double lost_work = static_cast<double>(rec.rows_discarded) * median / static_cast<double>(r.rows);
         clean_wall = fmt::format("{:.3f}", median);
         spread = fmt::format("±{:.3f}", (sorted.back() - sorted.front()) / 2);
@@ -150,8 +148,8 @@ std::string recovery_table(const SizeResult& size) {
          "fault caught to the retry's first rows, less the backoff (connections, snapshot import, fork, first "
          "query); rest is the loss none of these explain, to be read against the clean runs' own spread (half their "
          "range).\n\n" +
-         row({"strategy", "run", "tiers", "faults", "rows discarded", "wall s", "clean wall s", "clean spread s", "loss s",
-              "lost work + backoff s", "restart s", "rest s", "rows / checksum"}) +
+         row({"strategy", "run", "tiers", "faults", "rows discarded", "wall s", "clean wall s", "clean spread s",
+              "loss s", "lost work + backoff s", "restart s", "rest s", "rows / checksum"}) +
          "|:--|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n" + rows;
 }
 

@@ -35,7 +35,8 @@ ConcurrentWriter::ConcurrentWriter(const std::string& conninfo, const ReadSpec& 
   {
     // The first write here, so that a table we cannot write to fails the run now.
     pg::Connection conn = pg::Connection::open(conninfo_, writer_session());
-    next_key_ = std::stoll(conn.query_value(fmt::format("SELECT coalesce(max({}), 0) + 1 FROM {}", key_sql_, relation_sql_)));
+    next_key_ =
+        std::stoll(conn.query_value(fmt::format("SELECT coalesce(max({}), 0) + 1 FROM {}", key_sql_, relation_sql_)));
   }
   thread_ = std::thread([this] { loop(); });
 }

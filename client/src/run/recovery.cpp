@@ -126,8 +126,8 @@ void backoff(std::chrono::milliseconds delay) {
   const auto until = std::chrono::steady_clock::now() + delay;
   while (std::chrono::steady_clock::now() < until) {
     throw_if_interrupted();
-    std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(std::chrono::milliseconds(10),
-                                                                   until - std::chrono::steady_clock::now()));
+    std::this_thread::sleep_for(
+        std::min<std::chrono::nanoseconds>(std::chrono::milliseconds(10), until - std::chrono::steady_clock::now()));
   }
 }
 
@@ -193,8 +193,9 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
     attempt_spec.attempt = attempt;
     // Fewer workers, each with a larger share of the same --memory-budget.
     if (spec.worker_memory_limit_bytes > 0)
-      attempt_spec.worker_memory_limit_bytes =
-          spec.worker_memory_limit_bytes * static_cast<std::uint64_t>(first_workers) / static_cast<std::uint64_t>(workers);
+      attempt_spec.worker_memory_limit_bytes = spec.worker_memory_limit_bytes *
+                                               static_cast<std::uint64_t>(first_workers) /
+                                               static_cast<std::uint64_t>(workers);
     figures.tiers.push_back(workers);
     ledger.begin_attempt(left);
     // The previous fault's restart ends with this attempt's first rows.
@@ -223,9 +224,10 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
       fault.parts_done = parts.size() - still.size();
       fault.parts_left = still.size();
       figures.faults.push_back(fault);
-      context.note(fmt::format("recovered from faults: attempt {} at {} workers failed ({}); the parts left were read "
-                               "again in the same snapshot",
-                               attempt, workers, what));
+      context.note(
+          fmt::format("recovered from faults: attempt {} at {} workers failed ({}); the parts left were read "
+                      "again in the same snapshot",
+                      attempt, workers, what));
       const auto delay = std::chrono::milliseconds(static_cast<std::int64_t>(options.backoff_ms) << (attempt - 1));
       const auto waited_from = std::chrono::steady_clock::now();
       backoff(delay);

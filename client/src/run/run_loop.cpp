@@ -8,9 +8,9 @@
 
 #include "measure/harness.hpp"
 #include "pg/error.hpp"
-#include "process/interrupt.hpp"
-#include "plan/read_plan.hpp"
 #include "pg/snapshot.hpp"
+#include "plan/read_plan.hpp"
+#include "process/interrupt.hpp"
 #include "run/concurrent_writer.hpp"
 #include "run/recovery.hpp"
 #include "run/wire_ceiling.hpp"
@@ -154,9 +154,9 @@ class SizeRunner {
       f = harness.finish();
       f.recovery = recovery;
       if (held)
-        f.concurrent_writes = ConcurrentWriteFigures{writer_->rows_inserted() - inserted,
-                                                     writer_->rows_updated() - updated, expected.rows.value_or(0),
-                                                     expected.checksum.value_or(0)};
+        f.concurrent_writes =
+            ConcurrentWriteFigures{writer_->rows_inserted() - inserted, writer_->rows_updated() - updated,
+                                   expected.rows.value_or(0), expected.checksum.value_or(0)};
       if (recovery && recovery->parts_from_checkpoint > 0)
         f.notes.push_back(fmt::format(
             "resumed from --checkpoint: {} of its parts ({} rows) were read by an earlier process and not again; "

@@ -6,9 +6,9 @@
 #include <system_error>
 
 #include "decode/row_decoder.hpp"
-#include "strategies/fault_point.hpp"
 #include "measure/run_context.hpp"
 #include "pg/error.hpp"
+#include "strategies/fault_point.hpp"
 
 namespace benchlab {
 

@@ -8,10 +8,10 @@
 #include <system_error>
 
 #include "decode/row_decoder.hpp"
-#include "strategies/fault_point.hpp"
 #include "measure/run_context.hpp"
 #include "pg/connection.hpp"
 #include "pg/result.hpp"
+#include "strategies/fault_point.hpp"
 
 namespace benchlab {
 

@@ -44,7 +44,8 @@ namespace {
 // "<name>/unshared": the strategy with every connection in a snapshot of its own.
 class UnsharedControl final : public Strategy {
  public:
-  UnsharedControl(std::unique_ptr<Strategy> inner, std::string name) : inner_(std::move(inner)), name_(std::move(name)) {}
+  UnsharedControl(std::unique_ptr<Strategy> inner, std::string name)
+      : inner_(std::move(inner)), name_(std::move(name)) {}
   [[nodiscard]] std::string_view name() const override { return name_; }
   [[nodiscard]] PartList part_list() const override { return inner_->part_list(); }
   void run(const ReadSpec& spec, RunContext& context) override {

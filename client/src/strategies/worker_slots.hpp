@@ -80,8 +80,7 @@ static_assert(std::is_trivially_copyable_v<DecodeTotals> && std::is_trivially_co
                   std::is_trivially_copyable_v<ServerCpu>,
               "slot payloads must be trivially copyable");
 
-static_assert(sizeof(WorkerSlot) % alignof(PartRecord) == 0,
-              "part records follow the slots, aligned");
+static_assert(sizeof(WorkerSlot) % alignof(PartRecord) == 0, "part records follow the slots, aligned");
 
 // `count` slots, then `parts` part records, in a segment of their own.
 class WorkerSlots {
