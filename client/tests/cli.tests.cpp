@@ -518,15 +518,7 @@ TEST_CASE("cli: snapshot hold keeps a snapshot that --snapshot runs read, until 
   test::TempDir hold_dir("cli_hold_h");  // its own stdout/stderr files
   test::Benchclient holder({"snapshot", "hold", "--dsn", db.conninfo()}, hold_dir.path);
   // Wait for the state: the id printed on stdout (the process writes it once exported).
-  std::string id;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (id.empty() && std::chrono::steady_clock::now() < deadline) {
-    const std::string text = slurp(hold_dir.path / "stdout");
-    if (text.find('\n') != std::string::npos)
-      id = text.substr(0, text.find('\n'));
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const std::string id = test::held_snapshot_id(hold_dir.path);
   REQUIRE_FALSE(id.empty());
   db.admin().exec("DELETE FROM public.t WHERE id > 1500");  // after the snapshot: not seen by the run
   const Outcome run =

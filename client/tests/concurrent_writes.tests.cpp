@@ -18,14 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-nlohmann::json only_artifact(const fs::path& dir) {
-  std::vector<fs::path> found;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().filename().string().starts_with("run-")) found.push_back(e.path());
-  REQUIRE(found.size() == 1);
-  return nlohmann::json::parse(test::slurp(found.front()));
-}
-
 const std::vector<std::string> kParallel = {"pooled_sync", "async_stream", "multiprocessing", "parallel_copy"};
 
 test::Outcome read_while_writing(const test::ScratchDatabase& db, const fs::path& dir, const std::string& rows,
@@ -60,7 +52,7 @@ TEST_CASE("concurrent writes: every strategy matches its own snapshot while a wr
   const test::Outcome out = read_while_writing(db, dir.path, "20000", false);
   INFO(out.err);
   REQUIRE(out.exit_code == 0);
-  const auto a = only_artifact(dir.path / "r");
+  const auto a = test::only_run_artifact(dir.path / "r");
   CHECK(a["context"]["options"]["concurrent_writes"] == 3000.0);
   REQUIRE(a["benchmarks"].size() == 5);
   for (const auto& b : a["benchmarks"]) {
@@ -88,7 +80,7 @@ TEST_CASE("concurrent writes: the broken control drifts in every parallel strate
   const test::Outcome out = read_while_writing(db, dir.path, "all", true);
   INFO(out.err);
   CHECK(out.exit_code == 0);  // the controls drift by design: that fails nothing; the strategies matched
-  const auto a = only_artifact(dir.path / "r");
+  const auto a = test::only_run_artifact(dir.path / "r");
   CHECK(a["context"]["options"]["unshared_control"] == true);
   std::set<std::string> names;
   for (const auto& b : a["benchmarks"]) {

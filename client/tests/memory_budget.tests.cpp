@@ -21,14 +21,6 @@ namespace {
 
 constexpr std::uint64_t kMiB = 1ULL << 20;
 
-nlohmann::json only_artifact(const fs::path& dir) {
-  std::vector<fs::path> found;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().filename().string().starts_with("run-")) found.push_back(e.path());
-  REQUIRE(found.size() == 1);
-  return nlohmann::json::parse(test::slurp(found.front()));
-}
-
 }  // namespace
 
 TEST_CASE("memory plan: workers and batch from the budget, and the minimum named", "[memory]") {
@@ -78,7 +70,7 @@ TEST_CASE("memory plan: a multiprocessing run stays within its budget, measured"
       dir.path);
   INFO(out.err);
   REQUIRE(out.exit_code == 0);
-  const auto a = only_artifact(dir.path);
+  const auto a = test::only_run_artifact(dir.path);
   const auto& plan = a["context"]["memory_plan"];
   CHECK(plan["budget_bytes"] == 48 * kMiB);
   CHECK(plan["worker_limit"] == "RLIMIT_AS");
@@ -135,7 +127,7 @@ TEST_CASE("memory plan: a worker that outgrows its ceiling fails alone, named", 
        "--memory-budget", "64MiB", "--results-dir", dir.path.string(), "--console", "none", "--no-progress"},
       dir.path);
   CHECK(out.exit_code == 3);  // the strategy failed; benchclient itself did not
-  const auto a = only_artifact(dir.path);
+  const auto a = test::only_run_artifact(dir.path);
   const std::string error = a["benchmarks"][0]["errors"][0].get<std::string>();
   CHECK(error.find("the worker hit its --memory-budget ceiling") != std::string::npos);
   CHECK(test::shm_benchlab_entries() == shm_before);  // the segment went with the run

@@ -28,14 +28,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-nlohmann::json only_artifact(const fs::path& dir) {
-  std::vector<fs::path> found;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().filename().string().starts_with("run-")) found.push_back(e.path());
-  REQUIRE(found.size() == 1);
-  return nlohmann::json::parse(test::slurp(found.front()));
-}
-
 // 40 000 standard rows in parts of 5 000 (8 parts, 4 per worker), batches of 500.
 constexpr int kRows = 40000;
 
@@ -47,21 +39,8 @@ std::vector<std::string> read_args(const test::ScratchDatabase& db, const std::s
           "--console",   "none",        "--no-progress"};
 }
 
-// The backends of the test's database still there (a backend notices its client is
-// gone on its own time: wait for the state, with a deadline).
-std::string backends_left(const test::ScratchDatabase& db) {
-  const pg::Connection admin = db.admin();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  std::string left;
-  do {
-    left = admin.query_value(
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'benchclient%' AND datname = "
-        "current_database() AND pid <> pg_backend_pid()");
-    if (left == "0") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return left;
-}
+// The backends of the test's database still there (none, once every client is gone).
+std::string backends_left(const test::ScratchDatabase& db) { return test::backends_left(db.admin(), "benchclient%"); }
 
 // Waits (with a deadline) until `file` holds a checkpoint with at least `parts` parts done.
 bool wait_for_parts(const fs::path& file, std::size_t parts) {
@@ -139,7 +118,7 @@ TEST_CASE("recovery: every parallel strategy survives each injected fault with t
       const test::Outcome out = test::run_benchclient(args, dir.path, {"BENCHLAB_INJECT_FAULT=" + c.fault});
       INFO(out.err);
       REQUIRE(out.exit_code == 0);
-      const auto a = only_artifact(dir.path / "r");
+      const auto a = test::only_run_artifact(dir.path / "r");
       const auto& run = a["benchmarks"][0]["runs"][0];
       CHECK(run["rows"] == kRows);
       CHECK(run["rows_match"] == true);
@@ -177,7 +156,7 @@ TEST_CASE("recovery: a fault in every attempt takes the chain to its last tier, 
   const test::Outcome out = test::run_benchclient(args, dir.path, {"BENCHLAB_INJECT_FAULT=kill:worker=0:attempts=99"});
   INFO(out.err);
   CHECK(out.exit_code == 3);  // a strategy failed (tolerant: after the whole run)
-  const auto a = only_artifact(dir.path / "r");
+  const auto a = test::only_run_artifact(dir.path / "r");
   const auto errors = a["benchmarks"][0]["errors"];
   REQUIRE(errors.size() == 1);
   const std::string error = errors[0].get<std::string>();
@@ -192,7 +171,7 @@ TEST_CASE("recovery: a fault in every attempt takes the chain to its last tier, 
   no_retry.insert(no_retry.end(), {"--retries", "0"});
   const test::Outcome failed = test::run_benchclient(no_retry, off.path, {"BENCHLAB_INJECT_FAULT=terminate"});
   CHECK(failed.exit_code == 3);
-  const auto b = only_artifact(off.path / "r");
+  const auto b = test::only_run_artifact(off.path / "r");
   CHECK(b["benchmarks"][0]["errors"][0].get<std::string>().find("gave up") == std::string::npos);
   CHECK(b["benchmarks"][0]["runs"].empty());
 }
@@ -278,7 +257,7 @@ TEST_CASE("checkpoint: SIGKILL of the parent mid-read, then a resume that matche
       INFO(resumed.err);
       REQUIRE(resumed.exit_code == 0);
       CHECK(resumed.err.find("resumed from --checkpoint in a new snapshot") != std::string::npos);
-      const auto a = only_artifact(dir.path / "r");
+      const auto a = test::only_run_artifact(dir.path / "r");
       const auto& r = a["benchmarks"][0]["runs"][0];
       CHECK(r["rows"] == kRows);
       CHECK(r["rows_match"] == true);
@@ -315,15 +294,7 @@ TEST_CASE("checkpoint: SIGINT mid-read, resumed in the held snapshot, exact whil
   db.admin().exec(fmt::format("SELECT benchlab.seed_records('public.t', {})", kRows));
   test::TempDir hold_dir("ckpt_int_h");
   test::Benchclient holder({"snapshot", "hold", "--dsn", db.conninfo()}, hold_dir.path);
-  std::string id;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (id.empty() && std::chrono::steady_clock::now() < deadline) {
-    const std::string text = test::slurp(hold_dir.path / "stdout");
-    if (text.find('\n') != std::string::npos)
-      id = text.substr(0, text.find('\n'));
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const std::string id = test::held_snapshot_id(hold_dir.path);
   REQUIRE_FALSE(id.empty());
 
   test::TempDir dir("ckpt_int", true);
@@ -350,7 +321,7 @@ TEST_CASE("checkpoint: SIGINT mid-read, resumed in the held snapshot, exact whil
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == 0);
   CHECK(resumed.err.find("new snapshot") == std::string::npos);
-  const auto a = only_artifact(dir.path / "r");
+  const auto a = test::only_run_artifact(dir.path / "r");
   const auto& r = a["benchmarks"][0]["runs"][0];
   CHECK(r["rows"] == kRows);
   CHECK(r["rows_match"] == true);
@@ -388,7 +359,7 @@ TEST_CASE("checkpoint: a resume of a different read is refused, naming what diff
   const test::Outcome again = test::run_benchclient(args({}), dir.path);
   INFO(again.err);
   CHECK(again.exit_code == 0);
-  CHECK(only_artifact(dir.path / "r")["benchmarks"][0]["runs"][0]["parts"].empty());
+  CHECK(test::only_run_artifact(dir.path / "r")["benchmarks"][0]["runs"][0]["parts"].empty());
 
   const test::Outcome other_format = test::run_benchclient(args({"--format", "binary"}), dir.path);
   CHECK(other_format.exit_code == 1);

@@ -955,15 +955,7 @@ TEST_CASE("strategies: a hung multiprocessing worker is found by its heartbeat, 
   CHECK(shm_entries_of_this_process().empty());
   // No backend of the run is left on the server (a backend notices its client is gone
   // on its own time: wait for that state, with a deadline).
-  const pg::Connection admin = db.admin();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  std::string left;
-  do {
-    left = admin.query_value(
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'benchclient-worker' AND datname = "
-        "current_database()");
-  } while (left != "0" && std::chrono::steady_clock::now() < deadline);
-  CHECK(left == "0");
+  CHECK(test::backends_left(db.admin(), "benchclient-worker") == "0");
 }
 
 TEST_CASE("strategies: a multiprocessing worker killed by a signal fails the run and leaves nothing behind",

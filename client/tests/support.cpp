@@ -10,9 +10,12 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 extern char** environ;
 
@@ -161,6 +164,38 @@ Outcome Benchclient::wait() {
 Outcome run_benchclient(const std::vector<std::string>& args, const std::filesystem::path& dir,
                         const std::vector<std::string>& env) {
   return Benchclient(args, dir, false, env).wait();
+}
+
+nlohmann::json only_run_artifact(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> found;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().filename().string().starts_with("run-")) found.push_back(e.path());
+  REQUIRE(found.size() == 1);
+  return nlohmann::json::parse(slurp(found.front()));
+}
+
+std::string held_snapshot_id(const std::filesystem::path& dir) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string text = slurp(dir / "stdout");
+    if (text.find('\n') != std::string::npos) return text.substr(0, text.find('\n'));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return {};
+}
+
+std::string backends_left(const pg::Connection& admin, const std::string& application) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string left;
+  do {
+    left = admin.query_value(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE $1 AND datname = current_database() "
+        "AND pid <> pg_backend_pid()",
+        {application});
+    if (left == "0") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return left;
 }
 
 }  // namespace benchlab::test

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "pg/connection.hpp"
 
 namespace benchlab::test {
@@ -85,6 +87,19 @@ std::size_t line_count(const std::string& s);
 
 // The names in /dev/shm that contain "benchlab" (the strategies' segments).
 std::set<std::string> shm_benchlab_entries();
+
+// The one benchmark artifact (results-dir/run-*.json) in `dir`, parsed; fails the test
+// unless there is exactly one.
+nlohmann::json only_run_artifact(const std::filesystem::path& dir);
+
+// The snapshot id a `benchclient snapshot hold` started with its output in `dir`
+// prints (waiting for it, with a deadline); "" if none came.
+std::string held_snapshot_id(const std::filesystem::path& dir);
+
+// How many of the current database's backends with an application_name LIKE
+// `application` remain, other than `admin`'s own, waiting (with a deadline) for
+// none: a backend notices its client is gone on its own time.
+std::string backends_left(const pg::Connection& admin, const std::string& application);
 
 // A whole file's bytes ("" when it cannot be read).
 std::string slurp(const std::filesystem::path& p);
