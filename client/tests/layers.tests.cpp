@@ -26,7 +26,7 @@ const std::vector<std::vector<std::string>> kLayers = {
     {"cluster", "decode"},   // the throwaway cluster; typed decoding
     {"measure"},             // the harness behind RunContext
     {"strategies", "plan"},  // one file per strategy; planning a read
-    {"run", "reconcile"},    // rounds and runs; verify across two servers
+    {"run", "reconcile", "queue"},  // rounds and runs; verify across two servers; the job-queue workload
     {"report"},              // reporters behind one interface
     {"cli"},                 // options, validation, commands
 };

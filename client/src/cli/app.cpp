@@ -11,6 +11,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/plan_command.hpp"
+#include "cli/queue_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/run_options.hpp"
@@ -352,6 +353,20 @@ SchemaOptions validated_schema_options(const TargetOptions& target, const std::s
   return SchemaOptions{target, table, output};
 }
 
+// "a,b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) out.push_back(std::move(item));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_app(int argc, char** argv) {
@@ -427,6 +442,35 @@ int run_app(int argc, char** argv) {
   hold->add_option("--dsn", hold_dsn, "the server (libpq conninfo or URI; '' uses the PG* environment)")->required();
   snapshot->require_subcommand(1);
 
+  auto* queue_cmd = app.add_subcommand(
+      "queue",
+      "the job-queue workload on a fresh throwaway cluster per profile: enqueue measured seven ways, dequeue "
+      "samples per concurrency (exactly once checked), and --crash-test");
+  QueueCommandOptions queue_options;
+  std::string queue_dsn, queue_concurrency = "1,2,4,8,16", queue_profiles = "default";
+  auto* queue_dsn_opt = queue_cmd->add_option("--dsn", queue_dsn, "a server of your own instead (no --crash-test)");
+  auto* queue_profile_opt = queue_cmd->add_option("--profile", queue_profiles,
+                                                  "profiles, each on a fresh throwaway cluster (e.g. default,async_commit)")
+                                ->capture_default_str();
+  queue_cmd->add_option("--concurrency", queue_concurrency, "workers per sample, a list")->capture_default_str();
+  queue_cmd->add_option("--jobs", queue_options.queue.jobs, "jobs per sample and per enqueue method")
+      ->capture_default_str();
+  queue_cmd->add_option("--samples", queue_options.queue.samples, "samples per (profile, concurrency)")
+      ->capture_default_str();
+  queue_cmd->add_option("--dequeue-batch", queue_options.queue.dequeue_batch, "jobs claimed per statement")
+      ->capture_default_str();
+  queue_cmd->add_option("--lease-ms", queue_options.queue.lease_ms,
+                        "a claimed job's lease: after it, a job whose worker died is claimed again")
+      ->capture_default_str();
+  queue_cmd->add_flag("--crash-test", queue_options.queue.crash_test,
+                      "per profile, kill the server mid-run (SIGKILL, no shutdown) and count confirmed commits lost");
+  queue_cmd->add_option("--crashes", queue_options.queue.crashes, "crashes per profile")->capture_default_str();
+  std::string queue_results = "results";
+  queue_cmd->add_option("--results-dir", queue_results, "where the queue artifact goes")->capture_default_str();
+  queue_cmd->add_flag("--json", queue_options.json, "print the artifact on stdout (the tables go to stderr)");
+  bool queue_quiet = false;
+  queue_cmd->add_flag("--no-progress", queue_quiet, "no progress lines on stderr");
+
   auto* plan = app.add_subcommand(
       "plan",
       "print what a run with the same options would do — the memory budget's arithmetic, the workers and batch size "
@@ -452,6 +496,49 @@ int run_app(int argc, char** argv) {
     return run_verify_command(verify_options);
   }
   if (*hold) return run_snapshot_hold(hold_dsn);
+  if (*queue_cmd) {
+    try {
+      QueueOptions& q = queue_options.queue;
+      q.profiles = split_list(queue_profiles);
+      if (q.profiles.empty()) throw UsageError("queue --profile: give one or more profiles, e.g. default,async_commit");
+      for (const auto& p : q.profiles) {
+        try {
+          (void)cluster::find_profile(p);
+        } catch (const std::invalid_argument& e) {
+          throw UsageError(fmt::format("queue --profile: {}", e.what()));
+        }
+      }
+      q.concurrency.clear();
+      for (const auto& c : split_list(queue_concurrency)) {
+        int n = 0;
+        const auto [end, ec] = std::from_chars(c.data(), c.data() + c.size(), n);
+        if (ec != std::errc() || end != c.data() + c.size() || n < 1 || n > 1000)
+          throw UsageError(fmt::format("queue --concurrency '{}': give workers per sample, 1 to 1000, e.g. 1,2,4", c));
+        q.concurrency.push_back(n);
+      }
+      if (q.concurrency.empty()) throw UsageError("queue --concurrency: give one or more worker counts, e.g. 1,2,4");
+      if (q.jobs < 1) throw UsageError("queue --jobs: give at least 1 job");
+      if (q.samples < 1) throw UsageError(fmt::format("queue --samples {}: give at least 1", q.samples));
+      if (q.dequeue_batch < 1) throw UsageError(fmt::format("queue --dequeue-batch {}: give at least 1", q.dequeue_batch));
+      if (q.lease_ms < 1) throw UsageError(fmt::format("queue --lease-ms {}: give at least 1", q.lease_ms));
+      if (q.crashes < 1) throw UsageError(fmt::format("queue --crashes {}: give at least 1", q.crashes));
+      if (*queue_dsn_opt) {
+        if (q.crash_test)
+          throw UsageError("queue --crash-test kills the server: it runs on throwaway clusters only, never on --dsn");
+        if (*queue_profile_opt)
+          throw UsageError("queue --profile applies to throwaway clusters; with --dsn the server's own settings are used");
+        queue_options.target.dsn = queue_dsn;
+      }
+      if (queue_results.empty()) throw UsageError("queue --results-dir: give a directory");
+      queue_options.results_dir = queue_results;
+      queue_options.target.cluster = run.target.cluster;
+      queue_options.progress = !queue_quiet;
+    } catch (const UsageError& e) {
+      std::cerr << "benchclient: error: " << e.what() << "; see benchclient queue --help\n";
+      return kExitUsage;
+    }
+    return run_queue_command(queue_options);
+  }
   if (*plan) {
     try {
       validate_run_options(run, flags);

@@ -25,6 +25,8 @@ struct ArtifactError : std::runtime_error {
 
 void to_json(Json& j, const Artifact& artifact);
 void from_json(const Json& j, Artifact& artifact);
+// The context block every artifact has (the queue artifact's too).
+void to_json(Json& j, const Context& context);
 
 // "0x" + 16 hex digits.
 [[nodiscard]] std::string checksum_hex(std::uint64_t sum);

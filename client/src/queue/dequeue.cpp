@@ -1,0 +1,151 @@
+#include "queue/dequeue.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <latch>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "pg/connection.hpp"
+#include "pg/error.hpp"
+#include "process/interrupt.hpp"
+#include "queue/jobs_table.hpp"
+
+namespace benchlab::queue {
+
+namespace {
+
+constexpr const char* kClaim = R"sql(
+UPDATE public.benchlab_jobs j
+   SET state = 'running', attempts = j.attempts + 1,
+       lease_until = now() + make_interval(secs => $1::int / 1000.0), updated_at = now()
+ WHERE j.id IN (SELECT id FROM public.benchlab_jobs
+                 WHERE state = 'queued' OR (state = 'running' AND lease_until < now())
+                 ORDER BY id
+                 FOR UPDATE SKIP LOCKED
+                 LIMIT $2::int)
+RETURNING j.id, j.attempts)sql";
+
+// Fenced by the attempt: a job another worker claimed since (its lease ran out) is
+// not this worker's to finish.
+constexpr const char* kComplete = R"sql(
+UPDATE public.benchlab_jobs j
+   SET state = 'succeeded', finished_at = now(), updated_at = now()
+  FROM unnest($1::bigint[], $2::int[]) AS c(id, attempts)
+ WHERE j.id = c.id AND j.attempts = c.attempts AND j.state = 'running'
+RETURNING j.id)sql";
+
+using Clock = std::chrono::steady_clock;
+
+}  // namespace
+
+const char* claim_sql() { return kClaim; }
+
+QueueSample run_sample(const std::string& conninfo, int concurrency, std::uint64_t jobs, int batch, int lease_ms) {
+  QueueSample sample;
+  sample.concurrency = concurrency;
+  sample.jobs = jobs;
+  std::vector<pg::Connection> conns;
+  conns.reserve(static_cast<std::size_t>(concurrency));
+  for (int i = 0; i < concurrency; ++i) conns.push_back(pg::Connection::open(conninfo, queue_session("benchclient-worker")));
+
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<bool> stop{false};
+  std::mutex error_mutex;
+  std::string first_error;
+  std::vector<std::vector<std::int64_t>> acks(static_cast<std::size_t>(concurrency));
+  std::vector<Clock::time_point> last_ack(static_cast<std::size_t>(concurrency));
+  std::latch ready(concurrency), go(1);
+  const std::string lease = std::to_string(lease_ms), limit = std::to_string(batch);
+
+  auto worker = [&](int index) {
+    const pg::Connection& conn = conns[static_cast<std::size_t>(index)];
+    auto& mine = acks[static_cast<std::size_t>(index)];
+    ready.count_down();
+    go.wait();
+    try {
+      while (!stop.load(std::memory_order_relaxed) && done.load(std::memory_order_relaxed) < jobs) {
+        const pg::Result claimed = conn.exec_params(kClaim, {lease, limit});
+        if (claimed.rows() == 0) {
+          // Nothing claimable now: the rest is claimed by siblings (or leased by a dead
+          // worker until its lease runs out). Look again shortly.
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+          continue;
+        }
+        std::string ids = "{", attempts = "{";
+        for (int r = 0; r < claimed.rows(); ++r) {
+          if (r > 0) {
+            ids += ',';
+            attempts += ',';
+          }
+          ids += claimed.value(r, 0);
+          attempts += claimed.value(r, 1);
+        }
+        ids += '}';
+        attempts += '}';
+        const pg::Result completed = conn.exec_params(kComplete, {ids, attempts});
+        for (int r = 0; r < completed.rows(); ++r) mine.push_back(completed.int64(r, 0, "completed id"));
+        last_ack[static_cast<std::size_t>(index)] = Clock::now();
+        done.fetch_add(static_cast<std::uint64_t>(completed.rows()), std::memory_order_relaxed);
+      }
+    } catch (const std::exception& e) {
+      stop.store(true);  // the siblings stop at their next statement
+      std::lock_guard lock(error_mutex);
+      if (first_error.empty()) first_error = fmt::format("worker {}: {}", index, pg::one_line(e.what()));
+    }
+  };
+
+  Clock::time_point released;
+  {
+    std::vector<std::jthread> threads;
+    threads.reserve(static_cast<std::size_t>(concurrency));
+    for (int i = 0; i < concurrency; ++i) threads.emplace_back(worker, i);
+    ready.wait();  // every worker connected
+    released = Clock::now();
+    go.count_down();
+    // Bounded: a sample that cannot finish (a job leased by a dead worker for longer
+    // than the deadline, a server that stopped answering) fails instead of hanging.
+    const auto deadline = released + std::chrono::seconds(120) + 2 * std::chrono::milliseconds(lease_ms);
+    while (done.load() < jobs && !stop.load()) {
+      if (pending_signal() != 0) {
+        stop.store(true);
+        break;
+      }
+      if (Clock::now() > deadline) {
+        std::lock_guard lock(error_mutex);
+        if (first_error.empty())
+          first_error = fmt::format("the sample did not finish within {} s: {} of {} jobs done",
+                                    std::chrono::duration_cast<std::chrono::seconds>(deadline - released).count(),
+                                    done.load(), jobs);
+        stop.store(true);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }  // every worker joined here, whatever happened
+  throw_if_interrupted();
+  const auto last = *std::max_element(last_ack.begin(), last_ack.end());
+  sample.wall_s = std::chrono::duration<double>((last > released ? last : Clock::now()) - released).count();
+  sample.error = first_error;
+
+  std::vector<std::int64_t> all;
+  for (const auto& a : acks) all.insert(all.end(), a.begin(), a.end());
+  std::sort(all.begin(), all.end());
+  sample.acknowledged = all.size();
+  sample.duplicate_acks = static_cast<std::uint64_t>(all.size() - static_cast<std::size_t>(
+                                                                      std::unique(all.begin(), all.end()) - all.begin()));
+  const ServerCount count = count_jobs(conns.front());
+  sample.succeeded_rows = count.succeeded;
+  sample.reclaimed = count.reclaimed;
+  sample.exactly_once = sample.error.empty() && count.jobs == jobs && count.succeeded == jobs &&
+                        sample.acknowledged == jobs && sample.duplicate_acks == 0;
+  sample.jobs_per_sec = sample.error.empty() && sample.wall_s > 0 ? static_cast<double>(jobs) / sample.wall_s : 0;
+  return sample;
+}
+
+}  // namespace benchlab::queue

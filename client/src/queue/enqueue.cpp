@@ -1,0 +1,219 @@
+#include "queue/enqueue.hpp"
+
+#include <libpq-fe.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "pg/connection.hpp"
+#include "pg/error.hpp"
+#include "pg/result.hpp"
+#include "process/interrupt.hpp"
+#include "queue/jobs_table.hpp"
+
+namespace benchlab::queue {
+
+namespace {
+
+constexpr const char* kInsert = "INSERT INTO public.benchlab_jobs (kind, payload) VALUES ($1, $2::jsonb)";
+constexpr std::uint64_t kPipelineChunk = 500;  // queries in flight before reading their results
+
+void check(PGconn* conn, PGresult* raw, std::string_view what) {
+  const pg::Result r(raw);
+  pg::check_result(conn, r.get(), what);
+}
+
+void per_transaction(const pg::Connection& c, std::uint64_t jobs) {
+  check(c.raw(), PQprepare(c.raw(), "enqueue_one", kInsert, 2, nullptr), "prepare");
+  for (std::uint64_t i = 1; i <= jobs; ++i) {
+    const std::string p = payload(i);
+    const char* values[] = {"email", p.c_str()};
+    check(c.raw(), PQexecPrepared(c.raw(), "enqueue_one", 2, values, nullptr, nullptr, 0), "enqueue (per transaction)");
+    if (i % 1000 == 0) throw_if_interrupted();
+  }
+}
+
+// Reads results up to and including the next sync point.
+void drain_to_sync(PGconn* conn) {
+  for (;;) {
+    PGresult* raw = PQgetResult(conn);
+    if (raw == nullptr) continue;  // the end of one statement's results
+    const ExecStatusType st = PQresultStatus(raw);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(raw);
+      return;
+    }
+    check(conn, raw, "enqueue (pipelined)");
+  }
+}
+
+void pipelined(const pg::Connection& c, std::uint64_t jobs) {
+  PGconn* conn = c.raw();
+  c.exec("BEGIN");
+  check(conn, PQprepare(conn, "enqueue_pipe", kInsert, 2, nullptr), "prepare");
+  if (PQenterPipelineMode(conn) != 1) throw pg::Error("cannot enter pipeline mode: " + pg::one_line(PQerrorMessage(conn)));
+  try {
+    for (std::uint64_t i = 1; i <= jobs;) {
+      const std::uint64_t end = std::min(jobs, i + kPipelineChunk - 1);
+      for (; i <= end; ++i) {
+        const std::string p = payload(i);
+        const char* values[] = {"email", p.c_str()};
+        if (PQsendQueryPrepared(conn, "enqueue_pipe", 2, values, nullptr, nullptr, 0) != 1)
+          throw pg::BrokenConnection("cannot send a pipelined INSERT: " + pg::one_line(PQerrorMessage(conn)));
+      }
+      if (PQpipelineSync(conn) != 1) throw pg::BrokenConnection("cannot send a pipeline sync: " + pg::one_line(PQerrorMessage(conn)));
+      drain_to_sync(conn);
+      throw_if_interrupted();
+    }
+  } catch (...) {
+    PQexitPipelineMode(conn);
+    throw;
+  }
+  if (PQexitPipelineMode(conn) != 1) throw pg::Error("cannot leave pipeline mode: " + pg::one_line(PQerrorMessage(conn)));
+  c.exec("COMMIT");
+}
+
+void multirow(const pg::Connection& c, std::uint64_t jobs) {
+  std::string kinds = "{", payloads = "{";
+  for (std::uint64_t i = 1; i <= jobs; ++i) {
+    if (i > 1) {
+      kinds += ',';
+      payloads += ',';
+    }
+    kinds += "email";
+    // An array literal element: quoted, its quotes and backslashes escaped.
+    payloads += '"';
+    for (const char ch : payload(i)) {
+      if (ch == '"' || ch == '\\') payloads += '\\';
+      payloads += ch;
+    }
+    payloads += '"';
+  }
+  kinds += '}';
+  payloads += '}';
+  c.exec_params("INSERT INTO public.benchlab_jobs (kind, payload) SELECT * FROM unnest($1::text[], $2::jsonb[])",
+                {kinds, payloads});
+}
+
+void copy_in(const pg::Connection& c, std::uint64_t jobs) {
+  PGconn* conn = c.raw();
+  {
+    const pg::Result r(PQexec(conn, "COPY public.benchlab_jobs (kind, payload) FROM STDIN"));
+    if (r.status() != PGRES_COPY_IN) pg::check_result(conn, r.get(), "COPY FROM STDIN");
+  }
+  std::string chunk;
+  for (std::uint64_t i = 1; i <= jobs; ++i) {
+    chunk += "email\t";
+    chunk += payload(i);  // no tab, newline or backslash: COPY text needs no escaping here
+    chunk += '\n';
+    if (chunk.size() >= 64 * 1024 || i == jobs) {
+      if (PQputCopyData(conn, chunk.data(), static_cast<int>(chunk.size())) != 1)
+        throw pg::BrokenConnection("COPY FROM STDIN: cannot send: " + pg::one_line(PQerrorMessage(conn)));
+      chunk.clear();
+    }
+  }
+  if (PQputCopyEnd(conn, nullptr) != 1)
+    throw pg::BrokenConnection("COPY FROM STDIN: cannot end: " + pg::one_line(PQerrorMessage(conn)));
+  check(conn, PQgetResult(conn), "COPY FROM STDIN");
+  while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
+}
+
+// Each job in its own savepoint: a refused one is rolled back to it, alone.
+std::uint64_t savepoints(const pg::Connection& c, std::uint64_t jobs, int invalid_every) {
+  PGconn* conn = c.raw();
+  c.exec("BEGIN");
+  check(conn, PQprepare(conn, "enqueue_sp", kInsert, 2, nullptr), "prepare");
+  std::uint64_t rejected = 0;
+  for (std::uint64_t i = 1; i <= jobs; ++i) {
+    c.exec("SAVEPOINT job");
+    const bool valid = invalid_every <= 0 || i % static_cast<std::uint64_t>(invalid_every) != 0;
+    const std::string p = payload(i, valid);
+    const char* values[] = {"email", p.c_str()};
+    const pg::Result r(PQexecPrepared(conn, "enqueue_sp", 2, values, nullptr, nullptr, 0));
+    if (r.status() == PGRES_COMMAND_OK) {
+      c.exec("RELEASE SAVEPOINT job");
+      continue;
+    }
+    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+    if (state == nullptr || std::string_view(state) != "23514") pg::check_result(conn, r.get(), "enqueue (savepoints)");
+    c.exec("ROLLBACK TO SAVEPOINT job");  // only this job: the others stay
+    ++rejected;
+  }
+  c.exec("COMMIT");
+  return rejected;
+}
+
+void outbox(const pg::Connection& c, std::uint64_t jobs) {
+  PGconn* conn = c.raw();
+  check(conn,
+        PQprepare(conn, "outbox_order", "INSERT INTO public.benchlab_outbox_orders (amount) VALUES ($1) RETURNING id", 1,
+                  nullptr),
+        "prepare");
+  check(conn,
+        PQprepare(conn, "outbox_job",
+                  "INSERT INTO public.benchlab_jobs (kind, payload) VALUES ('order_created', "
+                  "jsonb_build_object('order_id', $1::bigint))",
+                  1, nullptr),
+        "prepare");
+  for (std::uint64_t i = 1; i <= jobs; ++i) {
+    c.exec("BEGIN");
+    const std::string amount = fmt::format("{}.{:02}", i % 1000, i % 100);
+    const char* a[] = {amount.c_str()};
+    const pg::Result order(PQexecPrepared(conn, "outbox_order", 1, a, nullptr, nullptr, 0));
+    pg::check_result(conn, order.get(), "outbox: the business row");
+    const std::string id(order.value(0, 0));
+    const char* j[] = {id.c_str()};
+    check(conn, PQexecPrepared(conn, "outbox_job", 1, j, nullptr, nullptr, 0), "outbox: its job");
+    c.exec("COMMIT");  // the order and its job, or neither
+    if (i % 1000 == 0) throw_if_interrupted();
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& enqueue_methods() {
+  static const std::vector<std::string> m = {"per_transaction", "pipelined", "multirow", "copy",
+                                             "savepoints",      "savepoints_clean", "outbox"};
+  return m;
+}
+
+EnqueueResult enqueue(const std::string& conninfo, const std::string& method, std::uint64_t jobs, int invalid_every) {
+  pg::Connection conn = pg::Connection::open(conninfo, queue_session("benchclient-enqueue"));
+  reset(conn);
+  EnqueueResult out;
+  out.method = method;
+  const auto start = std::chrono::steady_clock::now();
+  if (method == "per_transaction")
+    per_transaction(conn, jobs);
+  else if (method == "pipelined")
+    pipelined(conn, jobs);
+  else if (method == "multirow")
+    multirow(conn, jobs);
+  else if (method == "copy")
+    copy_in(conn, jobs);
+  else if (method == "savepoints")
+    out.rejected = savepoints(conn, jobs, invalid_every);
+  else if (method == "savepoints_clean")
+    out.rejected = savepoints(conn, jobs, 0);
+  else if (method == "outbox")
+    outbox(conn, jobs);
+  else
+    throw std::invalid_argument("unknown enqueue method '" + method + "'");
+  out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const ServerCount count = count_jobs(conn);
+  out.rows = count.jobs;
+  if (count.jobs + out.rejected != jobs)
+    throw std::runtime_error(fmt::format("enqueue {}: {} jobs sent, {} refused, but the queue holds {}", method, jobs,
+                                         out.rejected, count.jobs));
+  if (method == "outbox") {
+    const std::string orders = conn.query_value("SELECT count(*) FROM public.benchlab_outbox_orders");
+    if (orders != std::to_string(count.jobs))
+      throw std::runtime_error(fmt::format("outbox: {} orders but {} jobs", orders, count.jobs));
+  }
+  out.rows_per_sec = out.wall_s > 0 ? static_cast<double>(out.rows) / out.wall_s : 0;
+  return out;
+}
+
+}  // namespace benchlab::queue

@@ -1,0 +1,36 @@
+// The queue artifact (results/queue-<UTC time>.json) and its console tables: the
+// context block every artifact has, then `queue_samples`, `enqueue` and
+// `crash_test` (the names issue #10 gives; docs/queue.md).
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/context.hpp"
+#include "model/queue.hpp"
+
+namespace benchlab {
+
+struct QueueArtifact {
+  Context context;  // host, build, target; context.server: the first profile's server
+  QueueOptions options;
+  // Each profile's server settings as the server had them (a fresh cluster each).
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> profile_settings;
+  std::vector<QueueSample> samples;
+  std::vector<EnqueueResult> enqueue;
+  std::vector<CrashResult> crash_test;
+  bool complete = true;
+};
+
+[[nodiscard]] nlohmann::ordered_json queue_artifact_json(const QueueArtifact& artifact);
+// Written atomically under `dir`; returns the file's path.
+std::filesystem::path write_queue_artifact(const QueueArtifact& artifact, const std::filesystem::path& dir);
+// `profile | concurrency | jobs/s mean | stddev | samples`, the enqueue methods and the crash test.
+void print_queue_tables(std::FILE* out, const QueueArtifact& artifact);
+
+}  // namespace benchlab
