@@ -144,3 +144,31 @@ TEST_CASE("queue: bad input is refused in one line before anything starts", "[db
     CHECK_FALSE(fs::exists(results));
   }
 }
+
+TEST_CASE("queue: the crash test kills each profile's server mid-run; with synchronous_commit on nothing confirmed is lost",
+          "[db][queue][crash]") {
+  test::TempDir dir("queue_crash", true);  // the throwaway clusters live in it (TMPDIR)
+  const test::Outcome out =
+      test::run_benchclient({"queue", "--profile", "default,async_commit", "--jobs", "300", "--concurrency", "1",
+                             "--samples", "1", "--crash-test", "--crashes", "1", "--results-dir",
+                             (dir.path / "r").string(), "--no-progress"},
+                            dir.path);
+  INFO(out.err);
+  REQUIRE(out.exit_code == 0);
+  const auto a = only_queue_artifact(dir.path / "r");
+  REQUIRE(a["crash_test"].size() == 2);
+  const auto& on = a["crash_test"][0];
+  CHECK(on["profile"] == "default");
+  CHECK(on["synchronous_commit"] == "on");
+  CHECK(on["crashes"] == 1);
+  CHECK(on["confirmed_commits"].get<std::uint64_t>() > 0);
+  CHECK(on["lost_commits"] == 0);  // durability: every commit the server confirmed survived its SIGKILL
+  const auto& off = a["crash_test"][1];
+  CHECK(off["synchronous_commit"] == "off");
+  CHECK(off["confirmed_commits"].get<std::uint64_t>() > 0);
+  CHECK(off["lost_commits"].get<std::uint64_t>() <= off["confirmed_commits"].get<std::uint64_t>());
+  for (const auto& s : a["queue_samples"]) CHECK(s["exactly_once"] == true);
+  // Both clusters are gone: no directory, so no server left behind.
+  for (const auto& e : fs::directory_iterator(dir.path))
+    CHECK_FALSE(e.path().filename().string().starts_with("benchlab-cluster-"));
+}

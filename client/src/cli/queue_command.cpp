@@ -11,6 +11,7 @@
 #include "pg/connection.hpp"
 #include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
+#include "queue/crash_test.hpp"
 #include "queue/dequeue.hpp"
 #include "queue/enqueue.hpp"
 #include "queue/jobs_table.hpp"
@@ -29,7 +30,7 @@ void say(const QueueCommandOptions& o, const std::string& line) {
 
 // One profile on its own server: enqueue methods, then the dequeue samples.
 void run_profile(const QueueCommandOptions& o, const std::string& profile, const std::string& conninfo,
-                 QueueArtifact& artifact) {
+                 cluster::ThrowawayCluster* cluster, QueueArtifact& artifact) {
   const QueueOptions& q = o.queue;
   {
     const pg::Connection admin = pg::Connection::open(conninfo, queue::queue_session());
@@ -66,6 +67,14 @@ void run_profile(const QueueCommandOptions& o, const std::string& profile, const
                                                  : ""));
       artifact.samples.push_back(sample);
     }
+  if (o.queue.crash_test && cluster != nullptr) {
+    say(o, fmt::format("  {} crash test: {} crashes, the server SIGKILLed mid-run each time", profile, q.crashes));
+    CrashResult r = queue::crash_test(*cluster, conninfo, q);
+    r.profile = profile;
+    say(o, fmt::format("  {} crash test (synchronous_commit {}): {} commits confirmed, {} lost", profile,
+                       r.synchronous_commit, r.confirmed_commits, r.lost_commits));
+    artifact.crash_test.push_back(r);
+  }
 }
 
 }  // namespace
@@ -89,7 +98,7 @@ int run_queue_command(const QueueCommandOptions& o) {
       artifact.context.target.dsn_redacted = pg::redact_conninfo(target.conninfo());
       artifact.profile_settings.emplace_back("dsn", artifact.context.server.settings);
       say(o, "benchclient queue: on the server of --dsn");
-      run_profile(o, "dsn", target.conninfo(), artifact);
+      run_profile(o, "dsn", target.conninfo(), nullptr, artifact);
     } else {
       for (const auto& profile : o.queue.profiles) {
         throw_if_interrupted();
@@ -105,7 +114,7 @@ int run_queue_command(const QueueCommandOptions& o) {
           artifact.context.target.profile = profile;
         }
         artifact.profile_settings.emplace_back(profile, facts.settings);
-        run_profile(o, profile, target.conninfo(), artifact);
+        run_profile(o, profile, target.conninfo(), target.cluster(), artifact);
       }
     }
   } catch (const Interrupted&) {

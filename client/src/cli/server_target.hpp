@@ -21,6 +21,7 @@ class ServerTarget {
   [[nodiscard]] const std::string& conninfo() const { return conninfo_; }
   [[nodiscard]] bool is_throwaway() const { return cluster_ != nullptr; }
   [[nodiscard]] const cluster::ThrowawayCluster* cluster() const { return cluster_.get(); }
+  [[nodiscard]] cluster::ThrowawayCluster* cluster() { return cluster_.get(); }
   // Creates the extension if it is missing (the throwaway cluster always needs it;
   // on a user's server this needs the right to create it, and says so if not).
   void ensure_extension() const;

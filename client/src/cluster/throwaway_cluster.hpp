@@ -52,6 +52,12 @@ class ThrowawayCluster {
   [[nodiscard]] const std::string& profile() const { return profile_; }
   [[nodiscard]] pid_t postmaster_pid() const { return postmaster_.pid(); }
 
+  // The crash test (benchclient queue --crash-test): SIGKILL to the postmaster and
+  // every process of the server at once (no shutdown, no checkpoint), then the server
+  // started again on the same data directory — it runs crash recovery from the WAL —
+  // returning once it accepts connections.
+  void crash_and_restart();
+
  private:
   // The steps of start-up, in order; a failure in any unwinds through stop_and_remove().
   void find_binaries(const ClusterOptions& options);
