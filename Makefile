@@ -12,6 +12,7 @@
 #   make run             the main job: benchclient --all on a throwaway cluster
 #   make bench           the benchmark sweep (100K, 500K, 1M rows) into results/
 #   make bench-faults    Ctrl-C: SIGINT to exit and to the run's backends gone, per strategy
+#   make bench-queue     the job queue: profiles x concurrency, enqueue methods, crash test, pg_test_fsync
 #   make bench-recovery  a fault injected into run 3 of 5 of each parallel strategy: tiers, checksum, cost
 
 PG_MAJOR    ?= 15
@@ -92,7 +93,7 @@ $(DATA_built): sql/$(EXTENSION).sql $(EXTENSION).control
 # ---- the client (CMake) ----------------------------------------------------
 build: all client
 
-.PHONY: build client test run bench bench-10m bench-scaling bench-verify bench-memory bench-faults bench-recovery clean-client format tidy check-guard check-schedule
+.PHONY: build client test run bench bench-10m bench-scaling bench-verify bench-memory bench-faults bench-recovery bench-queue clean-client format tidy check-guard check-schedule
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG=$(PG_CONFIG)
@@ -155,6 +156,12 @@ bench-faults: build install
 # the clean runs the report compares it with (its "Faults and recovery" table).
 bench-recovery: build install
 	BENCHLAB_INJECT_FAULT=kill:worker=1:after=60:run=3 $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 5 --results-dir results
+
+# The queue workload on three fresh clusters, and the disk's own fsync latency beside
+# it (each job is two commits: at concurrency 1 under default that is the bound).
+bench-queue: build install
+	$(BENCHCLIENT) queue --profile default,tuned,async_commit --concurrency 1,2,4,8,16 --jobs 2000 --samples 3 --crash-test --crashes 5 --results-dir results
+	d=$$(mktemp -d) && $(dir $(PG_CONFIG))pg_test_fsync -s 2 -f $$d/fsync.test > results/pg_test_fsync-$$(date -u +%Y%m%dT%H%M%SZ).txt; rm -rf $$d
 
 bench-scaling: build install
 	for w in 1 2 3 4; do \
