@@ -455,7 +455,8 @@ int run_app(int argc, char** argv) {
       "run a command against a throwaway cluster (PGHOST/PGPORT/PGUSER/PGDATABASE set), then remove it");
   std::vector<std::string> command;
   with_cluster->add_option("command", command, "the command and its arguments, after --")->required();
-  with_cluster->add_option("--profile", target_flags.profiles, "settings profile (see benchclient --help)");
+  with_cluster->add_option("--profile", target_flags.profiles, "settings profile (see benchclient --help)")
+      ->delimiter(',');
   with_cluster->add_option("--pg-set", target_flags.pg_set, "a server setting name=value (repeatable)");
   with_cluster->add_option("--server-cpus", target_flags.server_cpus, "pin the server to these CPUs");
 
