@@ -148,3 +148,18 @@ TEST_CASE("bad profiles, settings and CPU lists are refused before anything star
     CHECK(nothing_left(dir));
   }
 }
+
+TEST_CASE("client CPUs alone (--client-cpus) pin benchclient, not the server it starts", "[profiles][db]") {
+  TempDir dir("profiles", /*traversable=*/true);
+  const Outcome o = run({"--strategy", "naive", "--rows", "500", "--runs", "1", "--client-cpus", "0"}, dir);
+  INFO(o.err);
+  REQUIRE(o.exit_code == 0);
+  const nlohmann::json a = benchlab::test::only_run_artifact(dir.path / "results");
+  const auto& r = a.at("context").at("resources");
+  CHECK(r.at("client_cpus") == "0");
+  CHECK(r.at("client_pinned") == true);
+  CHECK(r.at("server_cpus") == benchlab::format_cpu_list(benchlab::allowed_cpus()));
+  CHECK(r.at("server_pinned") == false);
+  CHECK(r.at("client_memory_bytes").is_null());
+  CHECK(a.at("context").at("profiles").size() == 1);
+}

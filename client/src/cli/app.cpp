@@ -587,6 +587,11 @@ int run_app(int argc, char** argv) {
   try {
     validate_run_options(run, flags);
     // benchclient's own resources, before anything starts (threads and children inherit them).
+    // The server is started by benchclient, so it would inherit --client-cpus: without
+    // --server-cpus it keeps the CPUs benchclient had before it was pinned.
+    run.client.server_cpus_given = !run.target.cluster.server_cpus.empty();
+    if (!run.client.cpus.empty() && !run.client.server_cpus_given && !run.target.dsn)
+      run.target.cluster.server_cpus = allowed_cpus();
     if (!run.client.cpus.empty() && !pin_this_process(run.client.cpus))
       throw UsageError(
           fmt::format("--client-cpus {}: cannot pin benchclient to them: {}", flags.client_cpus, std::strerror(errno)));

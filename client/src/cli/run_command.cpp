@@ -74,7 +74,7 @@ Context make_context(const RunOptions& options, const ServerTarget& target, cons
   r.client_pinned = !options.client.cpus.empty();
   if (target.is_throwaway()) {
     r.server_cpus = format_cpu_list(allowed_cpus(target.cluster()->postmaster_pid()));
-    r.server_pinned = !options.target.cluster.server_cpus.empty();
+    r.server_pinned = options.client.server_cpus_given;
   }
   r.client_memory_bytes = options.client.memory_bytes;
   r.client_memory_mechanism = options.client.memory_mechanism;

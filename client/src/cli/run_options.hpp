@@ -21,6 +21,7 @@ struct ClientResources {
   std::vector<int> cpus;           // empty: not pinned
   std::uint64_t memory_bytes = 0;  // 0: no cap
   std::string memory_mechanism;    // how the cap was set, once it is
+  bool server_cpus_given = false;  // --server-cpus (else the server keeps the CPUs benchclient had before pinning)
 };
 
 struct RunOptions {
