@@ -213,6 +213,13 @@ TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]"
   a.context.read.row_counts.clear();
   a.context.read.split = SplitChoice::ctid;
   a.report.sizes[0].strategies[2].warmups = 1;
+  // --profile, --pg-set and the fixed resources (issue #10 §1); settings in name order, as JSON objects keep them.
+  a.context.profiles = {ProfileFacts{"async_commit",
+                                     "synchronous_commit off",
+                                     {{"max_connections", "200"}, {"synchronous_commit", "off"}},
+                                     {{"fsync", "on"}, {"max_connections", "200"}, {"synchronous_commit", "off"}}}};
+  a.context.resources = ResourceFacts{"0", true, "1", true, 1ULL << 30, "RLIMIT_AS"};
+  a.report.sizes[0].profile = "async_commit";
 
   const Json written = a;
   const Json reread = Json::parse(written.dump(2));

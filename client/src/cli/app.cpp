@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <stdexcept>
 
@@ -22,6 +26,7 @@
 #include "cli/with_cluster.hpp"
 #include "model/memory_plan.hpp"
 #include "pg/connection.hpp"
+#include "process/resources.hpp"
 #include "report/schema_json.hpp"
 #include "strategies/registry.hpp"
 
@@ -41,7 +46,9 @@ std::vector<std::string> profile_names() {
 }
 
 std::string profile_help() {
-  std::string out = "settings profile of the throwaway cluster:";
+  std::string out =
+      "settings profiles of the throwaway cluster, comma-separated: each runs the whole benchmark on a fresh "
+      "cluster, one after another, reported side by side in one artifact:";
   for (const auto& p : cluster::profiles()) out += fmt::format("\n  {:<13} {}", p.name, p.description);
   return out;
 }
@@ -95,12 +102,64 @@ std::vector<std::string> validated_strategies(const std::vector<std::string>& as
   return out;
 }
 
+// The server options' flags as parsed, before validation (shared by the run and schema).
+struct TargetFlags {
+  std::vector<std::string> profiles, pg_set;
+  std::string server_cpus;
+};
+
+// Fills in the throwaway cluster's profiles, --pg-set and --server-cpus; throws UsageError.
+void validate_target_options(TargetOptions& target, const TargetFlags& f) {
+  if (target.dsn) {
+    if (!f.profiles.empty())
+      throw UsageError(
+          "--profile applies to throwaway clusters, not to --dsn: drop --profile (the artifact records "
+          "your server's own settings) or drop --dsn");
+    if (!f.pg_set.empty())
+      throw UsageError("--pg-set applies to throwaway clusters, not to --dsn: set it on your server, or drop --dsn");
+    if (!f.server_cpus.empty())
+      throw UsageError("--server-cpus pins the throwaway server, not a --dsn one: drop --server-cpus or --dsn");
+    return;
+  }
+  const auto valid = profile_names();
+  target.profiles.clear();
+  for (const auto& name : f.profiles) {
+    if (std::find(valid.begin(), valid.end(), name) == valid.end())
+      throw UsageError(
+          fmt::format("--profile: unknown profile '{}'; valid profiles: {}", name, fmt::join(valid, ", ")));
+    if (std::find(target.profiles.begin(), target.profiles.end(), name) == target.profiles.end())
+      target.profiles.push_back(name);
+  }
+  if (target.profiles.empty()) target.profiles.push_back(target.cluster.profile);
+  target.cluster.profile = target.profiles.front();
+  for (const auto& kv : f.pg_set) {
+    const auto eq = kv.find('=');
+    std::string name = kv.substr(0, eq == std::string::npos ? 0 : eq);
+    const bool ok_name = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
+                         std::all_of(name.begin(), name.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
+                         });
+    if (eq == std::string::npos || !ok_name)
+      throw UsageError(fmt::format("--pg-set '{}': give name=value, e.g. --pg-set work_mem=64MB", kv));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    target.cluster.extra_settings.emplace_back(name, kv.substr(eq + 1));
+  }
+  if (!f.server_cpus.empty()) {
+    try {
+      target.cluster.server_cpus = parse_cpu_list(f.server_cpus);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--server-cpus {}: {}", f.server_cpus, e.what()));
+    }
+  }
+}
+
 // The benchmark's flags as parsed, before validation.
 struct RunFlags {
   bool all = false;
   std::vector<std::string> strategies, rows;
   std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
-              split = "auto", expect_schema, memory_budget, hang_timeout, snapshot, checkpoint;
+              split = "auto", expect_schema, memory_budget, hang_timeout, snapshot, checkpoint, client_cpus,
+              client_memory;
   bool no_progress = false, no_observer = false, no_shared_snapshot = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;
@@ -109,13 +168,17 @@ struct RunFlags {
   std::vector<CLI::Option*> shaping;  // options that need --all or --strategy
 };
 
-void add_target_options(CLI::App& app, TargetOptions& target, std::string& dsn, CLI::Option*& dsn_opt) {
+void add_target_options(CLI::App& app, TargetOptions& target, TargetFlags& flags, std::string& dsn,
+                        CLI::Option*& dsn_opt) {
   dsn_opt = app.add_option("--dsn", dsn,
                            "libpq connection string or URI of the server to measure; '' uses the PG* "
                            "environment. Without --dsn a throwaway cluster is started");
-  app.add_option("--profile", target.cluster.profile, profile_help())
-      ->check(CLI::IsMember(profile_names()))
-      ->capture_default_str();
+  app.add_option("--profile", flags.profiles, profile_help())->delimiter(',')->default_str("default");
+  app.add_option("--pg-set", flags.pg_set,
+                 "a server setting name=value on top of the profile(s) of the throwaway cluster (repeatable); one the "
+                 "server rejects stops the run before anything is measured");
+  app.add_option("--server-cpus", flags.server_cpus,
+                 "pin the throwaway server (postmaster and every backend) to these CPUs, e.g. 1 or 0,1 or 0-1");
   app.add_option("--pg-bindir", target.cluster.pg_bindir, "PostgreSQL server binaries for the throwaway cluster")
       ->default_str(BENCHLAB_PG_BINDIR);
   app.add_option("--cluster-user", target.cluster.run_as_user,
@@ -153,6 +216,12 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   s.push_back(app.add_option("--statement-timeout-ms", run.read.statement_timeout_ms,
                              "statement_timeout of every measured session (0: none)")
                   ->capture_default_str());
+  s.push_back(app.add_option("--client-cpus", f.client_cpus,
+                             "pin benchclient itself (every thread and forked worker) to these CPUs, e.g. 0 or 0,1 or "
+                             "0-1"));
+  s.push_back(app.add_option("--client-memory", f.client_memory,
+                             "cap benchclient's memory (e.g. 512MiB, 2G): the soft RLIMIT_AS on its address space "
+                             "(the server it starts is not capped); recorded in the artifact"));
   s.push_back(app.add_option("--memory-budget", f.memory_budget,
                              "client memory budget (e.g. 64MiB, 2G, or auto: the cgroup v2 limit, else MemAvailable): "
                              "workers and batch size are planned to fit it, each forked worker capped at its share; "
@@ -251,6 +320,21 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
             fmt::format("--memory-budget '{}': give a size such as 64MiB, 512M or 2G, or auto", f.memory_budget));
     }
   }
+  if (!f.client_cpus.empty()) {
+    try {
+      run.client.cpus = parse_cpu_list(f.client_cpus);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--client-cpus {}: {}", f.client_cpus, e.what()));
+    }
+  }
+  if (!f.client_memory.empty()) {
+    bool ok = false;
+    run.client.memory_bytes = parse_size(f.client_memory, ok);
+    if (!ok || run.client.memory_bytes == 0)
+      throw UsageError(fmt::format("--client-memory '{}': give a size such as 512MiB or 2G", f.client_memory));
+  }
+  if (run.target.profiles.size() > 1 && f.checkpoint_opt->count() > 0)
+    throw UsageError("--checkpoint resumes one read: give one --profile");
   run.read.no_shared_snapshot = f.no_shared_snapshot;
   if (f.no_shared_snapshot) {
     // Each parallel strategy is followed by its broken control, in the same rounds.
@@ -378,15 +462,18 @@ int run_app(int argc, char** argv) {
   RunOptions run;
   std::string dsn;
   CLI::Option* dsn_opt = nullptr;
-  add_target_options(app, run.target, dsn, dsn_opt);
+  TargetFlags target_flags;
+  add_target_options(app, run.target, target_flags, dsn, dsn_opt);
 
   auto* with_cluster = app.add_subcommand(
       "with-cluster",
       "run a command against a throwaway cluster (PGHOST/PGPORT/PGUSER/PGDATABASE set), then remove it");
   std::vector<std::string> command;
   with_cluster->add_option("command", command, "the command and its arguments, after --")->required();
-  with_cluster->add_option("--profile", run.target.cluster.profile, "settings profile (see benchclient --help)")
-      ->check(CLI::IsMember(profile_names()));
+  with_cluster->add_option("--profile", target_flags.profiles, "settings profile (see benchclient --help)")
+      ->delimiter(',');
+  with_cluster->add_option("--pg-set", target_flags.pg_set, "a server setting name=value (repeatable)");
+  with_cluster->add_option("--server-cpus", target_flags.server_cpus, "pin the server to these CPUs");
 
   auto* report = app.add_subcommand(
       "report", "print a Markdown report made from benchmark artifacts (results/run-*.json) on stdout; no server");
@@ -433,7 +520,8 @@ int run_app(int argc, char** argv) {
       schema->add_option("--table", schema_table, "the table (schema.table, needs --dsn; default: the standard table)");
   auto* schema_output_opt = schema->add_option("--output", schema_output, "write it to this file (default: stdout)");
   CLI::Option* schema_dsn_opt = nullptr;
-  add_target_options(*schema, run.target, dsn, schema_dsn_opt);  // the same server options, after `schema` too
+  add_target_options(*schema, run.target, target_flags, dsn,
+                     schema_dsn_opt);  // the same server options, after `schema` too
 
   auto* snapshot = app.add_subcommand("snapshot", "snapshots that several runs share");
   auto* hold = snapshot->add_subcommand(
@@ -488,6 +576,16 @@ int run_app(int argc, char** argv) {
     return kExitUsage;
   }
   if (*dsn_opt || *schema_dsn_opt) run.target.dsn = dsn;
+  if (!*report && !*verify && !*hold) {
+    try {
+      validate_target_options(run.target, target_flags);
+      if (*with_cluster && run.target.profiles.size() > 1)
+        throw UsageError("with-cluster starts one cluster: give one --profile");
+    } catch (const UsageError& e) {
+      std::cerr << "benchclient: error: " << e.what() << "; see benchclient --help\n";
+      return kExitUsage;
+    }
+  }
   if (*with_cluster) return run_with_cluster(run.target.cluster, command);
   if (*report) return run_report_command(report_files);
   if (*verify) {
@@ -575,6 +673,22 @@ int run_app(int argc, char** argv) {
   }
   try {
     validate_run_options(run, flags);
+    // benchclient's own resources, before anything starts (threads and children inherit them).
+    // The server is started by benchclient, so it would inherit --client-cpus: without
+    // --server-cpus it keeps the CPUs benchclient had before it was pinned.
+    run.client.server_cpus_given = !run.target.cluster.server_cpus.empty();
+    if (!run.client.cpus.empty() && !run.client.server_cpus_given && !run.target.dsn)
+      run.target.cluster.server_cpus = allowed_cpus();
+    if (!run.client.cpus.empty() && !pin_this_process(run.client.cpus))
+      throw UsageError(
+          fmt::format("--client-cpus {}: cannot pin benchclient to them: {}", flags.client_cpus, std::strerror(errno)));
+    if (run.client.memory_bytes != 0) {
+      try {
+        run.client.memory_mechanism = cap_client_memory(run.client.memory_bytes);
+      } catch (const std::runtime_error& e) {
+        throw UsageError(e.what());
+      }
+    }
   } catch (const UsageError& e) {
     std::cerr << "benchclient: error: " << e.what() << "; see benchclient --help\n";
     return kExitUsage;

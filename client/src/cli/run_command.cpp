@@ -19,6 +19,7 @@
 #include "plan/read_plan.hpp"
 #include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
+#include "process/resources.hpp"
 #include "report/artifact_file.hpp"
 #include "report/checkpoint_file.hpp"
 #include "report/console_reporter.hpp"
@@ -55,7 +56,7 @@ Context make_context(const RunOptions& options, const ServerTarget& target, cons
   c.server.session_settings = {{"jit", "off"}};  // pg::SessionOptions::jit_off, every measured session
   c.target.throwaway = target.is_throwaway();
   c.target.dsn_redacted = target.is_throwaway() ? "throwaway cluster" : pg::redact_conninfo(target.conninfo());
-  if (target.is_throwaway()) c.target.profile = target.cluster()->profile();
+  if (target.is_throwaway()) c.target.profile = fmt::format("{}", fmt::join(options.target.profiles, ","));
   c.table_name = plan.table.display_name;
   c.standard_table = plan.table.standard;
   c.key = plan.table.key_name;
@@ -67,7 +68,30 @@ Context make_context(const RunOptions& options, const ServerTarget& target, cons
     c.read.batch_rows = plan.memory->batch_rows;
     c.memory_plan = plan.memory;
   }
+  // The limits in force, as the kernel reports them.
+  ResourceFacts& r = c.resources;
+  r.client_cpus = format_cpu_list(allowed_cpus(0));
+  r.client_pinned = !options.client.cpus.empty();
+  if (target.is_throwaway()) {
+    r.server_cpus = format_cpu_list(allowed_cpus(target.cluster()->postmaster_pid()));
+    r.server_pinned = options.client.server_cpus_given;
+  }
+  r.client_memory_bytes = options.client.memory_bytes;
+  r.client_memory_mechanism = options.client.memory_mechanism;
   return c;
+}
+
+// A throwaway cluster's profile as it ran: what it asked for and what the server has.
+ProfileFacts profile_facts(const ServerTarget& target) {
+  const cluster::ThrowawayCluster& cluster = *target.cluster();
+  ProfileFacts p;
+  p.name = cluster.profile();
+  p.description = cluster::find_profile(p.name).description;
+  p.requested = cluster.requested_settings();
+  std::vector<std::string> names;
+  for (const auto& [k, v] : p.requested) names.push_back(k);
+  p.settings = plan::read_server_facts(target.conninfo(), names).settings;
+  return p;
 }
 
 // "naive at 500 rows, copy_stream at 500 rows": the strategies that failed or mismatched.
@@ -124,17 +148,11 @@ bool snapshot_held(const std::string& conninfo, const std::string& id) {
   }
 }
 
-}  // namespace
-
-int run_benchmark_command(const RunOptions& options) {
-  // The machine as it was when the invocation started (load average included).
-  const HostFacts host = read_host_facts();
-  const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
-  // Checked before anything starts: a run that cannot be saved is not started.
-  CreatedDirGuard created{options.output.results_dir, ensure_writable_dir(options.output.results_dir)};
-  if (!options.output.markdown_file.empty()) check_writable_file("--markdown", options.output.markdown_file);
-
-  ServerTarget target(options.target);
+// One target, planned and measured: the throwaway cluster of one profile (started
+// here, removed on return) or the --dsn server. The context is made by the first.
+void measure_target(const RunOptions& options, const TargetOptions& target_options, const HostFacts& host,
+                    const std::string& date, Artifact& artifact, BenchmarkReport& report, bool first) {
+  ServerTarget target(target_options);
   throw_if_interrupted();
   target.ensure_extension();
 
@@ -197,18 +215,57 @@ int run_benchmark_command(const RunOptions& options) {
                         options.checkpoint_file.string(), checkpoint->confirmed_parts(), facts.parts.size(),
                         checkpoint->complete() ? " (the read was complete)" : ""));
   }
-  Artifact artifact;
-  artifact.context = make_context(options, target, host, date, plan);
+  if (first) artifact.context = make_context(options, target, host, date, plan);
+  if (target.is_throwaway()) artifact.context.profiles.push_back(profile_facts(target));
   throw_if_interrupted();
   // Said before the first run (and after every check of the input, so bad input
   // still gets its one line), so a user can stop and come back when it is idle.
-  if (auto busy = busy_machine_warning(host)) std::fprintf(stderr, "benchclient: warning: %s\n", busy->text().c_str());
+  if (auto busy = busy_machine_warning(host); busy && first)
+    std::fprintf(stderr, "benchclient: warning: %s\n", busy->text().c_str());
 
   // 2. Run: rounds of the wire ceiling and every strategy, into the report.
   LoopOutput output;
   output.progress_line = options.output.progress && isatty(STDERR_FILENO) == 1;
   output.phase_lines = phases;
-  run_benchmark(plan, options.schedule, output, artifact.report, checkpoint ? &*checkpoint : nullptr);
+  run_benchmark(plan, options.schedule, output, report, checkpoint ? &*checkpoint : nullptr);
+}
+
+}  // namespace
+
+int run_benchmark_command(const RunOptions& options) {
+  // The machine as it was when the invocation started (load average included).
+  const HostFacts host = read_host_facts();
+  const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
+  // Checked before anything starts: a run that cannot be saved is not started.
+  CreatedDirGuard created{options.output.results_dir, ensure_writable_dir(options.output.results_dir)};
+  if (!options.output.markdown_file.empty()) check_writable_file("--markdown", options.output.markdown_file);
+
+  Artifact artifact;
+  // --profile a,b: the whole benchmark on a fresh throwaway cluster per profile, one
+  // after another, into one report (each size tagged with its profile). With --dsn: once.
+  const std::vector<std::string> profiles = options.target.dsn ? std::vector<std::string>{""} : options.target.profiles;
+  for (std::size_t i = 0; i < profiles.size(); ++i) {
+    TargetOptions target_options = options.target;
+    if (!profiles[i].empty()) target_options.cluster.profile = profiles[i];
+    if (profiles.size() > 1 && options.output.progress)
+      std::fprintf(stderr, "benchclient: profile %s (%zu of %zu): a fresh throwaway cluster\n", profiles[i].c_str(),
+                   i + 1, profiles.size());
+    BenchmarkReport part;
+    try {
+      measure_target(options, target_options, host, date, artifact, part, i == 0);
+    } catch (const Interrupted& e) {
+      if (i == 0) throw;                                       // nothing measured yet: the usual interruption
+      artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
+      break;
+    }
+    for (SizeResult& size : part.sizes) {
+      size.profile = profiles[i];
+      artifact.report.sizes.push_back(std::move(size));
+    }
+    artifact.report.interrupted_signal = part.interrupted_signal;
+    artifact.report.strict_failure = part.strict_failure;
+    if (!part.complete()) break;
+  }
 
   // 3. Report: the display (stderr when stdout carries the JSON), the JSON artifact
   // and, if asked, a Markdown file — every reporter fed the same artifact.

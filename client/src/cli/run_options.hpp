@@ -3,8 +3,11 @@
 // model's options for each layer below.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/server_target.hpp"
 #include "model/options.hpp"
@@ -12,8 +15,18 @@
 
 namespace benchlab::cli {
 
+// --client-cpus, --client-memory: benchclient's own fixed resources, applied before
+// anything starts (the server's CPUs are the cluster's: TargetOptions).
+struct ClientResources {
+  std::vector<int> cpus;           // empty: not pinned
+  std::uint64_t memory_bytes = 0;  // 0: no cap
+  std::string memory_mechanism;    // how the cap was set, once it is
+  bool server_cpus_given = false;  // --server-cpus (else the server keeps the CPUs benchclient had before pinning)
+};
+
 struct RunOptions {
   TargetOptions target;
+  ClientResources client;
   ReadOptions read;
   ScheduleOptions schedule;
   OutputOptions output;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cluster/throwaway_cluster.hpp"
 
@@ -13,6 +14,9 @@ namespace benchlab::cli {
 struct TargetOptions {
   std::optional<std::string> dsn;  // set: the user's server; unset: throwaway cluster
   cluster::ClusterOptions cluster;
+  // --profile a,b: each profile measured in turn on a fresh throwaway cluster (its
+  // first is cluster.profile); empty with --dsn.
+  std::vector<std::string> profiles;
 };
 
 class ServerTarget {

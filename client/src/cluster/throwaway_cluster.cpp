@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "process/interrupt.hpp"
+#include "process/resources.hpp"
 
 namespace benchlab::cluster {
 
@@ -25,7 +26,19 @@ const std::vector<Profile>& profiles() {
   static const std::vector<Profile> all = {
       {"default", "PostgreSQL's own defaults (what an untuned server does)", {}},
       {"tuned",
-       "read-benchmark tuning: larger shared_buffers, no JIT, no parallel workers stealing the client's cores",
+       "a commonly tuned server: shared_buffers 256MB, work_mem 8MB, max_connections 200; durability as default",
+       {{"shared_buffers", "'256MB'"}, {"work_mem", "'8MB'"}, {"max_connections", "200"}}},
+      {"async_commit",
+       "commits return before their WAL is flushed (synchronous_commit off), max_connections 200; fsync stays on, "
+       "so a crash loses recent commits but never corrupts",
+       {{"synchronous_commit", "off"}, {"max_connections", "200"}}},
+      {"no_fsync",
+       "durability off (fsync, full_page_writes and synchronous_commit off): a crash can corrupt the cluster; for "
+       "fast seeding only, never for a figure about writes",
+       {{"synchronous_commit", "off"}, {"fsync", "off"}, {"full_page_writes", "off"}}},
+      {"read_tuned",
+       "bulk-read tuning: shared_buffers 1GB, no JIT, no parallel workers stealing the client's cores, larger "
+       "work_mem and WAL",
        {{"shared_buffers", "'1GB'"},
         {"effective_cache_size", "'8GB'"},
         {"work_mem", "'64MB'"},
@@ -34,9 +47,6 @@ const std::vector<Profile>& profiles() {
         {"max_parallel_workers_per_gather", "0"},
         {"checkpoint_timeout", "'30min'"},
         {"max_wal_size", "'8GB'"}}},
-      {"async_commit",
-       "the default profile with synchronous_commit off and no fsync (fast seeding; durability is not measured)",
-       {{"synchronous_commit", "off"}, {"fsync", "off"}, {"full_page_writes", "off"}}},
   };
   return all;
 }
@@ -70,6 +80,21 @@ long read_pid(const fs::path& file) {
   return in ? pid : 0;
 }
 
+// The server's own words on why it did not start: a rejected setting when there is
+// one ("invalid value for parameter ...", "unrecognized configuration parameter ..."),
+// else its last line; without the log line prefix.
+std::string startup_message(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("parameter \"") == std::string::npos) continue;
+    for (const char* level : {"LOG:  ", "FATAL:  ", "ERROR:  "})
+      if (const auto at = line.find(level); at != std::string::npos) return line.substr(at + std::strlen(level));
+    return line;
+  }
+  return last_log_line(log);
+}
+
 }  // namespace
 
 std::size_t remove_stale_clusters(const fs::path& base) {
@@ -92,6 +117,9 @@ std::size_t remove_stale_clusters(const fs::path& base) {
 ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
   const Profile& profile = find_profile(options.profile);
   profile_ = profile.name;
+  server_cpus_ = options.server_cpus;
+  requested_ = profile.settings;
+  for (const auto& kv : options.extra_settings) requested_.push_back(kv);
   find_binaries(options);
   resolve_server_user(options);
   make_private_root(options);
@@ -183,9 +211,23 @@ void ThrowawayCluster::hand_tree_to_server_user() const {
 }
 
 void ThrowawayCluster::run_initdb() const {
-  const ExitStatus st = run_program({bindir_ + "/initdb", "-D", data_dir_.string(), "-U", superuser_, "--auth=trust",
-                                     "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
-                                    {root_.string(), log_path_.string(), uid_, gid_});
+  const ChildSetup setup{root_.string(), log_path_.string(), uid_, gid_};
+  const std::vector<std::string> argv{
+      bindir_ + "/initdb", "-D",        data_dir_.string(), "-U", superuser_, "--auth=trust", "-E", "UTF8",
+      "--locale=C",        "--no-sync", "--no-instructions"};
+  ChildProcess initdb = ChildProcess::spawn([&] {
+    prepare_child(setup);
+    lift_memory_cap();  // --client-memory caps benchclient, not the server it starts
+    exec_or_die(argv);
+  });
+  ExitStatus st;
+  for (;;) {
+    if (auto done = initdb.wait_interruptible()) {
+      st = *done;
+      break;
+    }
+    throw_if_interrupted();
+  }
   if (st.code != 0) {
     throw std::runtime_error(fmt::format("initdb failed (exit {}): {}; see the message above, fix it and retry",
                                          st.code, last_log_line(log_path_)));
@@ -193,7 +235,7 @@ void ThrowawayCluster::run_initdb() const {
 }
 
 // Unix socket only, in the private directory; then the profile's settings.
-void ThrowawayCluster::write_config(const Profile& profile) const {
+void ThrowawayCluster::write_config(const Profile& profile) {
   std::ofstream conf(data_dir_ / "postgresql.conf", std::ios::app);
   conf << "\n# benchlab throwaway cluster, profile " << profile.name << "\n";
   conf << "listen_addresses = ''\n";
@@ -202,17 +244,28 @@ void ThrowawayCluster::write_config(const Profile& profile) const {
   conf << "unix_socket_permissions = 0777\n";
   conf << "logging_collector = off\n";
   for (const auto& [key, value] : profile.settings) conf << key << " = " << value << "\n";
+  if (requested_.size() > profile.settings.size()) conf << "# --pg-set\n";
+  for (std::size_t i = profile.settings.size(); i < requested_.size(); ++i) {
+    // Quoted, quotes doubled: any value is one string the server parses as the setting's type.
+    std::string quoted;
+    for (const char ch : requested_[i].second) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+    conf << requested_[i].first << " = '" << quoted << "'\n";
+  }
   if (!conf) throw std::runtime_error("cannot write postgresql.conf in " + data_dir_.string());
 }
 
 void ThrowawayCluster::start_postmaster() {
   const ChildSetup setup{root_.string(), log_path_.string(), uid_, gid_};
   const std::string postgres = bindir_ + "/postgres", data = data_dir_.string();
+  const std::vector<int> cpus = server_cpus_;
   postmaster_ = ChildProcess::spawn([&] {
     // Own session: a Ctrl-C at the terminal reaches benchclient, which then shuts
     // the server down in order, instead of killing it under a running test.
     setsid();
     prepare_child(setup);
+    lift_memory_cap();  // --client-memory caps benchclient, not the server
+    // --server-cpus: the postmaster's affinity, which every backend it forks inherits.
+    if (!cpus.empty() && !pin_to_cpus(0, cpus)) _exit(125);
     // If benchclient dies without unwinding (SIGKILL), the server still shuts down.
     // Set after setuid: a credential change clears it.
     prctl(PR_SET_PDEATHSIG, SIGINT);
@@ -228,8 +281,13 @@ void ThrowawayCluster::wait_until_accepting() {
   for (;;) {
     throw_if_interrupted();
     if (auto exited = postmaster_.poll()) {
-      throw std::runtime_error(fmt::format("the throwaway server exited during start-up (exit {}): {}", exited->code,
-                                           last_log_line(log_path_)));
+      const std::string message = startup_message(log_path_);
+      if (message.find("parameter \"") != std::string::npos)
+        throw std::runtime_error(fmt::format(
+            "the throwaway server (profile {}) rejected a setting: {}; fix or drop that --pg-set", profile_, message));
+      if (exited->code == 125) throw std::runtime_error("the throwaway server could not be pinned to --server-cpus");
+      throw std::runtime_error(
+          fmt::format("the throwaway server exited during start-up (exit {}): {}", exited->code, message));
     }
     if (PQping(ping.c_str()) == PQPING_OK) return;
     if (std::chrono::steady_clock::now() > deadline) {

@@ -28,6 +28,10 @@ struct ClusterOptions {
   std::string pg_bindir;           // empty: the bindir benchclient was built against
   std::string run_as_user;         // when root: the unprivileged OS user (default: postgres)
   std::filesystem::path base_dir;  // empty: $TMPDIR or /tmp
+  // --pg-set key=value: written after the profile's settings (so they win). A setting
+  // the server rejects stops the start with the server's own message.
+  std::vector<std::pair<std::string, std::string>> extra_settings;
+  std::vector<int> server_cpus;  // --server-cpus: the postmaster's affinity (empty: not pinned)
 };
 
 // Removes benchlab-cluster-* directories under `base` whose owning benchclient and
@@ -51,6 +55,10 @@ class ThrowawayCluster {
   [[nodiscard]] const std::string& superuser() const { return superuser_; }
   [[nodiscard]] const std::string& profile() const { return profile_; }
   [[nodiscard]] pid_t postmaster_pid() const { return postmaster_.pid(); }
+  // The profile's settings, then --pg-set's, as written to postgresql.conf.
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& requested_settings() const {
+    return requested_;
+  }
 
   // The crash test (benchclient queue --crash-test): SIGKILL to the postmaster and
   // every process of the server at once (no shutdown, no checkpoint), then the server
@@ -65,12 +73,14 @@ class ThrowawayCluster {
   void make_private_root(const ClusterOptions& options);
   void hand_tree_to_server_user() const;
   void run_initdb() const;
-  void write_config(const Profile& profile) const;
+  void write_config(const Profile& profile);
   void start_postmaster();
   void wait_until_accepting();
   void stop_and_remove() noexcept;
   std::filesystem::path root_, data_dir_, socket_dir_, log_path_;
   std::string bindir_, superuser_, profile_;
+  std::vector<std::pair<std::string, std::string>> requested_;
+  std::vector<int> server_cpus_;
   int port_ = 5432;
   int uid_ = -1, gid_ = -1;
   ChildProcess postmaster_;

@@ -62,6 +62,30 @@ struct TargetFacts {
   return host.starts_with('/') || host == "localhost" || host.starts_with("127.") || host == "::1";
 }
 
+// One settings profile a run measured on its own fresh throwaway cluster (--profile
+// a,b): what it asked for (the profile's settings, then --pg-set) and what the server
+// had in force, read back from it (current_setting).
+struct ProfileFacts {
+  std::string name;
+  std::string description;
+  std::vector<std::pair<std::string, std::string>> requested;
+  std::vector<std::pair<std::string, std::string>> settings;
+  friend bool operator==(const ProfileFacts&, const ProfileFacts&) = default;
+};
+
+// The fixed resources of a run (--client-cpus, --server-cpus, --client-memory): the
+// CPUs each side was allowed to run on, as the kernel reports the affinity (empty:
+// not pinned, not known), and the client's memory cap and how it was enforced.
+struct ResourceFacts {
+  std::string client_cpus;  // sched_getaffinity of benchclient, e.g. "0" or "0-1"
+  bool client_pinned = false;
+  std::string server_cpus;  // of the throwaway postmaster (its backends inherit it)
+  bool server_pinned = false;
+  std::uint64_t client_memory_bytes = 0;  // 0: no cap
+  std::string client_memory_mechanism;    // "RLIMIT_AS" (and why not cgroup v2)
+  friend bool operator==(const ResourceFacts&, const ResourceFacts&) = default;
+};
+
 struct Context {
   int schema_version = kArtifactSchemaVersion;
   std::string date;  // UTC ISO 8601, when the invocation started
@@ -76,6 +100,8 @@ struct Context {
   ReadOptions read;
   ScheduleOptions schedule;
   std::optional<MemoryPlan> memory_plan;  // --memory-budget: the planner's figures and arithmetic
+  std::vector<ProfileFacts> profiles;     // throwaway cluster: each profile measured, in order
+  ResourceFacts resources;
   // The cores the CPU bound counts: the host's when the server shares them, else 0 (none).
   [[nodiscard]] unsigned bound_cores() const { return server_on_this_host(target) ? host.cores : 0; }
   friend bool operator==(const Context&, const Context&) = default;

@@ -67,6 +67,7 @@ struct StrategyResult {
 
 struct SizeResult {
   std::uint64_t limit = 0;  // rows asked for; of a whole-table read, the rows the server counted
+  std::string profile;      // the throwaway cluster's settings profile it was measured on (empty: --dsn)
   bool whole_table = false;
   Split split = Split::key;
   KeyRange all;

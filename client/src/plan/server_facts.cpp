@@ -5,7 +5,7 @@
 
 namespace benchlab::plan {
 
-ServerFacts read_server_facts(const std::string& conninfo) {
+ServerFacts read_server_facts(const std::string& conninfo, const std::vector<std::string>& also) {
   ServerFacts f;
   pg::SessionOptions as_configured;
   as_configured.jit_off = false;  // the server's own settings, as its other clients get them
@@ -17,11 +17,24 @@ ServerFacts read_server_facts(const std::string& conninfo) {
   } catch (const pg::Error&) {
     f.extension_version = "unknown";
   }
-  pg::Result r = conn.exec(
+  // The names as one text[] literal parameter: {"a","b"} with quotes and backslashes escaped.
+  std::string names = "{";
+  for (const auto& n : also) {
+    names += names.size() > 1 ? ",\"" : "\"";
+    for (const char ch : n) {
+      if (ch == '"' || ch == '\\') names += '\\';
+      names += ch;
+    }
+    names += '"';
+  }
+  names += "}";
+  pg::Result r = conn.exec_params(
       "SELECT name, current_setting(name) FROM pg_catalog.pg_settings WHERE name IN "
       "('shared_buffers','work_mem','effective_cache_size','jit','max_parallel_workers_per_gather',"
-      "'max_parallel_workers','synchronous_commit','fsync','huge_pages','random_page_cost','effective_io_concurrency',"
-      "'cursor_tuple_fraction','ssl','wal_level','max_connections') ORDER BY name");
+      "'max_parallel_workers','synchronous_commit','fsync','full_page_writes','huge_pages','random_page_cost',"
+      "'effective_io_concurrency','cursor_tuple_fraction','ssl','wal_level','max_connections') "
+      "OR name = ANY ($1::text[]) ORDER BY name",
+      {names});
   for (int i = 0; i < r.rows(); ++i)
     f.settings.emplace_back(std::string(r.text(i, 0, "pg_settings")), std::string(r.text(i, 1, "pg_settings")));
   return f;

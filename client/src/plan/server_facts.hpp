@@ -3,11 +3,13 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "model/context.hpp"
 
 namespace benchlab::plan {
 
-ServerFacts read_server_facts(const std::string& conninfo);
+// `also`: more setting names to read (a profile's and --pg-set's), beside the usual ones.
+ServerFacts read_server_facts(const std::string& conninfo, const std::vector<std::string>& also = {});
 
 }  // namespace benchlab::plan

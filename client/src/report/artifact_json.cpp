@@ -215,6 +215,23 @@ void to_json(Json& j, const Context& c) {
       {"table", Json{{"name", c.table_name}, {"standard", c.standard_table}, {"key", c.key}, {"columns", c.columns}}},
       {"options", options}};
   if (c.memory_plan) j["memory_plan"] = memory_plan_json(*c.memory_plan);
+  Json profiles = Json::array();
+  for (const auto& p : c.profiles) {
+    Json requested = Json::object(), in_force = Json::object();
+    for (const auto& [k, v] : p.requested) requested[k] = v;
+    for (const auto& [k, v] : p.settings) in_force[k] = v;
+    profiles.push_back(
+        Json{{"name", p.name}, {"description", p.description}, {"requested", requested}, {"settings", in_force}});
+  }
+  j["profiles"] = profiles;
+  const ResourceFacts& r = c.resources;
+  j["resources"] = Json{
+      {"client_cpus", r.client_cpus},
+      {"client_pinned", r.client_pinned},
+      {"server_cpus", r.server_cpus.empty() ? Json(nullptr) : Json(r.server_cpus)},
+      {"server_pinned", r.server_pinned},
+      {"client_memory_bytes", r.client_memory_bytes == 0 ? Json(nullptr) : Json(r.client_memory_bytes)},
+      {"client_memory_mechanism", r.client_memory_mechanism.empty() ? Json(nullptr) : Json(r.client_memory_mechanism)}};
 }
 
 void from_json(const Json& j, Context& c) {
@@ -277,6 +294,32 @@ void from_json(const Json& j, Context& c) {
     PathSegment memory_path("memory_plan");
     c.memory_plan.emplace();
     read_memory_plan(*m, *c.memory_plan);
+  }
+  auto pairs_of = [](const Json& obj, const char* key, std::vector<std::pair<std::string, std::string>>& out) {
+    if (const auto s = obj.find(key); s != obj.end() && s->is_object())
+      for (const auto& [k, v] : s->items()) out.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  };
+  if (const auto ps = j.find("profiles"); ps != j.end() && ps->is_array()) {
+    for (std::size_t i = 0; i < ps->size(); ++i) {
+      PathSegment at(fmt::format("profiles[{}]", i));
+      const Json& p = (*ps)[i];
+      if (!p.is_object()) fail(current_path() + " is not an object");
+      ProfileFacts f;
+      need(p, "name", f.name);
+      maybe(p, "description", f.description);
+      pairs_of(p, "requested", f.requested);
+      pairs_of(p, "settings", f.settings);
+      c.profiles.push_back(std::move(f));
+    }
+  }
+  if (const auto r = j.find("resources"); r != j.end() && r->is_object()) {
+    PathSegment at("resources");
+    maybe(*r, "client_cpus", c.resources.client_cpus);
+    maybe(*r, "client_pinned", c.resources.client_pinned);
+    maybe(*r, "server_cpus", c.resources.server_cpus);
+    maybe(*r, "server_pinned", c.resources.server_pinned);
+    maybe(*r, "client_memory_bytes", c.resources.client_memory_bytes);
+    maybe(*r, "client_memory_mechanism", c.resources.client_memory_mechanism);
   }
 }
 
@@ -454,6 +497,7 @@ namespace {
 Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResult& s) {
   const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
   return Json{{"limit", size.limit},
+              {"profile", size.profile.empty() ? Json(nullptr) : Json(size.profile)},
               {"strategy", s.strategy},
               {"format", std::string(to_string(c.read.format))},
               {"workers", c.read.workers},
@@ -487,9 +531,10 @@ Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResu
 }
 
 // The raw part of a "benchmarks" entry (its summaries are recomputed).
-StrategyResult read_benchmark(const Json& j, std::uint64_t& limit) {
+StrategyResult read_benchmark(const Json& j, std::uint64_t& limit, std::string& profile) {
   StrategyResult s;
   need(j, "limit", limit);
+  maybe(j, "profile", profile);
   need(j, "strategy", s.strategy);
   Json throughput;
   need(j, "throughput_rows_per_sec", throughput);  // every artifact has it: a file without it is not one
@@ -517,6 +562,7 @@ Json size_json(const SizeResult& size) {
   }
   const auto& server = size.server;
   return Json{{"limit", size.limit},
+              {"profile", size.profile.empty() ? Json(nullptr) : Json(size.profile)},
               {"whole_table", size.whole_table},
               {"split", std::string(to_string(size.split))},
               // key bounds (split key) or blocks (split ctid); null: no bound
@@ -536,6 +582,7 @@ Json size_json(const SizeResult& size) {
 SizeResult read_size(const Json& j) {
   SizeResult size;
   need(j, "limit", size.limit);
+  maybe(j, "profile", size.profile);
   maybe(j, "whole_table", size.whole_table);
   std::string split = "key";
   maybe(j, "split", split);
@@ -631,12 +678,14 @@ void from_json(const Json& j, Artifact& a) {
     PathSegment at(fmt::format("benchmarks[{}]", i));
     if (!benchmarks[i].is_object()) fail(current_path() + " is not an object");
     std::uint64_t limit = 0;
-    StrategyResult s = read_benchmark(benchmarks[i], limit);
+    std::string profile;
+    StrategyResult s = read_benchmark(benchmarks[i], limit, profile);
     auto size = std::find_if(a.report.sizes.begin(), a.report.sizes.end(),
-                             [&](const SizeResult& x) { return x.limit == limit; });
+                             [&](const SizeResult& x) { return x.limit == limit && x.profile == profile; });
     if (size == a.report.sizes.end()) {
       a.report.sizes.push_back(SizeResult{});
       a.report.sizes.back().limit = limit;
+      a.report.sizes.back().profile = profile;
       size = a.report.sizes.end() - 1;
     }
     size->strategies.push_back(std::move(s));

@@ -103,8 +103,10 @@ Row strategy_row(const StrategyResult& s, const StrategySummary& sum) {
 void print_overview(std::FILE* out, const Artifact& a) {
   const auto& sizes = a.report.sizes;
   Row header{"strategy"};
+  const bool profiles = a.context.profiles.size() > 1;  // --profile a,b: side by side, a column each
   for (const auto& size : sizes) {
-    header.push_back(fmt::format("rows/s @{}", size.limit));
+    header.push_back(profiles && !size.profile.empty() ? fmt::format("rows/s @{} {}", size.limit, size.profile)
+                                                       : fmt::format("rows/s @{}", size.limit));
     header.push_back("peak RSS");
   }
   header.emplace_back();
@@ -134,7 +136,9 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size) {
   const std::string range = size.split == Split::ctid ? std::string("split by ctid, the whole table")
                                                       : fmt::format("key {}..{}{}", size.all.lo, size.all.hi,
                                                                     size.whole_table ? ", the whole table" : "");
-  fmt::print(out_, "\n{} rows ({} format, {} workers, {})\n", size.limit, fmt_name, c.read.workers, range);
+  // Several profiles (--profile a,b): each size's table is headed by the profile it was measured on.
+  const std::string profile = c.profiles.size() > 1 && !size.profile.empty() ? "profile " + size.profile + ": " : "";
+  fmt::print(out_, "\n{}{} rows ({} format, {} workers, {})\n", profile, size.limit, fmt_name, c.read.workers, range);
   for (const auto& [name, w] : size.wire_ceiling) {
     fmt::print(out_, "  wire ceiling ({:<6}) COPY: {} rows/s, {:.1f} MB/s{}\n", name, si(w.rows_per_sec().median),
                w.mb_per_sec().median, name == fmt_name ? "  <- ratios below" : "");

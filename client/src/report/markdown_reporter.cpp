@@ -177,6 +177,28 @@ void MarkdownReporter::context(const Context& c) {
                         c.target.profile.empty() ? "?" : c.target.profile);
   else
     out_ += fmt::format("- **Server:** `{}`\n", c.target.dsn_redacted);
+  for (const auto& p : c.profiles) {
+    std::string line = fmt::format("- **Profile `{}`:** {}", p.name, p.description);
+    std::string in_force;
+    for (const auto& [k, v] : p.requested) {
+      std::string actual = "?";
+      for (const auto& [sk, sv] : p.settings)
+        if (sk == k) actual = sv;
+      in_force += in_force.empty() ? " (in force: " : ", ";
+      in_force += k;
+      in_force += " = ";
+      in_force += actual;
+    }
+    if (!in_force.empty()) in_force += ")";
+    out_ += line + in_force + "\n";
+  }
+  if (const ResourceFacts& r = c.resources; r.client_pinned || r.server_pinned || r.client_memory_bytes != 0) {
+    std::string line = fmt::format("- **Resources:** client CPUs {}", r.client_cpus);
+    if (!r.server_cpus.empty()) line += fmt::format(" · server CPUs {}", r.server_cpus);
+    if (r.client_memory_bytes != 0)
+      line += fmt::format(" · client memory {} ({})", format_bytes(r.client_memory_bytes), r.client_memory_mechanism);
+    out_ += line + "\n";
+  }
   std::string shape = fmt::format("- **Format:** {} · **workers:** {} · **runs:** {}", to_string(c.read.format),
                                   c.read.workers, c.schedule.runs);
   if (c.schedule.warmup > 0) shape += fmt::format(" (after {} warmup)", c.schedule.warmup);
@@ -186,7 +208,10 @@ void MarkdownReporter::context(const Context& c) {
 }
 
 void MarkdownReporter::size(const Context& c, const SizeResult& size) {
-  out_ += fmt::format("\n### {} rows\n\n", size.limit);
+  if (c.profiles.size() > 1 && !size.profile.empty())
+    out_ += fmt::format("\n### {} rows, profile `{}`\n\n", size.limit, size.profile);
+  else
+    out_ += fmt::format("\n### {} rows\n\n", size.limit);
   // The artifact's own format first: the ratios are to it.
   std::vector<std::string> parts;
   for (const WireFormat f : {c.read.format, other_format(c.read.format)}) {
@@ -264,7 +289,8 @@ void MarkdownReporter::finish(const Artifact& a) {
 }
 
 void MarkdownReporter::close() {
-  if (seen_.size() < 2) return;
+  // Side by side: several artifacts, or one that measured several profiles (--profile a,b).
+  if (seen_.empty() || (seen_.size() < 2 && seen_.front().context.profiles.size() < 2)) return;
   struct Col {
     std::size_t artifact;
     const SizeResult* size;
@@ -290,8 +316,10 @@ void MarkdownReporter::close() {
     const Context& ctx = seen_[c.artifact].context;
     const std::string stem =
         c.artifact < files_.size() ? stem_of(files_[c.artifact]) : fmt::format("#{}", c.artifact + 1);
-    header.push_back(cell(fmt::format("{} · {} rows · {} · {} workers", stem, c.size->limit, to_string(ctx.read.format),
-                                      ctx.read.workers)));
+    std::string head = fmt::format("{} · {} rows · {} · {} workers", stem, c.size->limit, to_string(ctx.read.format),
+                                   ctx.read.workers);
+    if (!c.size->profile.empty() && ctx.profiles.size() > 1) head += fmt::format(" · profile {}", c.size->profile);
+    header.push_back(cell(head));
   }
   out_ += row(header);
   std::string align = "|:--|";
