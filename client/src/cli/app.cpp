@@ -553,6 +553,10 @@ int run_app(int argc, char** argv) {
   queue_cmd->add_flag("--crash-test", queue_options.queue.crash_test,
                       "per profile, kill the server mid-run (SIGKILL, no shutdown) and count confirmed commits lost");
   queue_cmd->add_option("--crashes", queue_options.queue.crashes, "crashes per profile")->capture_default_str();
+  TargetFlags queue_target_flags;
+  queue_cmd->add_option("--pg-set", queue_target_flags.pg_set,
+                        "a server setting name=value on top of each profile (repeatable)");
+  queue_cmd->add_option("--server-cpus", queue_target_flags.server_cpus, "pin each throwaway server to these CPUs");
   std::string queue_results = "results";
   queue_cmd->add_option("--results-dir", queue_results, "where the queue artifact goes")->capture_default_str();
   queue_cmd->add_flag("--json", queue_options.json, "print the artifact on stdout (the tables go to stderr)");
@@ -627,9 +631,10 @@ int run_app(int argc, char** argv) {
           throw UsageError("queue --profile applies to throwaway clusters; with --dsn the server's own settings are used");
         queue_options.target.dsn = queue_dsn;
       }
+      queue_options.target.cluster = run.target.cluster;
+      validate_target_options(queue_options.target, queue_target_flags);  // --pg-set, --server-cpus
       if (queue_results.empty()) throw UsageError("queue --results-dir: give a directory");
       queue_options.results_dir = queue_results;
-      queue_options.target.cluster = run.target.cluster;
       queue_options.progress = !queue_quiet;
     } catch (const UsageError& e) {
       std::cerr << "benchclient: error: " << e.what() << "; see benchclient queue --help\n";
