@@ -92,8 +92,7 @@ TEST_CASE("queue: a job whose worker died is claimed again after its lease, and 
   CHECK(admin.query_value("SELECT attempts FROM public.benchlab_jobs WHERE id = 1") == "2");
 }
 
-TEST_CASE("queue: a failing worker stops its siblings, every connection is released, the sample fails",
-          "[db][queue]") {
+TEST_CASE("queue: a failing worker stops its siblings, every connection is released, the sample fails", "[db][queue]") {
   test::ScratchDatabase db("queue_fail");
   const pg::Connection admin = db.admin();
   queue::migrate(admin);
@@ -145,14 +144,14 @@ TEST_CASE("queue: bad input is refused in one line before anything starts", "[db
   }
 }
 
-TEST_CASE("queue: the crash test kills each profile's server mid-run; with synchronous_commit on nothing confirmed is lost",
-          "[db][queue][crash]") {
+TEST_CASE(
+    "queue: the crash test kills each profile's server mid-run; with synchronous_commit on nothing confirmed is lost",
+    "[db][queue][crash]") {
   test::TempDir dir("queue_crash", true);  // the throwaway clusters live in it (TMPDIR)
-  const test::Outcome out =
-      test::run_benchclient({"queue", "--profile", "default,async_commit", "--jobs", "300", "--concurrency", "1",
-                             "--samples", "1", "--crash-test", "--crashes", "1", "--results-dir",
-                             (dir.path / "r").string(), "--no-progress"},
-                            dir.path);
+  const test::Outcome out = test::run_benchclient(
+      {"queue", "--profile", "default,async_commit", "--jobs", "300", "--concurrency", "1", "--samples", "1",
+       "--crash-test", "--crashes", "1", "--results-dir", (dir.path / "r").string(), "--no-progress"},
+      dir.path);
   INFO(out.err);
   REQUIRE(out.exit_code == 0);
   const auto a = only_queue_artifact(dir.path / "r");

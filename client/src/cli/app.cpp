@@ -13,6 +13,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "cli/compare_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/queue_command.hpp"
@@ -530,6 +531,20 @@ int run_app(int argc, char** argv) {
   hold->add_option("--dsn", hold_dsn, "the server (libpq conninfo or URI; '' uses the PG* environment)")->required();
   snapshot->require_subcommand(1);
 
+  auto* compare = app.add_subcommand(
+      "compare",
+      "did NEW get slower than BASE? per strategy and size, the ratio of median rows/s with a bootstrap interval and "
+      "a verdict; exit 0 no regression, 1 a regression beyond --threshold, 2 error or different datasets");
+  CompareOptions compare_options;
+  std::string compare_threshold = "5%";
+  compare->add_option("BASE.json", compare_options.base, "the artifact to compare against")->required();
+  compare->add_option("NEW.json", compare_options.fresh, "the artifact to judge")->required();
+  compare->add_option("--threshold", compare_threshold, "a slowdown beyond this is a regression (e.g. 5% or 0.05)")
+      ->capture_default_str();
+  compare->add_flag("--force", compare_options.force,
+                    "compare artifacts of different datasets anyway (said in the output)");
+  compare->add_flag("--json", compare_options.json, "the comparison as JSON");
+
   auto* queue_cmd = app.add_subcommand(
       "queue",
       "the job-queue workload on a fresh throwaway cluster per profile: enqueue measured seven ways, dequeue "
@@ -537,8 +552,9 @@ int run_app(int argc, char** argv) {
   QueueCommandOptions queue_options;
   std::string queue_dsn, queue_concurrency = "1,2,4,8,16", queue_profiles = "default";
   auto* queue_dsn_opt = queue_cmd->add_option("--dsn", queue_dsn, "a server of your own instead (no --crash-test)");
-  auto* queue_profile_opt = queue_cmd->add_option("--profile", queue_profiles,
-                                                  "profiles, each on a fresh throwaway cluster (e.g. default,async_commit)")
+  auto* queue_profile_opt = queue_cmd
+                                ->add_option("--profile", queue_profiles,
+                                             "profiles, each on a fresh throwaway cluster (e.g. default,async_commit)")
                                 ->capture_default_str();
   queue_cmd->add_option("--concurrency", queue_concurrency, "workers per sample, a list")->capture_default_str();
   queue_cmd->add_option("--jobs", queue_options.queue.jobs, "jobs per sample and per enqueue method")
@@ -547,8 +563,9 @@ int run_app(int argc, char** argv) {
       ->capture_default_str();
   queue_cmd->add_option("--dequeue-batch", queue_options.queue.dequeue_batch, "jobs claimed per statement")
       ->capture_default_str();
-  queue_cmd->add_option("--lease-ms", queue_options.queue.lease_ms,
-                        "a claimed job's lease: after it, a job whose worker died is claimed again")
+  queue_cmd
+      ->add_option("--lease-ms", queue_options.queue.lease_ms,
+                   "a claimed job's lease: after it, a job whose worker died is claimed again")
       ->capture_default_str();
   queue_cmd->add_flag("--crash-test", queue_options.queue.crash_test,
                       "per profile, kill the server mid-run (SIGKILL, no shutdown) and count confirmed commits lost");
@@ -598,6 +615,19 @@ int run_app(int argc, char** argv) {
     return run_verify_command(verify_options);
   }
   if (*hold) return run_snapshot_hold(hold_dsn);
+  if (*compare) {
+    const bool percent = compare_threshold.ends_with('%');
+    const std::string digits = percent ? compare_threshold.substr(0, compare_threshold.size() - 1) : compare_threshold;
+    double value = -1;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || value < 0) {
+      std::cerr << "benchclient: error: compare --threshold '" << compare_threshold
+                << "': give a fraction such as 5% or 0.05; see benchclient compare --help\n";
+      return kExitUsage;
+    }
+    compare_options.threshold = percent || value >= 1 ? value / 100 : value;
+    return run_compare_command(compare_options);
+  }
   if (*queue_cmd) {
     try {
       QueueOptions& q = queue_options.queue;
@@ -621,14 +651,16 @@ int run_app(int argc, char** argv) {
       if (q.concurrency.empty()) throw UsageError("queue --concurrency: give one or more worker counts, e.g. 1,2,4");
       if (q.jobs < 1) throw UsageError("queue --jobs: give at least 1 job");
       if (q.samples < 1) throw UsageError(fmt::format("queue --samples {}: give at least 1", q.samples));
-      if (q.dequeue_batch < 1) throw UsageError(fmt::format("queue --dequeue-batch {}: give at least 1", q.dequeue_batch));
+      if (q.dequeue_batch < 1)
+        throw UsageError(fmt::format("queue --dequeue-batch {}: give at least 1", q.dequeue_batch));
       if (q.lease_ms < 1) throw UsageError(fmt::format("queue --lease-ms {}: give at least 1", q.lease_ms));
       if (q.crashes < 1) throw UsageError(fmt::format("queue --crashes {}: give at least 1", q.crashes));
       if (*queue_dsn_opt) {
         if (q.crash_test)
           throw UsageError("queue --crash-test kills the server: it runs on throwaway clusters only, never on --dsn");
         if (*queue_profile_opt)
-          throw UsageError("queue --profile applies to throwaway clusters; with --dsn the server's own settings are used");
+          throw UsageError(
+              "queue --profile applies to throwaway clusters; with --dsn the server's own settings are used");
         queue_options.target.dsn = queue_dsn;
       }
       queue_options.target.cluster = run.target.cluster;

@@ -47,9 +47,10 @@ void run_profile(const QueueCommandOptions& o, const std::string& profile, const
     throw_if_interrupted();
     EnqueueResult e = queue::enqueue(conninfo, method, q.jobs, q.invalid_every);
     e.profile = profile;
-    say(o, fmt::format("  {} enqueue {:<17} {:>10.0f} rows/s{}", profile, method, e.rows_per_sec,
-                       e.rejected ? fmt::format(" ({} refused by the CHECK, rolled back to their savepoints)", e.rejected)
-                                  : std::string()));
+    say(o,
+        fmt::format("  {} enqueue {:<17} {:>10.0f} rows/s{}", profile, method, e.rows_per_sec,
+                    e.rejected ? fmt::format(" ({} refused by the CHECK, rolled back to their savepoints)", e.rejected)
+                               : std::string()));
     artifact.enqueue.push_back(e);
   }
   const pg::Connection admin = pg::Connection::open(conninfo, queue::queue_session());
@@ -62,9 +63,9 @@ void run_profile(const QueueCommandOptions& o, const std::string& profile, const
       sample.profile = profile;
       say(o, fmt::format("  {} dequeue concurrency {:>2} sample {}/{}: {:>8.0f} jobs/s{}", profile, c, s, q.samples,
                          sample.jobs_per_sec,
-                         !sample.error.empty()   ? "  FAILED: " + sample.error
+                         !sample.error.empty()  ? "  FAILED: " + sample.error
                          : !sample.exactly_once ? "  NOT EXACTLY ONCE"
-                                                 : ""));
+                                                : ""));
       artifact.samples.push_back(sample);
     }
   if (o.queue.crash_test && cluster != nullptr) {

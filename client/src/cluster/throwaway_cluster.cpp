@@ -301,7 +301,7 @@ void ThrowawayCluster::wait_until_accepting() {
 void ThrowawayCluster::crash_and_restart() {
   const pid_t group = postmaster_.pid();  // the postmaster leads its own session and process group
   if (group <= 0) throw std::logic_error("crash_and_restart: the server is not running");
-  ::kill(-group, SIGKILL);  // every backend and auxiliary process with it, at once
+  ::kill(-group, SIGKILL);                              // every backend and auxiliary process with it, at once
   postmaster_.stop(SIGKILL, std::chrono::seconds(10));  // reaped
   // The restart needs every old process gone (the old shared memory detached).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

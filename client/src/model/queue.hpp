@@ -14,9 +14,9 @@ struct QueueOptions {
   std::vector<int> concurrency = {1, 2, 4, 8, 16};
   std::uint64_t jobs = 2000;
   int samples = 3;
-  int dequeue_batch = 1;       // jobs claimed per statement
-  int lease_ms = 30000;        // a claimed job is another worker's after this long
-  int invalid_every = 10;      // the savepoint batch: every n-th payload breaks the CHECK
+  int dequeue_batch = 1;   // jobs claimed per statement
+  int lease_ms = 30000;    // a claimed job is another worker's after this long
+  int invalid_every = 10;  // the savepoint batch: every n-th payload breaks the CHECK
   bool crash_test = false;
   int crashes = 5;
   friend bool operator==(const QueueOptions&, const QueueOptions&) = default;
@@ -32,20 +32,20 @@ struct QueueSample {
   // Every job succeeded exactly once: by the server's table (each row succeeded, one
   // claim each) and by the workers' acknowledgements (each id once, none missing).
   bool exactly_once = false;
-  std::uint64_t acknowledged = 0;     // acknowledgements the workers recorded
-  std::uint64_t duplicate_acks = 0;   // ids acknowledged more than once
-  std::uint64_t succeeded_rows = 0;   // rows the server has in state succeeded
-  std::uint64_t reclaimed = 0;        // jobs claimed more than once (a lease ran out)
-  std::string error;                  // set: the sample failed (its siblings were stopped)
+  std::uint64_t acknowledged = 0;    // acknowledgements the workers recorded
+  std::uint64_t duplicate_acks = 0;  // ids acknowledged more than once
+  std::uint64_t succeeded_rows = 0;  // rows the server has in state succeeded
+  std::uint64_t reclaimed = 0;       // jobs claimed more than once (a lease ran out)
+  std::string error;                 // set: the sample failed (its siblings were stopped)
   friend bool operator==(const QueueSample&, const QueueSample&) = default;
 };
 
 // One way of enqueueing the same jobs.
 struct EnqueueResult {
   std::string profile;
-  std::string method;  // per_transaction, pipelined, multirow, copy, savepoints, savepoints_clean, outbox
-  std::uint64_t rows = 0;       // jobs committed
-  std::uint64_t rejected = 0;   // jobs the CHECK refused (the savepoint batch)
+  std::string method;          // per_transaction, pipelined, multirow, copy, savepoints, savepoints_clean, outbox
+  std::uint64_t rows = 0;      // jobs committed
+  std::uint64_t rejected = 0;  // jobs the CHECK refused (the savepoint batch)
   double wall_s = 0;
   double rows_per_sec = 0;
   friend bool operator==(const EnqueueResult&, const EnqueueResult&) = default;

@@ -52,7 +52,8 @@ QueueSample run_sample(const std::string& conninfo, int concurrency, std::uint64
   sample.jobs = jobs;
   std::vector<pg::Connection> conns;
   conns.reserve(static_cast<std::size_t>(concurrency));
-  for (int i = 0; i < concurrency; ++i) conns.push_back(pg::Connection::open(conninfo, queue_session("benchclient-worker")));
+  for (int i = 0; i < concurrency; ++i)
+    conns.push_back(pg::Connection::open(conninfo, queue_session("benchclient-worker")));
 
   std::atomic<std::uint64_t> done{0};
   std::atomic<bool> stop{false};
@@ -137,8 +138,8 @@ QueueSample run_sample(const std::string& conninfo, int concurrency, std::uint64
   for (const auto& a : acks) all.insert(all.end(), a.begin(), a.end());
   std::sort(all.begin(), all.end());
   sample.acknowledged = all.size();
-  sample.duplicate_acks = static_cast<std::uint64_t>(all.size() - static_cast<std::size_t>(
-                                                                      std::unique(all.begin(), all.end()) - all.begin()));
+  sample.duplicate_acks = static_cast<std::uint64_t>(
+      all.size() - static_cast<std::size_t>(std::unique(all.begin(), all.end()) - all.begin()));
   const ServerCount count = count_jobs(conns.front());
   sample.succeeded_rows = count.succeeded;
   sample.reclaimed = count.reclaimed;

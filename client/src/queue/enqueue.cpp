@@ -53,7 +53,8 @@ void pipelined(const pg::Connection& c, std::uint64_t jobs) {
   PGconn* conn = c.raw();
   c.exec("BEGIN");
   check(conn, PQprepare(conn, "enqueue_pipe", kInsert, 2, nullptr), "prepare");
-  if (PQenterPipelineMode(conn) != 1) throw pg::Error("cannot enter pipeline mode: " + pg::one_line(PQerrorMessage(conn)));
+  if (PQenterPipelineMode(conn) != 1)
+    throw pg::Error("cannot enter pipeline mode: " + pg::one_line(PQerrorMessage(conn)));
   try {
     for (std::uint64_t i = 1; i <= jobs;) {
       const std::uint64_t end = std::min(jobs, i + kPipelineChunk - 1);
@@ -63,7 +64,8 @@ void pipelined(const pg::Connection& c, std::uint64_t jobs) {
         if (PQsendQueryPrepared(conn, "enqueue_pipe", 2, values, nullptr, nullptr, 0) != 1)
           throw pg::BrokenConnection("cannot send a pipelined INSERT: " + pg::one_line(PQerrorMessage(conn)));
       }
-      if (PQpipelineSync(conn) != 1) throw pg::BrokenConnection("cannot send a pipeline sync: " + pg::one_line(PQerrorMessage(conn)));
+      if (PQpipelineSync(conn) != 1)
+        throw pg::BrokenConnection("cannot send a pipeline sync: " + pg::one_line(PQerrorMessage(conn)));
       drain_to_sync(conn);
       throw_if_interrupted();
     }
@@ -71,7 +73,8 @@ void pipelined(const pg::Connection& c, std::uint64_t jobs) {
     PQexitPipelineMode(conn);
     throw;
   }
-  if (PQexitPipelineMode(conn) != 1) throw pg::Error("cannot leave pipeline mode: " + pg::one_line(PQerrorMessage(conn)));
+  if (PQexitPipelineMode(conn) != 1)
+    throw pg::Error("cannot leave pipeline mode: " + pg::one_line(PQerrorMessage(conn)));
   c.exec("COMMIT");
 }
 
@@ -148,8 +151,8 @@ std::uint64_t savepoints(const pg::Connection& c, std::uint64_t jobs, int invali
 void outbox(const pg::Connection& c, std::uint64_t jobs) {
   PGconn* conn = c.raw();
   check(conn,
-        PQprepare(conn, "outbox_order", "INSERT INTO public.benchlab_outbox_orders (amount) VALUES ($1) RETURNING id", 1,
-                  nullptr),
+        PQprepare(conn, "outbox_order", "INSERT INTO public.benchlab_outbox_orders (amount) VALUES ($1) RETURNING id",
+                  1, nullptr),
         "prepare");
   check(conn,
         PQprepare(conn, "outbox_job",
@@ -174,7 +177,7 @@ void outbox(const pg::Connection& c, std::uint64_t jobs) {
 }  // namespace
 
 const std::vector<std::string>& enqueue_methods() {
-  static const std::vector<std::string> m = {"per_transaction", "pipelined", "multirow", "copy",
+  static const std::vector<std::string> m = {"per_transaction", "pipelined",        "multirow", "copy",
                                              "savepoints",      "savepoints_clean", "outbox"};
   return m;
 }

@@ -23,7 +23,6 @@ namespace benchlab::queue {
 
 // Runs one method against an empty queue; `rejected` counts the refused jobs. Throws
 // if the queue then holds other than rows − rejected jobs (nothing may be lost).
-EnqueueResult enqueue(const std::string& conninfo, const std::string& method, std::uint64_t jobs,
-                      int invalid_every);
+EnqueueResult enqueue(const std::string& conninfo, const std::string& method, std::uint64_t jobs, int invalid_every);
 
 }  // namespace benchlab::queue

@@ -51,8 +51,11 @@ Json queue_artifact_json(const QueueArtifact& a) {
     for (const int c : a.options.concurrency) {
       const MeanStddev m = jobs_per_sec_of(a.samples, profile, c);
       if (m.count == 0) continue;
-      summary.push_back(
-          Json{{"profile", profile}, {"concurrency", c}, {"jobs_per_sec_mean", m.mean}, {"stddev", m.stddev}, {"samples", m.count}});
+      summary.push_back(Json{{"profile", profile},
+                             {"concurrency", c},
+                             {"jobs_per_sec_mean", m.mean},
+                             {"stddev", m.stddev},
+                             {"samples", m.count}});
     }
   return Json{{"kind", "queue"},
               {"context", context},
@@ -109,7 +112,8 @@ void print_queue_tables(std::FILE* out, const QueueArtifact& a) {
       fmt::print(out, "{:<14} {:<18} {:>8} {:>9} {:>12.0f}\n", e.profile, e.method, e.rows, e.rejected, e.rows_per_sec);
   }
   if (!a.crash_test.empty()) {
-    fmt::print(out, "\ncrash test: the server SIGKILLed mid-run and restarted; confirmed commits whose effect is gone\n");
+    fmt::print(out,
+               "\ncrash test: the server SIGKILLed mid-run and restarted; confirmed commits whose effect is gone\n");
     fmt::print(out, "{:<14} {:<19} {:>8} {:>18} {:>13}\n", "profile", "synchronous_commit", "crashes",
                "confirmed commits", "lost commits");
     for (const auto& c : a.crash_test)
