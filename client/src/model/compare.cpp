@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <random>
 
+#include "model/summary.hpp"
+
 namespace benchlab {
 
 const char* to_string(Verdict v) {
@@ -17,12 +19,7 @@ const char* to_string(Verdict v) {
   return "?";
 }
 
-double median_of(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+double median_of(std::vector<double> v) { return summarize(std::move(v)).median; }
 
 Interval bootstrap_ratio_interval(const std::vector<double>& base, const std::vector<double>& fresh, int resamples,
                                   std::uint64_t seed) {

@@ -124,13 +124,11 @@ std::string recovery_table(const SizeResult& size) {
         }
       if (any_restart) restart = fmt::format("{:.3f}", restarts);
       if (!clean.empty() && r.rows > 0) {
-        std::vector<double> sorted = clean;
-        std::sort(sorted.begin(), sorted.end());
-        const double median = sorted.size() % 2 == 1 ? sorted[sorted.size() / 2]
-                                                     : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+        const Summary c = summarize(clean);
+        const double median = c.median;
         const double lost_work = static_cast<double>(rec.rows_discarded) * median / static_cast<double>(r.rows);
         clean_wall = fmt::format("{:.3f}", median);
-        spread = fmt::format("±{:.3f}", (sorted.back() - sorted.front()) / 2);
+        spread = fmt::format("±{:.3f}", (c.max - c.min) / 2);
         loss = fmt::format("{:+.3f}", r.wall_s - median);
         explained = fmt::format("{:.3f} + {:.3f}", lost_work, rec.backoff_s);
         rest = fmt::format("{:+.3f}", r.wall_s - median - lost_work - rec.backoff_s - restarts);
