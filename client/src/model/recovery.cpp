@@ -1,5 +1,6 @@
 #include "model/recovery.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 #include <string>
@@ -63,11 +64,10 @@ InjectedFault parse_injected_fault(std::string_view text) {
 
 int tier_workers(int first_workers, int attempt, int retries) {
   const int first = first_workers < 1 ? 1 : first_workers;
-  if (attempt <= 2) return attempt == 2 && retries == 1 ? 1 : first;
-  if (attempt >= retries + 1) return 1;  // the last tier: one worker finishes what is left
-  int workers = first;
-  for (int a = 3; a <= attempt; ++a) workers = workers > 1 ? workers / 2 : 1;
-  return workers;
+  if (attempt > 1 && attempt >= retries + 1) return 1;  // the last tier: one worker finishes what is left
+  if (attempt <= 2) return first;                       // the plan, and retry 1 at the same width
+  const int halvings = attempt - 2;                     // each later retry halves the previous width
+  return std::max(1, first >> std::min(halvings, 30));
 }
 
 }  // namespace benchlab

@@ -24,6 +24,12 @@ void Pipeline::send(const std::string& sql, int result_format) {
   }
 }
 
+void Pipeline::send_prepared(const char* name, int count, const char* const* values) {
+  if (PQsendQueryPrepared(conn_, name, count, values, nullptr, nullptr, 0) != 1) {
+    throw BrokenConnection(fmt::format("cannot send {}: {}", name, one_line(PQerrorMessage(conn_))));
+  }
+}
+
 void Pipeline::sync() {
   if (PQpipelineSync(conn_) != 1) {
     throw BrokenConnection(fmt::format("cannot send pipeline sync: {}", one_line(PQerrorMessage(conn_))));

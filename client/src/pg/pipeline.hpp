@@ -29,6 +29,8 @@ class Pipeline {
 
   // Queues one statement (no parameters); result_format applies to its rows.
   void send(const std::string& sql, int result_format = 0);
+  // Queues one execution of the prepared statement `name` with text parameters.
+  void send_prepared(const char* name, int count, const char* const* values);
   // Queues a sync point: the server answers PGRES_PIPELINE_SYNC; errors abort
   // the pipeline up to here only.
   void sync();

@@ -22,10 +22,6 @@ namespace {
 
 constexpr int kWorkers = 4;
 
-constexpr const char* kFinish =
-    "UPDATE public.benchlab_jobs SET state = 'succeeded', finished_at = now(), updated_at = now() "
-    "WHERE id = $1::bigint AND attempts = $2::int AND state = 'running' RETURNING id";
-
 struct Confirmed {
   std::mutex mutex;
   std::unordered_map<std::int64_t, int> claims;  // id -> the attempt the server confirmed
@@ -59,7 +55,8 @@ std::pair<std::uint64_t, std::uint64_t> one_crash(cluster::ThrowawayCluster& clu
           std::lock_guard lock(confirmed.mutex);
           confirmed.claims[id] = std::stoi(attempts);  // the server said COMMIT of the claim
         }
-        const pg::Result finished = conn.exec_params(kFinish, {std::to_string(id), attempts});
+        const pg::Result finished =
+            conn.exec_params(complete_sql(), {fmt::format("{{{}}}", id), fmt::format("{{{}}}", attempts)});
         if (finished.rows() == 1) {
           std::lock_guard lock(confirmed.mutex);
           confirmed.finished.push_back(id);

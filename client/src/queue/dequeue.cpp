@@ -45,6 +45,7 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 const char* claim_sql() { return kClaim; }
+const char* complete_sql() { return kComplete; }
 
 QueueSample run_sample(const std::string& conninfo, int concurrency, std::uint64_t jobs, int batch, int lease_ms) {
   QueueSample sample;

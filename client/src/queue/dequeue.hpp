@@ -19,6 +19,9 @@ namespace benchlab::queue {
 
 // The claim statement (parameters: lease in milliseconds, batch size); returns id, attempts.
 [[nodiscard]] const char* claim_sql();
+// The completion, fenced by the attempts claimed (parameters: bigint[] ids, int[]
+// attempts, as array literals); returns the ids it finished.
+[[nodiscard]] const char* complete_sql();
 
 // Drains the queue as it is (seeded by the caller with `jobs` jobs) and checks
 // exactly-once from the server's table and from the workers' acknowledgements.

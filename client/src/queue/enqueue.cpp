@@ -9,6 +9,7 @@
 
 #include "pg/connection.hpp"
 #include "pg/error.hpp"
+#include "pg/pipeline.hpp"
 #include "pg/result.hpp"
 #include "process/interrupt.hpp"
 #include "queue/jobs_table.hpp"
@@ -53,28 +54,21 @@ void pipelined(const pg::Connection& c, std::uint64_t jobs) {
   PGconn* conn = c.raw();
   c.exec("BEGIN");
   check(conn, PQprepare(conn, "enqueue_pipe", kInsert, 2, nullptr), "prepare");
-  if (PQenterPipelineMode(conn) != 1)
-    throw pg::Error("cannot enter pipeline mode: " + pg::one_line(PQerrorMessage(conn)));
-  try {
+  {
+    pg::Pipeline pipeline(conn);  // left (or its work cancelled) on every way out
     for (std::uint64_t i = 1; i <= jobs;) {
       const std::uint64_t end = std::min(jobs, i + kPipelineChunk - 1);
       for (; i <= end; ++i) {
         const std::string p = payload(i);
         const char* values[] = {"email", p.c_str()};
-        if (PQsendQueryPrepared(conn, "enqueue_pipe", 2, values, nullptr, nullptr, 0) != 1)
-          throw pg::BrokenConnection("cannot send a pipelined INSERT: " + pg::one_line(PQerrorMessage(conn)));
+        pipeline.send_prepared("enqueue_pipe", 2, values);
       }
-      if (PQpipelineSync(conn) != 1)
-        throw pg::BrokenConnection("cannot send a pipeline sync: " + pg::one_line(PQerrorMessage(conn)));
+      pipeline.sync();
       drain_to_sync(conn);
       throw_if_interrupted();
     }
-  } catch (...) {
-    PQexitPipelineMode(conn);
-    throw;
+    pipeline.exit();
   }
-  if (PQexitPipelineMode(conn) != 1)
-    throw pg::Error("cannot leave pipeline mode: " + pg::one_line(PQerrorMessage(conn)));
   c.exec("COMMIT");
 }
 

@@ -128,11 +128,14 @@ class SizeRunner {
     if (run_spec.fault && run_spec.fault->run != 0 && (warmup || index != run_spec.fault->run)) run_spec.fault.reset();
     ServerExpectation expected = plan_.server;
     std::optional<pg::HeldSnapshot> held;
+    const bool checked_per_run = writer_ != nullptr && !warmup;
     std::uint64_t inserted = 0, updated = 0;
-    if (writer_ != nullptr && !warmup) {
-      held.emplace(spec_.conninfo);
+    if (checked_per_run) {
+      if (spec_.snapshot_id.empty()) {  // --snapshot already holds one for every run
+        held.emplace(spec_.conninfo);
+        run_spec.snapshot_id = held->id();
+      }
       const std::uint64_t commits = writer_->commits();
-      if (spec_.snapshot_id.empty()) run_spec.snapshot_id = held->id();
       std::vector<std::string> notes;
       expected = plan::expect_from_server(spec_.conninfo, table_, run_spec, notes);
       writer_->wait_for_commits(commits + 2);
@@ -153,7 +156,7 @@ class SizeRunner {
         strategy->run(run_spec, harness);
       f = harness.finish();
       f.recovery = recovery;
-      if (held)
+      if (checked_per_run)
         f.concurrent_writes =
             ConcurrentWriteFigures{writer_->rows_inserted() - inserted, writer_->rows_updated() - updated,
                                    expected.rows.value_or(0), expected.checksum.value_or(0)};
