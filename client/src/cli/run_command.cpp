@@ -135,19 +135,6 @@ int exit_code_of(const BenchmarkReport& report) {
       options.expect_schema_file.string()));
 }
 
-// Whether a snapshot can still be imported (its exporting transaction is open).
-bool snapshot_held(const std::string& conninfo, const std::string& id) {
-  try {
-    pg::Connection conn = pg::Connection::open(conninfo);
-    pg::import_snapshot(conn.raw(), id);
-    return true;
-  } catch (const pg::BrokenConnection&) {
-    throw;
-  } catch (const pg::Error&) {
-    return false;
-  }
-}
-
 // One target, planned and measured: the throwaway cluster of one profile (started
 // here, removed on return) or the --dsn server. The context is made by the first.
 void measure_target(const RunOptions& options, const TargetOptions& target_options, const HostFacts& host,
@@ -169,7 +156,7 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   if (!options.checkpoint_file.empty()) {
     checkpoint.emplace(options.checkpoint_file);
     if (checkpoint->resuming() && read.snapshot_id.empty() && !checkpoint->snapshot_id().empty()) {
-      if (snapshot_held(target.conninfo(), checkpoint->snapshot_id())) {
+      if (!pg::snapshot_unavailable(target.conninfo(), checkpoint->snapshot_id())) {
         read.snapshot_id = checkpoint->snapshot_id();
       } else if (options.schedule.policy == MismatchPolicy::strict) {
         throw std::runtime_error(fmt::format(

@@ -71,6 +71,18 @@ SessionOptions holder_session() {
 HeldSnapshot::HeldSnapshot(const std::string& conninfo)
     : conn_(Connection::open(conninfo, holder_session())), snapshot_(conn_.raw()) {}
 
+std::optional<std::string> snapshot_unavailable(const std::string& conninfo, const std::string& id) {
+  const Connection conn = Connection::open(conninfo);
+  try {
+    import_snapshot(conn.raw(), id);
+    return std::nullopt;
+  } catch (const BrokenConnection&) {
+    throw;
+  } catch (const Error& e) {
+    return one_line(e.what());
+  }
+}
+
 std::vector<std::string> snapshot_import_statements(const std::string& snapshot_id) {
   if (!valid_snapshot_id(snapshot_id)) throw Error(fmt::format("malformed snapshot id '{}'", snapshot_id));
   return {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fmt::format("SET TRANSACTION SNAPSHOT '{}'", snapshot_id)};

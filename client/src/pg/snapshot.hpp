@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,11 @@ class HeldSnapshot {
   Connection conn_;
   ExportedSnapshot snapshot_;
 };
+
+// Why snapshot `id` cannot be read in now (its holder ended, another database, a
+// malformed id), one line; nullopt when a transaction can import it. A server that
+// cannot be reached throws BrokenConnection.
+[[nodiscard]] std::optional<std::string> snapshot_unavailable(const std::string& conninfo, const std::string& id);
 
 // The statements an importing worker sends first, in order (one statement each,
 // so they may be pipelined): BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY,

@@ -344,14 +344,11 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
   BenchmarkPlan plan;
   if (!options.snapshot_id.empty()) {
     // --snapshot: it must still be held, or nothing can be read in it.
-    pg::Connection conn = pg::Connection::open(conninfo, read_only_session());
-    try {
-      pg::import_snapshot(conn.raw(), options.snapshot_id);
-    } catch (const pg::Error& e) {
+    if (const auto why = pg::snapshot_unavailable(conninfo, options.snapshot_id)) {
       throw std::runtime_error(fmt::format(
           "--snapshot {}: cannot read in it ({}); the transaction holding it has ended or it belongs to another "
           "database: start benchclient snapshot hold --dsn ... again and pass the id it prints",
-          options.snapshot_id, pg::one_line(e.what())));
+          options.snapshot_id, *why));
     }
   }
   const std::string what = max_rows == 0 ? std::string("the whole table") : fmt::format("{} rows", max_rows);
