@@ -452,6 +452,81 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
+// `benchclient queue`'s flags as parsed, before validation.
+struct QueueFlags {
+  std::string dsn, concurrency = "1,2,4,8,16", profiles = "default", results_dir = "results";
+  TargetFlags target;  // --pg-set, --server-cpus
+  bool quiet = false;
+  CLI::Option* dsn_opt = nullptr;
+  CLI::Option* profile_opt = nullptr;
+};
+
+void add_queue_options(CLI::App* queue, QueueCommandOptions& o, QueueFlags& f) {
+  f.dsn_opt = queue->add_option("--dsn", f.dsn, "a server of your own instead (no --crash-test)");
+  f.profile_opt = queue
+                      ->add_option("--profile", f.profiles,
+                                   "profiles, each on a fresh throwaway cluster (e.g. default,async_commit)")
+                      ->capture_default_str();
+  queue->add_option("--concurrency", f.concurrency, "workers per sample, a list")->capture_default_str();
+  queue->add_option("--jobs", o.queue.jobs, "jobs per sample and per enqueue method")->capture_default_str();
+  queue->add_option("--samples", o.queue.samples, "samples per (profile, concurrency)")->capture_default_str();
+  queue->add_option("--dequeue-batch", o.queue.dequeue_batch, "jobs claimed per statement")->capture_default_str();
+  queue
+      ->add_option("--lease-ms", o.queue.lease_ms,
+                   "a claimed job's lease: after it, a job whose worker died is claimed again")
+      ->capture_default_str();
+  queue->add_flag("--crash-test", o.queue.crash_test,
+                  "per profile, kill the server mid-run (SIGKILL, no shutdown) and count confirmed commits lost");
+  queue->add_option("--crashes", o.queue.crashes, "crashes per profile")->capture_default_str();
+  queue->add_option("--pg-set", f.target.pg_set, "a server setting name=value on top of each profile (repeatable)");
+  queue->add_option("--server-cpus", f.target.server_cpus, "pin each throwaway server to these CPUs");
+  queue->add_option("--results-dir", f.results_dir, "where the queue artifact goes")->capture_default_str();
+  queue->add_flag("--json", o.json, "print the artifact on stdout (the tables go to stderr)");
+  queue->add_flag("--no-progress", f.quiet, "no progress lines on stderr");
+}
+
+// Fills in what the queue's flags say and checks it all; throws UsageError.
+QueueCommandOptions validated_queue_options(QueueCommandOptions o, const QueueFlags& f,
+                                            const cluster::ClusterOptions& cluster) {
+  QueueOptions& q = o.queue;
+  q.profiles = split_list(f.profiles);
+  if (q.profiles.empty()) throw UsageError("queue --profile: give one or more profiles, e.g. default,async_commit");
+  for (const auto& p : q.profiles) {
+    try {
+      (void)cluster::find_profile(p);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("queue --profile: {}", e.what()));
+    }
+  }
+  q.concurrency.clear();
+  for (const auto& c : split_list(f.concurrency)) {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(c.data(), c.data() + c.size(), n);
+    if (ec != std::errc() || end != c.data() + c.size() || n < 1 || n > 1000)
+      throw UsageError(fmt::format("queue --concurrency '{}': give workers per sample, 1 to 1000, e.g. 1,2,4", c));
+    q.concurrency.push_back(n);
+  }
+  if (q.concurrency.empty()) throw UsageError("queue --concurrency: give one or more worker counts, e.g. 1,2,4");
+  if (q.jobs < 1) throw UsageError("queue --jobs: give at least 1 job");
+  if (q.samples < 1) throw UsageError(fmt::format("queue --samples {}: give at least 1", q.samples));
+  if (q.dequeue_batch < 1) throw UsageError(fmt::format("queue --dequeue-batch {}: give at least 1", q.dequeue_batch));
+  if (q.lease_ms < 1) throw UsageError(fmt::format("queue --lease-ms {}: give at least 1", q.lease_ms));
+  if (q.crashes < 1) throw UsageError(fmt::format("queue --crashes {}: give at least 1", q.crashes));
+  if (f.dsn_opt->count() > 0) {
+    if (q.crash_test)
+      throw UsageError("queue --crash-test kills the server: it runs on throwaway clusters only, never on --dsn");
+    if (f.profile_opt->count() > 0)
+      throw UsageError("queue --profile applies to throwaway clusters; with --dsn the server's own settings are used");
+    o.target.dsn = f.dsn;
+  }
+  o.target.cluster = cluster;
+  validate_target_options(o.target, f.target);  // --pg-set, --server-cpus
+  if (f.results_dir.empty()) throw UsageError("queue --results-dir: give a directory");
+  o.results_dir = f.results_dir;
+  o.progress = !f.quiet;
+  return o;
+}
+
 }  // namespace
 
 int run_app(int argc, char** argv) {
@@ -550,35 +625,8 @@ int run_app(int argc, char** argv) {
       "the job-queue workload on a fresh throwaway cluster per profile: enqueue measured seven ways, dequeue "
       "samples per concurrency (exactly once checked), and --crash-test");
   QueueCommandOptions queue_options;
-  std::string queue_dsn, queue_concurrency = "1,2,4,8,16", queue_profiles = "default";
-  auto* queue_dsn_opt = queue_cmd->add_option("--dsn", queue_dsn, "a server of your own instead (no --crash-test)");
-  auto* queue_profile_opt = queue_cmd
-                                ->add_option("--profile", queue_profiles,
-                                             "profiles, each on a fresh throwaway cluster (e.g. default,async_commit)")
-                                ->capture_default_str();
-  queue_cmd->add_option("--concurrency", queue_concurrency, "workers per sample, a list")->capture_default_str();
-  queue_cmd->add_option("--jobs", queue_options.queue.jobs, "jobs per sample and per enqueue method")
-      ->capture_default_str();
-  queue_cmd->add_option("--samples", queue_options.queue.samples, "samples per (profile, concurrency)")
-      ->capture_default_str();
-  queue_cmd->add_option("--dequeue-batch", queue_options.queue.dequeue_batch, "jobs claimed per statement")
-      ->capture_default_str();
-  queue_cmd
-      ->add_option("--lease-ms", queue_options.queue.lease_ms,
-                   "a claimed job's lease: after it, a job whose worker died is claimed again")
-      ->capture_default_str();
-  queue_cmd->add_flag("--crash-test", queue_options.queue.crash_test,
-                      "per profile, kill the server mid-run (SIGKILL, no shutdown) and count confirmed commits lost");
-  queue_cmd->add_option("--crashes", queue_options.queue.crashes, "crashes per profile")->capture_default_str();
-  TargetFlags queue_target_flags;
-  queue_cmd->add_option("--pg-set", queue_target_flags.pg_set,
-                        "a server setting name=value on top of each profile (repeatable)");
-  queue_cmd->add_option("--server-cpus", queue_target_flags.server_cpus, "pin each throwaway server to these CPUs");
-  std::string queue_results = "results";
-  queue_cmd->add_option("--results-dir", queue_results, "where the queue artifact goes")->capture_default_str();
-  queue_cmd->add_flag("--json", queue_options.json, "print the artifact on stdout (the tables go to stderr)");
-  bool queue_quiet = false;
-  queue_cmd->add_flag("--no-progress", queue_quiet, "no progress lines on stderr");
+  QueueFlags queue_flags;
+  add_queue_options(queue_cmd, queue_options, queue_flags);
 
   auto* plan = app.add_subcommand(
       "plan",
@@ -630,44 +678,7 @@ int run_app(int argc, char** argv) {
   }
   if (*queue_cmd) {
     try {
-      QueueOptions& q = queue_options.queue;
-      q.profiles = split_list(queue_profiles);
-      if (q.profiles.empty()) throw UsageError("queue --profile: give one or more profiles, e.g. default,async_commit");
-      for (const auto& p : q.profiles) {
-        try {
-          (void)cluster::find_profile(p);
-        } catch (const std::invalid_argument& e) {
-          throw UsageError(fmt::format("queue --profile: {}", e.what()));
-        }
-      }
-      q.concurrency.clear();
-      for (const auto& c : split_list(queue_concurrency)) {
-        int n = 0;
-        const auto [end, ec] = std::from_chars(c.data(), c.data() + c.size(), n);
-        if (ec != std::errc() || end != c.data() + c.size() || n < 1 || n > 1000)
-          throw UsageError(fmt::format("queue --concurrency '{}': give workers per sample, 1 to 1000, e.g. 1,2,4", c));
-        q.concurrency.push_back(n);
-      }
-      if (q.concurrency.empty()) throw UsageError("queue --concurrency: give one or more worker counts, e.g. 1,2,4");
-      if (q.jobs < 1) throw UsageError("queue --jobs: give at least 1 job");
-      if (q.samples < 1) throw UsageError(fmt::format("queue --samples {}: give at least 1", q.samples));
-      if (q.dequeue_batch < 1)
-        throw UsageError(fmt::format("queue --dequeue-batch {}: give at least 1", q.dequeue_batch));
-      if (q.lease_ms < 1) throw UsageError(fmt::format("queue --lease-ms {}: give at least 1", q.lease_ms));
-      if (q.crashes < 1) throw UsageError(fmt::format("queue --crashes {}: give at least 1", q.crashes));
-      if (*queue_dsn_opt) {
-        if (q.crash_test)
-          throw UsageError("queue --crash-test kills the server: it runs on throwaway clusters only, never on --dsn");
-        if (*queue_profile_opt)
-          throw UsageError(
-              "queue --profile applies to throwaway clusters; with --dsn the server's own settings are used");
-        queue_options.target.dsn = queue_dsn;
-      }
-      queue_options.target.cluster = run.target.cluster;
-      validate_target_options(queue_options.target, queue_target_flags);  // --pg-set, --server-cpus
-      if (queue_results.empty()) throw UsageError("queue --results-dir: give a directory");
-      queue_options.results_dir = queue_results;
-      queue_options.progress = !queue_quiet;
+      queue_options = validated_queue_options(queue_options, queue_flags, run.target.cluster);
     } catch (const UsageError& e) {
       std::cerr << "benchclient: error: " << e.what() << "; see benchclient queue --help\n";
       return kExitUsage;
