@@ -18,6 +18,9 @@
 PG_MAJOR    ?= 15
 PG_CONFIG   ?= $(firstword $(wildcard /usr/lib/postgresql/$(PG_MAJOR)/bin/pg_config) pg_config)
 BUILD_DIR   ?= build
+# Where the benchmark targets put their artifacts (make bench-reference: a fresh
+# results/reference/ of everything, swapped in whole when every sweep has finished).
+RESULTS_DIR ?= results
 BENCHCLIENT  = $(BUILD_DIR)/client/benchclient
 
 EXTENSION   = benchlab
@@ -124,51 +127,68 @@ format:
 # ---- benchmark sweeps (artifacts into results/) ------------------------------
 # The standard sweep, text then binary wire format, on a throwaway cluster.
 bench: build install
-	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --results-dir results
-	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --format binary --results-dir results
+	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --results-dir $(RESULTS_DIR)
+	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --format binary --results-dir $(RESULTS_DIR)
 
 # The flat-memory claim: the streaming strategies at 10M rows (naive would hold
 # every row in memory and is left out on purpose). One invocation per strategy, so
 # each peak RSS is that strategy's own and not what an earlier one left in the heap.
 bench-10m: build install
 	for s in cursor_pagination pooled_sync async_stream multiprocessing copy_stream parallel_copy; do \
-	  $(BENCHCLIENT) --strategy $$s --rows 10000000 --runs 3 --results-dir results || exit 1; \
+	  $(BENCHCLIENT) --strategy $$s --rows 10000000 --runs 3 --results-dir $(RESULTS_DIR) || exit 1; \
 	done
 
 # Where the parallel strategies stop scaling: 1..4 workers at 1M rows (one artifact each).
 # multiprocessing at 10M rows within --memory-budget 64MiB: the plan, each worker's
 # private memory and the parent's peak, measured (results/run-*.json).
 bench-memory: build install
-	$(BENCHCLIENT) --strategy multiprocessing --rows 10000000 --runs 3 --memory-budget 64MiB --results-dir results
+	$(BENCHCLIENT) --strategy multiprocessing --rows 10000000 --runs 3 --memory-budget 64MiB --results-dir $(RESULTS_DIR)
 
 # verify across two throwaway clusters of 10M standard rows with one row changed:
 # the time against hashing both tables once in parallel (results/verify-*.json).
 bench-verify: build install
-	scripts/bench-verify 10000000
+	RESULTS_DIR=$(RESULTS_DIR) scripts/bench-verify 10000000
 
 # Ctrl-C, measured: each strategy interrupted 5 times during its read of 1M rows;
 # SIGINT to exit and to its last backend gone (results/faults-*.json).
 bench-faults: build install
-	$(BENCHCLIENT) with-cluster -- $(BUILD_DIR)/client/bench/interrupt_bench --rows 1000000 --repetitions 5 --results-dir results
+	$(BENCHCLIENT) with-cluster -- $(BUILD_DIR)/client/bench/interrupt_bench --rows 1000000 --repetitions 5 --results-dir $(RESULTS_DIR)
 
 # Worker 1 meets a fault 60 batches in (multiprocessing: SIGKILL; the thread
 # strategies: its backend terminated), in measured run 3 of 5 only: the other four are
 # the clean runs the report compares it with (its "Faults and recovery" table).
 bench-recovery: build install
-	BENCHLAB_INJECT_FAULT=kill:worker=1:after=60:run=3 $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 5 --results-dir results
+	BENCHLAB_INJECT_FAULT=kill:worker=1:after=60:run=3 $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 5 --results-dir $(RESULTS_DIR)
 
 # The queue workload on three fresh clusters, and the disk's own fsync latency beside
 # it (each job is two commits: at concurrency 1 under default that is the bound).
 bench-queue: build install
-	$(BENCHCLIENT) queue --profile default,tuned,async_commit --concurrency 1,2,4,8,16 --jobs 2000 --samples 3 --crash-test --crashes 5 --results-dir results
-	d=$$(mktemp -d) && $(dir $(PG_CONFIG))pg_test_fsync -s 2 -f $$d/fsync.test > results/pg_test_fsync-$$(date -u +%Y%m%dT%H%M%SZ).txt; rm -rf $$d
+	$(BENCHCLIENT) queue --profile default,tuned,async_commit --concurrency 1,2,4,8,16 --jobs 2000 --samples 3 --crash-test --crashes 5 --results-dir $(RESULTS_DIR)
+	d=$$(mktemp -d) && $(dir $(PG_CONFIG))pg_test_fsync -s 2 -f $$d/fsync.test > $(RESULTS_DIR)/pg_test_fsync-$$(date -u +%Y%m%dT%H%M%SZ).txt; rm -rf $$d
 
 bench-scaling: build install
 	for w in 1 2 3 4; do \
-	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --workers $$w --results-dir results || exit 1; \
+	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --workers $$w --results-dir $(RESULTS_DIR) || exit 1; \
 	done
 
-# The Markdown report of every artifact in results/ (no server needed).
+# The reference run: everything benchlab measures, on this machine, into a fresh
+# results/reference/ (built aside and swapped in whole, so an interrupted run leaves
+# the old one), then the reports made from it.
+.PHONY: bench-reference
+bench-reference: build install
+	rm -rf results/reference.new && mkdir -p results/reference.new
+	$(MAKE) --no-print-directory RESULTS_DIR=results/reference.new bench bench-scaling bench-10m bench-memory \
+	  bench-verify bench-faults bench-recovery bench-queue
+	rm -rf results/reference && mv results/reference.new results/reference
+	$(MAKE) --no-print-directory report
+
+# The reports of the reference run, made from its artifacts alone (no server):
+# results/REPORT.md (every table, the charts linked), results/report.html (one
+# self-contained page), results/charts/*.svg, and the README's results section.
+REFERENCE = $(sort $(wildcard results/reference/*.json results/reference/*.txt))
 .PHONY: report
-report:
-	$(BENCHCLIENT) report $$(ls results/run-*.json) > results/REPORT.md
+report: client
+	rm -rf results/charts
+	$(BENCHCLIENT) report --format md --charts-dir results/charts --output results/REPORT.md $(REFERENCE)
+	$(BENCHCLIENT) report --format html --output results/report.html $(REFERENCE)
+	scripts/update-readme-results

@@ -38,6 +38,7 @@
 #include "measure/build_commit.hpp"
 #include "measure/host_facts.hpp"
 #include "measure/run_backends.hpp"
+#include "model/command_line.hpp"
 #include "pg/connection.hpp"
 #include "process/child.hpp"
 #include "process/interrupt.hpp"
@@ -155,6 +156,7 @@ struct Settings {
   std::vector<std::string> strategies;
   fs::path results_dir = "results";
   std::string database = "benchlab_faults";
+  std::string command;            // this invocation, for the artifact's context
   double state_deadline_s = 300;  // planning and the round's wire ceiling come first
   double gone_deadline_s = 30;
 };
@@ -279,10 +281,11 @@ Stats stats_of(std::vector<double> v) {
 
 json to_json(const Stats& s) { return {{"median", s.median}, {"min", s.min}, {"max", s.max}}; }
 
-json context_json(const RunBackendObserver& observer) {
+json context_json(const RunBackendObserver& observer, const std::string& command) {
   const HostFacts host = read_host_facts();
   const BuildFacts build = build_facts();
   return {{"date", utc_now("%Y-%m-%dT%H:%M:%SZ")},
+          {"command", command},
           {"host",
            {{"cpu_model", host.cpu_model},
             {"cores", host.cores},
@@ -303,7 +306,7 @@ int run(const Settings& s) {
                s.database.c_str());
   const BenchDatabase db(s.database, s.rows);
   const RunBackendObserver observer("", db.name());
-  json artifact = {{"kind", "benchlab-faults"}, {"schema_version", 1}, {"context", context_json(observer)}};
+  json artifact = {{"kind", "benchlab-faults"}, {"schema_version", 1}, {"context", context_json(observer, s.command)}};
   artifact["settings"] = {{"rows", s.rows},
                           {"repetitions", s.repetitions},
                           {"workers", s.workers},
@@ -359,6 +362,7 @@ int run(const Settings& s) {
 int main(int argc, char** argv) {
   install_interrupt_handlers();
   Settings s;
+  s.command = shell_command(argc, argv);
   std::string strategies;
   CLI::App app{"interrupt_bench: time from SIGINT to exit and to the run's backends being gone, per strategy"};
   app.add_option("--rows", s.rows, "rows of the standard table each run reads")->check(CLI::PositiveNumber);

@@ -25,6 +25,7 @@
 #include "cli/snapshot_command.hpp"
 #include "cli/verify_command.hpp"
 #include "cli/with_cluster.hpp"
+#include "model/command_line.hpp"
 #include "model/memory_plan.hpp"
 #include "pg/connection.hpp"
 #include "process/resources.hpp"
@@ -536,6 +537,7 @@ int run_app(int argc, char** argv) {
   app.footer(kExitStatusHelp);
 
   RunOptions run;
+  run.command = shell_command(argc, argv);
   std::string dsn;
   CLI::Option* dsn_opt = nullptr;
   TargetFlags target_flags;
@@ -552,15 +554,25 @@ int run_app(int argc, char** argv) {
   with_cluster->add_option("--server-cpus", target_flags.server_cpus, "pin the server to these CPUs");
 
   auto* report = app.add_subcommand(
-      "report", "print a Markdown report made from benchmark artifacts (results/run-*.json) on stdout; no server");
-  std::vector<std::string> report_files;
-  report->add_option("FILE.json", report_files, "artifacts to report on, in this order")->required();
+      "report",
+      "a report made from artifacts alone (no server): Markdown, a self-contained HTML page with charts, CSV or a "
+      "JSON summary; reads, queue, faults and verify files each in a section of their own");
+  ReportOptions report_options;
+  report->add_option("FILE", report_options.files, "artifacts (and pg_test_fsync .txt output) to report on, in order")
+      ->required();
+  report->add_option("--format", report_options.format, "md, html, csv or json")->capture_default_str();
+  report->add_option("-o,--output", report_options.output, "write the report to this file (default: stdout)");
+  report->add_option("--charts-dir", report_options.charts_dir,
+                     "write every chart there as an SVG file (the Markdown report links them)");
+  report->add_flag("--summary", report_options.summary,
+                   "md: only the verdict, the key charts and the tables across artifacts (the README's section)");
 
   auto* verify = app.add_subcommand(
       "verify",
       "reconcile a table across two servers (or two tables on one): report every row missing in, extra in or "
       "changed in the target; exit 0 equal, 1 different, 2 error");
   VerifyCommandOptions verify_options;
+  verify_options.command = run.command;
   std::string verify_target_dsn;
   verify->add_option("--dsn", verify_options.source_dsn, "the source server (libpq conninfo or URI)")->required();
   auto* verify_target =
@@ -625,6 +637,7 @@ int run_app(int argc, char** argv) {
       "the job-queue workload on a fresh throwaway cluster per profile: enqueue measured seven ways, dequeue "
       "samples per concurrency (exactly once checked), and --crash-test");
   QueueCommandOptions queue_options;
+  queue_options.command = run.command;
   QueueFlags queue_flags;
   add_queue_options(queue_cmd, queue_options, queue_flags);
 
@@ -656,7 +669,7 @@ int run_app(int argc, char** argv) {
     }
   }
   if (*with_cluster) return run_with_cluster(run.target.cluster, command);
-  if (*report) return run_report_command(report_files);
+  if (*report) return run_report_command(report_options);
   if (*verify) {
     if (*verify_target) verify_options.target_dsn = verify_target_dsn;
     verify_options.progress = !verify_quiet;

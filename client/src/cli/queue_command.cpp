@@ -86,6 +86,7 @@ int run_queue_command(const QueueCommandOptions& o) {
   QueueArtifact artifact;
   artifact.options = o.queue;
   artifact.context.date = date;
+  artifact.context.command = o.command;
   artifact.context.host = read_host_facts();
   artifact.context.build = build_facts();
   artifact.context.table_name = queue::kJobsTable;

@@ -16,6 +16,7 @@
 namespace benchlab::cli {
 
 struct QueueCommandOptions {
+  std::string command;   // the command line, for the artifact
   TargetOptions target;  // its cluster options; the profile comes from queue.profiles
   QueueOptions queue;
   std::filesystem::path results_dir = "results";

@@ -1,33 +1,115 @@
 #include "cli/report_command.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <iostream>
 
 #include "cli/exit_codes.hpp"
+#include "report/artifact_file.hpp"
 #include "report/artifact_json.hpp"
+#include "report/charts.hpp"
+#include "report/csv_reporter.hpp"
+#include "report/html_reporter.hpp"
 #include "report/markdown_reporter.hpp"
+#include "report/report_set.hpp"
+#include "report/summary_json_reporter.hpp"
 
 namespace benchlab::cli {
 
-int run_report_command(const std::vector<std::string>& files) {
-  std::vector<Artifact> artifacts;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The charts' directory as the document links it: relative to where the document lives.
+std::string link_dir(const ReportOptions& o) {
+  if (o.charts_dir.empty()) return {};
+  const fs::path base = o.output.empty() ? fs::current_path() : fs::absolute(o.output).parent_path();
+  return fs::absolute(o.charts_dir).lexically_normal().lexically_relative(base.lexically_normal()).generic_string();
+}
+
+// One more '#' on every heading: the summary goes under a heading of the README's.
+std::string demote_headings(const std::string& doc) {
+  std::string out;
+  bool line_start = true;
+  for (const char c : doc) {
+    if (line_start && c == '#') out += '#';
+    out += c;
+    line_start = c == '\n';
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_report_command(const ReportOptions& o) {
+  if (o.format != "md" && o.format != "html" && o.format != "csv" && o.format != "json") {
+    std::cerr << "benchclient: error: report --format " << o.format << ": give md, html, csv or json\n";
+    return kExitUsage;
+  }
+  if (o.summary && o.format != "md") {
+    std::cerr << "benchclient: error: report --summary is a Markdown section: use it with --format md\n";
+    return kExitUsage;
+  }
+  // Every file read before anything is written: a bad one leaves nothing behind.
+  ReportSet set;
   try {
-    for (const auto& f : files) artifacts.push_back(read_artifact_file(f));
+    set = load_report_set(o.files);
   } catch (const ArtifactError& e) {
     std::cerr << "benchclient: error: report: " << e.what() << "\n";
     return kExitUsage;
   }
+  if (o.summary && set.runs.empty()) {
+    std::cerr << "benchclient: error: report --summary: no read artifact (run-*.json) among the files\n";
+    return kExitUsage;
+  }
   std::vector<std::string> names;
-  for (const auto& f : files) names.push_back(std::filesystem::path(f).filename().string());
-  MarkdownReporter markdown(names);
-  for (const auto& a : artifacts) report_artifact(a, {&markdown});
-  markdown.close();
-  const std::string& doc = markdown.document();
+  for (const auto& a : set.runs) names.push_back(a.file);
+  const bool wants_charts = o.format == "html" || !o.charts_dir.empty();
+  std::vector<Chart> charts = wants_charts ? build_charts(set) : std::vector<Chart>{};
+
+  std::string doc;
+  if (o.format == "md") {
+    MarkdownReporter md(names, o.charts_dir.empty() ? std::vector<Chart>{} : charts, link_dir(o),
+                        o.summary ? MarkdownReporter::Mode::summary : MarkdownReporter::Mode::full);
+    report_set(set, {&md});
+    doc = o.summary ? demote_headings(md.document()) : md.document();
+  } else if (o.format == "html") {
+    HtmlReporter html(names, charts);
+    report_set(set, {&html});
+    doc = html.document();
+  } else if (o.format == "csv") {
+    CsvReporter csv(names);
+    report_set(set, {&csv});
+    doc = csv.document();
+  } else {
+    SummaryJsonReporter json(names);
+    report_set(set, {&json});
+    doc = json.document();
+  }
+
+  try {
+    if (!o.charts_dir.empty()) {
+      std::error_code ec;
+      fs::create_directories(o.charts_dir, ec);
+      if (ec)
+        throw std::runtime_error(
+            fmt::format("--charts-dir {}: cannot create it ({})", o.charts_dir.string(), ec.message()));
+      for (const auto& c : charts) write_atomically(o.charts_dir / (c.id + ".svg"), c.svg);
+    }
+    if (!o.output.empty()) {
+      write_atomically(o.output, doc);
+      return kExitOk;
+    }
+  } catch (const std::runtime_error& e) {
+    std::cerr << "benchclient: error: report: " << e.what() << "\n";
+    return kExitError;
+  }
   if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0) {
     std::cerr << "benchclient: error: report: cannot write to stdout\n";
     return kExitError;
   }
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace benchlab::cli

@@ -1,13 +1,22 @@
-// `benchclient report FILE.json ...`: a Markdown report on stdout, made from
-// artifacts alone (no server). Every file is read and checked before anything is
-// printed; a bad one is one line naming it and the problem, exit 2.
+// `benchclient report [--format md|html|csv|json] [--output FILE] [--charts-dir DIR]
+// [--summary] FILE...`: a report made from artifacts alone (no server), every kind
+// benchlab writes in a section of its own.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 namespace benchlab::cli {
 
-int run_report_command(const std::vector<std::string>& files);
+struct ReportOptions {
+  std::vector<std::string> files;
+  std::string format = "md";         // md, html, csv, json
+  std::filesystem::path output;      // empty: stdout
+  std::filesystem::path charts_dir;  // set: every chart written there as <id>.svg (md links them)
+  bool summary = false;              // md: the verdict, key charts and tables across artifacts only
+};
+
+int run_report_command(const ReportOptions& options);
 
 }  // namespace benchlab::cli

@@ -50,6 +50,7 @@ Context make_context(const RunOptions& options, const ServerTarget& target, cons
                      const std::string& date, const BenchmarkPlan& plan) {
   Context c;
   c.date = date;
+  c.command = options.command;
   c.host = host;
   c.build = build_facts();
   c.server = plan::read_server_facts(target.conninfo());

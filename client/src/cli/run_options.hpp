@@ -25,6 +25,7 @@ struct ClientResources {
 };
 
 struct RunOptions {
+  std::string command;  // the command line, for the artifact
   TargetOptions target;
   ClientResources client;
   ReadOptions read;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "measure/build_commit.hpp"
+#include "measure/host_facts.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
 #include "reconcile/verify.hpp"
@@ -19,6 +21,7 @@ int run_verify_command(const VerifyCommandOptions& o) {
                  "(another table on the same server); see benchclient verify --help\n";
     return 2;
   }
+  const std::string started = utc_now("%Y-%m-%dT%H:%M:%SZ");
   VerifyReport report;
   std::optional<double> baseline;
   try {
@@ -34,7 +37,21 @@ int run_verify_command(const VerifyCommandOptions& o) {
     std::cerr << "benchclient: error: verify: " << pg::one_line(e.what()) << "\n";
     return 2;
   }
-  const std::string out = o.json ? verify_json(report, baseline).dump(2) + "\n" : verify_summary(report);
+  std::string out;
+  if (o.json) {
+    // Where it was measured, for `benchclient report`: the date, the command and the fingerprint.
+    nlohmann::ordered_json j = verify_json(report, baseline);
+    const HostFacts host = read_host_facts();
+    const BuildFacts build = build_facts();
+    j["context"] = {
+        {"date", started},
+        {"command", o.command},
+        {"host", {{"cpu_model", host.cpu_model}, {"cores", host.cores}, {"memory_bytes", host.memory_bytes}}},
+        {"git_commit", build.git_commit}};
+    out = j.dump(2) + "\n";
+  } else {
+    out = verify_summary(report);
+  }
   if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
     std::cerr << "benchclient: error: verify: cannot write to stdout\n";
     return 2;

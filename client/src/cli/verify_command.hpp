@@ -11,6 +11,7 @@
 namespace benchlab::cli {
 
 struct VerifyCommandOptions {
+  std::string command;  // the command line, in the JSON
   std::string source_dsn;
   std::optional<std::string> target_dsn;  // unset: the source server (then --target-table is needed)
   VerifyOptions verify;

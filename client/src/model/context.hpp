@@ -88,7 +88,8 @@ struct ResourceFacts {
 
 struct Context {
   int schema_version = kArtifactSchemaVersion;
-  std::string date;  // UTC ISO 8601, when the invocation started
+  std::string date;     // UTC ISO 8601, when the invocation started
+  std::string command;  // the command line it came from, shell-quoted (empty: an artifact from before it was kept)
   HostFacts host;
   BuildFacts build;
   ServerFacts server;

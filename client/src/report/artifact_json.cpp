@@ -195,6 +195,7 @@ void to_json(Json& j, const Context& c) {
   j = Json{
       {"schema_version", c.schema_version},
       {"date", c.date},
+      {"command", c.command},
       {"host", Json{{"cpu_model", c.host.cpu_model},
                     {"cores", c.host.cores},
                     {"memory_bytes", c.host.memory_bytes},
@@ -240,6 +241,7 @@ void from_json(const Json& j, Context& c) {
     fail(fmt::format("schema version {} is not supported (this benchclient reads version {})", c.schema_version,
                      kArtifactSchemaVersion));
   need(j, "date", c.date);
+  maybe(j, "command", c.command);
   {
     PathSegment host_path("host");
     const auto host = j.find("host");

@@ -27,6 +27,7 @@ void to_json(Json& j, const Artifact& artifact);
 void from_json(const Json& j, Artifact& artifact);
 // The context block every artifact has (the queue artifact's too).
 void to_json(Json& j, const Context& context);
+void from_json(const Json& j, Context& context);
 
 // "0x" + 16 hex digits.
 [[nodiscard]] std::string checksum_hex(std::uint64_t sum);

@@ -7,6 +7,7 @@
 
 #include "model/warnings.hpp"
 #include "report/number_format.hpp"
+#include "report/verdict_text.hpp"
 #include "strategies/registry.hpp"
 
 namespace benchlab {
@@ -153,13 +154,16 @@ std::string recovery_table(const SizeResult& size) {
 
 }  // namespace
 
-MarkdownReporter::MarkdownReporter(std::vector<std::string> files) : files_(std::move(files)) {
+MarkdownReporter::MarkdownReporter(std::vector<std::string> files, std::vector<Chart> charts, std::string chart_dir,
+                                   Mode mode)
+    : files_(std::move(files)), charts_(std::move(charts)), chart_dir_(std::move(chart_dir)), mode_(mode) {
   out_ = "# benchclient report\n\n";
   out_ += fmt::format(
       "From {} artifact{}: {}. Figures are medians over the measured runs; \"/ wire ceiling\" is the median of each "
       "run's rows/s ÷ its own round's COPY drain in the same wire format; CPU is user/sys seconds; p99 batch is the "
       "median over the runs of each run's 99th-percentile batch latency.\n",
       files_.size(), files_.size() == 1 ? "" : "s", fmt::join(files_, ", "));
+  intro_end_ = out_.size();
 }
 
 void MarkdownReporter::context(const Context& c) {
@@ -167,6 +171,8 @@ void MarkdownReporter::context(const Context& c) {
   const std::string file = current_ < files_.size() ? files_[current_] : fmt::format("artifact {}", current_ + 1);
   out_ += fmt::format("\n## {}\n\n", file);
   out_ += fmt::format("- **Date:** {}\n", c.date);
+  out_ += fmt::format("- **Command:** `{}`\n", c.command.empty() ? "not recorded" : c.command);
+  out_ += fmt::format("- **Fingerprint:** {}\n", fingerprint(c));
   out_ += fmt::format("- **Host:** {}, {} cores, {}B memory\n", c.host.cpu_model, c.host.cores,
                       si(static_cast<double>(c.host.memory_bytes)));
   out_ += fmt::format("- **PostgreSQL:** {}\n", c.server.version);
@@ -228,6 +234,10 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size) {
   else
     out_ += "- server_scan: not measured\n";
   for (const auto& n : size.notes) out_ += fmt::format("- note: {}\n", n);
+  Artifact one{c, {}};
+  one.report.sizes.push_back(size);
+  for (const auto& v : verdicts(one))
+    for (const auto& line : verdict_sentences(c, v)) out_ += fmt::format("- **Verdict:** {}\n", line);
   out_ += "\n";
   out_ += row({"strategy", "rows/s (median)", "min … max", "/ wire ceiling", "peak RSS (median)", "TTFR (median)",
                "client CPU u/s", "server CPU u/s", "p99 batch", "rows / checksum"});
@@ -286,7 +296,155 @@ void MarkdownReporter::finish(const Artifact& a) {
   ++current_;
 }
 
+std::string MarkdownReporter::chart_link(const Chart& c) const {
+  const std::string path = chart_dir_.empty() ? c.id + ".svg" : chart_dir_ + "/" + c.id + ".svg";
+  return fmt::format("![{}]({})\n\n{}\n", c.title, path, c.caption);
+}
+
+void MarkdownReporter::queue(const Named<QueueArtifact>& q) {
+  const QueueArtifact& a = q.artifact;
+  others_ += fmt::format("\n## {}\n\n- **Date:** {}\n- **Command:** `{}`\n- **Host:** {}, {} cores · benchlab {}\n\n",
+                         q.file, a.context.date, a.context.command.empty() ? "not recorded" : a.context.command,
+                         a.context.host.cpu_model, a.context.host.cores, short_commit(a.context.build.git_commit));
+  others_ +=
+      row({"profile", "concurrency", "jobs/s (mean)", "stddev", "samples exactly once"}) + "|:--|--:|--:|--:|--:|\n";
+  std::vector<std::pair<std::string, int>> seen;
+  for (const auto& s : a.samples) {
+    if (std::find(seen.begin(), seen.end(), std::pair(s.profile, s.concurrency)) != seen.end()) continue;
+    seen.emplace_back(s.profile, s.concurrency);
+    const MeanStddev m = jobs_per_sec_of(a.samples, s.profile, s.concurrency);
+    int once = 0, total = 0;
+    for (const auto& x : a.samples)
+      if (x.profile == s.profile && x.concurrency == s.concurrency) {
+        ++total;
+        once += x.exactly_once ? 1 : 0;
+      }
+    others_ += row({cell(s.profile), fmt::format("{}", s.concurrency), fmt::format("{:.0f}", m.mean),
+                    fmt::format("{:.0f}", m.stddev), fmt::format("{}/{}", once, total)});
+  }
+  if (!a.enqueue.empty()) {
+    others_ += "\n" + row({"profile", "enqueue method", "jobs", "refused", "jobs/s"}) + "|:--|:--|--:|--:|--:|\n";
+    for (const auto& e : a.enqueue)
+      others_ += row({cell(e.profile), cell(e.method), fmt::format("{}", e.rows), fmt::format("{}", e.rejected),
+                      si(e.rows_per_sec)});
+  }
+  if (!a.crash_test.empty()) {
+    others_ += "\n" + row({"profile", "synchronous_commit", "crashes", "commits confirmed", "lost"}) +
+               "|:--|:--|--:|--:|--:|\n";
+    for (const auto& c : a.crash_test)
+      others_ += row({cell(c.profile), cell(c.synchronous_commit), fmt::format("{}", c.crashes),
+                      fmt::format("{}", c.confirmed_commits), fmt::format("{}", c.lost_commits)});
+  }
+}
+
+void MarkdownReporter::faults(const Named<FaultsArtifact>& f) {
+  const auto& p = f.artifact.provenance;
+  others_ += fmt::format("\n## {}\n\n- **Date:** {}\n- **Command:** `{}`\n- **Fingerprint:** {}\n\n", f.file, p.date,
+                         p.command.empty() ? "not recorded" : p.command, fingerprint(p));
+  others_ += fmt::format("Ctrl-C during a read of {} rows, {} times per strategy:\n\n", f.artifact.rows,
+                         f.artifact.repetitions);
+  others_ += row({"strategy", "SIGINT → exit (median)", "min … max", "SIGINT → backends gone (median)", "clean runs"}) +
+             "|:--|--:|--:|--:|--:|\n";
+  for (const auto& s : f.artifact.strategies)
+    others_ += row({cell(s.name), fmt::format("{:.1f} ms", s.exit_ms.median),
+                    fmt::format("{:.1f} … {:.1f} ms", s.exit_ms.min, s.exit_ms.max),
+                    fmt::format("{:.1f} ms", s.backends_gone_ms.median), fmt::format("{}/{}", s.ok_runs, s.runs)});
+}
+
+void MarkdownReporter::verify(const Named<VerifyArtifact>& v) {
+  const auto& a = v.artifact;
+  others_ += fmt::format("\n## {}\n\n- **Date:** {}\n- **Command:** `{}`\n- **Fingerprint:** {}\n\n", v.file,
+                         a.provenance.date, a.provenance.command.empty() ? "not recorded" : a.provenance.command,
+                         fingerprint(a.provenance));
+  others_ +=
+      row({"rows (source / target)", "rows differing", "segments differing", "verify", "hash both once", "ratio"}) +
+      "|--:|--:|--:|--:|--:|--:|\n";
+  others_ +=
+      row({fmt::format("{} / {}", a.source_rows, a.target_rows), fmt::format("{}", a.differences),
+           fmt::format("{} of {}", a.segments_differing, a.segments_compared), fmt::format("{:.2f} s", a.elapsed_s),
+           a.baseline_s ? fmt::format("{:.2f} s", *a.baseline_s) : std::string(kNone),
+           a.baseline_s ? fmt::format("{:.2f}×", a.elapsed_s / *a.baseline_s) : std::string(kNone)});
+}
+
+void MarkdownReporter::fsync(const Named<FsyncArtifact>& f) {
+  others_ += fmt::format("\n## {}\n\npg_test_fsync, one 8 kB write: {} {:.0f} ops/s, {:.0f} µs per flush.\n", f.file,
+                         f.artifact.method, f.artifact.ops_per_sec, f.artifact.usecs_per_op);
+}
+
 void MarkdownReporter::close() {
+  // The verdict and the charts open the document; in summary mode they are most of it.
+  std::string head;
+  const auto verdict = headline_verdict(seen_);
+  if (!verdict.empty()) {
+    head += "\n## Verdict\n\n";
+    for (const auto& line : verdict) head += "- " + line + "\n";
+  }
+  if (!charts_.empty()) {
+    head += "\n## Charts\n\n";
+    for (const auto& c : charts_) {
+      if (mode_ == Mode::summary && c.section != "reads" && c.section != "scaling" && c.section != "queue") continue;
+      if (mode_ == Mode::summary && c.id.find("-skew-") != std::string::npos) continue;
+      head += chart_link(c) + "\n";
+    }
+  }
+  if (mode_ == Mode::summary) {
+    out_.erase(intro_end_);
+    out_ += head;
+    summary_series();
+    out_ += others_;
+    return;
+  }
+  out_.insert(intro_end_, head);
+  summary_across();
+  out_ += others_;
+}
+
+// Per read series: each strategy's median rows/s at every size, and its peak RSS at
+// the largest (the README's table; the full report has every figure).
+void MarkdownReporter::summary_series() {
+  ReportSet set;
+  for (std::size_t i = 0; i < seen_.size(); ++i)
+    set.runs.push_back({i < files_.size() ? files_[i] : fmt::format("#{}", i + 1), seen_[i]});
+  for (const auto& rs : read_series(set)) {
+    if (rs.sizes.size() < 2 && rs.strategies.size() < 2) continue;
+    out_ += fmt::format(
+        "\n### {}\n\nrows/s, median of the runs (✓: every run read exactly the server's rows and "
+        "checksum); peak RSS at {} rows. From {}.\n\n",
+        rs.title, si(static_cast<double>(rs.sizes.back())), [&] {
+          std::vector<std::string> names;
+          for (const auto* a : rs.artifacts) names.push_back("`" + a->file + "`");
+          return fmt::format("{}", fmt::join(names, ", "));
+        }());
+    std::vector<std::string> header{"strategy"};
+    for (const auto rows : rs.sizes) header.push_back(si(static_cast<double>(rows)) + " rows");
+    header.push_back("peak RSS");
+    out_ += row(header);
+    std::string align = "|:--|";
+    for (std::size_t i = 0; i <= rs.sizes.size(); ++i) align += "--:|";
+    out_ += align + "\n";
+    for (const auto& name : rs.strategies) {
+      std::vector<std::string> cells{cell(name)};
+      std::string rss = kNone;
+      for (const auto rows : rs.sizes) {
+        const SeriesPoint* p = rs.at(rows, name);
+        if (p == nullptr) {
+          cells.emplace_back(kNone);
+          continue;
+        }
+        const Context& ctx = p->artifact->artifact.context;
+        const StrategySummary sum = summarize(*p->strategy, *p->size, ctx.read.format, ctx.schedule.runs);
+        const bool exact = sum.rows_match == true && sum.checksum_match == true;
+        cells.push_back(sum.rows_per_sec.count ? si(sum.rows_per_sec.median) + (exact ? " ✓" : " ✗")
+                                               : std::string(kNone));
+        if (rows == rs.sizes.back() && sum.peak_rss_bytes.count) rss = mib(sum.peak_rss_bytes.median);
+      }
+      cells.push_back(rss);
+      out_ += row(cells);
+    }
+  }
+}
+
+void MarkdownReporter::summary_across() {
   // Side by side: several artifacts, or one that measured several profiles (--profile a,b).
   if (seen_.empty() || (seen_.size() < 2 && seen_.front().context.profiles.size() < 2)) return;
   struct Col {

@@ -7,24 +7,43 @@
 #include <string>
 #include <vector>
 
+#include "report/charts.hpp"
 #include "report/reporter.hpp"
 
 namespace benchlab {
 
 class MarkdownReporter final : public Reporter {
  public:
-  // `files`: the artifacts' file names, in the order they will be reported.
-  explicit MarkdownReporter(std::vector<std::string> files);
+  // full: every table of every artifact; summary: the verdict, the key charts and
+  // the tables across artifacts (the README's results section).
+  enum class Mode { full, summary };
+  // `files`: the read artifacts' file names, in the order they will be reported;
+  // `charts` are linked as `chart_dir`/<id>.svg (a path relative to the document).
+  explicit MarkdownReporter(std::vector<std::string> files, std::vector<Chart> charts = {}, std::string chart_dir = {},
+                            Mode mode = Mode::full);
   void context(const Context& context) override;
   void size(const Context& context, const SizeResult& size) override;
   void finish(const Artifact& artifact) override;
+  void queue(const Named<QueueArtifact>& queue) override;
+  void faults(const Named<FaultsArtifact>& faults) override;
+  void verify(const Named<VerifyArtifact>& verify) override;
+  void fsync(const Named<FsyncArtifact>& fsync) override;
   void close() override;
   // The document so far (whole after close()).
   [[nodiscard]] const std::string& document() const { return out_; }
 
  private:
   void where_the_time_went(const Context& context, const SizeResult& size);
+  void summary_across();
+  void summary_series();
+  [[nodiscard]] std::string chart_link(const Chart& chart) const;
   std::vector<std::string> files_;
+  std::vector<Chart> charts_;
+  std::string chart_dir_;
+  Mode mode_ = Mode::full;
+  std::string body_;    // the full mode's per-artifact part, kept aside in summary mode
+  std::string others_;  // queue, faults, verify, fsync
+  std::size_t intro_end_ = 0;
   std::size_t current_ = 0;  // index of the artifact being reported
   std::string out_;
   std::vector<Artifact> seen_;  // for the summary across artifacts

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/context.hpp"
+#include "report/report_set.hpp"
 
 namespace benchlab {
 
@@ -19,6 +20,12 @@ class Reporter {
   virtual void size(const Context& context, const SizeResult& size) = 0;
   // The artifact is whole (or was stopped): status, warnings, anything across sizes.
   virtual void finish(const Artifact& artifact) = 0;
+  // The other kinds `benchclient report` reads, each in a section of its own; a
+  // reporter without one for a kind ignores it.
+  virtual void queue(const Named<QueueArtifact>& /*queue*/) {}
+  virtual void faults(const Named<FaultsArtifact>& /*faults*/) {}
+  virtual void verify(const Named<VerifyArtifact>& /*verify*/) {}
+  virtual void fsync(const Named<FsyncArtifact>& /*fsync*/) {}
   // The end of the output, after every artifact it was given.
   virtual void close() {}
 };
@@ -29,6 +36,20 @@ inline void report_artifact(const Artifact& artifact, const std::vector<Reporter
   for (const auto& size : artifact.report.sizes)
     for (Reporter* r : reporters) r->size(artifact.context, size);
   for (Reporter* r : reporters) r->finish(artifact);
+}
+
+// Feeds a whole report set: the read artifacts, then each other kind, then close().
+inline void report_set(const ReportSet& set, const std::vector<Reporter*>& reporters) {
+  for (const auto& a : set.runs) report_artifact(a.artifact, reporters);
+  for (const auto& q : set.queues)
+    for (Reporter* r : reporters) r->queue(q);
+  for (const auto& f : set.faults)
+    for (Reporter* r : reporters) r->faults(f);
+  for (const auto& v : set.verifies)
+    for (Reporter* r : reporters) r->verify(v);
+  for (const auto& f : set.fsyncs)
+    for (Reporter* r : reporters) r->fsync(f);
+  for (Reporter* r : reporters) r->close();
 }
 
 }  // namespace benchlab

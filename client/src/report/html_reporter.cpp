@@ -1,0 +1,257 @@
+#include "report/html_reporter.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "report/number_format.hpp"
+#include "report/svg_chart.hpp"
+#include "report/verdict_text.hpp"
+
+namespace benchlab {
+
+namespace {
+
+using svg::escape;
+
+constexpr const char* kStyle = R"(
+:root{color-scheme:light}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1b1b1b;background:#fafafa}
+main{max-width:1000px;margin:0 auto;padding:16px}
+h1{font-size:1.6rem;margin:.4rem 0}
+h2{font-size:1.3rem;margin:2rem 0 .5rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+h3{font-size:1.05rem;margin:1.4rem 0 .4rem}
+.verdict{background:#eef5fb;border-left:4px solid #0072B2;padding:.6rem .9rem;margin:.8rem 0}
+.verdict p{margin:.2rem 0}
+figure.chart{margin:1rem 0 1.6rem;background:#fff;border:1px solid #e2e2e2;border-radius:6px;padding:8px}
+figure.chart svg{display:block;width:100%;height:auto}
+figcaption{font-size:.9rem;color:#333;margin-top:.3rem}
+.prov{font-size:.78rem;color:#555;overflow-wrap:anywhere}
+code{font-size:.85em;overflow-wrap:anywhere;word-break:break-word}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;font-size:.85rem;background:#fff;margin:.4rem 0}
+th,td{border:1px solid #ddd;padding:3px 7px;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}
+dl.machine{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:.9rem}
+dl.machine dt{font-weight:600}
+dl.machine dd{margin:0;overflow-wrap:anywhere}
+nav a{margin-right:.8rem}
+)";
+
+std::string mark(std::optional<bool> ok) { return ok ? (*ok ? "✓" : "✗") : "–"; }
+
+std::string median_or(const Summary& s, const char* format) {
+  return s.count ? fmt::format(fmt::runtime(format), s.median) : std::string("–");
+}
+
+std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
+  std::string t = "<div class=\"scroll\"><table><thead><tr>";
+  for (const auto& h : head) t += "<th>" + escape(h) + "</th>";
+  t += "</tr></thead><tbody>\n";
+  for (const auto& r : rows) {
+    t += "<tr>";
+    for (const auto& c : r) t += "<td>" + escape(c) + "</td>";
+    t += "</tr>\n";
+  }
+  return t + "</tbody></table></div>\n";
+}
+
+std::string provenance_html(const std::vector<std::string>& lines) {
+  std::string out = "<div class=\"prov\">";
+  for (const auto& l : lines) out += "<div><code>" + escape(l) + "</code></div>";
+  return out + "</div>\n";
+}
+
+std::string figure(const Chart& c) {
+  return fmt::format(
+      "<figure class=\"chart\" id=\"chart-{}\" data-marks=\"{}\">\n{}<figcaption>{}</figcaption>\n{}"
+      "</figure>\n",
+      escape(c.id), c.marks, c.svg, escape(c.caption), provenance_html(c.provenance));
+}
+
+std::string verdict_block(const std::vector<std::string>& lines) {
+  if (lines.empty()) return {};
+  std::string out = "<div class=\"verdict\">";
+  for (const auto& l : lines) out += "<p>" + escape(l) + "</p>";
+  return out + "</div>\n";
+}
+
+std::string command_or(const std::string& c) { return c.empty() ? "not recorded" : c; }
+
+}  // namespace
+
+HtmlReporter::HtmlReporter(std::vector<std::string> files, std::vector<Chart> charts)
+    : files_(std::move(files)), charts_(std::move(charts)) {}
+
+void HtmlReporter::context(const Context& c) {
+  const std::string file = current_ < files_.size() ? files_[current_] : fmt::format("artifact {}", current_ + 1);
+  measurements_ += fmt::format("<h3 id=\"artifact-{}\">{}</h3>\n", current_ + 1, escape(file));
+  measurements_ += provenance_html({fmt::format("{} — {}", c.date, command_or(c.command)), fingerprint(c)});
+  measurements_ += fmt::format("<p>{} · {} format · {} workers · {} runs · batch {} rows</p>\n", escape(c.table_name),
+                               to_string(c.read.format), c.read.workers, c.schedule.runs, c.read.batch_rows);
+  listed_.push_back({file, "reads", c.date, command_or(c.command), fingerprint(c)});
+}
+
+void HtmlReporter::size(const Context& c, const SizeResult& size) {
+  std::string head = fmt::format("{} rows", si(static_cast<double>(size.limit)));
+  if (!size.profile.empty() && c.profiles.size() > 1) head += fmt::format(", profile {}", size.profile);
+  measurements_ += fmt::format("<h4>{}</h4>\n", escape(head));
+  Artifact one{c, {}};
+  one.report.sizes.push_back(size);
+  for (const auto& v : verdicts(one)) measurements_ += verdict_block(verdict_sentences(c, v));
+  std::vector<std::string> ceilings;
+  for (const WireFormat f : {c.read.format, other_format(c.read.format)})
+    if (const WireCeiling* w = size.ceiling(f))
+      ceilings.push_back(fmt::format("{} {} rows/s", to_string(f), si(w->rows_per_sec().median)));
+  if (!ceilings.empty())
+    measurements_ += fmt::format("<p>Wire ceiling (COPY drain, medians): {}.</p>\n",
+                                 escape(fmt::format("{}", fmt::join(ceilings, ", "))));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : size.strategies) {
+    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
+    const Summary& r = sum.rows_per_sec;
+    rows.push_back(
+        {s.strategy, r.count ? si(r.median) : "–", r.count ? fmt::format("{} … {}", si(r.min), si(r.max)) : "–",
+         sum.ratio_to_wire_ceiling ? fmt::format("{:.2f}×", *sum.ratio_to_wire_ceiling) : "–",
+         sum.peak_rss_bytes.count ? mib(sum.peak_rss_bytes.median) : "–", median_or(sum.ttfr_ms, "{:.1f} ms"),
+         median_or(sum.client_cpu_ns_per_row, "{:.0f} ns"), median_or(sum.server_cpu_ns_per_row, "{:.0f} ns"),
+         fmt::format("{} / {}{}", mark(sum.rows_match), mark(sum.checksum_match),
+                     sum.status == Status::ok ? "" : fmt::format(" ({})", to_string(sum.status)))});
+  }
+  measurements_ += table({"strategy", "rows/s (median)", "min … max", "/ wire ceiling", "peak RSS", "TTFR",
+                          "client CPU / row", "server CPU / row", "rows / checksum"},
+                         rows);
+}
+
+void HtmlReporter::finish(const Artifact& a) {
+  seen_.push_back(a);
+  ++current_;
+}
+
+void HtmlReporter::queue(const Named<QueueArtifact>& q) {
+  const QueueArtifact& a = q.artifact;
+  others_ += fmt::format("<h3>{}</h3>\n", escape(q.file));
+  others_ += provenance_html({fmt::format("{} — {}", a.context.date, command_or(a.context.command)),
+                              fmt::format("{} · {} cores · benchlab {}", a.context.host.cpu_model, a.context.host.cores,
+                                          short_commit(a.context.build.git_commit))});
+  listed_.push_back({q.file, "queue", a.context.date, command_or(a.context.command),
+                     fmt::format("{} · {} cores · benchlab {}", a.context.host.cpu_model, a.context.host.cores,
+                                 short_commit(a.context.build.git_commit))});
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::pair<std::string, int>> seen;
+  for (const auto& s : a.samples) {
+    if (std::find(seen.begin(), seen.end(), std::pair(s.profile, s.concurrency)) != seen.end()) continue;
+    seen.emplace_back(s.profile, s.concurrency);
+    const MeanStddev m = jobs_per_sec_of(a.samples, s.profile, s.concurrency);
+    std::size_t once = 0, total = 0;
+    for (const auto& x : a.samples)
+      if (x.profile == s.profile && x.concurrency == s.concurrency) {
+        ++total;
+        once += x.exactly_once ? 1 : 0;
+      }
+    rows.push_back({s.profile, std::to_string(s.concurrency), fmt::format("{:.0f}", m.mean),
+                    fmt::format("{:.0f}", m.stddev), fmt::format("{}/{}", once, total)});
+  }
+  others_ += table({"profile", "concurrency", "jobs/s (mean)", "stddev", "exactly once"}, rows);
+  rows.clear();
+  for (const auto& e : a.enqueue)
+    rows.push_back({e.profile, e.method, std::to_string(e.rows), std::to_string(e.rejected), si(e.rows_per_sec)});
+  if (!rows.empty()) others_ += table({"profile", "enqueue method", "jobs", "refused", "jobs/s"}, rows);
+  rows.clear();
+  for (const auto& c : a.crash_test)
+    rows.push_back({c.profile, c.synchronous_commit, std::to_string(c.crashes), std::to_string(c.confirmed_commits),
+                    std::to_string(c.lost_commits)});
+  if (!rows.empty()) others_ += table({"profile", "synchronous_commit", "crashes", "confirmed", "lost"}, rows);
+}
+
+void HtmlReporter::faults(const Named<FaultsArtifact>& f) {
+  const auto& p = f.artifact.provenance;
+  others_ += fmt::format("<h3>{}</h3>\n", escape(f.file));
+  others_ += provenance_html({fmt::format("{} — {}", p.date, command_or(p.command)), fingerprint(p)});
+  listed_.push_back({f.file, "faults (Ctrl-C)", p.date, command_or(p.command), fingerprint(p)});
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : f.artifact.strategies)
+    rows.push_back({s.name, fmt::format("{:.1f} ms", s.exit_ms.median),
+                    fmt::format("{:.1f} … {:.1f}", s.exit_ms.min, s.exit_ms.max),
+                    fmt::format("{:.1f} ms", s.backends_gone_ms.median), fmt::format("{}/{}", s.ok_runs, s.runs)});
+  others_ += table({"strategy", "SIGINT → exit (median)", "min … max", "SIGINT → backends gone", "clean"}, rows);
+}
+
+void HtmlReporter::verify(const Named<VerifyArtifact>& v) {
+  const auto& a = v.artifact;
+  others_ += fmt::format("<h3>{}</h3>\n", escape(v.file));
+  others_ += provenance_html(
+      {fmt::format("{} — {}", a.provenance.date, command_or(a.provenance.command)), fingerprint(a.provenance)});
+  listed_.push_back({v.file, "verify", a.provenance.date, command_or(a.provenance.command), fingerprint(a.provenance)});
+  others_ += table(
+      {"rows (source / target)", "equal", "rows differing", "segments differing", "verify", "hash both once", "ratio"},
+      {{fmt::format("{} / {}", a.source_rows, a.target_rows), a.equal ? "yes" : "no", std::to_string(a.differences),
+        fmt::format("{} of {}", a.segments_differing, a.segments_compared), fmt::format("{:.2f} s", a.elapsed_s),
+        a.baseline_s ? fmt::format("{:.2f} s", *a.baseline_s) : "–",
+        a.baseline_s ? fmt::format("{:.2f}×", a.elapsed_s / *a.baseline_s) : "–"}});
+}
+
+void HtmlReporter::fsync(const Named<FsyncArtifact>& f) {
+  others_ += fmt::format("<h3>{}</h3>\n<p>pg_test_fsync, one 8 kB write: {} {:.0f} ops/s, {:.0f} µs per flush.</p>\n",
+                         escape(f.file), f.artifact.method, f.artifact.ops_per_sec, f.artifact.usecs_per_op);
+  listed_.push_back({f.file, "pg_test_fsync", "", "pg_test_fsync -s 2", ""});
+}
+
+void HtmlReporter::close() {
+  out_ =
+      "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>benchlab report</title>\n"
+      "<style>";
+  out_ += kStyle;
+  out_ += "</style>\n</head>\n<body>\n<main>\n<h1>benchlab report</h1>\n";
+  out_ += verdict_block(headline_verdict(seen_));
+  if (!seen_.empty()) {
+    const Context& c = seen_.front().context;
+    out_ += "<dl class=\"machine\">";
+    out_ += fmt::format("<dt>CPU</dt><dd>{}, {} cores, {}B memory</dd>", escape(c.host.cpu_model), c.host.cores,
+                        si(static_cast<double>(c.host.memory_bytes)));
+    out_ += fmt::format("<dt>Kernel</dt><dd>{}</dd>", escape(c.host.kernel));
+    out_ += fmt::format("<dt>PostgreSQL</dt><dd>{}</dd>", escape(c.server.version));
+    out_ += fmt::format("<dt>benchlab</dt><dd>{} ({})</dd>", escape(short_commit(c.build.git_commit)),
+                        escape(c.build.compiler));
+    out_ += fmt::format("<dt>Artifacts</dt><dd>{} files, listed at the end</dd>", listed_.size());
+    out_ += "</dl>\n";
+  }
+  struct Section {
+    const char* id;
+    const char* title;
+  };
+  const Section sections[] = {{"reads", "Reads: which architecture, and why"},
+                              {"scaling", "Scaling with workers"},
+                              {"recovery", "Faults and recovery"},
+                              {"faults", "Ctrl-C"},
+                              {"verify", "verify across two servers"},
+                              {"queue", "Job queue and crash test"}};
+  out_ += "<nav>";
+  for (const auto& s : sections)
+    if (std::any_of(charts_.begin(), charts_.end(), [&](const Chart& c) { return c.section == s.id; }))
+      out_ += fmt::format("<a href=\"#{}\">{}</a>", s.id, s.id);
+  out_ += "<a href=\"#measurements\">tables</a><a href=\"#artifacts\">artifacts</a></nav>\n";
+  for (const auto& s : sections) {
+    std::string body, group;
+    for (const auto& c : charts_) {
+      if (c.section != s.id) continue;
+      if (c.group != group) {
+        group = c.group;
+        body += fmt::format("<h3>{}</h3>\n", escape(group));
+      }
+      body += figure(c);
+    }
+    if (!body.empty()) out_ += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", s.id, s.title, body);
+  }
+  out_ += "<section id=\"measurements\">\n<h2>Every measurement</h2>\n" + measurements_ + others_ + "</section>\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& l : listed_) rows.push_back({l.file, l.kind, l.date, l.command, l.fingerprint});
+  out_ += "<section id=\"artifacts\">\n<h2>Artifacts</h2>\n" +
+          table({"file", "kind", "date", "command", "fingerprint"}, rows) + "</section>\n";
+  out_ += "</main>\n</body>\n</html>\n";
+}
+
+}  // namespace benchlab

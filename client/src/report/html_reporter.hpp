@@ -1,0 +1,45 @@
+// `benchclient report --format html`: one self-contained page (inline CSS and SVG,
+// no script, font or image fetched) that opens with the verdict and the machine,
+// then every chart with its caption and provenance, then the tables of every
+// artifact, each kind in its own section. Readable on a laptop and a phone: the
+// charts scale to the width, wide tables scroll inside their own box.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report/charts.hpp"
+#include "report/reporter.hpp"
+
+namespace benchlab {
+
+class HtmlReporter final : public Reporter {
+ public:
+  // `files`: the read artifacts' names, in the order they will be reported;
+  // `charts`: every chart of the report set (report/charts).
+  HtmlReporter(std::vector<std::string> files, std::vector<Chart> charts);
+  void context(const Context& context) override;
+  void size(const Context& context, const SizeResult& size) override;
+  void finish(const Artifact& artifact) override;
+  void queue(const Named<QueueArtifact>& queue) override;
+  void faults(const Named<FaultsArtifact>& faults) override;
+  void verify(const Named<VerifyArtifact>& verify) override;
+  void fsync(const Named<FsyncArtifact>& fsync) override;
+  void close() override;
+  [[nodiscard]] const std::string& document() const { return out_; }
+
+ private:
+  struct Listed {
+    std::string file, kind, date, command, fingerprint;
+  };
+  std::vector<std::string> files_;
+  std::vector<Chart> charts_;
+  std::size_t current_ = 0;
+  std::string measurements_;  // the read artifacts' tables
+  std::string others_;        // queue, faults, verify, fsync tables
+  std::vector<Artifact> seen_;
+  std::vector<Listed> listed_;
+  std::string out_;
+};
+
+}  // namespace benchlab

@@ -1,0 +1,243 @@
+#include "report/report_set.hpp"
+
+#include <fmt/format.h>
+#include "benchlab/row_checksum.hpp"  // XXH3, inline
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "report/artifact_json.hpp"
+#include "report/json_fields.hpp"
+
+namespace benchlab {
+
+namespace {
+
+using namespace json_fields;
+
+Summary summary_of(const Json& j) {
+  Summary s;
+  maybe(j, "median", s.median);
+  maybe(j, "min", s.min);
+  maybe(j, "max", s.max);
+  s.count = 1;
+  return s;
+}
+
+Provenance provenance_of(const Json& c) {
+  Provenance p;
+  maybe(c, "date", p.date);
+  maybe(c, "command", p.command);
+  if (const auto h = c.find("host"); h != c.end() && h->is_object()) {
+    maybe(*h, "cpu_model", p.cpu_model);
+    maybe(*h, "cores", p.cores);
+  }
+  maybe(c, "git_commit", p.git_commit);
+  if (const auto b = c.find("build"); b != c.end() && b->is_object()) maybe(*b, "git_commit", p.git_commit);
+  if (const auto s = c.find("server"); s != c.end() && s->is_object()) maybe(*s, "version", p.server_version);
+  return p;
+}
+
+FaultsArtifact faults_of(const Json& j) {
+  int version = 0;
+  need(j, "schema_version", version);
+  if (version != 1) fail(fmt::format("schema version {} is not supported (this benchclient reads version 1)", version));
+  FaultsArtifact f;
+  {
+    PathSegment seg("context");
+    const auto c = j.find("context");
+    if (c == j.end() || !c->is_object()) fail("missing context");
+    f.provenance = provenance_of(*c);
+  }
+  maybe(j, "ok", f.ok);
+  if (const auto s = j.find("settings"); s != j.end() && s->is_object()) {
+    maybe(*s, "rows", f.rows);
+    maybe(*s, "repetitions", f.repetitions);
+    maybe(*s, "workers", f.workers);
+  }
+  const auto strategies = j.find("strategies");
+  if (strategies == j.end() || !strategies->is_array()) fail("missing strategies");
+  for (const auto& s : *strategies) {
+    FaultsArtifact::Strategy st;
+    need(s, "strategy", st.name);
+    if (const auto e = s.find("exit_ms"); e != s.end() && e->is_object()) st.exit_ms = summary_of(*e);
+    if (const auto g = s.find("backends_gone_ms"); g != s.end() && g->is_object()) st.backends_gone_ms = summary_of(*g);
+    if (const auto runs = s.find("runs"); runs != s.end() && runs->is_array()) {
+      st.runs = static_cast<int>(runs->size());
+      for (const auto& r : *runs) st.ok_runs += r.value("ok", false) ? 1 : 0;
+    }
+    f.strategies.push_back(std::move(st));
+  }
+  return f;
+}
+
+VerifyArtifact verify_of(const Json& j) {
+  VerifyArtifact v;
+  need(j, "equal", v.equal);
+  if (const auto s = j.find("source"); s != j.end() && s->is_object()) maybe(*s, "rows", v.source_rows);
+  if (const auto t = j.find("target"); t != j.end() && t->is_object()) maybe(*t, "rows", v.target_rows);
+  if (const auto d = j.find("differences"); d != j.end() && d->is_array()) v.differences = d->size();
+  maybe(j, "segments_compared", v.segments_compared);
+  maybe(j, "segments_differing", v.segments_differing);
+  maybe(j, "rows_fetched", v.rows_fetched);
+  maybe(j, "elapsed_s", v.elapsed_s);
+  if (const auto b = j.find("baseline_hash_both_s"); b != j.end() && b->is_number()) v.baseline_s = b->get<double>();
+  if (const auto c = j.find("context"); c != j.end() && c->is_object()) v.provenance = provenance_of(*c);
+  return v;
+}
+
+// pg_test_fsync's "Compare file sync methods using one 8kB write" block: its fdatasync line.
+FsyncArtifact fsync_of(const std::string& file, const std::string& text) {
+  const auto block = text.find("using one 8kB write");
+  if (block == std::string::npos)
+    throw ArtifactError(fmt::format("{}: not pg_test_fsync output (no \"one 8kB write\" section)", file));
+  static const std::regex line(R"(\n\s*fdatasync\s+([0-9.]+) ops/sec\s+([0-9.]+) usecs/op)");
+  std::smatch m;
+  const std::string tail = text.substr(block);
+  if (!std::regex_search(tail, m, line))
+    throw ArtifactError(fmt::format("{}: pg_test_fsync output without an fdatasync figure", file));
+  FsyncArtifact f;
+  f.ops_per_sec = std::stod(m[1].str());
+  f.usecs_per_op = std::stod(m[2].str());
+  return f;
+}
+
+QueueArtifact queue_of(const Json& j) {
+  QueueArtifact q;
+  {
+    PathSegment seg("context");
+    const auto c = j.find("context");
+    if (c == j.end() || !c->is_object()) fail("missing context");
+    q.context = c->get<Context>();
+  }
+  if (const auto o = j.find("queue_options"); o != j.end() && o->is_object()) {
+    maybe(*o, "profiles", q.options.profiles);
+    maybe(*o, "concurrency", q.options.concurrency);
+    maybe(*o, "jobs", q.options.jobs);
+    maybe(*o, "samples", q.options.samples);
+    maybe(*o, "crash_test", q.options.crash_test);
+    maybe(*o, "crashes", q.options.crashes);
+  }
+  if (const auto st = j.find("status"); st != j.end() && st->is_object()) maybe(*st, "complete", q.complete);
+  if (const auto samples = j.find("queue_samples"); samples != j.end() && samples->is_array()) {
+    for (std::size_t i = 0; i < samples->size(); ++i) {
+      PathSegment seg(fmt::format("queue_samples[{}]", i));
+      const Json& s = (*samples)[i];
+      QueueSample x;
+      need(s, "profile", x.profile);
+      need(s, "concurrency", x.concurrency);
+      maybe(s, "jobs", x.jobs);
+      maybe(s, "wall_s", x.wall_s);
+      need(s, "jobs_per_sec", x.jobs_per_sec);
+      maybe(s, "exactly_once", x.exactly_once);
+      maybe(s, "acknowledged", x.acknowledged);
+      maybe(s, "duplicate_acks", x.duplicate_acks);
+      maybe(s, "succeeded_rows", x.succeeded_rows);
+      maybe(s, "reclaimed", x.reclaimed);
+      if (const auto e = s.find("error"); e != s.end() && e->is_string()) x.error = e->get<std::string>();
+      q.samples.push_back(std::move(x));
+    }
+  } else {
+    fail("missing queue_samples");
+  }
+  if (const auto en = j.find("enqueue"); en != j.end() && en->is_array())
+    for (std::size_t i = 0; i < en->size(); ++i) {
+      PathSegment seg(fmt::format("enqueue[{}]", i));
+      const Json& s = (*en)[i];
+      EnqueueResult e;
+      need(s, "profile", e.profile);
+      need(s, "method", e.method);
+      maybe(s, "rows", e.rows);
+      maybe(s, "rejected", e.rejected);
+      maybe(s, "wall_s", e.wall_s);
+      need(s, "rows_per_sec", e.rows_per_sec);
+      q.enqueue.push_back(std::move(e));
+    }
+  if (const auto cr = j.find("crash_test"); cr != j.end() && cr->is_array())
+    for (std::size_t i = 0; i < cr->size(); ++i) {
+      PathSegment seg(fmt::format("crash_test[{}]", i));
+      const Json& s = (*cr)[i];
+      CrashResult c;
+      need(s, "profile", c.profile);
+      maybe(s, "synchronous_commit", c.synchronous_commit);
+      maybe(s, "wal_writer_delay", c.wal_writer_delay);
+      maybe(s, "crashes", c.crashes);
+      need(s, "confirmed_commits", c.confirmed_commits);
+      need(s, "lost_commits", c.lost_commits);
+      q.crash_test.push_back(std::move(c));
+    }
+  return q;
+}
+
+}  // namespace
+
+ReportSet load_report_set(const std::vector<std::string>& files) {
+  ReportSet set;
+  for (const auto& file : files) {
+    const std::filesystem::path path(file);
+    if (path.extension() == ".txt") {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) throw ArtifactError(fmt::format("{}: cannot read it", file));
+      std::stringstream ss;
+      ss << in.rdbuf();
+      set.fsyncs.push_back({file, fsync_of(file, ss.str())});
+      continue;
+    }
+    const Json doc = read_json_file<ArtifactError>(path, "an artifact", "");
+    t_path.clear();
+    try {
+      if (!doc.is_object())
+        throw ArtifactError(fmt::format("{}: not a benchlab artifact (a JSON object is expected)", file));
+      const std::string kind = doc.value("kind", "");
+      if (kind == "queue") {
+        set.queues.push_back({file, queue_of(doc)});
+      } else if (kind == "benchlab-faults") {
+        set.faults.push_back({file, faults_of(doc)});
+      } else if (!kind.empty()) {
+        throw ArtifactError(
+            fmt::format("{}: an artifact of kind \"{}\", which this benchclient does not know", file, kind));
+      } else if (doc.contains("source") && doc.contains("target") && doc.contains("differences")) {
+        set.verifies.push_back({file, verify_of(doc)});
+      } else if (doc.contains("context") && doc.contains("benchmarks")) {
+        set.runs.push_back({file, doc.get<Artifact>()});
+      } else {
+        throw ArtifactError(fmt::format(
+            "{}: not a benchlab artifact (neither a run, queue, faults nor verify file: no context and benchmarks, "
+            "no kind)",
+            file));
+      }
+    } catch (const FieldError& e) {
+      t_path.clear();
+      throw ArtifactError(fmt::format("{}: {}", file, e.what()));
+    } catch (const nlohmann::json::exception& e) {
+      t_path.clear();
+      throw ArtifactError(fmt::format("{}: unexpected content ({})", file, e.what()));
+    }
+  }
+  return set;
+}
+
+std::string short_commit(const std::string& c) {
+  if (c.empty()) return "commit unknown";
+  const bool dirty = c.ends_with("-dirty");
+  return c.substr(0, std::min<std::size_t>(7, c.size())) + (dirty ? "-dirty" : "");
+}
+
+std::string fingerprint(const Context& c) {
+  std::string settings;
+  for (const auto& [k, v] : c.server.settings) settings += k + "=" + v + "\n";
+  std::string profile = c.target.throwaway ? (c.target.profile.empty() ? "default" : c.target.profile) : "--dsn";
+  return fmt::format("{} · {} cores · PostgreSQL {} · settings {} ({:08x}) · benchlab {}", c.host.cpu_model,
+                     c.host.cores, c.server.version.substr(0, c.server.version.find(' ')), profile,
+                     static_cast<std::uint32_t>(XXH3_64bits(settings.data(), settings.size())),
+                     short_commit(c.build.git_commit));
+}
+
+std::string fingerprint(const Provenance& p) {
+  return fmt::format("{} · {} cores · PostgreSQL {} · benchlab {}", p.cpu_model.empty() ? "CPU unknown" : p.cpu_model,
+                     p.cores, p.server_version.empty() ? "?" : p.server_version.substr(0, p.server_version.find(' ')),
+                     short_commit(p.git_commit));
+}
+
+}  // namespace benchlab

@@ -1,0 +1,129 @@
+#include "report/summary_json_reporter.hpp"
+
+#include <fmt/format.h>
+
+#include "report/verdict_text.hpp"
+
+namespace benchlab {
+
+namespace {
+
+using J = nlohmann::ordered_json;
+
+J summary(const Summary& s) {
+  if (s.count == 0) return nullptr;
+  return J{{"median", s.median}, {"min", s.min}, {"max", s.max}, {"runs", s.count}};
+}
+
+J optional(std::optional<bool> b) { return b ? J(*b) : J(nullptr); }
+
+}  // namespace
+
+SummaryJsonReporter::SummaryJsonReporter(std::vector<std::string> files) : files_(std::move(files)) {
+  doc_ = J{{"kind", "benchlab-report-summary"},
+           {"schema_version", 1},
+           {"reads", J::array()},
+           {"queue", J::array()},
+           {"faults", J::array()},
+           {"verify", J::array()},
+           {"fsync", J::array()}};
+}
+
+void SummaryJsonReporter::context(const Context& c) {
+  const std::string file = current_ < files_.size() ? files_[current_] : fmt::format("artifact {}", current_ + 1);
+  artifact_ = J{{"file", file},
+                {"date", c.date},
+                {"command", c.command},
+                {"fingerprint", fingerprint(c)},
+                {"table", c.table_name},
+                {"format", to_string(c.read.format)},
+                {"workers", c.read.workers},
+                {"runs", c.schedule.runs},
+                {"sizes", J::array()}};
+}
+
+void SummaryJsonReporter::size(const Context& c, const SizeResult& size) {
+  J strategies = J::array();
+  for (const auto& s : size.strategies) {
+    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
+    strategies.push_back(
+        J{{"strategy", s.strategy},
+          {"status", to_string(sum.status)},
+          {"rows_per_sec", summary(sum.rows_per_sec)},
+          {"peak_rss_bytes", summary(sum.peak_rss_bytes)},
+          {"ttfr_ms", summary(sum.ttfr_ms)},
+          {"client_cpu_ns_per_row", summary(sum.client_cpu_ns_per_row)},
+          {"server_cpu_ns_per_row", summary(sum.server_cpu_ns_per_row)},
+          {"ratio_to_wire_ceiling", sum.ratio_to_wire_ceiling ? J(*sum.ratio_to_wire_ceiling) : J(nullptr)},
+          {"rows_match", optional(sum.rows_match)},
+          {"checksum_match", optional(sum.checksum_match)}});
+  }
+  Artifact one{c, {}};
+  one.report.sizes.push_back(size);
+  J verdict = J::array();
+  for (const auto& v : verdicts(one))
+    for (const auto& line : verdict_sentences(c, v)) verdict.push_back(line);
+  artifact_["sizes"].push_back(J{{"rows", size.limit},
+                                 {"profile", size.profile.empty() ? J(nullptr) : J(size.profile)},
+                                 {"verdict", verdict},
+                                 {"strategies", strategies}});
+}
+
+void SummaryJsonReporter::finish(const Artifact& /*artifact*/) {
+  doc_["reads"].push_back(artifact_);
+  ++current_;
+}
+
+void SummaryJsonReporter::queue(const Named<QueueArtifact>& q) {
+  J samples = J::array();
+  std::vector<std::pair<std::string, int>> seen;
+  for (const auto& s : q.artifact.samples) {
+    if (std::find(seen.begin(), seen.end(), std::pair(s.profile, s.concurrency)) != seen.end()) continue;
+    seen.emplace_back(s.profile, s.concurrency);
+    const MeanStddev m = jobs_per_sec_of(q.artifact.samples, s.profile, s.concurrency);
+    samples.push_back(J{{"profile", s.profile},
+                        {"concurrency", s.concurrency},
+                        {"jobs_per_sec_mean", m.mean},
+                        {"stddev", m.stddev},
+                        {"samples", m.count}});
+  }
+  J crash = J::array();
+  for (const auto& c : q.artifact.crash_test)
+    crash.push_back(
+        J{{"profile", c.profile}, {"confirmed_commits", c.confirmed_commits}, {"lost_commits", c.lost_commits}});
+  doc_["queue"].push_back(J{{"file", q.file},
+                            {"date", q.artifact.context.date},
+                            {"command", q.artifact.context.command},
+                            {"dequeue", samples},
+                            {"crash_test", crash}});
+}
+
+void SummaryJsonReporter::faults(const Named<FaultsArtifact>& f) {
+  J strategies = J::array();
+  for (const auto& s : f.artifact.strategies)
+    strategies.push_back(J{{"strategy", s.name},
+                           {"exit_ms_median", s.exit_ms.median},
+                           {"backends_gone_ms_median", s.backends_gone_ms.median}});
+  doc_["faults"].push_back(J{{"file", f.file}, {"command", f.artifact.provenance.command}, {"strategies", strategies}});
+}
+
+void SummaryJsonReporter::verify(const Named<VerifyArtifact>& v) {
+  const auto& a = v.artifact;
+  doc_["verify"].push_back(J{{"file", v.file},
+                             {"command", a.provenance.command},
+                             {"equal", a.equal},
+                             {"differences", a.differences},
+                             {"elapsed_s", a.elapsed_s},
+                             {"baseline_s", a.baseline_s ? J(*a.baseline_s) : J(nullptr)}});
+}
+
+void SummaryJsonReporter::fsync(const Named<FsyncArtifact>& f) {
+  doc_["fsync"].push_back(J{{"file", f.file},
+                            {"method", f.artifact.method},
+                            {"ops_per_sec", f.artifact.ops_per_sec},
+                            {"usecs_per_op", f.artifact.usecs_per_op}});
+}
+
+void SummaryJsonReporter::close() { out_ = doc_.dump(2) + "\n"; }
+
+}  // namespace benchlab

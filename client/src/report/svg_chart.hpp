@@ -1,0 +1,85 @@
+// A small SVG chart writer of the project's own: line charts (log or linear axes,
+// error bars, dashed reference lines) and horizontal bar charts (grouped or
+// stacked, error bars). Why not gnuplot: its SVG differs from one version to the
+// next (the README section is checked byte for byte against what the committed
+// artifacts produce), and the browser check needs every data mark to be an
+// element of its own (class "mark") it can count. Output is deterministic: the
+// same chart gives the same bytes on every machine.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace benchlab::svg {
+
+enum class Scale { linear, log };
+
+// How a figure reads on an axis (e.g. "1.2M", "35 ms").
+using Format = std::function<std::string(double)>;
+
+struct Axis {
+  std::string label;  // with its unit: "rows/s", "peak RSS (MiB)"
+  Scale scale = Scale::linear;
+  Format format;              // tick labels (default: compact SI)
+  std::vector<double> ticks;  // explicit ticks (empty: chosen from the range)
+  bool from_zero = true;      // a linear axis starts at 0
+};
+
+struct Point {
+  double x = 0, y = 0;
+  std::optional<double> low, high;  // an error bar (stddev, or min … max of the runs)
+};
+
+struct Series {
+  std::string name;
+  std::vector<Point> points;
+  bool reference = false;  // drawn dashed, without marks (a bound, not a measurement)
+  int color = -1;          // palette index (-1: the series' position)
+};
+
+struct LineChart {
+  std::string title;
+  Axis x, y;
+  std::vector<Series> series;
+  std::vector<std::string> footer;  // provenance lines (artifact, command, fingerprint)
+};
+
+struct Segment {
+  int key = 0;  // index into BarChart::keys (its legend entry and colour)
+  double value = 0;
+  std::optional<double> low, high;  // error bar
+  std::string label;                // drawn at the bar's end (empty: the value)
+};
+
+struct Bar {
+  std::string category;
+  std::vector<Segment> segments;  // stacked left to right, or one bar each
+};
+
+struct BarChart {
+  std::string title;
+  Axis value;                     // the horizontal axis
+  std::vector<std::string> keys;  // legend
+  std::vector<int> key_colors;    // palette index per key (empty: the key's position)
+  std::vector<Bar> bars;
+  bool stacked = false;
+  std::vector<std::string> footer;
+};
+
+// The SVG element, and how many data marks it holds (the browser check counts them).
+struct Rendered {
+  std::string svg;
+  int marks = 0;
+};
+
+[[nodiscard]] Rendered render(const LineChart& chart);
+[[nodiscard]] Rendered render(const BarChart& chart);
+
+// Text and attribute values escaped for XML.
+[[nodiscard]] std::string escape(const std::string& text);
+// Compact figures for tick labels: 1.2M, 500k, 0.25.
+[[nodiscard]] std::string compact(double v);
+
+}  // namespace benchlab::svg
