@@ -21,6 +21,9 @@ BUILD_DIR   ?= build
 # Where the benchmark targets put their artifacts (make bench-reference: a fresh
 # results/reference/ of everything, swapped in whole when every sweep has finished).
 RESULTS_DIR ?= results
+# What a sweep builds first; bench-reference builds once and runs every sweep with
+# none, so that the binary (and the commit the artifacts record) stays one throughout.
+BENCH_DEPS ?= build install
 BENCHCLIENT  = $(BUILD_DIR)/client/benchclient
 
 EXTENSION   = benchlab
@@ -126,14 +129,14 @@ format:
 
 # ---- benchmark sweeps (artifacts into results/) ------------------------------
 # The standard sweep, text then binary wire format, on a throwaway cluster.
-bench: build install
+bench: $(BENCH_DEPS)
 	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --results-dir $(RESULTS_DIR)
 	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --format binary --results-dir $(RESULTS_DIR)
 
 # The flat-memory claim: the streaming strategies at 10M rows (naive would hold
 # every row in memory and is left out on purpose). One invocation per strategy, so
 # each peak RSS is that strategy's own and not what an earlier one left in the heap.
-bench-10m: build install
+bench-10m: $(BENCH_DEPS)
 	for s in cursor_pagination pooled_sync async_stream multiprocessing copy_stream parallel_copy; do \
 	  $(BENCHCLIENT) --strategy $$s --rows 10000000 --runs 3 --results-dir $(RESULTS_DIR) || exit 1; \
 	done
@@ -141,32 +144,32 @@ bench-10m: build install
 # Where the parallel strategies stop scaling: 1..4 workers at 1M rows (one artifact each).
 # multiprocessing at 10M rows within --memory-budget 64MiB: the plan, each worker's
 # private memory and the parent's peak, measured (results/run-*.json).
-bench-memory: build install
+bench-memory: $(BENCH_DEPS)
 	$(BENCHCLIENT) --strategy multiprocessing --rows 10000000 --runs 3 --memory-budget 64MiB --results-dir $(RESULTS_DIR)
 
 # verify across two throwaway clusters of 10M standard rows with one row changed:
 # the time against hashing both tables once in parallel (results/verify-*.json).
-bench-verify: build install
+bench-verify: $(BENCH_DEPS)
 	RESULTS_DIR=$(RESULTS_DIR) scripts/bench-verify 10000000
 
 # Ctrl-C, measured: each strategy interrupted 5 times during its read of 1M rows;
 # SIGINT to exit and to its last backend gone (results/faults-*.json).
-bench-faults: build install
+bench-faults: $(BENCH_DEPS)
 	$(BENCHCLIENT) with-cluster -- $(BUILD_DIR)/client/bench/interrupt_bench --rows 1000000 --repetitions 5 --results-dir $(RESULTS_DIR)
 
 # Worker 1 meets a fault 60 batches in (multiprocessing: SIGKILL; the thread
 # strategies: its backend terminated), in measured run 3 of 5 only: the other four are
 # the clean runs the report compares it with (its "Faults and recovery" table).
-bench-recovery: build install
+bench-recovery: $(BENCH_DEPS)
 	BENCHLAB_INJECT_FAULT=kill:worker=1:after=60:run=3 $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 5 --results-dir $(RESULTS_DIR)
 
 # The queue workload on three fresh clusters, and the disk's own fsync latency beside
 # it (each job is two commits: at concurrency 1 under default that is the bound).
-bench-queue: build install
+bench-queue: $(BENCH_DEPS)
 	$(BENCHCLIENT) queue --profile default,tuned,async_commit --concurrency 1,2,4,8,16 --jobs 2000 --samples 3 --crash-test --crashes 5 --results-dir $(RESULTS_DIR)
 	d=$$(mktemp -d) && $(dir $(PG_CONFIG))pg_test_fsync -s 2 -f $$d/fsync.test > $(RESULTS_DIR)/pg_test_fsync-$$(date -u +%Y%m%dT%H%M%SZ).txt; rm -rf $$d
 
-bench-scaling: build install
+bench-scaling: $(BENCH_DEPS)
 	for w in 1 2 3 4; do \
 	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --workers $$w --results-dir $(RESULTS_DIR) || exit 1; \
 	done
@@ -177,7 +180,7 @@ bench-scaling: build install
 .PHONY: bench-reference
 bench-reference: build install
 	rm -rf results/reference.new && mkdir -p results/reference.new
-	$(MAKE) --no-print-directory RESULTS_DIR=results/reference.new bench bench-scaling bench-10m bench-memory \
+	$(MAKE) --no-print-directory RESULTS_DIR=results/reference.new BENCH_DEPS= bench bench-scaling bench-10m bench-memory \
 	  bench-verify bench-faults bench-recovery bench-queue
 	rm -rf results/reference && mv results/reference.new results/reference
 	$(MAKE) --no-print-directory report
