@@ -188,10 +188,6 @@ bench-reference: build install
 # The reports of the reference run, made from its artifacts alone (no server):
 # results/REPORT.md (every table, the charts linked), results/report.html (one
 # self-contained page), results/charts/*.svg, and the README's results section.
-REFERENCE = $(sort $(wildcard results/reference/*.json results/reference/*.txt))
 .PHONY: report
 report: client
-	rm -rf results/charts
-	$(BENCHCLIENT) report --format md --charts-dir results/charts --output results/REPORT.md $(REFERENCE)
-	$(BENCHCLIENT) report --format html --output results/report.html $(REFERENCE)
-	scripts/update-readme-results
+	scripts/make-report $(BENCHCLIENT)

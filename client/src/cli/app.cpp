@@ -564,6 +564,8 @@ int run_app(int argc, char** argv) {
   report->add_option("-o,--output", report_options.output, "write the report to this file (default: stdout)");
   report->add_option("--charts-dir", report_options.charts_dir,
                      "write every chart there as an SVG file (the Markdown report links them)");
+  report->add_option("--chart-links", report_options.chart_links,
+                     "md: link the charts as DIR/<chart>.svg (default: --charts-dir, relative to the output)");
   report->add_flag("--summary", report_options.summary,
                    "md: only the verdict, the key charts and the tables across artifacts (the README's section)");
 

@@ -23,6 +23,7 @@ namespace {
 
 // The charts' directory as the document links it: relative to where the document lives.
 std::string link_dir(const ReportOptions& o) {
+  if (!o.chart_links.empty()) return o.chart_links;
   if (o.charts_dir.empty()) return {};
   const fs::path base = o.output.empty() ? fs::current_path() : fs::absolute(o.output).parent_path();
   return fs::absolute(o.charts_dir).lexically_normal().lexically_relative(base.lexically_normal()).generic_string();
@@ -65,12 +66,12 @@ int run_report_command(const ReportOptions& o) {
   }
   std::vector<std::string> names;
   for (const auto& a : set.runs) names.push_back(a.file);
-  const bool wants_charts = o.format == "html" || !o.charts_dir.empty();
+  const bool wants_charts = o.format == "html" || !o.charts_dir.empty() || !o.chart_links.empty();
   std::vector<Chart> charts = wants_charts ? build_charts(set) : std::vector<Chart>{};
 
   std::string doc;
   if (o.format == "md") {
-    MarkdownReporter md(names, o.charts_dir.empty() ? std::vector<Chart>{} : charts, link_dir(o),
+    MarkdownReporter md(names, charts, link_dir(o),
                         o.summary ? MarkdownReporter::Mode::summary : MarkdownReporter::Mode::full);
     report_set(set, {&md});
     doc = o.summary ? demote_headings(md.document()) : md.document();

@@ -14,6 +14,7 @@ struct ReportOptions {
   std::string format = "md";         // md, html, csv, json
   std::filesystem::path output;      // empty: stdout
   std::filesystem::path charts_dir;  // set: every chart written there as <id>.svg (md links them)
+  std::string chart_links;           // md: link charts as <chart_links>/<id>.svg (default: charts_dir, relative)
   bool summary = false;              // md: the verdict, key charts and tables across artifacts only
 };
 

@@ -216,7 +216,7 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
       b.bars.push_back({"server_scan (server alone)",
                         {{0, cpu, std::nullopt, std::nullopt, fmt::format("{:.0f} ns/row CPU", cpu)}}});
     }
-    b.title = fmt::format("Where the time went at {} rows — {}", si(static_cast<double>(rows)), rs.title);
+    b.title = fmt::format("Where the time went at {} rows — {}", rows_count(rows), rs.title);
     b.keys = {"server backend CPU", "client CPU (libpq, decoding, checksum)", "neither (waiting, idle cores)",
               "COPY drain, all of it"};
     b.key_colors = {5, 0, 6, 7};
@@ -265,7 +265,7 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
                                 median.part_time_cv().value_or(0)));
     }
     if (k.series.empty()) continue;
-    k.title = fmt::format("Skew: each part's read time at {} rows — {}", si(static_cast<double>(*it)), rs.title);
+    k.title = fmt::format("Skew: each part's read time at {} rows — {}", rows_count(*it), rs.title);
     k.x = {"part (in plan order)", svg::Scale::linear, [](double v) { return fmt::format("{:.0f}", v); }, {}, false};
     k.y = {"part read time (ms), the median run", svg::Scale::linear, unit_format(" ms"), {}, true};
     k.footer = base.provenance;
@@ -335,8 +335,8 @@ void scaling_charts(std::vector<Chart>& out, const ReportSet& set) {
     }
     const Context& first = arts.front()->artifact.context;
     const SizeResult& size = arts.front()->artifact.report.sizes.front();
-    const std::string title = fmt::format("{}, {}, {} rows", first.table_name, to_string(first.read.format),
-                                          si(static_cast<double>(size.limit)));
+    const std::string title =
+        fmt::format("{}, {}, {} rows", first.table_name, to_string(first.read.format), rows_count(size.limit));
     c.title = fmt::format("Throughput by workers — {}", title);
     std::vector<double> ticks(workers.begin(), workers.end());
     c.x = {"workers (connections or forked processes)", svg::Scale::linear,
@@ -396,7 +396,7 @@ void recovery_charts(std::vector<Chart>& out, const ReportSet& set) {
         }
       }
       if (b.bars.empty()) continue;
-      b.title = fmt::format("Faults and recovery at {} rows", si(static_cast<double>(size.limit)));
+      b.title = fmt::format("Faults and recovery at {} rows", rows_count(size.limit));
       b.keys = {"reading until the fault", "fault → first rows again (backoff + restart)", "reading after it",
                 "clean runs (median; bar: min … max)"};
       b.key_colors = {0, 5, 2, 6};
@@ -427,7 +427,7 @@ void recovery_charts(std::vector<Chart>& out, const ReportSet& set) {
             {1, s.backends_gone_ms.median, s.backends_gone_ms.min, s.backends_gone_ms.max,
              fmt::format("{:.1f} ms", s.backends_gone_ms.median)}}});
     if (b.bars.empty()) continue;
-    b.title = fmt::format("Ctrl-C during a read of {} rows", si(static_cast<double>(f.artifact.rows)));
+    b.title = fmt::format("Ctrl-C during a read of {} rows", rows_count(f.artifact.rows));
     b.keys = {"SIGINT → benchclient exited", "SIGINT → its last backend gone"};
     b.key_colors = {0, 5};
     b.value = {
@@ -457,7 +457,7 @@ void verify_charts(std::vector<Chart>& out, const ReportSet& set) {
     b.bars.push_back({"verify", {{0, a.elapsed_s, {}, {}, fmt::format("{:.2f} s", a.elapsed_s)}}});
     if (a.baseline_s)
       b.bars.push_back({"hash both tables once", {{1, *a.baseline_s, {}, {}, fmt::format("{:.2f} s", *a.baseline_s)}}});
-    b.title = fmt::format("verify across two servers, {} rows", si(static_cast<double>(a.source_rows)));
+    b.title = fmt::format("verify across two servers, {} rows", rows_count(a.source_rows));
     b.keys = {fmt::format("verify: {} segments hashed, {} differing, {} rows fetched, {} rows differ",
                           a.segments_compared, a.segments_differing, a.rows_fetched, a.differences),
               "baseline: both tables hashed in parallel, server-side"};

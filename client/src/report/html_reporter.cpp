@@ -95,7 +95,7 @@ void HtmlReporter::context(const Context& c) {
 }
 
 void HtmlReporter::size(const Context& c, const SizeResult& size) {
-  std::string head = fmt::format("{} rows", si(static_cast<double>(size.limit)));
+  std::string head = fmt::format("{} rows", rows_count(size.limit));
   if (!size.profile.empty() && c.profiles.size() > 1) head += fmt::format(", profile {}", size.profile);
   measurements_ += fmt::format("<h4>{}</h4>\n", escape(head));
   Artifact one{c, {}};

@@ -37,6 +37,7 @@ class MarkdownReporter final : public Reporter {
   void summary_across();
   void summary_series();
   [[nodiscard]] std::string chart_link(const Chart& chart) const;
+  [[nodiscard]] bool is_key_chart(const Chart& chart) const;
   std::vector<std::string> files_;
   std::vector<Chart> charts_;
   std::string chart_dir_;
@@ -44,7 +45,8 @@ class MarkdownReporter final : public Reporter {
   std::string body_;    // the full mode's per-artifact part, kept aside in summary mode
   std::string others_;  // queue, faults, verify, fsync
   std::size_t intro_end_ = 0;
-  std::size_t current_ = 0;  // index of the artifact being reported
+  std::size_t others_count_ = 0;  // queue, faults, verify and fsync files
+  std::size_t current_ = 0;       // index of the artifact being reported
   std::string out_;
   std::vector<Artifact> seen_;  // for the summary across artifacts
   bool any_split_ = false;      // a forked workers' RSS split was shown in this artifact

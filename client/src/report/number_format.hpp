@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,15 @@ inline std::string si(double v) {
   if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
   if (v >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
   return fmt::format("{:.0f}", v);
+}
+
+// A row count as people say it: 100K, 1M, 10M; 123456 when it is no round figure.
+inline std::string rows_count(std::uint64_t rows) {
+  if (rows >= 1000000 && rows % 100000 == 0)
+    return rows % 1000000 == 0 ? fmt::format("{}M", rows / 1000000)
+                               : fmt::format("{:.1f}M", static_cast<double>(rows) / 1e6);
+  if (rows >= 1000 && rows % 1000 == 0) return fmt::format("{}K", rows / 1000);
+  return fmt::format("{}", rows);
 }
 
 // Bytes as "12.3 MiB".

@@ -14,8 +14,6 @@ std::string us(double ns) {
   return ns >= 100000 ? fmt::format("{:.0f} µs", ns / 1000) : fmt::format("{:.2f} µs", ns / 1000);
 }
 
-std::string rows_label(std::uint64_t rows) { return si(static_cast<double>(rows)); }
-
 }  // namespace
 
 std::string time_sentence(const TimeSplit& t) {
@@ -49,7 +47,7 @@ std::string time_sentence(const TimeSplit& t) {
 
 std::vector<std::string> verdict_sentences(const Context& c, const SizeVerdict& v) {
   std::vector<std::string> out;
-  std::string where = fmt::format("{} rows, {}", rows_label(v.rows), to_string(c.read.format));
+  std::string where = fmt::format("{} rows, {}", rows_count(v.rows), to_string(c.read.format));
   if (c.profiles.size() > 1 && !v.profile.empty()) where += fmt::format(", profile {}", v.profile);
   if (!v.fastest) {
     out.push_back(v.measured == 0 ? fmt::format("At {}: no strategy completed a run, so there is no verdict.", where)
