@@ -228,6 +228,13 @@ TEST_CASE("cli: end to end against the test server gives a verified artifact", "
   const auto artifact = nlohmann::ordered_json::parse(o.out);
   CHECK(artifact.begin().key() == "context");
   CHECK(artifact["context"]["schema_version"] == 1);
+  // The exact command it came from, which every report names.
+  CHECK(artifact["context"]["command"].get<std::string>().ends_with(
+      "--strategy naive --rows 1000 --runs 1 --json --results-dir " + results.string()));
+  // The verdict closes the display (stderr here: stdout carries the JSON).
+  CHECK(o.err.find("\nverdict: Fastest at 1K rows, text: naive, ") != std::string::npos);
+  CHECK(o.err.find("\nverdict: Lowest memory: naive, ") != std::string::npos);
+  CHECK(o.err.find("\nverdict: Where naive's time went") != std::string::npos);
   REQUIRE(artifact["benchmarks"].size() == 1);
   const auto& b = artifact["benchmarks"][0];
   CHECK(b["limit"] == 1000);

@@ -4,12 +4,14 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -298,9 +300,35 @@ void ThrowawayCluster::wait_until_accepting() {
   }
 }
 
+namespace {
+
+// The SysV shared memory segment the postmaster.pid file names (its 7th line: key
+// and id); -1 when it names none.
+int old_segment_id(const fs::path& data_dir) {
+  std::ifstream pid_file(data_dir / "postmaster.pid");
+  std::string line;
+  for (int i = 1; i <= 7 && std::getline(pid_file, line); ++i)
+    if (i == 7) {
+      unsigned long key = 0;
+      int id = -1;
+      if (std::sscanf(line.c_str(), "%lu %d", &key, &id) == 2) return id;
+    }
+  return -1;
+}
+
+// Whether any process is still attached to segment `id` (gone: no one is).
+bool segment_attached(int id) {
+  struct shmid_ds ds {};
+  if (id < 0 || ::shmctl(id, IPC_STAT, &ds) != 0) return false;
+  return ds.shm_nattch != 0;
+}
+
+}  // namespace
+
 void ThrowawayCluster::crash_and_restart() {
   const pid_t group = postmaster_.pid();  // the postmaster leads its own session and process group
   if (group <= 0) throw std::logic_error("crash_and_restart: the server is not running");
+  const int segment = old_segment_id(data_dir_);
   ::kill(-group, SIGKILL);                              // every backend and auxiliary process with it, at once
   postmaster_.stop(SIGKILL, std::chrono::seconds(10));  // reaped
   // The restart needs every old process gone (the old shared memory detached).
@@ -308,6 +336,15 @@ void ThrowawayCluster::crash_and_restart() {
   while (::kill(-group, 0) == 0) {
     if (std::chrono::steady_clock::now() > deadline)
       throw std::runtime_error("crash test: the killed server's processes are still there after 30 s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // A reaped process can still be attached for a moment: its memory is torn down when
+  // the last reference to it goes, and a kernel monitor (DAMON, here) may hold one. The
+  // new postmaster refuses to start while the old segment has any process attached
+  // ("pre-existing shared memory block is still in use"), so wait for that state too.
+  while (segment_attached(segment)) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("crash test: the killed server's shared memory is still attached after 30 s");
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   start_postmaster();

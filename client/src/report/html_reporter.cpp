@@ -37,7 +37,8 @@ th:first-child,td:first-child{text-align:left}
 dl.machine{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:.9rem}
 dl.machine dt{font-weight:600}
 dl.machine dd{margin:0;overflow-wrap:anywhere}
-nav a{margin-right:.8rem}
+nav a{margin-right:.8rem;display:inline-block}
+h2,h3,h4,p,figcaption{overflow-wrap:anywhere}
 )";
 
 std::string mark(std::optional<bool> ok) { return ok ? (*ok ? "✓" : "✗") : "–"; }

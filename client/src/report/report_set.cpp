@@ -188,7 +188,7 @@ ReportSet load_report_set(const std::vector<std::string>& files) {
     t_path.clear();
     try {
       if (!doc.is_object())
-        throw ArtifactError(fmt::format("{}: not a benchlab artifact (a JSON object is expected)", file));
+        throw ArtifactError(fmt::format("{}: not a benchclient artifact (a JSON object is expected)", file));
       const std::string kind = doc.value("kind", "");
       if (kind == "queue") {
         set.queues.push_back({file, queue_of(doc)});
@@ -199,12 +199,11 @@ ReportSet load_report_set(const std::vector<std::string>& files) {
             fmt::format("{}: an artifact of kind \"{}\", which this benchclient does not know", file, kind));
       } else if (doc.contains("source") && doc.contains("target") && doc.contains("differences")) {
         set.verifies.push_back({file, verify_of(doc)});
-      } else if (doc.contains("context") && doc.contains("benchmarks")) {
+      } else if (doc.contains("context") || doc.contains("benchmarks")) {
         set.runs.push_back({file, doc.get<Artifact>()});
       } else {
         throw ArtifactError(fmt::format(
-            "{}: not a benchlab artifact (neither a run, queue, faults nor verify file: no context and benchmarks, "
-            "no kind)",
+            "{}: not a benchclient artifact (neither a run, queue, faults nor verify file: no context, no kind)",
             file));
       }
     } catch (const FieldError& e) {

@@ -1,0 +1,341 @@
+// benchclient report's formats (html, csv, json, the --summary section), its
+// charts and verdict, and its bad input, on artifacts committed in results/ (real
+// runs of earlier sessions) and copies of them changed by known amounts.
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "model/verdict.hpp"
+#include "report/artifact_json.hpp"
+#include "report/svg_chart.hpp"
+#include "report/verdict_text.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+using benchlab::test::Outcome;
+
+namespace {
+
+const fs::path kResults = fs::path(BENCHLAB_SOURCE_DIR) / "results";
+// A sweep (7 strategies × 100K/500K/1M, text), its binary twin, and one file of every other kind.
+const fs::path kSweep = kResults / "run-20261201T224634Z.json";
+const fs::path kBinary = kResults / "run-20261201T224749Z.json";
+const fs::path kQueue = kResults / "queue-20261202T025046Z.json";
+const fs::path kFaults = kResults / "faults-20261202T001331Z.json";
+const fs::path kVerify = kResults / "verify-20261201T231836Z.json";
+const fs::path kFsync = kResults / "pg_test_fsync-20261202T025046Z.txt";
+const fs::path kRecovery = kResults / "run-20261202T020549Z.json";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path write(const fs::path& dir, const std::string& name, const std::string& content) {
+  const fs::path p = dir / name;
+  std::ofstream(p, std::ios::binary) << content;
+  return p;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::size_t count(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + needle.size())) ++n;
+  return n;
+}
+
+Outcome report(const std::vector<std::string>& args, const fs::path& dir) {
+  std::vector<std::string> all{"report"};
+  all.insert(all.end(), args.begin(), args.end());
+  return benchlab::test::run_benchclient(all, dir);
+}
+
+// Bad input: exit 2, nothing on stdout, one stderr line naming the file and the problem.
+void require_input_error(const Outcome& o, const std::string& file, const std::string& what) {
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code == 2);
+  CHECK(o.out.empty());
+  CHECK(benchlab::test::line_count(o.err) == 1);
+  CHECK(contains(o.err, file));
+  CHECK(contains(o.err, what));
+}
+
+}  // namespace
+
+TEST_CASE("report --format html: one self-contained page, the verdict first, every chart's marks drawn",
+          "[report][html]") {
+  benchlab::test::TempDir dir("report-html");
+  const fs::path page = dir.path / "report.html";
+  const Outcome o = report({"--format", "html", "--output", page.string(), kSweep.string(), kBinary.string(),
+                            kRecovery.string(), kQueue.string(), kFaults.string(), kVerify.string(), kFsync.string()},
+                           dir.path);
+  INFO("stderr: " << o.err);
+  REQUIRE(o.exit_code == 0);
+  CHECK(o.out.empty());
+  const std::string html = slurp(page);
+  CHECK(html.starts_with("<!doctype html>"));
+  // Self-contained: nothing fetched, nothing run.
+  CHECK_FALSE(contains(html, "<script"));
+  CHECK_FALSE(contains(html, "src="));
+  CHECK_FALSE(contains(html, "<link"));
+  CHECK_FALSE(contains(html, "@import"));
+  CHECK(count(html, "http") == count(html, "http://www.w3.org/2000/svg"));
+  // The verdict opens the page, before any chart.
+  const auto verdict = html.find("<div class=\"verdict\">");
+  REQUIRE(verdict != std::string::npos);
+  CHECK(verdict < html.find("<figure"));
+  CHECK(contains(html.substr(verdict, 600), "Fastest at 1M rows, text: "));
+  // Each kind in its own section.
+  for (const char* id : {"reads", "recovery", "faults", "verify", "queue", "measurements", "artifacts"})
+    CHECK(contains(html, fmt::format("<section id=\"{}\">", id)));
+  // Every chart: an SVG whose data marks are as many as data-marks says, and more than none.
+  static const std::regex figure(R"re(<figure class="chart" id="chart-([a-z0-9-]+)" data-marks="([0-9]+)">)re");
+  std::size_t charts = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), figure); it != std::sregex_iterator(); ++it) {
+    const auto begin = static_cast<std::size_t>(it->position());
+    const std::string body = html.substr(begin, html.find("</figure>", begin) - begin);
+    INFO("chart " << (*it)[1]);
+    CHECK(std::stoi((*it)[2].str()) > 0);
+    CHECK(count(body, "class=\"mark\"") == std::stoul((*it)[2].str()));
+    CHECK(count(body, "<svg") == 1);
+    ++charts;
+  }
+  // The sweep: rows/s, RSS, TTFR, where the time went (and skew) per format; recovery,
+  // Ctrl-C, verify, and the queue's three.
+  CHECK(charts >= 14);
+  // The 7-strategy sweep's rows/s chart: one mark per strategy and size.
+  const auto at = html.find("id=\"chart-reads-text-2w-rows-per-sec\" data-marks=\"21\"");
+  CHECK(at != std::string::npos);
+  // Every chart names its artifact and fingerprint.
+  CHECK(count(html, "run-20261201T224634Z.json — ") >= 4);
+  CHECK(contains(html, "AMD EPYC · 2 cores · PostgreSQL 15.20 · settings default ("));
+}
+
+TEST_CASE("report --format csv: one row per artifact, strategy and size", "[report]") {
+  benchlab::test::TempDir dir("report-csv");
+  const Outcome o = report({"--format", "csv", kSweep.string(), kBinary.string(), kQueue.string()}, dir.path);
+  INFO("stderr: " << o.err);
+  REQUIRE(o.exit_code == 0);
+  std::vector<std::string> lines;
+  std::stringstream in(o.out);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  REQUIRE(lines.size() == 1 + 2 * 3 * 7);  // header, then 2 artifacts × 3 sizes × 7 strategies
+  CHECK(
+      lines[0].starts_with("artifact,date,git_commit,cpu_model,cores,postgresql,table,format,workers,profile,rows,"
+                           "strategy,status,runs,rows_per_sec_median"));
+  const auto fields = [](const std::string& l) { return std::count(l.begin(), l.end(), ',') + 1; };
+  for (const auto& l : lines) CHECK(fields(l) == fields(lines[0]));
+  CHECK(contains(o.out, ",public.benchlab_records,binary,2,,1000000,parallel_copy,ok,3,"));
+}
+
+TEST_CASE("report --format json: a merged summary, derived from the runs", "[report]") {
+  benchlab::test::TempDir dir("report-json");
+  const Outcome o = report(
+      {"--format", "json", kSweep.string(), kQueue.string(), kFaults.string(), kVerify.string(), kFsync.string()},
+      dir.path);
+  INFO("stderr: " << o.err);
+  REQUIRE(o.exit_code == 0);
+  const Json j = Json::parse(o.out);
+  CHECK(j["kind"] == "benchlab-report-summary");
+  REQUIRE(j["reads"].size() == 1);
+  REQUIRE(j["reads"][0]["sizes"].size() == 3);
+  CHECK(j["reads"][0]["sizes"][2]["rows"] == 1000000);
+  CHECK(j["reads"][0]["sizes"][2]["strategies"].size() == 7);
+  CHECK(j["reads"][0]["sizes"][2]["verdict"].size() == 3);
+  // The medians are the runs' own: recomputed, equal to the artifact's per-benchmark summary.
+  const Json artifact = Json::parse(slurp(kSweep));
+  for (const auto& b : artifact["benchmarks"])
+    if (b["limit"] == 1000000 && b["strategy"] == "copy_stream")
+      for (const auto& s : j["reads"][0]["sizes"][2]["strategies"])
+        if (s["strategy"] == "copy_stream")
+          CHECK(s["rows_per_sec"]["median"].get<double>() ==
+                Approx(b["throughput_rows_per_sec"]["median"].get<double>()));
+  CHECK(j["queue"][0]["dequeue"].size() == 15);  // 3 profiles × 5 concurrency levels
+  CHECK(j["faults"][0]["strategies"].size() == 7);
+  CHECK(j["verify"][0]["equal"] == false);
+  CHECK(j["fsync"][0]["usecs_per_op"].get<double>() == Approx(104));
+}
+
+TEST_CASE("report --summary: the README's section, its charts linked where --chart-links says", "[report]") {
+  benchlab::test::TempDir dir("report-summary");
+  const Outcome o = report(
+      {"--format", "md", "--summary", "--chart-links", "results/charts", kSweep.string(), kQueue.string()}, dir.path);
+  INFO("stdout:\n" << o.out << "\nstderr: " << o.err);
+  REQUIRE(o.exit_code == 0);
+  // Headings one level down: the section goes under the README's own.
+  CHECK_FALSE(contains(o.out, "\n## "));
+  CHECK(contains(o.out, "\n### Verdict\n\n- Fastest at 1M rows, text: "));
+  CHECK(contains(o.out, "](results/charts/reads-text-2w-rows-per-sec.svg)"));
+  CHECK(contains(o.out, "](results/charts/queue-queue-20261202T025046Z-jobs-per-sec.svg)"));
+  CHECK(contains(o.out, "| strategy | 100K rows | 500K rows | 1M rows | peak RSS |"));
+  // The same bytes every time: the README check compares them.
+  const Outcome again = report(
+      {"--format", "md", "--summary", "--chart-links", "results/charts", kSweep.string(), kQueue.string()}, dir.path);
+  CHECK(again.out == o.out);
+  // The Markdown report with --charts-dir writes the SVG files it links.
+  const fs::path md = dir.path / "REPORT.md";
+  REQUIRE(report({"--charts-dir", (dir.path / "charts").string(), "--output", md.string(), kSweep.string()}, dir.path)
+              .exit_code == 0);
+  const std::string doc = slurp(md);
+  CHECK(contains(doc, "](charts/reads-text-2w-rows-per-sec.svg)"));
+  CHECK(fs::exists(dir.path / "charts" / "reads-text-2w-rows-per-sec.svg"));
+  CHECK(contains(doc, "- **Verdict:** Fastest at 1M rows, text: "));
+}
+
+TEST_CASE("report: bad input names the file and the problem, exit 2, and writes nothing", "[report]") {
+  benchlab::test::TempDir dir("report-bad");
+  const fs::path out = dir.path / "out.html";
+  const fs::path charts = dir.path / "charts";
+  auto bad = [&](const fs::path& file, const std::string& what) {
+    require_input_error(report({"--format", "html", "--output", out.string(), "--charts-dir", charts.string(),
+                                kSweep.string(), file.string()},
+                               dir.path),
+                        file.string(), what);
+    CHECK_FALSE(fs::exists(out));
+    CHECK_FALSE(fs::exists(charts));
+  };
+  SECTION("a truncated artifact") {
+    const std::string text = slurp(kSweep);
+    bad(write(dir.path, "truncated.json", text.substr(0, text.size() / 2)), "not JSON");
+  }
+  SECTION("an unknown schema version") {
+    Json a = Json::parse(slurp(kSweep));
+    a["context"]["schema_version"] = 99;
+    bad(write(dir.path, "future.json", a.dump()), "schema version 99 is not supported");
+  }
+  SECTION("a faults file of an unknown schema version") {
+    Json a = Json::parse(slurp(kFaults));
+    a["schema_version"] = 7;
+    bad(write(dir.path, "faults-future.json", a.dump()), "schema version 7 is not supported");
+  }
+  SECTION("a queue artifact without its samples") {
+    Json a = Json::parse(slurp(kQueue));
+    a.erase("queue_samples");
+    bad(write(dir.path, "queue-broken.json", a.dump()), "missing queue_samples");
+  }
+  SECTION("a kind this benchclient does not know") {
+    bad(write(dir.path, "other.json", R"({"kind": "benchlab-something", "schema_version": 1})"),
+        "kind \"benchlab-something\"");
+  }
+  SECTION("JSON that is no artifact") {
+    bad(write(dir.path, "package.json", R"({"name": "x", "version": "1.0.0"})"), "not a benchclient artifact");
+  }
+  SECTION("a text file that is not pg_test_fsync's") {
+    bad(write(dir.path, "notes.txt", "hello\n"), "not pg_test_fsync output");
+  }
+  SECTION("an unknown format") {
+    const Outcome o = report({"--format", "pdf", kSweep.string()}, dir.path);
+    CHECK(o.exit_code == 2);
+    CHECK(contains(o.err, "--format pdf: give md, html, csv or json"));
+  }
+}
+
+TEST_CASE("verdict: fastest, lowest memory and where the time went, derived from the runs", "[report][verdict]") {
+  using namespace benchlab;
+  Json doc = Json::parse(slurp(kSweep));
+  const Artifact sweep = doc.get<Artifact>();
+  const auto all = verdicts(sweep);
+  REQUIRE(all.size() == 3);
+  const SizeVerdict& v = all.back();
+  CHECK(v.rows == 1000000);
+  CHECK(v.verified == 7);
+  REQUIRE(v.fastest);
+  REQUIRE(v.lowest_memory);
+  // The fastest has the highest median rows/s of the exact strategies; the lowest memory the lowest peak RSS.
+  const SizeResult& size = sweep.report.sizes.back();
+  for (const auto& s : size.strategies) {
+    const StrategySummary sum = summarize(s, size, sweep.context.read.format, sweep.context.schedule.runs);
+    CHECK(sum.rows_per_sec.median <= v.fastest->value);
+    CHECK(sum.peak_rss_bytes.median >= v.lowest_memory->value);
+  }
+  REQUIRE(v.time);
+  CHECK(v.time->strategy == v.fastest->strategy);
+  CHECK(v.time->cores == 2);
+  CHECK(v.time->wall_ns_per_row == Approx(1e9 / v.fastest->value));
+  CHECK(v.time->server_cpu_ns_per_row > 0);
+
+  SECTION("a strategy made 10× faster wins, clear of the runner-up's spread") {
+    for (auto& b : doc["benchmarks"])
+      if (b["strategy"] == "naive" && b["limit"] == 1000000) {
+        for (auto& r : b["runs"]) {
+          r["rows_per_sec"] = r["rows_per_sec"].get<double>() * 10;
+          r["wall_s"] = r["wall_s"].get<double>() / 10;
+        }
+      }
+    const auto faster = verdicts(doc.get<Artifact>()).back();
+    REQUIRE(faster.fastest);
+    CHECK(faster.fastest->strategy == "naive");
+    CHECK(faster.fastest->next == v.fastest->strategy);
+    CHECK_FALSE(faster.fastest->within_noise);
+    const auto lines = verdict_sentences(sweep.context, faster);
+    CHECK(lines.front().starts_with("Fastest at 1M rows, text: naive, "));
+    CHECK(contains(lines.front(), fmt::format("× {} (", v.fastest->strategy)));
+  }
+  SECTION("a strategy that read the wrong rows never wins") {
+    for (auto& b : doc["benchmarks"])
+      if (b["strategy"] == v.fastest->strategy && b["limit"] == 1000000)
+        for (auto& r : b["runs"]) r["checksum_match"] = false;
+    const auto wrong = verdicts(doc.get<Artifact>()).back();
+    CHECK(wrong.verified == 6);
+    REQUIRE(wrong.fastest);
+    CHECK(wrong.fastest->strategy != v.fastest->strategy);
+    CHECK(contains(verdict_sentences(sweep.context, wrong).front(), "1 of 7 strategies did not read exactly"));
+  }
+  SECTION("the bottleneck named is the largest share of the cores' time") {
+    TimeSplit t{"x", 2, 1000, 1200, 400};  // 2000 ns of core time: 1200 server, 400 client, 400 neither
+    CHECK(t.waiting_ns_per_row() == Approx(400));
+    CHECK(t.bottleneck() == TimeSplit::Bottleneck::server);
+    CHECK(
+        time_sentence(t).starts_with("the server backend is the bottleneck: 1.20 µs of its CPU per row against "
+                                     "0.40 µs of the client's"));
+    t.client_cpu_ns_per_row = 1500;
+    t.server_cpu_ns_per_row = 300;
+    CHECK(t.bottleneck() == TimeSplit::Bottleneck::client);
+    t.client_cpu_ns_per_row = 300;
+    CHECK(t.bottleneck() == TimeSplit::Bottleneck::waiting);
+    CHECK(time_sentence(t).starts_with("waiting dominates: 1.40 µs per row"));
+  }
+}
+
+TEST_CASE("svg: one mark per point and non-empty bar, the same bytes each time, text escaped", "[report][svg]") {
+  using namespace benchlab::svg;
+  LineChart c;
+  c.title = "a <title> & more";
+  c.x = {"rows", Scale::log, nullptr, {}, false};
+  c.y = {"rows/s", Scale::linear, nullptr, {}, true};
+  c.series = {{"one", {{1e5, 10, 9, 11}, {1e6, 20, {}, {}}, {1e7, 30, {}, {}}}, false, -1},
+              {"two", {{1e5, 5, {}, {}}, {1e6, 6, {}, {}}, {1e7, 7, {}, {}}}, false, -1},
+              {"bound", {{1e5, 40, {}, {}}, {1e7, 40, {}, {}}}, true, -1}};
+  const Rendered r = render(c);
+  CHECK(r.marks == 6);
+  CHECK(count(r.svg, "class=\"mark\"") == 6);
+  CHECK(count(r.svg, "class=\"reference\"") == 1);
+  CHECK(contains(r.svg, "a &lt;title&gt; &amp; more"));
+  CHECK_FALSE(contains(r.svg, "<title> &"));
+  CHECK(render(c).svg == r.svg);
+
+  BarChart b;
+  b.title = "split";
+  b.keys = {"server", "client", "neither"};
+  b.stacked = true;
+  b.value = {"ns", Scale::linear, nullptr, {}, true};
+  b.bars = {{"a", {{0, 100, {}, {}, ""}, {1, 0, {}, {}, ""}, {2, 50, {}, {}, ""}}}, {"b", {{0, 10, {}, {}, ""}}}};
+  const Rendered s = render(b);
+  CHECK(s.marks == 3);  // the zero segment is not drawn
+  b.stacked = false;
+  CHECK(render(b).marks == 4);  // grouped: a zero is a visible sliver at the baseline
+}
