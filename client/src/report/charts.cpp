@@ -105,6 +105,15 @@ svg::Scale scale_for(const std::vector<svg::Series>& series) {
   return lo > 0 && hi / lo > 20 ? svg::Scale::log : svg::Scale::linear;
 }
 
+// The artifacts that measured the series at `rows` (a chart of one size names only those).
+std::vector<const Named<Artifact>*> artifacts_at(const ReadSeries& rs, std::uint64_t rows) {
+  std::vector<const Named<Artifact>*> out;
+  for (const auto& p : rs.points)
+    if (p.size->limit == rows && std::find(out.begin(), out.end(), p.artifact) == out.end())
+      out.push_back(p.artifact);
+  return out;
+}
+
 void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
   Chart base;
   base.section = "reads";
@@ -226,8 +235,11 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
                unit_format(""),
                {},
                true};
-    b.footer = base.provenance;
+    const auto sources = artifacts_at(rs, rows);
+    b.footer = provenance(sources);
     Chart ch = base;
+    ch.files = files_of(sources);
+    ch.provenance = b.footer;
     ch.id = fmt::format("reads-{}-time-split-{}", rs.id, rows);
     ch.title = b.title;
     ch.caption = fmt::format(
@@ -268,8 +280,11 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
     k.title = fmt::format("Skew: each part's read time at {} rows — {}", rows_count(*it), rs.title);
     k.x = {"part (in plan order)", svg::Scale::linear, [](double v) { return fmt::format("{:.0f}", v); }, {}, false};
     k.y = {"part read time (ms), the median run", svg::Scale::linear, unit_format(" ms"), {}, true};
-    k.footer = base.provenance;
+    const auto sources = artifacts_at(rs, *it);
+    k.footer = provenance(sources);
     Chart ch = base;
+    ch.files = files_of(sources);
+    ch.provenance = k.footer;
     ch.id = fmt::format("reads-{}-skew-{}", rs.id, *it);
     ch.title = k.title;
     ch.caption = fmt::format(

@@ -75,7 +75,11 @@ FaultsArtifact faults_of(const Json& j) {
 VerifyArtifact verify_of(const Json& j) {
   VerifyArtifact v;
   need(j, "equal", v.equal);
-  if (const auto s = j.find("source"); s != j.end() && s->is_object()) maybe(*s, "rows", v.source_rows);
+  std::string server;
+  if (const auto s = j.find("source"); s != j.end() && s->is_object()) {
+    maybe(*s, "rows", v.source_rows);
+    maybe(*s, "server", server);  // "PostgreSQL 15.20 (Debian …)"
+  }
   if (const auto t = j.find("target"); t != j.end() && t->is_object()) maybe(*t, "rows", v.target_rows);
   if (const auto d = j.find("differences"); d != j.end() && d->is_array()) v.differences = d->size();
   maybe(j, "segments_compared", v.segments_compared);
@@ -84,6 +88,8 @@ VerifyArtifact verify_of(const Json& j) {
   maybe(j, "elapsed_s", v.elapsed_s);
   if (const auto b = j.find("baseline_hash_both_s"); b != j.end() && b->is_number()) v.baseline_s = b->get<double>();
   if (const auto c = j.find("context"); c != j.end() && c->is_object()) v.provenance = provenance_of(*c);
+  if (v.provenance.server_version.empty() && server.starts_with("PostgreSQL "))
+    v.provenance.server_version = server.substr(11);
   return v;
 }
 
