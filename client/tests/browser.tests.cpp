@@ -238,8 +238,9 @@ TEST_CASE("the headless browser leaves no process and no file behind, also when 
     CHECK(std::string(e.what()) == "a check failed");
   }
   REQUIRE(pid > 0);
-  CHECK(kill(-pid, 0) == -1);
-  CHECK(errno == ESRCH);
+  const int rc = kill(-pid, 0), err = errno;
+  CHECK(rc == -1);
+  CHECK(err == ESRCH);  // no process in the group, not even a zombie
   CHECK(processes(pid, profile.parent_path().string()).empty());
   CHECK_FALSE(fs::exists(profile.parent_path()));
 }
