@@ -477,6 +477,7 @@ void HeadlessChromium::navigate(const std::string& url) {
   const nlohmann::json r = call("Page.navigate", {{"url", url}});
   if (!r.value("errorText", std::string{}).empty())
     fail(fmt::format("Page.navigate to {}: {}", url, r["errorText"].get<std::string>()));
+  if (!r.contains("loaderId")) return;  // within the same document (a #fragment): no load event comes
   const auto deadline = Clock::now() + deadline_;
   for (;;) {
     for (; scan < events_.size(); ++scan) {
