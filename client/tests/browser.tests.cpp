@@ -33,7 +33,7 @@ void require_chromium() {
 
 // A self-contained page as the report writes it: inline CSS, a phone viewport.
 fs::path write_page(const fs::path& dir, const std::string& name, const std::string& body) {
-  const fs::path p = dir / (name + ".html");
+  fs::path p = dir / (name + ".html");
   std::ofstream out(p);
   out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -11,9 +11,9 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -134,7 +134,7 @@ fs::path find_chromium() {
   std::stringstream dirs(path);
   for (std::string dir; std::getline(dirs, dir, ':');) {
     if (dir.empty()) continue;
-    const fs::path candidate = fs::path(dir) / "chromium";
+    fs::path candidate = fs::path(dir) / "chromium";
     if (access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return {};
@@ -226,6 +226,7 @@ HeadlessChromium::HeadlessChromium(std::chrono::milliseconds deadline) : deadlin
                                   "--user-data-dir=" + profile_dir_.string(),
                                   "about:blank"};
     std::vector<char*> cargv;
+    cargv.reserve(argv.size() + 1);
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
 
@@ -261,6 +262,7 @@ HeadlessChromium::HeadlessChromium(std::chrono::milliseconds deadline) : deadlin
     env.push_back("XDG_CONFIG_HOME=" + (temp_dir_ / "config").string());
     env.push_back("XDG_CACHE_HOME=" + (temp_dir_ / "cache").string());
     std::vector<char*> cenv;
+    cenv.reserve(env.size() + 1);
     for (auto& e : env) cenv.push_back(e.data());
     cenv.push_back(nullptr);
     const int rc = posix_spawn(&pid_, cargv[0], &fa, &attr, cargv.data(), cenv.data());
@@ -373,7 +375,7 @@ void HeadlessChromium::write_message(const std::string& message, Clock::time_poi
       }
       continue;
     }
-    error = fmt::format("writing to the browser's pipe: {}", std::strerror(errno));
+    error = fmt::format("writing to the browser's pipe: {}", std::generic_category().message(errno));
     if (errno == EPIPE) {
       const timespec zero{0, 0};
       sigtimedwait(&pipe_set, nullptr, &zero);
@@ -400,7 +402,7 @@ bool HeadlessChromium::pump(Clock::time_point deadline) {
     if (pipe_closed_) fail("the browser closed its pipe (it exited or crashed)");
     pollfd pfd{from_browser_, POLLIN, 0};
     const int ready = poll(&pfd, 1, poll_timeout_ms(deadline));
-    if (ready < 0 && errno != EINTR) fail(fmt::format("poll: {}", std::strerror(errno)));
+    if (ready < 0 && errno != EINTR) fail(fmt::format("poll: {}", std::generic_category().message(errno)));
     if (ready > 0) {
       std::array<char, 65536> buf{};
       for (;;) {

@@ -48,6 +48,8 @@ class HeadlessChromium {
   ~HeadlessChromium();
   HeadlessChromium(const HeadlessChromium&) = delete;
   HeadlessChromium& operator=(const HeadlessChromium&) = delete;
+  HeadlessChromium(HeadlessChromium&&) = delete;
+  HeadlessChromium& operator=(HeadlessChromium&&) = delete;
 
   // A command to the page's session; its "result". Throws on a protocol error, a
   // dead browser or the deadline.
