@@ -580,6 +580,9 @@ PageCheck check_report_page(const fs::path& html, const fs::path& screenshot_dir
   check.phone_png = screenshot_dir / (page.stem().string() + "-phone.png");
 
   HeadlessChromium browser;
+  // Headless draws classic 15 px scrollbars: hidden, the page is laid out (and
+  // captured) at the full 1280 px, as on a phone, whose scrollbars overlay.
+  browser.call("Emulation.setScrollbarsHidden", {{"hidden", true}});
   browser.call("Emulation.setDeviceMetricsOverride",
                {{"width", kDesktopWidth}, {"height", 800}, {"deviceScaleFactor", 1}, {"mobile", false}});
   browser.navigate(check.url);
