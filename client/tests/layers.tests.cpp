@@ -20,15 +20,15 @@ namespace {
 
 // Bottom to top; folders on one line are peers and must not include each other.
 const std::vector<std::vector<std::string>> kLayers = {
-    {"model"},               // plain types every layer speaks
-    {"process"},             // signals, children, shared memory
-    {"pg"},                  // RAII over libpq
-    {"cluster", "decode"},   // the throwaway cluster; typed decoding
-    {"measure"},             // the harness behind RunContext
-    {"strategies", "plan"},  // one file per strategy; planning a read
+    {"model"},                      // plain types every layer speaks
+    {"process"},                    // signals, children, shared memory
+    {"pg"},                         // RAII over libpq
+    {"cluster", "decode"},          // the throwaway cluster; typed decoding
+    {"measure"},                    // the harness behind RunContext
+    {"strategies", "plan"},         // one file per strategy; planning a read
     {"run", "reconcile", "queue"},  // rounds and runs; verify across two servers; the job-queue workload
-    {"report"},              // reporters behind one interface
-    {"cli"},                 // options, validation, commands
+    {"report"},                     // reporters behind one interface
+    {"cli"},                        // options, validation, commands
 };
 
 using Graph = std::map<std::string, std::set<std::string>>;

@@ -180,7 +180,7 @@ TEST_CASE("report --summary: the README's section, its charts linked where --cha
   CHECK_FALSE(contains(o.out, "\n## "));
   CHECK(contains(o.out, "\n### Verdict\n\n- Fastest at 1M rows, text: "));
   CHECK(contains(o.out, "](results/charts/reads-text-2w-rows-per-sec.svg)"));
-  CHECK(contains(o.out, "](results/charts/queue-queue-20261202T025046Z-jobs-per-sec.svg)"));
+  CHECK(contains(o.out, "](results/charts/queue-queue-20261202t025046z-jobs-per-sec.svg)"));
   CHECK(contains(o.out, "| strategy | 100K rows | 500K rows | 1M rows | peak RSS |"));
   // The same bytes every time: the README check compares them.
   const Outcome again = report(

@@ -64,14 +64,19 @@ int run_report_command(const ReportOptions& o) {
     std::cerr << "benchclient: error: report --summary: no read artifact (run-*.json) among the files\n";
     return kExitUsage;
   }
-  std::vector<std::string> names;
-  for (const auto& a : set.runs) names.push_back(a.file);
+  // The Markdown names an artifact by its file name, as it always has; the other
+  // formats by the path as given (their charts and tables say where it lives).
+  std::vector<std::string> names, file_names;
+  for (const auto& a : set.runs) {
+    names.push_back(a.file);
+    file_names.push_back(fs::path(a.file).filename().string());
+  }
   const bool wants_charts = o.format == "html" || !o.charts_dir.empty() || !o.chart_links.empty();
   std::vector<Chart> charts = wants_charts ? build_charts(set) : std::vector<Chart>{};
 
   std::string doc;
   if (o.format == "md") {
-    MarkdownReporter md(names, charts, link_dir(o),
+    MarkdownReporter md(file_names, charts, link_dir(o),
                         o.summary ? MarkdownReporter::Mode::summary : MarkdownReporter::Mode::full);
     report_set(set, {&md});
     doc = o.summary ? demote_headings(md.document()) : md.document();

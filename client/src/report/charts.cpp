@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -68,7 +69,18 @@ std::string series_key(const Context& c, const SizeResult& s) {
                      c.schedule.concurrent_writes_per_sec, c.read.part_rows);
 }
 
+// Ids are file names and HTML ids: lower case, digits and '-' only.
+std::string slug(const std::string& id) {
+  std::string out;
+  for (const char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    out += std::isalnum(u) ? static_cast<char>(std::tolower(u)) : '-';
+  }
+  return out;
+}
+
 void add(std::vector<Chart>& out, Chart chart, const svg::Rendered& r) {
+  chart.id = slug(chart.id);
   chart.svg = r.svg;
   chart.marks = r.marks;
   if (chart.marks > 0) out.push_back(std::move(chart));
@@ -109,8 +121,7 @@ svg::Scale scale_for(const std::vector<svg::Series>& series) {
 std::vector<const Named<Artifact>*> artifacts_at(const ReadSeries& rs, std::uint64_t rows) {
   std::vector<const Named<Artifact>*> out;
   for (const auto& p : rs.points)
-    if (p.size->limit == rows && std::find(out.begin(), out.end(), p.artifact) == out.end())
-      out.push_back(p.artifact);
+    if (p.size->limit == rows && std::find(out.begin(), out.end(), p.artifact) == out.end()) out.push_back(p.artifact);
   return out;
 }
 
