@@ -1,11 +1,13 @@
 // The throwaway cluster: starts, answers, and leaves nothing behind — also when
 // the process holding it is interrupted.
 #include <signal.h>
+#include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -56,6 +58,33 @@ TEST_CASE("throwaway cluster starts, answers and is removed", "[cluster][db]") {
   }
   CHECK_FALSE(fs::exists(root));
   CHECK_FALSE(process_alive(postmaster));
+}
+
+TEST_CASE("a server killed and never restarted leaves no shared memory segment behind", "[cluster][db]") {
+  int segment = -1;
+  {
+    benchlab::cluster::ThrowawayCluster cluster({});
+    // postmaster.pid's 7th line: the SysV segment's key and id.
+    std::ifstream pid_file(cluster.root_dir() / "data" / "postmaster.pid");
+    std::string line;
+    for (int i = 1; i <= 7 && std::getline(pid_file, line); ++i) {
+    }
+    unsigned long key = 0;
+    REQUIRE(std::sscanf(line.c_str(), "%lu %d", &key, &segment) == 2);
+    struct shmid_ds ds {};
+    REQUIRE(shmctl(segment, IPC_STAT, &ds) == 0);
+    // A crash test stopped between the kill and the restart: the whole group killed,
+    // until nothing is attached to the segment (the postmaster stays a zombie of ours).
+    const pid_t group = cluster.postmaster_pid();
+    REQUIRE(kill(-group, SIGKILL) == 0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (shmctl(segment, IPC_STAT, &ds) == 0 && ds.shm_nattch != 0) {
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  struct shmid_ds ds {};
+  CHECK(shmctl(segment, IPC_STAT, &ds) != 0);  // removed with the cluster
 }
 
 TEST_CASE("an unknown profile is refused before anything starts", "[cluster]") {

@@ -212,14 +212,10 @@ Json sample_artifact(const std::string& format, int workers, double naive_rps) {
 }
 
 fs::path write(const fs::path& dir, const std::string& name, const std::string& content) {
-  const fs::path p = dir / name;
-  std::ofstream(p, std::ios::binary) << content;
-  return p;
+  return benchlab::test::write_file(dir, name, content);
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using benchlab::test::contains;
 
 // Bad input: exit 2, nothing on stdout, one stderr line naming the file and the problem.
 void require_input_error(const Outcome& o, const std::string& file, const std::string& what) {

@@ -43,14 +43,10 @@ std::string slurp(const fs::path& p) {
 }
 
 fs::path write(const fs::path& dir, const std::string& name, const std::string& content) {
-  const fs::path p = dir / name;
-  std::ofstream(p, std::ios::binary) << content;
-  return p;
+  return benchlab::test::write_file(dir, name, content);
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using benchlab::test::contains;
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;

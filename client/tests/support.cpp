@@ -72,6 +72,17 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path, ec);
 }
 
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::filesystem::path write_file(const std::filesystem::path& dir, const std::string& name,
+                                 const std::string& content) {
+  const std::filesystem::path p = dir / name;
+  std::ofstream(p, std::ios::binary) << content;
+  return p;
+}
+
 std::size_t line_count(const std::string& s) {
   std::size_t n = 0;
   for (char c : s)

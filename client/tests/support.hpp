@@ -84,6 +84,10 @@ Outcome run_benchclient(const std::vector<std::string>& args, const std::filesys
 
 // Lines of output (a last line without its newline counts too).
 std::size_t line_count(const std::string& s);
+// Whether `haystack` holds `needle`.
+bool contains(const std::string& haystack, const std::string& needle);
+// Writes `content` to dir/name (a test's input file) and returns the path.
+std::filesystem::path write_file(const std::filesystem::path& dir, const std::string& name, const std::string& content);
 
 // The names in /dev/shm that contain "benchlab" (the strategies' segments).
 std::set<std::string> shm_benchlab_entries();

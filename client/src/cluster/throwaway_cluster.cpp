@@ -303,18 +303,20 @@ void ThrowawayCluster::wait_until_accepting() {
 namespace {
 
 // The SysV shared memory segment the postmaster.pid file names (its 7th line: key
-// and id); -1 when it names none.
-int old_segment_id(const fs::path& data_dir) {
+// and id); id -1 when it names none (a clean shutdown removes the file).
+struct Segment {
+  unsigned long key = 0;
+  int id = -1;
+};
+Segment old_segment(const fs::path& data_dir) {
   std::ifstream pid_file(data_dir / "postmaster.pid");
   std::string line;
+  Segment s;
   for (int i = 1; i <= 7 && std::getline(pid_file, line); ++i)
-    if (i == 7) {
-      unsigned long key = 0;
-      int id = -1;
-      if (std::sscanf(line.c_str(), "%lu %d", &key, &id) == 2) return id;
-    }
-  return -1;
+    if (i == 7 && std::sscanf(line.c_str(), "%lu %d", &s.key, &s.id) != 2) s.id = -1;
+  return s;
 }
+int old_segment_id(const fs::path& data_dir) { return old_segment(data_dir).id; }
 
 // Whether any process is still attached to segment `id` (gone: no one is).
 bool segment_attached(int id) {
@@ -355,6 +357,16 @@ ThrowawayCluster::~ThrowawayCluster() { stop_and_remove(); }
 
 void ThrowawayCluster::stop_and_remove() noexcept {
   if (postmaster_.running()) postmaster_.stop(SIGINT, std::chrono::seconds(30));
+  // A server that was killed and never restarted (a crash test stopped midway) leaves
+  // its SysV segment behind, which outlives the data directory: remove it when nothing
+  // is attached and it is still the one postmaster.pid names (same key).
+  if (!data_dir_.empty()) {
+    const Segment seg = old_segment(data_dir_);
+    struct shmid_ds ds {};
+    if (seg.id >= 0 && ::shmctl(seg.id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 0 &&
+        static_cast<unsigned long>(ds.shm_perm.__key) == seg.key)
+      ::shmctl(seg.id, IPC_RMID, nullptr);
+  }
   std::error_code ec;
   if (!root_.empty()) fs::remove_all(root_, ec);
 }
