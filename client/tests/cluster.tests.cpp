@@ -60,8 +60,16 @@ TEST_CASE("throwaway cluster starts, answers and is removed", "[cluster][db]") {
   CHECK_FALSE(process_alive(postmaster));
 }
 
-TEST_CASE("a server killed and never restarted leaves no shared memory segment behind", "[cluster][db]") {
+TEST_CASE("a server killed and never restarted leaves no shared memory behind", "[cluster][db]") {
   int segment = -1;
+  // Its POSIX segments (dynamic shared memory) in /dev/shm, by name: none may stay.
+  auto dsm_segments = [] {
+    std::set<std::string> out;
+    for (const auto& e : fs::directory_iterator("/dev/shm"))
+      if (e.path().filename().string().starts_with("PostgreSQL.")) out.insert(e.path().filename().string());
+    return out;
+  };
+  const std::set<std::string> before = dsm_segments();
   {
     benchlab::cluster::ThrowawayCluster cluster({});
     // postmaster.pid's 7th line: the SysV segment's key and id.
@@ -85,6 +93,10 @@ TEST_CASE("a server killed and never restarted leaves no shared memory segment b
   }
   struct shmid_ds ds {};
   CHECK(shmctl(segment, IPC_STAT, &ds) != 0);  // removed with the cluster
+  std::set<std::string> left;
+  for (const auto& name : dsm_segments())
+    if (!before.contains(name)) left.insert(name);
+  CHECK(left.empty());
 }
 
 TEST_CASE("an unknown profile is refused before anything starts", "[cluster]") {

@@ -358,10 +358,21 @@ ThrowawayCluster::~ThrowawayCluster() { stop_and_remove(); }
 void ThrowawayCluster::stop_and_remove() noexcept {
   if (postmaster_.running()) postmaster_.stop(SIGINT, std::chrono::seconds(30));
   // A server that was killed and never restarted (a crash test stopped midway) leaves
-  // its SysV segment behind, which outlives the data directory: remove it when nothing
-  // is attached and it is still the one postmaster.pid names (same key).
-  if (!data_dir_.empty()) {
+  // its shared memory behind — the SysV segment and the POSIX segments in /dev/shm —
+  // and both outlive the data directory. Its postmaster.pid is still there (a clean
+  // stop removes it): start the server once more on the same data directory, whose
+  // start-up removes what the killed one left, and stop it cleanly.
+  if (!data_dir_.empty() && fs::exists(data_dir_ / "postmaster.pid")) {
     const Segment seg = old_segment(data_dir_);
+    try {
+      start_postmaster();
+      wait_until_accepting();
+    } catch (...) {
+      // Nothing more to do than stop it below and remove the segment by hand.
+    }
+    if (postmaster_.running()) postmaster_.stop(SIGINT, std::chrono::seconds(30));
+    // The SysV segment at least, if the restart could not remove it: when nothing is
+    // attached and it is still the one postmaster.pid named (same key).
     struct shmid_ds ds {};
     if (seg.id >= 0 && ::shmctl(seg.id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 0 &&
         static_cast<unsigned long>(ds.shm_perm.__key) == seg.key)
