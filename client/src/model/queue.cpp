@@ -1,5 +1,7 @@
 #include "model/queue.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace benchlab {
@@ -19,6 +21,22 @@ MeanStddev jobs_per_sec_of(const std::vector<QueueSample>& samples, const std::s
     if (s.profile == profile && s.concurrency == concurrency && s.error.empty())
       squares += (s.jobs_per_sec - out.mean) * (s.jobs_per_sec - out.mean);
   out.stddev = std::sqrt(squares / out.count);
+  return out;
+}
+
+std::vector<QueueLevel> queue_levels(const std::vector<QueueSample>& samples) {
+  std::vector<QueueLevel> out;
+  for (const auto& s : samples) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const QueueLevel& l) {
+      return l.profile == s.profile && l.concurrency == s.concurrency;
+    });
+    if (it == out.end()) {
+      out.push_back({s.profile, s.concurrency, jobs_per_sec_of(samples, s.profile, s.concurrency), 0, 0});
+      it = out.end() - 1;
+    }
+    ++it->samples;
+    it->exactly_once += s.exactly_once ? 1 : 0;
+  }
   return out;
 }
 

@@ -72,4 +72,15 @@ struct MeanStddev {
 [[nodiscard]] MeanStddev jobs_per_sec_of(const std::vector<QueueSample>& samples, const std::string& profile,
                                          int concurrency);
 
+// One (profile, concurrency) level of the samples, in the order first measured: its
+// jobs/s, and how many of its samples there were and were exactly once.
+struct QueueLevel {
+  std::string profile;
+  int concurrency = 0;
+  MeanStddev jobs_per_sec;
+  int samples = 0;
+  int exactly_once = 0;
+};
+[[nodiscard]] std::vector<QueueLevel> queue_levels(const std::vector<QueueSample>& samples);
+
 }  // namespace benchlab

@@ -141,20 +141,9 @@ void HtmlReporter::queue(const Named<QueueArtifact>& q) {
                      fmt::format("{} · {} cores · benchlab {}", a.context.host.cpu_model, a.context.host.cores,
                                  short_commit(a.context.build.git_commit))});
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::pair<std::string, int>> seen;
-  for (const auto& s : a.samples) {
-    if (std::find(seen.begin(), seen.end(), std::pair(s.profile, s.concurrency)) != seen.end()) continue;
-    seen.emplace_back(s.profile, s.concurrency);
-    const MeanStddev m = jobs_per_sec_of(a.samples, s.profile, s.concurrency);
-    std::size_t once = 0, total = 0;
-    for (const auto& x : a.samples)
-      if (x.profile == s.profile && x.concurrency == s.concurrency) {
-        ++total;
-        once += x.exactly_once ? 1 : 0;
-      }
-    rows.push_back({s.profile, std::to_string(s.concurrency), fmt::format("{:.0f}", m.mean),
-                    fmt::format("{:.0f}", m.stddev), fmt::format("{}/{}", once, total)});
-  }
+  for (const auto& l : queue_levels(a.samples))
+    rows.push_back({l.profile, std::to_string(l.concurrency), fmt::format("{:.0f}", l.jobs_per_sec.mean),
+                    fmt::format("{:.0f}", l.jobs_per_sec.stddev), fmt::format("{}/{}", l.exactly_once, l.samples)});
   others_ += table({"profile", "concurrency", "jobs/s (mean)", "stddev", "exactly once"}, rows);
   rows.clear();
   for (const auto& e : a.enqueue)

@@ -327,20 +327,9 @@ void MarkdownReporter::queue(const Named<QueueArtifact>& q) {
                          a.context.host.cpu_model, a.context.host.cores, short_commit(a.context.build.git_commit));
   others_ +=
       row({"profile", "concurrency", "jobs/s (mean)", "stddev", "samples exactly once"}) + "|:--|--:|--:|--:|--:|\n";
-  std::vector<std::pair<std::string, int>> seen;
-  for (const auto& s : a.samples) {
-    if (std::find(seen.begin(), seen.end(), std::pair(s.profile, s.concurrency)) != seen.end()) continue;
-    seen.emplace_back(s.profile, s.concurrency);
-    const MeanStddev m = jobs_per_sec_of(a.samples, s.profile, s.concurrency);
-    int once = 0, total = 0;
-    for (const auto& x : a.samples)
-      if (x.profile == s.profile && x.concurrency == s.concurrency) {
-        ++total;
-        once += x.exactly_once ? 1 : 0;
-      }
-    others_ += row({cell(s.profile), fmt::format("{}", s.concurrency), fmt::format("{:.0f}", m.mean),
-                    fmt::format("{:.0f}", m.stddev), fmt::format("{}/{}", once, total)});
-  }
+  for (const auto& l : queue_levels(a.samples))
+    others_ += row({cell(l.profile), fmt::format("{}", l.concurrency), fmt::format("{:.0f}", l.jobs_per_sec.mean),
+                    fmt::format("{:.0f}", l.jobs_per_sec.stddev), fmt::format("{}/{}", l.exactly_once, l.samples)});
   if (!a.enqueue.empty()) {
     others_ += "\n" + row({"profile", "enqueue method", "jobs", "refused", "jobs/s"}) + "|:--|:--|--:|--:|--:|\n";
     for (const auto& e : a.enqueue)

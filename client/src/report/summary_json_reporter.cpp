@@ -76,17 +76,12 @@ void SummaryJsonReporter::finish(const Artifact& /*artifact*/) {
 
 void SummaryJsonReporter::queue(const Named<QueueArtifact>& q) {
   J samples = J::array();
-  std::vector<std::pair<std::string, int>> seen;
-  for (const auto& s : q.artifact.samples) {
-    if (std::find(seen.begin(), seen.end(), std::pair(s.profile, s.concurrency)) != seen.end()) continue;
-    seen.emplace_back(s.profile, s.concurrency);
-    const MeanStddev m = jobs_per_sec_of(q.artifact.samples, s.profile, s.concurrency);
-    samples.push_back(J{{"profile", s.profile},
-                        {"concurrency", s.concurrency},
-                        {"jobs_per_sec_mean", m.mean},
-                        {"stddev", m.stddev},
-                        {"samples", m.count}});
-  }
+  for (const auto& l : queue_levels(q.artifact.samples))
+    samples.push_back(J{{"profile", l.profile},
+                        {"concurrency", l.concurrency},
+                        {"jobs_per_sec_mean", l.jobs_per_sec.mean},
+                        {"stddev", l.jobs_per_sec.stddev},
+                        {"samples", l.jobs_per_sec.count}});
   J crash = J::array();
   for (const auto& c : q.artifact.crash_test)
     crash.push_back(
