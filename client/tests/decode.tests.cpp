@@ -13,6 +13,7 @@
 
 #include "benchlab/row_checksum.hpp"
 #include "decode/decoded_rows.hpp"
+#include "decode/json_scan.hpp"
 #include "decode/row_decoder.hpp"
 #include "decode/type_decoders.hpp"
 #include "decode/value.hpp"
@@ -439,4 +440,73 @@ TEST_CASE("a value that does not decode throws and leaves kept rows whole", "[de
   CHECK(decoder.totals().bytes == 2);
   RowDecoder plain;
   CHECK_THROWS_AS(plain.consume(r), DecodeError);
+}
+
+// ---- JSON numbers of any size ------------------------------------------------
+
+TEST_CASE("the exact JSON scanner: numbers of any size, any depth, and the grammar's edges", "[decode][json]") {
+  const auto shape = [](std::string_view text) { return scan_json(text); };
+  for (const std::string_view number : {"123456789012345678901234567890", "1e400", "-1e-400",
+                                        "0.10000000000000000000000001", "-0", "0", "1E+2", "-12.5e-3"}) {
+    INFO(number);
+    const auto s = shape(number);
+    REQUIRE(s);
+    CHECK(s->root == Json::Root::number);
+  }
+  const auto object =
+      shape(R"( {"a": [1e400, {"b": [[123456789012345678901234567890]]}], "c": "x\"\u00e9", "d": null} )");
+  REQUIRE(object);
+  CHECK(object->root == Json::Root::object);
+  CHECK(object->members == 3);
+  const auto array = shape("[[], {}, -1e-400, true, false, \"\"]");
+  REQUIRE(array);
+  CHECK(array->root == Json::Root::array);
+  CHECK(array->members == 6);
+  CHECK(shape("{}")->members == 0);
+  CHECK(shape("[]")->members == 0);
+  CHECK(shape("\"s\"")->root == Json::Root::string);
+  CHECK(shape("null")->root == Json::Root::null);
+  CHECK(shape("false")->root == Json::Root::boolean);
+  // Deeper than simdjson's default limit of 1024.
+  const std::string deep = std::string(5000, '[') + "1e400" + std::string(5000, ']');
+  CHECK(shape(deep)->members == 1);
+  // Bytes of another server encoding pass through strings untouched.
+  CHECK(shape("\"caf\xe9\"")->root == Json::Root::string);
+  for (const std::string_view bad :
+       {"",          " ",     "01",        "1.",       ".5",    "-",        "1e",    "1e+",        "+1",
+        "[1,]",      "[1 2]", "{\"a\" 1}", "{\"a\":}", "{1:2}", "[",        "]",     "{\"a\":1,}", "\"\\x\"",
+        "\"\\u12\"", "tru",   "nul",       "[1]]",     "1 2",   "\"a\nb\"", "\"open"}) {
+    INFO("'" << bad << "'");
+    CHECK_FALSE(shape(bad));
+  }
+}
+
+TEST_CASE("json and jsonb holding numbers past 64 bits and past a double decode exactly, in text and binary",
+          "[db][decode][json]") {
+  test::ScratchDatabase db("json_big_numbers");
+  const pg::Connection conn = db.admin();
+  const std::string doc =
+      R"({"big": 123456789012345678901234567890, "huge": 1e400, "tiny": -1e-400, )"
+      R"("precise": 0.10000000000000000000000001, "deep": [[{"n": [-98765432109876543210987654321e-5]}]]})";
+  for (const int format : kFormats) {
+    INFO("format " << format);
+    DecodeTotals totals;
+    const DecodedRows rows = keep_one(conn,
+                                      "SELECT '" + doc + "'::jsonb, '" + doc + "'::json, '1e400'::jsonb, '[" +
+                                          "123456789012345678901234567890]'::json",
+                                      format, &totals);
+    CHECK(totals.unknown_values == 0);
+    const Json jb = get<Json>(rows, 0);
+    CHECK(jb.root == Json::Root::object);
+    CHECK(jb.members == 5);
+    // The digits are the server's: jsonb prints its numerics in full.
+    CHECK(jb.text == conn.query_value("SELECT '" + doc + "'::jsonb::text"));
+    CHECK(test::contains(std::string(jb.text), "123456789012345678901234567890"));
+    CHECK(test::contains(std::string(jb.text), "0.10000000000000000000000001"));
+    const Json j = get<Json>(rows, 1);
+    CHECK(j.text == doc);  // json keeps its input text
+    CHECK(j.members == 5);
+    CHECK(get<Json>(rows, 2).root == Json::Root::number);
+    CHECK(get<Json>(rows, 3).members == 1);
+  }
 }

@@ -5,6 +5,8 @@
 // int64 microseconds since 2000-01-01.
 #include "decode/type_decoders.hpp"
 
+#include "decode/json_scan.hpp"
+
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -346,11 +348,20 @@ Json parse_json(const char* d, std::size_t n, bool binary, Scratch& scratch) {
   // buffer, which it keeps and only grows — no allocation per value once warm.
   // (The wire bytes lack SIMDJSON_PADDING readable bytes after them.)
   auto parsed = scratch.json.parse(d, n, true);
-  if (parsed.error() != simdjson::SUCCESS) fail(binary ? "jsonb" : "json", d, n);
-  const simdjson::dom::element root = parsed.value_unsafe();
   Json j;
   j.text = {d, n};
   j.binary = binary;
+  if (parsed.error() != simdjson::SUCCESS) {
+    // simdjson refuses numbers past int64/uint64/double (a jsonb numeric has
+    // any precision and range) and bytes that are not UTF-8 (json keeps the
+    // server's encoding): the exact scanner decides, keeping every digit.
+    const auto shape = scan_json({d, n});
+    if (!shape) fail(binary ? "jsonb" : "json", d, n);
+    j.root = shape->root;
+    j.members = shape->members;
+    return j;
+  }
+  const simdjson::dom::element root = parsed.value_unsafe();
   switch (root.type()) {
     case simdjson::dom::element_type::OBJECT:
       j.root = Json::Root::object;

@@ -1,0 +1,25 @@
+// A strict JSON scanner (RFC 8259) that keeps numbers as the digits they are.
+// simdjson maps every number to int64, uint64 or double and so refuses what a
+// jsonb numeric can hold (30-digit integers, 1e400, -1e-400); PostgreSQL's json
+// also passes bytes in the server's encoding through. The scanner validates the
+// document without converting any number, so those values decode exactly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "decode/value.hpp"
+
+namespace benchlab::decode {
+
+struct JsonShape {
+  Json::Root root = Json::Root::null;
+  std::uint32_t members = 0;  // of the root object or array
+};
+
+// The shape of a valid document, or nullopt when `text` is not one JSON value.
+// Any depth (an explicit stack, no recursion); numbers of any size and precision.
+std::optional<JsonShape> scan_json(std::string_view text);
+
+}  // namespace benchlab::decode
