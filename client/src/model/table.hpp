@@ -26,6 +26,10 @@ struct TableInfo {
   std::string select_list;   // quoted columns in table order
   std::vector<ColumnInfo> columns;
   TypeCatalog types;  // the columns' arrays, ranges, domains, enums and composites
+  // Columns whose type (or a type inside it: an array's element, a domain's base,
+  // a range's subtype, a composite's field) has no binary output (send function):
+  // they can be read in text only, and the binary wire ceiling cannot be measured.
+  std::vector<ColumnInfo> text_only_columns;
   std::uint64_t total_rows = 0;
   bool standard = false;  // the seeded standard table
   char relkind = 'r';     // pg_class.relkind: r table, v view, m materialized view, f foreign, p partitioned

@@ -355,6 +355,16 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
   phase(fmt::format("benchclient: {} {} ({})", options.table.empty() ? "seeding" : "checking",
                     options.table.empty() ? kStandardTable : options.table, what));
   plan.table = prepare_table(conninfo, options, max_rows, expected);
+  std::vector<std::string> text_only;
+  for (const auto& c : plan.table.text_only_columns) text_only.push_back(fmt::format("\"{}\" ({})", c.name, c.type));
+  if (!text_only.empty() && options.format == WireFormat::binary) {
+    throw OptionRefused(fmt::format(
+        "--format binary: table {} has {} with no binary output (no send function for the type or a type inside it); "
+        "use --format text",
+        plan.table.display_name,
+        text_only.size() == 1 ? "column " + text_only.front()
+                              : "columns " + fmt::format("{}", fmt::join(text_only, ", "))));
+  }
   // --memory-budget: workers and batch size as the budget allows, before any split.
   ReadOptions effective = options;
   if (options.memory_budget_bytes > 0 || options.memory_budget_auto) {
@@ -379,8 +389,16 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
     // The whole table's size is the server's count of the read (unknown without it).
     size.limit = limit != 0 ? limit : size.server.rows.value_or(0);
     if (limit == 0) size.spec.all.rows = size.limit;
+    if (!text_only.empty())
+      size.notes.push_back(fmt::format("binary wire ceiling not measured: {} {} {} no binary output",
+                                       text_only.size() == 1 ? "column" : "columns", fmt::join(text_only, ", "),
+                                       text_only.size() == 1 ? "has" : "have"));
     plan.sizes.push_back(std::move(size));
   }
+  // A whole table with no rows (for this role: policies may hide them all).
+  if (limits == std::vector<std::uint64_t>{0} && plan.sizes.front().server.rows == std::optional<std::uint64_t>(0))
+    throw EmptyTable(fmt::format("table {} has no rows{}: there is nothing to measure", plan.table.display_name,
+                                 plan.table.standard ? "" : " that this user can read"));
   return plan;
 }
 

@@ -270,6 +270,36 @@ void choose_split(const pg::Connection& conn, TableInfo& t, const ReadOptions& o
   t.key_sql = quote_identifier(conn.raw(), key);
 }
 
+// The columns that cannot travel in binary: their type, or one inside it, has no
+// send function (array_send, record_send, range_send and domains call their
+// parts' send functions, and fail on the first that has none).
+std::vector<ColumnInfo> text_only_columns(const pg::Connection& conn, const std::string& oid,
+                                          const std::vector<ColumnInfo>& columns) {
+  const pg::Result r = pg::exec_interruptible(conn, R"(
+    WITH RECURSIVE parts(attnum, typ) AS (
+      SELECT a.attnum, a.atttypid FROM pg_catalog.pg_attribute a
+      WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped
+      UNION
+      SELECT p.attnum, sub.typ FROM parts p JOIN pg_catalog.pg_type t ON t.oid = p.typ
+      CROSS JOIN LATERAL (
+        SELECT t.typelem WHERE t.typelem <> 0
+        UNION ALL SELECT t.typbasetype WHERE t.typtype = 'd'
+        UNION ALL SELECT r.rngsubtype FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid
+        UNION ALL SELECT r.rngtypid FROM pg_catalog.pg_range r WHERE r.rngmultitypid = t.oid
+        UNION ALL SELECT f.atttypid FROM pg_catalog.pg_attribute f
+          WHERE t.typtype = 'c' AND f.attrelid = t.typrelid AND f.attnum > 0 AND NOT f.attisdropped
+      ) sub(typ))
+    SELECT DISTINCT a.attname FROM parts p JOIN pg_catalog.pg_type t ON t.oid = p.typ
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = $1::oid AND a.attnum = p.attnum
+    WHERE t.typsend = 0)",
+                                              {oid});
+  std::vector<ColumnInfo> out;
+  for (const auto& c : columns)
+    for (int i = 0; i < r.rows(); ++i)
+      if (r.text(i, 0, "attname") == c.name) out.push_back(c);
+  return out;
+}
+
 // What a read and the schema both need of the relation `name`: its identity, the
 // SELECT right, its columns and their types, its primary key. Returns its OID.
 std::string describe_relation(const pg::Connection& conn, const std::string& name, TableInfo& t) {
@@ -315,6 +345,7 @@ std::string describe_relation(const pg::Connection& conn, const std::string& nam
   t.schema.primary_key = primary_key_columns(conn, oid);
   t.schema.key = integer_primary_key(t.schema.primary_key, t.columns);
   t.types = describe_types(conn, column_oids);
+  t.text_only_columns = text_only_columns(conn, oid, t.columns);
 
   // Quoting: each column with PQescapeIdentifier; the relation as the server names it.
   t.relation_sql = quote_identifier(conn.raw(), std::string(reg.text(0, 1, "nspname"))) + "." +
@@ -344,6 +375,15 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   const std::string count_sql = fmt::format(
       "SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} IS NOT NULL LIMIT $1::bigint) s", t.relation_sql, t.key_sql);
   const std::uint64_t have = one_row(conn, count_sql, {std::to_string(rows)}).uint64(0, 0, count_sql);
+  if (have == 0) {
+    const std::string any_sql = fmt::format("SELECT EXISTS (SELECT 1 FROM {})", t.relation_sql);
+    if (one_row(conn, any_sql, {}).text(0, 0, any_sql) != "t")
+      throw EmptyTable(fmt::format("table {} has no rows that this user can read: there is nothing to measure", name));
+    throw std::runtime_error(fmt::format(
+        "table {} has no row with a non-null key {}, so it has no first --rows {} in key order; read its rows with "
+        "--rows all",
+        name, t.key_name, rows));
+  }
   if (have < rows) {
     throw std::runtime_error(fmt::format("table {} holds only {} rows (with a non-null key {}); use --rows {} or fewer",
                                          name, have, t.key_name, have));

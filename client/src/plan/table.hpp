@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,20 @@
 #include "pg/connection.hpp"
 
 namespace benchlab::plan {
+
+// The user's options cannot read this table (e.g. --format binary on a column with
+// no binary output): one line naming the column and the option that works. A usage
+// error (exit 2), found before anything is measured.
+class OptionRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The read holds no rows: nothing to measure (not an error: exit 0, no artifact).
+class EmptyTable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // `rows` 0: the whole table (--rows all). Seeds the standard table up to `rows` (benchlab.seed_records, then VACUUM
 // ANALYZE so no run pays for hint bits), or validates the user's table and key. Throws a one-line std::runtime_error
