@@ -104,7 +104,8 @@ TypeCatalog describe_types(const pg::Connection& conn, const std::vector<std::ui
   constexpr const char* kSql =
       "SELECT t.oid, t.typtype, t.typelem, t.typlen, t.typbasetype, r.rngsubtype, e.typdelim, "
       "(SELECT array_agg(a.atttypid ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid "
-      "AND a.attnum > 0 AND NOT a.attisdropped) FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_range r ON "
+      "AND a.attnum > 0 AND NOT a.attisdropped), t.typinput = 'pg_catalog.array_in'::pg_catalog.regproc "
+      "FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_range r ON "
       "r.rngtypid = t.oid LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem WHERE t.oid = ANY ($1::oid[])";
   TypeCatalog catalog;
   std::vector<std::uint32_t> seen(column_oids), wanted(column_oids);
@@ -117,7 +118,7 @@ TypeCatalog describe_types(const pg::Connection& conn, const std::vector<std::ui
     list += "}";
     wanted.clear();
     const pg::Result r = pg::exec_interruptible(conn, kSql, {list});
-    r.expect_columns(8, "pg_type");
+    r.expect_columns(9, "pg_type");
     auto want = [&](std::uint32_t oid) {
       if (oid != 0 && std::find(seen.begin(), seen.end(), oid) == seen.end()) {
         seen.push_back(oid);
@@ -141,7 +142,9 @@ TypeCatalog describe_types(const pg::Connection& conn, const std::vector<std::ui
       } else if (typtype == 'c') {
         t.kind = TypeDescription::Kind::composite;
         if (!r.is_null(i, 7)) t.field_oids = oid_list(r.text(i, 7, "composite fields"));
-      } else if (typtype == 'b' && typelem != 0 && typlen == -1) {  // a true array (not name's or point's subscripting)
+      } else if (typtype == 'b' && typelem != 0 && typlen == -1 && r.text(i, 8, "array_in") == "t") {
+        // A true array: not name's or point's subscripting, nor int2vector's and
+        // oidvector's own text form ("1 2 3"), which the decoder keeps raw.
         t.kind = TypeDescription::Kind::array;
         t.element_oid = typelem;
         if (!r.is_null(i, 6)) t.delimiter = r.text(i, 6, "typdelim").front();
