@@ -1041,3 +1041,100 @@ TEST_CASE(
     read_whole_by_every_strategy(whole, rows, std::nullopt);
   }
 }
+
+// ---- row-level security --------------------------------------------------------
+
+namespace {
+
+// An ordinary role (no superuser, no BYPASSRLS), created once per cluster.
+std::string ordinary_role(const pg::Connection& admin, const std::string& name) {
+  admin.exec("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + name + "') THEN CREATE ROLE " +
+             name + " LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$");
+  return name;
+}
+
+// What `role` sees of `table`: its rows, as the server counts them for that role.
+std::uint64_t rows_seen_by(const test::ScratchDatabase& db, const std::string& role, const std::string& table) {
+  const pg::Connection conn = pg::Connection::open(db.conninfo() + " user=" + role);
+  return static_cast<std::uint64_t>(std::stoull(conn.query_value("SELECT count(*) FROM " + table)));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "strategies: row-level security — a partitioned table with policies on the parent or a leaf, read as an "
+    "ordinary role, returns exactly what that role's SELECT returns",
+    "[db][strategies][rls]") {
+  test::ScratchDatabase db("strat_rls_parted");
+  const pg::Connection admin = db.admin();
+  const std::string role = ordinary_role(admin, "benchlab_rls_reader");
+  // No integer key: the default split is by ctid, leaf by leaf.
+  admin.exec(
+      "CREATE TABLE public.events (region text NOT NULL, tenant text NOT NULL, v int) PARTITION BY LIST (region);"
+      "CREATE TABLE public.events_eu PARTITION OF public.events FOR VALUES IN ('eu');"
+      "CREATE TABLE public.events_us PARTITION OF public.events FOR VALUES IN ('us');"
+      "INSERT INTO public.events SELECT CASE WHEN g % 2 = 0 THEN 'eu' ELSE 'us' END, "
+      "CASE WHEN g % 5 = 0 THEN 'acme' ELSE 'other' END, g FROM generate_series(1, 4000) g;"
+      "ANALYZE public.events;"
+      "GRANT SELECT ON public.events, public.events_eu, public.events_us TO " +
+      role +
+      ";"
+      // The parent's policy: this role sees acme's rows only.
+      "ALTER TABLE public.events ENABLE ROW LEVEL SECURITY;"
+      "CREATE POLICY acme_only ON public.events USING (tenant = 'acme')");
+  const std::string conninfo = db.conninfo() + " user=" + role;
+  const auto check_every_split = [&](std::uint64_t expected) {
+    for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+      const SizePlan size = plan_whole(conninfo, "public.events", SplitChoice::automatic, format);
+      CHECK(size.spec.split == Split::ctid);
+      for (const auto& p : size.spec.partitions) CHECK(p.through_parent);
+      read_whole_by_every_strategy(size, expected);
+    }
+  };
+  SECTION("policies on the parent apply, though its leaves have none") {
+    const std::uint64_t seen = rows_seen_by(db, role, "public.events");
+    CHECK(seen == 800);
+    check_every_split(seen);
+  }
+  SECTION("a leaf's own policies do not apply to a query on the parent") {
+    admin.exec(
+        "ALTER TABLE public.events DISABLE ROW LEVEL SECURITY;"
+        "ALTER TABLE public.events_eu ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY nothing ON public.events_eu USING (false)");
+    const std::uint64_t seen = rows_seen_by(db, role, "public.events");
+    CHECK(seen == 4000);  // the leaf's policy hides its rows only from queries on the leaf
+    check_every_split(seen);
+  }
+  SECTION("a superuser bypasses the policies: the leaves are read directly") {
+    const SizePlan size = plan_whole(db.conninfo(), "public.events", SplitChoice::automatic, WireFormat::text);
+    for (const auto& p : size.spec.partitions) CHECK_FALSE(p.through_parent);
+    read_whole_by_every_strategy(size, 4000);
+  }
+}
+
+TEST_CASE("strategies: FORCE ROW LEVEL SECURITY on a plain table binds its owner, for every strategy and split",
+          "[db][strategies][rls]") {
+  test::ScratchDatabase db("strat_rls_force");
+  const pg::Connection admin = db.admin();
+  const std::string role = ordinary_role(admin, "benchlab_rls_owner");
+  admin.exec(
+      "CREATE TABLE public.ledger (id bigint PRIMARY KEY, owner_name text, amount numeric);"
+      "INSERT INTO public.ledger SELECT g, CASE WHEN g % 4 = 0 THEN 'me' ELSE 'them' END, g * 1.5 "
+      "FROM generate_series(1, 3000) g;"
+      "ANALYZE public.ledger;"
+      "ALTER TABLE public.ledger OWNER TO " +
+      role +
+      ";"
+      "ALTER TABLE public.ledger ENABLE ROW LEVEL SECURITY;"
+      "ALTER TABLE public.ledger FORCE ROW LEVEL SECURITY;"
+      "CREATE POLICY mine ON public.ledger USING (owner_name = 'me')");
+  const std::string conninfo = db.conninfo() + " user=" + role;
+  const std::uint64_t seen = rows_seen_by(db, role, "public.ledger");
+  CHECK(seen == 750);
+  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+    for (const SplitChoice split : {SplitChoice::key, SplitChoice::ctid}) {
+      const SizePlan size = plan_whole(conninfo, "public.ledger", split, format);
+      read_whole_by_every_strategy(size, seen);
+    }
+  }
+}

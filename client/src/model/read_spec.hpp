@@ -38,6 +38,10 @@ struct KeyRange {
   // a leaf partition of a partitioned table split by ctid (its blocks are the
   // leaf's own). Empty: the spec's relation.
   std::string relation_sql = {};
+  // A leaf read through the spec's relation (the partitioned table the user named)
+  // rather than directly: row-level security applies to that table or a leaf, and
+  // only a query on the named table applies its policies (and not the leaves' own).
+  bool through_parent = false;
   friend bool operator==(const KeyRange&, const KeyRange&) = default;
 };
 
@@ -68,10 +72,17 @@ struct ReadSpec {
   //   key:  SELECT <select_list> FROM <relation> WHERE <key> BETWEEN lo AND hi [OR <key> IS NULL]
   //         (a whole table's first part: <key> <= hi; its last: <key> >= lo OR <key> IS NULL)
   //   ctid: SELECT <select_list> FROM <relation> WHERE ctid >= '(lo,0)' [AND ctid < '(hi+1,0)']
-  // where <relation> is the part's own (a leaf partition) when it names one.
+  // where <relation> is the part's own (a leaf partition) when it names one; a leaf
+  // read through the table is `FROM <table> WHERE tableoid = '<leaf>'::regclass AND ctid ...`.
   [[nodiscard]] std::string range_query(const KeyRange& range) const {
+    const bool via_table = range.through_parent && !range.relation_sql.empty();
     std::string sql = "SELECT " + select_list + " FROM " +
-                      (range.relation_sql.empty() ? relation_sql : range.relation_sql) + " WHERE ";
+                      (range.relation_sql.empty() || via_table ? relation_sql : range.relation_sql) + " WHERE ";
+    if (via_table) {
+      sql += "tableoid = '";
+      for (const char c : range.relation_sql) sql += c == '\'' ? std::string("''") : std::string(1, c);
+      sql += "'::regclass AND ";
+    }
     if (split == Split::ctid) {
       sql += "ctid >= '(" + std::to_string(range.lo) + ",0)'::tid";
       if (range.hi != kOpenEnd) sql += " AND ctid < '(" + std::to_string(range.hi + 1) + ",0)'::tid";

@@ -30,6 +30,10 @@ struct TableInfo {
   // a range's subtype, a composite's field) has no binary output (send function):
   // they can be read in text only, and the binary wire ceiling cannot be measured.
   std::vector<ColumnInfo> text_only_columns;
+  // A partitioned table split by ctid whose leaves are read through it (not
+  // directly): row-level security is active on it or on a leaf for this user,
+  // or a leaf is not readable on its own. Names what applies, for the plan's note.
+  std::string leaves_through_parent;
   std::uint64_t total_rows = 0;
   bool standard = false;  // the seeded standard table
   char relkind = 'r';     // pg_class.relkind: r table, v view, m materialized view, f foreign, p partitioned

@@ -120,10 +120,11 @@ int partition_parts_for(std::uint64_t rows, const ReadOptions& options) {
 // the spec's relation), or each leaf partition of a partitioned table (at any
 // depth: a sub-partitioned leaf's own leaves), with its size as it is now.
 struct CtidUnit {
-  std::string relation_sql;  // empty: the table itself
-  std::string regclass;      // what benchlab.page_ranges is given
-  std::uint64_t blocks = 0;  // pg_relation_size in blocks (the real size, not relpages)
-  double rows_per_page = 0;  // from the statistics; 0: none (never ANALYZEd)
+  std::string relation_sql;     // empty: the table itself
+  std::string regclass;         // what benchlab.page_ranges is given
+  std::uint64_t blocks = 0;     // pg_relation_size in blocks (the real size, not relpages)
+  double rows_per_page = 0;     // from the statistics; 0: none (never ANALYZEd)
+  bool through_parent = false;  // a leaf read through the partitioned table (TableInfo::leaves_through_parent)
 };
 
 std::vector<CtidUnit> ctid_units(const pg::Connection& conn, const TableInfo& table) {
@@ -145,6 +146,7 @@ std::vector<CtidUnit> ctid_units(const pg::Connection& conn, const TableInfo& ta
     CtidUnit u;
     u.relation_sql = std::string(r.text(i, 0, "leaf partition"));
     u.regclass = parted ? u.relation_sql : table.relation_sql;
+    u.through_parent = parted && !table.leaves_through_parent.empty();
     const auto tuples = r.uint64(i, 1, "reltuples"), pages = r.uint64(i, 2, "relpages");
     u.blocks = r.uint64(i, 3, "blocks");
     u.rows_per_page = tuples > 0 && pages > 0 ? static_cast<double>(tuples) / static_cast<double>(pages) : 0;
@@ -163,8 +165,8 @@ std::vector<KeyRange> page_ranges(const pg::Connection& conn, const CtidUnit& un
   std::vector<KeyRange> out;
   for (int i = 0; i < r.rows(); ++i)
     out.push_back({r.int64(i, 1, "page_ranges first_block"), r.int64(i, 2, "page_ranges last_block"), 0, false,
-                   unit.relation_sql});
-  if (out.empty()) out.push_back({0, kOpenEnd, 0, false, unit.relation_sql});  // no pages yet: one open part
+                   unit.relation_sql, unit.through_parent});
+  if (out.empty()) out.push_back({0, kOpenEnd, 0, false, unit.relation_sql, unit.through_parent});  // no pages yet
   out.back().hi = kOpenEnd;
   return out;
 }
@@ -389,6 +391,11 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
     // The whole table's size is the server's count of the read (unknown without it).
     size.limit = limit != 0 ? limit : size.server.rows.value_or(0);
     if (limit == 0) size.spec.all.rows = size.limit;
+    if (!plan.table.leaves_through_parent.empty() && size.spec.split == Split::ctid)
+      size.notes.push_back(fmt::format(
+          "{}: each partition is read through {} (FROM {} WHERE tableoid = partition AND ctid ...), so every part "
+          "returns exactly the rows a query on {} returns",
+          plan.table.leaves_through_parent, plan.table.display_name, plan.table.display_name, plan.table.display_name));
     if (!text_only.empty())
       size.notes.push_back(fmt::format("binary wire ceiling not measured: {} {} {} no binary output",
                                        text_only.size() == 1 ? "column" : "columns", fmt::join(text_only, ", "),

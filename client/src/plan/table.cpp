@@ -189,16 +189,22 @@ void check_key_column(const TableInfo& t, const std::string& key) {
                     key, t.display_name, it->type, integer_columns_hint(t.columns)));
 }
 
-// A partitioned table split by ctid reads its leaf partitions (each by its own
-// pages): every leaf must have pages and be readable by this user. Checked here,
-// before any strategy runs, with one line naming the leaf that is not.
-void check_leaves_readable(const pg::Connection& conn, const TableInfo& t, const std::string& oid) {
+// A partitioned table split by ctid reads its leaf partitions, each by its own
+// pages: every leaf must have pages. A leaf is read directly, unless row-level
+// security is active for this user on the table or on any leaf (a query on a leaf
+// skips the table's policies and applies the leaf's own: it would return rows
+// that SELECT ... FROM the table hides, or hide rows it returns), or a leaf is
+// not readable on its own: then every leaf is read through the table, restricted
+// to the leaf by tableoid (TID range scans still run on each leaf's pages).
+void check_leaves_readable(const pg::Connection& conn, TableInfo& t, const std::string& oid) {
   const pg::Result leaves = pg::exec_interruptible(
       conn,
-      "SELECT format('%I.%I', n.nspname, c.relname), c.relkind, has_table_privilege(c.oid, 'SELECT') "
+      "SELECT format('%I.%I', n.nspname, c.relname), c.relkind, has_table_privilege(c.oid, 'SELECT'), "
+      "pg_catalog.row_security_active(c.oid), pg_catalog.row_security_active($1::oid) "
       "FROM pg_catalog.pg_partition_tree($1::oid) p JOIN pg_catalog.pg_class c ON c.oid = p.relid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE p.isleaf ORDER BY p.level, c.relname",
       {oid});
+  std::vector<std::string> secured, unreadable;
   for (int i = 0; i < leaves.rows(); ++i) {
     const std::string leaf(leaves.text(i, 0, "leaf partition"));
     const char relkind = leaves.text(i, 1, "leaf relkind").front();
@@ -207,17 +213,21 @@ void check_leaves_readable(const pg::Connection& conn, const TableInfo& t, const
           "cannot split table {1} by ctid (--split ctid, or auto without an integer key): its partition {0} is {2}, "
           "which has no pages; use --split key with --key COLUMN, or detach that partition",
           leaf, t.display_name, relkind == 'f' ? "a foreign table" : "not a table"));
-    if (leaves.text(i, 2, "leaf privilege") != "t")
-      throw std::runtime_error(fmt::format(
-          "splitting table {1} by ctid reads its partition {0} directly, and user {2} has no SELECT privilege on "
-          "it; GRANT SELECT ON it, or use --split key with --key COLUMN",
-          leaf, t.display_name, PQuser(conn.raw())));
+    if (leaves.text(i, 2, "leaf privilege") != "t") unreadable.push_back(leaf);
+    if (leaves.text(i, 3, "leaf row security") == "t") secured.push_back(leaf);
+    if (i == 0 && leaves.text(i, 4, "table row security") == "t") secured.insert(secured.begin(), t.display_name);
   }
+  if (!secured.empty())
+    t.leaves_through_parent =
+        fmt::format("row-level security is active on {} for user {}", fmt::join(secured, ", "), PQuser(conn.raw()));
+  else if (!unreadable.empty())
+    t.leaves_through_parent =
+        fmt::format("user {} cannot read {} directly", PQuser(conn.raw()), fmt::join(unreadable, ", "));
 }
 
 // TID range scans read the pages of a table or materialized view (a partitioned
 // table: of its leaves), on PostgreSQL 14+.
-void check_ctid_readable(const pg::Connection& conn, const TableInfo& t, const std::string& oid) {
+void check_ctid_readable(const pg::Connection& conn, TableInfo& t, const std::string& oid) {
   if (t.relkind != 'r' && t.relkind != 'm' && t.relkind != 'p') {
     const char* what = t.relkind == 'v' ? "a view" : t.relkind == 'f' ? "a foreign table" : "not a table";
     throw std::runtime_error(fmt::format(
