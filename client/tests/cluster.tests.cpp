@@ -167,3 +167,15 @@ TEST_CASE("a cluster left by a killed benchclient is removed by the next start",
   fs::remove_all(live);
   CHECK(fs::is_empty(tmp.path));
 }
+
+TEST_CASE("with-cluster passes the command's arguments as the shell gave them", "[cluster]") {
+  benchlab::test::TempDir dir("with_cluster_args", /*traversable=*/true);
+  const auto out = dir.path / "args";
+  const benchlab::test::Outcome o = benchlab::test::run_benchclient(
+      {"with-cluster", "--", "sh", "-c", "printf '%s|%s|%s' \"$1\" \"$2\" \"$3\" > \"$4\"", "sh", "[db]", "[a,b]",
+       "--flag=x", out.string()},
+      dir.path);
+  INFO(o.err);
+  REQUIRE(o.exit_code == 0);
+  CHECK(benchlab::test::slurp(out) == "[db]|[a,b]|--flag=x");
+}

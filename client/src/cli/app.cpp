@@ -12,6 +12,7 @@
 #include <cstring>
 #include <iostream>
 #include <stdexcept>
+#include <string_view>
 
 #include "cli/compare_command.hpp"
 #include "cli/exit_codes.hpp"
@@ -670,7 +671,17 @@ int run_app(int argc, char** argv) {
       return kExitUsage;
     }
   }
-  if (*with_cluster) return run_with_cluster(run.target.cluster, command);
+  if (*with_cluster) {
+    // The command as the shell gave it: CLI11 reads "[a,b]" as a list, and a test
+    // filter such as "[db]" must reach the command unchanged.
+    for (int i = 1; i < argc; ++i) {
+      if (std::string_view(argv[i]) == "--") {
+        command.assign(argv + i + 1, argv + argc);
+        break;
+      }
+    }
+    return run_with_cluster(run.target.cluster, command);
+  }
   if (*report) return run_report_command(report_options);
   if (*verify) {
     if (*verify_target) verify_options.target_dsn = verify_target_dsn;
