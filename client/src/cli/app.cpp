@@ -624,15 +624,18 @@ int run_app(int argc, char** argv) {
   auto* compare = app.add_subcommand(
       "compare",
       "did NEW get slower than BASE? per strategy and size, the ratio of median rows/s with a bootstrap interval and "
-      "a verdict; exit 0 no regression, 1 a regression beyond --threshold, 2 error or different datasets");
+      "a verdict, on the sizes both have; exit 0 no regression, 1 a regression beyond --threshold, 2 error, "
+      "different datasets, no size in common, or not like for like (another machine, CPU count or PostgreSQL major "
+      "version)");
   CompareOptions compare_options;
   std::string compare_threshold = "5%";
   compare->add_option("BASE.json", compare_options.base, "the artifact to compare against")->required();
   compare->add_option("NEW.json", compare_options.fresh, "the artifact to judge")->required();
   compare->add_option("--threshold", compare_threshold, "a slowdown beyond this is a regression (e.g. 5% or 0.05)")
       ->capture_default_str();
-  compare->add_flag("--force", compare_options.force,
-                    "compare artifacts of different datasets anyway (said in the output)");
+  compare->add_flag(
+      "--force", compare_options.force,
+      "compare artifacts of different datasets, or not measured like for like, anyway (said in the output)");
   compare->add_flag("--json", compare_options.json, "the comparison as JSON");
 
   auto* queue_cmd = app.add_subcommand(

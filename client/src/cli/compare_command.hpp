@@ -1,6 +1,8 @@
 // `benchclient compare BASE.json NEW.json [--threshold 5%] [--force] [--json]`: did
 // NEW get slower than BASE? Exit 0 no regression, 1 a regression beyond the
-// threshold, 2 error or incomparable input (different datasets unless --force).
+// threshold, 2 error or incomparable input: different datasets (refused unless
+// --force), no size in common (refused), or not like for like — another machine,
+// CPU count or PostgreSQL major version (printed, exit 2 unless --force).
 #pragma once
 
 #include <string>

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/options.hpp"
+
 namespace benchlab {
 
 std::vector<double> WireCeiling::rows_per_sec_each() const {
@@ -55,6 +57,10 @@ std::string_view to_string(Status status) {
       return "error";
   }
   return "error";
+}
+
+std::string_view status_caveat(std::string_view strategy, Status status) {
+  return status == Status::mismatch && is_unshared_control(strategy) ? kExpectedControlMismatch : std::string_view();
 }
 
 namespace {

@@ -95,6 +95,11 @@ struct BenchmarkReport {
 enum class Status { ok, unverified, incomplete, mismatch, error };
 [[nodiscard]] std::string_view to_string(Status status);
 
+// What a status means for this strategy when it needs saying beside it, else empty:
+// a control's (NAME/unshared) mismatch is what it is built to show.
+inline constexpr std::string_view kExpectedControlMismatch = "expected: control without a shared snapshot";
+[[nodiscard]] std::string_view status_caveat(std::string_view strategy, Status status);
+
 // Everything reporters show of one strategy at one size, computed once from its runs.
 struct StrategySummary {
   Summary rows_per_sec, peak_rss_bytes, parent_peak_rss_bytes, worker_peak_rss_bytes, mb_per_sec, wall_s, ttfr_ms,

@@ -10,12 +10,46 @@ TimeSplit::Bottleneck TimeSplit::bottleneck() const {
   return server_cpu_ns_per_row >= client_cpu_ns_per_row ? Bottleneck::server : Bottleneck::client;
 }
 
+bool empty_read(const SizeResult& size) {
+  if (size.limit == 0 || (size.server.rows && *size.server.rows == 0)) return true;
+  bool any_run = false;
+  for (const auto& s : size.strategies)
+    for (const auto& r : s.runs) {
+      if (r.rows > 0) return false;
+      any_run = true;
+    }
+  return any_run;  // every run read 0 rows
+}
+
 namespace {
 
 struct Candidate {
   const StrategyResult* result;
   StrategySummary summary;
 };
+
+// The round a run belongs to (1-based); an artifact from before rounds were kept: its position.
+int round_of(const StrategyResult& s, std::size_t index) {
+  const int r = s.runs[index].round;
+  return r > 0 ? r : static_cast<int>(index) + 1;
+}
+
+bool resumed(const RunFigures& r) { return r.recovery && r.recovery->parts_from_checkpoint > 0; }
+
+// Why `s` is not a candidate; nullopt: it is one.
+std::optional<LeftOut> left_out_why(const StrategyResult& s) {
+  if (is_unshared_control(s.strategy)) return LeftOut::control;
+  if (!s.errors.empty()) return LeftOut::failed;
+  if (s.runs.empty()) return LeftOut::not_measured;
+  bool unknown = false;
+  for (const auto& r : s.runs) {
+    if (r.mismatched()) return LeftOut::not_exact;
+    if (!r.rows_match || !r.checksum_match) unknown = true;
+  }
+  if (unknown) return LeftOut::unverified;
+  if (std::any_of(s.runs.begin(), s.runs.end(), resumed)) return LeftOut::resumed;
+  return std::nullopt;
+}
 
 // The best of `candidates` by `figure` (higher is better when `higher`).
 std::optional<VerdictPick> pick(const std::vector<Candidate>& candidates, const Summary StrategySummary::*figure,
@@ -39,47 +73,92 @@ std::optional<VerdictPick> pick(const std::vector<Candidate>& candidates, const 
   return p;
 }
 
+SizeVerdict verdict_of(const Artifact& a, const SizeResult& size) {
+  const Context& c = a.context;
+  const unsigned cores = c.bound_cores();
+  SizeVerdict v;
+  v.rows = size.limit;
+  v.profile = size.profile;
+  v.runs_asked = c.schedule.runs;
+
+  // The candidates, and why the others are not.
+  std::vector<const StrategyResult*> candidates;
+  for (const StrategyResult& s : size.strategies) {
+    if (!s.runs.empty() && !is_unshared_control(s.strategy)) ++v.measured;
+    if (const auto why = left_out_why(s))
+      v.left_out.push_back({s.strategy, *why});
+    else
+      candidates.push_back(&s);
+  }
+  // Scheduled, never started at this size (the run ended first).
+  std::size_t scheduled = 0;
+  for (const auto& name : c.schedule.strategies) {
+    if (is_unshared_control(name)) continue;
+    ++scheduled;
+    if (size.strategy(name) == nullptr) v.left_out.push_back({name, LeftOut::not_measured});
+  }
+  if (scheduled == 0)  // an artifact without its schedule: what it holds
+    for (const auto& s : size.strategies) scheduled += is_unshared_control(s.strategy) ? 0 : 1;
+  v.single_strategy = scheduled == 1;
+
+  // The rounds every candidate completed; their runs alone are compared.
+  for (std::size_t i = 0; !candidates.empty() && i < candidates.front()->runs.size(); ++i) {
+    const int round = round_of(*candidates.front(), i);
+    bool everywhere = true;
+    for (const StrategyResult* s : candidates) {
+      bool has = false;
+      for (std::size_t j = 0; j < s->runs.size() && !has; ++j) has = round_of(*s, j) == round;
+      everywhere = everywhere && has;
+    }
+    if (everywhere && std::find(v.rounds.begin(), v.rounds.end(), round) == v.rounds.end()) v.rounds.push_back(round);
+  }
+  std::sort(v.rounds.begin(), v.rounds.end());
+  std::vector<Candidate> ok;
+  for (const StrategyResult* s : candidates) {
+    StrategyResult kept{s->strategy, {}, s->errors, s->warmups};
+    RoundsLeftOut extra{s->strategy, {}};
+    for (std::size_t i = 0; i < s->runs.size(); ++i) {
+      const int round = round_of(*s, i);
+      if (std::binary_search(v.rounds.begin(), v.rounds.end(), round))
+        kept.runs.push_back(s->runs[i]);
+      else
+        extra.rounds.push_back(round);
+    }
+    if (!extra.rounds.empty()) v.rounds_left_out.push_back(std::move(extra));
+    if (kept.runs.empty()) continue;  // no round in common with the others (cannot happen with rounds 1..n)
+    StrategySummary sum = summarize(kept, size, c.read.format, c.schedule.runs, cores);
+    ok.push_back({s, std::move(sum)});
+  }
+
+  v.verified = ok.size();
+  v.fastest = pick(ok, &StrategySummary::rows_per_sec, true);
+  v.lowest_memory = pick(ok, &StrategySummary::peak_rss_bytes, false);
+  if (c.memory_plan) {
+    v.budget_bytes = c.memory_plan->budget_bytes;
+    std::vector<Candidate> fits;
+    for (const auto& x : ok)
+      if (x.summary.peak_rss_bytes.count > 0 && x.summary.peak_rss_bytes.max <= static_cast<double>(v.budget_bytes))
+        fits.push_back(x);
+    v.within_budget = pick(fits, &StrategySummary::rows_per_sec, true);
+  }
+  if (v.fastest) {
+    for (const auto& x : ok) {
+      if (x.result->strategy != v.fastest->strategy) continue;
+      const StrategySummary& s = x.summary;
+      if (s.server_cpu_ns_per_row.count == 0 || s.client_cpu_ns_per_row.count == 0 || s.rows_per_sec.median <= 0) break;
+      v.time = TimeSplit{x.result->strategy, cores, 1e9 / s.rows_per_sec.median, s.server_cpu_ns_per_row.median,
+                         s.client_cpu_ns_per_row.median};
+    }
+  }
+  return v;
+}
+
 }  // namespace
 
 std::vector<SizeVerdict> verdicts(const Artifact& a) {
   std::vector<SizeVerdict> out;
-  const unsigned cores = a.context.bound_cores();
-  for (const SizeResult& size : a.report.sizes) {
-    SizeVerdict v;
-    v.rows = size.limit;
-    v.profile = size.profile;
-    std::vector<Candidate> ok;
-    for (const StrategyResult& s : size.strategies) {
-      if (s.runs.empty() || is_unshared_control(s.strategy)) continue;
-      ++v.measured;
-      StrategySummary sum = summarize(s, size, a.context.read.format, a.context.schedule.runs, cores);
-      // A strategy counts only when every run read exactly the server's rows.
-      if (sum.rows_match != true || sum.checksum_match != true || !s.errors.empty()) continue;
-      ok.push_back({&s, std::move(sum)});
-    }
-    v.verified = ok.size();
-    v.fastest = pick(ok, &StrategySummary::rows_per_sec, true);
-    v.lowest_memory = pick(ok, &StrategySummary::peak_rss_bytes, false);
-    if (a.context.memory_plan) {
-      v.budget_bytes = a.context.memory_plan->budget_bytes;
-      std::vector<Candidate> fits;
-      for (const auto& c : ok)
-        if (c.summary.peak_rss_bytes.count > 0 && c.summary.peak_rss_bytes.max <= static_cast<double>(v.budget_bytes))
-          fits.push_back(c);
-      v.within_budget = pick(fits, &StrategySummary::rows_per_sec, true);
-    }
-    if (v.fastest) {
-      for (const auto& c : ok) {
-        if (c.result->strategy != v.fastest->strategy) continue;
-        const StrategySummary& s = c.summary;
-        if (s.server_cpu_ns_per_row.count == 0 || s.client_cpu_ns_per_row.count == 0 || s.rows_per_sec.median <= 0)
-          break;
-        v.time = TimeSplit{c.result->strategy, cores, 1e9 / s.rows_per_sec.median, s.server_cpu_ns_per_row.median,
-                           s.client_cpu_ns_per_row.median};
-      }
-    }
-    out.push_back(std::move(v));
-  }
+  for (const SizeResult& size : a.report.sizes)
+    if (!empty_read(size)) out.push_back(verdict_of(a, size));
   return out;
 }
 

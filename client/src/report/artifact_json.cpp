@@ -12,6 +12,7 @@
 
 #include "model/warnings.hpp"
 #include "report/json_fields.hpp"
+#include "report/verdict_text.hpp"
 
 namespace benchlab {
 
@@ -650,6 +651,8 @@ void to_json(Json& j, const Artifact& a) {
   Json warnings = Json::array();
   for (const auto& w : warnings_of(a)) warnings.push_back(w.text());
   j["warnings"] = warnings;
+  // Derived like the warnings, and worded by the code the console prints it with.
+  j["verdict"] = console_verdict(a);
   Json benchmarks = Json::array();
   Json sizes = Json::array();
   for (const auto& size : report.sizes) {

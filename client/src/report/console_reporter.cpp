@@ -93,6 +93,8 @@ Row strategy_row(const StrategyResult& s, const StrategySummary& sum) {
     r.push_back(sum.fraction_of_cpu_bound.count ? fmt::format("{:.2f}", sum.fraction_of_cpu_bound.median) : "-");
   }
   std::string flag = flag_of(sum.status);
+  if (const std::string_view caveat = status_caveat(s.strategy, sum.status); !caveat.empty())
+    flag += fmt::format(" ({})", caveat);
   if (sum.recovered_runs > 0) {
     if (!flag.empty()) flag += ' ';
     flag += "recovered";

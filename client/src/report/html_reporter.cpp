@@ -113,13 +113,16 @@ void HtmlReporter::size(const Context& c, const SizeResult& size) {
   for (const auto& s : size.strategies) {
     const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
     const Summary& r = sum.rows_per_sec;
+    const std::string_view caveat = status_caveat(s.strategy, sum.status);  // a control's expected mismatch
     rows.push_back(
         {s.strategy, r.count ? si(r.median) : "–", r.count ? fmt::format("{} … {}", si(r.min), si(r.max)) : "–",
          sum.ratio_to_wire_ceiling ? fmt::format("{:.2f}×", *sum.ratio_to_wire_ceiling) : "–",
          sum.peak_rss_bytes.count ? mib(sum.peak_rss_bytes.median) : "–", median_or(sum.ttfr_ms, "{:.1f} ms"),
          median_or(sum.client_cpu_ns_per_row, "{:.0f} ns"), median_or(sum.server_cpu_ns_per_row, "{:.0f} ns"),
          fmt::format("{} / {}{}", mark(sum.rows_match), mark(sum.checksum_match),
-                     sum.status == Status::ok ? "" : fmt::format(" ({})", to_string(sum.status)))});
+                     sum.status == Status::ok ? ""
+                     : caveat.empty()         ? fmt::format(" ({})", to_string(sum.status))
+                                              : fmt::format(" ({}; {})", to_string(sum.status), caveat))});
   }
   measurements_ += table({"strategy", "rows/s (median)", "min … max", "/ wire ceiling", "peak RSS", "TTFR",
                           "client CPU / row", "server CPU / row", "rows / checksum"},

@@ -51,6 +51,8 @@ std::string status_note(const StrategyResult& s, const StrategySummary& sum, int
   if (sum.status == Status::ok) return recovered;
   if (!recovered.empty()) return fmt::format(" ({}){}", to_string(sum.status), recovered);
   if (sum.status == Status::incomplete) return fmt::format(" (incomplete, {}/{} runs)", s.runs.size(), runs);
+  if (const std::string_view caveat = status_caveat(s.strategy, sum.status); !caveat.empty())
+    return fmt::format(" ({}; {})", to_string(sum.status), caveat);
   return fmt::format(" ({})", to_string(sum.status));
 }
 

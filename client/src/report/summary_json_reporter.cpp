@@ -49,6 +49,9 @@ void SummaryJsonReporter::size(const Context& c, const SizeResult& size) {
     strategies.push_back(
         J{{"strategy", s.strategy},
           {"status", to_string(sum.status)},
+          {"status_note", status_caveat(s.strategy, sum.status).empty()
+                              ? J(nullptr)
+                              : J(std::string(status_caveat(s.strategy, sum.status)))},
           {"rows_per_sec", summary(sum.rows_per_sec)},
           {"peak_rss_bytes", summary(sum.peak_rss_bytes)},
           {"ttfr_ms", summary(sum.ttfr_ms)},

@@ -65,9 +65,13 @@ class SizeRunner {
     }
     for (const auto& result : size_.strategies) {
       const Summary s = summarize(result, size_, spec_.format, schedule_.runs).rows_per_sec;
-      phase(output_, result.errors.empty() ? fmt::format("  {:<18} {:>12.0f} rows/s (median of {}){}", result.strategy,
-                                                         s.median, s.count, result.any_mismatch() ? "  MISMATCH" : "")
-                                           : fmt::format("  {:<18} error: {}", result.strategy, result.errors.back()));
+      phase(output_, result.errors.empty()
+                         ? fmt::format("  {:<18} {:>12.0f} rows/s (median of {}){}", result.strategy, s.median, s.count,
+                                       !result.any_mismatch() ? ""
+                                       : is_unshared_control(result.strategy)
+                                           ? fmt::format("  MISMATCH ({})", kExpectedControlMismatch)
+                                           : std::string("  MISMATCH"))
+                         : fmt::format("  {:<18} error: {}", result.strategy, result.errors.back()));
     }
   }
 
