@@ -198,8 +198,8 @@ std::vector<std::string> verdict_sentences(const Context& c, const SizeVerdict& 
         fmt::format("Where {}'s time went at {} ({}): {}.", v.time->strategy, at, of_runs, time_sentence(*v.time)));
   else
     out.push_back(
-        fmt::format("Where {}'s time went is not known: the server's CPU was not measured (the benchlab "
-                    "extension is not installed in that database).",
+        fmt::format("Where {}'s time went is not known: its CPU per row was not measured on both sides (the "
+                    "server's needs the benchlab extension in the database read).",
                     f.strategy));
   return out;
 }
