@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,19 +74,30 @@ std::optional<ExitStatus> ChildProcess::poll() {
 
 std::optional<ExitStatus> ChildProcess::wait_interruptible() {
   if (pid_ <= 0) return ExitStatus{};
-  int status = 0;
+  // A signal that arrived before this call (or between a check and a blocking
+  // waitpid) must not leave the wait blocked until the child ends on its own:
+  // wait on a pidfd with poll(), which a signal interrupts, and look at the
+  // pending signal at least every 100 ms.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   for (;;) {
-    pid_t r = waitpid(pid_, &status, 0);
+    if (pending_signal() != 0) {
+      if (pidfd >= 0) close(pidfd);
+      return std::nullopt;
+    }
+    int status = 0;
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
+      if (pidfd >= 0) close(pidfd);
       pid_ = -1;
       return decode_status(status);
     }
-    if (r < 0 && errno == EINTR) {
-      if (pending_signal() != 0) return std::nullopt;
-      continue;
+    if (r < 0 && errno != EINTR) {
+      if (pidfd >= 0) close(pidfd);
+      pid_ = -1;  // ECHILD: someone else reaped it
+      return ExitStatus{};
     }
-    pid_ = -1;  // ECHILD: someone else reaped it
-    return ExitStatus{};
+    pollfd p{pidfd, POLLIN, 0};
+    (void)::poll(pidfd >= 0 ? &p : nullptr, pidfd >= 0 ? 1 : 0, 100);
   }
 }
 
