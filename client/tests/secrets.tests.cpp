@@ -76,6 +76,10 @@ TEST_CASE("secrets: a DSN libpq would refuse is hidden whole, and what libpq wou
   CHECK(redact_dsn("nosuchkeyword=1 password=x") == std::string(kSecretMask));
   CHECK(has_secret(find_dsn_secrets("nosuchkeyword=1 password=x"), "x"));
   CHECK(redact_dsn("mydb") == std::string(kSecretMask));
+  // A quote left open swallows the rest, a password with it.
+  CHECK(has_secret(find_dsn_secrets("host='db password=x"), "x"));
+  CHECK(redact_argument("host='db password=x") == std::string(kSecretMask));
+  CHECK(redact_argument("host='db user=x") == "host='db user=x");
 }
 
 TEST_CASE("secrets: a URI keeps everything but user:PASSWORD@ and a password query parameter", "[secrets]") {

@@ -162,7 +162,11 @@ Found analyse_keyword_value(std::string_view s, int depth) {
       check_dbname(raw, value, span, f, depth);
     }
     if (!closed) {
-      f.parsed = false;  // unterminated quoted string
+      // libpq: unterminated quoted string. What the quote swallowed may hold a secret.
+      f.parsed = false;
+      if (!is_secret_keyword(name) && raw.size() > 1)
+        for (const auto& secret : analyse_keyword_value(raw.substr(1), depth + 1).secrets)
+          add_secret(f.secrets, secret);
       return f;
     }
   }
