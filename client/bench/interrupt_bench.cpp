@@ -362,7 +362,7 @@ int run(const Settings& s) {
 int main(int argc, char** argv) {
   install_interrupt_handlers();
   Settings s;
-  s.command = shell_command(argc, argv);
+  s.command = recorded_command(argc, argv);
   std::string strategies;
   CLI::App app{"interrupt_bench: time from SIGINT to exit and to the run's backends being gone, per strategy"};
   app.add_option("--rows", s.rows, "rows of the standard table each run reads")->check(CLI::PositiveNumber);

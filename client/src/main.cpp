@@ -1,9 +1,12 @@
 // benchclient: measures PostgreSQL bulk-read client architectures.
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "cli/app.hpp"
 #include "cli/exit_codes.hpp"
+#include "model/secrets.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
 
@@ -21,7 +24,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "benchclient: error: %s\n", e.what());
     return benchlab::cli::kExitUsage;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "benchclient: error: %s\n", e.what());
+    // Connection errors are scrubbed where they are made; this is the last net.
+    const std::string line = benchlab::scrub_arguments(e.what(), std::vector<std::string>(argv, argv + argc));
+    std::fprintf(stderr, "benchclient: error: %s\n", line.c_str());
     return benchlab::cli::kExitError;
   }
 }

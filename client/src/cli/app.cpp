@@ -537,8 +537,10 @@ int run_app(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.footer(kExitStatusHelp);
 
+  // What benchclient writes of its command line: never a password (model/secrets.hpp).
+  const std::vector<std::string> args(argv, argv + argc);
   RunOptions run;
-  run.command = shell_command(argc, argv);
+  run.command = recorded_command(argc, argv);
   std::string dsn;
   CLI::Option* dsn_opt = nullptr;
   TargetFlags target_flags;
@@ -660,7 +662,7 @@ int run_app(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "benchclient: error: " << e.what() << "; see benchclient --help\n";
+    std::cerr << "benchclient: error: " << scrub_arguments(e.what(), args) << "; see benchclient --help\n";
     return kExitUsage;
   }
   if (*dsn_opt || *schema_dsn_opt) run.target.dsn = dsn;
@@ -670,7 +672,7 @@ int run_app(int argc, char** argv) {
       if (*with_cluster && run.target.profiles.size() > 1)
         throw UsageError("with-cluster starts one cluster: give one --profile");
     } catch (const UsageError& e) {
-      std::cerr << "benchclient: error: " << e.what() << "; see benchclient --help\n";
+      std::cerr << "benchclient: error: " << scrub_arguments(e.what(), args) << "; see benchclient --help\n";
       return kExitUsage;
     }
   }
@@ -709,7 +711,7 @@ int run_app(int argc, char** argv) {
     try {
       queue_options = validated_queue_options(queue_options, queue_flags, run.target.cluster);
     } catch (const UsageError& e) {
-      std::cerr << "benchclient: error: " << e.what() << "; see benchclient queue --help\n";
+      std::cerr << "benchclient: error: " << scrub_arguments(e.what(), args) << "; see benchclient queue --help\n";
       return kExitUsage;
     }
     return run_queue_command(queue_options);
@@ -718,7 +720,7 @@ int run_app(int argc, char** argv) {
     try {
       validate_run_options(run, flags);
     } catch (const UsageError& e) {
-      std::cerr << "benchclient: error: " << e.what() << "; see benchclient --help\n";
+      std::cerr << "benchclient: error: " << scrub_arguments(e.what(), args) << "; see benchclient --help\n";
       return kExitUsage;
     }
     return run_plan_command(run);
@@ -733,7 +735,7 @@ int run_app(int argc, char** argv) {
           validated_schema_options(run.target, schema_table, schema_table_opt, schema_output, schema_output_opt);
       return run_schema_command(options);
     } catch (const UsageError& e) {
-      std::cerr << "benchclient: error: " << e.what() << "; see benchclient schema --help\n";
+      std::cerr << "benchclient: error: " << scrub_arguments(e.what(), args) << "; see benchclient schema --help\n";
       return kExitUsage;
     }
   }
@@ -767,7 +769,7 @@ int run_app(int argc, char** argv) {
       }
     }
   } catch (const UsageError& e) {
-    std::cerr << "benchclient: error: " << e.what() << "; see benchclient --help\n";
+    std::cerr << "benchclient: error: " << scrub_arguments(e.what(), args) << "; see benchclient --help\n";
     return kExitUsage;
   }
   return run_benchmark_command(run);

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -120,6 +121,7 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
   const Profile& profile = find_profile(options.profile);
   profile_ = profile.name;
   server_cpus_ = options.server_cpus;
+  hba_lines_ = options.hba_lines;
   requested_ = profile.settings;
   for (const auto& kv : options.extra_settings) requested_.push_back(kv);
   find_binaries(options);
@@ -254,6 +256,19 @@ void ThrowawayCluster::write_config(const Profile& profile) {
     conf << requested_[i].first << " = '" << quoted << "'\n";
   }
   if (!conf) throw std::runtime_error("cannot write postgresql.conf in " + data_dir_.string());
+  if (hba_lines_.empty()) return;
+  // Rewritten in place (the server user keeps the file): ours first, then initdb's.
+  const fs::path hba = data_dir_ / "pg_hba.conf";
+  std::string initdb_lines;
+  {
+    std::ifstream in(hba);
+    initdb_lines.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::ofstream out(hba, std::ios::trunc);
+  out << "# benchlab throwaway cluster: ClusterOptions::hba_lines\n";
+  for (const auto& line : hba_lines_) out << line << "\n";
+  out << initdb_lines;
+  if (!out) throw std::runtime_error("cannot write pg_hba.conf in " + data_dir_.string());
 }
 
 void ThrowawayCluster::start_postmaster() {

@@ -32,6 +32,9 @@ struct ClusterOptions {
   // the server rejects stops the start with the server's own message.
   std::vector<std::pair<std::string, std::string>> extra_settings;
   std::vector<int> server_cpus;  // --server-cpus: the postmaster's affinity (empty: not pinned)
+  // pg_hba.conf lines put before initdb's own (the first that matches wins), e.g. for
+  // a test: "local all some_role scram-sha-256". No command-line option sets them.
+  std::vector<std::string> hba_lines;
 };
 
 // Removes benchlab-cluster-* directories under `base` whose owning benchclient and
@@ -81,6 +84,7 @@ class ThrowawayCluster {
   std::string bindir_, superuser_, profile_;
   std::vector<std::pair<std::string, std::string>> requested_;
   std::vector<int> server_cpus_;
+  std::vector<std::string> hba_lines_;
   int port_ = 5432;
   int uid_ = -1, gid_ = -1;
   ChildProcess postmaster_;

@@ -1,10 +1,13 @@
 // The exact command an artifact came from, as a user would paste it into a shell:
-// every report names it beside the artifact and the machine's fingerprint.
+// every report names it beside the artifact and the machine's fingerprint. Never
+// with a secret in it: recorded_command() masks every password (model/secrets.hpp).
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "model/secrets.hpp"
 
 namespace benchlab {
 
@@ -34,8 +37,10 @@ namespace benchlab {
   return out;
 }
 
-[[nodiscard]] inline std::string shell_command(int argc, const char* const* argv) {
-  return shell_command(std::vector<std::string>(argv, argv + argc));
+// The command line as artifacts, reports and messages keep it: shell-quoted, with
+// the value of every DSN option and any other password masked (redacted_argv).
+[[nodiscard]] inline std::string recorded_command(int argc, const char* const* argv) {
+  return shell_command(redacted_argv(std::vector<std::string>(argv, argv + argc)));
 }
 
 }  // namespace benchlab

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
+
+#include "model/secrets.hpp"
 
 namespace benchlab::pg {
 
@@ -20,15 +24,79 @@ const char* option_value(const ConninfoOptions& options, std::string_view keywor
   return nullptr;
 }
 
-}  // namespace
-
-std::string redact_conninfo(const std::string& conninfo) {
+// libpq's own parse of a connection string (URIs and quoted values as libpq reads
+// them); null when libpq refuses it.
+ConninfoOptions parse_conninfo(const std::string& conninfo) {
   char* err = nullptr;
   ConninfoOptions parsed(PQconninfoParse(conninfo.c_str(), &err));
-  if (!parsed) {
-    PQfreemem(err);
-    return "unparseable connection string";
+  PQfreemem(err);  // it may quote the string: never shown
+  return parsed;
+}
+
+bool is_keyword(const ConninfoOptions& defaults, std::string_view word) {
+  for (const PQconninfoOption* o = defaults.get(); o != nullptr && o->keyword != nullptr; ++o)
+    if (word == o->keyword) return true;
+  const auto& known = libpq_keywords();
+  return std::find(known.begin(), known.end(), word) != known.end();
+}
+
+// libpq's messages about a string it cannot parse quote the offending part of it
+// ("missing \"=\" after \"secret\"", "invalid percent-encoded token: \"p%zz\"", the
+// whole URI): each quoted fragment masked, but a keyword, a word that stands in a
+// keyword's place after no secret (find_dsn_secrets' names), or a lone punctuation mark.
+std::string mask_quoted_fragments(const std::string& message, const std::string& conninfo) {
+  const ConninfoOptions defaults(PQconndefaults());
+  const std::vector<std::string> names = find_dsn_secrets(conninfo).names;
+  auto shown = [&](const std::string& fragment) {
+    if (fragment.size() == 1 && std::ispunct(static_cast<unsigned char>(fragment[0])) != 0) return true;
+    return is_keyword(defaults, fragment) || std::find(names.begin(), names.end(), fragment) != names.end();
+  };
+  std::string out;
+  std::size_t at = 0;
+  for (;;) {
+    const std::size_t open = message.find('"', at);
+    if (open == std::string::npos) break;
+    const std::size_t close = message.find('"', open + 1);
+    if (close == std::string::npos) {
+      out.append(message, at, open + 1 - at);
+      out.append(kSecretMask);
+      return out;
+    }
+    const std::string fragment = message.substr(open + 1, close - open - 1);
+    out.append(message, at, open + 1 - at);
+    out.append(shown(fragment) ? fragment : std::string(kSecretMask));
+    out.push_back('"');
+    at = close + 1;
   }
+  out.append(message, at);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> conninfo_secrets(const std::string& conninfo) {
+  std::vector<std::string> secrets = find_dsn_secrets(conninfo).secrets;
+  if (const ConninfoOptions parsed = parse_conninfo(conninfo)) {
+    for (const PQconninfoOption* o = parsed.get(); o->keyword != nullptr; ++o) {
+      if (o->val == nullptr || *o->val == '\0') continue;
+      const bool secret = (o->dispchar != nullptr && std::string_view(o->dispchar) == "*") ||
+                          is_secret_keyword(o->keyword) ||
+                          (std::string_view(o->keyword) == "dbname" && looks_like_conninfo(o->val) &&
+                           !find_dsn_secrets(o->val).secrets.empty());
+      if (secret && std::find(secrets.begin(), secrets.end(), o->val) == secrets.end()) secrets.emplace_back(o->val);
+    }
+  }
+  return secrets;
+}
+
+std::string scrub_connection_message(const std::string& message, const std::string& conninfo) {
+  const std::string text = parse_conninfo(conninfo) ? message : mask_quoted_fragments(message, conninfo);
+  return scrub_secrets(text, conninfo_secrets(conninfo));
+}
+
+std::string redact_conninfo(const std::string& conninfo) {
+  const ConninfoOptions parsed = parse_conninfo(conninfo);
+  if (!parsed) return "unparseable connection string";
   // Where the string is silent, libpq uses the PG* environment and its defaults.
   ConninfoOptions defaults(PQconndefaults());
   auto pick = [&](std::string_view keyword) -> std::string {
@@ -36,15 +104,22 @@ std::string redact_conninfo(const std::string& conninfo) {
     if (const char* v = option_value(defaults, keyword)) return v;
     return "(default)";
   };
-  return fmt::format("host={} port={} dbname={} user={}", pick("host"), pick("port"), pick("dbname"), pick("user"));
+  // A host, a user or a database name that is the password (or holds it) says it too.
+  return scrub_secrets(
+      fmt::format("host={} port={} dbname={} user={}", pick("host"), pick("port"), pick("dbname"), pick("user")),
+      conninfo_secrets(conninfo));
 }
 
 Connection Connection::open(const std::string& conninfo, const SessionOptions& options) {
   Connection c(PQconnectdb(conninfo.c_str()));
   if (!c.conn_) throw BrokenConnection("out of memory allocating a libpq connection");
   if (PQstatus(c.raw()) != CONNECTION_OK) {
-    throw BrokenConnection(fmt::format("cannot connect to PostgreSQL ({}): {}", redact_conninfo(conninfo),
-                                       one_line(PQerrorMessage(c.raw()))));
+    // libpq's message may quote the string (a URI it cannot parse, a bad escape in a
+    // password), and the server's may name a user or database that is the password.
+    throw BrokenConnection(
+        scrub_connection_message(fmt::format("cannot connect to PostgreSQL ({}): {}", redact_conninfo(conninfo),
+                                             one_line(PQerrorMessage(c.raw()))),
+                                 conninfo));
   }
   // Pinned settings: identical text output everywhere; reads only; bounded statements.
   std::string setup = fmt::format(

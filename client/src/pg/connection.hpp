@@ -65,7 +65,20 @@ void check_result(PGconn* conn, const PGresult* result, std::string_view what, s
 // Quotes an identifier (possibly schema-qualified "a.b") safely for SQL text.
 std::string quote_qualified_identifier(PGconn* conn, std::string_view name);
 
-// Describes a conninfo string for messages, with any password removed.
+// Describes a conninfo string for messages and artifacts: "host=… port=… dbname=…
+// user=…" as libpq reads it (PQconninfoParse, then the PG* environment and its
+// defaults), never a password; "unparseable connection string" when libpq refuses it.
 std::string redact_conninfo(const std::string& conninfo);
+
+// Every secret in `conninfo` (model/secrets.hpp): as written, and as libpq reads it
+// (PQconninfoParse: each option it displays as secret, and the keywords
+// is_secret_keyword names). Empty when it has none.
+std::vector<std::string> conninfo_secrets(const std::string& conninfo);
+
+// A message about a connection to `conninfo` — libpq's, the server's — with no secret
+// of it left: each one masked; and when libpq cannot parse `conninfo` (its message
+// then quotes fragments of it, even of a password), every "quoted" fragment but a
+// keyword's. Connection::open's errors are made with it.
+std::string scrub_connection_message(const std::string& message, const std::string& conninfo);
 
 }  // namespace benchlab::pg

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "model/secrets.hpp"
 #include "model/warnings.hpp"
 #include "report/json_fields.hpp"
 #include "report/verdict_text.hpp"
@@ -243,6 +244,7 @@ void from_json(const Json& j, Context& c) {
                      kArtifactSchemaVersion));
   need(j, "date", c.date);
   maybe(j, "command", c.command);
+  c.command = redact_command_line(c.command);  // written before commands were redacted: no password shown
   {
     PathSegment host_path("host");
     const auto host = j.find("host");
@@ -277,6 +279,7 @@ void from_json(const Json& j, Context& c) {
     need(j, "target", target);
     PathSegment target_path("target");
     need(target, "dsn", c.target.dsn_redacted);
+    c.target.dsn_redacted = redact_argument(c.target.dsn_redacted);
     maybe(target, "throwaway_cluster", c.target.throwaway);
     maybe(target, "profile", c.target.profile);
   }

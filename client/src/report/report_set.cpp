@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "model/secrets.hpp"
 #include "report/artifact_json.hpp"
 #include "report/json_fields.hpp"
 
@@ -29,6 +30,7 @@ Provenance provenance_of(const Json& c) {
   Provenance p;
   maybe(c, "date", p.date);
   maybe(c, "command", p.command);
+  p.command = redact_command_line(p.command);  // written before commands were redacted: no password shown
   if (const auto h = c.find("host"); h != c.end() && h->is_object()) {
     maybe(*h, "cpu_model", p.cpu_model);
     maybe(*h, "cores", p.cores);
