@@ -79,12 +79,12 @@ int print_server_info(const TargetOptions& target_options) {
 // `label`: the option as messages name it ("queue --jobs"; default: the option).
 template <typename T>
 CLI::Option* add_integer_option(CLI::App& app, const std::string& name, T& value, IntegerRange range,
-                                 const std::string& help, std::string label = {}) {
+                                const std::string& help, std::string label = {}) {
   if (label.empty()) label = name;
   return app.add_option(name, value, fmt::format("{} ({} to {})", help, range.lo, range.hi))
       ->check(CLI::Validator(
-          [label, range](std::string& text) { return integer_problem(label, text, range).value_or(std::string()); },
-          "", "integer range"))
+          [label, range](std::string& text) { return integer_problem(label, text, range).value_or(std::string()); }, "",
+          "integer range"))
       ->capture_default_str();
 }
 
@@ -211,7 +211,8 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   auto& s = f.shaping;
   s.push_back(app.add_option("--rows", f.rows,
                              "row counts to read (the first N in key order), comma-separated (default 100000), or "
-                             "all: the whole table")
+                             "all: the whole table; a comma separates sizes, so write 1000000 or 1_000_000, never "
+                             "1,000,000 (1 to 9223372036854775807)")
                   ->delimiter(','));
   s.push_back(app.add_option("--split", f.split,
                              "how the parallel strategies cut the read: key (--key or the integer primary key), ctid "
@@ -227,32 +228,36 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                   ->capture_default_str());
   s.push_back(add_integer_option(app, "--workers", run.read.workers, {1, 1000, "workers", "4"},
                                  "connections/threads/processes of the parallel strategies"));
-  s.push_back(add_integer_option(app, "--batch-rows", run.read.batch_rows,
-                                 {1, 2147483647, "rows per batch", "5000"}, "rows per FETCH / batch"));
+  s.push_back(add_integer_option(app, "--batch-rows", run.read.batch_rows, {1, 2147483647, "rows per batch", "5000"},
+                                 "rows per FETCH / batch"));
   s.push_back(add_integer_option(app, "--statement-timeout-ms", run.read.statement_timeout_ms,
                                  {0, 2147483647, "milliseconds (0: none)", "60000"},
                                  "statement_timeout of every measured session (0: none)"));
-  s.push_back(f.client_cpus_opt = app.add_option("--client-cpus", f.client_cpus,
-                             "pin benchclient itself (every thread and forked worker) to these CPUs, e.g. 0 or 0,1 or "
-                             "0-1"));
-  s.push_back(f.client_memory_opt = app.add_option("--client-memory", f.client_memory,
-                             "cap benchclient's memory (e.g. 512MiB, 2G): the soft RLIMIT_AS on its address space "
-                             "(the server it starts is not capped); recorded in the artifact"));
-  s.push_back(f.memory_budget_opt = app.add_option("--memory-budget", f.memory_budget,
-                             "client memory budget (e.g. 64MiB, 2G, or auto: the cgroup v2 limit, else MemAvailable): "
-                             "workers and batch size are planned to fit it, each forked worker capped at its share; "
-                             "see benchclient plan"));
+  s.push_back(f.client_cpus_opt = app.add_option(
+                  "--client-cpus", f.client_cpus,
+                  "pin benchclient itself (every thread and forked worker) to these CPUs, e.g. 0 or 0,1 or "
+                  "0-1"));
+  s.push_back(f.client_memory_opt =
+                  app.add_option("--client-memory", f.client_memory,
+                                 "cap benchclient's memory (e.g. 512MiB, 2G): the soft RLIMIT_AS on its address space "
+                                 "(the server it starts is not capped); recorded in the artifact"));
+  s.push_back(f.memory_budget_opt = app.add_option(
+                  "--memory-budget", f.memory_budget,
+                  "client memory budget (e.g. 64MiB, 2G, or auto: the cgroup v2 limit, else MemAvailable): "
+                  "workers and batch size are planned to fit it, each forked worker capped at its share; "
+                  "see benchclient plan"));
   f.snapshot_opt = app.add_option("--snapshot", f.snapshot,
-                             "plan and read in this snapshot, held by benchclient snapshot hold (needs --dsn): "
-                             "runs of several invocations then read exactly the same rows");
+                                  "plan and read in this snapshot, held by benchclient snapshot hold (needs --dsn): "
+                                  "runs of several invocations then read exactly the same rows");
   s.push_back(f.snapshot_opt);
   s.push_back(app.add_flag("--no-shared-snapshot", f.no_shared_snapshot,
                            "also run the deliberately broken control of each parallel strategy, NAME/unshared: "
                            "each of its connections takes a snapshot of its own, as tools without a shared snapshot "
                            "do (with --concurrent-writes its rows drift; a control's mismatch does not fail the run)"));
-  s.push_back(f.hang_timeout_opt = app.add_option("--hang-timeout", f.hang_timeout,
-                             "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
-                             "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
+  s.push_back(f.hang_timeout_opt = app.add_option(
+                  "--hang-timeout", f.hang_timeout,
+                  "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
+                  "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
   s.push_back(add_integer_option(app, "--retries", run.schedule.recovery.retries,
                                  {0, 20, "retries (0: no recovery)", "3"},
                                  "the parallel strategies' fallback chain: a faulted attempt (a worker crashed, hung, "
@@ -386,10 +391,10 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
   }
   if (f.snapshot_opt->count() > 0) {
     if (!well_formed_snapshot_id(f.snapshot))
-      throw UsageError(fmt::format(
-          "--snapshot '{}': not a snapshot id; give the id benchclient snapshot hold prints, like "
-          "00000003-0000001B-1 (two 8-digit upper-case hexadecimal words and a number)",
-          f.snapshot));
+      throw UsageError(
+          fmt::format("--snapshot '{}': not a snapshot id; give the id benchclient snapshot hold prints, like "
+                      "00000003-0000001B-1 (two 8-digit upper-case hexadecimal words and a number)",
+                      f.snapshot));
     if (!run.target.dsn)
       throw UsageError("--snapshot needs --dsn: the snapshot lives on the server benchclient snapshot hold talks to");
     run.read.snapshot_id = f.snapshot;
@@ -576,10 +581,8 @@ std::string required_hint(const std::string& path) {
   if (path == "benchclient snapshot hold")
     return "snapshot hold needs --dsn, the server to hold a snapshot on: e.g. benchclient snapshot hold --dsn "
            "'host=db dbname=app' ('' for the PG* environment)";
-  if (path == "benchclient snapshot")
-    return "snapshot needs a subcommand: benchclient snapshot hold --dsn DSN";
-  if (path == "benchclient compare")
-    return "compare needs two artifacts: benchclient compare BASE.json NEW.json";
+  if (path == "benchclient snapshot") return "snapshot needs a subcommand: benchclient snapshot hold --dsn DSN";
+  if (path == "benchclient compare") return "compare needs two artifacts: benchclient compare BASE.json NEW.json";
   if (path == "benchclient report")
     return "report needs one or more artifacts: e.g. benchclient report results/run-*.json";
   if (path == "benchclient with-cluster")
@@ -702,8 +705,8 @@ int run_app(int argc, char** argv) {
                      "a differing segment of at most this many rows is fetched and compared key by key",
                      "verify --fetch-rows");
   add_integer_option(*verify, "--max-differences", verify_options.verify.max_differences,
-                     {0, 1000000000, "rows (0: no limit)", "10000"}, "stop after this many differing rows (0: no limit)",
-                     "verify --max-differences");
+                     {0, 1000000000, "rows (0: no limit)", "10000"},
+                     "stop after this many differing rows (0: no limit)", "verify --max-differences");
   verify->add_flag("--json", verify_options.json, "print the result as JSON");
   verify->add_flag("--measure-baseline", verify_options.measure_baseline,
                    "also time hashing both tables once in parallel, and print the ratio");

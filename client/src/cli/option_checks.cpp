@@ -12,7 +12,8 @@ namespace benchlab::cli {
 namespace {
 
 bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
 }
 
 // "1,000,000" / "1.000.000" / "1 000 000" / "1'000'000": groups of three digits after
@@ -51,16 +52,16 @@ constexpr std::uint64_t kMaxRows = 9223372036854775807ULL;  // a bigint: LIMIT a
 
 std::optional<std::string> integer_problem(const std::string& name, const std::string& text,
                                            const IntegerRange& range) {
-  const std::string accepted =
-      fmt::format("give {} to {}{}{}, e.g. {} {}", range.lo, range.hi, range.unit.empty() ? "" : " ", range.unit, name,
-                  range.example);
+  const std::string accepted = fmt::format("give {} to {}{}{}, e.g. {} {}", range.lo, range.hi,
+                                           range.unit.empty() ? "" : " ", range.unit, name, range.example);
   if (text.empty()) return fmt::format("{} needs a value: {}", name, accepted);
   const bool negative = text.front() == '-' && all_digits(text.substr(1));
   if (!negative && !all_digits(text)) return fmt::format("{} '{}': not a whole number; {}", name, text, accepted);
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   const bool parsed = !negative && ec == std::errc() && end == text.data() + text.size();
-  if (!parsed || value < range.lo || value > range.hi) return fmt::format("{} {}: out of range; {}", name, text, accepted);
+  if (!parsed || value < range.lo || value > range.hi)
+    return fmt::format("{} {}: out of range; {}", name, text, accepted);
   return std::nullopt;
 }
 
@@ -89,8 +90,7 @@ std::vector<std::uint64_t> parse_row_counts(const std::vector<std::string>& part
     for (const char sep : {'.', ' ', '\''}) {
       if (text.find(sep) == std::string::npos) continue;
       const std::vector<std::string> groups = split_on(text, sep);
-      if (grouped(groups))
-        throw std::invalid_argument(thousands_refused(fmt::format("'{}'", text), groups, ""));
+      if (grouped(groups)) throw std::invalid_argument(thousands_refused(fmt::format("'{}'", text), groups, ""));
     }
     std::string digits;
     for (char c : text)

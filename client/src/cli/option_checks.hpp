@@ -23,8 +23,7 @@ struct IntegerRange {
 // nothing: a whole number in [range.lo, range.hi], digits only. Covers an empty value,
 // a non-number (letters, a fraction, 1e3), a negative number and a value out of the
 // range (past the option's type too).
-std::optional<std::string> integer_problem(const std::string& name, const std::string& text,
-                                           const IntegerRange& range);
+std::optional<std::string> integer_problem(const std::string& name, const std::string& text, const IntegerRange& range);
 
 // The row counts of --rows as the parser split it at its commas ("1", "000", "000" for
 // --rows 1,000,000). Throws std::invalid_argument with the one line to print: a count

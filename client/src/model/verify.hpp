@@ -62,12 +62,12 @@ struct NullKeyDifferences {
 struct VerifyReport {
   VerifySide source, target;
   std::string key;
-  std::vector<std::string> schema_differences;  // reported first; rows are not compared when there are any
-  std::vector<RowDifference> differences;       // in key order
-  std::vector<std::string> notes;               // what the differences cannot show
+  std::vector<std::string> schema_differences;             // reported first; rows are not compared when there are any
+  std::vector<RowDifference> differences;                  // in key order
+  std::vector<std::string> notes;                          // what the differences cannot show
   std::optional<NullKeyDifferences> null_key_differences;  // set when the rows with a NULL key differ
-  bool truncated = false;                       // --max-differences reached
-  std::uint64_t segments_compared = 0;          // every checksum comparison, bisection included
+  bool truncated = false;                                  // --max-differences reached
+  std::uint64_t segments_compared = 0;                     // every checksum comparison, bisection included
   std::uint64_t segments_differing = 0;
   std::uint64_t rows_fetched = 0;  // rows read back to compare key by key (both sides)
   double elapsed_s = 0;

@@ -11,7 +11,8 @@ void throw_sql_error(const std::string& message, std::string_view sqlstate, std:
   if (sqlstate == "42501") throw InsufficientPrivilege(message, std::move(state), std::move(query), std::move(m));
   if (sqlstate == "42P01") throw UndefinedTable(message, std::move(state), std::move(query), std::move(m));
   if (sqlstate == "42703") throw UndefinedColumn(message, std::move(state), std::move(query), std::move(m));
-  if (sqlstate == "42883" || sqlstate == "3F000") throw UndefinedFunction(message, std::move(state), std::move(query), std::move(m));
+  if (sqlstate == "42883" || sqlstate == "3F000")
+    throw UndefinedFunction(message, std::move(state), std::move(query), std::move(m));
   throw SqlError(message, std::move(state), std::move(query), std::move(m));
 }
 

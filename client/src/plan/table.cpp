@@ -373,15 +373,17 @@ std::string table_read_refused(const std::string& table, const std::string& user
   const std::string message = error.server_message();
   std::string fix;
   if (state == "42P17" && message.find("policy") != std::string::npos) {
-    fix = "a row-level security policy on it queries the table again (directly or through another table's policy), "
-          "which the server cannot evaluate; fix the policy (ALTER POLICY, or a SECURITY DEFINER function for the "
-          "lookup), or read as a role it does not apply to (the owner without FORCE ROW LEVEL SECURITY, or a role "
-          "with BYPASSRLS) with another --dsn user";
+    fix =
+        "a row-level security policy on it queries the table again (directly or through another table's policy), "
+        "which the server cannot evaluate; fix the policy (ALTER POLICY, or a SECURITY DEFINER function for the "
+        "lookup), or read as a role it does not apply to (the owner without FORCE ROW LEVEL SECURITY, or a role "
+        "with BYPASSRLS) with another --dsn user";
   } else if (state == "42501") {
     fix = fmt::format("GRANT what it names to {}, or use another --dsn user", user);
   } else if (state == "42P01" || state == "42703" || state == "42883" || state == "42704" || state == "3F000") {
-    fix = "its definition (a view, a policy, a column default) refers to something that does not exist; fix it, or "
-          "read another --table";
+    fix =
+        "its definition (a view, a policy, a column default) refers to something that does not exist; fix it, or "
+        "read another --table";
   } else {
     fix = "fix what the server names (the table, its policies or its view definition), or read another --table";
   }

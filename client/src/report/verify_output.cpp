@@ -21,12 +21,14 @@ std::string null_key_line(const VerifyReport& r) {
       "{} WHERE \"{}\" IS NULL on the target",
       r.source.table, key, r.target.table, key);
   if (!n.compared)
-    return fmt::format("rows with a NULL key differ (source {}, target {}: more than --fetch-rows, so not compared one "
-                       "by one); {}",
-                       r.source.null_key_rows, r.target.null_key_rows, where);
-  return fmt::format("{} row(s) with a NULL key differ: {} missing in target, {} extra in target (a changed row is "
-                     "one of each); {}",
-                     n.rows(), n.missing_in_target, n.extra_in_target, where);
+    return fmt::format(
+        "rows with a NULL key differ (source {}, target {}: more than --fetch-rows, so not compared one "
+        "by one); {}",
+        r.source.null_key_rows, r.target.null_key_rows, where);
+  return fmt::format(
+      "{} row(s) with a NULL key differ: {} missing in target, {} extra in target (a changed row is "
+      "one of each); {}",
+      n.rows(), n.missing_in_target, n.extra_in_target, where);
 }
 
 }  // namespace
@@ -79,11 +81,11 @@ nlohmann::ordered_json verify_json(const VerifyReport& r, std::optional<double> 
         {"key", r.key},
         {"schema_differences", r.schema_differences},
         {"differences", differences},
-        {"null_key_differences",
-         r.null_key_differences ? J{{"compared", r.null_key_differences->compared},
-                                    {"missing_in_target", r.null_key_differences->missing_in_target},
-                                    {"extra_in_target", r.null_key_differences->extra_in_target}}
-                                : J(nullptr)},
+        {"null_key_differences", r.null_key_differences
+                                     ? J{{"compared", r.null_key_differences->compared},
+                                         {"missing_in_target", r.null_key_differences->missing_in_target},
+                                         {"extra_in_target", r.null_key_differences->extra_in_target}}
+                                     : J(nullptr)},
         {"truncated", r.truncated},
         {"notes", r.notes},
         {"segments_compared", r.segments_compared},
