@@ -6,6 +6,7 @@
 
 #include "cli/app.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/usage_error.hpp"
 #include "model/secrets.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
@@ -20,6 +21,10 @@ int main(int argc, char** argv) {
   } catch (const benchlab::plan::EmptyTable& e) {
     std::fprintf(stderr, "benchclient: %s\n", e.what());
     return benchlab::cli::kExitOk;
+  } catch (const benchlab::cli::UsageError& e) {
+    std::fprintf(stderr, "benchclient: error: %s\n",
+                 benchlab::scrub_arguments(e.what(), std::vector<std::string>(argv, argv + argc)).c_str());
+    return benchlab::cli::kExitUsage;
   } catch (const benchlab::plan::OptionRefused& e) {
     std::fprintf(stderr, "benchclient: error: %s\n", e.what());
     return benchlab::cli::kExitUsage;

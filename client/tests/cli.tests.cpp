@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "cli/exit_codes.hpp"
+#include "cli/option_checks.hpp"
 #include "measure/run_backends.hpp"
 #include "strategies/registry.hpp"
 #include "support.hpp"
@@ -62,6 +64,18 @@ std::vector<pid_t> processes_mentioning(const std::string& marker) {
     if (cmd.find(marker) != std::string::npos) out.push_back(static_cast<pid_t>(std::stol(name)));
   }
   return out;
+}
+
+// The first line of `s` (all of it when there is no newline).
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// A usage error: exit 2, exactly `line` as the one line on stderr, nothing on stdout.
+void require_usage_line(const Outcome& o, const std::string& line) {
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code == 2);
+  CHECK(line_count(o.err) == 1);
+  CHECK(first_line(o.err) == line);
+  CHECK(o.out.empty());
 }
 
 void require_one_line_error(const Outcome& o) {
@@ -551,6 +565,378 @@ TEST_CASE("cli: snapshot hold keeps a snapshot that --snapshot runs read, until 
                                                "--strategy", "naive", "--snapshot", id, "--no-progress"},
                                               dir.path);
   CHECK(stale.exit_code != 0);
-  CHECK(stale.err.find("--snapshot " + id + ": cannot read in it") != std::string::npos);
+  CHECK(stale.err.find("--snapshot " + id + ": cannot read in it: no transaction holds it") != std::string::npos);
+  CHECK(stale.err.find("benchclient snapshot hold") != std::string::npos);
   CHECK(line_count(stale.err) == 1);
+}
+
+// ---- messages that name the user's problem --------------------------------------
+// No server is needed for these: every one is refused before anything connects (the
+// --dsn names a server that does not exist, so a run that got that far would fail
+// with exit 1 and another message), and nothing is left behind.
+
+namespace {
+
+const std::vector<std::string> kNoServer = {"--dsn", "host=/nonexistent connect_timeout=1"};
+
+std::vector<std::string> run_args(std::vector<std::string> extra) {
+  std::vector<std::string> args{"--all"};
+  args.insert(args.end(), kNoServer.begin(), kNoServer.end());
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("cli: --rows written with thousands separators is refused with the count to write", "[cli]") {
+  TempDir dir("clitest");
+  struct Case {
+    std::string rows, line;
+  };
+  const std::vector<Case> cases = {
+      {"1,000,000",
+       "benchclient: error: --rows 1,000,000: thousands separators are not accepted (a comma separates sizes: this "
+       "reads as 1, 0 and 0 rows); write --rows 1000000 (or, grouped with underscores, --rows 1_000_000); see "
+       "benchclient --help"},
+      {"2,500,000",
+       "benchclient: error: --rows 2,500,000: thousands separators are not accepted (a comma separates sizes: this "
+       "reads as 2, 500 and 0 rows); write --rows 2500000 (or, grouped with underscores, --rows 2_500_000); see "
+       "benchclient --help"},
+      {"10,050",
+       "benchclient: error: --rows 10,050: thousands separators are not accepted (a comma separates sizes: this "
+       "reads as 10 and 50 rows); write --rows 10050 (or, grouped with underscores, --rows 10_050); see benchclient "
+       "--help"},
+      {"1.000.000",
+       "benchclient: error: --rows '1.000.000': thousands separators are not accepted; write --rows 1000000 (or, "
+       "grouped with underscores, --rows 1_000_000); see benchclient --help"},
+      {"1 000 000",
+       "benchclient: error: --rows '1 000 000': thousands separators are not accepted; write --rows 1000000 (or, "
+       "grouped with underscores, --rows 1_000_000); see benchclient --help"},
+      {"0",
+       "benchclient: error: --rows 0: 0 rows is nothing to measure; give a count above 0, e.g. --rows 100000, or "
+       "--rows all for the whole table; see benchclient --help"},
+      {"100,0",
+       "benchclient: error: --rows 100,0: a size of 0 rows is nothing to measure; give counts above 0 (drop the 0); "
+       "see benchclient --help"},
+      {"1e6",
+       "benchclient: error: --rows '1e6': not a row count; give whole numbers above 0, e.g. --rows 100000 or --rows "
+       "100000,500000, or --rows all for the whole table; see benchclient --help"},
+      {"99999999999999999999",
+       "benchclient: error: --rows 99999999999999999999: out of range; give row counts from 1 to "
+       "9223372036854775807, or --rows all; see benchclient --help"},
+  };
+  for (const auto& c : cases) {
+    INFO("--rows " << c.rows);
+    require_usage_line(run_cli(run_args({"--rows", c.rows}), dir), c.line);
+  }
+  CHECK(no_cluster_dirs(dir));
+
+  // What the parser accepts: underscores group digits, and a comma list whose groups
+  // could be sizes (no group written with a leading zero) is a sweep.
+  using benchlab::cli::parse_row_counts;
+  CHECK(parse_row_counts({"1_000_000"}) == std::vector<std::uint64_t>{1000000});
+  CHECK(parse_row_counts({"100", "200", "300"}) == std::vector<std::uint64_t>{100, 200, 300});
+  CHECK(parse_row_counts({"100000", "500000", "1000000"}) == std::vector<std::uint64_t>{100000, 500000, 1000000});
+  CHECK_THROWS_WITH(parse_row_counts({"1", "000"}), Catch::Contains("thousands separators are not accepted"));
+}
+
+TEST_CASE("cli: every integer option out of range names itself, its range and an example", "[cli]") {
+  TempDir dir("clitest");
+  struct Option {
+    std::vector<std::string> before;  // the command up to the option
+    std::string option, label, range, example, help;
+  };
+  const std::vector<std::string> verify = {"verify", "--dsn", "host=/nonexistent", "--target-table", "t2"};
+  const std::vector<Option> options = {
+      {run_args({}), "--runs", "--runs", "1 to 10000 measured runs", "3", "benchclient"},
+      {run_args({}), "--warmup", "--warmup", "0 to 10000 warmup runs", "1", "benchclient"},
+      {run_args({}), "--workers", "--workers", "1 to 1000 workers", "4", "benchclient"},
+      {run_args({}), "--batch-rows", "--batch-rows", "1 to 2147483647 rows per batch", "5000", "benchclient"},
+      {run_args({}), "--statement-timeout-ms", "--statement-timeout-ms", "0 to 2147483647 milliseconds (0: none)",
+       "60000", "benchclient"},
+      {run_args({}), "--retries", "--retries", "0 to 20 retries (0: no recovery)", "3", "benchclient"},
+      {run_args({}), "--retry-backoff-ms", "--retry-backoff-ms", "0 to 60000 milliseconds", "100", "benchclient"},
+      {run_args({}), "--part-rows", "--part-rows", "0 to 9223372036854775807 rows per partition (0: one per worker)",
+       "100000", "benchclient"},
+      {{"queue"}, "--jobs", "queue --jobs", "1 to 100000000 jobs", "2000", "benchclient queue"},
+      {{"queue"}, "--samples", "queue --samples", "1 to 1000 samples", "3", "benchclient queue"},
+      {{"queue"},
+       "--dequeue-batch",
+       "queue --dequeue-batch",
+       "1 to 100000 jobs per statement",
+       "10",
+       "benchclient queue"},
+      {{"queue"}, "--lease-ms", "queue --lease-ms", "1 to 86400000 milliseconds", "30000", "benchclient queue"},
+      {{"queue"}, "--crashes", "queue --crashes", "1 to 1000 crashes", "5", "benchclient queue"},
+      {verify, "--segments", "verify --segments", "1 to 1048576 segments", "64", "benchclient verify"},
+      {verify, "--fetch-rows", "verify --fetch-rows", "1 to 100000000 rows", "2000", "benchclient verify"},
+      {verify, "--max-differences", "verify --max-differences", "0 to 1000000000 rows (0: no limit)", "10000",
+       "benchclient verify"},
+  };
+  for (const auto& o : options) {
+    const std::string give = "give " + o.range + ", e.g. " + o.label + " " + o.example;
+    const std::string see = "; see " + o.help + " --help";
+    struct Bad {
+      std::string value, line;
+    };
+    const std::vector<Bad> bad = {
+        {"99999999999999999999999", o.label + " 99999999999999999999999: out of range; " + give},  // past any type
+        {"99999999999", o.label + " 99999999999: out of range; " + give},                          // past an int
+        {"-1", o.label + " -1: out of range; " + give},
+        {"abc", o.label + " 'abc': not a whole number; " + give},
+        {"2.5", o.label + " '2.5': not a whole number; " + give},
+        {"", o.label + " needs a value: " + give},
+    };
+    for (const auto& b : bad) {
+      if (b.value == "99999999999" && o.range.find(" to 9223372036854775807 ") != std::string::npos) continue;
+      INFO(o.label << " '" << b.value << "'");
+      std::vector<std::string> args = o.before;
+      args.push_back(o.option);
+      args.push_back(b.value);
+      require_usage_line(run_cli(args, dir), "benchclient: error: " + b.line + see);
+    }
+  }
+  require_usage_line(run_cli(run_args({"--concurrent-writes", "abc"}), dir),
+                     "benchclient: error: --concurrent-writes 'abc': give rows per second, 1 to 1000000, e.g. "
+                     "--concurrent-writes 500; see benchclient --help");
+  CHECK(no_cluster_dirs(dir));  // queue's were refused before any cluster started
+}
+
+TEST_CASE("cli: a malformed --snapshot is refused before anything connects, naming the expected form", "[cli]") {
+  TempDir dir("clitest");
+  for (const std::string id : {"nonsense", "00000003-0000001b-1", "00000003-0000001B", "3-1B-1", ""}) {
+    INFO("--snapshot '" << id << "'");
+    require_usage_line(
+        run_cli(run_args({"--snapshot", id}), dir),
+        "benchclient: error: --snapshot '" + id +
+            "': not a snapshot id; give the id benchclient snapshot hold prints, like 00000003-0000001B-1 (two 8-digit "
+            "upper-case hexadecimal words and a number); see benchclient --help");
+  }
+  CHECK(benchlab::cli::well_formed_snapshot_id("00000003-0000001B-1"));
+  CHECK(benchlab::cli::well_formed_snapshot_id("0000000A-000001F3-12"));
+  CHECK_FALSE(benchlab::cli::well_formed_snapshot_id("00000003-0000001B-0"));
+  CHECK_FALSE(benchlab::cli::well_formed_snapshot_id("00000003-0000001B-1; DROP TABLE t"));
+}
+
+TEST_CASE("cli: a well-formed --snapshot that no transaction holds is said to be so, with how to get one",
+          "[cli][db][snapshot]") {
+  test::ScratchDatabase db("cli_nosnap");
+  db.admin().exec("SELECT benchlab.seed_records('public.t', 100)");
+  TempDir dir("clitest");
+  const Outcome o =
+      run_cli({"--dsn", db.conninfo(), "--table", "public.t", "--rows", "all", "--strategy", "naive", "--snapshot",
+               "00000003-0000001B-1", "--no-progress", "--results-dir", (dir.path / "r").string()},
+              dir);
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code == 1);
+  CHECK(line_count(o.err) == 1);
+  CHECK(first_line(o.err) ==
+        "benchclient: error: --snapshot 00000003-0000001B-1: cannot read in it: no transaction holds it: it does not "
+        "exist on this server, or the transaction that exported it has ended (the server says: invalid snapshot "
+        "identifier: \"00000003-0000001B-1\"); hold one with benchclient snapshot hold --dsn ... (the server and "
+        "database of this run's --dsn) and pass the id it prints");
+  CHECK_FALSE(fs::exists(dir.path / "r"));
+}
+
+TEST_CASE("cli: what CLI11 would word badly is one line naming the option and the fix", "[cli]") {
+  TempDir dir("clitest");
+  struct Case {
+    std::vector<std::string> args;
+    std::string line;
+  };
+  const std::string e = "benchclient: error: ";
+  const std::vector<Case> cases = {
+      {{"--bogus"},
+       e + "benchclient does not take --bogus: not one of its options or arguments; see benchclient --help"},
+      {{"--all", "--rows"}, e + "--rows needs a value; see benchclient --help"},
+      {{"--all", "--strategy", "naive"},
+       e + "--all and --strategy exclude each other: give one of them; see benchclient --help"},
+      {run_args({"--format", "xml"}), e + "--format 'xml': give text or binary; see benchclient --help"},
+      {run_args({"--split", "rows"}), e + "--split 'rows': give auto, key or ctid; see benchclient --help"},
+      {run_args({"--policy", "lax"}), e + "--policy 'lax': give strict or tolerant; see benchclient --help"},
+      {run_args({"--console", "html"}), e + "--console 'html': give table, markdown or none; see benchclient --help"},
+      {run_args({"--memory-budget", "12Q"}),
+       e + "--memory-budget '12Q': give a size such as 64MiB, 512M or 2G, or auto; see benchclient --help"},
+      {run_args({"--memory-budget", ""}),
+       e + "--memory-budget needs a value: give a size such as 64MiB, 512M or 2G, or auto; see benchclient --help"},
+      {run_args({"--client-cpus", ""}),
+       e + "--client-cpus needs a value: give CPU numbers and ranges, e.g. 0 or 0,1 or 0-1; see benchclient --help"},
+      {{"--all", "--profile", "fast"},
+       e + "--profile: unknown profile 'fast'; valid profiles: default, tuned, async_commit, no_fsync, read_tuned; see "
+           "benchclient --help"},
+      {{"snapshot"},
+       e + "snapshot needs a subcommand: benchclient snapshot hold --dsn DSN; see benchclient snapshot --help"},
+      {{"snapshot", "hold"},
+       e + "snapshot hold needs --dsn, the server to hold a snapshot on: e.g. benchclient snapshot hold --dsn "
+           "'host=db dbname=app' ('' for the PG* environment); see benchclient snapshot hold --help"},
+      {{"verify"},
+       e + "verify needs --dsn, the source server: e.g. benchclient verify --dsn 'host=old dbname=app' --target-dsn "
+           "'host=new dbname=app' --table public.orders; see benchclient verify --help"},
+      {{"compare", "a.json"},
+       e + "compare needs two artifacts: benchclient compare BASE.json NEW.json; see benchclient compare --help"},
+      {{"compare", "a.json", "b.json", "c.json"},
+       e + "benchclient compare does not take c.json: not one of its options or arguments; see benchclient compare "
+           "--help"},
+      {{"report"},
+       e + "report needs one or more artifacts: e.g. benchclient report results/run-*.json; see benchclient report "
+           "--help"},
+      {{"with-cluster"},
+       e + "with-cluster needs a command after --: e.g. benchclient with-cluster -- psql -c 'SELECT version()'; see "
+           "benchclient with-cluster --help"},
+      {{"with-cluster", "--bogus", "--", "true"},
+       e + "benchclient with-cluster does not take --bogus: not one of its options or arguments; see benchclient "
+           "with-cluster --help"},
+      {{"schema", "--dsn", "host=/nonexistent", "--runs", "3"},
+       e + "benchclient schema does not take --runs 3: not one of its options or arguments; see benchclient schema "
+           "--help"},
+      {{"verify", "--dsn", "host=/nonexistent", "--target-dsn", "host=/nonexistent"},
+       e + "verify: the source and the target are the same table on the same server; give --target-dsn or "
+           "--target-table"},
+  };
+  for (const auto& c : cases) {
+    INFO(fmt::format("benchclient {}", fmt::join(c.args, " ")));
+    require_usage_line(run_cli(c.args, dir), c.line);
+  }
+  // A path the command line names that cannot be written: bad input too, and nothing made.
+  const fs::path results = dir.path / "r";
+  require_usage_line(run_cli(run_args({"--markdown", "/nonexistent/run.md", "--results-dir", results.string()}), dir),
+                     e + "--markdown /nonexistent/run.md: no directory /nonexistent; give a file in an existing "
+                         "directory");
+  CHECK_FALSE(fs::exists(results));
+  CHECK(no_cluster_dirs(dir));
+}
+
+TEST_CASE("cli: each subcommand's --help ends with its own exit statuses", "[cli]") {
+  namespace cli = benchlab::cli;
+  TempDir dir("clitest");
+  struct Help {
+    std::vector<std::string> args;
+    std::string status;
+  };
+  const std::vector<Help> helps = {
+      {{"--help"}, cli::kExitStatusHelp},
+      {{"plan", "--help"}, cli::kPlanExitStatusHelp},
+      {{"verify", "--help"}, cli::kVerifyExitStatusHelp},
+      {{"queue", "--help"}, cli::kQueueExitStatusHelp},
+      {{"compare", "--help"}, cli::kCompareExitStatusHelp},
+      {{"report", "--help"}, cli::kReportExitStatusHelp},
+      {{"schema", "--help"}, cli::kSchemaExitStatusHelp},
+      {{"snapshot", "--help"}, cli::kSnapshotExitStatusHelp},
+      {{"snapshot", "hold", "--help"}, cli::kSnapshotExitStatusHelp},
+      {{"with-cluster", "--help"}, cli::kWithClusterExitStatusHelp},
+  };
+  for (const auto& h : helps) {
+    INFO(fmt::format("benchclient {}", fmt::join(h.args, " ")));
+    const Outcome o = run_cli(h.args, dir);
+    CHECK(o.exit_code == 0);
+    std::string out = o.out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    CHECK(out.substr(out.rfind('\n') + 1) == h.status);
+  }
+  // Verify's are not the benchmark's: 1 is "they differ", and there is no 3.
+  const std::string verify = run_cli({"verify", "--help"}, dir).out;
+  CHECK(verify.find("1 they differ") != std::string::npos);
+  CHECK(verify.find("3 a strategy failed") == std::string::npos);
+}
+
+namespace {
+
+// A login role of this test's own (roles are cluster-wide), dropped with what it was
+// granted in `db` when the test ends.
+struct TestRole {
+  const test::ScratchDatabase& db;
+  std::string name;
+  TestRole(const test::ScratchDatabase& d, const std::string& tag)
+      : db(d), name(fmt::format("benchlab_{}_{}", tag, getpid())) {
+    db.admin().exec(
+        fmt::format("SET client_min_messages = warning; DROP ROLE IF EXISTS {0}; CREATE ROLE {0} LOGIN; "
+                    "GRANT USAGE ON SCHEMA benchlab TO {0}",
+                    name));
+  }
+  ~TestRole() {
+    try {
+      db.admin().exec(fmt::format("DROP OWNED BY {0}; DROP ROLE {0}", name));
+    } catch (...) {
+    }
+  }
+  TestRole(const TestRole&) = delete;
+  TestRole& operator=(const TestRole&) = delete;
+};
+
+}  // namespace
+
+TEST_CASE("cli: a server error about the table itself names the table and what to do, not an internal step",
+          "[cli][db]") {
+  test::ScratchDatabase db("cli_rls");
+  const TestRole role(db, "rls_reader");
+  // A row-level security policy that queries its own table: the server cannot expand
+  // it ("infinite recursion detected in policy"), for a role it applies to.
+  db.admin().exec(
+      fmt::format("CREATE TABLE public.keyed (id bigint PRIMARY KEY, v text);"
+                  "INSERT INTO public.keyed SELECT g, 'v' || g FROM generate_series(1, 200) g;"
+                  "CREATE TABLE public.keyless (a int, v text);"
+                  "INSERT INTO public.keyless SELECT g, 'v' || g FROM generate_series(1, 200) g;"
+                  "CREATE TABLE public.raising (a int, v int);"
+                  "INSERT INTO public.raising SELECT g, g FROM generate_series(1, 200) g;"
+                  "CREATE FUNCTION public.allowed(int) RETURNS bool LANGUAGE plpgsql AS "
+                  "$$ BEGIN IF $1 = 150 THEN RAISE EXCEPTION 'row % is not for you', $1; END IF; RETURN true; END $$;"
+                  "GRANT SELECT ON public.keyed, public.keyless, public.raising TO {0};"
+                  "ALTER TABLE public.keyed ENABLE ROW LEVEL SECURITY;"
+                  "CREATE POLICY own ON public.keyed USING (EXISTS (SELECT 1 FROM public.keyed));"
+                  "ALTER TABLE public.keyless ENABLE ROW LEVEL SECURITY;"
+                  "CREATE POLICY own ON public.keyless USING (EXISTS (SELECT 1 FROM public.keyless));"
+                  "ALTER TABLE public.raising ENABLE ROW LEVEL SECURITY;"
+                  "CREATE POLICY own ON public.raising USING (public.allowed(v))",
+                  role.name));
+  TempDir dir("clitest");
+  const fs::path results = dir.path / "r";
+  auto run = [&](const std::string& table, const std::string& rows) {
+    return run_cli({"--dsn", db.conninfo() + " user=" + role.name, "--table", table, "--rows", rows, "--strategy",
+                    "naive", "--runs", "1", "--no-progress", "--console", "none", "--results-dir", results.string()},
+                   dir);
+  };
+  const std::string recursion =
+      "(SQLSTATE 42P17); a row-level security policy on it queries the table again (directly or through another "
+      "table's policy), which the server cannot evaluate; fix the policy (ALTER POLICY, or a SECURITY DEFINER "
+      "function for the lookup), or read as a role it does not apply to (the owner without FORCE ROW LEVEL SECURITY, "
+      "or a role with BYPASSRLS) with another --dsn user";
+  // Found when the table is described: the first N rows by key, and the whole of a keyless table.
+  for (const auto& [table, rows] :
+       std::vector<std::pair<std::string, std::string>>{{"public.keyed", "100"}, {"public.keyless", "all"}}) {
+    INFO(table);
+    const Outcome o = run(table, rows);
+    INFO("stderr: " << o.err);
+    CHECK(o.exit_code == 1);
+    CHECK(line_count(o.err) == 1);
+    const std::string relname = table.substr(7);
+    CHECK(first_line(o.err) == fmt::format("benchclient: error: table {} cannot be read as user {}: infinite "
+                                           "recursion detected in policy for relation \"{}\" {}",
+                                           table, role.name, relname, recursion));
+    CHECK_FALSE(fs::exists(results));
+  }
+  // Met only as rows are read (the wire ceiling's COPY is the first to read them all):
+  // still the table's error, never the internal step's.
+  const Outcome o = run("public.raising", "all");
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code == 1);
+  const std::string last = o.err.substr(o.err.rfind("benchclient: error: "));
+  CHECK(last == fmt::format("benchclient: error: table public.raising cannot be read as user {}: row 150 is not for "
+                            "you (SQLSTATE P0001); fix what the server names (the table, its policies or its view "
+                            "definition), or read another --table\n",
+                            role.name));
+  CHECK(o.err.find("wire ceiling") == std::string::npos);
+  CHECK(o.err.find("COPY") == std::string::npos);
+  CHECK_FALSE(fs::exists(results));
+
+  // verify says which side.
+  const Outcome v = run_cli({"verify", "--dsn", db.conninfo() + " user=" + role.name, "--table", "public.keyed",
+                             "--target-table", "public.keyed", "--target-dsn", db.conninfo(), "--no-progress"},
+                            dir);
+  INFO("stderr: " << v.err);
+  CHECK(v.exit_code == 2);
+  CHECK(line_count(v.err) == 1);
+  CHECK(
+      v.err.starts_with(fmt::format("benchclient: error: verify: source: table public.keyed cannot be read as user "
+                                    "{}: infinite recursion detected in policy for relation \"keyed\"",
+                                    role.name)));
 }

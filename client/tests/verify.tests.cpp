@@ -138,3 +138,81 @@ TEST_CASE("verify: the command on two tables of one server, JSON, exit status an
   CHECK(nothing.exit_code == 2);
   CHECK(nothing.err.find("--target-dsn") != std::string::npos);
 }
+
+TEST_CASE("verify: rows whose only differences have a NULL key are counted and said to be so", "[db][verify][cli]") {
+  test::ScratchDatabase db("verify_nullkey");
+  // k is an integer key column, not a primary key: three rows have none.
+  db.admin().exec(
+      "CREATE TABLE public.a (k int, v text);"
+      "INSERT INTO public.a SELECT g, 'v' || g FROM generate_series(1, 1000) g;"
+      "INSERT INTO public.a VALUES (NULL, 'x'), (NULL, 'y'), (NULL, 'z');"
+      "CREATE TABLE public.b AS SELECT * FROM public.a;"
+      "UPDATE public.b SET v = 'y changed' WHERE k IS NULL AND v = 'y';"  // one changed: missing + extra
+      "DELETE FROM public.b WHERE k IS NULL AND v = 'z'");                // one missing
+  test::TempDir dir("verify_nullkey");
+  const std::vector<std::string> base = {"verify",         "--dsn",    db.conninfo(), "--table", "public.a",
+                                         "--target-table", "public.b", "--key",       "k",       "--no-progress"};
+  const std::string where =
+      "a NULL key cannot locate them: compare SELECT * FROM \"public\".\"a\" WHERE \"k\" IS NULL on the source with "
+      "SELECT * FROM \"public\".\"b\" WHERE \"k\" IS NULL on the target";
+
+  const test::Outcome o = test::run_benchclient(base, dir.path);
+  INFO("stdout: " << o.out << "\nstderr: " << o.err);
+  CHECK(o.exit_code == 1);  // they differ
+  CHECK(o.err.empty());
+  CHECK(o.out.find("3 row(s) with a NULL key differ: 2 missing in target, 1 extra in target (a changed row is one "
+                   "of each); " +
+                   where + "\n") != std::string::npos);
+  CHECK(o.out.find("0 differing row(s)") == std::string::npos);
+
+  std::vector<std::string> json = base;
+  json.push_back("--json");
+  const test::Outcome j = test::run_benchclient(json, dir.path);
+  CHECK(j.exit_code == 1);
+  const auto doc = nlohmann::json::parse(j.out);
+  CHECK(doc["equal"] == false);
+  CHECK(doc["differences"].empty());
+  CHECK(doc["null_key_differences"] ==
+        nlohmann::json({{"compared", true}, {"missing_in_target", 2}, {"extra_in_target", 1}}));
+  CHECK(doc["source"]["null_key_rows"] == 3);
+  CHECK(doc["target"]["null_key_rows"] == 2);
+
+  // More of them than --fetch-rows: only the counts are known, and said so.
+  std::vector<std::string> few = base;
+  few.insert(few.end(), {"--fetch-rows", "1"});
+  const test::Outcome f = test::run_benchclient(few, dir.path);
+  CHECK(f.exit_code == 1);
+  CHECK(f.out.find("rows with a NULL key differ (source 3, target 2: more than --fetch-rows, so not compared one by "
+                   "one); " +
+                   where + "\n") != std::string::npos);
+
+  // With a keyed difference too: both are listed.
+  db.admin().exec("DELETE FROM public.b WHERE k = 500");
+  const test::Outcome both = test::run_benchclient(base, dir.path);
+  CHECK(both.exit_code == 1);
+  CHECK(both.out.find("1 differing row(s): 1 missing in target, 0 extra in target, 0 changed\n  k = 500: "
+                      "missing_in_target\n3 row(s) with a NULL key differ") != std::string::npos);
+
+  // The same NULL-key rows on both sides (in another order): equal.
+  db.admin().exec("TRUNCATE public.b; INSERT INTO public.b SELECT * FROM public.a ORDER BY v DESC");
+  const test::Outcome same = test::run_benchclient(base, dir.path);
+  CHECK(same.exit_code == 0);
+  CHECK(same.out.find("equal: the target holds exactly the source's rows") != std::string::npos);
+}
+
+TEST_CASE("verify: its errors carry one prefix", "[db][verify][cli]") {
+  test::ScratchDatabase db("verify_prefix");
+  test::TempDir dir("verify_prefix");
+  const test::Outcome same = test::run_benchclient(
+      {"verify", "--dsn", db.conninfo(), "--target-dsn", db.conninfo(), "--no-progress"}, dir.path);
+  CHECK(same.exit_code == 2);
+  CHECK(same.err ==
+        "benchclient: error: verify: the source and the target are the same table on the same server; give "
+        "--target-dsn or --target-table\n");
+  const test::Outcome gone = test::run_benchclient(
+      {"verify", "--dsn", db.conninfo(), "--table", "public.nope", "--target-table", "public.nope2"}, dir.path);
+  CHECK(gone.exit_code == 2);
+  CHECK(test::line_count(gone.err) == 1);
+  CHECK(gone.err.starts_with("benchclient: error: verify: source: table public.nope does not exist"));
+  CHECK(gone.err.find("verify: verify:") == std::string::npos);
+}

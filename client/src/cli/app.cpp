@@ -16,6 +16,7 @@
 
 #include "cli/compare_command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/option_checks.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/queue_command.hpp"
 #include "cli/report_command.hpp"
@@ -24,6 +25,7 @@
 #include "cli/schema_command.hpp"
 #include "cli/server_target.hpp"
 #include "cli/snapshot_command.hpp"
+#include "cli/usage_error.hpp"
 #include "cli/verify_command.hpp"
 #include "cli/with_cluster.hpp"
 #include "model/command_line.hpp"
@@ -36,11 +38,6 @@
 namespace benchlab::cli {
 
 namespace {
-
-// Bad input found after parsing: one line, exit code 2 (kExitUsage).
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 std::vector<std::string> profile_names() {
   std::vector<std::string> names;
@@ -77,19 +74,32 @@ int print_server_info(const TargetOptions& target_options) {
   return 0;
 }
 
-std::uint64_t parse_row_count(const std::string& text) {
-  std::string digits;
-  for (char c : text)
-    if (c != '_') digits.push_back(c);  // 1_000_000 reads as it is written
-  std::uint64_t value = 0;
-  const char* end = digits.data() + digits.size();
-  auto [ptr, ec] = std::from_chars(digits.data(), end, value);
-  if (digits.empty() || ec != std::errc() || ptr != end) {
-    throw UsageError(
-        fmt::format("--rows: '{}' is not a row count; give positive integers, e.g. --rows 100000,500000", text));
-  }
-  if (value == 0) throw UsageError("--rows: 0 rows is nothing to measure; give counts > 0, e.g. --rows 100000");
-  return value;
+// A whole-number option whose every bad value (empty, not a number, negative, out of
+// the range or of its type) gets one line naming the option, the range and an example,
+// before CLI11 would try to convert it ("Could not convert").
+// `label`: the option as messages name it ("queue --jobs"; default: the option).
+template <typename T>
+CLI::Option* add_integer_option(CLI::App& app, const std::string& name, T& value, IntegerRange range,
+                                const std::string& help, std::string label = {}) {
+  if (label.empty()) label = name;
+  return app.add_option(name, value, fmt::format("{} ({} to {})", help, range.lo, range.hi))
+      ->check(CLI::Validator(
+          [label, range](std::string& text) { return integer_problem(label, text, range).value_or(std::string()); }, "",
+          "integer range"))
+      ->capture_default_str();
+}
+
+// An option with a few accepted words: the value and the words in one line.
+CLI::Validator one_of(const std::string& name, std::vector<std::string> words) {
+  return CLI::Validator(
+      [name, words](std::string& text) -> std::string {
+        if (std::find(words.begin(), words.end(), text) != words.end()) return {};
+        std::string list;
+        for (std::size_t i = 0; i < words.size(); ++i)
+          list += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+        return fmt::format("{} '{}': give {}", name, text, list);
+      },
+      "", "one of");
 }
 
 std::vector<std::string> validated_strategies(const std::vector<std::string>& asked) {
@@ -168,6 +178,11 @@ struct RunFlags {
   CLI::Option* key = nullptr;
   CLI::Option* expect_schema_opt = nullptr;
   CLI::Option* checkpoint_opt = nullptr;
+  CLI::Option* snapshot_opt = nullptr;
+  CLI::Option* memory_budget_opt = nullptr;
+  CLI::Option* client_cpus_opt = nullptr;
+  CLI::Option* client_memory_opt = nullptr;
+  CLI::Option* hang_timeout_opt = nullptr;
   std::vector<CLI::Option*> shaping;  // options that need --all or --strategy
 };
 
@@ -197,66 +212,84 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   auto& s = f.shaping;
   s.push_back(app.add_option("--rows", f.rows,
                              "row counts to read (the first N in key order), comma-separated (default 100000), or "
-                             "all: the whole table")
+                             "all: the whole table; a comma separates sizes, so write 1000000 or 1_000_000, never "
+                             "1,000,000 (1 to 9223372036854775807)")
                   ->delimiter(','));
   s.push_back(app.add_option("--split", f.split,
                              "how the parallel strategies cut the read: key (--key or the integer primary key), ctid "
                              "(page ranges, PostgreSQL 14+, --rows all), or auto (key when there is one, else ctid)")
-                  ->check(CLI::IsMember({"auto", "key", "ctid"}))
+                  ->check(one_of("--split", {"auto", "key", "ctid"}))
                   ->capture_default_str());
-  s.push_back(
-      app.add_option("--runs", run.schedule.runs, "measured runs per strategy and size (>= 1)")->capture_default_str());
-  s.push_back(app.add_option("--warmup", run.schedule.warmup, "unmeasured runs before the measured ones")
-                  ->capture_default_str());
+  s.push_back(add_integer_option(app, "--runs", run.schedule.runs, {1, 10000, "measured runs", "3"},
+                                 "measured runs per strategy and size"));
+  s.push_back(add_integer_option(app, "--warmup", run.schedule.warmup, {0, 10000, "warmup runs", "1"},
+                                 "unmeasured runs before the measured ones"));
   s.push_back(app.add_option("--format", f.format, "wire format of the values: text or binary")
-                  ->check(CLI::IsMember({"text", "binary"}))
+                  ->check(one_of("--format", {"text", "binary"}))
                   ->capture_default_str());
-  s.push_back(
-      app.add_option("--workers", run.read.workers, "connections/threads/processes of the parallel strategies (>= 1)")
-          ->capture_default_str());
-  s.push_back(
-      app.add_option("--batch-rows", run.read.batch_rows, "rows per FETCH / batch (>= 1)")->capture_default_str());
-  s.push_back(app.add_option("--statement-timeout-ms", run.read.statement_timeout_ms,
-                             "statement_timeout of every measured session (0: none)")
-                  ->capture_default_str());
-  s.push_back(app.add_option("--client-cpus", f.client_cpus,
-                             "pin benchclient itself (every thread and forked worker) to these CPUs, e.g. 0 or 0,1 or "
-                             "0-1"));
-  s.push_back(app.add_option("--client-memory", f.client_memory,
-                             "cap benchclient's memory (e.g. 512MiB, 2G): the soft RLIMIT_AS on its address space "
-                             "(the server it starts is not capped); recorded in the artifact"));
-  s.push_back(app.add_option("--memory-budget", f.memory_budget,
-                             "client memory budget (e.g. 64MiB, 2G, or auto: the cgroup v2 limit, else MemAvailable): "
-                             "workers and batch size are planned to fit it, each forked worker capped at its share; "
-                             "see benchclient plan"));
-  s.push_back(app.add_option("--snapshot", f.snapshot,
-                             "plan and read in this snapshot, held by benchclient snapshot hold (needs --dsn): "
-                             "runs of several invocations then read exactly the same rows"));
+  s.push_back(add_integer_option(app, "--workers", run.read.workers, {1, 1000, "workers", "4"},
+                                 "connections/threads/processes of the parallel strategies"));
+  s.push_back(add_integer_option(app, "--batch-rows", run.read.batch_rows, {1, 2147483647, "rows per batch", "5000"},
+                                 "rows per FETCH / batch"));
+  s.push_back(add_integer_option(app, "--statement-timeout-ms", run.read.statement_timeout_ms,
+                                 {0, 2147483647, "milliseconds (0: none)", "60000"},
+                                 "statement_timeout of every measured session (0: none)"));
+  s.push_back(f.client_cpus_opt = app.add_option(
+                  "--client-cpus", f.client_cpus,
+                  "pin benchclient itself (every thread and forked worker) to these CPUs, e.g. 0 or 0,1 or "
+                  "0-1"));
+  s.push_back(f.client_memory_opt =
+                  app.add_option("--client-memory", f.client_memory,
+                                 "cap benchclient's memory (e.g. 512MiB, 2G): the soft RLIMIT_AS on its address space "
+                                 "(the server it starts is not capped); recorded in the artifact"));
+  s.push_back(f.memory_budget_opt = app.add_option(
+                  "--memory-budget", f.memory_budget,
+                  "client memory budget (e.g. 64MiB, 2G, or auto: the cgroup v2 limit, else MemAvailable): "
+                  "workers and batch size are planned to fit it, each forked worker capped at its share; "
+                  "see benchclient plan"));
+  f.snapshot_opt = app.add_option("--snapshot", f.snapshot,
+                                  "plan and read in this snapshot, held by benchclient snapshot hold (needs --dsn): "
+                                  "runs of several invocations then read exactly the same rows");
+  s.push_back(f.snapshot_opt);
   s.push_back(app.add_flag("--no-shared-snapshot", f.no_shared_snapshot,
                            "also run the deliberately broken control of each parallel strategy, NAME/unshared: "
                            "each of its connections takes a snapshot of its own, as tools without a shared snapshot "
                            "do (with --concurrent-writes its rows drift; a control's mismatch does not fail the run)"));
-  s.push_back(app.add_option("--hang-timeout", f.hang_timeout,
-                             "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
-                             "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
-  s.push_back(app.add_option("--retries", run.schedule.recovery.retries,
-                             "the parallel strategies' fallback chain: a faulted attempt (a worker crashed, hung, lost "
-                             "its connection or timed out) is followed by up to this many more, each reading only the "
-                             "parts not yet read, in the same snapshot; the second halves the workers, the last uses "
-                             "one (0: a fault fails the run)")
-                  ->capture_default_str());
-  s.push_back(app.add_option("--retry-backoff-ms", run.schedule.recovery.backoff_ms,
-                             "wait before retry r: this times 2^(r-1) milliseconds")
-                  ->capture_default_str());
-  s.push_back(app.add_option("--part-rows", run.read.part_rows,
-                             "the parallel strategies' partitions hold at most this many rows (a multiple of --workers "
-                             "of them): the unit of work, of resumption after a fault and of --checkpoint (0: one "
-                             "partition per worker)")
-                  ->capture_default_str());
+  s.push_back(f.hang_timeout_opt = app.add_option(
+                  "--hang-timeout", f.hang_timeout,
+                  "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
+                  "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
+  s.push_back(add_integer_option(app, "--retries", run.schedule.recovery.retries,
+                                 {0, 20, "retries (0: no recovery)", "3"},
+                                 "the parallel strategies' fallback chain: a faulted attempt (a worker crashed, hung, "
+                                 "lost its connection or timed out) is followed by up to this many more, each reading "
+                                 "only the parts not yet read, in the same snapshot; the second halves the workers, "
+                                 "the last uses one (0: a fault fails the run)"));
+  s.push_back(add_integer_option(app, "--retry-backoff-ms", run.schedule.recovery.backoff_ms,
+                                 {0, 60000, "milliseconds", "100"},
+                                 "wait before retry r: this times 2^(r-1) milliseconds"));
+  s.push_back(add_integer_option(app, "--part-rows", run.read.part_rows,
+                                 {0, 9223372036854775807ULL, "rows per partition (0: one per worker)", "100000"},
+                                 "the parallel strategies' partitions hold at most this many rows (a multiple of "
+                                 "--workers of them): the unit of work, of resumption after a fault and of "
+                                 "--checkpoint (0: one partition per worker)"));
   s.push_back(app.add_option("--concurrent-writes", run.schedule.concurrent_writes_per_sec,
                              "a writer inserts and updates rows of the standard table at this many rows/s during every "
                              "run; each run must still match the server's figures in its own snapshot (with "
-                             "--no-shared-snapshot: the drift tools without a shared snapshot get)"));
+                             "--no-shared-snapshot: the drift tools without a shared snapshot get) (1 to 1000000)")
+                  ->check(CLI::Validator(
+                      [](std::string& text) -> std::string {
+                        double v = 0;
+                        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+                        if (!text.empty() && ec == std::errc() && end == text.data() + text.size() && v >= 1 &&
+                            v <= 1e6)
+                          return {};
+                        return fmt::format(
+                            "--concurrent-writes '{}': give rows per second, 1 to 1000000, e.g. --concurrent-writes "
+                            "500",
+                            text);
+                      },
+                      "", "rows per second")));
   f.checkpoint_opt = app.add_option("--checkpoint", f.checkpoint,
                                     "keep the read's confirmed parts in this file (written atomically as it goes); "
                                     "run again with the same file to resume an interrupted read (one parallel "
@@ -264,7 +297,7 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   s.push_back(f.checkpoint_opt);
   s.push_back(app.add_option("--policy", f.policy,
                              "on a row count or checksum mismatch: strict (fail) or tolerant (flag and go on)")
-                  ->check(CLI::IsMember({"strict", "tolerant"}))
+                  ->check(one_of("--policy", {"strict", "tolerant"}))
                   ->capture_default_str());
   f.table = app.add_option("--table", run.read.table,
                            "your table to read (schema.table) instead of the seeded standard table");
@@ -279,7 +312,7 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
       app.add_flag("--json", run.output.json_to_stdout, "print the artifact on stdout (the table goes to stderr)"));
   s.push_back(app.add_option("--console", f.console,
                              "what the terminal shows of the results: table, markdown (the report of this run) or none")
-                  ->check(CLI::IsMember({"table", "markdown", "none"}))
+                  ->check(one_of("--console", {"table", "markdown", "none"}))
                   ->capture_default_str());
   s.push_back(app.add_option("--markdown", f.markdown, "also write the Markdown report of this run to this file"));
   s.push_back(app.add_flag("--no-progress", f.no_progress, "no progress output on stderr"));
@@ -298,20 +331,24 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
     if (f.rows.size() != 1) throw UsageError("--rows all reads the whole table: give it alone, not with counts");
     run.read.all_rows = true;
   } else {
-    for (const auto& r : f.rows.empty() ? std::vector<std::string>{"100000"} : f.rows)
-      run.read.row_counts.push_back(parse_row_count(r));
+    try {
+      run.read.row_counts = parse_row_counts(f.rows.empty() ? std::vector<std::string>{"100000"} : f.rows);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
   }
   run.read.split = f.split == "key" ? SplitChoice::key : f.split == "ctid" ? SplitChoice::ctid : SplitChoice::automatic;
-  if (run.schedule.runs < 1) throw UsageError(fmt::format("--runs {}: at least 1 run is needed", run.schedule.runs));
-  if (run.schedule.warmup < 0)
-    throw UsageError(fmt::format("--warmup {}: give 0 or more warmup runs", run.schedule.warmup));
-  if (run.read.workers < 1)
-    throw UsageError(fmt::format("--workers {}: at least 1 worker is needed", run.read.workers));
-  if (run.read.batch_rows < 1)
-    throw UsageError(fmt::format("--batch-rows {}: give at least 1 row per batch", run.read.batch_rows));
-  if (run.read.statement_timeout_ms < 0)
-    throw UsageError(
-        fmt::format("--statement-timeout-ms {}: give 0 (none) or a positive timeout", run.read.statement_timeout_ms));
+  // --runs, --warmup, --workers, --batch-rows, --statement-timeout-ms, --retries,
+  // --retry-backoff-ms, --part-rows and --concurrent-writes were checked as they were
+  // parsed (add_integer_option): each is within its range here.
+  if (f.memory_budget_opt->count() > 0 && f.memory_budget.empty())
+    throw UsageError("--memory-budget needs a value: give a size such as 64MiB, 512M or 2G, or auto");
+  if (f.client_cpus_opt->count() > 0 && f.client_cpus.empty())
+    throw UsageError("--client-cpus needs a value: give CPU numbers and ranges, e.g. 0 or 0,1 or 0-1");
+  if (f.client_memory_opt->count() > 0 && f.client_memory.empty())
+    throw UsageError("--client-memory needs a value: give a size such as 512MiB or 2G");
+  if (f.hang_timeout_opt->count() > 0 && f.hang_timeout.empty())
+    throw UsageError("--hang-timeout needs a value: give a duration such as 30s or 500ms");
   if (!f.memory_budget.empty()) {
     if (f.memory_budget == "auto") {
       run.read.memory_budget_auto = true;
@@ -353,7 +390,12 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
           "pooled_sync, async_stream, multiprocessing or parallel_copy");
     run.schedule.strategies = with_controls;
   }
-  if (!f.snapshot.empty()) {
+  if (f.snapshot_opt->count() > 0) {
+    if (!well_formed_snapshot_id(f.snapshot))
+      throw UsageError(
+          fmt::format("--snapshot '{}': not a snapshot id; give the id benchclient snapshot hold prints, like "
+                      "00000003-0000001B-1 (two 8-digit upper-case hexadecimal words and a number)",
+                      f.snapshot));
     if (!run.target.dsn)
       throw UsageError("--snapshot needs --dsn: the snapshot lives on the server benchclient snapshot hold talks to");
     run.read.snapshot_id = f.snapshot;
@@ -368,17 +410,9 @@ void validate_run_options(RunOptions& run, const RunFlags& f) {
       throw UsageError(fmt::format("--hang-timeout '{}': give a duration such as 30s or 500ms", t));
     run.read.hang_timeout_ms = static_cast<int>(std::max(1.0, ms ? value : value * 1000));
   }
-  if (run.schedule.concurrent_writes_per_sec < 0 || run.schedule.concurrent_writes_per_sec > 1e6)
-    throw UsageError(fmt::format("--concurrent-writes {}: give rows per second, 1 to 1000000",
-                                 run.schedule.concurrent_writes_per_sec));
   if (run.schedule.concurrent_writes_per_sec > 0 && !run.read.table.empty())
     throw UsageError(
         "--concurrent-writes writes to the table it reads, so it runs on the standard table only: drop --table");
-  if (run.schedule.recovery.retries < 0 || run.schedule.recovery.retries > 20)
-    throw UsageError(fmt::format("--retries {}: give 0 (no recovery) to 20", run.schedule.recovery.retries));
-  if (run.schedule.recovery.backoff_ms < 0 || run.schedule.recovery.backoff_ms > 60000)
-    throw UsageError(
-        fmt::format("--retry-backoff-ms {}: give 0 to 60000 milliseconds", run.schedule.recovery.backoff_ms));
   if (const char* fault = std::getenv("BENCHLAB_INJECT_FAULT"); fault != nullptr && *fault != '\0') {
     try {
       run.read.fault = parse_injected_fault(fault);
@@ -470,16 +504,18 @@ void add_queue_options(CLI::App* queue, QueueCommandOptions& o, QueueFlags& f) {
                                    "profiles, each on a fresh throwaway cluster (e.g. default,async_commit)")
                       ->capture_default_str();
   queue->add_option("--concurrency", f.concurrency, "workers per sample, a list")->capture_default_str();
-  queue->add_option("--jobs", o.queue.jobs, "jobs per sample and per enqueue method")->capture_default_str();
-  queue->add_option("--samples", o.queue.samples, "samples per (profile, concurrency)")->capture_default_str();
-  queue->add_option("--dequeue-batch", o.queue.dequeue_batch, "jobs claimed per statement")->capture_default_str();
-  queue
-      ->add_option("--lease-ms", o.queue.lease_ms,
-                   "a claimed job's lease: after it, a job whose worker died is claimed again")
-      ->capture_default_str();
+  add_integer_option(*queue, "--jobs", o.queue.jobs, {1, 100000000, "jobs", "2000"},
+                     "jobs per sample and per enqueue method", "queue --jobs");
+  add_integer_option(*queue, "--samples", o.queue.samples, {1, 1000, "samples", "3"},
+                     "samples per (profile, concurrency)", "queue --samples");
+  add_integer_option(*queue, "--dequeue-batch", o.queue.dequeue_batch, {1, 100000, "jobs per statement", "10"},
+                     "jobs claimed per statement", "queue --dequeue-batch");
+  add_integer_option(*queue, "--lease-ms", o.queue.lease_ms, {1, 86400000, "milliseconds", "30000"},
+                     "a claimed job's lease: after it, a job whose worker died is claimed again", "queue --lease-ms");
   queue->add_flag("--crash-test", o.queue.crash_test,
                   "per profile, kill the server mid-run (SIGKILL, no shutdown) and count confirmed commits lost");
-  queue->add_option("--crashes", o.queue.crashes, "crashes per profile")->capture_default_str();
+  add_integer_option(*queue, "--crashes", o.queue.crashes, {1, 1000, "crashes", "5"}, "crashes per profile",
+                     "queue --crashes");
   queue->add_option("--pg-set", f.target.pg_set, "a server setting name=value on top of each profile (repeatable)");
   queue->add_option("--server-cpus", f.target.server_cpus, "pin each throwaway server to these CPUs");
   queue->add_option("--results-dir", f.results_dir, "where the queue artifact goes")->capture_default_str();
@@ -509,11 +545,7 @@ QueueCommandOptions validated_queue_options(QueueCommandOptions o, const QueueFl
     q.concurrency.push_back(n);
   }
   if (q.concurrency.empty()) throw UsageError("queue --concurrency: give one or more worker counts, e.g. 1,2,4");
-  if (q.jobs < 1) throw UsageError("queue --jobs: give at least 1 job");
-  if (q.samples < 1) throw UsageError(fmt::format("queue --samples {}: give at least 1", q.samples));
-  if (q.dequeue_batch < 1) throw UsageError(fmt::format("queue --dequeue-batch {}: give at least 1", q.dequeue_batch));
-  if (q.lease_ms < 1) throw UsageError(fmt::format("queue --lease-ms {}: give at least 1", q.lease_ms));
-  if (q.crashes < 1) throw UsageError(fmt::format("queue --crashes {}: give at least 1", q.crashes));
+  // --jobs, --samples, --dequeue-batch, --lease-ms and --crashes: checked as parsed (add_integer_option).
   if (f.dsn_opt->count() > 0) {
     if (q.crash_test)
       throw UsageError("queue --crash-test kills the server: it runs on throwaway clusters only, never on --dsn");
@@ -527,6 +559,86 @@ QueueCommandOptions validated_queue_options(QueueCommandOptions o, const QueueFl
   o.results_dir = f.results_dir;
   o.progress = !f.quiet;
   return o;
+}
+
+// "benchclient verify": the subcommand the command line is in (the deepest one
+// recognised, also when parsing stopped at an error), for "see ... --help".
+std::string command_path(CLI::App& app) {
+  std::string path = "benchclient";
+  for (CLI::App* at = &app;;) {
+    const auto subs = at->get_subcommands();
+    if (subs.empty()) return path;
+    at = subs.front();
+    path += " " + at->get_name();
+  }
+}
+
+// What a subcommand needs when CLI11 finds a required option or argument missing,
+// with an example (the rest of its message says only "X is required").
+std::string required_hint(const std::string& path) {
+  if (path == "benchclient verify")
+    return "verify needs --dsn, the source server: e.g. benchclient verify --dsn 'host=old dbname=app' --target-dsn "
+           "'host=new dbname=app' --table public.orders";
+  if (path == "benchclient snapshot hold")
+    return "snapshot hold needs --dsn, the server to hold a snapshot on: e.g. benchclient snapshot hold --dsn "
+           "'host=db dbname=app' ('' for the PG* environment)";
+  if (path == "benchclient snapshot") return "snapshot needs a subcommand: benchclient snapshot hold --dsn DSN";
+  if (path == "benchclient compare") return "compare needs two artifacts: benchclient compare BASE.json NEW.json";
+  if (path == "benchclient report")
+    return "report needs one or more artifacts: e.g. benchclient report results/run-*.json";
+  if (path == "benchclient with-cluster")
+    return "with-cluster needs a command after --: e.g. benchclient with-cluster -- psql -c 'SELECT version()'";
+  return {};
+}
+
+// CLI11's message for a bad command line, as one line that names the option and what
+// to do (its own wording says neither for a missing value, a missing subcommand or an
+// unknown argument, and repeats the option's name before a check's message).
+std::string parse_error_line(const CLI::ParseError& e, const std::string& path) {
+  const std::string what = e.what();
+  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+    if (std::string hint = required_hint(path); !hint.empty()) return hint;
+    return what;
+  }
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    const std::size_t colon = what.find(": ");
+    std::string extras = colon == std::string::npos ? what : what.substr(colon + 2);
+    // CLI11 lists them last first: back in the order they were given, without the
+    // separator before a command (not the problem).
+    std::vector<std::string> tokens;
+    for (std::size_t start = 0; start <= extras.size();) {
+      const std::size_t space = extras.find(' ', start);
+      const std::string token = extras.substr(start, space == std::string::npos ? std::string::npos : space - start);
+      if (!token.empty() && token != "--") tokens.insert(tokens.begin(), token);
+      if (space == std::string::npos) break;
+      start = space + 1;
+    }
+    extras = fmt::format("{}", fmt::join(tokens, " "));
+    return fmt::format("{} does not take {}: not one of its options or arguments", path, extras);
+  }
+  if (dynamic_cast<const CLI::ExcludesError*>(&e) != nullptr) {
+    const std::size_t at = what.find(" excludes ");
+    if (at != std::string::npos)
+      return fmt::format("{} and {} exclude each other: give one of them", what.substr(0, at), what.substr(at + 10));
+    return what;
+  }
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr) {
+    // "--rows: 1 required TEXT missing"
+    const std::size_t colon = what.find(": ");
+    if (colon != std::string::npos && what.find(" required ", colon) != std::string::npos && what.ends_with(" missing"))
+      return fmt::format("{} needs a value", what.substr(0, colon));
+    return what;
+  }
+  if (dynamic_cast<const CLI::ValidationError*>(&e) != nullptr) {
+    // "--batch-rows: --batch-rows 0: out of range; ...": the check's own line names the option.
+    const std::size_t colon = what.find(": ");
+    if (colon != std::string::npos) {
+      const std::string name = what.substr(0, colon), rest = what.substr(colon + 2);
+      if (rest.find(name) != std::string::npos) return rest;
+    }
+    return what;
+  }
+  return what;
 }
 
 }  // namespace
@@ -550,6 +662,7 @@ int run_app(int argc, char** argv) {
       "with-cluster",
       "run a command against a throwaway cluster (PGHOST/PGPORT/PGUSER/PGDATABASE set), then remove it");
   std::vector<std::string> command;
+  with_cluster->footer(kWithClusterExitStatusHelp);
   with_cluster->add_option("command", command, "the command and its arguments, after --")->required();
   with_cluster->add_option("--profile", target_flags.profiles, "settings profile (see benchclient --help)")
       ->delimiter(',');
@@ -560,6 +673,7 @@ int run_app(int argc, char** argv) {
       "report",
       "a report made from artifacts alone (no server): Markdown, a self-contained HTML page with charts, CSV or a "
       "JSON summary; reads, queue, faults and verify files each in a section of their own");
+  report->footer(kReportExitStatusHelp);
   ReportOptions report_options;
   report->add_option("FILE", report_options.files, "artifacts (and pg_test_fsync .txt output) to report on, in order")
       ->required();
@@ -576,6 +690,7 @@ int run_app(int argc, char** argv) {
       "verify",
       "reconcile a table across two servers (or two tables on one): report every row missing in, extra in or "
       "changed in the target; exit 0 equal, 1 different, 2 error");
+  verify->footer(kVerifyExitStatusHelp);
   VerifyCommandOptions verify_options;
   verify_options.command = run.command;
   std::string verify_target_dsn;
@@ -587,18 +702,14 @@ int run_app(int argc, char** argv) {
                      "the target's table, if it has another name (default: --table)");
   verify->add_option("--key", verify_options.verify.key,
                      "the integer key to compare rows by (default: the integer primary key)");
-  verify->add_option("--segments", verify_options.verify.segments, "the first cut of the key range")
-      ->check(CLI::Range(1, 1 << 20))
-      ->capture_default_str();
-  verify
-      ->add_option("--fetch-rows", verify_options.verify.fetch_rows,
-                   "a differing segment of at most this many rows is fetched and compared key by key")
-      ->check(CLI::Range(1, 100000000))
-      ->capture_default_str();
-  verify
-      ->add_option("--max-differences", verify_options.verify.max_differences,
-                   "stop after this many differing rows (0: no limit)")
-      ->capture_default_str();
+  add_integer_option(*verify, "--segments", verify_options.verify.segments, {1, 1 << 20, "segments", "64"},
+                     "the first cut of the key range", "verify --segments");
+  add_integer_option(*verify, "--fetch-rows", verify_options.verify.fetch_rows, {1, 100000000, "rows", "2000"},
+                     "a differing segment of at most this many rows is fetched and compared key by key",
+                     "verify --fetch-rows");
+  add_integer_option(*verify, "--max-differences", verify_options.verify.max_differences,
+                     {0, 1000000000, "rows (0: no limit)", "10000"},
+                     "stop after this many differing rows (0: no limit)", "verify --max-differences");
   verify->add_flag("--json", verify_options.json, "print the result as JSON");
   verify->add_flag("--measure-baseline", verify_options.measure_baseline,
                    "also time hashing both tables once in parallel, and print the ratio");
@@ -608,6 +719,7 @@ int run_app(int argc, char** argv) {
       "schema",
       "write a table's schema as JSON (columns, types, nullability, key), the file --expect-schema compares a run's "
       "table with");
+  schema->footer(kSchemaExitStatusHelp);
   std::string schema_table, schema_output;
   auto* schema_table_opt =
       schema->add_option("--table", schema_table, "the table (schema.table, needs --dsn; default: the standard table)");
@@ -619,6 +731,8 @@ int run_app(int argc, char** argv) {
   auto* snapshot = app.add_subcommand("snapshot", "snapshots that several runs share");
   auto* hold = snapshot->add_subcommand(
       "hold", "export a snapshot and keep its transaction open until Ctrl-C or SIGTERM; prints its id for --snapshot");
+  snapshot->footer(kSnapshotExitStatusHelp);
+  hold->footer(kSnapshotExitStatusHelp);
   std::string hold_dsn;
   hold->add_option("--dsn", hold_dsn, "the server (libpq conninfo or URI; '' uses the PG* environment)")->required();
   snapshot->require_subcommand(1);
@@ -629,6 +743,7 @@ int run_app(int argc, char** argv) {
       "a verdict, on the sizes both have; exit 0 no regression, 1 a regression beyond --threshold, 2 error, "
       "different datasets, no size in common, or not like for like (another machine, CPU count or PostgreSQL major "
       "version)");
+  compare->footer(kCompareExitStatusHelp);
   CompareOptions compare_options;
   std::string compare_threshold = "5%";
   compare->add_option("BASE.json", compare_options.base, "the artifact to compare against")->required();
@@ -644,6 +759,7 @@ int run_app(int argc, char** argv) {
       "queue",
       "the job-queue workload on a fresh throwaway cluster per profile: enqueue measured seven ways, dequeue "
       "samples per concurrency (exactly once checked), and --crash-test");
+  queue_cmd->footer(kQueueExitStatusHelp);
   QueueCommandOptions queue_options;
   queue_options.command = run.command;
   QueueFlags queue_flags;
@@ -653,6 +769,7 @@ int run_app(int argc, char** argv) {
       "plan",
       "print what a run with the same options would do — the memory budget's arithmetic, the workers and batch size "
       "it picks, each size's split — without reading rows");
+  plan->footer(kPlanExitStatusHelp);
   plan->fallthrough();  // the run's own options, before or after `plan`
 
   RunFlags flags;
@@ -662,9 +779,13 @@ int run_app(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "benchclient: error: " << scrub_arguments(e.what(), args) << "; see benchclient --help\n";
+    const std::string path = command_path(app);
+    std::cerr << "benchclient: error: " << scrub_arguments(parse_error_line(e, path), args) << "; see " << path
+              << " --help\n";
     return kExitUsage;
   }
+  // Where a usage error points for more: the subcommand's own --help.
+  const std::string path = command_path(app);
   if (*dsn_opt || *schema_dsn_opt) run.target.dsn = dsn;
   if (!*report && !*verify && !*hold) {
     try {
@@ -672,7 +793,7 @@ int run_app(int argc, char** argv) {
       if (*with_cluster && run.target.profiles.size() > 1)
         throw UsageError("with-cluster starts one cluster: give one --profile");
     } catch (const UsageError& e) {
-      std::cerr << "benchclient: error: " << scrub_arguments(e.what(), args) << "; see benchclient --help\n";
+      std::cerr << "benchclient: error: " << scrub_arguments(e.what(), args) << "; see " << path << " --help\n";
       return kExitUsage;
     }
   }

@@ -16,4 +16,32 @@ inline constexpr const char* kExitStatusHelp =
     "file; 3 a strategy failed or mismatched (tolerant: after the whole run, strict: at the first); 128 + signal "
     "when interrupted (130 for Ctrl-C)";
 
+// Each subcommand's own statuses, at the end of its --help (README "Exit status").
+inline constexpr const char* kPlanExitStatusHelp =
+    "Exit status: 0 the plan was printed; 1 error (server, table, a budget too small for one worker); 2 bad command "
+    "line; 128 + signal when interrupted (130 for Ctrl-C)";
+inline constexpr const char* kVerifyExitStatusHelp =
+    "Exit status: 0 equal (the target holds exactly the source's rows); 1 they differ (schema, rows, or rows whose "
+    "key is NULL); 2 error or bad command line (nothing compared); 128 + signal when interrupted (130 for Ctrl-C)";
+inline constexpr const char* kQueueExitStatusHelp =
+    "Exit status: 0 every check passed; 1 error (server, cluster, a file); 2 bad command line; 3 a queue check "
+    "failed (a job not done exactly once, or commits lost with synchronous_commit on); 128 + signal when interrupted "
+    "(130 for Ctrl-C)";
+inline constexpr const char* kCompareExitStatusHelp =
+    "Exit status: 0 no regression; 1 a regression beyond --threshold; 2 error: bad command line, a file that is not "
+    "an artifact, no size in common, or (without --force) different datasets or not like for like (another machine, "
+    "CPU count or PostgreSQL major version)";
+inline constexpr const char* kReportExitStatusHelp =
+    "Exit status: 0 the report was written; 1 it could not be written (--output, --charts-dir, stdout); 2 bad "
+    "command line or an input file that is not an artifact";
+inline constexpr const char* kSchemaExitStatusHelp =
+    "Exit status: 0 the schema was written; 1 error (server, table, the --output file); 2 bad command line; "
+    "128 + signal when interrupted (130 for Ctrl-C)";
+inline constexpr const char* kSnapshotExitStatusHelp =
+    "Exit status: 0 the snapshot was held and released (Ctrl-C or SIGTERM); 1 error (cannot connect, the server "
+    "ended the session); 2 bad command line";
+inline constexpr const char* kWithClusterExitStatusHelp =
+    "Exit status: the command's own (127: it could not be run); 1 the cluster could not start; 2 bad command "
+    "line; 128 + signal when interrupted (130 for Ctrl-C)";
+
 }  // namespace benchlab::cli

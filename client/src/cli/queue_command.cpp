@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "cli/exit_codes.hpp"
+#include "cli/usage_error.hpp"
 #include "measure/host_facts.hpp"
 #include "pg/connection.hpp"
 #include "plan/server_facts.hpp"
@@ -82,7 +83,12 @@ void run_profile(const QueueCommandOptions& o, const std::string& profile, const
 
 int run_queue_command(const QueueCommandOptions& o) {
   const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
-  const bool created = ensure_writable_dir(o.results_dir);
+  bool created = false;
+  try {
+    created = ensure_writable_dir(o.results_dir);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(fmt::format("queue {}", e.what()));  // the directory the command line names: bad input
+  }
   QueueArtifact artifact;
   artifact.options = o.queue;
   artifact.context.date = date;

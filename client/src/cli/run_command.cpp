@@ -12,6 +12,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/file_checks.hpp"
+#include "cli/usage_error.hpp"
 #include "measure/host_facts.hpp"
 #include "model/warnings.hpp"
 #include "pg/connection.hpp"
@@ -225,8 +226,14 @@ int run_benchmark_command(const RunOptions& options) {
   const HostFacts host = read_host_facts();
   const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
   // Checked before anything starts: a run that cannot be saved is not started.
-  CreatedDirGuard created{options.output.results_dir, ensure_writable_dir(options.output.results_dir)};
-  if (!options.output.markdown_file.empty()) check_writable_file("--markdown", options.output.markdown_file);
+  // A path the command line names that cannot be written is bad input (exit 2), like any other.
+  CreatedDirGuard created{options.output.results_dir, false};
+  try {
+    created.active = ensure_writable_dir(options.output.results_dir);
+    if (!options.output.markdown_file.empty()) check_writable_file("--markdown", options.output.markdown_file);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
 
   Artifact artifact;
   // --profile a,b: the whole benchmark on a fresh throwaway cluster per profile, one

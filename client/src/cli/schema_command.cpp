@@ -4,6 +4,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/file_checks.hpp"
+#include "cli/usage_error.hpp"
 #include "model/table.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
@@ -13,7 +14,13 @@
 namespace benchlab::cli {
 
 int run_schema_command(const SchemaOptions& options) {
-  if (!options.output.empty()) check_writable_file("--output", options.output);
+  if (!options.output.empty()) {
+    try {
+      check_writable_file("schema --output", options.output);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());  // the path the command line names: bad input, exit 2
+    }
+  }
   ServerTarget target(options.target);
   throw_if_interrupted();
   // The standard table is made by the extension's seed_records, as a run makes it.

@@ -38,7 +38,8 @@ struct TableInfo {
   bool standard = false;  // the seeded standard table
   char relkind = 'r';     // pg_class.relkind: r table, v view, m materialized view, f foreign, p partitioned
   Split split = Split::key;
-  TableSchema schema;  // as `benchclient schema` writes it (and --expect-schema compares it)
+  TableSchema schema;   // as `benchclient schema` writes it (and --expect-schema compares it)
+  std::string read_as;  // the user the server reads it as (for messages)
 };
 
 // The standard table's name on the throwaway cluster (and with --dsn when no --table).

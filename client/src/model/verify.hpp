@@ -47,20 +47,34 @@ struct VerifySide {
   std::uint64_t checksum = 0;       // the whole table's (the sum of the segments')
 };
 
+// Rows whose key is NULL cannot be located by their key, so they are never among the
+// `differences`. When the two sides' differ (count or checksum), they are compared as
+// a multiset of whole rows if each side holds at most --fetch-rows of them: a row only
+// in the source is missing in the target, one only in the target extra (a changed row
+// is one of each). More of them than that: `compared` is false and only the counts are known.
+struct NullKeyDifferences {
+  bool compared = false;
+  std::uint64_t missing_in_target = 0;
+  std::uint64_t extra_in_target = 0;
+  [[nodiscard]] std::uint64_t rows() const { return missing_in_target + extra_in_target; }
+};
+
 struct VerifyReport {
   VerifySide source, target;
   std::string key;
-  std::vector<std::string> schema_differences;  // reported first; rows are not compared when there are any
-  std::vector<RowDifference> differences;       // in key order
-  std::vector<std::string> notes;               // what the differences cannot show (rows with a NULL key)
-  bool truncated = false;                       // --max-differences reached
-  std::uint64_t segments_compared = 0;          // every checksum comparison, bisection included
+  std::vector<std::string> schema_differences;             // reported first; rows are not compared when there are any
+  std::vector<RowDifference> differences;                  // in key order
+  std::vector<std::string> notes;                          // what the differences cannot show
+  std::optional<NullKeyDifferences> null_key_differences;  // set when the rows with a NULL key differ
+  bool truncated = false;                                  // --max-differences reached
+  std::uint64_t segments_compared = 0;                     // every checksum comparison, bisection included
   std::uint64_t segments_differing = 0;
   std::uint64_t rows_fetched = 0;  // rows read back to compare key by key (both sides)
   double elapsed_s = 0;
   [[nodiscard]] bool equal() const {
-    return schema_differences.empty() && differences.empty() && source.null_key_rows == target.null_key_rows &&
-           source.rows == target.rows && source.checksum == target.checksum;
+    return schema_differences.empty() && differences.empty() && !null_key_differences &&
+           source.null_key_rows == target.null_key_rows && source.rows == target.rows &&
+           source.checksum == target.checksum;
   }
 };
 

@@ -149,8 +149,8 @@ void check_result(PGconn* conn, const PGresult* result, std::string_view what, s
   if (message.empty()) message = one_line(PQresultErrorMessage(result));
   if (message.empty()) message = one_line(PQerrorMessage(conn));
   std::string text = fmt::format("{}: {}", what, message);
-  if (PQstatus(conn) == CONNECTION_BAD) throw BrokenConnection(text, sqlstate, std::string(query));
-  throw_sql_error(text, sqlstate, std::string(query));
+  if (PQstatus(conn) == CONNECTION_BAD) throw BrokenConnection(text, sqlstate, std::string(query), message);
+  throw_sql_error(text, sqlstate, std::string(query), message);
 }
 
 Result Connection::exec(const std::string& sql) const {

@@ -2,15 +2,18 @@
 
 namespace benchlab::pg {
 
-void throw_sql_error(const std::string& message, std::string_view sqlstate, std::string query) {
+void throw_sql_error(const std::string& message, std::string_view sqlstate, std::string query,
+                     std::string server_message) {
   std::string state(sqlstate);
-  if (sqlstate.starts_with("08")) throw BrokenConnection(message, std::move(state), std::move(query));
-  if (sqlstate == "57014") throw QueryCanceled(message, std::move(state), std::move(query));
-  if (sqlstate == "42501") throw InsufficientPrivilege(message, std::move(state), std::move(query));
-  if (sqlstate == "42P01") throw UndefinedTable(message, std::move(state), std::move(query));
-  if (sqlstate == "42703") throw UndefinedColumn(message, std::move(state), std::move(query));
-  if (sqlstate == "42883" || sqlstate == "3F000") throw UndefinedFunction(message, std::move(state), std::move(query));
-  throw SqlError(message, std::move(state), std::move(query));
+  std::string& m = server_message;
+  if (sqlstate.starts_with("08")) throw BrokenConnection(message, std::move(state), std::move(query), std::move(m));
+  if (sqlstate == "57014") throw QueryCanceled(message, std::move(state), std::move(query), std::move(m));
+  if (sqlstate == "42501") throw InsufficientPrivilege(message, std::move(state), std::move(query), std::move(m));
+  if (sqlstate == "42P01") throw UndefinedTable(message, std::move(state), std::move(query), std::move(m));
+  if (sqlstate == "42703") throw UndefinedColumn(message, std::move(state), std::move(query), std::move(m));
+  if (sqlstate == "42883" || sqlstate == "3F000")
+    throw UndefinedFunction(message, std::move(state), std::move(query), std::move(m));
+  throw SqlError(message, std::move(state), std::move(query), std::move(m));
 }
 
 std::string one_line(const char* message) {

@@ -12,15 +12,23 @@ namespace benchlab::pg {
 // Any failure talking to PostgreSQL. what() is one line, never a password.
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message, std::string sqlstate = {}, std::string query = {})
-      : std::runtime_error(message), sqlstate_(std::move(sqlstate)), query_(std::move(query)) {}
+  explicit Error(const std::string& message, std::string sqlstate = {}, std::string query = {},
+                 std::string server_message = {})
+      : std::runtime_error(message),
+        sqlstate_(std::move(sqlstate)),
+        query_(std::move(query)),
+        server_message_(std::move(server_message)) {}
   [[nodiscard]] const std::string& sqlstate() const { return sqlstate_; }
+  // The server's own primary message (one line), without the step that ran into it;
+  // what() where there is none (a libpq failure, a client-side check).
+  [[nodiscard]] std::string server_message() const { return server_message_.empty() ? what() : server_message_; }
   // The statement that failed, where there was one (empty otherwise).
   [[nodiscard]] const std::string& query() const { return query_; }
 
  private:
   std::string sqlstate_;
   std::string query_;
+  std::string server_message_;
 };
 
 // The connection could not be made or was lost (class 08, or libpq's own failure).
@@ -60,7 +68,9 @@ class UndefinedFunction : public SqlError {
 };
 
 // Throws the error type that `sqlstate` names (SqlError for any other state).
-[[noreturn]] void throw_sql_error(const std::string& message, std::string_view sqlstate, std::string query = {});
+// `server_message`: the server's primary message alone (Error::server_message).
+[[noreturn]] void throw_sql_error(const std::string& message, std::string_view sqlstate, std::string query = {},
+                                  std::string server_message = {});
 
 // Collapses libpq's multi-line messages into one line.
 std::string one_line(const char* message);

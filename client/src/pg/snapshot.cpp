@@ -79,7 +79,13 @@ std::optional<std::string> snapshot_unavailable(const std::string& conninfo, con
   } catch (const BrokenConnection&) {
     throw;
   } catch (const Error& e) {
-    return one_line(e.what());
+    const std::string said = one_line(e.server_message());
+    if (e.sqlstate() == "0A000" || said.find("different database") != std::string::npos)
+      return fmt::format("it was exported in another database (the server says: {})", said);
+    return fmt::format(
+        "no transaction holds it: it does not exist on this server, or the transaction that exported it has ended "
+        "(the server says: {})",
+        said);
   }
 }
 

@@ -52,9 +52,11 @@ class HeldSnapshot {
   ExportedSnapshot snapshot_;
 };
 
-// Why snapshot `id` cannot be read in now (its holder ended, another database, a
-// malformed id), one line; nullopt when a transaction can import it. A server that
-// cannot be reached throws BrokenConnection.
+// Why snapshot `id` cannot be read in now, one line in the user's terms with the
+// server's own message: no transaction holds it (it never existed on this server, or
+// the transaction that exported it has ended: PostgreSQL says "invalid snapshot
+// identifier" for both), or it belongs to another database; nullopt when a
+// transaction can import it. A server that cannot be reached throws BrokenConnection.
 [[nodiscard]] std::optional<std::string> snapshot_unavailable(const std::string& conninfo, const std::string& id);
 
 // The statements an importing worker sends first, in order (one statement each,

@@ -348,8 +348,8 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
     // --snapshot: it must still be held, or nothing can be read in it.
     if (const auto why = pg::snapshot_unavailable(conninfo, options.snapshot_id)) {
       throw std::runtime_error(fmt::format(
-          "--snapshot {}: cannot read in it ({}); the transaction holding it has ended or it belongs to another "
-          "database: start benchclient snapshot hold --dsn ... again and pass the id it prints",
+          "--snapshot {}: cannot read in it: {}; hold one with benchclient snapshot hold --dsn ... (the server and "
+          "database of this run's --dsn) and pass the id it prints",
           options.snapshot_id, *why));
     }
   }

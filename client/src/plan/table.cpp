@@ -381,6 +381,20 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
     if (auto diffs = schema_differences(*expected, t.schema); !diffs.empty())
       throw SchemaDrift(std::move(diffs), fmt::format("table {} does not match the expected schema", t.schema.table));
   }
+  // Can the rows be read at all? Refusals the server finds before reading a row (a
+  // privilege on a column or a function, a row-level security policy that recurses,
+  // a view referring to what is gone) are the table's own problem: named here, before
+  // anything else reads it.
+  t.read_as = PQuser(conn.raw());
+  try {
+    pg::exec_interruptible(conn, fmt::format("SELECT {} FROM {} LIMIT 0", t.select_list, t.relation_sql));
+  } catch (const pg::BrokenConnection&) {
+    throw;
+  } catch (const pg::QueryCanceled&) {
+    throw;
+  } catch (const pg::SqlError& e) {
+    throw std::runtime_error(table_read_refused(name, t.read_as, e));
+  }
   choose_split(conn, t, options, oid, rows);
   if (rows == 0) return t;  // the whole table: its size is the server's count of the read
 
@@ -406,6 +420,29 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
 }
 
 }  // namespace
+
+std::string table_read_refused(const std::string& table, const std::string& user, const pg::Error& error) {
+  const std::string& state = error.sqlstate();
+  const std::string message = error.server_message();
+  std::string fix;
+  if (state == "42P17" && message.find("policy") != std::string::npos) {
+    fix =
+        "a row-level security policy on it queries the table again (directly or through another table's policy), "
+        "which the server cannot evaluate; fix the policy (ALTER POLICY, or a SECURITY DEFINER function for the "
+        "lookup), or read as a role it does not apply to (the owner without FORCE ROW LEVEL SECURITY, or a role "
+        "with BYPASSRLS) with another --dsn user";
+  } else if (state == "42501") {
+    fix = fmt::format("GRANT what it names to {}, or use another --dsn user", user);
+  } else if (state == "42P01" || state == "42703" || state == "42883" || state == "42704" || state == "3F000") {
+    fix =
+        "its definition (a view, a policy, a column default) refers to something that does not exist; fix it, or "
+        "read another --table";
+  } else {
+    fix = "fix what the server names (the table, its policies or its view definition), or read another --table";
+  }
+  return fmt::format("table {} cannot be read as user {}: {}{}; {}", table, user, message,
+                     state.empty() ? "" : fmt::format(" (SQLSTATE {})", state), fix);
+}
 
 TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows,
                         const std::optional<TableSchema>& expected) {

@@ -45,6 +45,12 @@ TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options,
 // Throws the same one-line errors as prepare_table.
 TableSchema read_table_schema(const std::string& conninfo, const std::string& table);
 
+// The one line for a server error that reading the table `table` (as `user`) ran
+// into: the table's own problem (a privilege, a row-level security policy, a view
+// whose definition refers to what is gone), named as such with what to do, never
+// as the internal step that happened to read first.
+std::string table_read_refused(const std::string& table, const std::string& user, const pg::Error& error);
+
 // What pg_type says of the given types and every type they are made of (array
 // elements, domain bases, range subtypes, composite fields): the decoder's catalog.
 TypeCatalog describe_types(const pg::Connection& conn, const std::vector<std::uint32_t>& type_oids);

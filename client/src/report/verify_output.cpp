@@ -9,6 +9,30 @@
 
 namespace benchlab {
 
+namespace {
+
+// The rows with a NULL key that differ: how many, and how to find them.
+std::string null_key_line(const VerifyReport& r) {
+  const NullKeyDifferences& n = *r.null_key_differences;
+  std::string key = r.key;
+  for (std::size_t at = key.find('"'); at != std::string::npos; at = key.find('"', at + 2)) key.insert(at, 1, '"');
+  const std::string where = fmt::format(
+      "a NULL key cannot locate them: compare SELECT * FROM {} WHERE \"{}\" IS NULL on the source with SELECT * FROM "
+      "{} WHERE \"{}\" IS NULL on the target",
+      r.source.table, key, r.target.table, key);
+  if (!n.compared)
+    return fmt::format(
+        "rows with a NULL key differ (source {}, target {}: more than --fetch-rows, so not compared one "
+        "by one); {}",
+        r.source.null_key_rows, r.target.null_key_rows, where);
+  return fmt::format(
+      "{} row(s) with a NULL key differ: {} missing in target, {} extra in target (a changed row is "
+      "one of each); {}",
+      n.rows(), n.missing_in_target, n.extra_in_target, where);
+}
+
+}  // namespace
+
 std::string verify_summary(const VerifyReport& r, std::size_t show) {
   std::string out;
   out += fmt::format("source: {} on {}: {} rows\n", r.source.table, r.source.server, r.source.rows);
@@ -26,12 +50,15 @@ std::string verify_summary(const VerifyReport& r, std::size_t show) {
       r.key, r.segments_compared, r.segments_differing, r.rows_fetched, r.elapsed_s);
   for (const auto& n : r.notes) out += "note: " + n + "\n";
   if (r.equal()) return out + "equal: the target holds exactly the source's rows\n";
-  out += fmt::format("{}{} differing row(s): {} missing in target, {} extra in target, {} changed\n",
-                     r.truncated ? "at least " : "", r.differences.size(), counts[0], counts[1], counts[2]);
-  for (std::size_t i = 0; i < r.differences.size() && i < show; ++i)
-    out += fmt::format("  {} = {}: {}\n", r.key, r.differences[i].key, to_string(r.differences[i].kind));
-  if (r.differences.size() > show)
-    out += fmt::format("  … and {} more (--json lists all)\n", r.differences.size() - show);
+  if (!r.differences.empty() || !r.null_key_differences) {
+    out += fmt::format("{}{} differing row(s): {} missing in target, {} extra in target, {} changed\n",
+                       r.truncated ? "at least " : "", r.differences.size(), counts[0], counts[1], counts[2]);
+    for (std::size_t i = 0; i < r.differences.size() && i < show; ++i)
+      out += fmt::format("  {} = {}: {}\n", r.key, r.differences[i].key, to_string(r.differences[i].kind));
+    if (r.differences.size() > show)
+      out += fmt::format("  … and {} more (--json lists all)\n", r.differences.size() - show);
+  }
+  if (r.null_key_differences) out += null_key_line(r) + "\n";
   return out;
 }
 
@@ -54,6 +81,11 @@ nlohmann::ordered_json verify_json(const VerifyReport& r, std::optional<double> 
         {"key", r.key},
         {"schema_differences", r.schema_differences},
         {"differences", differences},
+        {"null_key_differences", r.null_key_differences
+                                     ? J{{"compared", r.null_key_differences->compared},
+                                         {"missing_in_target", r.null_key_differences->missing_in_target},
+                                         {"extra_in_target", r.null_key_differences->extra_in_target}}
+                                     : J(nullptr)},
         {"truncated", r.truncated},
         {"notes", r.notes},
         {"segments_compared", r.segments_compared},

@@ -11,7 +11,7 @@
 namespace benchlab {
 
 CopyDrain copy_drain(const std::string& conninfo, const std::string& query, WireFormat format) {
-  constexpr const char* kWhat = "COPY for the wire ceiling failed";
+  constexpr const char* kWhat = "reading the rows (COPY) failed";
   pg::SessionOptions s;
   s.read_only = true;
   pg::Connection conn = pg::Connection::open(conninfo, s);
@@ -36,7 +36,10 @@ CopyDrain copy_drain(const std::string& conninfo, const std::string& query, Wire
       }
       continue;
     }
-    if (n == -2) throw pg::BrokenConnection(std::string(kWhat) + ": " + pg::one_line(PQerrorMessage(conn.raw())));
+    if (n == -2) {
+      const std::string message = pg::one_line(PQerrorMessage(conn.raw()));
+      throw pg::BrokenConnection(std::string(kWhat) + ": " + message, "", sql, message);
+    }
     break;  // -1: done
   }
   const auto end = std::chrono::steady_clock::now();
