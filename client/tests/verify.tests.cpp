@@ -215,4 +215,12 @@ TEST_CASE("verify: its errors carry one prefix", "[db][verify][cli]") {
   CHECK(test::line_count(gone.err) == 1);
   CHECK(gone.err.starts_with("benchclient: error: verify: source: table public.nope does not exist"));
   CHECK(gone.err.find("verify: verify:") == std::string::npos);
+  // A server that cannot be reached is named by the option that names it.
+  db.admin().exec("CREATE TABLE public.x (id int PRIMARY KEY)");
+  const test::Outcome unreachable = test::run_benchclient(
+      {"verify", "--dsn", db.conninfo(), "--target-dsn", "host=/nonexistent connect_timeout=1", "--table", "public.x"},
+      dir.path);
+  CHECK(unreachable.exit_code == 2);
+  CHECK(test::line_count(unreachable.err) == 1);
+  CHECK(unreachable.err.starts_with("benchclient: error: verify: target (--target-dsn): cannot connect to PostgreSQL"));
 }

@@ -381,6 +381,7 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
     if (auto diffs = schema_differences(*expected, t.schema); !diffs.empty())
       throw SchemaDrift(std::move(diffs), fmt::format("table {} does not match the expected schema", t.schema.table));
   }
+  choose_split(conn, t, options, oid, rows);
   // Can the rows be read at all? Refusals the server finds before reading a row (a
   // privilege on a column or a function, a row-level security policy that recurses,
   // a view referring to what is gone) are the table's own problem: named here, before
@@ -395,7 +396,6 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   } catch (const pg::SqlError& e) {
     throw std::runtime_error(table_read_refused(name, t.read_as, e));
   }
-  choose_split(conn, t, options, oid, rows);
   if (rows == 0) return t;  // the whole table: its size is the server's count of the read
 
   // At least `rows` rows with a non-null key? Count at most that many (cheap on big tables).

@@ -44,8 +44,11 @@ TableInfo describe(const char* side, const std::string& conninfo, const std::str
   options.all_rows = true;
   try {
     return plan::prepare_table(conninfo, options, 0);
-  } catch (const pg::BrokenConnection&) {
-    throw;
+  } catch (const pg::BrokenConnection& e) {
+    // Which server could not be reached, by the option that names it.
+    throw pg::BrokenConnection(
+        fmt::format("{} ({}): {}", side, std::string(side) == "source" ? "--dsn" : "--target-dsn", e.what()),
+        e.sqlstate());
   } catch (const std::exception& e) {
     std::string what = e.what();
     if (what.starts_with("--split key: ")) what = what.substr(13);
