@@ -357,15 +357,18 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
   phase(fmt::format("benchclient: {} {} ({})", options.table.empty() ? "seeding" : "checking",
                     options.table.empty() ? kStandardTable : options.table, what));
   plan.table = prepare_table(conninfo, options, max_rows, expected);
-  std::vector<std::string> text_only;
-  for (const auto& c : plan.table.text_only_columns) text_only.push_back(fmt::format("\"{}\" ({})", c.name, c.type));
+  // The columns with no binary output, as messages name them: 'column "a" (aclitem)'.
+  std::string text_only;
+  if (const auto& cols = plan.table.text_only_columns; !cols.empty()) {
+    std::vector<std::string> named;
+    for (const auto& c : cols) named.push_back(fmt::format("\"{}\" ({})", c.name, c.type));
+    text_only = fmt::format("{} {}", cols.size() == 1 ? "column" : "columns", fmt::join(named, ", "));
+  }
   if (!text_only.empty() && options.format == WireFormat::binary) {
     throw OptionRefused(fmt::format(
         "--format binary: table {} has {} with no binary output (no send function for the type or a type inside it); "
         "use --format text",
-        plan.table.display_name,
-        text_only.size() == 1 ? "column " + text_only.front()
-                              : "columns " + fmt::format("{}", fmt::join(text_only, ", "))));
+        plan.table.display_name, text_only));
   }
   // --memory-budget: workers and batch size as the budget allows, before any split.
   ReadOptions effective = options;
@@ -397,9 +400,8 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
           "returns exactly the rows a query on {} returns",
           plan.table.leaves_through_parent, plan.table.display_name, plan.table.display_name, plan.table.display_name));
     if (!text_only.empty())
-      size.notes.push_back(fmt::format("binary wire ceiling not measured: {} {} {} no binary output",
-                                       text_only.size() == 1 ? "column" : "columns", fmt::join(text_only, ", "),
-                                       text_only.size() == 1 ? "has" : "have"));
+      size.notes.push_back(fmt::format("binary wire ceiling not measured: {} {} no binary output", text_only,
+                                       plan.table.text_only_columns.size() == 1 ? "has" : "have"));
     plan.sizes.push_back(std::move(size));
   }
   // A whole table with no rows (for this role: policies may hide them all).

@@ -78,26 +78,26 @@ std::optional<ExitStatus> ChildProcess::wait_interruptible() {
   // waitpid) must not leave the wait blocked until the child ends on its own:
   // wait on a pidfd with poll(), which a signal interrupts, and look at the
   // pending signal at least every 100 ms.
-  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
-  for (;;) {
-    if (pending_signal() != 0) {
-      if (pidfd >= 0) close(pidfd);
-      return std::nullopt;
+  struct PidFd {
+    int fd;
+    ~PidFd() {
+      if (fd >= 0) close(fd);
     }
+  } const pidfd{static_cast<int>(syscall(SYS_pidfd_open, pid_, 0))};
+  pollfd p{pidfd.fd, POLLIN, 0};
+  for (;;) {
+    if (pending_signal() != 0) return std::nullopt;
     int status = 0;
     const pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
-      if (pidfd >= 0) close(pidfd);
       pid_ = -1;
       return decode_status(status);
     }
     if (r < 0 && errno != EINTR) {
-      if (pidfd >= 0) close(pidfd);
       pid_ = -1;  // ECHILD: someone else reaped it
       return ExitStatus{};
     }
-    pollfd p{pidfd, POLLIN, 0};
-    (void)::poll(pidfd >= 0 ? &p : nullptr, pidfd >= 0 ? 1 : 0, 100);
+    (void)::poll(pidfd.fd >= 0 ? &p : nullptr, pidfd.fd >= 0 ? 1 : 0, 100);
   }
 }
 
