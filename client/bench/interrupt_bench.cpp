@@ -42,7 +42,7 @@
 #include "pg/connection.hpp"
 #include "process/child.hpp"
 #include "process/interrupt.hpp"
-#include "report/artifact_file.hpp"
+#include "store/artifact_file.hpp"
 #include "strategies/registry.hpp"
 
 namespace fs = std::filesystem;

@@ -12,8 +12,8 @@
 
 #include "measure/host_facts.hpp"
 #include "pg/connection.hpp"
-#include "report/artifact_file.hpp"
-#include "report/artifact_json.hpp"
+#include "store/artifact_file.hpp"
+#include "store/artifact_json.hpp"
 
 namespace fs = std::filesystem;
 using namespace benchlab;

@@ -23,10 +23,12 @@ const std::vector<std::vector<std::string>> kLayers = {
     {"model"},                      // plain types every layer speaks
     {"process"},                    // signals, children, shared memory
     {"pg"},                         // RAII over libpq
+    {"store"},                      // every file benchlab reads and writes: artifacts, schemas, atomic writes
     {"cluster", "decode"},          // the throwaway cluster; typed decoding
     {"measure"},                    // the harness behind RunContext
     {"strategies", "plan"},         // one file per strategy; planning a read
-    {"run", "reconcile", "queue"},  // rounds and runs; verify across two servers; the job-queue workload
+    {"run", "verify", "queue"},     // rounds, runs and their checkpoints; verify across two servers; the job-queue workload
+    {"charts"},                     // SVG charts drawn from summaries
     {"report"},                     // reporters behind one interface
     {"cli"},                        // options, validation, commands
 };

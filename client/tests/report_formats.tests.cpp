@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "model/verdict.hpp"
-#include "report/artifact_json.hpp"
-#include "report/svg_chart.hpp"
-#include "report/verdict_text.hpp"
+#include "store/artifact_json.hpp"
+#include "charts/svg_chart.hpp"
+#include "model/verdict_text.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

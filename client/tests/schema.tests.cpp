@@ -12,7 +12,7 @@
 
 #include "model/schema.hpp"
 #include "plan/table.hpp"
-#include "report/schema_json.hpp"
+#include "store/schema_json.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

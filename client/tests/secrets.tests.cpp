@@ -22,7 +22,7 @@
 #include "model/command_line.hpp"
 #include "model/secrets.hpp"
 #include "pg/connection.hpp"
-#include "report/artifact_json.hpp"
+#include "store/artifact_json.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "model/verdict.hpp"
-#include "report/artifact_json.hpp"
+#include "store/artifact_json.hpp"
 #include "report/console_reporter.hpp"
-#include "report/verdict_text.hpp"
+#include "model/verdict_text.hpp"
 #include "support.hpp"
 
 using namespace benchlab;

@@ -10,7 +10,7 @@
 
 #include "cluster/throwaway_cluster.hpp"
 #include "pg/connection.hpp"
-#include "reconcile/verify.hpp"
+#include "verify/verify.hpp"
 #include "support.hpp"
 
 using namespace benchlab;
@@ -49,7 +49,7 @@ TEST_CASE("verify: two servers with known missing, extra and changed rows, and a
   options.table = "public.items";
   options.segments = 16;
   options.fetch_rows = 100;
-  const VerifyReport same = reconcile::verify(db.conninfo(), target_conninfo, options);
+  const VerifyReport same = verify::verify(db.conninfo(), target_conninfo, options);
   CHECK(same.equal());
   CHECK(same.differences.empty());
   CHECK(same.source.rows == 20000);
@@ -67,7 +67,7 @@ TEST_CASE("verify: two servers with known missing, extra and changed rows, and a
       "UPDATE public.items SET note = 'now' WHERE id = 30;"
       "UPDATE public.items SET amount = amount + 0.01 WHERE id = 19999");
   using K = RowDifference::Kind;
-  const VerifyReport diff = reconcile::verify(db.conninfo(), target_conninfo, options);
+  const VerifyReport diff = verify::verify(db.conninfo(), target_conninfo, options);
   CHECK_FALSE(diff.equal());
   CHECK(diff.schema_differences.empty());
   CHECK(diff.differences == expected({{0, K::extra_in_target},
@@ -84,13 +84,13 @@ TEST_CASE("verify: two servers with known missing, extra and changed rows, and a
   CHECK(diff.rows_fetched < 2 * 20000 / 4);
 
   options.max_differences = 3;
-  const VerifyReport first = reconcile::verify(db.conninfo(), target_conninfo, options);
+  const VerifyReport first = verify::verify(db.conninfo(), target_conninfo, options);
   CHECK(first.differences.size() == 3);
   CHECK(first.truncated);
 
   // A changed type is reported as such, not as 20000 changed rows.
   target.exec("ALTER TABLE public.items ALTER COLUMN amount TYPE float8");
-  const VerifyReport typed = reconcile::verify(db.conninfo(), target_conninfo, options);
+  const VerifyReport typed = verify::verify(db.conninfo(), target_conninfo, options);
   CHECK_FALSE(typed.equal());
   REQUIRE(typed.schema_differences.size() == 1);
   CHECK(typed.schema_differences[0] == "column \"amount\" is numeric in the source, double precision in the target");

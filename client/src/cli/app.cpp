@@ -32,7 +32,7 @@
 #include "model/memory_plan.hpp"
 #include "pg/connection.hpp"
 #include "process/resources.hpp"
-#include "report/schema_json.hpp"
+#include "store/schema_json.hpp"
 #include "strategies/registry.hpp"
 
 namespace benchlab::cli {

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli/exit_codes.hpp"
-#include "report/artifact_json.hpp"
+#include "store/artifact_json.hpp"
 #include "report/compare_output.hpp"
 
 namespace benchlab::cli {

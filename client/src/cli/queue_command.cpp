@@ -16,8 +16,8 @@
 #include "queue/dequeue.hpp"
 #include "queue/enqueue.hpp"
 #include "queue/jobs_table.hpp"
-#include "report/artifact_file.hpp"
-#include "report/queue_artifact.hpp"
+#include "store/artifact_file.hpp"
+#include "store/queue_artifact.hpp"
 
 namespace benchlab::cli {
 

@@ -6,13 +6,13 @@
 #include <iostream>
 
 #include "cli/exit_codes.hpp"
-#include "report/artifact_file.hpp"
-#include "report/artifact_json.hpp"
-#include "report/charts.hpp"
+#include "store/artifact_file.hpp"
+#include "store/artifact_json.hpp"
+#include "charts/charts.hpp"
 #include "report/csv_reporter.hpp"
 #include "report/html_reporter.hpp"
 #include "report/markdown_reporter.hpp"
-#include "report/report_set.hpp"
+#include "store/report_set.hpp"
 #include "report/summary_json_reporter.hpp"
 
 namespace benchlab::cli {

@@ -8,8 +8,8 @@
 #include "model/table.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
-#include "report/artifact_file.hpp"
-#include "report/schema_json.hpp"
+#include "store/artifact_file.hpp"
+#include "store/schema_json.hpp"
 
 namespace benchlab::cli {
 

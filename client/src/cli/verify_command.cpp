@@ -9,7 +9,7 @@
 #include "measure/host_facts.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
-#include "reconcile/verify.hpp"
+#include "verify/verify.hpp"
 #include "report/verify_output.hpp"
 
 namespace benchlab::cli {
@@ -28,9 +28,9 @@ int run_verify_command(const VerifyCommandOptions& o) {
     auto progress = [&o](const std::string& line) {
       if (o.progress) std::cerr << "benchclient: verify: " << line << "\n";
     };
-    report = reconcile::verify(o.source_dsn, target_dsn, o.verify, progress);
+    report = verify::verify(o.source_dsn, target_dsn, o.verify, progress);
     if (o.measure_baseline && report.schema_differences.empty())
-      baseline = reconcile::hash_both_once(o.source_dsn, target_dsn, o.verify);
+      baseline = verify::hash_both_once(o.source_dsn, target_dsn, o.verify);
   } catch (const Interrupted&) {
     throw;  // main() reports it with its own exit status
   } catch (const std::exception& e) {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/memory_plan.hpp"
-#include "report/report_set.hpp"
+#include "store/report_set.hpp"
 
 namespace benchlab {
 

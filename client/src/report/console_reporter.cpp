@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "model/warnings.hpp"
-#include "report/number_format.hpp"
-#include "report/verdict_text.hpp"
+#include "model/number_format.hpp"
+#include "model/verdict_text.hpp"
 
 namespace benchlab {
 

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "report/number_format.hpp"
-#include "report/svg_chart.hpp"
-#include "report/verdict_text.hpp"
+#include "model/number_format.hpp"
+#include "charts/svg_chart.hpp"
+#include "model/verdict_text.hpp"
 
 namespace benchlab {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "report/charts.hpp"
+#include "charts/charts.hpp"
 #include "report/reporter.hpp"
 
 namespace benchlab {

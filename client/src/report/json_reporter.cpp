@@ -1,7 +1,7 @@
 #include "report/json_reporter.hpp"
 
-#include "report/artifact_file.hpp"
-#include "report/artifact_json.hpp"
+#include "store/artifact_file.hpp"
+#include "store/artifact_json.hpp"
 
 namespace benchlab {
 

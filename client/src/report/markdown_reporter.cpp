@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "model/warnings.hpp"
-#include "report/number_format.hpp"
-#include "report/verdict_text.hpp"
+#include "model/number_format.hpp"
+#include "model/verdict_text.hpp"
 #include "strategies/registry.hpp"
 
 namespace benchlab {

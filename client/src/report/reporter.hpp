@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "model/context.hpp"
-#include "report/report_set.hpp"
+#include "store/report_set.hpp"
 
 namespace benchlab {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "report/verdict_text.hpp"
+#include "model/verdict_text.hpp"
 
 namespace benchlab {
 

@@ -1,4 +1,4 @@
-#include "report/schema_json.hpp"
+#include "store/schema_json.hpp"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "report/json_fields.hpp"
+#include "store/json_fields.hpp"
 
 namespace benchlab {
 

@@ -1,4 +1,4 @@
-#include "report/charts.hpp"
+#include "charts/charts.hpp"
 
 #include <fmt/format.h>
 
@@ -8,8 +8,8 @@
 #include <map>
 #include <set>
 
-#include "report/number_format.hpp"
-#include "report/svg_chart.hpp"
+#include "model/number_format.hpp"
+#include "charts/svg_chart.hpp"
 #include "strategies/registry.hpp"
 
 namespace benchlab {

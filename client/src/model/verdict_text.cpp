@@ -1,11 +1,11 @@
-#include "report/verdict_text.hpp"
+#include "model/verdict_text.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 
-#include "report/number_format.hpp"
+#include "model/number_format.hpp"
 
 namespace benchlab {
 

@@ -11,7 +11,7 @@
 
 #include "model/verify.hpp"
 
-namespace benchlab::reconcile {
+namespace benchlab::verify {
 
 // Both sides are read in a REPEATABLE READ READ ONLY transaction of their own (one
 // snapshot per side for the whole comparison). Throws a one-line std::runtime_error
@@ -26,4 +26,4 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
 double hash_both_once(const std::string& source_conninfo, const std::string& target_conninfo,
                       const VerifyOptions& options);
 
-}  // namespace benchlab::reconcile
+}  // namespace benchlab::verify

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "report/report_set.hpp"
+#include "store/report_set.hpp"
 
 namespace benchlab {
 

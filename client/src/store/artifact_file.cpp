@@ -1,4 +1,4 @@
-#include "report/artifact_file.hpp"
+#include "store/artifact_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -13,7 +13,7 @@
 
 #include "model/context.hpp"
 #include "model/summary.hpp"
-#include "report/queue_artifact.hpp"
+#include "store/queue_artifact.hpp"
 
 namespace benchlab {
 

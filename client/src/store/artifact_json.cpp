@@ -1,4 +1,4 @@
-#include "report/artifact_json.hpp"
+#include "store/artifact_json.hpp"
 
 #include <fmt/format.h>
 
@@ -12,8 +12,8 @@
 
 #include "model/secrets.hpp"
 #include "model/warnings.hpp"
-#include "report/json_fields.hpp"
-#include "report/verdict_text.hpp"
+#include "store/json_fields.hpp"
+#include "model/verdict_text.hpp"
 
 namespace benchlab {
 

@@ -1,4 +1,4 @@
-#include "report/report_set.hpp"
+#include "store/report_set.hpp"
 
 #include <fmt/format.h>
 #include "benchlab/row_checksum.hpp"  // XXH3, inline
@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "model/secrets.hpp"
-#include "report/artifact_json.hpp"
-#include "report/json_fields.hpp"
+#include "store/artifact_json.hpp"
+#include "store/json_fields.hpp"
 
 namespace benchlab {
 

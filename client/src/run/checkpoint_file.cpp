@@ -1,12 +1,12 @@
-#include "report/checkpoint_file.hpp"
+#include "run/checkpoint_file.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "report/artifact_file.hpp"
-#include "report/json_fields.hpp"
-#include "report/schema_json.hpp"
+#include "store/artifact_file.hpp"
+#include "store/json_fields.hpp"
+#include "store/schema_json.hpp"
 
 namespace benchlab {
 

@@ -1,9 +1,9 @@
-#include "report/queue_artifact.hpp"
+#include "store/queue_artifact.hpp"
 
 #include <fmt/format.h>
 
-#include "report/artifact_file.hpp"
-#include "report/artifact_json.hpp"
+#include "store/artifact_file.hpp"
+#include "store/artifact_json.hpp"
 
 namespace benchlab {
 

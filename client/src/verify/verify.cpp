@@ -1,4 +1,4 @@
-#include "reconcile/verify.hpp"
+#include "verify/verify.hpp"
 
 #include <fmt/format.h>
 
@@ -20,7 +20,7 @@
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
 
-namespace benchlab::reconcile {
+namespace benchlab::verify {
 namespace {
 
 using Params = std::vector<std::optional<std::string>>;
@@ -390,4 +390,4 @@ double hash_both_once(const std::string& source_conninfo, const std::string& tar
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
-}  // namespace benchlab::reconcile
+}  // namespace benchlab::verify
