@@ -187,7 +187,8 @@ bench-reference: build install
 
 # The reports of the reference run, made from its artifacts alone (no server):
 # results/REPORT.md (every table, the charts linked), results/report.html (one
-# self-contained page), results/charts/*.svg, and the README's results section.
+# self-contained page), results/charts/*.svg, results/README.md (the summary) and the
+# README's sample of it.
 .PHONY: report
 report: client
 	scripts/make-report $(BENCHCLIENT)
