@@ -112,7 +112,7 @@ TEST_CASE("layers: every folder has its layer and includes only folders below it
   std::vector<std::string> unknown;
   const Graph g = include_graph(fs::path(BENCHLAB_SOURCE_DIR) / "client" / "src", unknown);
   for (const auto& [folder, targets] : g) {
-    INFO("folder " << folder << "/ (add it to kLayers in layers.tests.cpp and the README's layout)");
+    INFO("folder " << folder << "/ (add it to kLayers in layers.tests.cpp and CONTRIBUTING.md's layers)");
     REQUIRE(rank_of(folder) >= 0);
     for (const auto& t : targets) {
       INFO(folder << "/ includes " << t << "/");

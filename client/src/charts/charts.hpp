@@ -1,8 +1,8 @@
 // The charts of a report, built once from every artifact given (some charts span
 // several: a worker series, a 10M sweep of one artifact per strategy): each an SVG
-// of its own (report/svg_chart) with a title, a caption saying what to read from
+// of its own (charts/svg_chart) with a title, a caption saying what to read from
 // it, and the artifacts, commands and fingerprints it came from. The HTML page
-// inlines them; the Markdown report and the README link the same files.
+// inlines them; the Markdown reports link the same files.
 #pragma once
 
 #include <string>

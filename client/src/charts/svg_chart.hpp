@@ -1,7 +1,7 @@
 // A small SVG chart writer of the project's own: line charts (log or linear axes,
 // error bars, dashed reference lines) and horizontal bar charts (grouped or
 // stacked, error bars). Why not gnuplot: its SVG differs from one version to the
-// next (the README section is checked byte for byte against what the committed
+// next (the committed reports and charts are checked byte for byte against what the
 // artifacts produce), and the browser check needs every data mark to be an
 // element of its own (class "mark") it can count. Output is deterministic: the
 // same chart gives the same bytes on every machine.

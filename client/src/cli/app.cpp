@@ -684,7 +684,7 @@ int run_app(int argc, char** argv) {
   report->add_option("--chart-links", report_options.chart_links,
                      "md: link the charts as DIR/<chart>.svg (default: --charts-dir, relative to the output)");
   report->add_flag("--summary", report_options.summary,
-                   "md: only the verdict, the key charts and the tables across artifacts (the README's section)");
+                   "md: only the verdict, the key charts and the tables across artifacts (results/README.md)");
 
   auto* verify = app.add_subcommand(
       "verify",

@@ -1,4 +1,4 @@
-// benchclient's exit statuses, one table for every command (README "Exit status",
+// benchclient's exit statuses, one table for every command (docs/running.md "Exit status",
 // `benchclient --help`). with-cluster returns its command's own status instead.
 #pragma once
 
@@ -16,7 +16,7 @@ inline constexpr const char* kExitStatusHelp =
     "file; 3 a strategy failed or mismatched (tolerant: after the whole run, strict: at the first); 128 + signal "
     "when interrupted (130 for Ctrl-C)";
 
-// Each subcommand's own statuses, at the end of its --help (README "Exit status").
+// Each subcommand's own statuses, at the end of its --help (docs/running.md "Exit status").
 inline constexpr const char* kPlanExitStatusHelp =
     "Exit status: 0 the plan was printed; 1 error (server, table, a budget too small for one worker); 2 bad command "
     "line; 128 + signal when interrupted (130 for Ctrl-C)";

@@ -29,7 +29,7 @@ std::string link_dir(const ReportOptions& o) {
   return fs::absolute(o.charts_dir).lexically_normal().lexically_relative(base.lexically_normal()).generic_string();
 }
 
-// One more '#' on every heading: the summary goes under a heading of the README's.
+// One more '#' on every heading: the summary goes under a heading of the page that holds it.
 std::string demote_headings(const std::string& doc) {
   std::string out;
   bool line_start = true;

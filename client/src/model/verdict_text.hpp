@@ -26,7 +26,7 @@ namespace benchlab {
 // smaller sizes down to one that does. Nothing for an empty read.
 [[nodiscard]] std::vector<std::string> console_verdict(const Artifact& artifact);
 
-// The verdict a report and the README open with: of the read artifact with the most
+// The verdict every report and results/README.md open with: of the read artifact with the most
 // strategy × size measurements (the main sweep), at its largest size.
 [[nodiscard]] std::vector<std::string> headline_verdict(const std::vector<Artifact>& artifacts);
 

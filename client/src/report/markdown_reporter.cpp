@@ -298,7 +298,7 @@ void MarkdownReporter::finish(const Artifact& a) {
   ++current_;
 }
 
-// The README shows the main sweep's throughput, memory and where its time went,
+// The summary (results/README.md) shows the main sweep's throughput, memory and where its time went,
 // the scaling series and the queue; the full report has every chart.
 bool MarkdownReporter::is_key_chart(const Chart& c) const {
   std::string first_series;
@@ -416,7 +416,7 @@ void MarkdownReporter::close() {
 }
 
 // Per read series: each strategy's median rows/s at every size, and its peak RSS at
-// the largest (the README's table; the full report has every figure).
+// the largest (results/README.md's table; the full report has every figure).
 void MarkdownReporter::summary_series() {
   ReportSet set;
   for (std::size_t i = 0; i < seen_.size(); ++i)

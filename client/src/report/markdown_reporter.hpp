@@ -15,7 +15,7 @@ namespace benchlab {
 class MarkdownReporter final : public Reporter {
  public:
   // full: every table of every artifact; summary: the verdict, the key charts and
-  // the tables across artifacts (the README's results section).
+  // the tables across artifacts (results/README.md).
   enum class Mode { full, summary };
   // `files`: the read artifacts' file names, in the order they will be reported;
   // `charts` are linked as `chart_dir`/<id>.svg (a path relative to the document).

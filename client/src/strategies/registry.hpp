@@ -13,7 +13,7 @@ namespace benchlab {
 
 struct StrategyInfo {
   std::string_view name;
-  std::string_view architecture;  // one line, for --help and the README table
+  std::string_view architecture;  // one line, for --help (and so docs/cli.md)
   std::unique_ptr<Strategy> (*make)();
 };
 
