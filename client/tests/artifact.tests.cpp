@@ -188,7 +188,7 @@ TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]"
   // Parts: one of a leaf partition, open-ended; one of the table itself, from no lower bound.
   run.parts = {PartFigures{0, "public.orders_2024", 0, kOpenEnd, 600, 90000, 0.25, 0xFEEDFACE12345678ULL, 0},
                PartFigures{1, "", kOpenStart, 77, 400, 60000, 0.125, 42, 3}};
-  // The fallback chain and a writer during the run (issue #9 §3, §7).
+  // The fallback chain and a writer during the run, as a faulted run records them.
   RecoveryFigures recovery;
   recovery.retries_allowed = 3;
   recovery.tiers = {2, 2, 1};
@@ -213,7 +213,7 @@ TEST_CASE("artifact: what is written reads back equal (round trip)", "[results]"
   a.context.read.row_counts.clear();
   a.context.read.split = SplitChoice::ctid;
   a.report.sizes[0].strategies[2].warmups = 1;
-  // --profile, --pg-set and the fixed resources (issue #10 §1); settings in name order, as JSON objects keep them.
+  // --profile, --pg-set and the fixed resources; settings in name order, as JSON objects keep them.
   a.context.profiles = {ProfileFacts{"async_commit",
                                      "synchronous_commit off",
                                      {{"max_connections", "200"}, {"synchronous_commit", "off"}},

@@ -1,4 +1,4 @@
-// The HTML report in a real headless Chromium (issue #11 §4; docs/report.md, "The
+// The HTML report in a real headless Chromium, as a reader sees it (docs/report.md, "The
 // browser check"). No database: tagged [browser], run with
 //   build/client/benchclient_tests "[browser]"
 // Chromium is a dependency (scripts/install-deps); without it these cases fail.
@@ -268,10 +268,8 @@ TEST_CASE("the real HTML report renders every chart, fetches nothing and fits a 
   args.insert(args.end(), inputs.begin(), inputs.end());
   const auto outcome = benchlab::test::run_benchclient(args, dir.path);
   if (outcome.exit_code != 0)
-    FAIL(
-        fmt::format("`benchclient report --format html --output {} <{} files>` exited {}: {}"
-                    "(the HTML report, issue #11 §4: until `report --format html` exists this case fails here)",
-                    html.string(), inputs.size(), outcome.exit_code, outcome.err));
+    FAIL(fmt::format("`benchclient report --format html --output {} <{} files>` exited {}: {}", html.string(),
+                     inputs.size(), outcome.exit_code, outcome.err));
   REQUIRE(fs::is_regular_file(html));
 
   // Kept for a look after the run (under the build directory, not committed).

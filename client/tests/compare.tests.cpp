@@ -1,4 +1,4 @@
-// `benchclient compare` (issue #11 §2): the bootstrap verdicts on samples that
+// `benchclient compare` (did NEW get slower?): the bootstrap verdicts on samples that
 // differ by known amounts (none at all must never be flagged), the command on
 // copies of a committed artifact scaled by known factors: exit 0 / 1 / 2, and on
 // copies of the reference sweep with sizes, context, runs and rows changed.

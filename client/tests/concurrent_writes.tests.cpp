@@ -1,4 +1,4 @@
-// --concurrent-writes (issue #9 §7): a writer inserts and updates the table while
+// --concurrent-writes (does each run read one snapshot?): a writer inserts and updates the table while
 // every strategy reads it. Strategies that share one snapshot match the server's
 // figures in the snapshot held for their run exactly; the deliberately broken
 // control (--no-shared-snapshot: NAME/unshared beside each) drifts, in the same artifact — proof

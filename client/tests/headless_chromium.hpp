@@ -97,7 +97,7 @@ class HeadlessChromium {
 
 // ---- the check of an HTML report page ---------------------------------------
 //
-// The report's DOM contract (issue #11 §4): each chart is
+// The report's DOM contract, which the browser check counts marks by: each chart is
 //   <figure class="chart" id="chart-SLUG" data-marks="N"> <svg>... elements of class
 //   "mark" ...</svg> <figcaption>...</figcaption> </figure>
 // with N > 0 the number of data marks it must draw, exactly one svg per figure, and a

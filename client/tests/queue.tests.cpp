@@ -1,4 +1,4 @@
-// The job-queue workload (issue #10 §2) against the test server: the command end to
+// The job-queue workload against the test server: the command end to
 // end with the artifact's names, every job succeeded exactly once in every sample,
 // a dead worker's job reclaimed after its lease, a failing worker stopping its
 // siblings (structured concurrency) without hanging, and bad input refused.

@@ -1,4 +1,4 @@
-// The parallel strategies' fallback chain and checkpoints (issue #9 §3, §4), run
+// The parallel strategies' fallback chain and checkpoints (no row lost or read twice), run
 // as a user runs them: the real benchclient against the test server, faults
 // injected deterministically (BENCHLAB_INJECT_FAULT: worker k meets the fault after
 // n batches) — a SIGKILLed or SIGSTOPped worker, its backend terminated, a

@@ -284,14 +284,18 @@ TEST_CASE("strategies: snapshot ids are validated before they reach SQL", "[stra
   CHECK_THROWS_AS(pg::snapshot_import_statements(""), pg::Error);
 }
 
-TEST_CASE("strategies: deal_partitions hands parts round-robin", "[strategies]") {
+TEST_CASE("strategies: deal_indexed hands parts round-robin with their indexes", "[strategies]") {
   const std::vector<KeyRange> parts = {{1, 2, 0}, {3, 4, 0}, {5, 6, 0}};
-  const auto dealt = deal_partitions(parts, 2);
+  const auto dealt = deal_indexed(parts, 2);
   REQUIRE(dealt.size() == 2);
-  CHECK(dealt[0].size() == 2);
-  CHECK(dealt[1].size() == 1);
-  CHECK(deal_partitions(parts, 5)[4].empty());
-  CHECK_THROWS_AS(deal_partitions(parts, 0), std::invalid_argument);
+  REQUIRE(dealt[0].size() == 2);
+  REQUIRE(dealt[1].size() == 1);
+  CHECK(dealt[0][0].index == 0);
+  CHECK(dealt[0][1].index == 2);
+  CHECK(dealt[0][1].range.lo == 5);
+  CHECK(dealt[1][0].index == 1);
+  CHECK(deal_indexed(parts, 5)[4].empty());
+  CHECK_THROWS_AS(deal_indexed(parts, 0), std::invalid_argument);
 }
 
 TEST_CASE("strategies: all five agree with the server on the standard table", "[db][strategies]") {

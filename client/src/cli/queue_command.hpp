@@ -1,4 +1,4 @@
-// `benchclient queue`: the job-queue workload (issue #10 §2, §3) on a fresh
+// `benchclient queue`: the job-queue workload (what settings and durability cost) on a fresh
 // throwaway cluster per --profile (or on --dsn): enqueue measured seven ways,
 // dequeue samples per concurrency, and with --crash-test the confirmed commits a
 // killed server lost. Exit status: 0 ok; 3 a sample failed or was not exactly

@@ -1,4 +1,4 @@
-// `benchclient schema`: a table's schema as JSON (report/schema_json.hpp), the
+// `benchclient schema`: a table's schema as JSON (store/schema_json.hpp), the
 // file `--expect-schema` compares a run's table with before any strategy runs.
 #pragma once
 

@@ -63,7 +63,7 @@ const TypeDescription* describe_type(std::uint32_t type_oid, const TypeCatalog* 
 // domains, enums and composites (nullptr: built-in arrays and ranges only).
 ColumnDecoder resolve_decoder(std::uint32_t type_oid, int format, const TypeCatalog* catalog = nullptr);
 
-// Containers (type_decoders_containers.cpp): every element decoded by its own type.
+// Containers (container_decoders.cpp): every element decoded by its own type.
 Value array_text(const char* d, std::size_t n, std::uint32_t type_oid, Scratch& scratch);
 Value array_binary(const char* d, std::size_t n, std::uint32_t type_oid, Scratch& scratch);
 Value composite_text(const char* d, std::size_t n, std::uint32_t type_oid, Scratch& scratch);

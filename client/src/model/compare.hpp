@@ -1,4 +1,4 @@
-// `benchclient compare BASE.json NEW.json` (issue #11 §2), as plain data and
+// `benchclient compare BASE.json NEW.json` (did NEW get slower?), as plain data and
 // arithmetic: per strategy and size, the ratio of the median rows/s (NEW ÷ BASE),
 // its 95 % bootstrap interval from the individual runs, and a verdict.
 //

@@ -1,4 +1,4 @@
-// The job-queue workload (issue #10 §2, §3) as plain data: what to run and what
+// The job-queue workload (enqueue, dequeue samples, the crash test) as plain data: what to run and what
 // every sample, enqueue method and crash measured.
 #pragma once
 

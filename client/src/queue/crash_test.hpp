@@ -1,4 +1,4 @@
-// The crash test (issue #10 §3): workers claim and finish jobs, recording every
+// The crash test (what a durability setting loses): workers claim and finish jobs, recording every
 // commit the server confirmed (the claim's and the completion's); once a third of
 // the jobs are done the whole server is SIGKILLed and restarted on the same data
 // directory, and the confirmed commits whose effects are missing are counted. With

@@ -1,4 +1,4 @@
-// Draining a queue with `concurrency` workers (issue #10 §2). Each worker has its
+// Draining a queue with `concurrency` workers, as queue libraries do. Each worker has its
 // own connection; all are released together by a barrier and the clock starts
 // then. A worker loops: claim up to `batch` jobs in one statement
 // (FOR UPDATE SKIP LOCKED: state running, attempts + 1, a lease), then mark them

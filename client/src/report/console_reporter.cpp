@@ -188,7 +188,7 @@ void ConsoleReporter::finish(const Artifact& a) {
   for (const auto& w : warnings) fmt::print(out_, "warning: {}\n", w.text());
   if (report.interrupted_signal != 0) fmt::print(out_, "\ninterrupted: the figures above are what was measured\n");
   if (!report.strict_failure.empty()) fmt::print(out_, "\nstrict policy: {}\n", report.strict_failure);
-  // The verdict, derived from what was measured (report/verdict_text).
+  // The verdict, derived from what was measured (model/verdict_text).
   const auto verdict = console_verdict(a);
   if (!verdict.empty()) fmt::print(out_, "\n");
   for (const auto& line : verdict) fmt::print(out_, "verdict: {}\n", line);

@@ -16,7 +16,7 @@ namespace benchlab {
 class HtmlReporter final : public Reporter {
  public:
   // `files`: the read artifacts' names, in the order they will be reported;
-  // `charts`: every chart of the report set (report/charts).
+  // `charts`: every chart of the report set (charts/charts).
   HtmlReporter(std::vector<std::string> files, std::vector<Chart> charts);
   void context(const Context& context) override;
   void size(const Context& context, const SizeResult& size) override;

@@ -1,4 +1,4 @@
-// --checkpoint FILE (issue #9 §4): the part journal of one parallel read, as JSON.
+// --checkpoint FILE (resume an interrupted read): the part journal of one parallel read, as JSON.
 // It records what the read is (strategy, table, key, split, format, rows, every
 // part's bounds, the table's schema) and, as parts are confirmed, each one's rows,
 // bytes and checksum; every change is written atomically (a temporary file, fsync,

@@ -1,4 +1,4 @@
-// --concurrent-writes ROWS_PER_SEC (issue #9 §7): a writer of its own connection
+// --concurrent-writes ROWS_PER_SEC (does each run read one snapshot?): a writer of its own connection
 // that, while the strategies read, inserts rows past the table's last key and
 // updates rows inside the range being read, in one small transaction every 10 ms,
 // so every snapshot taken later sees a different table. Strategies that share one

@@ -1,5 +1,5 @@
-// The fallback chain of the parallel strategies (issue #9 §3) and the part ledger
-// checkpoints build on (§4).
+// The fallback chain of the parallel strategies (a fault costs only the unconfirmed
+// parts) and the part ledger that --checkpoint builds on.
 //
 // A parallel strategy's units of work are the parts of one of the plan's lists
 // (Strategy::part_list). Every part read to its end is confirmed with its own rows,

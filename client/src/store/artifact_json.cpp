@@ -356,7 +356,7 @@ void from_json(const Json& j, PartFigures& p) {
   maybe(j, "unknown_values", p.unknown_values);
 }
 
-// The fallback chain a run went through (issue #9 §3).
+// The fallback chain a run went through: each fault and the tier that recovered it.
 void to_json(Json& j, const FaultRecord& f) {
   j = Json{{"attempt", f.attempt},
            {"workers", f.workers},

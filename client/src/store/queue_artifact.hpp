@@ -1,6 +1,6 @@
 // The queue artifact (results/queue-<UTC time>.json) and its console tables: the
 // context block every artifact has, then `queue_samples`, `enqueue` and
-// `crash_test` (the names issue #10 gives; docs/queue.md).
+// `crash_test` (the names docs/queue.md documents, which users' scripts read).
 #pragma once
 
 #include <cstdio>

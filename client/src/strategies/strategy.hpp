@@ -30,16 +30,6 @@ class Strategy {
   virtual void run(const ReadSpec& spec, RunContext& context) = 0;
 };
 
-// Partitions `parts` dealt round-robin to `workers` readers: reader i reads
-// parts i, i + workers, ... (workers >= 1; an empty list for readers beyond the parts).
-[[nodiscard]] inline std::vector<std::vector<KeyRange>> deal_partitions(const std::vector<KeyRange>& parts,
-                                                                        int workers) {
-  if (workers < 1) throw std::invalid_argument("workers must be at least 1");
-  std::vector<std::vector<KeyRange>> dealt(static_cast<std::size_t>(workers));
-  for (std::size_t i = 0; i < parts.size(); ++i) dealt[i % dealt.size()].push_back(parts[i]);
-  return dealt;
-}
-
 // A part as a reader gets it: with its index in the plan's list, for
 // RunContext::begin_part.
 struct DealtPart {
@@ -47,7 +37,9 @@ struct DealtPart {
   KeyRange range;
 };
 
-// deal_partitions with each part's index: reader i gets parts i, i + workers, ...
+// Partitions `parts` dealt round-robin to `workers` readers, each with its index:
+// reader i reads parts i, i + workers, ... (workers >= 1; an empty list for readers
+// beyond the parts).
 [[nodiscard]] inline std::vector<std::vector<DealtPart>> deal_indexed(const std::vector<KeyRange>& parts, int workers) {
   if (workers < 1) throw std::invalid_argument("workers must be at least 1");
   std::vector<std::vector<DealtPart>> dealt(static_cast<std::size_t>(workers));
