@@ -543,27 +543,36 @@ int run_benchmark_command(const RunOptions& options) {
   // --profile a,b: the whole benchmark on a fresh throwaway cluster per profile, one
   // after another, into one report (each size tagged with its profile). With --dsn: once.
   const std::vector<std::string> profiles = options.target.dsn ? std::vector<std::string>{""} : options.target.profiles;
-  for (std::size_t i = 0; i < profiles.size(); ++i) {
-    TargetOptions target_options = options.target;
-    if (!profiles[i].empty()) target_options.cluster.profile = profiles[i];
-    if (profiles.size() > 1 && options.output.progress)
-      print_note(fmt::format("profile {} ({} of {}): a fresh throwaway cluster", profiles[i], i + 1, profiles.size()));
-    BenchmarkReport part;
-    try {
-      measure_target(options, target_options, host, date, artifact, part, i == 0,
-                     [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); });
-    } catch (const Interrupted& e) {
-      if (i == 0) throw;                                       // nothing measured yet: the usual interruption
-      artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
-      break;
+  try {
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+      TargetOptions target_options = options.target;
+      if (!profiles[i].empty()) target_options.cluster.profile = profiles[i];
+      if (profiles.size() > 1 && options.output.progress)
+        print_note(
+            fmt::format("profile {} ({} of {}): a fresh throwaway cluster", profiles[i], i + 1, profiles.size()));
+      BenchmarkReport part;
+      try {
+        measure_target(options, target_options, host, date, artifact, part, i == 0,
+                       [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); });
+      } catch (const Interrupted& e) {
+        if (i == 0) throw;                                       // nothing measured yet: the usual interruption
+        artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
+        break;
+      }
+      for (SizeResult& size : part.sizes) {
+        size.profile = profiles[i];
+        artifact.report.sizes.push_back(std::move(size));
+      }
+      artifact.report.interrupted_signal = part.interrupted_signal;
+      artifact.report.strict_failure = part.strict_failure;
+      if (!part.complete()) break;
+      save_so_far(BenchmarkReport{}, "");  // the profile whole, before the next cluster starts
     }
-    for (SizeResult& size : part.sizes) {
-      size.profile = profiles[i];
-      artifact.report.sizes.push_back(std::move(size));
-    }
-    artifact.report.interrupted_signal = part.interrupted_signal;
-    artifact.report.strict_failure = part.strict_failure;
-    if (!part.complete()) break;
+  } catch (...) {
+    // An error ends the run: what was measured before it stays on disk, and says so.
+    if (!artifact_file.empty())
+      print_note(fmt::format("what was measured before the error is in {} (complete: false)", artifact_file.string()));
+    throw;
   }
 
   // Complete: every profile and size measured (a failed strategy under the tolerant
