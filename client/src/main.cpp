@@ -1,37 +1,34 @@
 // benchclient: measures PostgreSQL bulk-read client architectures.
-#include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
 
 #include "cli/app.hpp"
+#include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/usage_error.hpp"
-#include "model/secrets.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
 
 int main(int argc, char** argv) {
+  namespace cli = benchlab::cli;
   benchlab::install_interrupt_handlers();
+  // Every line benchclient prints about itself is scrubbed of the command line's secrets.
+  cli::diagnose_command_line(std::vector<std::string>(argv, argv + argc));
   try {
-    return benchlab::cli::run_app(argc, argv);
+    return cli::run_app(argc, argv);
   } catch (const benchlab::Interrupted& e) {
-    std::fprintf(stderr, "benchclient: %s; stopped, everything it started is cleaned up\n", e.what());
+    cli::print_note(std::string(e.what()) + "; stopped, everything it started is cleaned up");
     return e.exit_code();
   } catch (const benchlab::plan::EmptyTable& e) {
-    std::fprintf(stderr, "benchclient: %s\n", e.what());
-    return benchlab::cli::kExitOk;
-  } catch (const benchlab::cli::UsageError& e) {
-    std::fprintf(stderr, "benchclient: error: %s\n",
-                 benchlab::scrub_arguments(e.what(), std::vector<std::string>(argv, argv + argc)).c_str());
-    return benchlab::cli::kExitUsage;
+    cli::print_note(e.what());
+    return cli::kExitOk;
+  } catch (const cli::UsageError& e) {
+    return cli::print_error(e.what(), cli::kExitUsage);
   } catch (const benchlab::plan::OptionRefused& e) {
-    std::fprintf(stderr, "benchclient: error: %s\n", e.what());
-    return benchlab::cli::kExitUsage;
+    return cli::print_error(e.what(), cli::kExitUsage);
   } catch (const std::exception& e) {
     // Connection errors are scrubbed where they are made; this is the last net.
-    const std::string line = benchlab::scrub_arguments(e.what(), std::vector<std::string>(argv, argv + argc));
-    std::fprintf(stderr, "benchclient: error: %s\n", line.c_str());
-    return benchlab::cli::kExitError;
+    return cli::print_error(e.what(), cli::kExitError);
   }
 }

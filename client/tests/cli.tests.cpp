@@ -20,8 +20,9 @@
 #include <vector>
 
 #include "cli/exit_codes.hpp"
-#include "cli/option_checks.hpp"
+#include "cli/value_parsers.hpp"
 #include "measure/run_backends.hpp"
+#include "store/artifact_json.hpp"
 #include "strategies/registry.hpp"
 #include "support.hpp"
 
@@ -939,4 +940,83 @@ TEST_CASE("cli: a server error about the table itself names the table and what t
       v.err.starts_with(fmt::format("benchclient: error: verify: source: table public.keyed cannot be read as user "
                                     "{}: infinite recursion detected in policy for relation \"keyed\"",
                                     role.name)));
+}
+
+// A run killed without a chance to clean up (SIGKILL, the OOM killer) keeps the sizes
+// it finished: the artifact is rewritten after every size, saying complete=false until
+// the run ends. The second size is slow by construction (each row of the view sleeps
+// 1 ms in the strategies' reads only, as in the SIGINT test above: 20000 rows take 20 s
+// on any machine), and the kill comes when the artifact holding the first size is
+// seen, not after a time.
+TEST_CASE("cli: a run SIGKILLed during its second size leaves an artifact of the first, marked incomplete",
+          "[cli][db]") {
+  benchlab::test::ScratchDatabase db("cli_sigkill");
+  // Only the amounts are slowed, so the key still selects each size by its index and the
+  // rows stream out as they are made; a backend whose client is gone notices within
+  // client_connection_check_interval, even while it sleeps.
+  db.admin().exec(fmt::format(
+      "SELECT benchlab.seed_records('public.t', 20000);"
+      "CREATE FUNCTION public.slow_in_reads(numeric) RETURNS numeric LANGUAGE sql VOLATILE AS "
+      "$$ SELECT CASE WHEN current_setting('statement_timeout') = '0' OR strpos(current_query(), 'benchlab.') > 0 "
+      "THEN $1 ELSE (SELECT $1 FROM pg_sleep(0.001)) END $$;"
+      "CREATE VIEW public.slow AS SELECT id, category, public.slow_in_reads(amount) AS amount FROM public.t;"
+      "ALTER DATABASE \"{}\" SET client_connection_check_interval = '100ms'",
+      db.name()));
+  const benchlab::RunBackendObserver observer(test::server_conninfo(), db.name());
+  TempDir dir("clitest");
+  const fs::path results = dir.path / "results-sigkill";
+  Child child(
+      {"--dsn", db.conninfo(), "--table", "public.slow", "--key", "id", "--strategy", "naive", "--rows", "100,20000",
+       "--runs", "1", "--warmup", "0", "--statement-timeout-ms", "600000", "--results-dir", results.string()},
+      dir.path);
+  // The state: an artifact file (written atomically, so never half a file) holding the first size.
+  fs::path file;
+  auto first_size_saved = [&] {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(results, ec)) {
+      const std::string name = e.path().filename().string();
+      if (!name.starts_with("run-") || e.path().extension() != ".json") continue;
+      const auto j = nlohmann::json::parse(slurp(e.path()), nullptr, false);
+      if (!j.is_discarded() && j.contains("sizes") && j["sizes"].size() == 1) {
+        file = e.path();
+        return true;
+      }
+    }
+    return false;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  bool saved = false;
+  while (!(saved = first_size_saved()) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  INFO("stderr: " << child.err_so_far());
+  REQUIRE(saved);
+  REQUIRE(kill(child.pid(), SIGKILL) == 0);
+  const Outcome o = child.wait();
+  CHECK(o.exit_code == 128 + SIGKILL);
+
+  const benchlab::Artifact artifact = benchlab::read_artifact_file(file);
+  CHECK_FALSE(artifact.complete);
+  REQUIRE(artifact.report.sizes.size() == 1);
+  const benchlab::SizeResult& size = artifact.report.sizes.front();
+  CHECK(size.limit == 100);
+  const benchlab::StrategyResult* naive = size.strategy("naive");
+  REQUIRE(naive != nullptr);
+  REQUIRE(naive->runs.size() == 1);
+  CHECK(naive->runs.front().rows == 100);
+  CHECK(naive->runs.front().rows_per_sec > 0);
+  // The same file, not one per size, and no temporary file of a write left behind.
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(results)) {
+    INFO(e.path());
+    CHECK(e.path() == file);
+    ++files;
+  }
+  CHECK(files == 1);
+  // The backend reading the second size notices its client is gone (at its next
+  // connection check or write): waited for, with a deadline.
+  const auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (observer.count() != 0 && std::chrono::steady_clock::now() < gone_by)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  INFO("left: " << benchlab::describe(observer.backends()));
+  CHECK(observer.count() == 0);
 }

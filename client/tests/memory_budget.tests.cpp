@@ -46,20 +46,6 @@ TEST_CASE("memory plan: workers and batch from the budget, and the minimum named
                     Catch::Contains("too small for even one worker: it needs at least 18.0 MiB"));
 }
 
-TEST_CASE("memory plan: sizes parse with their units", "[memory]") {
-  bool ok = false;
-  CHECK(parse_size("64MiB", ok) == 64 * kMiB);
-  CHECK(ok);
-  CHECK(parse_size("1.5G", ok) == 3 * 512 * kMiB);
-  CHECK(parse_size("512k", ok) == 512 * 1024);
-  CHECK(parse_size("100", ok) == 100);
-  for (const char* bad : {"", "x", "64XB", "-1M", "0"}) {
-    INFO(bad);
-    parse_size(bad, ok);
-    CHECK_FALSE(ok);
-  }
-}
-
 TEST_CASE("memory plan: a multiprocessing run stays within its budget, measured", "[db][memory]") {
   test::ScratchDatabase db("mem_run");
   db.admin().exec("SELECT benchlab.seed_records('public.t', 30000)");

@@ -5,7 +5,11 @@
 // CPU count or PostgreSQL major version (printed, exit 2 unless --force).
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <string>
+
+#include "cli/command.hpp"
 
 namespace benchlab::cli {
 
@@ -16,6 +20,18 @@ struct CompareOptions {
   bool json = false;
 };
 
-int run_compare_command(const CompareOptions& options);
+class CompareCommand final : public Command {
+ public:
+  explicit CompareCommand(CLI::App& app);
+  [[nodiscard]] bool selected() const override { return compare_->parsed(); }
+  [[nodiscard]] std::string help_path() const override { return "benchclient compare"; }
+  void validate() override;  // --threshold
+  int run() override;
+
+ private:
+  CLI::App* compare_;
+  CompareOptions options_;
+  std::string threshold_ = "5%";
+};
 
 }  // namespace benchlab::cli

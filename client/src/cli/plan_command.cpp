@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "cli/exit_codes.hpp"
 #include "cli/server_target.hpp"
 #include "model/memory_plan.hpp"
 #include "plan/memory_budget.hpp"
@@ -13,7 +14,18 @@
 
 namespace benchlab::cli {
 
-int run_plan_command(const RunOptions& options) {
+PlanCommand::PlanCommand(CLI::App& app, RunCommand& run)
+    : plan_(app.add_subcommand(
+          "plan",
+          "print what a run with the same options would do — the memory budget's arithmetic, the workers and batch "
+          "size it picks, each size's split — without reading rows")),
+      run_(run) {
+  plan_->footer(kPlanExitStatusHelp);
+  plan_->fallthrough();  // the run's own options, before or after `plan`
+}
+
+int PlanCommand::run() {
+  const RunOptions& options = run_.options();
   ReadOptions read = options.read;
   if (read.memory_budget_bytes == 0) read.memory_budget_auto = true;  // plan always shows the budget
   ServerTarget target(options.target);

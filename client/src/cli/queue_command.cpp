@@ -2,157 +2,135 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
 
+#include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/option_builders.hpp"
 #include "cli/usage_error.hpp"
-#include "measure/host_facts.hpp"
-#include "pg/connection.hpp"
-#include "plan/server_facts.hpp"
+#include "cli/value_parsers.hpp"
 #include "process/interrupt.hpp"
-#include "queue/crash_test.hpp"
-#include "queue/dequeue.hpp"
-#include "queue/enqueue.hpp"
-#include "queue/jobs_table.hpp"
+#include "queue/workload.hpp"
 #include "store/artifact_file.hpp"
 #include "store/queue_artifact.hpp"
 
 namespace benchlab::cli {
 
-namespace {
-
-void say(const QueueCommandOptions& o, const std::string& line) {
-  if (!o.progress) return;
-  std::fprintf(stderr, "%s\n", line.c_str());
-  std::fflush(stderr);
+QueueCommand::QueueCommand(CLI::App& app, RunCommand& run)
+    : queue_(app.add_subcommand(
+          "queue",
+          "the job-queue workload on a fresh throwaway cluster per profile: enqueue measured seven ways, dequeue "
+          "samples per concurrency (exactly once checked), and --crash-test")),
+      run_(run) {
+  CLI::App& q = *queue_;
+  QueueOptions& o = queue_options_;
+  q.footer(kQueueExitStatusHelp);
+  dsn_opt_ = q.add_option("--dsn", dsn_, "a server of your own instead (no --crash-test)");
+  profile_opt_ =
+      q.add_option("--profile", profiles_, "profiles, each on a fresh throwaway cluster (e.g. default,async_commit)")
+          ->capture_default_str();
+  q.add_option("--concurrency", concurrency_, "workers per sample, a list")->capture_default_str();
+  add_integer_option(q, "--jobs", o.jobs, {1, 100000000, "jobs", "2000"}, "jobs per sample and per enqueue method",
+                     "queue --jobs");
+  add_integer_option(q, "--samples", o.samples, {1, 1000, "samples", "3"}, "samples per (profile, concurrency)",
+                     "queue --samples");
+  add_integer_option(q, "--dequeue-batch", o.dequeue_batch, {1, 100000, "jobs per statement", "10"},
+                     "jobs claimed per statement", "queue --dequeue-batch");
+  add_integer_option(q, "--lease-ms", o.lease_ms, {1, 86400000, "milliseconds", "30000"},
+                     "a claimed job's lease: after it, a job whose worker died is claimed again", "queue --lease-ms");
+  q.add_flag("--crash-test", o.crash_test,
+             "per profile, kill the server mid-run (SIGKILL, no shutdown) and count confirmed commits lost");
+  add_integer_option(q, "--crashes", o.crashes, {1, 1000, "crashes", "5"}, "crashes per profile", "queue --crashes");
+  q.add_option("--pg-set", target_flags_.pg_set, "a server setting name=value on top of each profile (repeatable)");
+  q.add_option("--server-cpus", target_flags_.server_cpus, "pin each throwaway server to these CPUs");
+  q.add_option("--results-dir", results_dir_, "where the queue artifact goes")->capture_default_str();
+  q.add_flag("--json", json_, "print the artifact on stdout (the tables go to stderr)");
+  q.add_flag("--no-progress", quiet_, "no progress lines on stderr");
 }
 
-// One profile on its own server: enqueue methods, then the dequeue samples.
-void run_profile(const QueueCommandOptions& o, const std::string& profile, const std::string& conninfo,
-                 cluster::ThrowawayCluster* cluster, QueueArtifact& artifact) {
-  const QueueOptions& q = o.queue;
-  {
-    const pg::Connection admin = pg::Connection::open(conninfo, queue::queue_session());
-    const int max_connections = std::stoi(admin.query_value("SHOW max_connections"));
-    const int widest = *std::max_element(q.concurrency.begin(), q.concurrency.end());
-    if (widest + 3 > max_connections)
-      throw std::runtime_error(fmt::format(
-          "--concurrency {}: profile {} allows max_connections {} (3 are benchclient's own); give at most {} or a "
-          "profile with more (tuned, async_commit: 200)",
-          widest, profile, max_connections, max_connections - 3));
-    queue::migrate(admin);
-  }
-  for (const auto& method : queue::enqueue_methods()) {
-    throw_if_interrupted();
-    EnqueueResult e = queue::enqueue(conninfo, method, q.jobs, q.invalid_every);
-    e.profile = profile;
-    say(o,
-        fmt::format("  {} enqueue {:<17} {:>10.0f} rows/s{}", profile, method, e.rows_per_sec,
-                    e.rejected ? fmt::format(" ({} refused by the CHECK, rolled back to their savepoints)", e.rejected)
-                               : std::string()));
-    artifact.enqueue.push_back(e);
-  }
-  const pg::Connection admin = pg::Connection::open(conninfo, queue::queue_session());
-  for (const int c : q.concurrency)
-    for (int s = 1; s <= q.samples; ++s) {
-      throw_if_interrupted();
-      queue::reset(admin);
-      queue::seed(admin, q.jobs);  // a fresh queue for every sample
-      QueueSample sample = queue::run_sample(conninfo, c, q.jobs, q.dequeue_batch, q.lease_ms);
-      sample.profile = profile;
-      say(o, fmt::format("  {} dequeue concurrency {:>2} sample {}/{}: {:>8.0f} jobs/s{}", profile, c, s, q.samples,
-                         sample.jobs_per_sec,
-                         !sample.error.empty()  ? "  FAILED: " + sample.error
-                         : !sample.exactly_once ? "  NOT EXACTLY ONCE"
-                                                : ""));
-      artifact.samples.push_back(sample);
+void QueueCommand::validate() {
+  QueueOptions& q = queue_options_;
+  q.profiles = split_list(profiles_);
+  if (q.profiles.empty()) throw UsageError("queue --profile: give one or more profiles, e.g. default,async_commit");
+  for (const auto& p : q.profiles) {
+    try {
+      (void)cluster::find_profile(p);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("queue --profile: {}", e.what()));
     }
-  if (o.queue.crash_test && cluster != nullptr) {
-    say(o, fmt::format("  {} crash test: {} crashes, the server SIGKILLed mid-run each time", profile, q.crashes));
-    CrashResult r = queue::crash_test(*cluster, conninfo, q);
-    r.profile = profile;
-    say(o, fmt::format("  {} crash test (synchronous_commit {}): {} commits confirmed, {} lost", profile,
-                       r.synchronous_commit, r.confirmed_commits, r.lost_commits));
-    artifact.crash_test.push_back(r);
   }
+  q.concurrency.clear();
+  for (const auto& c : split_list(concurrency_)) {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(c.data(), c.data() + c.size(), n);
+    if (ec != std::errc() || end != c.data() + c.size() || n < 1 || n > 1000)
+      throw UsageError(fmt::format("queue --concurrency '{}': give workers per sample, 1 to 1000, e.g. 1,2,4", c));
+    q.concurrency.push_back(n);
+  }
+  if (q.concurrency.empty()) throw UsageError("queue --concurrency: give one or more worker counts, e.g. 1,2,4");
+  // --jobs, --samples, --dequeue-batch, --lease-ms and --crashes: checked as parsed (add_integer_option).
+  if (dsn_opt_->count() > 0) {
+    if (q.crash_test)
+      throw UsageError("queue --crash-test kills the server: it runs on throwaway clusters only, never on --dsn");
+    if (profile_opt_->count() > 0)
+      throw UsageError("queue --profile applies to throwaway clusters; with --dsn the server's own settings are used");
+    target_.dsn = dsn_;
+  }
+  target_.cluster = run_.target().cluster;
+  validate_target_options(target_, target_flags_);  // --pg-set, --server-cpus
+  if (results_dir_.empty()) throw UsageError("queue --results-dir: give a directory");
+  results_dir_path_ = results_dir_;
 }
 
-}  // namespace
-
-int run_queue_command(const QueueCommandOptions& o) {
-  const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
+int QueueCommand::run() {
+  const std::filesystem::path& dir = results_dir_path_;
   bool created = false;
   try {
-    created = ensure_writable_dir(o.results_dir);
+    created = ensure_writable_dir(dir);
   } catch (const std::runtime_error& e) {
     throw UsageError(fmt::format("queue {}", e.what()));  // the directory the command line names: bad input
   }
+  queue::Workload workload{target_.dsn, target_.cluster, queue_options_, run_.options().command};
+  const bool progress = !quiet_;
+  auto say = [progress](const std::string& line) {
+    if (!progress) return;
+    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fflush(stderr);
+  };
   QueueArtifact artifact;
-  artifact.options = o.queue;
-  artifact.context.date = date;
-  artifact.context.command = o.command;
-  artifact.context.host = read_host_facts();
-  artifact.context.build = build_facts();
-  artifact.context.table_name = queue::kJobsTable;
-  artifact.context.standard_table = true;
-  artifact.context.key = "id";
   try {
-    if (o.target.dsn) {
-      artifact.options.profiles = {"dsn"};
-      ServerTarget target(o.target);
-      artifact.context.server = plan::read_server_facts(target.conninfo());
-      artifact.context.target.dsn_redacted = pg::redact_conninfo(target.conninfo());
-      artifact.profile_settings.emplace_back("dsn", artifact.context.server.settings);
-      say(o, "benchclient queue: on the server of --dsn");
-      run_profile(o, "dsn", target.conninfo(), nullptr, artifact);
-    } else {
-      for (const auto& profile : o.queue.profiles) {
-        throw_if_interrupted();
-        TargetOptions t = o.target;
-        t.cluster.profile = profile;
-        say(o, fmt::format("benchclient queue: profile {}: a fresh throwaway cluster", profile));
-        ServerTarget target(t);  // removed when this profile is done
-        const ServerFacts facts = plan::read_server_facts(target.conninfo());
-        if (artifact.profile_settings.empty()) {
-          artifact.context.server = facts;
-          artifact.context.target.throwaway = true;
-          artifact.context.target.dsn_redacted = "throwaway cluster";
-          artifact.context.target.profile = profile;
-        }
-        artifact.profile_settings.emplace_back(profile, facts.settings);
-        run_profile(o, profile, target.conninfo(), target.cluster(), artifact);
-      }
-    }
+    queue::run_workload(workload, artifact, say);
   } catch (const Interrupted&) {
     artifact.complete = false;
     if (!artifact.samples.empty() || !artifact.enqueue.empty()) {
-      const auto file = write_queue_artifact(artifact, o.results_dir);
-      std::fprintf(stderr, "benchclient: interrupted; what was measured is in %s\n", file.c_str());
+      const auto file = write_queue_artifact(artifact, dir);
+      print_note(fmt::format("interrupted; what was measured is in {}", file.string()));
     } else if (created) {
       std::error_code ec;
-      std::filesystem::remove(o.results_dir, ec);
+      std::filesystem::remove(dir, ec);
     }
     throw;
   } catch (...) {
     if (created) {
       std::error_code ec;
-      if (std::filesystem::is_empty(o.results_dir, ec)) std::filesystem::remove(o.results_dir, ec);
+      if (std::filesystem::is_empty(dir, ec)) std::filesystem::remove(dir, ec);
     }
     throw;
   }
-  std::FILE* display = o.json ? stderr : stdout;
+  std::FILE* display = json_ ? stderr : stdout;
   print_queue_tables(display, artifact);
-  const auto file = write_queue_artifact(artifact, o.results_dir);
-  if (o.json) std::cout << queue_artifact_json(artifact).dump(2) << "\n";
-  std::fprintf(stderr, "benchclient: queue artifact written to %s\n", file.c_str());
+  const auto file = write_queue_artifact(artifact, dir);
+  if (json_) std::cout << queue_artifact_json(artifact).dump(2) << "\n";
+  print_note(fmt::format("queue artifact written to {}", file.string()));
   int failed = 0;
   for (const auto& s : artifact.samples) failed += s.exactly_once ? 0 : 1;
   for (const auto& c : artifact.crash_test) failed += c.synchronous_commit == "on" && c.lost_commits > 0 ? 1 : 0;
   if (failed > 0) {
-    std::fprintf(stderr, "benchclient: %d queue check%s failed (see above); exit status %d\n", failed,
-                 failed == 1 ? "" : "s", kExitStrategyFailed);
+    print_note(fmt::format("{} queue check{} failed (see above); exit status {}", failed, failed == 1 ? "" : "s",
+                           kExitStrategyFailed));
     return kExitStrategyFailed;
   }
   return kExitOk;

@@ -3,17 +3,17 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <iostream>
 
-#include "cli/exit_codes.hpp"
-#include "store/artifact_file.hpp"
-#include "store/artifact_json.hpp"
 #include "charts/charts.hpp"
+#include "cli/diagnostics.hpp"
+#include "cli/exit_codes.hpp"
 #include "report/csv_reporter.hpp"
 #include "report/html_reporter.hpp"
 #include "report/markdown_reporter.hpp"
-#include "store/report_set.hpp"
 #include "report/summary_json_reporter.hpp"
+#include "store/artifact_file.hpp"
+#include "store/artifact_json.hpp"
+#include "store/report_set.hpp"
 
 namespace benchlab::cli {
 
@@ -43,26 +43,41 @@ std::string demote_headings(const std::string& doc) {
 
 }  // namespace
 
-int run_report_command(const ReportOptions& o) {
+ReportCommand::ReportCommand(CLI::App& app)
+    : report_(app.add_subcommand(
+          "report",
+          "a report made from artifacts alone (no server): Markdown, a self-contained HTML page with charts, CSV or "
+          "a JSON summary; reads, queue, faults and verify files each in a section of their own")) {
+  ReportOptions& o = options_;
+  report_->footer(kReportExitStatusHelp);
+  report_->add_option("FILE", o.files, "artifacts (and pg_test_fsync .txt output) to report on, in order")->required();
+  report_->add_option("--format", o.format, "md, html, csv or json")->capture_default_str();
+  report_->add_option("-o,--output", o.output, "write the report to this file (default: stdout)");
+  report_->add_option("--charts-dir", o.charts_dir,
+                      "write every chart there as an SVG file (the Markdown report links them)");
+  report_->add_option("--chart-links", o.chart_links,
+                      "md: link the charts as DIR/<chart>.svg (default: --charts-dir, relative to the output)");
+  report_->add_flag("--summary", o.summary,
+                    "md: only the verdict, the key charts and the tables across artifacts (results/README.md)");
+}
+
+int ReportCommand::run() {
+  const ReportOptions& o = options_;
   if (o.format != "md" && o.format != "html" && o.format != "csv" && o.format != "json") {
-    std::cerr << "benchclient: error: report --format " << o.format << ": give md, html, csv or json\n";
-    return kExitUsage;
+    return print_error(fmt::format("report --format {}: give md, html, csv or json", o.format), kExitUsage);
   }
   if (o.summary && o.format != "md") {
-    std::cerr << "benchclient: error: report --summary is a Markdown section: use it with --format md\n";
-    return kExitUsage;
+    return print_error("report --summary is a Markdown section: use it with --format md", kExitUsage);
   }
   // Every file read before anything is written: a bad one leaves nothing behind.
   ReportSet set;
   try {
     set = load_report_set(o.files);
   } catch (const ArtifactError& e) {
-    std::cerr << "benchclient: error: report: " << e.what() << "\n";
-    return kExitUsage;
+    return print_error(fmt::format("report: {}", e.what()), kExitUsage);
   }
   if (o.summary && set.runs.empty()) {
-    std::cerr << "benchclient: error: report --summary: no read artifact (run-*.json) among the files\n";
-    return kExitUsage;
+    return print_error("report --summary: no read artifact (run-*.json) among the files", kExitUsage);
   }
   // The Markdown names an artifact by its file name, as it always has; the other
   // formats by the path as given (their charts and tables say where it lives).
@@ -108,12 +123,10 @@ int run_report_command(const ReportOptions& o) {
       return kExitOk;
     }
   } catch (const std::runtime_error& e) {
-    std::cerr << "benchclient: error: report: " << e.what() << "\n";
-    return kExitError;
+    return print_error(fmt::format("report: {}", e.what()), kExitError);
   }
   if (std::fwrite(doc.data(), 1, doc.size(), stdout) != doc.size() || std::fflush(stdout) != 0) {
-    std::cerr << "benchclient: error: report: cannot write to stdout\n";
-    return kExitError;
+    return print_error("report: cannot write to stdout", kExitError);
   }
   return kExitOk;
 }

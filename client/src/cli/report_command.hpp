@@ -3,9 +3,13 @@
 // benchlab writes in a section of its own.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "cli/command.hpp"
 
 namespace benchlab::cli {
 
@@ -18,6 +22,16 @@ struct ReportOptions {
   bool summary = false;              // md: the verdict, key charts and tables across artifacts only
 };
 
-int run_report_command(const ReportOptions& options);
+class ReportCommand final : public Command {
+ public:
+  explicit ReportCommand(CLI::App& app);
+  [[nodiscard]] bool selected() const override { return report_->parsed(); }
+  [[nodiscard]] std::string help_path() const override { return "benchclient report"; }
+  int run() override;
+
+ private:
+  CLI::App* report_;
+  ReportOptions options_;
+};
 
 }  // namespace benchlab::cli

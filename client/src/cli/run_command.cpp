@@ -4,16 +4,25 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <stdexcept>
 #include <vector>
 
+#include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/file_checks.hpp"
+#include "cli/option_builders.hpp"
 #include "cli/usage_error.hpp"
+#include "cli/value_parsers.hpp"
 #include "measure/host_facts.hpp"
+#include "model/recovery.hpp"
 #include "model/warnings.hpp"
 #include "pg/connection.hpp"
 #include "pg/snapshot.hpp"
@@ -21,12 +30,13 @@
 #include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
 #include "process/resources.hpp"
-#include "store/artifact_file.hpp"
-#include "run/checkpoint_file.hpp"
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
 #include "report/markdown_reporter.hpp"
+#include "run/checkpoint_file.hpp"
 #include "run/run_loop.hpp"
+#include "store/artifact_file.hpp"
+#include "store/schema_json.hpp"
 #include "strategies/registry.hpp"
 
 namespace benchlab::cli {
@@ -34,6 +44,288 @@ namespace benchlab::cli {
 namespace fs = std::filesystem;
 
 namespace {
+
+std::string strategy_help() {
+  std::string out = "strategies to run, comma-separated:";
+  for (const auto& s : strategy_catalog()) out += fmt::format("\n  {:<18} {}", s.name, s.architecture);
+  return out;
+}
+
+std::vector<std::string> validated_strategies(const std::vector<std::string>& asked) {
+  const auto& valid = strategy_names();
+  std::vector<std::string> out;
+  for (const auto& name : asked) {
+    if (std::find(valid.begin(), valid.end(), name) == valid.end()) {
+      throw UsageError(
+          fmt::format("--strategy: unknown strategy '{}'; valid strategies: {}", name, fmt::join(valid, ", ")));
+    }
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
+void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
+  auto* all_opt = app.add_flag("--all", f.all, "run every strategy");
+  auto* strategy_opt = app.add_option("--strategy", f.strategies, strategy_help())->delimiter(',');
+  all_opt->excludes(strategy_opt);
+  auto& s = f.shaping;
+  s.push_back(app.add_option("--rows", f.rows,
+                             "row counts to read (the first N in key order), comma-separated (default 100000), or "
+                             "all: the whole table; a comma separates sizes, so write 1000000 or 1_000_000, never "
+                             "1,000,000 (1 to 9223372036854775807)")
+                  ->delimiter(','));
+  s.push_back(app.add_option("--split", f.split,
+                             "how the parallel strategies cut the read: key (--key or the integer primary key), ctid "
+                             "(page ranges, PostgreSQL 14+, --rows all), or auto (key when there is one, else ctid)")
+                  ->check(one_of("--split", {"auto", "key", "ctid"}))
+                  ->capture_default_str());
+  s.push_back(add_integer_option(app, "--runs", run.schedule.runs, {1, 10000, "measured runs", "3"},
+                                 "measured runs per strategy and size"));
+  s.push_back(add_integer_option(app, "--warmup", run.schedule.warmup, {0, 10000, "warmup runs", "1"},
+                                 "unmeasured runs before the measured ones"));
+  s.push_back(app.add_option("--format", f.format, "wire format of the values: text or binary")
+                  ->check(one_of("--format", {"text", "binary"}))
+                  ->capture_default_str());
+  s.push_back(add_integer_option(app, "--workers", run.read.workers, {1, 1000, "workers", "4"},
+                                 "connections/threads/processes of the parallel strategies"));
+  s.push_back(add_integer_option(app, "--batch-rows", run.read.batch_rows, {1, 2147483647, "rows per batch", "5000"},
+                                 "rows per FETCH / batch"));
+  s.push_back(add_integer_option(app, "--statement-timeout-ms", run.read.statement_timeout_ms,
+                                 {0, 2147483647, "milliseconds (0: none)", "60000"},
+                                 "statement_timeout of every measured session (0: none)"));
+  s.push_back(f.client_cpus_opt = app.add_option(
+                  "--client-cpus", f.client_cpus,
+                  "pin benchclient itself (every thread and forked worker) to these CPUs, e.g. 0 or 0,1 or "
+                  "0-1"));
+  s.push_back(f.client_memory_opt =
+                  app.add_option("--client-memory", f.client_memory,
+                                 "cap benchclient's memory (e.g. 512MiB, 2G): the soft RLIMIT_AS on its address space "
+                                 "(the server it starts is not capped); recorded in the artifact"));
+  s.push_back(f.memory_budget_opt = app.add_option(
+                  "--memory-budget", f.memory_budget,
+                  "client memory budget (e.g. 64MiB, 2G, or auto: the cgroup v2 limit, else MemAvailable): "
+                  "workers and batch size are planned to fit it, each forked worker capped at its share; "
+                  "see benchclient plan"));
+  f.snapshot_opt = app.add_option("--snapshot", f.snapshot,
+                                  "plan and read in this snapshot, held by benchclient snapshot hold (needs --dsn): "
+                                  "runs of several invocations then read exactly the same rows");
+  s.push_back(f.snapshot_opt);
+  s.push_back(app.add_flag("--no-shared-snapshot", f.no_shared_snapshot,
+                           "also run the deliberately broken control of each parallel strategy, NAME/unshared: "
+                           "each of its connections takes a snapshot of its own, as tools without a shared snapshot "
+                           "do (with --concurrent-writes its rows drift; a control's mismatch does not fail the run)"));
+  s.push_back(f.hang_timeout_opt = app.add_option(
+                  "--hang-timeout", f.hang_timeout,
+                  "a forked worker with no heartbeat this long is hung: its query is cancelled and it is "
+                  "killed (e.g. 30s, 500ms; default: 50 x its slowest batch, at least 10s)"));
+  s.push_back(add_integer_option(app, "--retries", run.schedule.recovery.retries,
+                                 {0, 20, "retries (0: no recovery)", "3"},
+                                 "the parallel strategies' fallback chain: a faulted attempt (a worker crashed, hung, "
+                                 "lost its connection or timed out) is followed by up to this many more, each reading "
+                                 "only the parts not yet read, in the same snapshot; the second halves the workers, "
+                                 "the last uses one (0: a fault fails the run)"));
+  s.push_back(add_integer_option(app, "--retry-backoff-ms", run.schedule.recovery.backoff_ms,
+                                 {0, 60000, "milliseconds", "100"},
+                                 "wait before retry r: this times 2^(r-1) milliseconds"));
+  s.push_back(add_integer_option(app, "--part-rows", run.read.part_rows,
+                                 {0, 9223372036854775807ULL, "rows per partition (0: one per worker)", "100000"},
+                                 "the parallel strategies' partitions hold at most this many rows (a multiple of "
+                                 "--workers of them): the unit of work, of resumption after a fault and of "
+                                 "--checkpoint (0: one partition per worker)"));
+  s.push_back(app.add_option("--concurrent-writes", run.schedule.concurrent_writes_per_sec,
+                             "a writer inserts and updates rows of the standard table at this many rows/s during every "
+                             "run; each run must still match the server's figures in its own snapshot (with "
+                             "--no-shared-snapshot: the drift tools without a shared snapshot get) (1 to 1000000)")
+                  ->check(CLI::Validator(
+                      [](std::string& text) -> std::string {
+                        if (parse_number_in(text, 1, 1e6)) return {};
+                        return fmt::format(
+                            "--concurrent-writes '{}': give rows per second, 1 to 1000000, e.g. --concurrent-writes "
+                            "500",
+                            text);
+                      },
+                      "", "rows per second")));
+  f.checkpoint_opt = app.add_option("--checkpoint", f.checkpoint,
+                                    "keep the read's confirmed parts in this file (written atomically as it goes); "
+                                    "run again with the same file to resume an interrupted read (one parallel "
+                                    "strategy, one size, --runs 1; exact with --snapshot)");
+  s.push_back(f.checkpoint_opt);
+  s.push_back(app.add_option("--policy", f.policy,
+                             "on a row count or checksum mismatch: strict (fail) or tolerant (flag and go on)")
+                  ->check(one_of("--policy", {"strict", "tolerant"}))
+                  ->capture_default_str());
+  f.table = app.add_option("--table", run.read.table,
+                           "your table to read (schema.table) instead of the seeded standard table");
+  s.push_back(f.table);
+  f.key =
+      app.add_option("--key", run.read.key,
+                     "integer key column of --table (default: its integer primary key; the standard table's is id)");
+  s.push_back(f.key);
+  s.push_back(app.add_option("--results-dir", f.results_dir, "where the JSON artifact goes (created if missing)")
+                  ->capture_default_str());
+  s.push_back(
+      app.add_flag("--json", run.output.json_to_stdout, "print the artifact on stdout (the table goes to stderr)"));
+  s.push_back(app.add_option("--console", f.console,
+                             "what the terminal shows of the results: table, markdown (the report of this run) or none")
+                  ->check(one_of("--console", {"table", "markdown", "none"}))
+                  ->capture_default_str());
+  s.push_back(app.add_option("--markdown", f.markdown, "also write the Markdown report of this run to this file"));
+  s.push_back(app.add_flag("--no-progress", f.no_progress, "no progress output on stderr"));
+  f.expect_schema_opt = app.add_option("--expect-schema", f.expect_schema,
+                                       "a schema file written by benchclient schema: the table must still match it "
+                                       "(columns, types, nullability, key), or the run stops before any strategy");
+  s.push_back(f.expect_schema_opt);
+  // Hidden: switches the RSS sampler and server CPU accounting off, to measure their cost.
+  s.push_back(app.add_flag("--no-observer", f.no_observer, "")->group(""));
+}
+
+// Fills in what the flags say and checks it all; throws UsageError.
+void validate_run_options_into(RunOptions& run, const RunFlags& f) {
+  run.schedule.strategies = f.all ? strategy_names() : validated_strategies(f.strategies);
+  if (std::find(f.rows.begin(), f.rows.end(), "all") != f.rows.end()) {
+    if (f.rows.size() != 1) throw UsageError("--rows all reads the whole table: give it alone, not with counts");
+    run.read.all_rows = true;
+  } else {
+    try {
+      run.read.row_counts = parse_row_counts(f.rows.empty() ? std::vector<std::string>{"100000"} : f.rows);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
+  run.read.split = f.split == "key" ? SplitChoice::key : f.split == "ctid" ? SplitChoice::ctid : SplitChoice::automatic;
+  // --runs, --warmup, --workers, --batch-rows, --statement-timeout-ms, --retries,
+  // --retry-backoff-ms, --part-rows and --concurrent-writes were checked as they were
+  // parsed (add_integer_option): each is within its range here.
+  if (f.memory_budget_opt->count() > 0 && f.memory_budget.empty())
+    throw UsageError("--memory-budget needs a value: give a size such as 64MiB, 512M or 2G, or auto");
+  if (f.client_cpus_opt->count() > 0 && f.client_cpus.empty())
+    throw UsageError("--client-cpus needs a value: give CPU numbers and ranges, e.g. 0 or 0,1 or 0-1");
+  if (f.client_memory_opt->count() > 0 && f.client_memory.empty())
+    throw UsageError("--client-memory needs a value: give a size such as 512MiB or 2G");
+  if (f.hang_timeout_opt->count() > 0 && f.hang_timeout.empty())
+    throw UsageError("--hang-timeout needs a value: give a duration such as 30s or 500ms");
+  if (!f.memory_budget.empty()) {
+    if (f.memory_budget == "auto") {
+      run.read.memory_budget_auto = true;
+    } else {
+      const auto bytes = parse_size(f.memory_budget);
+      if (!bytes)
+        throw UsageError(
+            fmt::format("--memory-budget '{}': give a size such as 64MiB, 512M or 2G, or auto", f.memory_budget));
+      run.read.memory_budget_bytes = *bytes;
+    }
+  }
+  if (!f.client_cpus.empty()) {
+    try {
+      run.client.cpus = parse_cpu_list(f.client_cpus);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--client-cpus {}: {}", f.client_cpus, e.what()));
+    }
+  }
+  if (!f.client_memory.empty()) {
+    const auto bytes = parse_size(f.client_memory);
+    if (!bytes)
+      throw UsageError(fmt::format("--client-memory '{}': give a size such as 512MiB or 2G", f.client_memory));
+    run.client.memory_bytes = *bytes;
+  }
+  if (run.target.profiles.size() > 1 && f.checkpoint_opt->count() > 0)
+    throw UsageError("--checkpoint resumes one read: give one --profile");
+  run.read.no_shared_snapshot = f.no_shared_snapshot;
+  if (f.no_shared_snapshot) {
+    // Each parallel strategy is followed by its broken control, in the same rounds.
+    std::vector<std::string> with_controls;
+    for (const auto& name : run.schedule.strategies) {
+      with_controls.push_back(name);
+      if (make_strategy(name)->part_list() != PartList::none)
+        with_controls.push_back(name + std::string(kUnsharedControlSuffix));
+    }
+    if (with_controls.size() == run.schedule.strategies.size())
+      throw UsageError(
+          "--no-shared-snapshot adds the broken control of each parallel strategy: give at least one of "
+          "pooled_sync, async_stream, multiprocessing or parallel_copy");
+    run.schedule.strategies = with_controls;
+  }
+  if (f.snapshot_opt->count() > 0) {
+    if (!well_formed_snapshot_id(f.snapshot))
+      throw UsageError(
+          fmt::format("--snapshot '{}': not a snapshot id; give the id benchclient snapshot hold prints, like "
+                      "00000003-0000001B-1 (two 8-digit upper-case hexadecimal words and a number)",
+                      f.snapshot));
+    if (!run.target.dsn)
+      throw UsageError("--snapshot needs --dsn: the snapshot lives on the server benchclient snapshot hold talks to");
+    run.read.snapshot_id = f.snapshot;
+  }
+  if (!f.hang_timeout.empty()) {
+    const auto ms = parse_duration_ms(f.hang_timeout);
+    if (!ms) throw UsageError(fmt::format("--hang-timeout '{}': give a duration such as 30s or 500ms", f.hang_timeout));
+    run.read.hang_timeout_ms = *ms;
+  }
+  if (run.schedule.concurrent_writes_per_sec > 0 && !run.read.table.empty())
+    throw UsageError(
+        "--concurrent-writes writes to the table it reads, so it runs on the standard table only: drop --table");
+  if (const char* fault = std::getenv("BENCHLAB_INJECT_FAULT"); fault != nullptr && *fault != '\0') {
+    try {
+      run.read.fault = parse_injected_fault(fault);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("BENCHLAB_INJECT_FAULT='{}': {}", fault, e.what()));
+    }
+  }
+  if (f.checkpoint_opt->count() > 0) {
+    if (f.checkpoint.empty()) throw UsageError("--checkpoint: give a file name");
+    const auto& names = run.schedule.strategies;
+    const bool parallel = names.size() == 1 && make_strategy(names.front())->part_list() != PartList::none;
+    if (!parallel)
+      throw UsageError(
+          "--checkpoint resumes one parallel read: give exactly one of --strategy multiprocessing, pooled_sync, "
+          "async_stream or parallel_copy");
+    if (run.schedule.runs != 1 || run.schedule.warmup != 0)
+      throw UsageError("--checkpoint resumes one read: give --runs 1 (and no --warmup)");
+    if (run.read.row_counts.size() > 1)
+      throw UsageError("--checkpoint resumes one read: give one --rows count (or all)");
+    run.checkpoint_file = f.checkpoint;
+  }
+  if (f.key->count() > 0 && run.read.key.empty()) throw UsageError("--key: give the name of an integer key column");
+  if (f.table->count() > 0 && run.read.table.empty())
+    throw UsageError("--table: give a table name, e.g. --table public.orders");
+  if (f.key->count() > 0 && run.read.table.empty())
+    throw UsageError("--key applies to --table; the standard table's key is id");
+  if (!run.read.table.empty() && !run.target.dsn)
+    throw UsageError("--table needs --dsn: a throwaway cluster holds only the standard table");
+  if (f.results_dir.empty()) throw UsageError("--results-dir: give a directory");
+  run.read.format = f.format == "binary" ? WireFormat::binary : WireFormat::text;
+  run.schedule.policy = f.policy == "strict" ? MismatchPolicy::strict : MismatchPolicy::tolerant;
+  run.schedule.measure_observer = !f.no_observer;
+  run.output.results_dir = f.results_dir;
+  run.output.console = f.console == "markdown" ? ConsoleFormat::markdown
+                       : f.console == "none"   ? ConsoleFormat::none
+                                               : ConsoleFormat::table;
+  run.output.markdown_file = f.markdown;
+  run.output.progress = !f.no_progress;
+  if (f.expect_schema_opt->count() > 0) {
+    if (f.expect_schema.empty()) throw UsageError("--expect-schema: give a file written by benchclient schema");
+    run.expect_schema_file = f.expect_schema;
+    try {
+      run.expected_schema = read_schema_file(f.expect_schema);
+    } catch (const SchemaFileError& e) {
+      throw UsageError(fmt::format("--expect-schema {}", e.what()));
+    }
+  }
+}
+
+// `benchclient` with no work selected: connect and say what we are talking to.
+int print_server_info(const TargetOptions& target_options) {
+  ServerTarget target(target_options);
+  target.ensure_extension();
+  pg::Connection conn = pg::Connection::open(target.conninfo());
+  const std::string server = conn.query_value("SHOW server_version");
+  const std::string ext = conn.query_value("SELECT benchlab.version()");
+  fmt::print("server:    PostgreSQL {} ({})\n", server,
+             target.is_throwaway() ? fmt::format("throwaway cluster, profile {}", target.cluster()->profile())
+                                   : conn.describe());
+  fmt::print("extension: benchlab {}\n", ext);
+  fmt::print("client:    benchclient {}, libpq {}\n", BENCHLAB_VERSION, PQlibVersion());
+  return 0;
+}
 
 // Removes a results directory this invocation created, if nothing was written to it.
 struct CreatedDirGuard {
@@ -108,18 +400,16 @@ std::vector<std::string> failed_strategies(const BenchmarkReport& report) {
 
 int exit_code_of(const BenchmarkReport& report) {
   if (report.interrupted_signal != 0) {
-    std::fprintf(stderr, "benchclient: %s; stopped, what was measured is printed and saved\n",
-                 Interrupted(report.interrupted_signal).what());
+    print_note(fmt::format("{}; stopped, what was measured is printed and saved",
+                           Interrupted(report.interrupted_signal).what()));
     return kExitSignalBase + report.interrupted_signal;
   }
   if (!report.strict_failure.empty()) {
-    std::fprintf(stderr, "benchclient: error: strict policy: %s\n", report.strict_failure.c_str());
-    return kExitStrategyFailed;
+    return print_error(fmt::format("strict policy: {}", report.strict_failure), kExitStrategyFailed);
   }
   if (const auto failed = failed_strategies(report); !failed.empty()) {
-    std::fprintf(stderr,
-                 "benchclient: %s failed or mismatched (tolerant policy: recorded, the others ran); exit status %d\n",
-                 fmt::format("{}", fmt::join(failed, ", ")).c_str(), kExitStrategyFailed);
+    print_note(fmt::format("{} failed or mismatched (tolerant policy: recorded, the others ran); exit status {}",
+                           fmt::join(failed, ", "), kExitStrategyFailed));
     return kExitStrategyFailed;
   }
   return kExitOk;
@@ -127,7 +417,7 @@ int exit_code_of(const BenchmarkReport& report) {
 
 // --expect-schema: the differences, one line each, then the error naming the fix.
 [[noreturn]] void report_drift(const SchemaDrift& drift, const RunOptions& options) {
-  for (const auto& d : drift.differences) std::fprintf(stderr, "benchclient: schema drift: %s\n", d.c_str());
+  for (const auto& d : drift.differences) print_note("schema drift: " + d);
   const std::string table = options.read.table.empty() ? std::string() : " --table " + options.read.table;
   throw std::runtime_error(fmt::format(
       "--expect-schema {}: {} ({} difference{} above), so no strategy ran; if the change is intended, write the file "
@@ -139,8 +429,10 @@ int exit_code_of(const BenchmarkReport& report) {
 
 // One target, planned and measured: the throwaway cluster of one profile (started
 // here, removed on return) or the --dsn server. The context is made by the first.
+// `size_done`: called with this target's report so far after each of its sizes.
 void measure_target(const RunOptions& options, const TargetOptions& target_options, const HostFacts& host,
-                    const std::string& date, Artifact& artifact, BenchmarkReport& report, bool first) {
+                    const std::string& date, Artifact& artifact, BenchmarkReport& report, bool first,
+                    const std::function<void(const BenchmarkReport&)>& size_done) {
   ServerTarget target(target_options);
   throw_if_interrupted();
   target.ensure_extension();
@@ -196,7 +488,7 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
     facts.schema = plan.table.schema;
     checkpoint->bind(facts);  // a different read is refused before the warning below
     if (!resume_note.empty()) {
-      std::fprintf(stderr, "benchclient: warning: %s\n", resume_note.c_str());
+      print_warning(resume_note);
       plan.sizes.front().notes.push_back(resume_note);
     }
     if (checkpoint->resuming())
@@ -209,17 +501,15 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   throw_if_interrupted();
   // Said before the first run (and after every check of the input, so bad input
   // still gets its one line), so a user can stop and come back when it is idle.
-  if (auto busy = busy_machine_warning(host); busy && first)
-    std::fprintf(stderr, "benchclient: warning: %s\n", busy->text().c_str());
+  if (auto busy = busy_machine_warning(host); busy && first) print_warning(busy->text());
 
   // 2. Run: rounds of the wire ceiling and every strategy, into the report.
   LoopOutput output;
   output.progress_line = options.output.progress && isatty(STDERR_FILENO) == 1;
   output.phase_lines = phases;
+  output.size_done = size_done;
   run_benchmark(plan, options.schedule, output, report, checkpoint ? &*checkpoint : nullptr);
 }
-
-}  // namespace
 
 int run_benchmark_command(const RunOptions& options) {
   // The machine as it was when the invocation started (load average included).
@@ -236,31 +526,58 @@ int run_benchmark_command(const RunOptions& options) {
   }
 
   Artifact artifact;
+  // The artifact file is named at its first write and rewritten in place after every
+  // size (of every profile), saying complete=false until the run ends: a run killed
+  // later (SIGKILL, the OOM killer) still leaves the sizes it measured.
+  fs::path artifact_file;
+  auto save_so_far = [&](const BenchmarkReport& part, const std::string& profile) {
+    Artifact so_far = artifact;  // the profiles before
+    for (SizeResult size : part.sizes) {
+      size.profile = profile;
+      so_far.report.sizes.push_back(std::move(size));
+    }
+    so_far.complete = false;
+    if (artifact_file.empty()) artifact_file = fresh_result_path(options.output.results_dir, "run");
+    JsonReporter(artifact_file, nullptr).save(so_far);
+  };
   // --profile a,b: the whole benchmark on a fresh throwaway cluster per profile, one
   // after another, into one report (each size tagged with its profile). With --dsn: once.
   const std::vector<std::string> profiles = options.target.dsn ? std::vector<std::string>{""} : options.target.profiles;
-  for (std::size_t i = 0; i < profiles.size(); ++i) {
-    TargetOptions target_options = options.target;
-    if (!profiles[i].empty()) target_options.cluster.profile = profiles[i];
-    if (profiles.size() > 1 && options.output.progress)
-      std::fprintf(stderr, "benchclient: profile %s (%zu of %zu): a fresh throwaway cluster\n", profiles[i].c_str(),
-                   i + 1, profiles.size());
-    BenchmarkReport part;
-    try {
-      measure_target(options, target_options, host, date, artifact, part, i == 0);
-    } catch (const Interrupted& e) {
-      if (i == 0) throw;                                       // nothing measured yet: the usual interruption
-      artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
-      break;
+  try {
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+      TargetOptions target_options = options.target;
+      if (!profiles[i].empty()) target_options.cluster.profile = profiles[i];
+      if (profiles.size() > 1 && options.output.progress)
+        print_note(
+            fmt::format("profile {} ({} of {}): a fresh throwaway cluster", profiles[i], i + 1, profiles.size()));
+      BenchmarkReport part;
+      try {
+        measure_target(options, target_options, host, date, artifact, part, i == 0,
+                       [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); });
+      } catch (const Interrupted& e) {
+        if (i == 0) throw;                                       // nothing measured yet: the usual interruption
+        artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
+        break;
+      }
+      for (SizeResult& size : part.sizes) {
+        size.profile = profiles[i];
+        artifact.report.sizes.push_back(std::move(size));
+      }
+      artifact.report.interrupted_signal = part.interrupted_signal;
+      artifact.report.strict_failure = part.strict_failure;
+      if (!part.complete()) break;
+      save_so_far(BenchmarkReport{}, "");  // the profile whole, before the next cluster starts
     }
-    for (SizeResult& size : part.sizes) {
-      size.profile = profiles[i];
-      artifact.report.sizes.push_back(std::move(size));
-    }
-    artifact.report.interrupted_signal = part.interrupted_signal;
-    artifact.report.strict_failure = part.strict_failure;
-    if (!part.complete()) break;
+  } catch (...) {
+    // An error ends the run: what was measured before it stays on disk, and says so.
+    if (!artifact_file.empty())
+      print_note(fmt::format("what was measured before the error is in {} (complete: false)", artifact_file.string()));
+    throw;
   }
+
+  // Complete: every profile and size measured (a failed strategy under the tolerant
+  // policy still leaves the run complete).
+  artifact.complete = artifact.report.complete();
 
   // 3. Report: the display (stderr when stdout carries the JSON), the JSON artifact
   // and, if asked, a Markdown file — every reporter fed the same artifact.
@@ -268,7 +585,8 @@ int run_benchmark_command(const RunOptions& options) {
   const std::string label = "benchclient run of " + date;
   ConsoleReporter console(display);
   MarkdownReporter markdown_display({label}), markdown_file({label});
-  JsonReporter json(options.output.results_dir, options.output.json_to_stdout ? &std::cout : nullptr);
+  if (artifact_file.empty()) artifact_file = fresh_result_path(options.output.results_dir, "run");
+  JsonReporter json(artifact_file, options.output.json_to_stdout ? &std::cout : nullptr);
   std::vector<Reporter*> reporters{&json};
   if (options.output.console == ConsoleFormat::table) reporters.push_back(&console);
   if (options.output.console == ConsoleFormat::markdown) reporters.push_back(&markdown_display);
@@ -281,14 +599,54 @@ int run_benchmark_command(const RunOptions& options) {
   }
   if (!json.written().empty()) {
     created.active = false;
-    std::fprintf(stderr, "benchclient: artifact written to %s\n", json.written().c_str());
+    print_note("artifact written to " + json.written().string());
   }
   if (!options.output.markdown_file.empty() && !artifact.report.sizes.empty()) {
     markdown_file.close();
     write_atomically(options.output.markdown_file, markdown_file.document());
-    std::fprintf(stderr, "benchclient: Markdown report written to %s\n", options.output.markdown_file.c_str());
+    print_note("Markdown report written to " + options.output.markdown_file.string());
   }
   return exit_code_of(artifact.report);
 }
+
+}  // namespace
+
+RunCommand::RunCommand(CLI::App& app, std::string command) : app_(app) {
+  run_.command = std::move(command);
+  add_target_options(app, run_.target, target_flags_);
+  add_run_options(app, run_, flags_);
+}
+
+void RunCommand::validate_target() { validate_target_options(run_.target, target_flags_); }
+
+void RunCommand::validate_run_options() { validate_run_options_into(run_, flags_); }
+
+void RunCommand::validate() {
+  if (!work_selected()) {
+    for (const auto* o : flags_.shaping)
+      if (o->count() > 0)
+        throw UsageError(fmt::format("{} needs --all or --strategy NAME to select work", o->get_name()));
+    return;
+  }
+  validate_run_options();
+  // benchclient's own resources, before anything starts (threads and children inherit them).
+  // The server is started by benchclient, so it would inherit --client-cpus: without
+  // --server-cpus it keeps the CPUs benchclient had before it was pinned.
+  run_.client.server_cpus_given = !run_.target.cluster.server_cpus.empty();
+  if (!run_.client.cpus.empty() && !run_.client.server_cpus_given && !run_.target.dsn)
+    run_.target.cluster.server_cpus = allowed_cpus();
+  if (!run_.client.cpus.empty() && !pin_this_process(run_.client.cpus))
+    throw UsageError(
+        fmt::format("--client-cpus {}: cannot pin benchclient to them: {}", flags_.client_cpus, std::strerror(errno)));
+  if (run_.client.memory_bytes != 0) {
+    try {
+      run_.client.memory_mechanism = cap_client_memory(run_.client.memory_bytes);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+  }
+}
+
+int RunCommand::run() { return work_selected() ? run_benchmark_command(run_) : print_server_info(run_.target); }
 
 }  // namespace benchlab::cli

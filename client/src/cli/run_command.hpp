@@ -1,16 +1,77 @@
-// The benchmark command: results directory check, server target (throwaway cluster
-// or --dsn), dataset preparation, the run loop, the console table and the artifact.
+// The benchmark command, `benchclient --all | --strategy NAMES [--rows N,...] ...`
+// (no subcommand): its options (the server's, declared on the root so that schema and
+// plan share them), their validation, and the run — results directory check, server
+// target (throwaway cluster or --dsn), dataset preparation, the run loop, the console
+// table and the artifact, rewritten after every size. With no work selected it
+// connects and says what it talks to.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
 #include "cli/run_options.hpp"
+#include "cli/target_flags.hpp"
 
 namespace benchlab::cli {
 
-// Returns the exit code (cli/exit_codes.hpp): 0 all runs ok; 3 when a strategy
-// failed or mismatched (tolerant: after the whole run; strict: at the first);
-// 128 + signal when interrupted (after printing and writing what was measured).
-// Throws one-line errors for everything found before measuring starts (nothing is
-// left behind); on --expect-schema drift, first prints the differences, one a line.
-int run_benchmark_command(const RunOptions& options);
+// The benchmark's flags as parsed, before validation.
+struct RunFlags {
+  bool all = false;
+  std::vector<std::string> strategies, rows;
+  std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
+              split = "auto", expect_schema, memory_budget, hang_timeout, snapshot, checkpoint, client_cpus,
+              client_memory;
+  bool no_progress = false, no_observer = false, no_shared_snapshot = false;
+  CLI::Option* table = nullptr;
+  CLI::Option* key = nullptr;
+  CLI::Option* expect_schema_opt = nullptr;
+  CLI::Option* checkpoint_opt = nullptr;
+  CLI::Option* snapshot_opt = nullptr;
+  CLI::Option* memory_budget_opt = nullptr;
+  CLI::Option* client_cpus_opt = nullptr;
+  CLI::Option* client_memory_opt = nullptr;
+  CLI::Option* hang_timeout_opt = nullptr;
+  std::vector<CLI::Option*> shaping;  // options that need --all or --strategy
+};
+
+class RunCommand final : public Command {
+ public:
+  // Declares the server options and the run's on the root `app`; `command`: the
+  // command line as the artifact records it.
+  RunCommand(CLI::App& app, std::string command);
+
+  [[nodiscard]] bool selected() const override { return app_.get_subcommands().empty(); }
+  [[nodiscard]] std::string help_path() const override { return "benchclient"; }
+  // The options, and benchclient's own resources applied (--client-cpus,
+  // --client-memory: before anything starts, so threads and children inherit them).
+  void validate() override;
+  // Returns 0 all runs ok; 3 when a strategy failed or mismatched (tolerant: after the
+  // whole run; strict: at the first); 128 + signal when interrupted (after printing and
+  // writing what was measured). Throws one-line errors for everything found before
+  // measuring starts (nothing is left behind); on --expect-schema drift, first prints
+  // the differences, one a line.
+  int run() override;
+
+  // Shared with the commands that take the same options (schema, plan, with-cluster, queue).
+  // The server options (--dsn, --profile, ...) into target(); throws UsageError.
+  void validate_target();
+  // The run's own options into options(); throws UsageError.
+  void validate_run_options();
+  [[nodiscard]] const RunOptions& options() const { return run_; }
+  [[nodiscard]] TargetOptions& target() { return run_.target; }
+  [[nodiscard]] TargetFlags& target_flags() { return target_flags_; }
+  [[nodiscard]] const RunFlags& flags() const { return flags_; }
+  // --all or --strategy: the benchmark runs (else benchclient says what it talks to).
+  [[nodiscard]] bool work_selected() const { return flags_.all || !flags_.strategies.empty(); }
+
+ private:
+  CLI::App& app_;
+  RunOptions run_;
+  TargetFlags target_flags_;
+  RunFlags flags_;
+};
 
 }  // namespace benchlab::cli

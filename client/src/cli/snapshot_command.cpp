@@ -2,8 +2,12 @@
 
 #include <poll.h>
 
+#include <fmt/format.h>
+
 #include <cstdio>
-#include <iostream>
+
+#include "cli/diagnostics.hpp"
+#include "cli/exit_codes.hpp"
 
 #include "pg/connection.hpp"
 #include "pg/error.hpp"
@@ -12,7 +16,19 @@
 
 namespace benchlab::cli {
 
-int run_snapshot_hold(const std::string& conninfo) {
+SnapshotCommand::SnapshotCommand(CLI::App& app)
+    : snapshot_(app.add_subcommand("snapshot", "snapshots that several runs share")),
+      hold_(snapshot_->add_subcommand("hold",
+                                      "export a snapshot and keep its transaction open until Ctrl-C or SIGTERM; "
+                                      "prints its id for --snapshot")) {
+  snapshot_->footer(kSnapshotExitStatusHelp);
+  hold_->footer(kSnapshotExitStatusHelp);
+  hold_->add_option("--dsn", dsn_, "the server (libpq conninfo or URI; '' uses the PG* environment)")->required();
+  snapshot_->require_subcommand(1);
+}
+
+int SnapshotCommand::run() {
+  const std::string& conninfo = dsn_;
   pg::SessionOptions session;
   session.read_only = true;
   session.statement_timeout_ms = 0;
@@ -21,8 +37,8 @@ int run_snapshot_hold(const std::string& conninfo) {
   pg::ExportedSnapshot snapshot(conn.raw());
   std::printf("%s\n", snapshot.id().c_str());
   std::fflush(stdout);
-  std::cerr << "benchclient: holding snapshot " << snapshot.id() << " on " << conn.describe() << "; pass --snapshot "
-            << snapshot.id() << " to runs; Ctrl-C or SIGTERM releases it\n";
+  print_note(fmt::format("holding snapshot {} on {}; pass --snapshot {} to runs; Ctrl-C or SIGTERM releases it",
+                         snapshot.id(), conn.describe(), snapshot.id()));
   // Wait for a signal; wake every 200 ms, and when the server closes the session.
   for (;;) {
     if (pending_signal() != 0) break;
@@ -31,15 +47,15 @@ int run_snapshot_hold(const std::string& conninfo) {
     if (r > 0) {
       PQconsumeInput(conn.raw());
       if (PQstatus(conn.raw()) != CONNECTION_OK) {
-        std::cerr << "benchclient: error: snapshot " << snapshot.id()
-                  << ": the server ended the session: " << pg::one_line(PQerrorMessage(conn.raw())) << "\n";
-        return 1;
+        return print_error(fmt::format("snapshot {}: the server ended the session: {}", snapshot.id(),
+                                       pg::one_line(PQerrorMessage(conn.raw()))),
+                           kExitError);
       }
     }
   }
   snapshot.release();
-  std::cerr << "benchclient: snapshot " << snapshot.id() << " released\n";
-  return 0;
+  print_note(fmt::format("snapshot {} released", snapshot.id()));
+  return kExitOk;
 }
 
 }  // namespace benchlab::cli

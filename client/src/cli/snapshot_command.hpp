@@ -5,10 +5,25 @@
 // server ends the session (exit 1, said on stderr).
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <string>
+
+#include "cli/command.hpp"
 
 namespace benchlab::cli {
 
-int run_snapshot_hold(const std::string& conninfo);
+class SnapshotCommand final : public Command {
+ public:
+  explicit SnapshotCommand(CLI::App& app);
+  [[nodiscard]] bool selected() const override { return hold_->parsed(); }
+  [[nodiscard]] std::string help_path() const override { return "benchclient snapshot hold"; }
+  int run() override;
+
+ private:
+  CLI::App* snapshot_;
+  CLI::App* hold_;
+  std::string dsn_;
+};
 
 }  // namespace benchlab::cli

@@ -5,28 +5,66 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/diagnostics.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/option_builders.hpp"
+#include "cli/usage_error.hpp"
 #include "measure/build_commit.hpp"
 #include "measure/host_facts.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
-#include "verify/verify.hpp"
 #include "report/verify_output.hpp"
+#include "verify/verify.hpp"
 
 namespace benchlab::cli {
 
-int run_verify_command(const VerifyCommandOptions& o) {
+VerifyCommand::VerifyCommand(CLI::App& app, std::string command)
+    : verify_(app.add_subcommand(
+          "verify",
+          "reconcile a table across two servers (or two tables on one): report every row missing in, extra in or "
+          "changed in the target; exit 0 equal, 1 different, 2 error")) {
+  VerifyCommandOptions& o = options_;
+  o.command = std::move(command);
+  verify_->footer(kVerifyExitStatusHelp);
+  verify_->add_option("--dsn", o.source_dsn, "the source server (libpq conninfo or URI)")->required();
+  target_dsn_opt_ = verify_->add_option("--target-dsn", target_dsn_, "the target server (default: the source server)");
+  verify_->add_option("--table", o.verify.table, "the table (schema.table; default: the standard table)");
+  verify_->add_option("--target-table", o.verify.target_table,
+                      "the target's table, if it has another name (default: --table)");
+  verify_->add_option("--key", o.verify.key, "the integer key to compare rows by (default: the integer primary key)");
+  add_integer_option(*verify_, "--segments", o.verify.segments, {1, 1 << 20, "segments", "64"},
+                     "the first cut of the key range", "verify --segments");
+  add_integer_option(*verify_, "--fetch-rows", o.verify.fetch_rows, {1, 100000000, "rows", "2000"},
+                     "a differing segment of at most this many rows is fetched and compared key by key",
+                     "verify --fetch-rows");
+  add_integer_option(*verify_, "--max-differences", o.verify.max_differences,
+                     {0, 1000000000, "rows (0: no limit)", "10000"},
+                     "stop after this many differing rows (0: no limit)", "verify --max-differences");
+  verify_->add_flag("--json", o.json, "print the result as JSON");
+  verify_->add_flag("--measure-baseline", o.measure_baseline,
+                    "also time hashing both tables once in parallel, and print the ratio");
+  verify_->add_flag("--no-progress", quiet_, "no progress lines on stderr");
+}
+
+void VerifyCommand::validate() {
+  VerifyCommandOptions& o = options_;
+  if (*target_dsn_opt_) o.target_dsn = target_dsn_;
+  o.progress = !quiet_;
+  if (!o.target_dsn && o.verify.target_table.empty())
+    throw UsageError(
+        "verify: give --target-dsn TARGET (another server) or --target-table TABLE (another table on the same "
+        "server)");
+}
+
+int VerifyCommand::run() {
+  const VerifyCommandOptions& o = options_;
   const std::string& target_dsn = o.target_dsn ? *o.target_dsn : o.source_dsn;
-  if (!o.target_dsn && o.verify.target_table.empty()) {
-    std::cerr << "benchclient: error: verify: give --target-dsn TARGET (another server) or --target-table TABLE "
-                 "(another table on the same server); see benchclient verify --help\n";
-    return 2;
-  }
   const std::string started = utc_now("%Y-%m-%dT%H:%M:%SZ");
   VerifyReport report;
   std::optional<double> baseline;
   try {
     auto progress = [&o](const std::string& line) {
-      if (o.progress) std::cerr << "benchclient: verify: " << line << "\n";
+      if (o.progress) print_note("verify: " + line);
     };
     report = verify::verify(o.source_dsn, target_dsn, o.verify, progress);
     if (o.measure_baseline && report.schema_differences.empty())
@@ -34,8 +72,7 @@ int run_verify_command(const VerifyCommandOptions& o) {
   } catch (const Interrupted&) {
     throw;  // main() reports it with its own exit status
   } catch (const std::exception& e) {
-    std::cerr << "benchclient: error: verify: " << pg::one_line(e.what()) << "\n";
-    return 2;
+    return print_error("verify: " + pg::one_line(e.what()), kExitUsage);
   }
   std::string out;
   if (o.json) {
@@ -53,8 +90,7 @@ int run_verify_command(const VerifyCommandOptions& o) {
     out = verify_summary(report);
   }
   if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
-    std::cerr << "benchclient: error: verify: cannot write to stdout\n";
-    return 2;
+    return print_error("verify: cannot write to stdout", kExitUsage);
   }
   if (baseline && !o.json)
     std::cout << fmt::format("baseline: hashing both tables once, in parallel: {:.3f} s ({:.2f}x)\n", *baseline,

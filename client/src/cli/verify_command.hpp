@@ -3,9 +3,12 @@
 // Exit status: 0 equal, 1 they differ, 2 error or bad input.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <optional>
 #include <string>
 
+#include "cli/command.hpp"
 #include "model/verify.hpp"
 
 namespace benchlab::cli {
@@ -20,6 +23,21 @@ struct VerifyCommandOptions {
   bool progress = true;
 };
 
-int run_verify_command(const VerifyCommandOptions& options);
+class VerifyCommand final : public Command {
+ public:
+  // `command`: the command line, as the JSON records it.
+  VerifyCommand(CLI::App& app, std::string command);
+  [[nodiscard]] bool selected() const override { return verify_->parsed(); }
+  [[nodiscard]] std::string help_path() const override { return "benchclient verify"; }
+  void validate() override;
+  int run() override;
+
+ private:
+  CLI::App* verify_;
+  VerifyCommandOptions options_;
+  std::string target_dsn_;
+  CLI::Option* target_dsn_opt_ = nullptr;
+  bool quiet_ = false;
+};
 
 }  // namespace benchlab::cli

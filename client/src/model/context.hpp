@@ -111,6 +111,9 @@ struct Context {
 struct Artifact {
   Context context;
   BenchmarkReport report;
+  // false while the run is still going (the file is rewritten after every size and
+  // profile) or when it stopped before every one was measured.
+  bool complete = true;
   friend bool operator==(const Artifact&, const Artifact&) = default;
 };
 

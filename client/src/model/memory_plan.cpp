@@ -1,8 +1,6 @@
 #include "model/memory_plan.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -16,36 +14,6 @@ std::string format_bytes(std::uint64_t bytes) {
   else
     std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / static_cast<double>(1ULL << 20));
   return buf;
-}
-
-std::uint64_t parse_size(const std::string& text, bool& ok) {
-  ok = false;
-  std::size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-  if (i == 0) return 0;
-  double number = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + i, number);
-  if (ec != std::errc() || end != text.data() + i) return 0;
-  std::string unit;
-  for (std::size_t k = i; k < text.size(); ++k)
-    if (text[k] != ' ') unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[k]))));
-  double scale = 0;
-  if (unit.empty() || unit == "b")
-    scale = 1;
-  else if (unit == "k" || unit == "kb" || unit == "kib")
-    scale = 1024.0;
-  else if (unit == "m" || unit == "mb" || unit == "mib")
-    scale = 1024.0 * 1024;
-  else if (unit == "g" || unit == "gb" || unit == "gib")
-    scale = 1024.0 * 1024 * 1024;
-  else if (unit == "t" || unit == "tb" || unit == "tib")
-    scale = 1024.0 * 1024 * 1024 * 1024;
-  else
-    return 0;
-  const double bytes = number * scale;
-  if (!(bytes >= 1) || bytes > 1.8e19) return 0;
-  ok = true;
-  return static_cast<std::uint64_t>(bytes);
 }
 
 MemoryPlan plan_memory(std::uint64_t budget_bytes, std::string budget_source, std::uint64_t reserve_bytes,

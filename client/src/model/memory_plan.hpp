@@ -41,7 +41,5 @@ MemoryPlan plan_memory(std::uint64_t budget_bytes, std::string budget_source, st
 
 // "64.0 MiB"
 std::string format_bytes(std::uint64_t bytes);
-// "64MiB", "1.5G", "200000000", "512 KiB" -> bytes; nullopt-like 0 on error (with `ok` false).
-std::uint64_t parse_size(const std::string& text, bool& ok);
 
 }  // namespace benchlab

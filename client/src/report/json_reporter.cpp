@@ -5,14 +5,24 @@
 
 namespace benchlab {
 
-void JsonReporter::finish(const Artifact& artifact) {
+namespace {
+
+std::string artifact_text(const Artifact& artifact) {
   const Json j = artifact;
-  const std::string text = j.dump(2) + "\n";
-  if (dir_ && !artifact.report.sizes.empty()) {
-    written_ = fresh_result_path(*dir_, "run");
-    write_atomically(written_, text);
-  }
-  if (stream_ != nullptr) *stream_ << text << std::flush;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace
+
+void JsonReporter::save(const Artifact& artifact) {
+  if (file_.empty() || artifact.report.sizes.empty()) return;
+  write_atomically(file_, artifact_text(artifact));
+  written_ = file_;
+}
+
+void JsonReporter::finish(const Artifact& artifact) {
+  save(artifact);
+  if (stream_ != nullptr) *stream_ << artifact_text(artifact) << std::flush;
 }
 
 }  // namespace benchlab

@@ -258,6 +258,7 @@ void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, c
       size.server = size_plan.server;
       size.notes = size_plan.notes;
       SizeRunner(plan.table, size_plan, schedule, output, size, report, journal).run();
+      if (output.size_done) output.size_done(report);
     }
   } catch (const Interrupted& e) {
     report.interrupted_signal = e.signal_number();

@@ -6,6 +6,8 @@
 // a SIGINT or a strict-policy failure still leaves a report to print and write.
 #pragma once
 
+#include <functional>
+
 #include "model/options.hpp"
 #include "model/plan.hpp"
 #include "model/report.hpp"
@@ -16,6 +18,9 @@ namespace benchlab {
 struct LoopOutput {
   bool progress_line = false;  // live line: a terminal and not --no-progress
   bool phase_lines = true;     // one line per round and per finished strategy
+  // Called with the report so far after every size is measured (the CLI saves it, so
+  // a run killed later keeps the sizes before).
+  std::function<void(const BenchmarkReport&)> size_done;
 };
 
 class PartJournal;

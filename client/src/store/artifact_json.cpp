@@ -647,6 +647,7 @@ void to_json(Json& j, const Artifact& a) {
   const BenchmarkReport& report = a.report;
   j = Json::object();
   j["context"] = a.context;
+  j["complete"] = a.complete;
   j["status"] =
       Json{{"complete", report.complete()},
            {"interrupted_by_signal", report.interrupted_signal == 0 ? Json(nullptr) : Json(report.interrupted_signal)},
@@ -669,6 +670,7 @@ void to_json(Json& j, const Artifact& a) {
 void from_json(const Json& j, Artifact& a) {
   if (!j.is_object()) fail("not a benchclient artifact (the top level is not an object)");
   need(j, "context", a.context);
+  maybe(j, "complete", a.complete);
   if (const auto st = j.find("status"); st != j.end() && st->is_object()) {
     PathSegment status("status");
     maybe(*st, "interrupted_by_signal", a.report.interrupted_signal);

@@ -1,10 +1,11 @@
-#include "cli/option_checks.hpp"
+#include "cli/value_parsers.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <climits>
 #include <stdexcept>
 
 namespace benchlab::cli {
@@ -127,6 +128,75 @@ bool well_formed_snapshot_id(const std::string& id) {
     for (char c : parts[i])
       if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return false;
   return all_digits(parts[2]) && parts[2].size() <= 10 && parts[2][0] != '0';
+}
+
+namespace {
+
+// The whole of `text` as a number, or nothing.
+std::optional<double> whole_number(std::string_view text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) != 0 || text[i] == '.')) ++i;
+  const std::optional<double> number = whole_number(text.substr(0, i));
+  if (!number) return std::nullopt;
+  std::string unit;
+  for (const char c : text.substr(i))
+    if (c != ' ') unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  double scale = 0;
+  if (unit.empty() || unit == "b")
+    scale = 1;
+  else if (unit == "k" || unit == "kb" || unit == "kib")
+    scale = 1024.0;
+  else if (unit == "m" || unit == "mb" || unit == "mib")
+    scale = 1024.0 * 1024;
+  else if (unit == "g" || unit == "gb" || unit == "gib")
+    scale = 1024.0 * 1024 * 1024;
+  else if (unit == "t" || unit == "tb" || unit == "tib")
+    scale = 1024.0 * 1024 * 1024 * 1024;
+  else
+    return std::nullopt;
+  const double bytes = *number * scale;
+  if (!(bytes >= 1) || bytes > 1.8e19) return std::nullopt;
+  return static_cast<std::uint64_t>(bytes);
+}
+
+std::optional<int> parse_duration_ms(std::string_view text) {
+  const bool ms = text.size() > 2 && text.ends_with("ms");
+  const std::string_view digits =
+      ms ? text.substr(0, text.size() - 2) : (text.ends_with('s') ? text.substr(0, text.size() - 1) : text);
+  const std::optional<double> value = whole_number(digits);
+  if (!value || !(*value > 0) || *value > 1e7) return std::nullopt;
+  const double millis = ms ? *value : *value * 1000;
+  if (millis > INT_MAX) return std::nullopt;
+  return static_cast<int>(std::max(1.0, millis));
+}
+
+std::optional<double> parse_fraction(std::string_view text) {
+  const bool percent = text.ends_with('%');
+  const std::optional<double> value = whole_number(percent ? text.substr(0, text.size() - 1) : text);
+  if (!value || *value < 0) return std::nullopt;
+  return percent || *value >= 1 ? *value / 100 : *value;
+}
+
+std::optional<double> parse_number_in(std::string_view text, double lo, double hi) {
+  const std::optional<double> value = whole_number(text);
+  if (!value || !(*value >= lo && *value <= hi)) return std::nullopt;
+  return value;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::string& item : split_on(text, ','))
+    if (!item.empty()) out.push_back(std::move(item));
+  return out;
 }
 
 }  // namespace benchlab::cli

@@ -1,0 +1,28 @@
+// One benchclient command: it declares its own options on the command line parser,
+// checks them once parsed, and runs. app.cpp builds the parser from the commands and
+// runs the one the command line selects.
+#pragma once
+
+#include <string>
+
+namespace benchlab::cli {
+
+class Command {
+ public:
+  Command() = default;
+  Command(const Command&) = delete;
+  Command& operator=(const Command&) = delete;
+  virtual ~Command() = default;
+
+  // Whether the command line selects this command.
+  [[nodiscard]] virtual bool selected() const = 0;
+  // The command whose --help a usage error points to ("benchclient queue").
+  [[nodiscard]] virtual std::string help_path() const = 0;
+  // Checks the options as parsed, before anything starts; throws UsageError.
+  virtual void validate() {}
+  // Runs it; returns the exit status (cli/exit_codes.hpp). Errors found while running
+  // are thrown as one line (main.cpp prints them).
+  virtual int run() = 0;
+};
+
+}  // namespace benchlab::cli

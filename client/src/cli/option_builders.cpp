@@ -1,0 +1,19 @@
+#include "cli/option_builders.hpp"
+
+#include <algorithm>
+
+namespace benchlab::cli {
+
+CLI::Validator one_of(const std::string& name, std::vector<std::string> words) {
+  return CLI::Validator(
+      [name, words](std::string& text) -> std::string {
+        if (std::find(words.begin(), words.end(), text) != words.end()) return {};
+        std::string list;
+        for (std::size_t i = 0; i < words.size(); ++i)
+          list += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+        return fmt::format("{} '{}': give {}", name, text, list);
+      },
+      "", "one of");
+}
+
+}  // namespace benchlab::cli

@@ -1,0 +1,108 @@
+#include "queue/workload.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "measure/host_facts.hpp"
+#include "pg/connection.hpp"
+#include "plan/server_facts.hpp"
+#include "process/interrupt.hpp"
+#include "queue/crash_test.hpp"
+#include "queue/dequeue.hpp"
+#include "queue/enqueue.hpp"
+#include "queue/jobs_table.hpp"
+
+namespace benchlab::queue {
+
+namespace {
+
+// One profile on its own server: enqueue methods, then the dequeue samples.
+void run_profile(const Workload& w, const std::function<void(const std::string&)>& say, const std::string& profile,
+                 const std::string& conninfo, cluster::ThrowawayCluster* cluster, QueueArtifact& artifact) {
+  const QueueOptions& q = w.options;
+  {
+    const pg::Connection admin = pg::Connection::open(conninfo, queue_session());
+    const int max_connections = std::stoi(admin.query_value("SHOW max_connections"));
+    const int widest = *std::max_element(q.concurrency.begin(), q.concurrency.end());
+    if (widest + 3 > max_connections)
+      throw std::runtime_error(fmt::format(
+          "--concurrency {}: profile {} allows max_connections {} (3 are benchclient's own); give at most {} or a "
+          "profile with more (tuned, async_commit: 200)",
+          widest, profile, max_connections, max_connections - 3));
+    migrate(admin);
+  }
+  for (const auto& method : enqueue_methods()) {
+    throw_if_interrupted();
+    EnqueueResult e = enqueue(conninfo, method, q.jobs, q.invalid_every);
+    e.profile = profile;
+    say(fmt::format("  {} enqueue {:<17} {:>10.0f} rows/s{}", profile, method, e.rows_per_sec,
+                    e.rejected ? fmt::format(" ({} refused by the CHECK, rolled back to their savepoints)", e.rejected)
+                               : std::string()));
+    artifact.enqueue.push_back(e);
+  }
+  const pg::Connection admin = pg::Connection::open(conninfo, queue_session());
+  for (const int c : q.concurrency)
+    for (int s = 1; s <= q.samples; ++s) {
+      throw_if_interrupted();
+      reset(admin);
+      seed(admin, q.jobs);  // a fresh queue for every sample
+      QueueSample sample = run_sample(conninfo, c, q.jobs, q.dequeue_batch, q.lease_ms);
+      sample.profile = profile;
+      say(fmt::format("  {} dequeue concurrency {:>2} sample {}/{}: {:>8.0f} jobs/s{}", profile, c, s, q.samples,
+                      sample.jobs_per_sec,
+                      !sample.error.empty()  ? "  FAILED: " + sample.error
+                      : !sample.exactly_once ? "  NOT EXACTLY ONCE"
+                                             : ""));
+      artifact.samples.push_back(sample);
+    }
+  if (q.crash_test && cluster != nullptr) {
+    say(fmt::format("  {} crash test: {} crashes, the server SIGKILLed mid-run each time", profile, q.crashes));
+    CrashResult r = crash_test(*cluster, conninfo, q);
+    r.profile = profile;
+    say(fmt::format("  {} crash test (synchronous_commit {}): {} commits confirmed, {} lost", profile,
+                    r.synchronous_commit, r.confirmed_commits, r.lost_commits));
+    artifact.crash_test.push_back(r);
+  }
+}
+
+}  // namespace
+
+void run_workload(const Workload& w, QueueArtifact& artifact, const std::function<void(const std::string&)>& say) {
+  artifact.options = w.options;
+  artifact.context.date = utc_now("%Y-%m-%dT%H:%M:%SZ");
+  artifact.context.command = w.command;
+  artifact.context.host = read_host_facts();
+  artifact.context.build = build_facts();
+  artifact.context.table_name = kJobsTable;
+  artifact.context.standard_table = true;
+  artifact.context.key = "id";
+  if (w.dsn) {
+    artifact.options.profiles = {"dsn"};
+    artifact.context.server = plan::read_server_facts(*w.dsn);
+    artifact.context.target.dsn_redacted = pg::redact_conninfo(*w.dsn);
+    artifact.profile_settings.emplace_back("dsn", artifact.context.server.settings);
+    say("benchclient queue: on the server of --dsn");
+    run_profile(w, say, "dsn", *w.dsn, nullptr, artifact);
+    return;
+  }
+  for (const auto& profile : w.options.profiles) {
+    throw_if_interrupted();
+    cluster::ClusterOptions options = w.cluster;
+    options.profile = profile;
+    say(fmt::format("benchclient queue: profile {}: a fresh throwaway cluster", profile));
+    cluster::ThrowawayCluster server(options);  // removed when this profile is done
+    const ServerFacts facts = plan::read_server_facts(server.conninfo());
+    if (artifact.profile_settings.empty()) {
+      artifact.context.server = facts;
+      artifact.context.target.throwaway = true;
+      artifact.context.target.dsn_redacted = "throwaway cluster";
+      artifact.context.target.profile = profile;
+    }
+    artifact.profile_settings.emplace_back(profile, facts.settings);
+    run_profile(w, say, profile, server.conninfo(), &server, artifact);
+  }
+}
+
+}  // namespace benchlab::queue
