@@ -27,8 +27,13 @@ WithClusterCommand::WithClusterCommand(CLI::App& app, RunCommand& run, std::vect
   TargetFlags& flags = run.target_flags();
   with_cluster_->footer(kWithClusterExitStatusHelp);
   with_cluster_->add_option("command", command_, "the command and its arguments, after --")->required();
-  with_cluster_->add_option("--profile", flags.profiles, "settings profile (see benchclient --help)")->delimiter(',');
-  with_cluster_->add_option("--pg-set", flags.pg_set, "a server setting name=value (repeatable)");
+  // One value per occurrence: a list option would otherwise take `--` as the end of
+  // its values and leave the command's own dash options to be parsed as ours.
+  with_cluster_->add_option("--profile", flags.profiles, "settings profile (see benchclient --help)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  with_cluster_->add_option("--pg-set", flags.pg_set, "a server setting name=value (repeatable)")
+      ->allow_extra_args(false);
   with_cluster_->add_option("--server-cpus", flags.server_cpus, "pin the server to these CPUs");
 }
 
