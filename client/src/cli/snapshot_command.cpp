@@ -1,7 +1,6 @@
 #include "cli/snapshot_command.hpp"
 
-#include <poll.h>
-
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -24,17 +23,13 @@ int run_snapshot_hold(const std::string& conninfo) {
   std::cerr << "benchclient: holding snapshot " << snapshot.id() << " on " << conn.describe() << "; pass --snapshot "
             << snapshot.id() << " to runs; Ctrl-C or SIGTERM releases it\n";
   // Wait for a signal; wake every 200 ms, and when the server closes the session.
-  for (;;) {
-    if (pending_signal() != 0) break;
-    pollfd p{PQsocket(conn.raw()), POLLIN, 0};
-    const int r = ::poll(&p, 1, 200);
-    if (r > 0) {
-      PQconsumeInput(conn.raw());
-      if (PQstatus(conn.raw()) != CONNECTION_OK) {
-        std::cerr << "benchclient: error: snapshot " << snapshot.id()
-                  << ": the server ended the session: " << pg::one_line(PQerrorMessage(conn.raw())) << "\n";
-        return 1;
-      }
+  while (pending_signal() == 0) {
+    try {
+      conn.wait_input(std::chrono::milliseconds(200));
+    } catch (const pg::BrokenConnection& e) {
+      std::cerr << "benchclient: error: snapshot " << snapshot.id() << ": the server ended the session: " << e.what()
+                << "\n";
+      return 1;
     }
   }
   snapshot.release();

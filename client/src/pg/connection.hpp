@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -46,8 +47,18 @@ class Connection {
   // Parameters travel out of line ($1, $2 ...): values are never interpolated.
   Result exec_params(const std::string& sql, const std::vector<std::optional<std::string>>& params,
                      int result_format = 0) const;
+  // A named prepared statement with `param_count` text parameters, and one run of
+  // it; its error message starts with `what`.
+  void prepare(const std::string& name, const std::string& sql, int param_count) const;
+  Result exec_prepared(const std::string& name, const std::vector<std::string>& params,
+                       std::string_view what = "query failed") const;
   // The one value of a one-row, one-column result, as text (throws otherwise, or if NULL).
   std::string query_value(const std::string& sql, const std::vector<std::optional<std::string>>& params = {}) const;
+
+  // Waits up to `timeout` for the server to send something (a notice, its
+  // goodbye) and reads it. Throws BrokenConnection, with libpq's one-line
+  // message, once the server has ended the session.
+  void wait_input(std::chrono::milliseconds timeout) const;
 
   [[nodiscard]] int server_version() const { return PQserverVersion(conn_.get()); }
   // "host=... port=... dbname=... user=..." for messages: no password.
@@ -61,6 +72,10 @@ class Connection {
 // Throws the typed error (pg/error.hpp) if `result` is not a success: the message
 // starts with `what`; `query`, if given, is carried by the error.
 void check_result(PGconn* conn, const PGresult* result, std::string_view what, std::string_view query = {});
+
+// Waits up to `timeout` for `socket` (a connection's) to be readable: false on
+// the timeout or a signal (EINTR). Throws BrokenConnection if poll() fails.
+bool wait_readable(int socket, std::chrono::milliseconds timeout);
 
 // Quotes an identifier (possibly schema-qualified "a.b") safely for SQL text.
 std::string quote_qualified_identifier(PGconn* conn, std::string_view name);

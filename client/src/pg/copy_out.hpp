@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,5 +58,12 @@ class CopyOut {
   bool copying_ = false;  // the server said COPY OUT
   bool finished_ = false;
 };
+
+// Drives `copy` to its end on this thread, blocking: every message to
+// `on_message`. `between` runs after every 4096 messages and before each wait on
+// the socket (at most 100 ms); it may throw (an interruption), and the CopyOut's
+// destructor then cancels the COPY on the server.
+void drain(CopyOut& copy, const std::function<void(std::string_view)>& on_message,
+           const std::function<void()>& between);
 
 }  // namespace benchlab::pg

@@ -1,7 +1,5 @@
 #include "pg/wait.hpp"
 
-#include <poll.h>
-
 #include "pg/cancel.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
@@ -13,8 +11,7 @@ void wait_for_result(PGconn* conn, const std::function<void()>& between_polls, s
     if (PQconsumeInput(conn) == 0) throw BrokenConnection(std::string(what) + ": " + one_line(PQerrorMessage(conn)));
     if (PQisBusy(conn) == 0) return;
     between_polls();
-    pollfd p{PQsocket(conn), POLLIN, 0};
-    (void)::poll(&p, 1, 100);  // data, timeout or EINTR: consume and look again
+    wait_readable(PQsocket(conn), std::chrono::milliseconds(100));  // data, timeout or EINTR: look again
   }
 }
 
