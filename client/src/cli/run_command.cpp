@@ -12,6 +12,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/file_checks.hpp"
+#include "cli/progress_lines.hpp"
 #include "cli/usage_error.hpp"
 #include "measure/host_facts.hpp"
 #include "model/warnings.hpp"
@@ -21,12 +22,12 @@
 #include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
 #include "process/resources.hpp"
-#include "store/artifact_file.hpp"
-#include "run/checkpoint_file.hpp"
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
 #include "report/markdown_reporter.hpp"
+#include "run/checkpoint_file.hpp"
 #include "run/run_loop.hpp"
+#include "store/artifact_file.hpp"
 #include "strategies/registry.hpp"
 
 namespace benchlab::cli {
@@ -213,9 +214,10 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
     std::fprintf(stderr, "benchclient: warning: %s\n", busy->text().c_str());
 
   // 2. Run: rounds of the wire ceiling and every strategy, into the report.
+  StderrProgress lines(phases);
   LoopOutput output;
-  output.progress_line = options.output.progress && isatty(STDERR_FILENO) == 1;
-  output.phase_lines = phases;
+  output.observer = &lines;
+  output.live = options.output.progress && isatty(STDERR_FILENO) == 1;
   run_benchmark(plan, options.schedule, output, report, checkpoint ? &*checkpoint : nullptr);
 }
 
