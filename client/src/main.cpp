@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/app.hpp"
+#include "cli/error_wording.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/usage_error.hpp"
 #include "model/secrets.hpp"
@@ -26,11 +27,12 @@ int main(int argc, char** argv) {
                  benchlab::scrub_arguments(e.what(), std::vector<std::string>(argv, argv + argc)).c_str());
     return benchlab::cli::kExitUsage;
   } catch (const benchlab::plan::OptionRefused& e) {
-    std::fprintf(stderr, "benchclient: error: %s\n", e.what());
+    std::fprintf(stderr, "benchclient: error: %s\n", benchlab::cli::word(e).c_str());
     return benchlab::cli::kExitUsage;
   } catch (const std::exception& e) {
     // Connection errors are scrubbed where they are made; this is the last net.
-    const std::string line = benchlab::scrub_arguments(e.what(), std::vector<std::string>(argv, argv + argc));
+    const std::string line =
+        benchlab::scrub_arguments(benchlab::cli::error_message(e), std::vector<std::string>(argv, argv + argc));
     std::fprintf(stderr, "benchclient: error: %s\n", line.c_str());
     return benchlab::cli::kExitError;
   }

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "cli/compare_command.hpp"
+#include "cli/error_wording.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_checks.hpp"
 #include "cli/plan_command.hpp"
@@ -70,7 +71,7 @@ int print_server_info(const TargetOptions& target_options) {
              target.is_throwaway() ? fmt::format("throwaway cluster, profile {}", target.cluster()->profile())
                                    : conn.describe());
   fmt::print("extension: benchlab {}\n", ext);
-  fmt::print("client:    benchclient {}, libpq {}\n", BENCHLAB_VERSION, PQlibVersion());
+  fmt::print("client:    benchclient {}, libpq {}\n", BENCHLAB_VERSION, pg::libpq_version());
   return 0;
 }
 
@@ -886,7 +887,7 @@ int run_app(int argc, char** argv) {
       try {
         run.client.memory_mechanism = cap_client_memory(run.client.memory_bytes);
       } catch (const std::runtime_error& e) {
-        throw UsageError(e.what());
+        throw UsageError(error_message(e));
       }
     }
   } catch (const UsageError& e) {

@@ -51,8 +51,8 @@ void StderrProgress::round_measured(const RoundMeasured& event) {
 }
 
 void StderrProgress::strategy_standing(const StrategyStanding& event) {
-  if (event.error) {
-    phase(fmt::format("  {:<18} error: {}", event.strategy, *event.error));
+  if (!event.error.empty()) {
+    phase(fmt::format("  {:<18} error: {}", event.strategy, event.error));
     return;
   }
   const std::string check = event.check == StrategyStanding::Check::matched ? ""

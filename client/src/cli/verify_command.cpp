@@ -5,12 +5,13 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/error_wording.hpp"
 #include "measure/build_commit.hpp"
 #include "measure/host_facts.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
-#include "verify/verify.hpp"
 #include "report/verify_output.hpp"
+#include "verify/verify.hpp"
 
 namespace benchlab::cli {
 
@@ -34,7 +35,7 @@ int run_verify_command(const VerifyCommandOptions& o) {
   } catch (const Interrupted&) {
     throw;  // main() reports it with its own exit status
   } catch (const std::exception& e) {
-    std::cerr << "benchclient: error: verify: " << pg::one_line(e.what()) << "\n";
+    std::cerr << "benchclient: error: verify: " << pg::one_line(error_message(e)) << "\n";
     return 2;
   }
   std::string out;

@@ -54,7 +54,7 @@ struct StrategyStanding {
   double median_rows_per_sec = 0;
   std::size_t runs = 0;
   enum class Check { matched, mismatch, expected_mismatch } check = Check::matched;
-  std::optional<std::string> error;
+  std::string error;  // what stopped it (empty: nothing did)
 };
 
 class ProgressObserver {

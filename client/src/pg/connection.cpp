@@ -207,6 +207,24 @@ void Connection::wait_input(std::chrono::milliseconds timeout) const {
     throw BrokenConnection(one_line(PQerrorMessage(raw())));
 }
 
+Result Connection::exec_unchecked(const std::string& sql) const { return Result(PQexec(raw(), sql.c_str())); }
+
+std::string Connection::error_message() const { return one_line(PQerrorMessage(raw())); }
+
+bool Connection::idle() const { return PQtransactionStatus(raw()) == PQTRANS_IDLE && PQisBusy(raw()) == 0; }
+
+std::string Connection::quote_identifier(const std::string& name) const {
+  char* q = PQescapeIdentifier(raw(), name.c_str(), name.size());
+  if (q == nullptr) throw Error("cannot quote identifier: " + error_message());
+  std::string out(q);
+  PQfreemem(q);
+  return out;
+}
+
+int libpq_version() { return PQlibVersion(); }
+
+bool server_accepting(const std::string& conninfo) { return PQping(conninfo.c_str()) == PQPING_OK; }
+
 std::string Connection::describe() const {
   return fmt::format("host={} port={} dbname={} user={}", PQhost(raw()), PQport(raw()), PQdb(raw()), PQuser(raw()));
 }

@@ -60,7 +60,21 @@ class Connection {
   // message, once the server has ended the session.
   void wait_input(std::chrono::milliseconds timeout) const;
 
+  // Runs one statement and returns whatever came back, failure included (a
+  // caller that can do without the answer looks at its status).
+  [[nodiscard]] Result exec_unchecked(const std::string& sql) const;
+
   [[nodiscard]] int server_version() const { return PQserverVersion(conn_.get()); }
+  [[nodiscard]] std::string user() const { return PQuser(conn_.get()); }
+  [[nodiscard]] int backend_pid() const { return PQbackendPID(conn_.get()); }
+  // libpq's last error on this connection, on one line.
+  [[nodiscard]] std::string error_message() const;
+  // Idle: outside any transaction and with no result pending (not mid-COPY, mid-query).
+  [[nodiscard]] bool idle() const;
+  // Non-blocking sends (PQsetnonblocking); false if libpq refused (error_message says why).
+  [[nodiscard]] bool set_nonblocking(bool on) const { return PQsetnonblocking(conn_.get(), on ? 1 : 0) == 0; }
+  // One identifier (a column, a schema, a relation name) quoted for SQL text.
+  [[nodiscard]] std::string quote_identifier(const std::string& name) const;
   // "host=... port=... dbname=... user=..." for messages: no password.
   [[nodiscard]] std::string describe() const;
 
@@ -72,6 +86,12 @@ class Connection {
 // Throws the typed error (pg/error.hpp) if `result` is not a success: the message
 // starts with `what`; `query`, if given, is carried by the error.
 void check_result(PGconn* conn, const PGresult* result, std::string_view what, std::string_view query = {});
+
+// The version of the libpq benchclient runs with (PQlibVersion: 150004 for 15.4).
+[[nodiscard]] int libpq_version();
+
+// Whether a server at `conninfo` accepts connections now (PQping).
+[[nodiscard]] bool server_accepting(const std::string& conninfo);
 
 // Waits up to `timeout` for `socket` (a connection's) to be readable: false on
 // the timeout or a signal (EINTR). Throws BrokenConnection if poll() fails.

@@ -97,7 +97,7 @@ class SizeRunner {
     } catch (const pg::QueryCanceled&) {
       throw;
     } catch (const pg::SqlError& e) {
-      throw std::runtime_error(plan::table_read_refused(table_.display_name, table_.read_as, e));
+      throw plan::table_read_refused(table_.display_name, table_.read_as, e);
     }
   }
 

@@ -53,10 +53,8 @@ class AsyncStream final : public Strategy {
       if (share.empty()) continue;
       readers.push_back(
           std::make_unique<Reader>(context.connect(), std::move(share), spec, static_cast<int>(readers.size())));
-      if (PQsetnonblocking(readers.back()->conn.raw(), 1) != 0) {
-        throw pg::BrokenConnection(fmt::format("cannot make connection non-blocking: {}",
-                                               pg::one_line(PQerrorMessage(readers.back()->conn.raw()))));
-      }
+      if (const pg::Connection& c = readers.back()->conn.connection(); !c.set_nonblocking(true))
+        throw pg::BrokenConnection(fmt::format("cannot make connection non-blocking: {}", c.error_message()));
     }
 
     // Ends the reader's part (if any) and starts its next one; false when it has
@@ -110,7 +108,7 @@ class AsyncStream final : public Strategy {
 
     for (auto& r : readers) {
       context.add_totals(r->decoder.totals());
-      PQsetnonblocking(r->conn.raw(), 0);
+      (void)r->conn.connection().set_nonblocking(false);
       r->conn.finish();
     }
     snapshot.release();
