@@ -58,6 +58,8 @@ std::string_view option_of(Setting setting) {
       return "--pg-set";
     case Setting::server_cpus:
       return "--server-cpus";
+    case Setting::pg_bindir:
+      return "--pg-bindir";
   }
   return "an option";
 }
@@ -93,6 +95,11 @@ std::string word(const SettingFailed& error) {
                          detail);
     case P::server_cpus_unpinnable:
       return "the throwaway server could not be pinned to --server-cpus";
+    case P::server_binaries_missing:
+      return fmt::format(
+          "PostgreSQL server binaries not found in {} (no {}); install the server (scripts/install-deps) or pass "
+          "--pg-bindir",
+          value, detail);
     case P::server_unreachable:
       return fmt::format("{} ({}): {}", value, option_of(error.setting()), detail);
     case P::same_table:

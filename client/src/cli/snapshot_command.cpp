@@ -17,7 +17,7 @@ int run_snapshot_hold(const std::string& conninfo) {
   session.statement_timeout_ms = 0;
   session.application_name = "benchclient-snapshot";
   pg::Connection conn = pg::Connection::open(conninfo, session);
-  pg::ExportedSnapshot snapshot(conn.raw());
+  pg::ExportedSnapshot snapshot(conn);
   std::printf("%s\n", snapshot.id().c_str());
   std::fflush(stdout);
   std::cerr << "benchclient: holding snapshot " << snapshot.id() << " on " << conn.describe() << "; pass --snapshot "

@@ -145,10 +145,7 @@ void ThrowawayCluster::find_binaries(const ClusterOptions& options) {
   bindir_ = options.pg_bindir.empty() ? std::string(BENCHLAB_PG_BINDIR) : options.pg_bindir;
   for (const char* tool : {"initdb", "postgres"}) {
     if (access((bindir_ + "/" + tool).c_str(), X_OK) != 0) {
-      throw std::runtime_error(fmt::format(
-          "PostgreSQL server binaries not found in {} (no {}); install the server (scripts/install-deps) or pass "
-          "--pg-bindir",
-          bindir_, tool));
+      throw SettingFailed(SettingFailed::Problem::server_binaries_missing, bindir_, tool);
     }
   }
 }

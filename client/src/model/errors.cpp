@@ -22,6 +22,8 @@ Setting setting_of(SettingFailed::Problem problem, const std::string& value) {
       return Setting::pg_set;
     case P::server_cpus_unpinnable:
       return Setting::server_cpus;
+    case P::server_binaries_missing:
+      return Setting::pg_bindir;
     case P::server_unreachable:
       return value == "target" ? Setting::target_dsn : Setting::dsn;
     case P::same_table:
@@ -53,6 +55,8 @@ std::string summary_of(SettingFailed::Problem problem) {
       return "the throwaway server rejected a setting";
     case P::server_cpus_unpinnable:
       return "the throwaway server could not be pinned to its CPUs";
+    case P::server_binaries_missing:
+      return "PostgreSQL server binaries not found";
     case P::server_unreachable:
       return "cannot reach the server";
     case P::same_table:

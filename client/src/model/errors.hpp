@@ -26,6 +26,7 @@ enum class Setting {
   client_memory,
   pg_set,
   server_cpus,
+  pg_bindir,
 };
 
 class SettingError : public std::runtime_error {
@@ -53,6 +54,7 @@ class SettingFailed : public SettingError {
     client_memory_hard_limit,  // the hard limit is lower (detail: it, in bytes)
     server_setting_rejected,   // the throwaway server refused a setting (value: profile; detail: its message)
     server_cpus_unpinnable,    // the throwaway server could not be pinned
+    server_binaries_missing,   // no initdb or postgres (value: the directory; detail: which)
     server_unreachable,        // a side of verify (value: "source"/"target"; detail: why)
     same_table,                // verify's source and target are the same table
   };

@@ -14,6 +14,7 @@
 
 #include "model/wire_format.hpp"
 #include "pg/cancel.hpp"
+#include "pg/connection.hpp"
 
 namespace benchlab::pg {
 
@@ -30,6 +31,7 @@ class CopyOut {
  public:
   // Sends the COPY (does not wait for the server). Throws BrokenConnection.
   CopyOut(PGconn* conn, const std::string& query, WireFormat format);
+  CopyOut(const Connection& conn, const std::string& query, WireFormat format) : CopyOut(conn.raw(), query, format) {}
   // Cancels the COPY on the server if it has not finished (an exception or an
   // interruption is unwinding), and frees the last message.
   ~CopyOut();

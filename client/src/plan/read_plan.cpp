@@ -229,7 +229,7 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   if (spec.snapshot_id.empty())
     pg::exec_interruptible(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   else
-    pg::import_snapshot(conn.raw(), spec.snapshot_id);  // --snapshot: the plan sees what the reads will
+    pg::import_snapshot(conn, spec.snapshot_id);  // --snapshot: the plan sees what the reads will
   if (table.split == Split::ctid) {
     plan_ctid(conn, table, options, spec);
     pg::exec_interruptible(conn, "COMMIT");
@@ -286,7 +286,7 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   session.statement_timeout_ms = spec.statement_timeout_ms;
   pg::Connection conn = pg::Connection::open(conninfo, session);
   // --snapshot: the server's figures over the very snapshot every strategy reads.
-  if (!spec.snapshot_id.empty()) pg::import_snapshot(conn.raw(), spec.snapshot_id);
+  if (!spec.snapshot_id.empty()) pg::import_snapshot(conn, spec.snapshot_id);
   const std::string format(to_string(spec.format));
   try {
     constexpr const char* kScan =

@@ -489,7 +489,7 @@ TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options,
   }
   pg::Connection conn = pg::Connection::open(conninfo, session(true));
   // --snapshot: the table holds enough rows in the held state, whatever was written since.
-  if (!options.snapshot_id.empty()) pg::import_snapshot(conn.raw(), options.snapshot_id);
+  if (!options.snapshot_id.empty()) pg::import_snapshot(conn, options.snapshot_id);
   return describe_table(conn, options.table, options, rows, false, expected);
 }
 

@@ -17,7 +17,7 @@ CopyDrain copy_drain(const std::string& conninfo, const std::string& query, Wire
   const auto start = std::chrono::steady_clock::now();
   {
     // An interruption unwinds through the CopyOut, which cancels the server's COPY.
-    pg::CopyOut copy(conn.raw(), query, format);
+    pg::CopyOut copy(conn, query, format);
     pg::drain(
         copy,
         [&](std::string_view message) {

@@ -43,7 +43,7 @@ class AsyncStream final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    pg::ExportedSnapshot snapshot(coordinator.connection(), spec.snapshot_id);
     // --no-shared-snapshot (the broken control): workers take snapshots of their own.
     const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
     context.snapshot_exported();

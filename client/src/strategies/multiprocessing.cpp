@@ -279,7 +279,7 @@ class Multiprocessing final : public Strategy {
     }
 
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    pg::ExportedSnapshot snapshot(coordinator.connection(), spec.snapshot_id);
     // --no-shared-snapshot (the broken control): workers take snapshots of their own.
     const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
     context.snapshot_exported();

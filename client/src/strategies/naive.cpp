@@ -26,7 +26,7 @@ class Naive final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
     RowDecoder decoder(spec.types);
-    if (!spec.snapshot_id.empty()) pg::import_snapshot(conn.raw(), spec.snapshot_id);  // --snapshot
+    if (!spec.snapshot_id.empty()) pg::import_snapshot(conn.connection(), spec.snapshot_id);  // --snapshot
     const std::string sql = spec.all_query();
     context.check_interrupted();
     context.mark_query_sent();
