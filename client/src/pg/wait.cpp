@@ -15,6 +15,20 @@ void wait_for_result(PGconn* conn, const std::function<void()>& between_polls, s
   }
 }
 
+Result exec_waiting(const Connection& conn, const std::string& sql, int result_format,
+                    const std::function<void()>& between_polls, std::string_view what) {
+  PGconn* raw = conn.raw();
+  if (PQsendQueryParams(raw, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, result_format) != 1)
+    throw BrokenConnection(std::string(what) + ": " + one_line(PQerrorMessage(raw)), "", sql);
+  CancelOnUnwind cancel(raw);
+  wait_for_result(raw, between_polls, what);
+  Result result(PQgetResult(raw));
+  while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+  cancel.disarm();
+  check_result(raw, result.get(), what);
+  return result;
+}
+
 Result exec_interruptible(const Connection& conn, const std::string& sql,
                           const std::vector<std::optional<std::string>>& params) {
   PGconn* raw = conn.raw();
