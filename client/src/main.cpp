@@ -5,6 +5,7 @@
 
 #include "cli/app.hpp"
 #include "cli/diagnostics.hpp"
+#include "cli/error_wording.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/usage_error.hpp"
 #include "plan/table.hpp"
@@ -26,9 +27,9 @@ int main(int argc, char** argv) {
   } catch (const cli::UsageError& e) {
     return cli::print_error(e.what(), cli::kExitUsage);
   } catch (const benchlab::plan::OptionRefused& e) {
-    return cli::print_error(e.what(), cli::kExitUsage);
+    return cli::print_error(cli::word(e), cli::kExitUsage);
   } catch (const std::exception& e) {
     // Connection errors are scrubbed where they are made; this is the last net.
-    return cli::print_error(e.what(), cli::kExitError);
+    return cli::print_error(cli::error_message(e), cli::kExitError);
   }
 }

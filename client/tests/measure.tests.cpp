@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/progress_lines.hpp"
 #include "measure/harness.hpp"
 #include "measure/run_backends.hpp"
 #include "model/latency_histogram.hpp"
@@ -175,12 +176,13 @@ TEST_CASE("Harness: server CPU charged by connections is summed", "[measure]") {
 }
 
 TEST_CASE("Harness: the progress line shows each forked worker's rows and how far its share is read", "[measure]") {
-  CHECK(benchlab::progress_line("multiprocessing run 1/3", 1500, 10000, 750, std::nullopt, {}) ==
+  using benchlab::cli::progress_line;
+  CHECK(progress_line({"multiprocessing run 1/3", 1500, 10000, 750, std::nullopt, {}}) ==
         "  multiprocessing run 1/3: 1500 / 10000 rows, 750 rows/s");
   // Worker 1 has finished a part: its share is read through key 15000 (the part's upper bound).
-  CHECK(benchlab::progress_line("multiprocessing run 1/3", 1500, 10000, 750, std::nullopt, {{1000}, {500, 15000}}) ==
+  CHECK(progress_line({"multiprocessing run 1/3", 1500, 10000, 750, std::nullopt, {{1000}, {500, 15000}}}) ==
         "  multiprocessing run 1/3: 1500 / 10000 rows, 750 rows/s, workers 0:1000 1:500@15000");
-  const std::string with_rss = benchlab::progress_line("x", 1, 2, 3, 16ULL << 20, {{7}});
+  const std::string with_rss = progress_line({"x", 1, 2, 3, 16ULL << 20, {{7}}});
   CHECK(with_rss.find("peak RSS 16.0 MiB, workers 0:7") != std::string::npos);
 }
 

@@ -11,6 +11,7 @@
 
 #include "pg/cancel.hpp"
 #include "pg/connection.hpp"
+#include "pg/copy_in.hpp"
 #include "pg/error.hpp"
 #include "pg/wait.hpp"
 #include "support.hpp"
@@ -126,4 +127,45 @@ TEST_CASE("pg wait: exec_interruptible runs simple-protocol statements and repor
   pg::exec_interruptible(conn, "CREATE TABLE t (id int)");
   pg::exec_interruptible(conn, "VACUUM t");  // no parameters: the simple protocol, where VACUUM may run
   CHECK_THROWS_AS(pg::exec_interruptible(conn, "SELECT * FROM no_such_table"), pg::UndefinedTable);
+}
+
+TEST_CASE("pg copy in: rows land on finish; an abandoned copy leaves nothing and the connection usable", "[pg][db]") {
+  test::ScratchDatabase db("pg_copy_in");
+  const pg::Connection conn = db.admin();
+  conn.exec("CREATE TABLE t (id int, name text)");
+  {
+    pg::CopyIn copy(conn, "COPY t (id, name) FROM STDIN");
+    copy.put("1\tone\n2\t");  // a row may straddle two puts
+    copy.put("two\n");
+    copy.finish();
+  }
+  CHECK(conn.query_value("SELECT string_agg(id || name, ',' ORDER BY id) FROM t") == "1one,2two");
+  try {
+    pg::CopyIn copy(conn, "COPY t (id, name) FROM STDIN");
+    copy.put("3\tthree\n");
+    throw std::runtime_error("the producer failed");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()) == "the producer failed");
+  }
+  CHECK(conn.query_value("SELECT count(*) FROM t") == "2");
+  // A row the server refuses: the typed error, and the connection is idle again.
+  CHECK_THROWS_AS(
+      [&] {
+        pg::CopyIn copy(conn, "COPY t (id, name) FROM STDIN");
+        copy.put("not a number\tfour\n");
+        copy.finish();
+      }(),
+      pg::SqlError);
+  CHECK(conn.query_value("SELECT count(*) FROM t") == "2");
+  CHECK_THROWS_AS(pg::CopyIn(conn, "COPY no_such_table FROM STDIN"), pg::UndefinedTable);
+}
+
+TEST_CASE("pg errors: retryable by SQLSTATE class", "[pg]") {
+  CHECK(pg::sqlstate_is_retryable(""));       // libpq's own failure: a lost connection
+  CHECK(pg::sqlstate_is_retryable("57014"));  // canceled
+  CHECK(pg::sqlstate_is_retryable("40001"));  // serialization failure
+  CHECK_FALSE(pg::sqlstate_is_retryable("42P01"));
+  CHECK_FALSE(pg::sqlstate_is_retryable("22023"));
+  CHECK_FALSE(pg::SqlError("permission denied", "42501").retryable());
+  CHECK(pg::BrokenConnection("server closed the connection unexpectedly").retryable());
 }

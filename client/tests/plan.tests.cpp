@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <numeric>
+#include <stdexcept>
 
+#include "cli/error_wording.hpp"
 #include "plan/read_plan.hpp"
 #include "plan/table.hpp"
 #include "support.hpp"
@@ -83,18 +85,44 @@ TEST_CASE("dataset: a user table with gaps and a prefix read is split by rows", 
   check_contiguous(spec.batches, spec.all);
 }
 
+namespace {
+
+// The refusal prepare_table raises for `rows` rows of `options`.
+plan::ReadRefused refusal(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows) {
+  try {
+    (void)plan::prepare_table(conninfo, options, rows);
+  } catch (const plan::ReadRefused& e) {
+    return e;
+  }
+  FAIL("prepare_table did not refuse the read");
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
 TEST_CASE("dataset: user table errors name the problem and the fix", "[dataset][db]") {
   test::ScratchDatabase db("dataset_err");
   db.admin().exec("CREATE TABLE public.t (id bigint, name text, n smallint); INSERT INTO public.t VALUES (1, 'a', 1)");
   ReadOptions options;
   options.table = std::string("public.t");
   options.key = std::string("name");
-  CHECK_THROWS_WITH(plan::prepare_table(db.conninfo(), options, 1),
-                    Catch::Contains("--key") && Catch::Contains("id, n"));
+  const plan::ReadRefused not_integer = refusal(db.conninfo(), options, 1);
+  CHECK(not_integer.problem() == plan::ReadRefused::Problem::key_not_integer);
+  CHECK(not_integer.setting() == Setting::key);
+  CHECK(not_integer.found().integer_columns == std::vector<std::string>{"id", "n"});
+  CHECK(cli::word(not_integer) ==
+        "key column \"name\" of table public.t is text, not an integer (smallint, integer or bigint); use --key with "
+        "one of its integer columns: id, n");
   options.key = std::string("id");
-  CHECK_THROWS_WITH(plan::prepare_table(db.conninfo(), options, 2), Catch::Contains("holds only 1 rows"));
+  const plan::ReadRefused few = refusal(db.conninfo(), options, 2);
+  CHECK(few.problem() == plan::ReadRefused::Problem::too_few_keyed_rows);
+  CHECK(few.found().have == 1);
+  CHECK(cli::word(few) == "table public.t holds only 1 rows (with a non-null key id); use --rows 1 or fewer");
   options.table = std::string("public.absent");
-  CHECK_THROWS_WITH(plan::prepare_table(db.conninfo(), options, 1), Catch::Contains("does not exist"));
+  const plan::ReadRefused absent = refusal(db.conninfo(), options, 1);
+  CHECK(absent.problem() == plan::ReadRefused::Problem::no_such_table);
+  CHECK(cli::error_message(absent).find("check --table") != std::string::npos);
+  CHECK(std::string(absent.what()).find("--") == std::string::npos);  // below the CLI: no option names
 }
 
 TEST_CASE("dataset: a non-unique key never puts one key value in two parts", "[dataset][db]") {
@@ -234,8 +262,9 @@ TEST_CASE("dataset: a partitioned table with a foreign leaf is refused by ctid, 
     try {
       (void)plan::prepare_table(db.conninfo(), options, 0);
       FAIL("no exception");
-    } catch (const std::runtime_error& e) {
-      const std::string what = e.what();
+    } catch (const plan::ReadRefused& e) {
+      CHECK(e.problem() == plan::ReadRefused::Problem::ctid_leaf_without_pages);
+      const std::string what = cli::word(e);
       CHECK(what.find("pf_remote") != std::string::npos);
       CHECK(what.find("foreign table") != std::string::npos);
       CHECK(what.find("--split key") != std::string::npos);

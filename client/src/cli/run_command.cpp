@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "cli/diagnostics.hpp"
+#include "cli/error_wording.hpp"
+#include "cli/progress_lines.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/file_checks.hpp"
 #include "cli/option_builders.hpp"
@@ -323,7 +325,7 @@ int print_server_info(const TargetOptions& target_options) {
              target.is_throwaway() ? fmt::format("throwaway cluster, profile {}", target.cluster()->profile())
                                    : conn.describe());
   fmt::print("extension: benchlab {}\n", ext);
-  fmt::print("client:    benchclient {}, libpq {}\n", BENCHLAB_VERSION, PQlibVersion());
+  fmt::print("client:    benchclient {}, libpq {}\n", BENCHLAB_VERSION, pg::libpq_version());
   return 0;
 }
 
@@ -504,9 +506,10 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   if (auto busy = busy_machine_warning(host); busy && first) print_warning(busy->text());
 
   // 2. Run: rounds of the wire ceiling and every strategy, into the report.
+  StderrProgress lines(phases);
   LoopOutput output;
-  output.progress_line = options.output.progress && isatty(STDERR_FILENO) == 1;
-  output.phase_lines = phases;
+  output.observer = &lines;
+  output.live = options.output.progress && isatty(STDERR_FILENO) == 1;
   output.size_done = size_done;
   run_benchmark(plan, options.schedule, output, report, checkpoint ? &*checkpoint : nullptr);
 }
@@ -642,7 +645,7 @@ void RunCommand::validate() {
     try {
       run_.client.memory_mechanism = cap_client_memory(run_.client.memory_bytes);
     } catch (const std::runtime_error& e) {
-      throw UsageError(e.what());
+      throw UsageError(error_message(e));
     }
   }
 }

@@ -1,9 +1,8 @@
 #include "cli/snapshot_command.hpp"
 
-#include <poll.h>
-
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "cli/diagnostics.hpp"
@@ -34,23 +33,18 @@ int SnapshotCommand::run() {
   session.statement_timeout_ms = 0;
   session.application_name = "benchclient-snapshot";
   pg::Connection conn = pg::Connection::open(conninfo, session);
-  pg::ExportedSnapshot snapshot(conn.raw());
+  pg::ExportedSnapshot snapshot(conn);
   std::printf("%s\n", snapshot.id().c_str());
   std::fflush(stdout);
   print_note(fmt::format("holding snapshot {} on {}; pass --snapshot {} to runs; Ctrl-C or SIGTERM releases it",
                          snapshot.id(), conn.describe(), snapshot.id()));
   // Wait for a signal; wake every 200 ms, and when the server closes the session.
-  for (;;) {
-    if (pending_signal() != 0) break;
-    pollfd p{PQsocket(conn.raw()), POLLIN, 0};
-    const int r = ::poll(&p, 1, 200);
-    if (r > 0) {
-      PQconsumeInput(conn.raw());
-      if (PQstatus(conn.raw()) != CONNECTION_OK) {
-        return print_error(fmt::format("snapshot {}: the server ended the session: {}", snapshot.id(),
-                                       pg::one_line(PQerrorMessage(conn.raw()))),
-                           kExitError);
-      }
+  while (pending_signal() == 0) {
+    try {
+      conn.wait_input(std::chrono::milliseconds(200));
+    } catch (const pg::BrokenConnection& e) {
+      return print_error(fmt::format("snapshot {}: the server ended the session: {}", snapshot.id(), e.what()),
+                         kExitError);
     }
   }
   snapshot.release();

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/diagnostics.hpp"
+#include "cli/error_wording.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_builders.hpp"
 #include "cli/usage_error.hpp"
@@ -72,7 +73,7 @@ int VerifyCommand::run() {
   } catch (const Interrupted&) {
     throw;  // main() reports it with its own exit status
   } catch (const std::exception& e) {
-    return print_error("verify: " + pg::one_line(e.what()), kExitUsage);
+    return print_error("verify: " + pg::one_line(error_message(e)), kExitUsage);
   }
   std::string out;
   if (o.json) {

@@ -1,6 +1,5 @@
 #include "cluster/throwaway_cluster.hpp"
 
-#include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -18,6 +17,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "model/errors.hpp"
+#include "pg/connection.hpp"
 #include "process/interrupt.hpp"
 #include "process/resources.hpp"
 
@@ -144,10 +145,7 @@ void ThrowawayCluster::find_binaries(const ClusterOptions& options) {
   bindir_ = options.pg_bindir.empty() ? std::string(BENCHLAB_PG_BINDIR) : options.pg_bindir;
   for (const char* tool : {"initdb", "postgres"}) {
     if (access((bindir_ + "/" + tool).c_str(), X_OK) != 0) {
-      throw std::runtime_error(fmt::format(
-          "PostgreSQL server binaries not found in {} (no {}); install the server (scripts/install-deps) or pass "
-          "--pg-bindir",
-          bindir_, tool));
+      throw SettingFailed(SettingFailed::Problem::server_binaries_missing, bindir_, tool);
     }
   }
 }
@@ -300,13 +298,12 @@ void ThrowawayCluster::wait_until_accepting() {
     if (auto exited = postmaster_.poll()) {
       const std::string message = startup_message(log_path_);
       if (message.find("parameter \"") != std::string::npos)
-        throw std::runtime_error(fmt::format(
-            "the throwaway server (profile {}) rejected a setting: {}; fix or drop that --pg-set", profile_, message));
-      if (exited->code == 125) throw std::runtime_error("the throwaway server could not be pinned to --server-cpus");
+        throw SettingFailed(SettingFailed::Problem::server_setting_rejected, profile_, message);
+      if (exited->code == 125) throw SettingFailed(SettingFailed::Problem::server_cpus_unpinnable);
       throw std::runtime_error(
           fmt::format("the throwaway server exited during start-up (exit {}): {}", exited->code, message));
     }
-    if (PQping(ping.c_str()) == PQPING_OK) return;
+    if (pg::server_accepting(ping)) return;
     if (std::chrono::steady_clock::now() > deadline) {
       throw std::runtime_error(
           fmt::format("the throwaway server did not accept connections within 60 s: {}", last_log_line(log_path_)));

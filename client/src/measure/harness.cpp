@@ -64,12 +64,6 @@ std::uint64_t resident_bytes(const char* path) {
   return r;
 }
 
-std::string human_bytes(double b) {  // binary units, as the results table
-  constexpr double kMiB = 1024.0 * 1024.0;
-  if (b >= 1024.0 * kMiB) return fmt::format("{:.2f} GiB", b / (1024.0 * kMiB));
-  return fmt::format("{:.1f} MiB", b / kMiB);
-}
-
 void store_max(std::atomic<std::uint64_t>& field, std::uint64_t value) {
   std::uint64_t seen = field.load(std::memory_order_relaxed);
   while (value > seen && !field.compare_exchange_weak(seen, value)) {
@@ -115,7 +109,7 @@ void Harness::start() {
     peak_self_rss_.store(r.self);
   }
   start_ = Clock::now();
-  if (options_.observe || options_.progress) sampler_ = std::thread([this] { sampler_loop(); });
+  if (options_.observe || options_.progress != nullptr) sampler_ = std::thread([this] { sampler_loop(); });
 }
 
 Harness::RssSample Harness::sample_rss_parts() const {
@@ -150,47 +144,27 @@ void Harness::sampler_loop() {
     if (options_.observe) {
       take_rss_sample();
     }
-    if (options_.progress && Clock::now() >= next_draw) {
-      draw_progress(false);
+    if (options_.progress != nullptr && Clock::now() >= next_draw) {
+      report_progress();
       next_draw = Clock::now() + std::chrono::milliseconds(250);  // at most 4 refreshes a second
     }
     stop_cv_.wait_for(lock, interval, [this] { return stop_; });
   }
 }
 
-std::string progress_line(std::string_view label, std::uint64_t rows, std::uint64_t expected, double rate,
-                          std::optional<std::uint64_t> peak_rss, const std::vector<WorkerProgress>& workers) {
-  std::string line = fmt::format("  {}: {} / {} rows, {:.0f} rows/s", label, rows, expected, rate);
-  if (peak_rss) line += fmt::format(", peak RSS {}", human_bytes(static_cast<double>(*peak_rss)));
-  if (!workers.empty()) {
-    line += ", workers";
-    for (std::size_t i = 0; i < workers.size(); ++i) {
-      line += fmt::format(" {}:{}", i, workers[i].rows);
-      const std::int64_t through = workers[i].read_through;
-      if (through != WorkerProgress::kNotYet) line += through == kOpenEnd ? "@end" : fmt::format("@{}", through);
-    }
-  }
-  return line;
-}
-
-void Harness::draw_progress(bool final_clear) {
-  if (final_clear) {
-    if (progress_width_ > 0) std::fputs("\r\x1b[K", stderr);
-    std::fflush(stderr);
-    progress_width_ = 0;
-    return;
-  }
+void Harness::report_progress() {
+  LiveProgress now;
+  now.label = options_.label;
+  now.rows = rows_seen_.load(std::memory_order_relaxed);
+  now.expected_rows = options_.expected_rows;
   const double elapsed = static_cast<double>(since_start_ns()) / 1e9;
-  const std::uint64_t rows = rows_seen_.load(std::memory_order_relaxed);
-  const double rate = elapsed > 0 ? static_cast<double>(rows) / elapsed : 0;
-  std::vector<WorkerProgress> workers(workers_seen_.load(std::memory_order_relaxed));
-  for (std::size_t i = 0; i < workers.size(); ++i)
-    workers[i] = {worker_rows_[i].load(std::memory_order_relaxed), worker_through_[i].load(std::memory_order_relaxed)};
-  std::string line = progress_line(options_.label, rows, options_.expected_rows, rate,
-                                   options_.observe ? std::optional(peak_rss_.load()) : std::nullopt, workers);
-  std::fputs(("\r\x1b[K" + line).c_str(), stderr);
-  std::fflush(stderr);
-  progress_width_ = line.size();
+  now.rows_per_sec = elapsed > 0 ? static_cast<double>(now.rows) / elapsed : 0;
+  if (options_.observe) now.peak_rss = peak_rss_.load();
+  now.workers.resize(workers_seen_.load(std::memory_order_relaxed));
+  for (std::size_t i = 0; i < now.workers.size(); ++i)
+    now.workers[i] = {worker_rows_[i].load(std::memory_order_relaxed),
+                      worker_through_[i].load(std::memory_order_relaxed)};
+  options_.progress->live(now);
 }
 
 RunFigures Harness::finish() {
@@ -210,7 +184,7 @@ RunFigures Harness::finish() {
   if (options_.observe) {
     take_rss_sample();
   }
-  if (options_.progress) draw_progress(true);
+  if (options_.progress != nullptr) options_.progress->run_ended();
 
   std::lock_guard lock(mutex_);
   f.wall_s = static_cast<double>(wall_ns) / 1e9;

@@ -1,7 +1,7 @@
 // The concrete RunContext: one Harness per run. It owns the clocks, the client
 // CPU accounting (getrusage self + children), the RSS sampler thread, the merged
 // batch latency histogram, the server CPU charged by metered connections and the
-// live progress line. finish() stops everything and returns the run's figures.
+// live figures for a ProgressObserver. finish() stops everything and returns the run's figures.
 #pragma once
 
 #include <sys/types.h>
@@ -22,29 +22,18 @@
 
 #include "measure/run_context.hpp"
 #include "model/figures.hpp"
+#include "model/progress.hpp"
 
 namespace benchlab {
 
 struct HarnessOptions {
-  std::string label;      // shown on the progress line ("async_stream 2/3")
-  bool observe = true;    // RSS sampler and server CPU accounting (off: measure their cost)
-  bool progress = false;  // draw a progress line on stderr (caller checked isatty)
+  std::string label;                     // shown on the progress line ("async_stream 2/3")
+  bool observe = true;                   // RSS sampler and server CPU accounting (off: measure their cost)
+  ProgressObserver* progress = nullptr;  // told the live figures (null: nobody shows them)
   std::chrono::milliseconds sample_interval{5};
   std::uint64_t expected_rows = 0;  // for the progress line
   pg::SessionOptions session;       // read_only, statement timeout, application_name
 };
-
-// The live progress line: rows of the run so far and, for forked workers, each
-// worker's rows from its heartbeat ("workers 0:120000 1:118000").
-// A forked worker's standing on the progress line: rows, and the key (or block) its
-// share is read through (kNotYet: no part finished).
-struct WorkerProgress {
-  std::uint64_t rows = 0;
-  std::int64_t read_through = kNotYet;
-  static constexpr std::int64_t kNotYet = std::numeric_limits<std::int64_t>::min();
-};
-std::string progress_line(std::string_view label, std::uint64_t rows, std::uint64_t expected, double rate,
-                          std::optional<std::uint64_t> peak_rss, const std::vector<WorkerProgress>& workers);
 
 class Harness final : public RunContext {
  public:
@@ -91,7 +80,7 @@ class Harness final : public RunContext {
   void sampler_loop();
   // One RSS sample into the peaks (the sampler's, and a last one in finish()).
   void take_rss_sample();
-  void draw_progress(bool final_clear);
+  void report_progress();
   [[nodiscard]] std::int64_t since_start_ns() const;
 
   std::string conninfo_;
@@ -127,7 +116,6 @@ class Harness final : public RunContext {
   struct Usage {
     double user_s = 0, sys_s = 0;
   } usage_start_;
-  std::size_t progress_width_ = 0;
   int self_statm_fd_ = -1;  // /proc/self/statm, open while observing
 };
 

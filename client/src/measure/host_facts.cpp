@@ -1,8 +1,8 @@
 #include "measure/host_facts.hpp"
 
 #include "measure/build_commit.hpp"
+#include "pg/connection.hpp"
 
-#include <libpq-fe.h>
 #include <sys/utsname.h>
 
 #include <cstdlib>
@@ -69,7 +69,7 @@ BuildFacts build_facts() {
   // The commit the binary was built from (CMake embeds it; "-dirty" when the tree had
   // uncommitted changes), not whatever the checkout holds when the run ends.
   b.git_commit = build_git_commit();
-  b.libpq_version = PQlibVersion();
+  b.libpq_version = pg::libpq_version();
   return b;
 }
 

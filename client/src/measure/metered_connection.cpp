@@ -4,7 +4,7 @@
 namespace benchlab {
 
 std::optional<ServerCpu> read_backend_cpu(const pg::Connection& conn) {
-  pg::Result r(PQexec(conn.raw(), "SELECT cpu_user_us, cpu_sys_us FROM benchlab.backend_cpu()"));
+  const pg::Result r = conn.exec_unchecked("SELECT cpu_user_us, cpu_sys_us FROM benchlab.backend_cpu()");
   if (!r || r.status() != PGRES_TUPLES_OK || r.rows() != 1) return std::nullopt;
   return ServerCpu{std::stoll(std::string(r.value(0, 0))), std::stoll(std::string(r.value(0, 1)))};
 }
@@ -29,7 +29,7 @@ void MeteredConnection::finish() {
 MeteredConnection::~MeteredConnection() {
   try {
     // Only a connection in a clean state can be asked: not mid-COPY or mid-query.
-    if (conn_ && PQtransactionStatus(conn_.raw()) == PQTRANS_IDLE && PQisBusy(conn_.raw()) == 0) finish();
+    if (conn_ && conn_.idle()) finish();
   } catch (...) {
   }
 }

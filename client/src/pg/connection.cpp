@@ -1,10 +1,13 @@
 #include "pg/connection.hpp"
 
 #include <fmt/format.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <memory>
+#include <system_error>
 
 #include "model/secrets.hpp"
 
@@ -170,11 +173,57 @@ Result Connection::exec_params(const std::string& sql, const std::vector<std::op
   return r;
 }
 
+void Connection::prepare(const std::string& name, const std::string& sql, int param_count) const {
+  const Result r(PQprepare(raw(), name.c_str(), sql.c_str(), param_count, nullptr));
+  check_result(raw(), r.get(), "prepare", sql);
+}
+
+Result Connection::exec_prepared(const std::string& name, const std::vector<std::string>& params,
+                                 std::string_view what) const {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+  Result r(PQexecPrepared(raw(), name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0));
+  check_result(raw(), r.get(), what);
+  return r;
+}
+
 std::string Connection::query_value(const std::string& sql,
                                     const std::vector<std::optional<std::string>>& params) const {
   Result r = exec_params(sql, params);
   return std::string(r.expect_rows(1, sql).expect_columns(1, sql).text(0, 0, sql));
 }
+
+bool wait_readable(int socket, std::chrono::milliseconds timeout) {
+  pollfd p{socket, POLLIN, 0};
+  const int r = ::poll(&p, 1, static_cast<int>(timeout.count()));
+  if (r < 0 && errno != EINTR) throw BrokenConnection("poll failed: " + std::generic_category().message(errno));
+  return r > 0;
+}
+
+void Connection::wait_input(std::chrono::milliseconds timeout) const {
+  if (!wait_readable(PQsocket(raw()), timeout)) return;
+  if (PQconsumeInput(raw()) == 0 || PQstatus(raw()) != CONNECTION_OK)
+    throw BrokenConnection(one_line(PQerrorMessage(raw())));
+}
+
+Result Connection::exec_unchecked(const std::string& sql) const { return Result(PQexec(raw(), sql.c_str())); }
+
+std::string Connection::error_message() const { return one_line(PQerrorMessage(raw())); }
+
+bool Connection::idle() const { return PQtransactionStatus(raw()) == PQTRANS_IDLE && PQisBusy(raw()) == 0; }
+
+std::string Connection::quote_identifier(const std::string& name) const {
+  char* q = PQescapeIdentifier(raw(), name.c_str(), name.size());
+  if (q == nullptr) throw Error("cannot quote identifier: " + error_message());
+  std::string out(q);
+  PQfreemem(q);
+  return out;
+}
+
+int libpq_version() { return PQlibVersion(); }
+
+bool server_accepting(const std::string& conninfo) { return PQping(conninfo.c_str()) == PQPING_OK; }
 
 std::string Connection::describe() const {
   return fmt::format("host={} port={} dbname={} user={}", PQhost(raw()), PQport(raw()), PQdb(raw()), PQuser(raw()));

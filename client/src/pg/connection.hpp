@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -46,10 +47,34 @@ class Connection {
   // Parameters travel out of line ($1, $2 ...): values are never interpolated.
   Result exec_params(const std::string& sql, const std::vector<std::optional<std::string>>& params,
                      int result_format = 0) const;
+  // A named prepared statement with `param_count` text parameters, and one run of
+  // it; its error message starts with `what`.
+  void prepare(const std::string& name, const std::string& sql, int param_count) const;
+  Result exec_prepared(const std::string& name, const std::vector<std::string>& params,
+                       std::string_view what = "query failed") const;
   // The one value of a one-row, one-column result, as text (throws otherwise, or if NULL).
   std::string query_value(const std::string& sql, const std::vector<std::optional<std::string>>& params = {}) const;
 
+  // Waits up to `timeout` for the server to send something (a notice, its
+  // goodbye) and reads it. Throws BrokenConnection, with libpq's one-line
+  // message, once the server has ended the session.
+  void wait_input(std::chrono::milliseconds timeout) const;
+
+  // Runs one statement and returns whatever came back, failure included (a
+  // caller that can do without the answer looks at its status).
+  [[nodiscard]] Result exec_unchecked(const std::string& sql) const;
+
   [[nodiscard]] int server_version() const { return PQserverVersion(conn_.get()); }
+  [[nodiscard]] std::string user() const { return PQuser(conn_.get()); }
+  [[nodiscard]] int backend_pid() const { return PQbackendPID(conn_.get()); }
+  // libpq's last error on this connection, on one line.
+  [[nodiscard]] std::string error_message() const;
+  // Idle: outside any transaction and with no result pending (not mid-COPY, mid-query).
+  [[nodiscard]] bool idle() const;
+  // Non-blocking sends (PQsetnonblocking); false if libpq refused (error_message says why).
+  [[nodiscard]] bool set_nonblocking(bool on) const { return PQsetnonblocking(conn_.get(), on ? 1 : 0) == 0; }
+  // One identifier (a column, a schema, a relation name) quoted for SQL text.
+  [[nodiscard]] std::string quote_identifier(const std::string& name) const;
   // "host=... port=... dbname=... user=..." for messages: no password.
   [[nodiscard]] std::string describe() const;
 
@@ -61,6 +86,16 @@ class Connection {
 // Throws the typed error (pg/error.hpp) if `result` is not a success: the message
 // starts with `what`; `query`, if given, is carried by the error.
 void check_result(PGconn* conn, const PGresult* result, std::string_view what, std::string_view query = {});
+
+// The version of the libpq benchclient runs with (PQlibVersion: 150004 for 15.4).
+[[nodiscard]] int libpq_version();
+
+// Whether a server at `conninfo` accepts connections now (PQping).
+[[nodiscard]] bool server_accepting(const std::string& conninfo);
+
+// Waits up to `timeout` for `socket` (a connection's) to be readable: false on
+// the timeout or a signal (EINTR). Throws BrokenConnection if poll() fails.
+bool wait_readable(int socket, std::chrono::milliseconds timeout);
 
 // Quotes an identifier (possibly schema-qualified "a.b") safely for SQL text.
 std::string quote_qualified_identifier(PGconn* conn, std::string_view name);

@@ -87,4 +87,28 @@ CopyOut::Next CopyOut::finish() {
   return Next::done;
 }
 
+void drain(CopyOut& copy, const std::function<void(std::string_view)>& on_message,
+           const std::function<void()>& between) {
+  constexpr int kMessagesBetweenLooks = 4096;
+  std::string_view message;
+  for (int since_look = 0;;) {
+    switch (copy.next(message)) {
+      case CopyOut::Next::message:
+        on_message(message);
+        if (++since_look == kMessagesBetweenLooks) {
+          since_look = 0;
+          between();
+        }
+        break;
+      case CopyOut::Next::would_block:
+        since_look = 0;
+        between();
+        wait_readable(copy.socket(), std::chrono::milliseconds(100));
+        break;
+      case CopyOut::Next::done:
+        return;
+    }
+  }
+}
+
 }  // namespace benchlab::pg

@@ -7,12 +7,14 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/wire_format.hpp"
 #include "pg/cancel.hpp"
+#include "pg/connection.hpp"
 
 namespace benchlab::pg {
 
@@ -29,6 +31,7 @@ class CopyOut {
  public:
   // Sends the COPY (does not wait for the server). Throws BrokenConnection.
   CopyOut(PGconn* conn, const std::string& query, WireFormat format);
+  CopyOut(const Connection& conn, const std::string& query, WireFormat format) : CopyOut(conn.raw(), query, format) {}
   // Cancels the COPY on the server if it has not finished (an exception or an
   // interruption is unwinding), and frees the last message.
   ~CopyOut();
@@ -57,5 +60,12 @@ class CopyOut {
   bool copying_ = false;  // the server said COPY OUT
   bool finished_ = false;
 };
+
+// Drives `copy` to its end on this thread, blocking: every message to
+// `on_message`. `between` runs after every 4096 messages and before each wait on
+// the socket (at most 100 ms); it may throw (an interruption), and the CopyOut's
+// destructor then cancels the COPY on the server.
+void drain(CopyOut& copy, const std::function<void(std::string_view)>& on_message,
+           const std::function<void()>& between);
 
 }  // namespace benchlab::pg

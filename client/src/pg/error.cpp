@@ -16,6 +16,13 @@ void throw_sql_error(const std::string& message, std::string_view sqlstate, std:
   throw SqlError(message, std::move(state), std::move(query), std::move(m));
 }
 
+bool sqlstate_is_retryable(std::string_view sqlstate) {
+  if (sqlstate.size() != 5) return true;  // libpq's own (a lost connection) or a worker that died
+  for (const std::string_view permanent : {"42", "22", "0A", "28", "3D", "3F"})
+    if (sqlstate.starts_with(permanent)) return false;
+  return true;
+}
+
 std::string one_line(const char* message) {
   std::string out;
   if (message == nullptr) return out;

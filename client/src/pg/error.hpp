@@ -9,6 +9,13 @@
 
 namespace benchlab::pg {
 
+// Whether a failure with this SQLSTATE may pass on a retry: a lost connection,
+// libpq's own failure (no SQLSTATE), a cancel, a shutdown, a conflict — but not
+// syntax and access (42), data (22: also an invalid snapshot id), feature (0A),
+// authorization (28) or catalog (3D, 3F) errors: the same statement fails the
+// same way again.
+[[nodiscard]] bool sqlstate_is_retryable(std::string_view sqlstate);
+
 // Any failure talking to PostgreSQL. what() is one line, never a password.
 class Error : public std::runtime_error {
  public:
@@ -24,6 +31,9 @@ class Error : public std::runtime_error {
   [[nodiscard]] std::string server_message() const { return server_message_.empty() ? what() : server_message_; }
   // The statement that failed, where there was one (empty otherwise).
   [[nodiscard]] const std::string& query() const { return query_; }
+  // Whether the same statement, sent again on a new connection, may succeed
+  // (sqlstate_is_retryable).
+  [[nodiscard]] bool retryable() const { return sqlstate_is_retryable(sqlstate_); }
 
  private:
   std::string sqlstate_;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "pg/result.hpp"
+
 namespace benchlab::pg {
 
 Pipeline::Pipeline(PGconn* conn) : conn_(conn) {
@@ -33,6 +35,15 @@ void Pipeline::send_prepared(const char* name, int count, const char* const* val
 void Pipeline::sync() {
   if (PQpipelineSync(conn_) != 1) {
     throw BrokenConnection(fmt::format("cannot send pipeline sync: {}", one_line(PQerrorMessage(conn_))));
+  }
+}
+
+void Pipeline::read_to_sync(std::string_view what) {
+  for (;;) {
+    const Result r(PQgetResult(conn_));
+    if (!r) continue;  // the end of one statement's results
+    if (r.status() == PGRES_PIPELINE_SYNC) return;
+    check_result(conn_, r.get(), what);
   }
 }
 

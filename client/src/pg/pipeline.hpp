@@ -11,8 +11,10 @@
 #include <libpq-fe.h>
 
 #include <string>
+#include <string_view>
 
 #include "pg/cancel.hpp"
+#include "pg/connection.hpp"
 #include "pg/error.hpp"
 
 namespace benchlab::pg {
@@ -21,6 +23,7 @@ class Pipeline {
  public:
   // Throws pg::Error if the connection cannot enter pipeline mode.
   explicit Pipeline(PGconn* conn);
+  explicit Pipeline(const Connection& conn) : Pipeline(conn.raw()) {}
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -34,6 +37,9 @@ class Pipeline {
   // Queues a sync point: the server answers PGRES_PIPELINE_SYNC; errors abort
   // the pipeline up to here only.
   void sync();
+  // Reads every result up to and including the next sync point (blocking);
+  // throws the typed pg error, starting with `what`, for the first that failed.
+  void read_to_sync(std::string_view what);
   // Flushes what libpq buffered. Returns true when everything is sent (false:
   // a non-blocking connection must wait for POLLOUT and call flush again).
   bool flush();

@@ -23,6 +23,8 @@ class ExportedSnapshot {
   // `held` non-empty (--snapshot ID): the coordinator imports that snapshot, held
   // by another process (`benchclient snapshot hold`), and hands it on instead.
   explicit ExportedSnapshot(PGconn* conn, const std::string& held = {});
+  explicit ExportedSnapshot(const Connection& conn, const std::string& held = {})
+      : ExportedSnapshot(conn.raw(), held) {}
   ~ExportedSnapshot();
   ExportedSnapshot(const ExportedSnapshot&) = delete;
   ExportedSnapshot& operator=(const ExportedSnapshot&) = delete;
@@ -66,11 +68,15 @@ std::vector<std::string> snapshot_import_statements(const std::string& snapshot_
 
 // Runs those statements on `conn` (blocking): the transaction stays open.
 void import_snapshot(PGconn* conn, const std::string& snapshot_id);
+inline void import_snapshot(const Connection& conn, const std::string& snapshot_id) {
+  import_snapshot(conn.raw(), snapshot_id);
+}
 
 // A worker's first statements: the shared snapshot's import, or with an empty id
 // (--no-shared-snapshot, the deliberately broken control) a REPEATABLE READ
 // transaction with a snapshot of its own.
 std::vector<std::string> worker_begin_statements(const std::string& shared_id);
 void begin_worker(PGconn* conn, const std::string& shared_id);
+inline void begin_worker(const Connection& conn, const std::string& shared_id) { begin_worker(conn.raw(), shared_id); }
 
 }  // namespace benchlab::pg

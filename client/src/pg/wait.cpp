@@ -1,7 +1,5 @@
 #include "pg/wait.hpp"
 
-#include <poll.h>
-
 #include "pg/cancel.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
@@ -13,9 +11,22 @@ void wait_for_result(PGconn* conn, const std::function<void()>& between_polls, s
     if (PQconsumeInput(conn) == 0) throw BrokenConnection(std::string(what) + ": " + one_line(PQerrorMessage(conn)));
     if (PQisBusy(conn) == 0) return;
     between_polls();
-    pollfd p{PQsocket(conn), POLLIN, 0};
-    (void)::poll(&p, 1, 100);  // data, timeout or EINTR: consume and look again
+    wait_readable(PQsocket(conn), std::chrono::milliseconds(100));  // data, timeout or EINTR: look again
   }
+}
+
+Result exec_waiting(const Connection& conn, const std::string& sql, int result_format,
+                    const std::function<void()>& between_polls, std::string_view what) {
+  PGconn* raw = conn.raw();
+  if (PQsendQueryParams(raw, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, result_format) != 1)
+    throw BrokenConnection(std::string(what) + ": " + one_line(PQerrorMessage(raw)), "", sql);
+  CancelOnUnwind cancel(raw);
+  wait_for_result(raw, between_polls, what);
+  Result result(PQgetResult(raw));
+  while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+  cancel.disarm();
+  check_result(raw, result.get(), what);
+  return result;
 }
 
 Result exec_interruptible(const Connection& conn, const std::string& sql,

@@ -23,6 +23,13 @@ namespace benchlab::pg {
 // query). Throws BrokenConnection (with `what`) if the connection fails.
 void wait_for_result(PGconn* conn, const std::function<void()>& between_polls, std::string_view what);
 
+// Sends `sql` (no parameters; rows in `result_format`: 0 text, 1 binary) and
+// waits for its whole result as wait_for_result does, `between_polls` free to
+// throw (the query is then cancelled on the server). Throws the typed pg error,
+// its message starting with `what`, if the statement failed.
+Result exec_waiting(const Connection& conn, const std::string& sql, int result_format,
+                    const std::function<void()>& between_polls, std::string_view what);
+
 // Like Connection::exec_params (no params: the simple protocol, so VACUUM works).
 // Throws Interrupted when cancelled by a signal, the typed pg error otherwise.
 Result exec_interruptible(const Connection& conn, const std::string& sql,

@@ -229,7 +229,7 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   if (spec.snapshot_id.empty())
     pg::exec_interruptible(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   else
-    pg::import_snapshot(conn.raw(), spec.snapshot_id);  // --snapshot: the plan sees what the reads will
+    pg::import_snapshot(conn, spec.snapshot_id);  // --snapshot: the plan sees what the reads will
   if (table.split == Split::ctid) {
     plan_ctid(conn, table, options, spec);
     pg::exec_interruptible(conn, "COMMIT");
@@ -246,8 +246,7 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
     return spec;
   }
   if (!lo || !hi) {
-    throw std::runtime_error(
-        fmt::format("table {} holds fewer than {} rows; use --rows with a smaller count", table.display_name, rows));
+    throw ReadRefused(ReadRefused::Problem::too_few_rows, {.table = table.display_name, .rows = rows});
   }
   spec.all.lo = *lo;
   spec.all.hi = *hi;
@@ -287,7 +286,7 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   session.statement_timeout_ms = spec.statement_timeout_ms;
   pg::Connection conn = pg::Connection::open(conninfo, session);
   // --snapshot: the server's figures over the very snapshot every strategy reads.
-  if (!spec.snapshot_id.empty()) pg::import_snapshot(conn.raw(), spec.snapshot_id);
+  if (!spec.snapshot_id.empty()) pg::import_snapshot(conn, spec.snapshot_id);
   const std::string format(to_string(spec.format));
   try {
     constexpr const char* kScan =
@@ -347,10 +346,8 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
   if (!options.snapshot_id.empty()) {
     // --snapshot: it must still be held, or nothing can be read in it.
     if (const auto why = pg::snapshot_unavailable(conninfo, options.snapshot_id)) {
-      throw std::runtime_error(fmt::format(
-          "--snapshot {}: cannot read in it: {}; hold one with benchclient snapshot hold --dsn ... (the server and "
-          "database of this run's --dsn) and pass the id it prints",
-          options.snapshot_id, *why));
+      throw ReadRefused(ReadRefused::Problem::snapshot_unusable,
+                        {.server_message = *why, .snapshot = options.snapshot_id});
     }
   }
   const std::string what = max_rows == 0 ? std::string("the whole table") : fmt::format("{} rows", max_rows);
@@ -365,10 +362,7 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
     text_only = fmt::format("{} {}", cols.size() == 1 ? "column" : "columns", fmt::join(named, ", "));
   }
   if (!text_only.empty() && options.format == WireFormat::binary) {
-    throw OptionRefused(fmt::format(
-        "--format binary: table {} has {} with no binary output (no send function for the type or a type inside it); "
-        "use --format text",
-        plan.table.display_name, text_only));
+    throw OptionRefused(Setting::format, plan.table.display_name, text_only);
   }
   // --memory-budget: workers and batch size as the budget allows, before any split.
   ReadOptions effective = options;

@@ -22,14 +22,6 @@ pg::SessionOptions session(bool read_only) {
   return s;
 }
 
-std::string quote_identifier(PGconn* conn, const std::string& name) {
-  char* q = PQescapeIdentifier(conn, name.c_str(), name.size());
-  if (q == nullptr) throw pg::Error("cannot quote identifier: " + pg::one_line(PQerrorMessage(conn)));
-  std::string out(q);
-  PQfreemem(q);
-  return out;
-}
-
 // First value of a one-row statement that may run long: interruptible by SIGINT.
 pg::Result one_row(const pg::Connection& conn, const std::string& sql,
                    const std::vector<std::optional<std::string>>& params = {}) {
@@ -169,24 +161,22 @@ std::string integer_primary_key(const std::vector<std::string>& primary_key, con
   return {};
 }
 
-std::string integer_columns_hint(const std::vector<ColumnInfo>& columns) {
+std::vector<std::string> integer_columns(const std::vector<ColumnInfo>& columns) {
   std::vector<std::string> names;
   for (const auto& c : columns)
     if (is_integer_type(c.type_oid)) names.push_back(c.name);
-  return names.empty() ? std::string("the table has no integer column to use as a key")
-                       : fmt::format("use --key with one of its integer columns: {}", fmt::join(names, ", "));
+  return names;
 }
 
 void check_key_column(const TableInfo& t, const std::string& key) {
   const auto it = std::find_if(t.columns.begin(), t.columns.end(), [&](const ColumnInfo& c) { return c.name == key; });
   if (it == t.columns.end())
-    throw std::runtime_error(
-        fmt::format("table {} has no column \"{}\"; {}", t.display_name, key, integer_columns_hint(t.columns)));
+    throw ReadRefused(ReadRefused::Problem::key_not_a_column,
+                      {.table = t.display_name, .key = key, .integer_columns = integer_columns(t.columns)});
   if (!is_integer_type(it->type_oid))
-    throw std::runtime_error(
-        fmt::format("key column \"{}\" of table {} is {}, not an integer (smallint, integer or "
-                    "bigint); {}",
-                    key, t.display_name, it->type, integer_columns_hint(t.columns)));
+    throw ReadRefused(
+        ReadRefused::Problem::key_not_integer,
+        {.table = t.display_name, .key = key, .type = it->type, .integer_columns = integer_columns(t.columns)});
 }
 
 // A partitioned table split by ctid reads its leaf partitions, each by its own
@@ -209,20 +199,18 @@ void check_leaves_readable(const pg::Connection& conn, TableInfo& t, const std::
     const std::string leaf(leaves.text(i, 0, "leaf partition"));
     const char relkind = leaves.text(i, 1, "leaf relkind").front();
     if (relkind != 'r' && relkind != 'm')
-      throw std::runtime_error(fmt::format(
-          "cannot split table {1} by ctid (--split ctid, or auto without an integer key): its partition {0} is {2}, "
-          "which has no pages; use --split key with --key COLUMN, or detach that partition",
-          leaf, t.display_name, relkind == 'f' ? "a foreign table" : "not a table"));
+      throw ReadRefused(
+          ReadRefused::Problem::ctid_leaf_without_pages,
+          {.table = t.display_name, .part = leaf, .kind = relkind == 'f' ? "a foreign table" : "not a table"});
     if (leaves.text(i, 2, "leaf privilege") != "t") unreadable.push_back(leaf);
     if (leaves.text(i, 3, "leaf row security") == "t") secured.push_back(leaf);
     if (i == 0 && leaves.text(i, 4, "table row security") == "t") secured.insert(secured.begin(), t.display_name);
   }
   if (!secured.empty())
     t.leaves_through_parent =
-        fmt::format("row-level security is active on {} for user {}", fmt::join(secured, ", "), PQuser(conn.raw()));
+        fmt::format("row-level security is active on {} for user {}", fmt::join(secured, ", "), conn.user());
   else if (!unreadable.empty())
-    t.leaves_through_parent =
-        fmt::format("user {} cannot read {} directly", PQuser(conn.raw()), fmt::join(unreadable, ", "));
+    t.leaves_through_parent = fmt::format("user {} cannot read {} directly", conn.user(), fmt::join(unreadable, ", "));
 }
 
 // TID range scans read the pages of a table or materialized view (a partitioned
@@ -230,15 +218,10 @@ void check_leaves_readable(const pg::Connection& conn, TableInfo& t, const std::
 void check_ctid_readable(const pg::Connection& conn, TableInfo& t, const std::string& oid) {
   if (t.relkind != 'r' && t.relkind != 'm' && t.relkind != 'p') {
     const char* what = t.relkind == 'v' ? "a view" : t.relkind == 'f' ? "a foreign table" : "not a table";
-    throw std::runtime_error(fmt::format(
-        "--split ctid: {} is {}, which has no pages of its own to split by ctid; use --split key with --key COLUMN",
-        t.display_name, what));
+    throw ReadRefused(ReadRefused::Problem::ctid_without_pages, {.table = t.display_name, .kind = what});
   }
   if (conn.server_version() < 140000)
-    throw std::runtime_error(
-        fmt::format("--split ctid needs PostgreSQL 14 or later (TID range scans); this server is "
-                    "{}; use --split key with --key COLUMN",
-                    conn.server_version()));
+    throw ReadRefused(ReadRefused::Problem::ctid_needs_pg14, {.server_version = conn.server_version()});
   if (t.relkind == 'p') check_leaves_readable(conn, t, oid);
 }
 
@@ -251,27 +234,21 @@ void choose_split(const pg::Connection& conn, TableInfo& t, const ReadOptions& o
   const bool whole = rows == 0;
   switch (o.split) {
     case SplitChoice::ctid:
-      if (!o.key.empty())
-        throw std::runtime_error("--key has no use with --split ctid (it splits by pages); drop one of them");
-      if (!whole)
-        throw std::runtime_error(
-            "--split ctid has no key order to take the first --rows N rows in: read the whole table with --rows all, "
-            "or use --split key with --key COLUMN");
+      if (!o.key.empty()) throw ReadRefused(ReadRefused::Problem::key_with_ctid, {});
+      if (!whole) throw ReadRefused(ReadRefused::Problem::ctid_with_row_limit, {});
       check_ctid_readable(conn, t, oid);
       t.split = Split::ctid;
       return;
     case SplitChoice::key:
       if (key.empty())
-        throw std::runtime_error(fmt::format("--split key: table {} has no integer primary key; {}", t.display_name,
-                                             integer_columns_hint(t.columns)));
+        throw ReadRefused(ReadRefused::Problem::split_key_without_key,
+                          {.table = t.display_name, .integer_columns = integer_columns(t.columns)});
       break;
     case SplitChoice::automatic:
       if (key.empty()) {
         if (!whole)
-          throw std::runtime_error(fmt::format(
-              "table {} has no integer primary key to take the first {} rows in order of; give --key COLUMN ({}), "
-              "or read the whole table with --rows all",
-              t.display_name, rows, integer_columns_hint(t.columns)));
+          throw ReadRefused(ReadRefused::Problem::row_limit_without_key,
+                            {.table = t.display_name, .integer_columns = integer_columns(t.columns), .rows = rows});
         check_ctid_readable(conn, t, oid);
         t.split = Split::ctid;
         return;
@@ -280,7 +257,7 @@ void choose_split(const pg::Connection& conn, TableInfo& t, const ReadOptions& o
   }
   t.split = Split::key;
   t.key_name = key;
-  t.key_sql = quote_identifier(conn.raw(), key);
+  t.key_sql = conn.quote_identifier(key);
 }
 
 // The columns that cannot travel in binary: their type, or one inside it, has no
@@ -326,25 +303,14 @@ std::string describe_relation(const pg::Connection& conn, const std::string& nam
         {name});
   } catch (const pg::SqlError& e) {
     if (e.sqlstate() != "42602") throw;  // invalid_name
-    throw std::runtime_error(fmt::format(
-        "--table {}: not a valid table name; give [schema.]table, with double quotes around a name that needs "
-        "them (e.g. --table 'public.\"Order Items\"')",
-        name));
+    throw ReadRefused(ReadRefused::Problem::invalid_table_name, {.table = name});
   }
-  if (reg.rows() != 1) {
-    throw std::runtime_error(
-        fmt::format("table {} does not exist (or is not visible on the search_path); check --table, e.g. --table "
-                    "schema.table",
-                    name));
-  }
+  if (reg.rows() != 1) throw ReadRefused(ReadRefused::Problem::no_such_table, {.table = name});
   const std::string oid(reg.text(0, 0, "pg_class.oid"));
   t.relkind = reg.text(0, 3, "relkind").front();
   const pg::Result priv = one_row(conn, "SELECT has_table_privilege($1::oid, 'SELECT')", {oid});
   if (priv.text(0, 0, "has_table_privilege") != "t") {
-    throw std::runtime_error(
-        fmt::format("no SELECT privilege on table {} for user {}; GRANT SELECT ON it or use "
-                    "another --dsn user",
-                    name, PQuser(conn.raw())));
+    throw ReadRefused(ReadRefused::Problem::no_select_privilege, {.table = name, .user = conn.user()});
   }
   t.schema.table = reg.text(0, 4, "qualified name");
   t.schema.relkind = t.relkind;
@@ -361,10 +327,10 @@ std::string describe_relation(const pg::Connection& conn, const std::string& nam
   t.text_only_columns = text_only_columns(conn, oid, t.columns);
 
   // Quoting: each column with PQescapeIdentifier; the relation as the server names it.
-  t.relation_sql = quote_identifier(conn.raw(), std::string(reg.text(0, 1, "nspname"))) + "." +
-                   quote_identifier(conn.raw(), std::string(reg.text(0, 2, "relname")));
+  t.relation_sql = conn.quote_identifier(std::string(reg.text(0, 1, "nspname"))) + "." +
+                   conn.quote_identifier(std::string(reg.text(0, 2, "relname")));
   std::vector<std::string> quoted;
-  for (const auto& c : t.columns) quoted.push_back(quote_identifier(conn.raw(), c.name));
+  for (const auto& c : t.columns) quoted.push_back(conn.quote_identifier(c.name));
   t.select_list = fmt::format("{}", fmt::join(quoted, ", "));
   return oid;
 }
@@ -386,7 +352,7 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   // privilege on a column or a function, a row-level security policy that recurses,
   // a view referring to what is gone) are the table's own problem: named here, before
   // anything else reads it.
-  t.read_as = PQuser(conn.raw());
+  t.read_as = conn.user();
   try {
     pg::exec_interruptible(conn, fmt::format("SELECT {} FROM {} LIMIT 0", t.select_list, t.relation_sql));
   } catch (const pg::BrokenConnection&) {
@@ -394,7 +360,7 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
   } catch (const pg::QueryCanceled&) {
     throw;
   } catch (const pg::SqlError& e) {
-    throw std::runtime_error(table_read_refused(name, t.read_as, e));
+    throw table_read_refused(name, t.read_as, e);
   }
   if (rows == 0) return t;  // the whole table: its size is the server's count of the read
 
@@ -406,43 +372,106 @@ TableInfo describe_table(const pg::Connection& conn, const std::string& name, co
     const std::string any_sql = fmt::format("SELECT EXISTS (SELECT 1 FROM {})", t.relation_sql);
     if (one_row(conn, any_sql, {}).text(0, 0, any_sql) != "t")
       throw EmptyTable(fmt::format("table {} has no rows that this user can read: there is nothing to measure", name));
-    throw std::runtime_error(fmt::format(
-        "table {} has no row with a non-null key {}, so it has no first --rows {} in key order; read its rows with "
-        "--rows all",
-        name, t.key_name, rows));
+    throw ReadRefused(ReadRefused::Problem::no_keyed_rows, {.table = name, .key = t.key_name, .rows = rows});
   }
-  if (have < rows) {
-    throw std::runtime_error(fmt::format("table {} holds only {} rows (with a non-null key {}); use --rows {} or fewer",
-                                         name, have, t.key_name, have));
-  }
+  if (have < rows)
+    throw ReadRefused(ReadRefused::Problem::too_few_keyed_rows,
+                      {.table = name, .key = t.key_name, .rows = rows, .have = have});
   t.total_rows = have;
   return t;
 }
 
 }  // namespace
 
-std::string table_read_refused(const std::string& table, const std::string& user, const pg::Error& error) {
-  const std::string& state = error.sqlstate();
-  const std::string message = error.server_message();
-  std::string fix;
-  if (state == "42P17" && message.find("policy") != std::string::npos) {
-    fix =
-        "a row-level security policy on it queries the table again (directly or through another table's policy), "
-        "which the server cannot evaluate; fix the policy (ALTER POLICY, or a SECURITY DEFINER function for the "
-        "lookup), or read as a role it does not apply to (the owner without FORCE ROW LEVEL SECURITY, or a role "
-        "with BYPASSRLS) with another --dsn user";
-  } else if (state == "42501") {
-    fix = fmt::format("GRANT what it names to {}, or use another --dsn user", user);
-  } else if (state == "42P01" || state == "42703" || state == "42883" || state == "42704" || state == "3F000") {
-    fix =
-        "its definition (a view, a policy, a column default) refers to something that does not exist; fix it, or "
-        "read another --table";
-  } else {
-    fix = "fix what the server names (the table, its policies or its view definition), or read another --table";
-  }
-  return fmt::format("table {} cannot be read as user {}: {}{}; {}", table, user, message,
-                     state.empty() ? "" : fmt::format(" (SQLSTATE {})", state), fix);
+ReadRefused table_read_refused(const std::string& table, const std::string& user, const pg::Error& error) {
+  return ReadRefused(
+      ReadRefused::Problem::unreadable,
+      {.table = table, .user = user, .server_message = error.server_message(), .sqlstate = error.sqlstate()});
 }
+
+namespace {
+
+Setting setting_of(ReadRefused::Problem problem) {
+  using P = ReadRefused::Problem;
+  switch (problem) {
+    case P::key_not_a_column:
+    case P::key_not_integer:
+    case P::key_with_ctid:
+    case P::row_limit_without_key:
+      return Setting::key;
+    case P::ctid_leaf_without_pages:
+    case P::ctid_without_pages:
+    case P::ctid_needs_pg14:
+    case P::split_key_without_key:
+      return Setting::split;
+    case P::ctid_with_row_limit:
+    case P::no_keyed_rows:
+    case P::too_few_keyed_rows:
+    case P::too_few_rows:
+      return Setting::rows;
+    case P::invalid_table_name:
+    case P::no_such_table:
+    case P::unreadable:
+      return Setting::table;
+    case P::no_select_privilege:
+      return Setting::dsn;
+    case P::snapshot_unusable:
+      return Setting::snapshot;
+  }
+  return Setting::table;
+}
+
+// Without option names: what() for anything below the CLI that logs it.
+std::string what_of(ReadRefused::Problem problem, const ReadRefused::Found& f) {
+  using P = ReadRefused::Problem;
+  switch (problem) {
+    case P::key_not_a_column:
+      return fmt::format("table {} has no column \"{}\"", f.table, f.key);
+    case P::key_not_integer:
+      return fmt::format("key column \"{}\" of table {} is {}, not an integer", f.key, f.table, f.type);
+    case P::ctid_leaf_without_pages:
+      return fmt::format("cannot split table {} by ctid: its partition {} is {}", f.table, f.part, f.kind);
+    case P::ctid_without_pages:
+      return fmt::format("cannot split {} by ctid: it is {}", f.table, f.kind);
+    case P::ctid_needs_pg14:
+      return fmt::format("a ctid split needs PostgreSQL 14 or later; this server is {}", f.server_version);
+    case P::key_with_ctid:
+      return "a key has no use with a ctid split";
+    case P::ctid_with_row_limit:
+      return "a ctid split has no key order to take the first rows in";
+    case P::split_key_without_key:
+      return fmt::format("table {} has no integer primary key", f.table);
+    case P::row_limit_without_key:
+      return fmt::format("table {} has no integer primary key to take the first {} rows in order of", f.table, f.rows);
+    case P::invalid_table_name:
+      return fmt::format("{}: not a valid table name", f.table);
+    case P::no_such_table:
+      return fmt::format("table {} does not exist", f.table);
+    case P::no_select_privilege:
+      return fmt::format("no SELECT privilege on table {} for user {}", f.table, f.user);
+    case P::no_keyed_rows:
+      return fmt::format("table {} has no row with a non-null key {}", f.table, f.key);
+    case P::too_few_keyed_rows:
+      return fmt::format("table {} holds only {} rows (with a non-null key {})", f.table, f.have, f.key);
+    case P::too_few_rows:
+      return fmt::format("table {} holds fewer than {} rows", f.table, f.rows);
+    case P::unreadable:
+      return fmt::format("table {} cannot be read as user {}: {}", f.table, f.user, f.server_message);
+    case P::snapshot_unusable:
+      return fmt::format("snapshot {}: cannot read in it: {}", f.snapshot, f.server_message);
+  }
+  return "the read is refused";
+}
+
+}  // namespace
+
+ReadRefused::ReadRefused(Problem problem, Found found)
+    : SettingError(setting_of(problem), what_of(problem, found)), problem_(problem), found_(std::move(found)) {}
+
+OptionRefused::OptionRefused(Setting setting, std::string table, std::string columns)
+    : SettingError(setting, fmt::format("table {} has {} with no binary output", table, columns)),
+      table_(std::move(table)),
+      columns_(std::move(columns)) {}
 
 TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows,
                         const std::optional<TableSchema>& expected) {
@@ -460,7 +489,7 @@ TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options,
   }
   pg::Connection conn = pg::Connection::open(conninfo, session(true));
   // --snapshot: the table holds enough rows in the held state, whatever was written since.
-  if (!options.snapshot_id.empty()) pg::import_snapshot(conn.raw(), options.snapshot_id);
+  if (!options.snapshot_id.empty()) pg::import_snapshot(conn, options.snapshot_id);
   return describe_table(conn, options.table, options, rows, false, expected);
 }
 

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "model/errors.hpp"
 #include "model/memory_plan.hpp"
 #include "process/memory.hpp"
 
@@ -108,18 +109,18 @@ std::string cap_client_memory(std::uint64_t bytes) {
   // delegated, writable hierarchy; RLIMIT_AS is per process, and children lift it.
   const std::uint64_t mapped = own_address_space_bytes();
   if (mapped != 0 && bytes <= mapped)
-    throw std::runtime_error(fmt::format(
-        "--client-memory {}: benchclient already maps {} of address space (RLIMIT_AS counts all of it); give more",
-        format_bytes(bytes), format_bytes(mapped)));
+    throw SettingFailed(SettingFailed::Problem::client_memory_mapped, format_bytes(bytes), format_bytes(mapped));
   struct rlimit lim {};
   if (getrlimit(RLIMIT_AS, &lim) != 0)
-    throw std::runtime_error(fmt::format("--client-memory: getrlimit(RLIMIT_AS): {}", std::strerror(errno)));
+    throw SettingFailed(SettingFailed::Problem::client_memory_call, "",
+                        fmt::format("getrlimit(RLIMIT_AS): {}", std::strerror(errno)));
   if (lim.rlim_max != RLIM_INFINITY && bytes > lim.rlim_max)
-    throw std::runtime_error(fmt::format("--client-memory: the hard RLIMIT_AS is already lower ({} bytes)",
-                                         static_cast<unsigned long long>(lim.rlim_max)));
+    throw SettingFailed(SettingFailed::Problem::client_memory_hard_limit, "",
+                        std::to_string(static_cast<unsigned long long>(lim.rlim_max)));
   lim.rlim_cur = static_cast<rlim_t>(bytes);
   if (setrlimit(RLIMIT_AS, &lim) != 0)
-    throw std::runtime_error(fmt::format("--client-memory: setrlimit(RLIMIT_AS): {}", std::strerror(errno)));
+    throw SettingFailed(SettingFailed::Problem::client_memory_call, "",
+                        fmt::format("setrlimit(RLIMIT_AS): {}", std::strerror(errno)));
   return "RLIMIT_AS (soft limit on benchclient's address space; cgroup v2 not used)";
 }
 

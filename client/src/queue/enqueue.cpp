@@ -1,13 +1,12 @@
 #include "queue/enqueue.hpp"
 
-#include <libpq-fe.h>
-
 #include <fmt/format.h>
 
 #include <chrono>
 #include <stdexcept>
 
 #include "pg/connection.hpp"
+#include "pg/copy_in.hpp"
 #include "pg/error.hpp"
 #include "pg/pipeline.hpp"
 #include "pg/result.hpp"
@@ -21,41 +20,19 @@ namespace {
 constexpr const char* kInsert = "INSERT INTO public.benchlab_jobs (kind, payload) VALUES ($1, $2::jsonb)";
 constexpr std::uint64_t kPipelineChunk = 500;  // queries in flight before reading their results
 
-void check(PGconn* conn, PGresult* raw, std::string_view what) {
-  const pg::Result r(raw);
-  pg::check_result(conn, r.get(), what);
-}
-
 void per_transaction(const pg::Connection& c, std::uint64_t jobs) {
-  check(c.raw(), PQprepare(c.raw(), "enqueue_one", kInsert, 2, nullptr), "prepare");
+  c.prepare("enqueue_one", kInsert, 2);
   for (std::uint64_t i = 1; i <= jobs; ++i) {
-    const std::string p = payload(i);
-    const char* values[] = {"email", p.c_str()};
-    check(c.raw(), PQexecPrepared(c.raw(), "enqueue_one", 2, values, nullptr, nullptr, 0), "enqueue (per transaction)");
+    c.exec_prepared("enqueue_one", {"email", payload(i)}, "enqueue (per transaction)");
     if (i % 1000 == 0) throw_if_interrupted();
   }
 }
 
-// Reads results up to and including the next sync point.
-void drain_to_sync(PGconn* conn) {
-  for (;;) {
-    PGresult* raw = PQgetResult(conn);
-    if (raw == nullptr) continue;  // the end of one statement's results
-    const ExecStatusType st = PQresultStatus(raw);
-    if (st == PGRES_PIPELINE_SYNC) {
-      PQclear(raw);
-      return;
-    }
-    check(conn, raw, "enqueue (pipelined)");
-  }
-}
-
 void pipelined(const pg::Connection& c, std::uint64_t jobs) {
-  PGconn* conn = c.raw();
   c.exec("BEGIN");
-  check(conn, PQprepare(conn, "enqueue_pipe", kInsert, 2, nullptr), "prepare");
+  c.prepare("enqueue_pipe", kInsert, 2);
   {
-    pg::Pipeline pipeline(conn);  // left (or its work cancelled) on every way out
+    pg::Pipeline pipeline(c);  // left (or its work cancelled) on every way out
     for (std::uint64_t i = 1; i <= jobs;) {
       const std::uint64_t end = std::min(jobs, i + kPipelineChunk - 1);
       for (; i <= end; ++i) {
@@ -64,7 +41,7 @@ void pipelined(const pg::Connection& c, std::uint64_t jobs) {
         pipeline.send_prepared("enqueue_pipe", 2, values);
       }
       pipeline.sync();
-      drain_to_sync(conn);
+      pipeline.read_to_sync("enqueue (pipelined)");
       throw_if_interrupted();
     }
     pipeline.exit();
@@ -95,74 +72,54 @@ void multirow(const pg::Connection& c, std::uint64_t jobs) {
 }
 
 void copy_in(const pg::Connection& c, std::uint64_t jobs) {
-  PGconn* conn = c.raw();
-  {
-    const pg::Result r(PQexec(conn, "COPY public.benchlab_jobs (kind, payload) FROM STDIN"));
-    if (r.status() != PGRES_COPY_IN) pg::check_result(conn, r.get(), "COPY FROM STDIN");
-  }
+  pg::CopyIn copy(c, "COPY public.benchlab_jobs (kind, payload) FROM STDIN");
   std::string chunk;
   for (std::uint64_t i = 1; i <= jobs; ++i) {
     chunk += "email\t";
     chunk += payload(i);  // no tab, newline or backslash: COPY text needs no escaping here
     chunk += '\n';
     if (chunk.size() >= 64 * 1024 || i == jobs) {
-      if (PQputCopyData(conn, chunk.data(), static_cast<int>(chunk.size())) != 1)
-        throw pg::BrokenConnection("COPY FROM STDIN: cannot send: " + pg::one_line(PQerrorMessage(conn)));
+      copy.put(chunk);
       chunk.clear();
     }
   }
-  if (PQputCopyEnd(conn, nullptr) != 1)
-    throw pg::BrokenConnection("COPY FROM STDIN: cannot end: " + pg::one_line(PQerrorMessage(conn)));
-  check(conn, PQgetResult(conn), "COPY FROM STDIN");
-  while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
+  copy.finish();
 }
 
 // Each job in its own savepoint: a refused one is rolled back to it, alone.
 std::uint64_t savepoints(const pg::Connection& c, std::uint64_t jobs, int invalid_every) {
-  PGconn* conn = c.raw();
+  constexpr std::string_view kCheckViolation = "23514";
   c.exec("BEGIN");
-  check(conn, PQprepare(conn, "enqueue_sp", kInsert, 2, nullptr), "prepare");
+  c.prepare("enqueue_sp", kInsert, 2);
   std::uint64_t rejected = 0;
   for (std::uint64_t i = 1; i <= jobs; ++i) {
     c.exec("SAVEPOINT job");
     const bool valid = invalid_every <= 0 || i % static_cast<std::uint64_t>(invalid_every) != 0;
-    const std::string p = payload(i, valid);
-    const char* values[] = {"email", p.c_str()};
-    const pg::Result r(PQexecPrepared(conn, "enqueue_sp", 2, values, nullptr, nullptr, 0));
-    if (r.status() == PGRES_COMMAND_OK) {
-      c.exec("RELEASE SAVEPOINT job");
+    try {
+      c.exec_prepared("enqueue_sp", {"email", payload(i, valid)}, "enqueue (savepoints)");
+    } catch (const pg::SqlError& e) {
+      if (e.sqlstate() != kCheckViolation) throw;
+      c.exec("ROLLBACK TO SAVEPOINT job");  // only this job: the others stay
+      ++rejected;
       continue;
     }
-    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-    if (state == nullptr || std::string_view(state) != "23514") pg::check_result(conn, r.get(), "enqueue (savepoints)");
-    c.exec("ROLLBACK TO SAVEPOINT job");  // only this job: the others stay
-    ++rejected;
+    c.exec("RELEASE SAVEPOINT job");
   }
   c.exec("COMMIT");
   return rejected;
 }
 
 void outbox(const pg::Connection& c, std::uint64_t jobs) {
-  PGconn* conn = c.raw();
-  check(conn,
-        PQprepare(conn, "outbox_order", "INSERT INTO public.benchlab_outbox_orders (amount) VALUES ($1) RETURNING id",
-                  1, nullptr),
-        "prepare");
-  check(conn,
-        PQprepare(conn, "outbox_job",
-                  "INSERT INTO public.benchlab_jobs (kind, payload) VALUES ('order_created', "
-                  "jsonb_build_object('order_id', $1::bigint))",
-                  1, nullptr),
-        "prepare");
+  c.prepare("outbox_order", "INSERT INTO public.benchlab_outbox_orders (amount) VALUES ($1) RETURNING id", 1);
+  c.prepare("outbox_job",
+            "INSERT INTO public.benchlab_jobs (kind, payload) VALUES ('order_created', "
+            "jsonb_build_object('order_id', $1::bigint))",
+            1);
   for (std::uint64_t i = 1; i <= jobs; ++i) {
     c.exec("BEGIN");
     const std::string amount = fmt::format("{}.{:02}", i % 1000, i % 100);
-    const char* a[] = {amount.c_str()};
-    const pg::Result order(PQexecPrepared(conn, "outbox_order", 1, a, nullptr, nullptr, 0));
-    pg::check_result(conn, order.get(), "outbox: the business row");
-    const std::string id(order.value(0, 0));
-    const char* j[] = {id.c_str()};
-    check(conn, PQexecPrepared(conn, "outbox_job", 1, j, nullptr, nullptr, 0), "outbox: its job");
+    const pg::Result order = c.exec_prepared("outbox_order", {amount}, "outbox: the business row");
+    c.exec_prepared("outbox_job", {std::string(order.value(0, 0))}, "outbox: its job");
     c.exec("COMMIT");  // the order and its job, or neither
     if (i % 1000 == 0) throw_if_interrupted();
   }

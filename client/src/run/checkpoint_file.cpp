@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/errors.hpp"
 #include "store/artifact_file.hpp"
 #include "store/json_fields.hpp"
 #include "store/schema_json.hpp"
@@ -100,8 +101,7 @@ CheckpointFile::CheckpointFile(std::filesystem::path path) : path_(std::move(pat
     }
     facts_ = std::move(facts);
   } catch (const json_fields::FieldError& e) {
-    throw CheckpointError(
-        fmt::format("--checkpoint {}: {}; remove it to start the read afresh", path_.string(), e.what()));
+    throw SettingFailed(SettingFailed::Problem::checkpoint_unreadable, path_.string(), e.what());
   }
   done_ = before_;
   resuming_ = true;
@@ -142,10 +142,7 @@ void CheckpointFile::bind(const CheckpointFacts& facts) {
   if (!diffs.empty()) {
     std::string all;
     for (const auto& d : diffs) all += (all.empty() ? "" : "; ") + d;
-    throw CheckpointError(fmt::format(
-        "--checkpoint {}: it belongs to a different read: {}; resume with the options of the read that wrote it (and "
-        "--snapshot, so the plan is the same), or remove the file to start afresh",
-        path_.string(), all));
+    throw SettingFailed(SettingFailed::Problem::checkpoint_other_read, path_.string(), all);
   }
 }
 

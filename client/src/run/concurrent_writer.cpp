@@ -5,6 +5,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "model/errors.hpp"
 #include "pg/connection.hpp"
 #include "pg/error.hpp"
 
@@ -30,7 +31,7 @@ ConcurrentWriter::ConcurrentWriter(const std::string& conninfo, const ReadSpec& 
       lo_(spec.all.lo == kOpenStart ? 1 : spec.all.lo),
       hi_(spec.all.hi == kOpenEnd ? spec.all.lo : spec.all.hi),
       rows_per_sec_(rows_per_sec) {
-  if (key_sql_.empty()) throw std::invalid_argument("--concurrent-writes needs a table with an integer key");
+  if (key_sql_.empty()) throw SettingFailed(SettingFailed::Problem::writer_needs_key);
   if (hi_ < lo_) hi_ = lo_;
   {
     // The first write here, so that a table we cannot write to fails the run now.
@@ -51,10 +52,9 @@ void ConcurrentWriter::wait_for_commits(std::uint64_t count) const {
   while (commits_.load() < count) {
     {
       std::lock_guard lock(error_mutex_);
-      if (!error_.empty()) throw std::runtime_error("--concurrent-writes: the writer stopped: " + error_);
+      if (!error_.empty()) throw SettingFailed(SettingFailed::Problem::writer_stopped, "", error_);
     }
-    if (std::chrono::steady_clock::now() > deadline)
-      throw std::runtime_error("--concurrent-writes: the writer committed nothing for 30 s");
+    if (std::chrono::steady_clock::now() > deadline) throw SettingFailed(SettingFailed::Problem::writer_idle);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }

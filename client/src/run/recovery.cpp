@@ -143,13 +143,7 @@ bool retryable(const std::exception& error) {
   if (dynamic_cast<const Interrupted*>(&error) != nullptr) return false;
   const auto* pg_error = dynamic_cast<const pg::Error*>(&error);
   if (pg_error == nullptr) return false;  // a decode error or a bug: the same again
-  const std::string& state = pg_error->sqlstate();
-  if (state.size() != 5) return true;  // libpq's own (a lost connection) or a worker that died
-  // Syntax and access (42), data (22: also an invalid snapshot id), feature (0A),
-  // authorization (28), catalog (3D, 3F): the same statement fails the same way.
-  for (const char* permanent : {"42", "22", "0A", "28", "3D", "3F"})
-    if (state.compare(0, 2, permanent) == 0) return false;
-  return true;
+  return pg_error->retryable();
 }
 
 RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, RunContext& context,

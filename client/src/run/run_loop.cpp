@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
-
 #include "measure/harness.hpp"
 #include "pg/error.hpp"
 #include "pg/snapshot.hpp"
@@ -20,12 +18,6 @@
 namespace benchlab {
 
 namespace {
-
-void phase(const LoopOutput& out, const std::string& text) {
-  if (!out.phase_lines) return;
-  std::fprintf(stderr, "%s\n", text.c_str());
-  std::fflush(stderr);
-}
 
 // A strict-policy failure ends the benchmark; the report keeps its reason.
 struct StrictFailure {};
@@ -60,19 +52,24 @@ class SizeRunner {
     for (int round = 1; round <= schedule_.runs; ++round) {
       const double ceiling = measure_wire_round(spec_.format);
       if (other_format_readable()) measure_wire_round(other_format(spec_.format));
-      phase(output_, fmt::format("  round {}/{}: wire ceiling ({}) {:.0f} rows/s", round, schedule_.runs,
-                                 to_string(spec_.format), ceiling));
+      if (output_.observer != nullptr) output_.observer->round_measured({round, schedule_.runs, spec_.format, ceiling});
       for (const auto& name : schedule_.strategies) run_one(result_of(name), false, round, ceiling);
     }
     for (const auto& result : size_.strategies) {
-      const Summary s = summarize(result, size_, spec_.format, schedule_.runs).rows_per_sec;
-      phase(output_, result.errors.empty()
-                         ? fmt::format("  {:<18} {:>12.0f} rows/s (median of {}){}", result.strategy, s.median, s.count,
-                                       !result.any_mismatch() ? ""
-                                       : is_unshared_control(result.strategy)
-                                           ? fmt::format("  MISMATCH ({})", kExpectedControlMismatch)
-                                           : std::string("  MISMATCH"))
-                         : fmt::format("  {:<18} error: {}", result.strategy, result.errors.back()));
+      if (output_.observer == nullptr) break;
+      StrategyStanding standing;
+      standing.strategy = result.strategy;
+      if (result.errors.empty()) {
+        const Summary s = summarize(result, size_, spec_.format, schedule_.runs).rows_per_sec;
+        standing.median_rows_per_sec = s.median;
+        standing.runs = s.count;
+        if (result.any_mismatch())
+          standing.check = is_unshared_control(result.strategy) ? StrategyStanding::Check::expected_mismatch
+                                                                : StrategyStanding::Check::mismatch;
+      } else {
+        standing.error = result.errors.back();
+      }
+      output_.observer->strategy_standing(standing);
     }
   }
 
@@ -100,7 +97,7 @@ class SizeRunner {
     } catch (const pg::QueryCanceled&) {
       throw;
     } catch (const pg::SqlError& e) {
-      throw std::runtime_error(plan::table_read_refused(table_.display_name, table_.read_as, e));
+      throw plan::table_read_refused(table_.display_name, table_.read_as, e);
     }
   }
 
@@ -129,7 +126,7 @@ class SizeRunner {
     HarnessOptions ho;
     ho.label = label;
     ho.observe = schedule_.measure_observer;
-    ho.progress = output_.progress_line;
+    if (output_.live) ho.progress = output_.observer;
     ho.expected_rows = spec_.all.rows;
     ho.session.read_only = true;
     ho.session.statement_timeout_ms = spec_.statement_timeout_ms;
@@ -244,9 +241,9 @@ void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, c
   try {
     for (const SizePlan& size_plan : plan.sizes) {
       throw_if_interrupted();
-      phase(output, fmt::format("benchclient: {} rows{}: wire ceiling and {} strategies, {} rounds", size_plan.limit,
-                                size_plan.spec.whole_table ? " (the whole table)" : "", schedule.strategies.size(),
-                                schedule.runs));
+      if (output.observer != nullptr)
+        output.observer->size_started(
+            {size_plan.limit, size_plan.spec.whole_table, schedule.strategies.size(), schedule.runs});
       report.sizes.emplace_back();
       SizeResult& size = report.sizes.back();
       size.limit = size_plan.limit;

@@ -10,14 +10,16 @@
 
 #include "model/options.hpp"
 #include "model/plan.hpp"
+#include "model/progress.hpp"
 #include "model/report.hpp"
 
 namespace benchlab {
 
-// Progress and phase lines on stderr (when enabled), never on stdout.
+// Where the loop reports its phases and live figures (model/progress.hpp) and hands
+// the report after every size; the loop itself draws nothing.
 struct LoopOutput {
-  bool progress_line = false;  // live line: a terminal and not --no-progress
-  bool phase_lines = true;     // one line per round and per finished strategy
+  ProgressObserver* observer = nullptr;  // null: nobody is told
+  bool live = false;                     // the live figures too (the CLI draws a live line)
   // Called with the report so far after every size is measured (the CLI saves it, so
   // a run killed later keeps the sizes before).
   std::function<void(const BenchmarkReport&)> size_done;

@@ -43,7 +43,7 @@ class AsyncStream final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    pg::ExportedSnapshot snapshot(coordinator.connection(), spec.snapshot_id);
     // --no-shared-snapshot (the broken control): workers take snapshots of their own.
     const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
     context.snapshot_exported();
@@ -53,10 +53,8 @@ class AsyncStream final : public Strategy {
       if (share.empty()) continue;
       readers.push_back(
           std::make_unique<Reader>(context.connect(), std::move(share), spec, static_cast<int>(readers.size())));
-      if (PQsetnonblocking(readers.back()->conn.raw(), 1) != 0) {
-        throw pg::BrokenConnection(fmt::format("cannot make connection non-blocking: {}",
-                                               pg::one_line(PQerrorMessage(readers.back()->conn.raw()))));
-      }
+      if (const pg::Connection& c = readers.back()->conn.connection(); !c.set_nonblocking(true))
+        throw pg::BrokenConnection(fmt::format("cannot make connection non-blocking: {}", c.error_message()));
     }
 
     // Ends the reader's part (if any) and starts its next one; false when it has
@@ -110,7 +108,7 @@ class AsyncStream final : public Strategy {
 
     for (auto& r : readers) {
       context.add_totals(r->decoder.totals());
-      PQsetnonblocking(r->conn.raw(), 0);
+      (void)r->conn.connection().set_nonblocking(false);
       r->conn.finish();
     }
     snapshot.release();

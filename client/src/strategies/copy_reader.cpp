@@ -1,10 +1,5 @@
 #include "strategies/copy_reader.hpp"
 
-#include <poll.h>
-
-#include <cerrno>
-#include <system_error>
-
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
 #include "pg/error.hpp"
@@ -32,19 +27,22 @@ void CopyReader::batch_done() {
   if (fault_ != nullptr) fault_->after_batch(conn_);
 }
 
+void CopyReader::handle(std::string_view message) {
+  const std::uint64_t n = decoder_->consume_copy(message.data(), message.size());
+  if (n > 0 && rows_ == 0) context_->mark_first_row();
+  rows_ += n;
+  rows_in_batch_ += n;
+  if (rows_in_batch_ >= static_cast<std::uint64_t>(batch_rows_)) batch_done();
+}
+
 CopyReader::Progress CopyReader::pump(int max_messages) {
   if (finished_) return Progress::done;
   std::string_view message;
   for (int i = 0; i < max_messages; ++i) {
     switch (copy_->next(message)) {
-      case pg::CopyOut::Next::message: {
-        const std::uint64_t n = decoder_->consume_copy(message.data(), message.size());
-        if (n > 0 && rows_ == 0) context_->mark_first_row();
-        rows_ += n;
-        rows_in_batch_ += n;
-        if (rows_in_batch_ >= static_cast<std::uint64_t>(batch_rows_)) batch_done();
+      case pg::CopyOut::Next::message:
+        handle(message);
         break;
-      }
       case pg::CopyOut::Next::would_block:
         return Progress::would_block;
       case pg::CopyOut::Next::done:
@@ -57,15 +55,11 @@ CopyReader::Progress CopyReader::pump(int max_messages) {
 }
 
 void CopyReader::run() {
-  for (;;) {
-    const Progress progress = pump();
-    if (progress == Progress::done) return;
-    context_->check_interrupted();
-    if (progress == Progress::more) continue;
-    pollfd p{socket(), POLLIN, 0};
-    const int r = ::poll(&p, 1, 100);
-    if (r < 0 && errno != EINTR) throw pg::BrokenConnection("poll failed: " + std::generic_category().message(errno));
-  }
+  if (finished_) return;
+  pg::drain(
+      *copy_, [this](std::string_view message) { handle(message); }, [this] { context_->check_interrupted(); });
+  batch_done();
+  finished_ = true;
 }
 
 }  // namespace benchlab

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "model/wire_format.hpp"
 #include "pg/copy_out.hpp"
@@ -35,8 +36,8 @@ class CopyReader {
   // socket), `would_block` when libpq holds nothing complete, `done` once the COPY
   // ended and succeeded (throws the typed error if it failed).
   Progress pump(int max_messages = 4096);
-  // Drives the reader to its end on this thread (poll() on the socket, looking
-  // for an interruption at least every 100 ms).
+  // Drives the reader to its end on this thread (pg::drain: looking for an
+  // interruption at least every 100 ms).
   void run();
 
   // An injected fault, told of every batch (tests).
@@ -47,6 +48,7 @@ class CopyReader {
 
  private:
   void batch_done();
+  void handle(std::string_view message);
 
   RowDecoder* decoder_;
   RunContext* context_;

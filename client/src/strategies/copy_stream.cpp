@@ -25,7 +25,7 @@ class CopyStream final : public Strategy {
     if (spec.snapshot_id.empty())
       conn.connection().exec("BEGIN READ ONLY");
     else
-      pg::import_snapshot(conn.raw(), spec.snapshot_id);  // --snapshot: the held snapshot
+      pg::import_snapshot(conn.connection(), spec.snapshot_id);  // --snapshot: the held snapshot
     CopyReader reader(conn.raw(), spec.all_query(), spec.format, spec.batch_rows, decoder, context);
     reader.run();
     conn.connection().exec("COMMIT");

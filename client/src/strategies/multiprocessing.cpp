@@ -118,7 +118,7 @@ int child_work(const ReadSpec& spec, int worker, const std::vector<DealtPart>& p
     session.statement_timeout_ms = spec.statement_timeout_ms;
     session.application_name = "benchclient-worker";
     pg::Connection conn = pg::Connection::open(spec.conninfo, session);
-    slot.backend_pid.store(PQbackendPID(conn.raw()), std::memory_order_relaxed);
+    slot.backend_pid.store(conn.backend_pid(), std::memory_order_relaxed);
     slot.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);
     const auto cpu_before = meter_server_cpu ? read_backend_cpu(conn) : std::nullopt;
     SlotContext context(slot, slots);
@@ -279,7 +279,7 @@ class Multiprocessing final : public Strategy {
     }
 
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    pg::ExportedSnapshot snapshot(coordinator.connection(), spec.snapshot_id);
     // --no-shared-snapshot (the broken control): workers take snapshots of their own.
     const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
     context.snapshot_exported();

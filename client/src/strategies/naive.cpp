@@ -1,15 +1,10 @@
-// naive: one query (PQsendQueryParams + PQgetResult: the same as PQexecParams, but
-// interruptible), the whole result materialized by libpq, every row decoded and
-// kept until the end. It exists to show client memory growing with the row count.
-#include <libpq-fe.h>
-
-#include <fmt/format.h>
+// naive: one query (pg::exec_waiting: the same as PQexecParams, but interruptible), the whole result materialized by
+// libpq, every row decoded and kept until the end. It exists to show client memory growing with the row count.
 #include <chrono>
 
 #include "decode/decoded_rows.hpp"
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
-#include "pg/cancel.hpp"
 #include "pg/connection.hpp"
 #include "pg/snapshot.hpp"
 #include "pg/wait.hpp"
@@ -26,7 +21,7 @@ class Naive final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
     RowDecoder decoder(spec.types);
-    if (!spec.snapshot_id.empty()) pg::import_snapshot(conn.raw(), spec.snapshot_id);  // --snapshot
+    if (!spec.snapshot_id.empty()) pg::import_snapshot(conn.connection(), spec.snapshot_id);  // --snapshot
     const std::string sql = spec.all_query();
     context.check_interrupted();
     context.mark_query_sent();
@@ -34,18 +29,9 @@ class Naive final : public Strategy {
     // Sent asynchronously so an interruption is noticed while the server is still
     // producing (the cancel guard then stops it); the result is still the whole
     // result, materialized by libpq, as PQexecParams would return it.
-    PGconn* raw = conn.raw();
-    if (PQsendQueryParams(raw, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, static_cast<int>(spec.format)) !=
-        1) {
-      throw pg::BrokenConnection(fmt::format("naive read failed: {}", pg::one_line(PQerrorMessage(raw))));
-    }
-    pg::CancelOnUnwind cancel(raw);
-    pg::wait_for_result(
-        raw, [&] { context.check_interrupted(); }, "naive read failed");
-    pg::Result result(PQgetResult(raw));
-    while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
-    cancel.disarm();
-    pg::check_result(raw, result.get(), "naive read failed");
+    pg::Result result = pg::exec_waiting(
+        conn.connection(), sql, static_cast<int>(spec.format), [&] { context.check_interrupted(); },
+        "naive read failed");
     const auto rows = static_cast<std::uint64_t>(result.rows());
     if (rows > 0) context.mark_first_row();
     // Every decoded value, and the materialized result it points into, stays

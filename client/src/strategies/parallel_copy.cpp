@@ -44,7 +44,7 @@ class ParallelCopy final : public Strategy {
   void run(const ReadSpec& spec, RunContext& context) override {
     const std::vector<KeyRange> parts = spec.partitions.empty() ? std::vector<KeyRange>{spec.all} : spec.partitions;
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    pg::ExportedSnapshot snapshot(coordinator.connection(), spec.snapshot_id);
     // --no-shared-snapshot (the broken control): workers take snapshots of their own.
     const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
     context.snapshot_exported();
@@ -54,7 +54,7 @@ class ParallelCopy final : public Strategy {
       if (share.empty()) continue;
       workers.push_back(
           std::make_unique<Worker>(context.connect(), std::move(share), spec, static_cast<int>(workers.size())));
-      pg::begin_worker(workers.back()->conn.raw(), shared);
+      pg::begin_worker(workers.back()->conn.connection(), shared);
     }
 
     // Ends the worker's part (if any) and starts its next one; false (after

@@ -83,7 +83,7 @@ class PooledSync final : public Strategy {
     const int workers = spec.workers < 1 ? 1 : spec.workers;
 
     MeteredConnection coordinator = context.connect();
-    pg::ExportedSnapshot snapshot(coordinator.raw(), spec.snapshot_id);
+    pg::ExportedSnapshot snapshot(coordinator.connection(), spec.snapshot_id);
     // --no-shared-snapshot (the broken control): workers take snapshots of their own.
     const std::string shared = spec.shared_snapshot ? snapshot.id() : std::string();
     context.snapshot_exported();
@@ -92,7 +92,7 @@ class PooledSync final : public Strategy {
     std::vector<MeteredConnection*> pooled;
     for (int i = 0; i < workers; ++i) {
       connections.push_back(context.connect());
-      pg::begin_worker(connections.back().raw(), shared);  // once per connection
+      pg::begin_worker(connections.back().connection(), shared);  // once per connection
       pooled.push_back(&connections.back());
     }
     ConnectionPool pool(std::move(pooled));

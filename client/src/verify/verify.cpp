@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "benchlab/row_checksum.hpp"
+#include "model/errors.hpp"
 #include "model/options.hpp"
 #include "model/table.hpp"
 #include "pg/connection.hpp"
@@ -45,14 +46,13 @@ TableInfo describe(const char* side, const std::string& conninfo, const std::str
   try {
     return plan::prepare_table(conninfo, options, 0);
   } catch (const pg::BrokenConnection& e) {
-    // Which server could not be reached, by the option that names it.
-    throw pg::BrokenConnection(
-        fmt::format("{} ({}): {}", side, std::string(side) == "source" ? "--dsn" : "--target-dsn", e.what()),
-        e.sqlstate());
+    // Which server could not be reached: the CLI names it by its option.
+    throw SettingFailed(SettingFailed::Problem::server_unreachable, side, e.what());
+  } catch (plan::ReadRefused& e) {
+    e.set_side(side);
+    throw;
   } catch (const std::exception& e) {
-    std::string what = e.what();
-    if (what.starts_with("--split key: ")) what = what.substr(13);
-    throw std::runtime_error(fmt::format("{}: {}", side, what));
+    throw std::runtime_error(fmt::format("{}: {}", side, e.what()));
   }
 }
 
@@ -307,9 +307,7 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
   const std::string& source_table = table_or_standard(options.table);
   const std::string& target_table = options.target_table.empty() ? source_table : options.target_table;
   if (source_conninfo == target_conninfo && source_table == target_table)
-    throw std::runtime_error(
-        "the source and the target are the same table on the same server; give --target-dsn or "
-        "--target-table");
+    throw SettingFailed(SettingFailed::Problem::same_table);
 
   VerifyReport report;
   auto [source, target] = open_sides(source_conninfo, target_conninfo, options);

@@ -1,0 +1,72 @@
+// What a benchmark reports as it goes, for whoever shows it: the run loop's phases
+// (a size started, a round's wire ceiling, a strategy's standing at the end of a
+// size) and the harness's live figures. The layers that measure call a
+// ProgressObserver; only the CLI draws (stderr lines, the live progress line).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/wire_format.hpp"
+
+namespace benchlab {
+
+// A forked worker's standing: rows, and the key (or block) its share is read
+// through (kNotYet: no part finished).
+struct WorkerProgress {
+  std::uint64_t rows = 0;
+  std::int64_t read_through = kNotYet;
+  static constexpr std::int64_t kNotYet = std::numeric_limits<std::int64_t>::min();
+};
+
+// One run's figures so far: rows of the run and, for forked workers, each
+// worker's rows from its heartbeat.
+struct LiveProgress {
+  std::string label;  // the run: "async_stream run 2/3", "naive warmup 1/1"
+  std::uint64_t rows = 0;
+  std::uint64_t expected_rows = 0;
+  double rows_per_sec = 0;
+  std::optional<std::uint64_t> peak_rss;  // when the harness observes memory
+  std::vector<WorkerProgress> workers;
+};
+
+struct SizeStarted {
+  std::uint64_t limit = 0;
+  bool whole_table = false;
+  std::size_t strategies = 0;
+  int rounds = 0;
+};
+
+struct RoundMeasured {
+  int round = 0;
+  int rounds = 0;
+  WireFormat format = WireFormat::text;
+  double ceiling_rows_per_sec = 0;
+};
+
+// A strategy at the end of a size: its median, or the error that stopped it.
+struct StrategyStanding {
+  std::string strategy;
+  double median_rows_per_sec = 0;
+  std::size_t runs = 0;
+  enum class Check { matched, mismatch, expected_mismatch } check = Check::matched;
+  std::string error;  // what stopped it (empty: nothing did)
+};
+
+class ProgressObserver {
+ public:
+  virtual ~ProgressObserver() = default;
+  virtual void size_started(const SizeStarted& event) = 0;
+  virtual void round_measured(const RoundMeasured& event) = 0;
+  virtual void strategy_standing(const StrategyStanding& event) = 0;
+  // From the harness's sampler thread, at most four times a second while a run
+  // reads; run_ended once it stopped (the live line is then cleared).
+  virtual void live(const LiveProgress& now) = 0;
+  virtual void run_ended() = 0;
+};
+
+}  // namespace benchlab
