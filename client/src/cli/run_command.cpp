@@ -262,6 +262,8 @@ int run_benchmark_command(const RunOptions& options) {
     if (!part.complete()) break;
   }
 
+  artifact.summary = summary_of(artifact);  // measured: summarized once, for every reporter
+
   // 3. Report: the display (stderr when stdout carries the JSON), the JSON artifact
   // and, if asked, a Markdown file — every reporter fed the same artifact.
   std::FILE* display = options.output.json_to_stdout ? stderr : stdout;

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "model/warnings.hpp"
 #include "model/number_format.hpp"
 #include "model/verdict_text.hpp"
+#include "model/warnings.hpp"
 
 namespace benchlab {
 
@@ -95,7 +95,7 @@ Row strategy_row(const StrategyResult& s, const StrategySummary& sum) {
   std::string flag = flag_of(sum.status);
   if (const std::string_view caveat = status_caveat(s.strategy, sum.status); !caveat.empty())
     flag += fmt::format(" ({})", caveat);
-  if (sum.recovered_runs > 0) {
+  if (!sum.recovered.empty()) {
     if (!flag.empty()) flag += ' ';
     flag += "recovered";
   }
@@ -116,10 +116,9 @@ void print_overview(std::FILE* out, const Artifact& a) {
   std::vector<Row> rows;
   for (const auto& name : a.context.schedule.strategies) {
     Row r{name};
-    for (const auto& size : sizes) {
-      const StrategyResult* found = size.strategy(name);
-      const StrategySummary sum =
-          found ? summarize(*found, size, a.context.read.format, a.context.schedule.runs) : StrategySummary{};
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      const StrategySummary* found = a.summary.sizes.at(i).of(sizes[i], name);
+      const StrategySummary sum = found ? *found : StrategySummary{};
       r.push_back(sum.rows_per_sec.count ? si(sum.rows_per_sec.median) : "-");
       r.push_back(sum.peak_rss_bytes.count ? mib(sum.peak_rss_bytes.median) : "-");
     }
@@ -134,7 +133,7 @@ void print_overview(std::FILE* out, const Artifact& a) {
 
 void ConsoleReporter::context(const Context&) {}
 
-void ConsoleReporter::size(const Context& c, const SizeResult& size) {
+void ConsoleReporter::size(const Context& c, const SizeResult& size, const SizeSummary& summary) {
   const std::string fmt_name(to_string(c.read.format));
   const std::string range = size.split == Split::ctid ? std::string("split by ctid, the whole table")
                                                       : fmt::format("key {}..{}{}", size.all.lo, size.all.hi,
@@ -151,8 +150,8 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size) {
                s->cpu_sys_s, s->rows);
   for (const auto& n : size.notes) fmt::print(out_, "  note: {}\n", n);
   std::vector<Row> rows;
-  for (const auto& s : size.strategies)
-    rows.push_back(strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores())));
+  for (std::size_t i = 0; i < size.strategies.size(); ++i)
+    rows.push_back(strategy_row(size.strategies[i], summary.strategies.at(i)));
   print_rows(out_,
              {"strategy", "rows/s (median ± ½range)", "min … max", "peak RSS", "ttfr", "client CPU u/s",
               "server CPU u/s", "p99 batch", "/ceiling", "CPU ns/row c+s", "/CPU bound", "flag"},
@@ -183,7 +182,7 @@ void ConsoleReporter::finish(const Artifact& a) {
                "live heap;\nshared copy-on-write: the peak RSS sum counts them again for every worker); the "
                "worker's own reading adds ~4 MiB.\n");
   }
-  const auto warnings = warnings_of(a);
+  const auto& warnings = a.summary.warnings;
   if (!warnings.empty()) fmt::print(out_, "\n");
   for (const auto& w : warnings) fmt::print(out_, "warning: {}\n", w.text());
   if (report.interrupted_signal != 0) fmt::print(out_, "\ninterrupted: the figures above are what was measured\n");

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "model/number_format.hpp"
 #include "charts/svg_chart.hpp"
+#include "model/number_format.hpp"
 #include "model/verdict_text.hpp"
 
 namespace benchlab {
@@ -95,13 +95,11 @@ void HtmlReporter::context(const Context& c) {
   listed_.push_back({file, "reads", c.date, command_or(c.command), fingerprint(c)});
 }
 
-void HtmlReporter::size(const Context& c, const SizeResult& size) {
+void HtmlReporter::size(const Context& c, const SizeResult& size, const SizeSummary& summary) {
   std::string head = fmt::format("{} rows", rows_count(size.limit));
   if (!size.profile.empty() && c.profiles.size() > 1) head += fmt::format(", profile {}", size.profile);
   measurements_ += fmt::format("<h4>{}</h4>\n", escape(head));
-  Artifact one{c, {}};
-  one.report.sizes.push_back(size);
-  for (const auto& v : verdicts(one)) measurements_ += verdict_block(verdict_sentences(c, v));
+  if (summary.verdict) measurements_ += verdict_block(verdict_sentences(c, *summary.verdict));
   std::vector<std::string> ceilings;
   for (const WireFormat f : {c.read.format, other_format(c.read.format)})
     if (const WireCeiling* w = size.ceiling(f))
@@ -110,8 +108,9 @@ void HtmlReporter::size(const Context& c, const SizeResult& size) {
     measurements_ += fmt::format("<p>Wire ceiling (COPY drain, medians): {}.</p>\n",
                                  escape(fmt::format("{}", fmt::join(ceilings, ", "))));
   std::vector<std::vector<std::string>> rows;
-  for (const auto& s : size.strategies) {
-    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
+  for (std::size_t i = 0; i < size.strategies.size(); ++i) {
+    const StrategyResult& s = size.strategies[i];
+    const StrategySummary& sum = summary.strategies.at(i);
     const Summary& r = sum.rows_per_sec;
     const std::string_view caveat = status_caveat(s.strategy, sum.status);  // a control's expected mismatch
     rows.push_back(

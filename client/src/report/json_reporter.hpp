@@ -17,7 +17,7 @@ class JsonReporter final : public Reporter {
   JsonReporter(std::optional<std::filesystem::path> dir, std::ostream* stream)
       : dir_(std::move(dir)), stream_(stream) {}
   void context(const Context&) override {}
-  void size(const Context&, const SizeResult&) override {}
+  void size(const Context&, const SizeResult&, const SizeSummary&) override {}
   void finish(const Artifact& artifact) override;
   // The file written by finish() (empty: none; an artifact with no size is not written).
   [[nodiscard]] const std::filesystem::path& written() const { return written_; }

@@ -65,7 +65,7 @@ class SizeRunner {
       for (const auto& name : schedule_.strategies) run_one(result_of(name), false, round, ceiling);
     }
     for (const auto& result : size_.strategies) {
-      const Summary s = summarize(result, size_, spec_.format, schedule_.runs).rows_per_sec;
+      const Summary s = result.rows_per_sec();
       phase(output_, result.errors.empty()
                          ? fmt::format("  {:<18} {:>12.0f} rows/s (median of {}){}", result.strategy, s.median, s.count,
                                        !result.any_mismatch() ? ""
