@@ -42,11 +42,11 @@ void SummaryJsonReporter::context(const Context& c) {
                 {"sizes", J::array()}};
 }
 
-void SummaryJsonReporter::size(const Context& c, const SizeResult& size, const SizeSummary& summary) {
+void SummaryJsonReporter::size(const Context& c, const SizeResult& size, const SizeSummary& size_summary) {
   J strategies = J::array();
   for (std::size_t i = 0; i < size.strategies.size(); ++i) {
     const StrategyResult& s = size.strategies[i];
-    const StrategySummary& sum = summary.strategies.at(i);
+    const StrategySummary& sum = size_summary.strategies.at(i);
     strategies.push_back(
         J{{"strategy", s.strategy},
           {"status", to_string(sum.status)},
@@ -63,8 +63,8 @@ void SummaryJsonReporter::size(const Context& c, const SizeResult& size, const S
           {"checksum_match", optional(sum.checksum_match)}});
   }
   J verdict = J::array();
-  if (summary.verdict)
-    for (const auto& line : verdict_sentences(c, *summary.verdict)) verdict.push_back(line);
+  if (size_summary.verdict)
+    for (const auto& line : verdict_sentences(c, *size_summary.verdict)) verdict.push_back(line);
   artifact_["sizes"].push_back(J{{"rows", size.limit},
                                  {"profile", size.profile.empty() ? J(nullptr) : J(size.profile)},
                                  {"verdict", verdict},
