@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "model/number_format.hpp"
+#include "model/strategy_table.hpp"
 #include "model/verdict_text.hpp"
 #include "model/warnings.hpp"
 #include "strategies/registry.hpp"
@@ -14,7 +15,7 @@ namespace benchlab {
 
 namespace {
 
-constexpr const char* kNone = "–";
+const std::string kNone(kMissing);
 
 // Table cells must not break the row.
 std::string cell(const std::string& s) {
@@ -34,26 +35,8 @@ std::string row(const std::vector<std::string>& cells) {
 
 std::string mark(std::optional<bool> ok) { return ok ? (*ok ? "✓" : "✗") : kNone; }
 
-std::string pair_s(const Summary& user, const Summary& sys) {
-  if (user.count == 0 || sys.count == 0) return kNone;
-  return fmt::format("{:.2f}/{:.2f} s", user.median, sys.median);
-}
-
 std::string median_of(const Summary& s, const char* format) {
   return s.count ? fmt::format(fmt::runtime(format), s.median) : std::string(kNone);
-}
-
-// The status when it is not plain ok, for the match column and the summary.
-std::string status_note(const StrategyResult& s, const StrategySummary& sum, int runs) {
-  const std::string recovered = sum.recovered.empty() ? ""
-                                                      : fmt::format(" (recovered from faults in {} of {} runs)",
-                                                                    sum.recovered.size(), s.runs.size());
-  if (sum.status == Status::ok) return recovered;
-  if (!recovered.empty()) return fmt::format(" ({}){}", to_string(sum.status), recovered);
-  if (sum.status == Status::incomplete) return fmt::format(" (incomplete, {}/{} runs)", s.runs.size(), runs);
-  if (const std::string_view caveat = status_caveat(s.strategy, sum.status); !caveat.empty())
-    return fmt::format(" ({}; {})", to_string(sum.status), caveat);
-  return fmt::format(" ({})", to_string(sum.status));
 }
 
 std::string stem_of(const std::string& file) {
@@ -61,24 +44,19 @@ std::string stem_of(const std::string& file) {
   return dot == std::string::npos ? file : file.substr(0, dot);
 }
 
-std::string strategy_row(const StrategyResult& s, const StrategySummary& sum, int runs, bool& split) {
-  const Summary& rps = sum.rows_per_sec;
-  std::string rss = kNone;
-  if (sum.peak_rss_bytes.count) {
-    rss = mib(sum.peak_rss_bytes.median);
-    if (sum.worker_peak_rss_bytes.count) {
-      rss += worker_rss_split(
-          sum.forked_workers, sum.worker_peak_rss_bytes.median,
-          sum.parent_peak_rss_bytes.count ? std::optional(sum.parent_peak_rss_bytes.median) : std::nullopt);
-      split = true;
-    }
+// The strategy table in Markdown: its cells escaped, its columns aligned as described.
+std::string table_of(const StrategyTable& t) {
+  std::vector<std::string> head;
+  for (const auto& h : t.header) head.push_back(cell(h));
+  std::string out = row(head) + "|";
+  for (const Align a : t.align) out += a == Align::left ? ":--|" : "--:|";
+  out += "\n";
+  for (const auto& r : t.rows) {
+    std::vector<std::string> cells;
+    for (const auto& c : r) cells.push_back(cell(c));
+    out += row(cells);
   }
-  return row({cell(s.strategy), rps.count ? si(rps.median) : kNone,
-              rps.count ? fmt::format("{} … {}", si(rps.min), si(rps.max)) : kNone,
-              sum.ratio_to_wire_ceiling ? fmt::format("{:.2f}×", *sum.ratio_to_wire_ceiling) : kNone, rss,
-              median_of(sum.ttfr_ms, "{:.1f} ms"), pair_s(sum.cpu_user_s, sum.cpu_sys_s),
-              pair_s(sum.server_cpu_user_s, sum.server_cpu_sys_s), median_of(sum.latency_p99_ms, "{:.1f} ms"),
-              fmt::format("{} / {}{}", mark(sum.rows_match), mark(sum.checksum_match), status_note(s, sum, runs))});
+  return out;
 }
 
 // The parts (units of work) of the multi-connection strategies: how many, and how
@@ -149,10 +127,8 @@ MarkdownReporter::MarkdownReporter(std::vector<std::string> files, std::vector<C
     : files_(std::move(files)), charts_(std::move(charts)), chart_dir_(std::move(chart_dir)), mode_(mode) {
   out_ = "# benchclient report\n\n";
   out_ += fmt::format(
-      "From {} artifact{}: {}. Figures are medians over the measured runs; \"/ wire ceiling\" is the median of each "
-      "run's rows/s ÷ its own round's COPY drain in the same wire format; CPU is user/sys seconds; p99 batch is the "
-      "median over the runs of each run's 99th-percentile batch latency.\n",
-      files_.size(), files_.size() == 1 ? "" : "s", fmt::join(files_, ", "));
+      "From {} artifact{}: {}. Figures are medians over the measured runs. The strategy tables' columns — {}.\n",
+      files_.size(), files_.size() == 1 ? "" : "s", fmt::join(files_, ", "), strategy_table_legend());
   intro_end_ = out_.size();
 }
 
@@ -226,12 +202,13 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size, const Size
   for (const auto& n : size.notes) out_ += fmt::format("- note: {}\n", n);
   if (summary.verdict)
     for (const auto& line : verdict_sentences(c, *summary.verdict)) out_ += fmt::format("- **Verdict:** {}\n", line);
-  out_ += "\n";
-  out_ += row({"strategy", "rows/s (median)", "min … max", "/ wire ceiling", "peak RSS (median)", "TTFR (median)",
-               "client CPU u/s", "server CPU u/s", "p99 batch", "rows / checksum"});
-  out_ += "|:--|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n";
+  out_ += "\n" + table_of(strategy_table(size, summary, c.schedule.runs));
+  bool split = false;
   for (std::size_t i = 0; i < size.strategies.size(); ++i)
-    out_ += strategy_row(size.strategies[i], summary.strategies.at(i), c.schedule.runs, any_split_);
+    if (const auto line = worker_rss_line(size.strategies[i], summary.strategies.at(i))) {
+      out_ += fmt::format("{}- Peak RSS of {}\n", split ? "" : "\n", *line);
+      split = any_split_ = true;
+    }
   bool errors = false;
   for (const auto& s : size.strategies)
     for (const auto& e : s.errors) {
