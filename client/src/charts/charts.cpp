@@ -199,11 +199,13 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
     svg::BarChart b;
     unsigned cores = 0;
     const SizeResult* size = nullptr;
+    const SizeSummary* size_summary = nullptr;
     const Context* context = nullptr;
     for (const auto& name : rs.strategies) {
       const SeriesPoint* p = rs.at(rows, name);
       if (p == nullptr) continue;
       size = p->size;
+      size_summary = p->size_summary;
       context = &p->artifact->artifact.context;
       cores = context->bound_cores();
       const auto& t = p->summary->time_per_row;
@@ -216,11 +218,11 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
       b.bars.push_back(std::move(bar));
     }
     if (b.bars.empty() || size == nullptr) continue;
-    if (const WireCeiling* w = size->ceiling(context->read.format); w && w->rows_per_sec().median > 0) {
-      const double capacity = static_cast<double>(std::max(cores, 1u)) * 1e9 / w->rows_per_sec().median;
+    if (const CeilingSummary* w = size_summary->ceiling(context->read.format); w && w->rows_per_sec.median > 0) {
+      const double capacity = static_cast<double>(std::max(cores, 1u)) * 1e9 / w->rows_per_sec.median;
       b.bars.push_back({"wire ceiling (COPY drain)",
                         {{3, capacity, std::nullopt, std::nullopt,
-                          fmt::format("{:.0f} ns/row wall", 1e9 / w->rows_per_sec().median)}}});
+                          fmt::format("{:.0f} ns/row wall", 1e9 / w->rows_per_sec.median)}}});
     }
     if (const auto& scan = size->server.scan; scan && scan->rows > 0) {
       const double cpu = (scan->cpu_user_s + scan->cpu_sys_s) * 1e9 / static_cast<double>(scan->rows);
@@ -663,7 +665,8 @@ std::vector<ReadSeries> read_series(const ReportSet& set) {
       for (std::size_t j = 0; j < size.strategies.size(); ++j) {
         const StrategyResult& s = size.strategies[j];
         if (is_unshared_control(s.strategy) || rs.at(size.limit, s.strategy) != nullptr) continue;
-        rs.points.push_back({&a, &size, &s, &a.artifact.summary.sizes.at(i).strategies.at(j)});
+        const SizeSummary& size_summary = a.artifact.summary.sizes.at(i);
+        rs.points.push_back({&a, &size, &s, &size_summary, &size_summary.strategies.at(j)});
         if (std::find(rs.strategies.begin(), rs.strategies.end(), s.strategy) == rs.strategies.end())
           rs.strategies.push_back(s.strategy);
         if (std::find(rs.sizes.begin(), rs.sizes.end(), size.limit) == rs.sizes.end()) rs.sizes.push_back(size.limit);

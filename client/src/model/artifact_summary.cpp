@@ -14,6 +14,8 @@ ArtifactSummary summary_of(const Artifact& a) {
   ArtifactSummary out;
   for (const SizeResult& size : a.report.sizes) {
     SizeSummary s;
+    for (const auto& [format, ceiling] : size.wire_ceiling)
+      s.wire_ceiling[format] = {ceiling.rows_per_sec(), ceiling.mb_per_sec()};
     for (const StrategyResult& r : size.strategies)
       s.strategies.push_back(summarize(r, size, c.read.format, c.schedule.runs, c.bound_cores()));
     if (!empty_read(size)) s.verdict = verdict_of(c, size, s.strategies);

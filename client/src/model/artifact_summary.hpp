@@ -4,7 +4,9 @@
 // verdict's words and the artifact's own "benchmarks" entries read it, never compute.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,9 +16,20 @@
 
 namespace benchlab {
 
+// A wire ceiling's rounds: medians and spreads of the COPY drain.
+struct CeilingSummary {
+  Summary rows_per_sec, mb_per_sec;
+};
+
 struct SizeSummary {
-  std::vector<StrategySummary> strategies;  // one per SizeResult::strategies, in its order
-  std::optional<SizeVerdict> verdict;       // nullopt: an empty read has none
+  std::map<std::string, CeilingSummary> wire_ceiling;  // by format name, as SizeResult::wire_ceiling
+  std::vector<StrategySummary> strategies;             // one per SizeResult::strategies, in its order
+  std::optional<SizeVerdict> verdict;                  // nullopt: an empty read has none
+  // The wire ceiling in `format`; nullptr: not measured.
+  [[nodiscard]] const CeilingSummary* ceiling(WireFormat format) const {
+    const auto it = wire_ceiling.find(std::string(to_string(format)));
+    return it == wire_ceiling.end() ? nullptr : &it->second;
+  }
   // The summary of the strategy `name` of `size` (which this summarizes); nullptr: not measured there.
   [[nodiscard]] const StrategySummary* of(const SizeResult& size, std::string_view name) const {
     const StrategyResult* found = size.strategy(name);

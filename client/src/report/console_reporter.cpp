@@ -106,9 +106,9 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size, const SizeS
   // Several profiles (--profile a,b): each size's table is headed by the profile it was measured on.
   const std::string profile = c.profiles.size() > 1 && !size.profile.empty() ? "profile " + size.profile + ": " : "";
   fmt::print(out_, "\n{}{} rows ({} format, {} workers, {})\n", profile, size.limit, fmt_name, c.read.workers, range);
-  for (const auto& [name, w] : size.wire_ceiling) {
-    fmt::print(out_, "  wire ceiling ({:<6}) COPY: {} rows/s, {:.1f} MB/s{}\n", name, si(w.rows_per_sec().median),
-               w.mb_per_sec().median, name == fmt_name ? "  <- ratios below" : "");
+  for (const auto& [name, w] : summary.wire_ceiling) {
+    fmt::print(out_, "  wire ceiling ({:<6}) COPY: {} rows/s, {:.1f} MB/s{}\n", name, si(w.rows_per_sec.median),
+               w.mb_per_sec.median, name == fmt_name ? "  <- ratios below" : "");
   }
   if (const auto& s = size.server.scan)
     fmt::print(out_, "  server_scan: {:.3f} s, CPU {:.3f}u/{:.3f}s s, {} rows\n", s->elapsed_s, s->cpu_user_s,

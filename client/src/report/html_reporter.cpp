@@ -113,8 +113,8 @@ void HtmlReporter::size(const Context& c, const SizeResult& size, const SizeSumm
   if (summary.verdict) measurements_ += verdict_block(verdict_sentences(c, *summary.verdict));
   std::vector<std::string> ceilings;
   for (const WireFormat f : {c.read.format, other_format(c.read.format)})
-    if (const WireCeiling* w = size.ceiling(f))
-      ceilings.push_back(fmt::format("{} {} rows/s", to_string(f), si(w->rows_per_sec().median)));
+    if (const CeilingSummary* w = summary.ceiling(f))
+      ceilings.push_back(fmt::format("{} {} rows/s", to_string(f), si(w->rows_per_sec.median)));
   if (!ceilings.empty())
     measurements_ += fmt::format("<p>Wire ceiling (COPY drain, medians): {}.</p>\n",
                                  escape(fmt::format("{}", fmt::join(ceilings, ", "))));

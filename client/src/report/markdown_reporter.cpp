@@ -185,9 +185,9 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size, const Size
   // The artifact's own format first: the ratios are to it.
   std::vector<std::string> parts;
   for (const WireFormat f : {c.read.format, other_format(c.read.format)}) {
-    if (const WireCeiling* w = size.ceiling(f))
-      parts.push_back(fmt::format("{} {} rows/s ({:.1f} MB/s)", to_string(f), si(w->rows_per_sec().median),
-                                  w->mb_per_sec().median));
+    if (const CeilingSummary* w = summary.ceiling(f))
+      parts.push_back(
+          fmt::format("{} {} rows/s ({:.1f} MB/s)", to_string(f), si(w->rows_per_sec.median), w->mb_per_sec.median));
   }
   if (parts.empty())
     out_ += "- Wire ceiling: not recorded\n";
@@ -479,8 +479,8 @@ void MarkdownReporter::summary_across() {
   // The ceiling each column was judged against: text and binary differ.
   std::vector<std::string> ceiling{"*wire ceiling (COPY)*"};
   for (const auto& c : columns) {
-    const WireCeiling* w = c.size->ceiling(seen_[c.artifact].context.read.format);
-    ceiling.push_back(w ? fmt::format("*{}*", si(w->rows_per_sec().median)) : std::string(kNone));
+    const CeilingSummary* w = c.summary->ceiling(seen_[c.artifact].context.read.format);
+    ceiling.push_back(w ? fmt::format("*{}*", si(w->rows_per_sec.median)) : std::string(kNone));
   }
   out_ += row(ceiling);
 }
