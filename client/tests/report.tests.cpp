@@ -250,20 +250,24 @@ TEST_CASE("report: one artifact gives its context, the size's ceilings and a str
   CHECK(contains(o.out, "- server_scan (the server alone): 0.500 s, CPU 0.400/0.050 s user/sys, 1000 rows\n"));
 
   CHECK(contains(o.out,
-                 "| strategy | rows/s (median) | min … max | / wire ceiling | peak RSS (median) | TTFR (median) | "
-                 "client CPU u/s | server CPU u/s | p99 batch | rows / checksum |\n"));
-  // p99 batch: the median over the runs of each run's p99 (10, 30, 20 ms).
+                 "| strategy | rows/s | min … max | /ceiling | peak RSS | TTFR | p99 batch | CPU ns/row | /CPU bound | "
+                 "match |\n|:--|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n"));
+  // p99 batch: the median over the runs of each run's p99 (10, 30, 20 ms); CPU per row: 0.75 s of the
+  // client's and 1.1 s of the server's over 1000 rows; /CPU bound: each run's rows/s ÷ the 1.08k rows/s
+  // 2 cores allow at that cost, the median (250k ÷ 1.08k).
   CHECK(contains(o.out,
-                 "| naive | 250.0k | 200.0k … 300.0k | 0.83× | 50.0 MiB | 12.3 ms | 0.50/0.25 s | 1.00/0.10 s | "
-                 "20.0 ms | ✓ / ✓ |\n"));
+                 "| naive | 250.0k | 200.0k … 300.0k | 0.83× | 50.0 MiB | 12.3 ms | 20.0 ms | 750000 + 1100000 | "
+                 "231.25 | ✓ / ✓ |\n"));
+  // The forked workers' share of the memory: beside the table, too wide for a column.
   CHECK(contains(o.out,
-                 "| multiprocessing | 1.50M | 1.20M … 1.60M | 1.50× | 30.0 MiB (2×9.0 + parent 14.0) | 12.3 ms | "
-                 "0.50/0.25 s | 1.00/0.10 s | 6.0 ms | ✓ / ✓ |\n"));
+                 "| multiprocessing | 1.50M | 1.20M … 1.60M | 1.50× | 30.0 MiB | 12.3 ms | 6.0 ms | 750000 + 1100000 | "
+                 "1387.50 | ✓ / ✓ |\n"));
+  CHECK(contains(o.out, "\n- Peak RSS of multiprocessing: 30.0 MiB (2×9.0 + parent 14.0)\n"));
   CHECK(contains(o.out,
-                 "| async_stream | 400.0k | 390.0k … 410.0k | 0.83× | 50.0 MiB | 12.3 ms | 0.50/0.25 s | "
-                 "1.00/0.10 s | 9.0 ms | ✓ / ✗ (mismatch) |\n"));
+                 "| async_stream | 400.0k | 390.0k … 410.0k | 0.83× | 50.0 MiB | 12.3 ms | 9.0 ms | 750000 + 1100000 | "
+                 "370.00 | ✓ / ✗ (mismatch) |\n"));
   // No runs: no figures (the artifact's zeros are not measurements), the error below the table.
-  CHECK(contains(o.out, "| pooled_sync | – | – | – | – | – | – | – | – | – / – (error) |\n"));
+  CHECK(contains(o.out, "| pooled_sync | — | — | — | — | — | — | — | — | — / — (error) |\n"));
   CHECK(contains(o.out, "- **pooled_sync** error: pooled_sync run 1/3: connection lost"));
   // One artifact: no summary.
   CHECK_FALSE(contains(o.out, "## Summary"));
@@ -305,7 +309,7 @@ TEST_CASE("report: several artifacts end with a summary, format and workers in t
   CHECK(contains(tail, "| naive | 250.0k | 350.0k |\n"));
   CHECK(contains(tail, "| multiprocessing | 1.50M | 1.50M |\n"));
   CHECK(contains(tail, "| async_stream | 400.0k (mismatch) | 400.0k (mismatch) |\n"));
-  CHECK(contains(tail, "| pooled_sync | – (error) | – (error) |\n"));
+  CHECK(contains(tail, "| pooled_sync | — (error) | — (error) |\n"));
   CHECK(contains(tail, "| *wire ceiling (COPY)* | *300.0k* | *400.0k* |\n"));
   // Strategies in the tables' usual order, whatever order the artifacts hold them in.
   CHECK(tail.find("| naive |") < tail.find("| pooled_sync |"));

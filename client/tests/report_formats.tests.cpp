@@ -5,18 +5,24 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
-#include "model/verdict.hpp"
-#include "store/artifact_json.hpp"
 #include "charts/svg_chart.hpp"
+#include "model/strategy_table.hpp"
+#include "model/verdict.hpp"
 #include "model/verdict_text.hpp"
+#include "report/console_reporter.hpp"
+#include "report/html_reporter.hpp"
+#include "report/markdown_reporter.hpp"
+#include "store/artifact_json.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -337,4 +343,143 @@ TEST_CASE("svg: one mark per point and non-empty bar, the same bytes each time, 
   CHECK(s.marks == 3);  // the zero segment is not drawn
   b.stacked = false;
   CHECK(render(b).marks == 4);  // grouped: a zero is a visible sliver at the baseline
+}
+
+namespace {
+
+// A strategy table as a report shows it: its header and its rows of cells.
+struct ParsedTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  friend bool operator==(const ParsedTable&, const ParsedTable&) = default;
+};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> split(const std::string& text, const std::regex& separator) {
+  std::vector<std::string> out;
+  for (std::sregex_token_iterator it(text.begin(), text.end(), separator, -1), end; it != end; ++it) out.push_back(*it);
+  return out;
+}
+
+// The console's tables: a header line opening with "strategy  rows/s", a rule, the
+// rows (cells two or more spaces apart, no cell holds two spaces) up to the first
+// indented line.
+std::vector<ParsedTable> console_tables(const std::string& text) {
+  const std::regex apart("  +");
+  std::vector<ParsedTable> out;
+  const auto lines = lines_of(text);
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (!lines[i].starts_with("strategy  ") || !lines[i + 1].starts_with("---")) continue;
+    ParsedTable t{split(lines[i], apart), {}};
+    if (t.header.size() < 2 || t.header[1] != "rows/s") continue;  // the overview across sizes is another table
+    for (i += 2; i < lines.size() && !lines[i].empty() && lines[i][0] != ' '; ++i)
+      t.rows.push_back(split(lines[i], apart));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// Markdown's: "| strategy | rows/s |" … an alignment row, rows up to the first line not a row.
+std::vector<ParsedTable> markdown_tables(const std::string& text) {
+  const std::regex bar(" \\| ");
+  auto cells = [&](const std::string& line) { return split(line.substr(2, line.size() - 4), bar); };
+  std::vector<ParsedTable> out;
+  const auto lines = lines_of(text);
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (!lines[i].starts_with("| strategy | rows/s |")) continue;
+    ParsedTable t{cells(lines[i]), {}};
+    for (i += 2; i < lines.size() && lines[i].starts_with("| "); ++i) t.rows.push_back(cells(lines[i]));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::string unescape_html(std::string s) {
+  for (const auto& [entity, c] : std::vector<std::pair<std::string, std::string>>{
+           {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}})
+    for (auto at = s.find(entity); at != std::string::npos; at = s.find(entity, at + c.size()))
+      s.replace(at, entity.size(), c);
+  return s;
+}
+
+// The text between `open` and `close` from `at` on, and where it ends (npos: none).
+std::pair<std::string, std::size_t> between(const std::string& text, const std::string& open, const std::string& close,
+                                            std::size_t at) {
+  const auto begin = text.find(open, at);
+  if (begin == std::string::npos) return {{}, std::string::npos};
+  const auto end = text.find(close, begin + open.size());
+  if (end == std::string::npos) return {{}, std::string::npos};
+  return {text.substr(begin + open.size(), end - begin - open.size()), end + close.size()};
+}
+
+// The cells of one HTML row: each <th…>…</th> or <td…>…</td>, unescaped.
+std::vector<std::string> html_cells(const std::string& row) {
+  std::vector<std::string> out;
+  for (std::size_t at = row.find("<t"); at != std::string::npos; at = row.find("<t", at)) {
+    const auto content = row.find('>', at) + 1;
+    const auto end = row.find("</t", content);
+    out.push_back(unescape_html(row.substr(content, end - content)));
+    at = end + 3;
+  }
+  return out;
+}
+
+// HTML's: each <table> whose first header cells are "strategy" and "rows/s".
+std::vector<ParsedTable> html_tables(const std::string& text) {
+  std::vector<ParsedTable> out;
+  for (auto [table, at] = between(text, "<table>", "</table>", 0); at != std::string::npos;
+       std::tie(table, at) = between(text, "<table>", "</table>", at)) {
+    std::vector<std::vector<std::string>> rows;
+    for (auto [row, r] = between(table, "<tr>", "</tr>", 0); r != std::string::npos;
+         std::tie(row, r) = between(table, "<tr>", "</tr>", r))
+      rows.push_back(html_cells(row));
+    if (rows.empty() || rows.front().size() < 2 || rows.front()[0] != "strategy" || rows.front()[1] != "rows/s")
+      continue;
+    out.push_back({rows.front(), {rows.begin() + 1, rows.end()}});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("report: the console, Markdown and HTML strategy tables show the same columns and the same values",
+          "[report]") {
+  using namespace benchlab;
+  // The sweep (forked workers' memory, 3 sizes) and a run recovered from faults (a status beside the marks).
+  for (const fs::path& file : {kSweep, kRecovery}) {
+    INFO(file.string());
+    const Artifact a = read_artifact_file(file);
+    std::FILE* f = std::tmpfile();
+    REQUIRE(f != nullptr);
+    ConsoleReporter console(f);
+    MarkdownReporter markdown({file.filename().string()});
+    HtmlReporter html({file.filename().string()}, {});
+    report_artifact(a, {&console, &markdown, &html});
+    markdown.close();
+    html.close();
+    std::string console_text(static_cast<std::size_t>(std::ftell(f)), '\0');
+    std::rewind(f);
+    REQUIRE(std::fread(console_text.data(), 1, console_text.size(), f) == console_text.size());
+    std::fclose(f);
+
+    const auto on_console = console_tables(console_text);
+    const auto in_markdown = markdown_tables(markdown.document());
+    const auto in_html = html_tables(html.document());
+    REQUIRE(on_console.size() == a.report.sizes.size());
+    std::vector<std::string> header;
+    for (const auto& c : strategy_columns()) header.emplace_back(c.header);
+    for (std::size_t i = 0; i < on_console.size(); ++i) {
+      CHECK(on_console[i].header == header);
+      CHECK(on_console[i].rows.size() == a.report.sizes[i].strategies.size());
+      for (const auto& row : on_console[i].rows) CHECK(row.size() == header.size());
+    }
+    CHECK(in_markdown == on_console);
+    CHECK(in_html == on_console);
+  }
 }

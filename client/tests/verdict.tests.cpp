@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "model/verdict.hpp"
-#include "store/artifact_json.hpp"
-#include "report/console_reporter.hpp"
 #include "model/verdict_text.hpp"
+#include "report/console_reporter.hpp"
+#include "store/artifact_json.hpp"
 #include "support.hpp"
 
 using namespace benchlab;
@@ -224,7 +224,7 @@ TEST_CASE("verdict: a read resumed from a --checkpoint is never fastest", "[verd
   }
 }
 
-TEST_CASE("verdict: a control is never a candidate, and its MISMATCH is labelled expected", "[verdict]") {
+TEST_CASE("verdict: a control is never a candidate, and its mismatch is labelled expected", "[verdict]") {
   // --no-shared-snapshot: parallel_copy/unshared beside parallel_copy, ten times as fast and drifted.
   Json doc = sweep();
   Json controls = Json::array();
@@ -248,14 +248,14 @@ TEST_CASE("verdict: a control is never a candidate, and its MISMATCH is labelled
         "runs' spread of it — medians of 3 runs each, 7 strategies compared; not compared: parallel_copy/unshared (a "
         "control without a shared snapshot: never a candidate).");
   check_one_wording(a);
-  // The console's table: the flag says the mismatch is expected, the real strategy's row says nothing.
+  // The console's table: the match column says the mismatch is expected, the real strategy's row says nothing.
   const std::string out = console(a);
   std::size_t rows = 0;
-  for (std::size_t at = out.find("MISMATCH"); at != std::string::npos; at = out.find("MISMATCH", at + 1)) {
+  for (std::size_t at = out.find("(mismatch"); at != std::string::npos; at = out.find("(mismatch", at + 1)) {
     const std::size_t begin = out.rfind('\n', at) + 1;
     const std::string line = out.substr(begin, out.find('\n', at) - begin);
     CHECK(line.starts_with("parallel_copy/unshared "));
-    CHECK(line.ends_with("MISMATCH (expected: control without a shared snapshot)"));
+    CHECK(line.ends_with("✓ / ✗ (mismatch; expected: control without a shared snapshot)"));
     ++rows;
   }
   CHECK(rows == 3);  // one per size's table

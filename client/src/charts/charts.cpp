@@ -8,8 +8,8 @@
 #include <map>
 #include <set>
 
-#include "model/number_format.hpp"
 #include "charts/svg_chart.hpp"
+#include "model/number_format.hpp"
 #include "strategies/registry.hpp"
 
 namespace benchlab {
@@ -55,11 +55,6 @@ svg::Format rows_format() {
 }
 svg::Format unit_format(const char* unit) {
   return [unit](double v) { return svg::compact(v) + unit; };
-}
-
-StrategySummary summary_of(const SeriesPoint& p) {
-  const Context& c = p.artifact->artifact.context;
-  return summarize(*p.strategy, *p.size, c.read.format, c.schedule.runs, c.bound_cores());
 }
 
 std::string series_key(const Context& c, const SizeResult& s) {
@@ -138,7 +133,7 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
     c.x = rows_axis();
     c.y = {"rows/s (median; bars: min … max of the runs)", svg::Scale::linear, rows_format(), {}, true};
     c.series = per_strategy(rs, [](const SeriesPoint& p) -> std::optional<svg::Point> {
-      const Summary s = summary_of(p).rows_per_sec;
+      const Summary& s = p.summary->rows_per_sec;
       if (s.count == 0) return std::nullopt;
       return svg::Point{static_cast<double>(p.size->limit), s.median, s.min, s.max};
     });
@@ -156,7 +151,7 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
     m.title = fmt::format("Peak memory by table size — {}", rs.title);
     m.x = rows_axis();
     m.series = per_strategy(rs, [](const SeriesPoint& p) -> std::optional<svg::Point> {
-      const Summary s = summary_of(p).peak_rss_bytes;
+      const Summary& s = p.summary->peak_rss_bytes;
       if (s.count == 0) return std::nullopt;
       return svg::Point{static_cast<double>(p.size->limit), s.median / kMiB, s.min / kMiB, s.max / kMiB};
     });
@@ -174,7 +169,7 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
     t.title = fmt::format("Time to first row — {}", rs.title);
     t.x = rows_axis();
     t.series = per_strategy(rs, [](const SeriesPoint& p) -> std::optional<svg::Point> {
-      const Summary s = summary_of(p).ttfr_ms;
+      const Summary& s = p.summary->ttfr_ms;
       if (s.count == 0) return std::nullopt;
       return svg::Point{static_cast<double>(p.size->limit), s.median, s.min, s.max};
     });
@@ -204,32 +199,30 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
     svg::BarChart b;
     unsigned cores = 0;
     const SizeResult* size = nullptr;
+    const SizeSummary* size_summary = nullptr;
     const Context* context = nullptr;
     for (const auto& name : rs.strategies) {
       const SeriesPoint* p = rs.at(rows, name);
       if (p == nullptr) continue;
       size = p->size;
+      size_summary = p->size_summary;
       context = &p->artifact->artifact.context;
-      const StrategySummary s = summary_of(*p);
       cores = context->bound_cores();
-      if (s.client_cpu_ns_per_row.count == 0 || s.rows_per_sec.count == 0 || s.rows_per_sec.median <= 0) continue;
-      const double server = s.server_cpu_ns_per_row.count ? s.server_cpu_ns_per_row.median : 0;
-      const double client = s.client_cpu_ns_per_row.median;
-      const double wall = 1e9 / s.rows_per_sec.median;
-      const double capacity = static_cast<double>(std::max(cores, 1u)) * wall;
+      const auto& t = p->summary->time_per_row;
+      if (!t) continue;
       svg::Bar bar{name, {}};
-      bar.segments.push_back({0, server, std::nullopt, std::nullopt, ""});
-      bar.segments.push_back({1, client, std::nullopt, std::nullopt, ""});
-      bar.segments.push_back({2, cores > 0 ? std::max(0.0, capacity - server - client) : 0, std::nullopt, std::nullopt,
-                              fmt::format("{:.0f} ns/row wall", wall)});
+      bar.segments.push_back({0, t->server_cpu_ns.value_or(0), std::nullopt, std::nullopt, ""});
+      bar.segments.push_back({1, t->client_cpu_ns, std::nullopt, std::nullopt, ""});
+      bar.segments.push_back(
+          {2, t->neither_ns, std::nullopt, std::nullopt, fmt::format("{:.0f} ns/row wall", t->wall_ns)});
       b.bars.push_back(std::move(bar));
     }
     if (b.bars.empty() || size == nullptr) continue;
-    if (const WireCeiling* w = size->ceiling(context->read.format); w && w->rows_per_sec().median > 0) {
-      const double capacity = static_cast<double>(std::max(cores, 1u)) * 1e9 / w->rows_per_sec().median;
+    if (const CeilingSummary* w = size_summary->ceiling(context->read.format); w && w->rows_per_sec.median > 0) {
+      const double capacity = static_cast<double>(std::max(cores, 1u)) * 1e9 / w->rows_per_sec.median;
       b.bars.push_back({"wire ceiling (COPY drain)",
                         {{3, capacity, std::nullopt, std::nullopt,
-                          fmt::format("{:.0f} ns/row wall", 1e9 / w->rows_per_sec().median)}}});
+                          fmt::format("{:.0f} ns/row wall", 1e9 / w->rows_per_sec.median)}}});
     }
     if (const auto& scan = size->server.scan; scan && scan->rows > 0) {
       const double cpu = (scan->cpu_user_s + scan->cpu_sys_s) * 1e9 / static_cast<double>(scan->rows);
@@ -346,11 +339,10 @@ void scaling_charts(std::vector<Chart>& out, const ReportSet& set) {
       std::set<int> seen;
       for (const auto* a : arts) {
         const Context& ctx = a->artifact.context;
-        const SizeResult& size = a->artifact.report.sizes.front();
-        const StrategyResult* r = size.strategy(name);
-        if (r == nullptr || !seen.insert(ctx.read.workers).second) continue;
+        const StrategySummary* found = a->artifact.summary.sizes.front().of(a->artifact.report.sizes.front(), name);
+        if (found == nullptr || !seen.insert(ctx.read.workers).second) continue;
         cores = ctx.bound_cores();
-        const StrategySummary sum = summarize(*r, size, ctx.read.format, ctx.schedule.runs, cores);
+        const StrategySummary& sum = *found;
         if (sum.rows_per_sec.count == 0) continue;
         const double w = ctx.read.workers;
         s.points.push_back({w, sum.rows_per_sec.median, sum.rows_per_sec.min, sum.rows_per_sec.max});
@@ -390,14 +382,14 @@ void scaling_charts(std::vector<Chart>& out, const ReportSet& set) {
 
 void recovery_charts(std::vector<Chart>& out, const ReportSet& set) {
   for (const auto& a : set.runs) {
-    for (const auto& size : a.artifact.report.sizes) {
+    for (std::size_t i = 0; i < a.artifact.report.sizes.size(); ++i) {
+      const SizeResult& size = a.artifact.report.sizes[i];
       svg::BarChart b;
-      for (const auto& s : size.strategies) {
-        std::vector<double> clean;
-        for (const auto& r : s.runs)
-          if (!(r.recovery && r.recovery->recovered())) clean.push_back(r.wall_s);
-        for (const auto& r : s.runs) {
-          if (!(r.recovery && r.recovery->recovered())) continue;
+      for (std::size_t j = 0; j < size.strategies.size(); ++j) {
+        const StrategyResult& s = size.strategies[j];
+        const StrategySummary& sum = a.artifact.summary.sizes.at(i).strategies.at(j);
+        for (const RecoveredRun& recovered : sum.recovered) {
+          const RunFigures& r = s.runs.at(recovered.run);
           svg::Bar bar{fmt::format("{} run {}", s.strategy, r.round), {}};
           double t = 0;
           std::vector<std::string> tiers;
@@ -414,8 +406,7 @@ void recovery_charts(std::vector<Chart>& out, const ReportSet& set) {
                                   {},
                                   fmt::format("{:.2f} s, tiers {}", r.wall_s, fmt::join(tiers, "→"))});
           b.bars.push_back(std::move(bar));
-          if (!clean.empty()) {
-            const Summary c = summarize(clean);
+          if (const Summary& c = sum.clean_wall_s; c.count > 0) {
             b.bars.push_back({fmt::format("{} clean runs", s.strategy),
                               {{3, c.median, c.min, c.max, fmt::format("{:.2f} s median", c.median)}}});
           }
@@ -633,7 +624,8 @@ std::vector<ReadSeries> read_series(const ReportSet& set) {
   std::map<std::string, std::size_t> index;
   for (const auto& a : set.runs) {
     const Context& c = a.artifact.context;
-    for (const auto& size : a.artifact.report.sizes) {
+    for (std::size_t i = 0; i < a.artifact.report.sizes.size(); ++i) {
+      const SizeResult& size = a.artifact.report.sizes[i];
       const std::string key = series_key(c, size);
       auto [it, fresh] = index.try_emplace(key, out.size());
       if (fresh) {
@@ -670,9 +662,11 @@ std::vector<ReadSeries> read_series(const ReportSet& set) {
       }
       ReadSeries& rs = out[it->second];
       if (std::find(rs.artifacts.begin(), rs.artifacts.end(), &a) == rs.artifacts.end()) rs.artifacts.push_back(&a);
-      for (const auto& s : size.strategies) {
+      for (std::size_t j = 0; j < size.strategies.size(); ++j) {
+        const StrategyResult& s = size.strategies[j];
         if (is_unshared_control(s.strategy) || rs.at(size.limit, s.strategy) != nullptr) continue;
-        rs.points.push_back({&a, &size, &s});
+        const SizeSummary& size_summary = a.artifact.summary.sizes.at(i);
+        rs.points.push_back({&a, &size, &s, &size_summary, &size_summary.strategies.at(j)});
         if (std::find(rs.strategies.begin(), rs.strategies.end(), s.strategy) == rs.strategies.end())
           rs.strategies.push_back(s.strategy);
         if (std::find(rs.sizes.begin(), rs.sizes.end(), size.limit) == rs.sizes.end()) rs.sizes.push_back(size.limit);

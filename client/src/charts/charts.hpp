@@ -33,6 +33,8 @@ struct SeriesPoint {
   const Named<Artifact>* artifact = nullptr;
   const SizeResult* size = nullptr;
   const StrategyResult* strategy = nullptr;
+  const SizeSummary* size_summary = nullptr;  // the artifact's, of this size
+  const StrategySummary* summary = nullptr;   // the artifact's, of this strategy at this size
 };
 struct ReadSeries {
   std::string id;     // "text-2w", "binary-2w", "text-2w-budget"

@@ -540,6 +540,7 @@ int run_benchmark_command(const RunOptions& options) {
       so_far.report.sizes.push_back(std::move(size));
     }
     so_far.complete = false;
+    so_far.summary = summary_of(so_far);
     if (artifact_file.empty()) artifact_file = fresh_result_path(options.output.results_dir, "run");
     JsonReporter(artifact_file, nullptr).save(so_far);
   };
@@ -581,6 +582,7 @@ int run_benchmark_command(const RunOptions& options) {
   // Complete: every profile and size measured (a failed strategy under the tolerant
   // policy still leaves the run complete).
   artifact.complete = artifact.report.complete();
+  artifact.summary = summary_of(artifact);  // measured: summarized once, for every reporter
 
   // 3. Report: the display (stderr when stdout carries the JSON), the JSON artifact
   // and, if asked, a Markdown file — every reporter fed the same artifact.

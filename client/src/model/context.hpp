@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/artifact_summary.hpp"
 #include "model/memory_plan.hpp"
 #include "model/options.hpp"
 #include "model/report.hpp"
@@ -114,7 +115,19 @@ struct Artifact {
   // false while the run is still going (the file is rewritten after every size and
   // profile) or when it stopped before every one was measured.
   bool complete = true;
-  friend bool operator==(const Artifact&, const Artifact&) = default;
+  // Derived from the two above by summary_of(), once: by this constructor, by the
+  // run after measuring, by the loader. Readers read it, never summarize runs.
+  ArtifactSummary summary;
+
+  Artifact() = default;
+  Artifact(Context measured_context, BenchmarkReport measured_report);  // summarized
+  // What was measured; the summary follows from it.
+  friend bool operator==(const Artifact& a, const Artifact& b) {
+    return a.context == b.context && a.report == b.report && a.complete == b.complete;
+  }
 };
+
+// Every figure readers show of `artifact`, from its runs (model/artifact_summary.hpp).
+[[nodiscard]] ArtifactSummary summary_of(const Artifact& artifact);
 
 }  // namespace benchlab

@@ -25,6 +25,12 @@ bool StrategyResult::any_mismatch() const {
   return std::any_of(runs.begin(), runs.end(), [](const RunFigures& r) { return r.mismatched(); });
 }
 
+Summary StrategyResult::rows_per_sec() const {
+  std::vector<double> v;
+  for (const auto& r : runs) v.push_back(r.rows_per_sec);
+  return summarize(std::move(v));
+}
+
 std::vector<double> StrategyResult::round_ratios() const {
   std::vector<double> out;
   for (const auto& r : runs)
@@ -63,6 +69,13 @@ std::string_view status_caveat(std::string_view strategy, Status status) {
   return status == Status::mismatch && is_unshared_control(strategy) ? kExpectedControlMismatch : std::string_view();
 }
 
+double neither_ns_per_row(unsigned cores, double wall_ns_per_row, double server_cpu_ns_per_row,
+                          double client_cpu_ns_per_row) {
+  const double capacity = static_cast<double>(cores) * wall_ns_per_row;
+  const double used = server_cpu_ns_per_row + client_cpu_ns_per_row;
+  return capacity > used ? capacity - used : 0;
+}
+
 namespace {
 
 template <typename Pick>
@@ -77,12 +90,49 @@ std::optional<double> bytes_of(const std::optional<std::uint64_t>& v) {
   return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
 }
 
+bool recovered(const RunFigures& r) { return r.recovery && r.recovery->recovered(); }
+
+// The recovered runs, each against the clean runs' median wall time.
+std::vector<RecoveredRun> recovered_runs(const StrategyResult& s, const Summary& clean_wall) {
+  std::vector<RecoveredRun> out;
+  for (std::size_t i = 0; i < s.runs.size(); ++i) {
+    const RunFigures& r = s.runs[i];
+    if (!recovered(r)) continue;
+    const RecoveryFigures& rec = *r.recovery;
+    RecoveredRun run;
+    run.run = i;
+    for (const auto& fault : rec.faults)
+      if (const auto restart = fault.restart_s()) run.restart_s = run.restart_s.value_or(0) + *restart;
+    if (clean_wall.count > 0 && r.rows > 0) {
+      const double median = clean_wall.median;
+      const double lost_work = static_cast<double>(rec.rows_discarded) * median / static_cast<double>(r.rows);
+      run.loss_s = r.wall_s - median;
+      run.lost_work_s = lost_work;
+      run.rest_s = r.wall_s - median - lost_work - rec.backoff_s - run.restart_s.value_or(0);
+    }
+    out.push_back(run);
+  }
+  return out;
+}
+
+// Per row at the medians; nullopt without the client's CPU or any rows/s.
+std::optional<CoreTimePerRow> time_per_row(const StrategySummary& s, unsigned cores) {
+  if (s.client_cpu_ns_per_row.count == 0 || s.rows_per_sec.count == 0 || s.rows_per_sec.median <= 0)
+    return std::nullopt;
+  CoreTimePerRow t;
+  t.cores = cores;
+  t.wall_ns = 1e9 / s.rows_per_sec.median;
+  if (s.server_cpu_ns_per_row.count) t.server_cpu_ns = s.server_cpu_ns_per_row.median;
+  t.client_cpu_ns = s.client_cpu_ns_per_row.median;
+  t.neither_ns = neither_ns_per_row(cores, t.wall_ns, t.server_cpu_ns.value_or(0), t.client_cpu_ns);
+  return t;
+}
+
 }  // namespace
 
 StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireFormat format, int runs_asked,
                           unsigned cores) {
   StrategySummary out;
-  for (const auto& r : s.runs) out.recovered_runs += r.recovery && r.recovery->recovered() ? 1 : 0;
   out.rows_per_sec = over_runs(s, [](const RunFigures& r) { return std::optional(r.rows_per_sec); });
   out.peak_rss_bytes = over_runs(s, [](const RunFigures& r) { return bytes_of(r.peak_rss_bytes); });
   out.parent_peak_rss_bytes = over_runs(s, [](const RunFigures& r) { return bytes_of(r.parent_peak_rss_bytes); });
@@ -105,7 +155,14 @@ StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireF
   });
   out.part_rows_cv = over_runs(s, [](const RunFigures& r) { return r.part_rows_cv(); });
   out.part_time_cv = over_runs(s, [](const RunFigures& r) { return r.part_time_cv(); });
-  for (const auto& r : s.runs) out.forked_workers = std::max(out.forked_workers, r.worker_peak_rss.size());
+  for (const auto& r : s.runs) {
+    out.forked_workers = std::max(out.forked_workers, r.worker_peak_rss.size());
+    out.parts = std::max(out.parts, r.parts.size());
+  }
+  out.time_per_row = time_per_row(out, cores);
+  out.clean_wall_s =
+      over_runs(s, [](const RunFigures& r) { return recovered(r) ? std::nullopt : std::optional(r.wall_s); });
+  out.recovered = recovered_runs(s, out.clean_wall_s);
 
   if (const WireCeiling* c = size.ceiling(format); c != nullptr && !s.runs.empty()) {
     const double ceiling = c->rows_per_sec().median;

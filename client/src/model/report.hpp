@@ -1,7 +1,8 @@
 // The report of a benchmark: per size, the wire ceiling, the server's own cost
 // and checksum, and every strategy's runs. Filled by the run loop as it measures
 // (so an interruption still leaves a report), read back from artifacts by
-// `benchclient report`, and summarized here, once, for every reporter.
+// `benchclient report`, and summarized here (StrategySummary), once per artifact
+// (model/artifact_summary.hpp), for every reader.
 #pragma once
 
 #include <cstddef>
@@ -60,6 +61,8 @@ struct StrategyResult {
   std::vector<std::string> errors;  // a run that threw (tolerant: recorded, the others go on)
   int warmups = 0;
   [[nodiscard]] bool any_mismatch() const;
+  // Over its runs: what the run loop's progress line shows before the size is summarized.
+  [[nodiscard]] Summary rows_per_sec() const;
   // Each run's rows/s ÷ its own round's wire ceiling (runs without one are skipped).
   [[nodiscard]] std::vector<double> round_ratios() const;
   friend bool operator==(const StrategyResult&, const StrategyResult&) = default;
@@ -100,7 +103,34 @@ enum class Status { ok, unverified, incomplete, mismatch, error };
 inline constexpr std::string_view kExpectedControlMismatch = "expected: control without a shared snapshot";
 [[nodiscard]] std::string_view status_caveat(std::string_view strategy, Status status);
 
-// Everything reporters show of one strategy at one size, computed once from its runs.
+// What `cores` cores' time per row (cores × wall time ÷ rows) neither process spent
+// on a CPU: waiting on the network, scheduling, locks, idle cores. 0 when the cores
+// are not counted (0: the server runs elsewhere) or the CPUs used them all.
+[[nodiscard]] double neither_ns_per_row(unsigned cores, double wall_ns_per_row, double server_cpu_ns_per_row,
+                                        double client_cpu_ns_per_row);
+
+// Per row, in nanoseconds, at the medians: the cores' time split into the server
+// backends' CPU, the client's CPU and what neither used.
+struct CoreTimePerRow {
+  unsigned cores = 0;                   // the cores counted (0: the server is elsewhere, neither is not known)
+  double wall_ns = 0;                   // 1e9 / median rows/s
+  std::optional<double> server_cpu_ns;  // nullopt: not measured
+  double client_cpu_ns = 0;
+  double neither_ns = 0;
+};
+
+// A run the fallback chain recovered, beside the same strategy's clean runs: what
+// the fault cost, and how much of it the work it threw away and the backoff explain.
+struct RecoveredRun {
+  std::size_t run = 0;              // its index in StrategyResult::runs
+  std::optional<double> restart_s;  // measured, summed over its faults (nullopt: none measured)
+  // Against the clean runs' median wall time (nullopt: no clean run, or no rows read):
+  // the loss (wall − clean median), the work thrown away (rows discarded × the clean
+  // time per row), and the rest none of it explains (loss − lost work − backoff − restart).
+  std::optional<double> loss_s, lost_work_s, rest_s;
+};
+
+// Everything readers show of one strategy at one size, computed once from its runs.
 struct StrategySummary {
   Summary rows_per_sec, peak_rss_bytes, parent_peak_rss_bytes, worker_peak_rss_bytes, mb_per_sec, wall_s, ttfr_ms,
       cpu_user_s, cpu_sys_s, server_cpu_user_s, server_cpu_sys_s, latency_p99_ms;
@@ -111,8 +141,14 @@ struct StrategySummary {
   // Skew of the runs' parts (units of work): each run's coefficient of variation of
   // its parts' rows and of their times (count 0: no parts, a single-connection strategy).
   Summary part_rows_cv, part_time_cv;
+  std::size_t parts = 0;           // the most parts one run read
   std::size_t forked_workers = 0;  // the most worker RSS figures one run reported
-  int recovered_runs = 0;          // runs the fallback chain recovered from faults (their time includes it)
+  // nullopt: no client CPU figure or no rows/s.
+  std::optional<CoreTimePerRow> time_per_row;
+  // The runs the fallback chain recovered from faults (their time includes it), and
+  // the wall time of the others, the clean runs.
+  std::vector<RecoveredRun> recovered;
+  Summary clean_wall_s;
   // Median of the per-round ratios (without per-round ceilings: median rows/s ÷
   // median ceiling), and the former figure, median rows/s ÷ median ceiling.
   std::optional<double> ratio_to_wire_ceiling, ratio_of_medians;
@@ -121,7 +157,8 @@ struct StrategySummary {
 };
 
 // `runs_asked`: the runs the schedule asked for (fewer completed: incomplete);
-// `cores`: the machine's, for the CPU bound (0: not known).
+// `cores`: the machine's, for the CPU bound (0: not known). A helper of
+// summary_of(Artifact) (model/context.hpp), which every reader reads.
 [[nodiscard]] StrategySummary summarize(const StrategyResult& result, const SizeResult& size, WireFormat format,
                                         int runs_asked, unsigned cores = 0);
 

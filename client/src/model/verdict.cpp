@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/context.hpp"
+
 namespace benchlab {
 
 TimeSplit::Bottleneck TimeSplit::bottleneck() const {
@@ -25,7 +27,7 @@ namespace {
 
 struct Candidate {
   const StrategyResult* result;
-  StrategySummary summary;
+  StrategySummary summary;  // of the rounds every candidate completed
 };
 
 // The round a run belongs to (1-based); an artifact from before rounds were kept: its position.
@@ -73,8 +75,9 @@ std::optional<VerdictPick> pick(const std::vector<Candidate>& candidates, const 
   return p;
 }
 
-SizeVerdict verdict_of(const Artifact& a, const SizeResult& size) {
-  const Context& c = a.context;
+}  // namespace
+
+SizeVerdict verdict_of(const Context& c, const SizeResult& size, const std::vector<StrategySummary>& summaries) {
   const unsigned cores = c.bound_cores();
   SizeVerdict v;
   v.rows = size.limit;
@@ -83,12 +86,16 @@ SizeVerdict verdict_of(const Artifact& a, const SizeResult& size) {
 
   // The candidates, and why the others are not.
   std::vector<const StrategyResult*> candidates;
-  for (const StrategyResult& s : size.strategies) {
+  std::vector<const StrategySummary*> candidate_summaries;
+  for (std::size_t i = 0; i < size.strategies.size(); ++i) {
+    const StrategyResult& s = size.strategies[i];
     if (!s.runs.empty() && !is_unshared_control(s.strategy)) ++v.measured;
-    if (const auto why = left_out_why(s))
+    if (const auto why = left_out_why(s)) {
       v.left_out.push_back({s.strategy, *why});
-    else
+    } else {
       candidates.push_back(&s);
+      candidate_summaries.push_back(&summaries.at(i));
+    }
   }
   // Scheduled, never started at this size (the run ended first).
   std::size_t scheduled = 0;
@@ -114,7 +121,8 @@ SizeVerdict verdict_of(const Artifact& a, const SizeResult& size) {
   }
   std::sort(v.rounds.begin(), v.rounds.end());
   std::vector<Candidate> ok;
-  for (const StrategyResult* s : candidates) {
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    const StrategyResult* s = candidates[k];
     StrategyResult kept{s->strategy, {}, s->errors, s->warmups};
     RoundsLeftOut extra{s->strategy, {}};
     for (std::size_t i = 0; i < s->runs.size(); ++i) {
@@ -126,8 +134,10 @@ SizeVerdict verdict_of(const Artifact& a, const SizeResult& size) {
     }
     if (!extra.rounds.empty()) v.rounds_left_out.push_back(std::move(extra));
     if (kept.runs.empty()) continue;  // no round in common with the others (cannot happen with rounds 1..n)
-    StrategySummary sum = summarize(kept, size, c.read.format, c.schedule.runs, cores);
-    ok.push_back({s, std::move(sum)});
+    // Every run kept: the size's own summary; else one of the common rounds alone.
+    ok.push_back({s, kept.runs.size() == s->runs.size()
+                         ? *candidate_summaries[k]
+                         : summarize(kept, size, c.read.format, c.schedule.runs, cores)});
   }
 
   v.verified = ok.size();
@@ -144,21 +154,18 @@ SizeVerdict verdict_of(const Artifact& a, const SizeResult& size) {
   if (v.fastest) {
     for (const auto& x : ok) {
       if (x.result->strategy != v.fastest->strategy) continue;
-      const StrategySummary& s = x.summary;
-      if (s.server_cpu_ns_per_row.count == 0 || s.client_cpu_ns_per_row.count == 0 || s.rows_per_sec.median <= 0) break;
-      v.time = TimeSplit{x.result->strategy, cores, 1e9 / s.rows_per_sec.median, s.server_cpu_ns_per_row.median,
-                         s.client_cpu_ns_per_row.median};
+      const auto& t = x.summary.time_per_row;
+      if (!t || !t->server_cpu_ns) break;
+      v.time = TimeSplit{x.result->strategy, cores, t->wall_ns, *t->server_cpu_ns, t->client_cpu_ns};
     }
   }
   return v;
 }
 
-}  // namespace
-
 std::vector<SizeVerdict> verdicts(const Artifact& a) {
   std::vector<SizeVerdict> out;
-  for (const SizeResult& size : a.report.sizes)
-    if (!empty_read(size)) out.push_back(verdict_of(a, size));
+  for (const SizeSummary& size : a.summary.sizes)
+    if (size.verdict) out.push_back(*size.verdict);
   return out;
 }
 

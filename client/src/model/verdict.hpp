@@ -20,9 +20,12 @@
 #include <string>
 #include <vector>
 
-#include "model/context.hpp"
+#include "model/report.hpp"
 
 namespace benchlab {
+
+struct Artifact;
+struct Context;
 
 struct VerdictPick {
   std::string strategy;
@@ -44,10 +47,7 @@ struct TimeSplit {
   double client_cpu_ns_per_row = 0;  // benchclient's (and its workers') CPU: decoding, checksumming, libpq
   // cores × wall − both CPUs: no process of the run was on a core (network, scheduling, locks, idle cores).
   [[nodiscard]] double waiting_ns_per_row() const {
-    const double capacity = static_cast<double>(cores) * wall_ns_per_row;
-    return capacity > server_cpu_ns_per_row + client_cpu_ns_per_row
-               ? capacity - server_cpu_ns_per_row - client_cpu_ns_per_row
-               : 0;
+    return neither_ns_per_row(cores, wall_ns_per_row, server_cpu_ns_per_row, client_cpu_ns_per_row);
   }
   enum class Bottleneck { server, client, waiting };
   [[nodiscard]] Bottleneck bottleneck() const;
@@ -101,7 +101,13 @@ struct SizeVerdict {
 // True when the size read no rows (an empty table, or a size of 0): it has no verdict.
 [[nodiscard]] bool empty_read(const SizeResult& size);
 
-// One per size (and profile) of the artifact, in its order; none for an empty read.
+// The verdict of one size from its strategies' summaries (`summaries`, one per
+// size.strategies, in its order): computed once, by summary_of(Artifact).
+[[nodiscard]] SizeVerdict verdict_of(const Context& context, const SizeResult& size,
+                                     const std::vector<StrategySummary>& summaries);
+
+// One per size (and profile) of the artifact, in its order; none for an empty read
+// (read from its summary).
 [[nodiscard]] std::vector<SizeVerdict> verdicts(const Artifact& artifact);
 
 }  // namespace benchlab

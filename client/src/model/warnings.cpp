@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "model/context.hpp"
+
 namespace benchlab {
 
 namespace {
@@ -36,16 +38,18 @@ std::optional<Warning> busy_machine_warning(const HostFacts& host) {
   return Warning{WarningKind::busy_machine, 0, "", host.load_average[0]};
 }
 
-std::vector<Warning> warnings_of(const Artifact& artifact) {
+std::vector<Warning> warnings_of(const Context& c, const BenchmarkReport& report,
+                                 const std::vector<SizeSummary>& sizes) {
   std::vector<Warning> out;
-  const Context& c = artifact.context;
   if (auto busy = busy_machine_warning(c.host)) out.push_back(*busy);
   // A wide spread between runs means the figures are not yet telling.
-  for (const auto& size : artifact.report.sizes) {
-    for (const auto& s : size.strategies) {
-      const Summary rps = summarize(s, size, c.read.format, c.schedule.runs).rows_per_sec;
+  for (std::size_t i = 0; i < report.sizes.size(); ++i) {
+    const SizeResult& size = report.sizes[i];
+    for (std::size_t j = 0; j < size.strategies.size(); ++j) {
+      const Summary& rps = sizes.at(i).strategies.at(j).rows_per_sec;
       if (rps.count >= 2 && rps.min > 0 && rps.max / rps.min > kHighVarianceRatio)
-        out.push_back({WarningKind::high_variance, size.limit, s.strategy, (rps.max / rps.min - 1) * 100});
+        out.push_back(
+            {WarningKind::high_variance, size.limit, size.strategies[j].strategy, (rps.max / rps.min - 1) * 100});
     }
   }
   return out;

@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "model/context.hpp"
-
 namespace benchlab {
+
+struct BenchmarkReport;
+struct Context;
+struct HostFacts;
+struct SizeSummary;
 
 enum class WarningKind {
   busy_machine,   // the load average was high when the benchmark started
@@ -30,6 +33,9 @@ inline constexpr double kHighVarianceRatio = 1.25;
 
 // The machine was busy when the benchmark started (also said before it runs).
 [[nodiscard]] std::optional<Warning> busy_machine_warning(const HostFacts& host);
-[[nodiscard]] std::vector<Warning> warnings_of(const Artifact& artifact);
+// Of a whole artifact, from its sizes' summaries (one per report.sizes): computed
+// once, by summary_of(Artifact); readers read its summary's warnings.
+[[nodiscard]] std::vector<Warning> warnings_of(const Context& context, const BenchmarkReport& report,
+                                               const std::vector<SizeSummary>& sizes);
 
 }  // namespace benchlab

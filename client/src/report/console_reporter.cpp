@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "model/warnings.hpp"
 #include "model/number_format.hpp"
+#include "model/strategy_table.hpp"
 #include "model/verdict_text.hpp"
+#include "model/warnings.hpp"
 
 namespace benchlab {
 
@@ -24,7 +25,7 @@ std::size_t display_width(const std::string& s) {
 
 using Row = std::vector<std::string>;
 
-void print_rows(std::FILE* out, const Row& header, const std::vector<Row>& rows) {
+void print_rows(std::FILE* out, const Row& header, const std::vector<Row>& rows, const std::vector<Align>& align) {
   std::vector<std::size_t> width(header.size());
   for (std::size_t i = 0; i < header.size(); ++i) width[i] = display_width(header[i]);
   for (const auto& r : rows)
@@ -32,9 +33,8 @@ void print_rows(std::FILE* out, const Row& header, const std::vector<Row>& rows)
   auto line = [&](const Row& cells) {
     std::string s;
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      // First column left-aligned, figures right-aligned, the flag column left.
       const std::size_t pad = width[i] - std::min(width[i], display_width(cells[i]));
-      const bool left = i == 0 || i + 1 == cells.size();
+      const bool left = align.at(i) == Align::left;
       s += left ? cells[i] + std::string(pad, ' ') : std::string(pad, ' ') + cells[i];
       if (i + 1 < cells.size()) s += "  ";
     }
@@ -48,61 +48,6 @@ void print_rows(std::FILE* out, const Row& header, const std::vector<Row>& rows)
   for (const auto& r : rows) line(r);
 }
 
-std::string flag_of(Status status) {
-  switch (status) {
-    case Status::error:
-      return "ERROR";
-    case Status::mismatch:
-      return "MISMATCH";
-    case Status::incomplete:
-      return "incomplete";
-    case Status::ok:
-    case Status::unverified:
-      return "";
-  }
-  return "";
-}
-
-Row strategy_row(const StrategyResult& s, const StrategySummary& sum) {
-  Row r{s.strategy};
-  const Summary& rps = sum.rows_per_sec;
-  if (rps.count == 0) {
-    r.insert(r.end(), {"-", "-", "-", "-", "-", "-", "-", "-", "-", "-"});
-  } else {
-    r.push_back(rps.count == 1 ? si(rps.median) : fmt::format("{} ± {}", si(rps.median), si((rps.max - rps.min) / 2)));
-    r.push_back(fmt::format("{} … {}", si(rps.min), si(rps.max)));
-    std::string rss = sum.peak_rss_bytes.count ? mib(sum.peak_rss_bytes.median) : "-";
-    if (sum.peak_rss_bytes.count && sum.worker_peak_rss_bytes.count)
-      rss += worker_rss_split(
-          sum.forked_workers, sum.worker_peak_rss_bytes.median,
-          sum.parent_peak_rss_bytes.count ? std::optional(sum.parent_peak_rss_bytes.median) : std::nullopt);
-    r.push_back(rss);
-    r.push_back(sum.ttfr_ms.count ? fmt::format("{:.1f} ms", sum.ttfr_ms.median) : "-");
-    r.push_back(fmt::format("{:.2f}/{:.2f} s", sum.cpu_user_s.median, sum.cpu_sys_s.median));
-    r.push_back(sum.server_cpu_user_s.count
-                    ? fmt::format("{:.2f}/{:.2f} s", sum.server_cpu_user_s.median, sum.server_cpu_sys_s.median)
-                    : "-");
-    r.push_back(fmt::format("{:.1f} ms", sum.latency_p99_ms.median));
-    r.push_back(sum.ratio_to_wire_ceiling ? fmt::format("{:.2f}x", *sum.ratio_to_wire_ceiling) : "-");
-    r.push_back(sum.client_cpu_ns_per_row.count
-                    ? fmt::format("{:.0f} + {}", sum.client_cpu_ns_per_row.median,
-                                  sum.server_cpu_ns_per_row.count
-                                      ? fmt::format("{:.0f}", sum.server_cpu_ns_per_row.median)
-                                      : std::string("-"))
-                    : "-");
-    r.push_back(sum.fraction_of_cpu_bound.count ? fmt::format("{:.2f}", sum.fraction_of_cpu_bound.median) : "-");
-  }
-  std::string flag = flag_of(sum.status);
-  if (const std::string_view caveat = status_caveat(s.strategy, sum.status); !caveat.empty())
-    flag += fmt::format(" ({})", caveat);
-  if (sum.recovered_runs > 0) {
-    if (!flag.empty()) flag += ' ';
-    flag += "recovered";
-  }
-  r.push_back(flag);
-  return r;
-}
-
 void print_overview(std::FILE* out, const Artifact& a) {
   const auto& sizes = a.report.sizes;
   Row header{"strategy"};
@@ -113,28 +58,47 @@ void print_overview(std::FILE* out, const Artifact& a) {
     header.push_back("peak RSS");
   }
   header.emplace_back();
+  std::vector<Align> align(header.size(), Align::right);
+  align.front() = Align::left;
   std::vector<Row> rows;
   for (const auto& name : a.context.schedule.strategies) {
     Row r{name};
-    for (const auto& size : sizes) {
-      const StrategyResult* found = size.strategy(name);
-      const StrategySummary sum =
-          found ? summarize(*found, size, a.context.read.format, a.context.schedule.runs) : StrategySummary{};
-      r.push_back(sum.rows_per_sec.count ? si(sum.rows_per_sec.median) : "-");
-      r.push_back(sum.peak_rss_bytes.count ? mib(sum.peak_rss_bytes.median) : "-");
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      const StrategySummary* found = a.summary.sizes.at(i).of(sizes[i], name);
+      const StrategySummary sum = found ? *found : StrategySummary{};
+      r.push_back(sum.rows_per_sec.count ? si(sum.rows_per_sec.median) : std::string(kMissing));
+      r.push_back(sum.peak_rss_bytes.count ? mib(sum.peak_rss_bytes.median) : std::string(kMissing));
     }
     r.emplace_back();
     rows.push_back(std::move(r));
   }
   fmt::print(out, "\nsummary (medians, {} format)\n", to_string(a.context.read.format));
-  print_rows(out, header, rows);
+  print_rows(out, header, rows, align);
+}
+
+// `text` in lines of at most `width` columns, each after `indent`.
+void print_wrapped(std::FILE* out, const std::string& text, std::size_t width, const std::string& indent) {
+  std::string line;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(at, end - at);
+    if (!line.empty() && display_width(indent + line + " " + word) > width) {
+      fmt::print(out, "{}{}\n", indent, line);
+      line.clear();
+    }
+    line += line.empty() ? word : " " + word;
+    at = end + 1;
+  }
+  if (!line.empty()) fmt::print(out, "{}{}\n", indent, line);
 }
 
 }  // namespace
 
 void ConsoleReporter::context(const Context&) {}
 
-void ConsoleReporter::size(const Context& c, const SizeResult& size) {
+void ConsoleReporter::size(const Context& c, const SizeResult& size, const SizeSummary& summary) {
   const std::string fmt_name(to_string(c.read.format));
   const std::string range = size.split == Split::ctid ? std::string("split by ctid, the whole table")
                                                       : fmt::format("key {}..{}{}", size.all.lo, size.all.hi,
@@ -142,28 +106,23 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size) {
   // Several profiles (--profile a,b): each size's table is headed by the profile it was measured on.
   const std::string profile = c.profiles.size() > 1 && !size.profile.empty() ? "profile " + size.profile + ": " : "";
   fmt::print(out_, "\n{}{} rows ({} format, {} workers, {})\n", profile, size.limit, fmt_name, c.read.workers, range);
-  for (const auto& [name, w] : size.wire_ceiling) {
-    fmt::print(out_, "  wire ceiling ({:<6}) COPY: {} rows/s, {:.1f} MB/s{}\n", name, si(w.rows_per_sec().median),
-               w.mb_per_sec().median, name == fmt_name ? "  <- ratios below" : "");
+  for (const auto& [name, w] : summary.wire_ceiling) {
+    fmt::print(out_, "  wire ceiling ({:<6}) COPY: {} rows/s, {:.1f} MB/s{}\n", name, si(w.rows_per_sec.median),
+               w.mb_per_sec.median, name == fmt_name ? "  <- ratios below" : "");
   }
   if (const auto& s = size.server.scan)
     fmt::print(out_, "  server_scan: {:.3f} s, CPU {:.3f}u/{:.3f}s s, {} rows\n", s->elapsed_s, s->cpu_user_s,
                s->cpu_sys_s, s->rows);
   for (const auto& n : size.notes) fmt::print(out_, "  note: {}\n", n);
-  std::vector<Row> rows;
-  for (const auto& s : size.strategies)
-    rows.push_back(strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores())));
-  print_rows(out_,
-             {"strategy", "rows/s (median ± ½range)", "min … max", "peak RSS", "ttfr", "client CPU u/s",
-              "server CPU u/s", "p99 batch", "/ceiling", "CPU ns/row c+s", "/CPU bound", "flag"},
-             rows);
-  fmt::print(out_, "  ({} run{} each{}; /ceiling: median of each run's rows/s ÷ its own round's wire ceiling)\n",
-             c.schedule.runs, c.schedule.runs == 1 ? "" : "s",
-             c.schedule.warmup > 0 ? fmt::format(", after {} warmup runs", c.schedule.warmup) : std::string());
-  fmt::print(out_,
-             "  (CPU ns/row: the client's + the server backends' CPU per row; /CPU bound: rows/s ÷ what {} cores "
-             "allow at that cost{})\n",
-             c.host.cores, c.bound_cores() == 0 ? "; not shown: the server runs elsewhere" : "");
+  const StrategyTable table = strategy_table(size, summary, c.schedule.runs);
+  print_rows(out_, table.header, table.rows, table.align);
+  for (std::size_t i = 0; i < size.strategies.size(); ++i)
+    if (const auto line = worker_rss_line(size.strategies[i], summary.strategies.at(i)))
+      fmt::print(out_, "  peak RSS of {}\n", *line);
+  fmt::print(out_, "  ({} run{} each{}; {})\n", c.schedule.runs, c.schedule.runs == 1 ? "" : "s",
+             c.schedule.warmup > 0 ? fmt::format(", after {} warmup runs", c.schedule.warmup) : std::string(),
+             c.bound_cores() == 0 ? std::string("/CPU bound not shown: the server runs elsewhere")
+                                  : fmt::format("/CPU bound on {} cores", c.host.cores));
   for (const auto& s : size.strategies)
     for (const auto& e : s.errors) fmt::print(out_, "  {} error: {}\n", s.strategy, e);
 }
@@ -178,12 +137,16 @@ void ConsoleReporter::finish(const Artifact& a) {
   });
   if (any_worker_rss) {
     fmt::print(out_,
-               "\nworker RSS (n×MiB): each forked worker's own peak (getrusage ru_maxrss), largest worker. It "
+               "\npeak RSS (n×MiB + parent): each forked worker's own peak (getrusage ru_maxrss), largest worker. It "
                "includes\nthe ~9 MiB of the parent's pages every child inherits at fork (libraries, the parent's "
                "live heap;\nshared copy-on-write: the peak RSS sum counts them again for every worker); the "
                "worker's own reading adds ~4 MiB.\n");
   }
-  const auto warnings = warnings_of(a);
+  if (!report.sizes.empty()) {
+    fmt::print(out_, "\ncolumns:\n");
+    print_wrapped(out_, strategy_table_legend(), 120, "  ");
+  }
+  const auto& warnings = a.summary.warnings;
   if (!warnings.empty()) fmt::print(out_, "\n");
   for (const auto& w : warnings) fmt::print(out_, "warning: {}\n", w.text());
   if (report.interrupted_signal != 0) fmt::print(out_, "\ninterrupted: the figures above are what was measured\n");

@@ -13,7 +13,7 @@ class ConsoleReporter final : public Reporter {
  public:
   explicit ConsoleReporter(std::FILE* out) : out_(out) {}
   void context(const Context& context) override;
-  void size(const Context& context, const SizeResult& size) override;
+  void size(const Context& context, const SizeResult& size, const SizeSummary& summary) override;
   void finish(const Artifact& artifact) override;
 
  private:

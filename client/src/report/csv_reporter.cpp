@@ -66,10 +66,11 @@ CsvReporter::CsvReporter(std::vector<std::string> files) : files_(std::move(file
 
 void CsvReporter::context(const Context& /*context*/) {}
 
-void CsvReporter::size(const Context& c, const SizeResult& size) {
+void CsvReporter::size(const Context& c, const SizeResult& size, const SizeSummary& summary) {
   const std::string file = current_ < files_.size() ? files_[current_] : fmt::format("artifact {}", current_ + 1);
-  for (const auto& s : size.strategies) {
-    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
+  for (std::size_t i = 0; i < size.strategies.size(); ++i) {
+    const StrategyResult& s = size.strategies[i];
+    const StrategySummary& sum = summary.strategies.at(i);
     out_ += line({file,
                   c.date,
                   c.build.git_commit,

@@ -15,7 +15,7 @@ class CsvReporter final : public Reporter {
  public:
   explicit CsvReporter(std::vector<std::string> files);
   void context(const Context& context) override;
-  void size(const Context& context, const SizeResult& size) override;
+  void size(const Context& context, const SizeResult& size, const SizeSummary& summary) override;
   void finish(const Artifact& artifact) override;
   [[nodiscard]] const std::string& document() const { return out_; }
 

@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "model/number_format.hpp"
 #include "charts/svg_chart.hpp"
+#include "model/number_format.hpp"
+#include "model/strategy_table.hpp"
 #include "model/verdict_text.hpp"
 
 namespace benchlab {
@@ -33,19 +34,13 @@ code{font-size:.85em;overflow-wrap:anywhere;word-break:break-word}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.85rem;background:#fff;margin:.4rem 0}
 th,td{border:1px solid #ddd;padding:3px 7px;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left}
+th:first-child,td:first-child,th.l,td.l{text-align:left}
 dl.machine{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:.9rem}
 dl.machine dt{font-weight:600}
 dl.machine dd{margin:0;overflow-wrap:anywhere}
 nav a{margin-right:.8rem;display:inline-block}
 h2,h3,h4,p,figcaption{overflow-wrap:anywhere}
 )";
-
-std::string mark(std::optional<bool> ok) { return ok ? (*ok ? "✓" : "✗") : "–"; }
-
-std::string median_or(const Summary& s, const char* format) {
-  return s.count ? fmt::format(fmt::runtime(format), s.median) : std::string("–");
-}
 
 std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
   std::string t = "<div class=\"scroll\"><table><thead><tr>";
@@ -54,6 +49,22 @@ std::string table(const std::vector<std::string>& head, const std::vector<std::v
   for (const auto& r : rows) {
     t += "<tr>";
     for (const auto& c : r) t += "<td>" + escape(c) + "</td>";
+    t += "</tr>\n";
+  }
+  return t + "</tbody></table></div>\n";
+}
+
+// The strategy table: its left-aligned columns after the first marked for the style.
+std::string table(const StrategyTable& st) {
+  auto open = [&](const char* tag, std::size_t i) {
+    return i > 0 && st.align.at(i) == Align::left ? fmt::format("<{} class=\"l\">", tag) : fmt::format("<{}>", tag);
+  };
+  std::string t = "<div class=\"scroll\"><table><thead><tr>";
+  for (std::size_t i = 0; i < st.header.size(); ++i) t += open("th", i) + escape(st.header[i]) + "</th>";
+  t += "</tr></thead><tbody>\n";
+  for (const auto& r : st.rows) {
+    t += "<tr>";
+    for (std::size_t i = 0; i < r.size(); ++i) t += open("td", i) + escape(r[i]) + "</td>";
     t += "</tr>\n";
   }
   return t + "</tbody></table></div>\n";
@@ -95,38 +106,22 @@ void HtmlReporter::context(const Context& c) {
   listed_.push_back({file, "reads", c.date, command_or(c.command), fingerprint(c)});
 }
 
-void HtmlReporter::size(const Context& c, const SizeResult& size) {
+void HtmlReporter::size(const Context& c, const SizeResult& size, const SizeSummary& summary) {
   std::string head = fmt::format("{} rows", rows_count(size.limit));
   if (!size.profile.empty() && c.profiles.size() > 1) head += fmt::format(", profile {}", size.profile);
   measurements_ += fmt::format("<h4>{}</h4>\n", escape(head));
-  Artifact one{c, {}};
-  one.report.sizes.push_back(size);
-  for (const auto& v : verdicts(one)) measurements_ += verdict_block(verdict_sentences(c, v));
+  if (summary.verdict) measurements_ += verdict_block(verdict_sentences(c, *summary.verdict));
   std::vector<std::string> ceilings;
   for (const WireFormat f : {c.read.format, other_format(c.read.format)})
-    if (const WireCeiling* w = size.ceiling(f))
-      ceilings.push_back(fmt::format("{} {} rows/s", to_string(f), si(w->rows_per_sec().median)));
+    if (const CeilingSummary* w = summary.ceiling(f))
+      ceilings.push_back(fmt::format("{} {} rows/s", to_string(f), si(w->rows_per_sec.median)));
   if (!ceilings.empty())
     measurements_ += fmt::format("<p>Wire ceiling (COPY drain, medians): {}.</p>\n",
                                  escape(fmt::format("{}", fmt::join(ceilings, ", "))));
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& s : size.strategies) {
-    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
-    const Summary& r = sum.rows_per_sec;
-    const std::string_view caveat = status_caveat(s.strategy, sum.status);  // a control's expected mismatch
-    rows.push_back(
-        {s.strategy, r.count ? si(r.median) : "–", r.count ? fmt::format("{} … {}", si(r.min), si(r.max)) : "–",
-         sum.ratio_to_wire_ceiling ? fmt::format("{:.2f}×", *sum.ratio_to_wire_ceiling) : "–",
-         sum.peak_rss_bytes.count ? mib(sum.peak_rss_bytes.median) : "–", median_or(sum.ttfr_ms, "{:.1f} ms"),
-         median_or(sum.client_cpu_ns_per_row, "{:.0f} ns"), median_or(sum.server_cpu_ns_per_row, "{:.0f} ns"),
-         fmt::format("{} / {}{}", mark(sum.rows_match), mark(sum.checksum_match),
-                     sum.status == Status::ok ? ""
-                     : caveat.empty()         ? fmt::format(" ({})", to_string(sum.status))
-                                              : fmt::format(" ({}; {})", to_string(sum.status), caveat))});
-  }
-  measurements_ += table({"strategy", "rows/s (median)", "min … max", "/ wire ceiling", "peak RSS", "TTFR",
-                          "client CPU / row", "server CPU / row", "rows / checksum"},
-                         rows);
+  measurements_ += table(strategy_table(size, summary, c.schedule.runs));
+  for (std::size_t i = 0; i < size.strategies.size(); ++i)
+    if (const auto line = worker_rss_line(size.strategies[i], summary.strategies.at(i)))
+      measurements_ += fmt::format("<p>Peak RSS of {}</p>\n", escape(*line));
 }
 
 void HtmlReporter::finish(const Artifact& a) {
@@ -182,8 +177,8 @@ void HtmlReporter::verify(const Named<VerifyArtifact>& v) {
       {"rows (source / target)", "equal", "rows differing", "segments differing", "verify", "hash both once", "ratio"},
       {{fmt::format("{} / {}", a.source_rows, a.target_rows), a.equal ? "yes" : "no", std::to_string(a.differences),
         fmt::format("{} of {}", a.segments_differing, a.segments_compared), fmt::format("{:.2f} s", a.elapsed_s),
-        a.baseline_s ? fmt::format("{:.2f} s", *a.baseline_s) : "–",
-        a.baseline_s ? fmt::format("{:.2f}×", a.elapsed_s / *a.baseline_s) : "–"}});
+        a.baseline_s ? fmt::format("{:.2f} s", *a.baseline_s) : std::string(kMissing),
+        a.baseline_s ? fmt::format("{:.2f}×", a.elapsed_s / *a.baseline_s) : std::string(kMissing)}});
 }
 
 void HtmlReporter::fsync(const Named<FsyncArtifact>& f) {
@@ -239,7 +234,10 @@ void HtmlReporter::close() {
     }
     if (!body.empty()) out_ += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", s.id, s.title, body);
   }
-  out_ += "<section id=\"measurements\">\n<h2>Every measurement</h2>\n" + measurements_ + others_ + "</section>\n";
+  const std::string legend =
+      seen_.empty() ? "" : fmt::format("<p>The strategy tables' columns — {}.</p>\n", escape(strategy_table_legend()));
+  out_ +=
+      "<section id=\"measurements\">\n<h2>Every measurement</h2>\n" + legend + measurements_ + others_ + "</section>\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& l : listed_) rows.push_back({l.file, l.kind, l.date, l.command, l.fingerprint});
   out_ += "<section id=\"artifacts\">\n<h2>Artifacts</h2>\n" +

@@ -19,7 +19,7 @@ class HtmlReporter final : public Reporter {
   // `charts`: every chart of the report set (charts/charts).
   HtmlReporter(std::vector<std::string> files, std::vector<Chart> charts);
   void context(const Context& context) override;
-  void size(const Context& context, const SizeResult& size) override;
+  void size(const Context& context, const SizeResult& size, const SizeSummary& summary) override;
   void finish(const Artifact& artifact) override;
   void queue(const Named<QueueArtifact>& queue) override;
   void faults(const Named<FaultsArtifact>& faults) override;

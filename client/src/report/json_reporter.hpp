@@ -16,7 +16,7 @@ class JsonReporter final : public Reporter {
   // `file`: where the artifact goes (empty: no file); `stream`: a copy of it (nullptr: none).
   JsonReporter(std::filesystem::path file, std::ostream* stream) : file_(std::move(file)), stream_(stream) {}
   void context(const Context&) override {}
-  void size(const Context&, const SizeResult&) override {}
+  void size(const Context&, const SizeResult&, const SizeSummary&) override {}
   // The file and the stream.
   void finish(const Artifact& artifact) override;
   // The file alone (an artifact with no size is not written).

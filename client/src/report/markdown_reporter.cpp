@@ -5,16 +5,17 @@
 #include <algorithm>
 #include <optional>
 
-#include "model/warnings.hpp"
 #include "model/number_format.hpp"
+#include "model/strategy_table.hpp"
 #include "model/verdict_text.hpp"
+#include "model/warnings.hpp"
 #include "strategies/registry.hpp"
 
 namespace benchlab {
 
 namespace {
 
-constexpr const char* kNone = "–";
+const std::string kNone(kMissing);
 
 // Table cells must not break the row.
 std::string cell(const std::string& s) {
@@ -34,26 +35,8 @@ std::string row(const std::vector<std::string>& cells) {
 
 std::string mark(std::optional<bool> ok) { return ok ? (*ok ? "✓" : "✗") : kNone; }
 
-std::string pair_s(const Summary& user, const Summary& sys) {
-  if (user.count == 0 || sys.count == 0) return kNone;
-  return fmt::format("{:.2f}/{:.2f} s", user.median, sys.median);
-}
-
 std::string median_of(const Summary& s, const char* format) {
   return s.count ? fmt::format(fmt::runtime(format), s.median) : std::string(kNone);
-}
-
-// The status when it is not plain ok, for the match column and the summary.
-std::string status_note(const StrategyResult& s, const StrategySummary& sum, int runs) {
-  const std::string recovered = sum.recovered_runs > 0 ? fmt::format(" (recovered from faults in {} of {} runs)",
-                                                                     sum.recovered_runs, s.runs.size())
-                                                       : "";
-  if (sum.status == Status::ok) return recovered;
-  if (!recovered.empty()) return fmt::format(" ({}){}", to_string(sum.status), recovered);
-  if (sum.status == Status::incomplete) return fmt::format(" (incomplete, {}/{} runs)", s.runs.size(), runs);
-  if (const std::string_view caveat = status_caveat(s.strategy, sum.status); !caveat.empty())
-    return fmt::format(" ({}; {})", to_string(sum.status), caveat);
-  return fmt::format(" ({})", to_string(sum.status));
 }
 
 std::string stem_of(const std::string& file) {
@@ -61,38 +44,31 @@ std::string stem_of(const std::string& file) {
   return dot == std::string::npos ? file : file.substr(0, dot);
 }
 
-std::string strategy_row(const StrategyResult& s, const StrategySummary& sum, int runs, bool& split) {
-  const Summary& rps = sum.rows_per_sec;
-  std::string rss = kNone;
-  if (sum.peak_rss_bytes.count) {
-    rss = mib(sum.peak_rss_bytes.median);
-    if (sum.worker_peak_rss_bytes.count) {
-      rss += worker_rss_split(
-          sum.forked_workers, sum.worker_peak_rss_bytes.median,
-          sum.parent_peak_rss_bytes.count ? std::optional(sum.parent_peak_rss_bytes.median) : std::nullopt);
-      split = true;
-    }
+// The strategy table in Markdown: its cells escaped, its columns aligned as described.
+std::string table_of(const StrategyTable& t) {
+  std::vector<std::string> head;
+  for (const auto& h : t.header) head.push_back(cell(h));
+  std::string out = row(head) + "|";
+  for (const Align a : t.align) out += a == Align::left ? ":--|" : "--:|";
+  out += "\n";
+  for (const auto& r : t.rows) {
+    std::vector<std::string> cells;
+    for (const auto& c : r) cells.push_back(cell(c));
+    out += row(cells);
   }
-  return row({cell(s.strategy), rps.count ? si(rps.median) : kNone,
-              rps.count ? fmt::format("{} … {}", si(rps.min), si(rps.max)) : kNone,
-              sum.ratio_to_wire_ceiling ? fmt::format("{:.2f}×", *sum.ratio_to_wire_ceiling) : kNone, rss,
-              median_of(sum.ttfr_ms, "{:.1f} ms"), pair_s(sum.cpu_user_s, sum.cpu_sys_s),
-              pair_s(sum.server_cpu_user_s, sum.server_cpu_sys_s), median_of(sum.latency_p99_ms, "{:.1f} ms"),
-              fmt::format("{} / {}{}", mark(sum.rows_match), mark(sum.checksum_match), status_note(s, sum, runs))});
+  return out;
 }
 
 // The parts (units of work) of the multi-connection strategies: how many, and how
 // unevenly the split cut them (coefficient of variation of part rows and part
 // time, medians over the runs). Nothing when no strategy reported parts (the
 // single-connection strategies, artifacts from before parts were recorded).
-std::string skew_table(const Context& c, const SizeResult& size) {
+std::string skew_table(const SizeResult& size, const SizeSummary& summary) {
   std::string rows;
-  for (const auto& s : size.strategies) {
-    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs);
+  for (std::size_t i = 0; i < size.strategies.size(); ++i) {
+    const StrategySummary& sum = summary.strategies.at(i);
     if (sum.part_rows_cv.count == 0 && sum.part_time_cv.count == 0) continue;
-    std::size_t parts = 0;
-    for (const auto& r : s.runs) parts = std::max(parts, r.parts.size());
-    rows += row({cell(s.strategy), fmt::format("{}", parts), median_of(sum.part_rows_cv, "{:.2f}"),
+    rows += row({cell(size.strategies[i].strategy), fmt::format("{}", sum.parts), median_of(sum.part_rows_cv, "{:.2f}"),
                  median_of(sum.part_time_cv, "{:.2f}")});
   }
   if (rows.empty()) return {};
@@ -106,35 +82,25 @@ std::string skew_table(const Context& c, const SizeResult& size) {
 // Runs the fallback chain recovered, each beside the same strategy's clean runs of
 // the same artifact (make bench-recovery faults one run of three): what the fault
 // cost, and how much of it was the work it threw away and the backoff.
-std::string recovery_table(const SizeResult& size) {
+std::string recovery_table(const SizeResult& size, const SizeSummary& summary) {
   std::string rows;
-  for (const auto& s : size.strategies) {
-    std::vector<double> clean;
-    for (const auto& r : s.runs)
-      if (!(r.recovery && r.recovery->recovered())) clean.push_back(r.wall_s);
-    for (const auto& r : s.runs) {
-      if (!(r.recovery && r.recovery->recovered())) continue;
+  for (std::size_t i = 0; i < size.strategies.size(); ++i) {
+    const StrategyResult& s = size.strategies[i];
+    const StrategySummary& sum = summary.strategies.at(i);
+    for (const RecoveredRun& recovered : sum.recovered) {
+      const RunFigures& r = s.runs.at(recovered.run);
       const RecoveryFigures& rec = *r.recovery;
       std::vector<std::string> tiers;
       for (const int t : rec.tiers) tiers.push_back(std::to_string(t));
       std::string clean_wall = kNone, spread = kNone, loss = kNone, explained = kNone, rest = kNone, restart = kNone;
-      double restarts = 0;
-      bool any_restart = false;
-      for (const auto& fault : rec.faults)
-        if (const auto r_s = fault.restart_s()) {
-          restarts += *r_s;
-          any_restart = true;
-        }
-      if (any_restart) restart = fmt::format("{:.3f}", restarts);
-      if (!clean.empty() && r.rows > 0) {
-        const Summary c = summarize(clean);
-        const double median = c.median;
-        const double lost_work = static_cast<double>(rec.rows_discarded) * median / static_cast<double>(r.rows);
-        clean_wall = fmt::format("{:.3f}", median);
+      if (recovered.restart_s) restart = fmt::format("{:.3f}", *recovered.restart_s);
+      if (recovered.loss_s) {
+        const Summary& c = sum.clean_wall_s;
+        clean_wall = fmt::format("{:.3f}", c.median);
         spread = fmt::format("±{:.3f}", (c.max - c.min) / 2);
-        loss = fmt::format("{:+.3f}", r.wall_s - median);
-        explained = fmt::format("{:.3f} + {:.3f}", lost_work, rec.backoff_s);
-        rest = fmt::format("{:+.3f}", r.wall_s - median - lost_work - rec.backoff_s - restarts);
+        loss = fmt::format("{:+.3f}", *recovered.loss_s);
+        explained = fmt::format("{:.3f} + {:.3f}", recovered.lost_work_s.value_or(0), rec.backoff_s);
+        rest = fmt::format("{:+.3f}", recovered.rest_s.value_or(0));
       }
       rows += row({cell(s.strategy), fmt::format("{}", r.round), fmt::format("{}", fmt::join(tiers, " → ")),
                    fmt::format("{}", rec.faults.size()), fmt::format("{}", rec.rows_discarded),
@@ -161,10 +127,8 @@ MarkdownReporter::MarkdownReporter(std::vector<std::string> files, std::vector<C
     : files_(std::move(files)), charts_(std::move(charts)), chart_dir_(std::move(chart_dir)), mode_(mode) {
   out_ = "# benchclient report\n\n";
   out_ += fmt::format(
-      "From {} artifact{}: {}. Figures are medians over the measured runs; \"/ wire ceiling\" is the median of each "
-      "run's rows/s ÷ its own round's COPY drain in the same wire format; CPU is user/sys seconds; p99 batch is the "
-      "median over the runs of each run's 99th-percentile batch latency.\n",
-      files_.size(), files_.size() == 1 ? "" : "s", fmt::join(files_, ", "));
+      "From {} artifact{}: {}. Figures are medians over the measured runs. The strategy tables' columns — {}.\n",
+      files_.size(), files_.size() == 1 ? "" : "s", fmt::join(files_, ", "), strategy_table_legend());
   intro_end_ = out_.size();
 }
 
@@ -213,7 +177,7 @@ void MarkdownReporter::context(const Context& c) {
   header_end_ = out_.size();  // finish() puts the status here, before the figures
 }
 
-void MarkdownReporter::size(const Context& c, const SizeResult& size) {
+void MarkdownReporter::size(const Context& c, const SizeResult& size, const SizeSummary& summary) {
   if (c.profiles.size() > 1 && !size.profile.empty())
     out_ += fmt::format("\n### {} rows, profile `{}`\n\n", size.limit, size.profile);
   else
@@ -221,9 +185,9 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size) {
   // The artifact's own format first: the ratios are to it.
   std::vector<std::string> parts;
   for (const WireFormat f : {c.read.format, other_format(c.read.format)}) {
-    if (const WireCeiling* w = size.ceiling(f))
-      parts.push_back(fmt::format("{} {} rows/s ({:.1f} MB/s)", to_string(f), si(w->rows_per_sec().median),
-                                  w->mb_per_sec().median));
+    if (const CeilingSummary* w = summary.ceiling(f))
+      parts.push_back(
+          fmt::format("{} {} rows/s ({:.1f} MB/s)", to_string(f), si(w->rows_per_sec.median), w->mb_per_sec.median));
   }
   if (parts.empty())
     out_ += "- Wire ceiling: not recorded\n";
@@ -236,16 +200,15 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size) {
   else
     out_ += "- server_scan: not measured\n";
   for (const auto& n : size.notes) out_ += fmt::format("- note: {}\n", n);
-  Artifact one{c, {}};
-  one.report.sizes.push_back(size);
-  for (const auto& v : verdicts(one))
-    for (const auto& line : verdict_sentences(c, v)) out_ += fmt::format("- **Verdict:** {}\n", line);
-  out_ += "\n";
-  out_ += row({"strategy", "rows/s (median)", "min … max", "/ wire ceiling", "peak RSS (median)", "TTFR (median)",
-               "client CPU u/s", "server CPU u/s", "p99 batch", "rows / checksum"});
-  out_ += "|:--|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n";
-  for (const auto& s : size.strategies)
-    out_ += strategy_row(s, summarize(s, size, c.read.format, c.schedule.runs), c.schedule.runs, any_split_);
+  if (summary.verdict)
+    for (const auto& line : verdict_sentences(c, *summary.verdict)) out_ += fmt::format("- **Verdict:** {}\n", line);
+  out_ += "\n" + table_of(strategy_table(size, summary, c.schedule.runs));
+  bool split = false;
+  for (std::size_t i = 0; i < size.strategies.size(); ++i)
+    if (const auto line = worker_rss_line(size.strategies[i], summary.strategies.at(i))) {
+      out_ += fmt::format("{}- Peak RSS of {}\n", split ? "" : "\n", *line);
+      split = any_split_ = true;
+    }
   bool errors = false;
   for (const auto& s : size.strategies)
     for (const auto& e : s.errors) {
@@ -253,19 +216,19 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size) {
       errors = true;
     }
   if (errors) out_ += "\n";
-  where_the_time_went(c, size);
-  out_ += skew_table(c, size);
-  out_ += recovery_table(size);
+  where_the_time_went(c, size, summary);
+  out_ += skew_table(size, summary);
+  out_ += recovery_table(size, summary);
 }
 
 // Per row, the client's CPU, the server backends' CPU, and how close each strategy
 // came to the rows/s the cores allow at that cost (only with a server on this host).
-void MarkdownReporter::where_the_time_went(const Context& c, const SizeResult& size) {
+void MarkdownReporter::where_the_time_went(const Context& c, const SizeResult& size, const SizeSummary& summary) {
   std::string rows;
-  for (const auto& s : size.strategies) {
-    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
+  for (std::size_t i = 0; i < size.strategies.size(); ++i) {
+    const StrategySummary& sum = summary.strategies.at(i);
     if (sum.client_cpu_ns_per_row.count == 0) continue;
-    rows += row({cell(s.strategy), fmt::format("{:.0f} ns", sum.client_cpu_ns_per_row.median),
+    rows += row({cell(size.strategies[i].strategy), fmt::format("{:.0f} ns", sum.client_cpu_ns_per_row.median),
                  median_of(sum.server_cpu_ns_per_row, "{:.0f} ns"),
                  sum.cpu_bound_rows_per_sec.count ? si(sum.cpu_bound_rows_per_sec.median) : std::string(kNone),
                  median_of(sum.fraction_of_cpu_bound, "{:.2f}")});
@@ -288,7 +251,7 @@ void MarkdownReporter::finish(const Artifact& a) {
                           r.interrupted_signal);
   if (!r.strict_failure.empty())
     status += fmt::format("- **Status:** stopped by the strict policy: {}\n", r.strict_failure);
-  for (const auto& w : warnings_of(a)) status += fmt::format("- **Warning:** {}\n", w.text());
+  for (const auto& w : a.summary.warnings) status += fmt::format("- **Warning:** {}\n", w.text());
   out_.insert(std::min(header_end_, out_.size()), status);
   if (any_split_)
     out_ +=
@@ -447,8 +410,7 @@ void MarkdownReporter::summary_series() {
           cells.emplace_back(kNone);
           continue;
         }
-        const Context& ctx = p->artifact->artifact.context;
-        const StrategySummary sum = summarize(*p->strategy, *p->size, ctx.read.format, ctx.schedule.runs);
+        const StrategySummary& sum = *p->summary;
         const bool exact = sum.rows_match == true && sum.checksum_match == true;
         cells.push_back(sum.rows_per_sec.count ? si(sum.rows_per_sec.median) + (exact ? " ✓" : " ✗")
                                                : std::string(kNone));
@@ -466,12 +428,14 @@ void MarkdownReporter::summary_across() {
   struct Col {
     std::size_t artifact;
     const SizeResult* size;
+    const SizeSummary* summary;
   };
   std::vector<Col> columns;
   std::vector<std::string> strategies;
   for (std::size_t i = 0; i < seen_.size(); ++i)
-    for (const auto& size : seen_[i].report.sizes) {
-      columns.push_back({i, &size});
+    for (std::size_t j = 0; j < seen_[i].report.sizes.size(); ++j) {
+      const SizeResult& size = seen_[i].report.sizes[j];
+      columns.push_back({i, &size, &seen_[i].summary.sizes.at(j)});
       for (const auto& s : size.strategies)
         if (std::find(strategies.begin(), strategies.end(), s.strategy) == strategies.end())
           strategies.push_back(s.strategy);
@@ -506,7 +470,7 @@ void MarkdownReporter::summary_across() {
         cells.emplace_back(kNone);
         continue;
       }
-      const StrategySummary sum = summarize(*s, *c.size, ctx.read.format, ctx.schedule.runs);
+      const StrategySummary& sum = *c.summary->of(*c.size, name);
       cells.push_back((sum.rows_per_sec.count ? si(sum.rows_per_sec.median) : std::string(kNone)) +
                       status_note(*s, sum, ctx.schedule.runs));
     }
@@ -515,8 +479,8 @@ void MarkdownReporter::summary_across() {
   // The ceiling each column was judged against: text and binary differ.
   std::vector<std::string> ceiling{"*wire ceiling (COPY)*"};
   for (const auto& c : columns) {
-    const WireCeiling* w = c.size->ceiling(seen_[c.artifact].context.read.format);
-    ceiling.push_back(w ? fmt::format("*{}*", si(w->rows_per_sec().median)) : std::string(kNone));
+    const CeilingSummary* w = c.summary->ceiling(seen_[c.artifact].context.read.format);
+    ceiling.push_back(w ? fmt::format("*{}*", si(w->rows_per_sec.median)) : std::string(kNone));
   }
   out_ += row(ceiling);
 }

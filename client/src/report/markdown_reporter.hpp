@@ -22,7 +22,7 @@ class MarkdownReporter final : public Reporter {
   explicit MarkdownReporter(std::vector<std::string> files, std::vector<Chart> charts = {}, std::string chart_dir = {},
                             Mode mode = Mode::full);
   void context(const Context& context) override;
-  void size(const Context& context, const SizeResult& size) override;
+  void size(const Context& context, const SizeResult& size, const SizeSummary& summary) override;
   void finish(const Artifact& artifact) override;
   void queue(const Named<QueueArtifact>& queue) override;
   void faults(const Named<FaultsArtifact>& faults) override;
@@ -33,7 +33,7 @@ class MarkdownReporter final : public Reporter {
   [[nodiscard]] const std::string& document() const { return out_; }
 
  private:
-  void where_the_time_went(const Context& context, const SizeResult& size);
+  void where_the_time_went(const Context& context, const SizeResult& size, const SizeSummary& summary);
   void summary_across();
   void summary_series();
   [[nodiscard]] std::string chart_link(const Chart& chart) const;

@@ -16,8 +16,9 @@ class Reporter {
   virtual ~Reporter() = default;
   // Where and how the artifact was measured.
   virtual void context(const Context& context) = 0;
-  // One size: its wire ceiling, the server's figures, every strategy's runs.
-  virtual void size(const Context& context, const SizeResult& size) = 0;
+  // One size: its wire ceiling, the server's figures, every strategy's runs, and
+  // their summary (the artifact's, computed once: read, never recomputed).
+  virtual void size(const Context& context, const SizeResult& size, const SizeSummary& summary) = 0;
   // The artifact is whole (or was stopped): status, warnings, anything across sizes.
   virtual void finish(const Artifact& artifact) = 0;
   // The other kinds `benchclient report` reads, each in a section of its own; a
@@ -30,11 +31,11 @@ class Reporter {
   virtual void close() {}
 };
 
-// Feeds `artifact` to each reporter: context, each size, finish.
+// Feeds `artifact` to each reporter: context, each size with its summary, finish.
 inline void report_artifact(const Artifact& artifact, const std::vector<Reporter*>& reporters) {
   for (Reporter* r : reporters) r->context(artifact.context);
-  for (const auto& size : artifact.report.sizes)
-    for (Reporter* r : reporters) r->size(artifact.context, size);
+  for (std::size_t i = 0; i < artifact.report.sizes.size(); ++i)
+    for (Reporter* r : reporters) r->size(artifact.context, artifact.report.sizes[i], artifact.summary.sizes.at(i));
   for (Reporter* r : reporters) r->finish(artifact);
 }
 

@@ -42,10 +42,11 @@ void SummaryJsonReporter::context(const Context& c) {
                 {"sizes", J::array()}};
 }
 
-void SummaryJsonReporter::size(const Context& c, const SizeResult& size) {
+void SummaryJsonReporter::size(const Context& c, const SizeResult& size, const SizeSummary& size_summary) {
   J strategies = J::array();
-  for (const auto& s : size.strategies) {
-    const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
+  for (std::size_t i = 0; i < size.strategies.size(); ++i) {
+    const StrategyResult& s = size.strategies[i];
+    const StrategySummary& sum = size_summary.strategies.at(i);
     strategies.push_back(
         J{{"strategy", s.strategy},
           {"status", to_string(sum.status)},
@@ -61,11 +62,9 @@ void SummaryJsonReporter::size(const Context& c, const SizeResult& size) {
           {"rows_match", optional(sum.rows_match)},
           {"checksum_match", optional(sum.checksum_match)}});
   }
-  Artifact one{c, {}};
-  one.report.sizes.push_back(size);
   J verdict = J::array();
-  for (const auto& v : verdicts(one))
-    for (const auto& line : verdict_sentences(c, v)) verdict.push_back(line);
+  if (size_summary.verdict)
+    for (const auto& line : verdict_sentences(c, *size_summary.verdict)) verdict.push_back(line);
   artifact_["sizes"].push_back(J{{"rows", size.limit},
                                  {"profile", size.profile.empty() ? J(nullptr) : J(size.profile)},
                                  {"verdict", verdict},

@@ -17,7 +17,7 @@ class SummaryJsonReporter final : public Reporter {
  public:
   explicit SummaryJsonReporter(std::vector<std::string> files);
   void context(const Context& context) override;
-  void size(const Context& context, const SizeResult& size) override;
+  void size(const Context& context, const SizeResult& size, const SizeSummary& summary) override;
   void finish(const Artifact& artifact) override;
   void queue(const Named<QueueArtifact>& queue) override;
   void faults(const Named<FaultsArtifact>& faults) override;

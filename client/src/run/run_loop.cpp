@@ -60,7 +60,7 @@ class SizeRunner {
       StrategyStanding standing;
       standing.strategy = result.strategy;
       if (result.errors.empty()) {
-        const Summary s = summarize(result, size_, spec_.format, schedule_.runs).rows_per_sec;
+        const Summary s = result.rows_per_sec();
         standing.median_rows_per_sec = s.median;
         standing.runs = s.count;
         if (result.any_mismatch())

@@ -500,8 +500,7 @@ void from_json(const Json& j, RunFigures& r) {
 namespace {
 
 // One entry of "benchmarks": a strategy at one size, its summaries and every run.
-Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResult& s) {
-  const StrategySummary sum = summarize(s, size, c.read.format, c.schedule.runs, c.bound_cores());
+Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResult& s, const StrategySummary& sum) {
   return Json{{"limit", size.limit},
               {"profile", size.profile.empty() ? Json(nullptr) : Json(size.profile)},
               {"strategy", s.strategy},
@@ -653,15 +652,17 @@ void to_json(Json& j, const Artifact& a) {
            {"interrupted_by_signal", report.interrupted_signal == 0 ? Json(nullptr) : Json(report.interrupted_signal)},
            {"strict_failure", report.strict_failure.empty() ? Json(nullptr) : Json(report.strict_failure)}};
   Json warnings = Json::array();
-  for (const auto& w : warnings_of(a)) warnings.push_back(w.text());
+  for (const auto& w : a.summary.warnings) warnings.push_back(w.text());
   j["warnings"] = warnings;
   // Derived like the warnings, and worded by the code the console prints it with.
   j["verdict"] = console_verdict(a);
   Json benchmarks = Json::array();
   Json sizes = Json::array();
-  for (const auto& size : report.sizes) {
+  for (std::size_t i = 0; i < report.sizes.size(); ++i) {
+    const SizeResult& size = report.sizes[i];
     sizes.push_back(size_json(size));
-    for (const auto& s : size.strategies) benchmarks.push_back(benchmark_json(a.context, size, s));
+    for (std::size_t k = 0; k < size.strategies.size(); ++k)
+      benchmarks.push_back(benchmark_json(a.context, size, size.strategies[k], a.summary.sizes.at(i).strategies.at(k)));
   }
   j["benchmarks"] = benchmarks;
   j["sizes"] = sizes;
@@ -700,6 +701,7 @@ void from_json(const Json& j, Artifact& a) {
     }
     size->strategies.push_back(std::move(s));
   }
+  a.summary = summary_of(a);  // read: summarized once, for every reader
 }
 
 std::string checksum_hex(std::uint64_t sum) { return fmt::format("0x{:016x}", sum); }
