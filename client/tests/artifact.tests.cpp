@@ -14,6 +14,10 @@
 #include "pg/connection.hpp"
 #include "store/artifact_file.hpp"
 #include "store/artifact_json.hpp"
+#include "store/file_header.hpp"
+#include "store/queue_artifact.hpp"
+#include "store/report_set.hpp"
+#include "store/verify_json.hpp"
 
 namespace fs = std::filesystem;
 using namespace benchlab;
@@ -74,10 +78,16 @@ Context sample_context() {
 
 }  // namespace
 
-TEST_CASE("artifact: context first, then the benchmarks with the Python lab's field names", "[results]") {
+TEST_CASE("artifact: the header, context first after it, then the benchmarks with the Python lab's field names",
+          "[results]") {
   const Json a = Artifact{sample_context(), sample_report()};
 
-  CHECK(a.begin().key() == "context");
+  auto key = a.begin();
+  CHECK((key++).key() == "kind");
+  CHECK((key++).key() == "schema_version");
+  CHECK(key.key() == "context");
+  CHECK(a["kind"] == "run");
+  CHECK(a["schema_version"] == kArtifactSchemaVersion);
   const auto& c = a["context"];
   for (const char* k : {"schema_version", "date", "host", "compiler", "benchlab_version", "git_commit", "postgresql",
                         "target", "options"})
@@ -326,4 +336,63 @@ TEST_CASE("results dir: created when missing, refused when unwritable", "[result
 TEST_CASE("checksum_hex: 0x and 16 hex digits", "[results]") {
   CHECK(checksum_hex(0) == "0x0000000000000000");
   CHECK(checksum_hex(0xFFFFFFFFFFFFFFFFULL) == "0xffffffffffffffff");
+}
+
+TEST_CASE("artifact: every kind opens with the header and is read back by its kind", "[results]") {
+  Scratch dir("results-test");
+  auto written = [&](const std::string& name, const Json& doc) {
+    const fs::path file = dir.path / name;
+    write_atomically(file, doc.dump(2) + "\n");
+    return file.string();
+  };
+  auto header_of = [](const Json& doc) {
+    auto key = doc.begin();
+    const std::string first = (key++).key(), second = (key++).key(), third = key.key();
+    return first + "," + second + "," + third;
+  };
+  const Context context = sample_context();
+  const Json run = Artifact{context, sample_report()};
+  QueueArtifact queue;
+  queue.context = context;
+  queue.options.profiles = {"default"};
+  queue.options.concurrency = {1};
+  queue.samples.push_back(QueueSample{});
+  queue.samples.back().profile = "default";
+  queue.samples.back().concurrency = 1;
+  queue.samples.back().jobs_per_sec = 1234;
+  const Json queue_doc = queue_artifact_json(queue);
+  VerifyReport verify;
+  verify.source = {"public.a", "PostgreSQL 15.0", 10, 0, 7};
+  verify.target = {"public.b", "PostgreSQL 15.0", 10, 0, 7};
+  verify.key = "k";
+  const FileContext file_context{context.date, "benchclient verify --json", context.host, context.build, {}};
+  const Json verify_doc = verify_document(verify, 0.5, file_context);
+  for (const Json* doc : {&run, &queue_doc, &verify_doc}) CHECK(header_of(*doc) == "kind,schema_version,context");
+  CHECK(queue_doc["kind"] == "queue");
+  CHECK(verify_doc["kind"] == "verify");
+
+  const ReportSet set =
+      load_report_set({written("run.json", run), written("queue.json", queue_doc), written("verify.json", verify_doc)});
+  REQUIRE(set.runs.size() == 1);
+  CHECK(set.runs[0].artifact.report == sample_report());
+  REQUIRE(set.queues.size() == 1);
+  CHECK(set.queues[0].artifact.samples.size() == 1);
+  CHECK(set.queues[0].artifact.samples[0].jobs_per_sec == 1234);
+  REQUIRE(set.verifies.size() == 1);
+  CHECK(set.verifies[0].artifact.equal);
+  CHECK(set.verifies[0].artifact.provenance.date == context.date);
+  CHECK(set.verifies[0].artifact.baseline_s == 0.5);
+
+  // The kind decides before the content: a run artifact that says it is a queue is read as one (and refused).
+  Json wrong = run;
+  wrong["kind"] = "queue";
+  CHECK_THROWS_WITH(load_report_set({written("wrong.json", wrong)}), Catch::Contains("missing queue_samples"));
+  Json future = queue_doc;
+  future["schema_version"] = 2;
+  CHECK_THROWS_WITH(load_report_set({written("future.json", future)}),
+                    Catch::Contains("schema version 2 is not supported"));
+  CHECK_THROWS_WITH(load_report_set({written("schema.json", Json{{"kind", "schema"}, {"schema_version", 1}})}),
+                    Catch::Contains("a schema file, which benchclient report does not read"));
+  CHECK_THROWS_WITH(read_artifact_file(written("queue-as-run.json", queue_doc)),
+                    Catch::Contains("a queue file, not a run artifact"));
 }

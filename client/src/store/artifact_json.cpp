@@ -11,9 +11,10 @@
 #include <type_traits>
 
 #include "model/secrets.hpp"
-#include "model/warnings.hpp"
-#include "store/json_fields.hpp"
 #include "model/verdict_text.hpp"
+#include "model/warnings.hpp"
+#include "store/file_header.hpp"
+#include "store/json_fields.hpp"
 
 namespace benchlab {
 
@@ -645,8 +646,7 @@ SizeResult read_size(const Json& j) {
 
 void to_json(Json& j, const Artifact& a) {
   const BenchmarkReport& report = a.report;
-  j = Json::object();
-  j["context"] = a.context;
+  j = file_document(file_kind::run, kArtifactSchemaVersion, a.context);
   j["status"] =
       Json{{"complete", report.complete()},
            {"interrupted_by_signal", report.interrupted_signal == 0 ? Json(nullptr) : Json(report.interrupted_signal)},
@@ -668,6 +668,10 @@ void to_json(Json& j, const Artifact& a) {
 
 void from_json(const Json& j, Artifact& a) {
   if (!j.is_object()) fail("not a benchclient artifact (the top level is not an object)");
+  const FileHeader header = read_file_header(j);  // none: written before the header
+  if (!header.kind.empty() && header.kind != file_kind::run)
+    fail(fmt::format("a {} file, not a run artifact", header.kind));
+  if (j.contains("schema_version")) check_schema_version(header.schema_version, kArtifactSchemaVersion);
   need(j, "context", a.context);
   if (const auto st = j.find("status"); st != j.end() && st->is_object()) {
     PathSegment status("status");

@@ -4,6 +4,7 @@
 
 #include "store/artifact_file.hpp"
 #include "store/artifact_json.hpp"
+#include "store/file_header.hpp"
 
 namespace benchlab {
 
@@ -57,23 +58,24 @@ Json queue_artifact_json(const QueueArtifact& a) {
                              {"stddev", m.stddev},
                              {"samples", m.count}});
     }
-  return Json{{"kind", "queue"},
-              {"context", context},
-              {"queue_options", Json{{"profiles", a.options.profiles},
-                                     {"concurrency", a.options.concurrency},
-                                     {"jobs", a.options.jobs},
-                                     {"samples", a.options.samples},
-                                     {"dequeue_batch", a.options.dequeue_batch},
-                                     {"lease_ms", a.options.lease_ms},
-                                     {"invalid_every", a.options.invalid_every},
-                                     {"crash_test", a.options.crash_test},
-                                     {"crashes", a.options.crashes}}},
-              {"status", Json{{"complete", a.complete}}},
-              {"profiles", profiles},
-              {"queue_samples", samples},
-              {"queue_summary", summary},  // derived from queue_samples
-              {"enqueue", enqueue},
-              {"crash_test", crash}};
+  Json doc = file_document(file_kind::queue, kQueueSchemaVersion, std::move(context));
+  const Json body{{"queue_options", Json{{"profiles", a.options.profiles},
+                                         {"concurrency", a.options.concurrency},
+                                         {"jobs", a.options.jobs},
+                                         {"samples", a.options.samples},
+                                         {"dequeue_batch", a.options.dequeue_batch},
+                                         {"lease_ms", a.options.lease_ms},
+                                         {"invalid_every", a.options.invalid_every},
+                                         {"crash_test", a.options.crash_test},
+                                         {"crashes", a.options.crashes}}},
+                  {"status", Json{{"complete", a.complete}}},
+                  {"profiles", profiles},
+                  {"queue_samples", samples},
+                  {"queue_summary", summary},  // derived from queue_samples
+                  {"enqueue", enqueue},
+                  {"crash_test", crash}};
+  doc.update(body);
+  return doc;
 }
 
 std::filesystem::path write_queue_artifact(const QueueArtifact& a, const std::filesystem::path& dir) {

@@ -9,6 +9,7 @@
 
 #include "model/secrets.hpp"
 #include "store/artifact_json.hpp"
+#include "store/file_header.hpp"
 #include "store/json_fields.hpp"
 
 namespace benchlab {
@@ -44,7 +45,7 @@ Provenance provenance_of(const Json& c) {
 FaultsArtifact faults_of(const Json& j) {
   int version = 0;
   need(j, "schema_version", version);
-  if (version != 1) fail(fmt::format("schema version {} is not supported (this benchclient reads version 1)", version));
+  check_schema_version(version, kFaultsSchemaVersion);
   FaultsArtifact f;
   {
     PathSegment seg("context");
@@ -178,6 +179,14 @@ QueueArtifact queue_of(const Json& j) {
   return q;
 }
 
+// The kind of a file written before the header, by its keys; empty: none of them.
+std::string kind_by_content(const Json& doc) {
+  if (doc.contains("source") && doc.contains("target") && doc.contains("differences"))
+    return std::string(file_kind::verify);
+  if (doc.contains("context") || doc.contains("benchmarks")) return std::string(file_kind::run);
+  return {};
+}
+
 }  // namespace
 
 ReportSet load_report_set(const std::vector<std::string>& files) {
@@ -197,18 +206,25 @@ ReportSet load_report_set(const std::vector<std::string>& files) {
     try {
       if (!doc.is_object())
         throw ArtifactError(fmt::format("{}: not a benchclient artifact (a JSON object is expected)", file));
-      const std::string kind = doc.value("kind", "");
-      if (kind == "queue") {
+      const FileHeader header = read_file_header(doc);
+      const std::string kind = header.kind.empty() ? kind_by_content(doc) : header.kind;
+      if (kind == file_kind::run) {
+        set.runs.push_back({file, doc.get<Artifact>()});
+      } else if (kind == file_kind::queue) {
+        if (doc.contains("schema_version")) check_schema_version(header.schema_version, kQueueSchemaVersion);
         set.queues.push_back({file, queue_of(doc)});
-      } else if (kind == "benchlab-faults") {
+      } else if (kind == file_kind::faults) {
         set.faults.push_back({file, faults_of(doc)});
+      } else if (kind == file_kind::verify) {
+        if (doc.contains("schema_version")) check_schema_version(header.schema_version, kVerifySchemaVersion);
+        set.verifies.push_back({file, verify_of(doc)});
+      } else if (kind == file_kind::schema || kind == file_kind::checkpoint) {
+        throw ArtifactError(fmt::format(
+            "{}: a {} file, which benchclient report does not read (give it run, queue, faults or verify files)", file,
+            kind));
       } else if (!kind.empty()) {
         throw ArtifactError(
             fmt::format("{}: an artifact of kind \"{}\", which this benchclient does not know", file, kind));
-      } else if (doc.contains("source") && doc.contains("target") && doc.contains("differences")) {
-        set.verifies.push_back({file, verify_of(doc)});
-      } else if (doc.contains("context") || doc.contains("benchmarks")) {
-        set.runs.push_back({file, doc.get<Artifact>()});
       } else {
         throw ArtifactError(fmt::format(
             "{}: not a benchclient artifact (neither a run, queue, faults nor verify file: no context, no kind)",
