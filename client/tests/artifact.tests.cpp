@@ -12,6 +12,7 @@
 
 #include "measure/host_facts.hpp"
 #include "pg/connection.hpp"
+#include "report/console_reporter.hpp"
 #include "store/artifact_file.hpp"
 #include "store/artifact_json.hpp"
 #include "store/file_header.hpp"
@@ -543,4 +544,60 @@ TEST_CASE("artifact: every field, each set apart from its default, survives writ
   CHECK(back.report.sizes[0] == size);
   CHECK(back == a);
   CHECK(Json(back).dump() == Json(a).dump());
+}
+
+// A run that stopped before its last size/profile (its artifact written with complete
+// false, as the run rewrites it after each): every reader says so once, and compare
+// takes it as not like for like unless --force.
+TEST_CASE("artifact: an incomplete run says so in every reader, and compare refuses it unless --force",
+          "[results][report][compare]") {
+  Scratch dir("results-test");
+  const fs::path sweep = fs::path(BENCHLAB_SOURCE_DIR) / "results" / "run-20261202T015528Z.json";
+  Artifact a = read_artifact_file(sweep);
+  CHECK(a.complete);  // written before the key: whole
+  a.complete = false;
+  const fs::path partial = dir.path / "partial.json";
+  write_atomically(partial, Json(a).dump(2) + "\n");
+  const Json written = Json::parse(test::slurp(partial));
+  CHECK(written["complete"] == false);
+  CHECK(written["status"]["complete"] == false);
+  CHECK_FALSE(read_artifact_file(partial).complete);
+  const std::string line(kIncompleteArtifact);
+  auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+    return n;
+  };
+
+  const test::Outcome md = test::run_benchclient({"report", partial.string()}, dir.path);
+  INFO(md.err);
+  REQUIRE(md.exit_code == 0);
+  CHECK(count(md.out, "- **Status:** " + line + "\n") == 1);
+  const test::Outcome html = test::run_benchclient({"report", "--format", "html", partial.string()}, dir.path);
+  REQUIRE(html.exit_code == 0);
+  CHECK(count(html.out, "<p>" + line + "</p>") == 1);
+  const test::Outcome whole = test::run_benchclient({"report", sweep.string()}, dir.path);
+  REQUIRE(whole.exit_code == 0);
+  CHECK(count(whole.out, line) == 0);
+
+  std::FILE* console = std::tmpfile();
+  REQUIRE(console != nullptr);
+  {
+    ConsoleReporter reporter(console);
+    reporter.finish(a);
+  }
+  std::rewind(console);
+  std::string printed;
+  for (int ch = std::fgetc(console); ch != EOF; ch = std::fgetc(console)) printed += static_cast<char>(ch);
+  std::fclose(console);
+  CHECK(count(printed, "\n" + line + "\n") == 1);
+
+  const test::Outcome refused = test::run_benchclient({"compare", sweep.string(), partial.string()}, dir.path);
+  CHECK(refused.exit_code == 2);
+  CHECK(test::contains(refused.err, "not measured like for like (run complete vs incomplete)"));
+  CHECK(test::contains(refused.out, line));
+  const test::Outcome forced =
+      test::run_benchclient({"compare", "--force", sweep.string(), partial.string()}, dir.path);
+  CHECK(forced.exit_code == 0);
+  CHECK(test::contains(forced.out, "compared with --force"));
 }

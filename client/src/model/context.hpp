@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -111,7 +112,14 @@ struct Context {
 struct Artifact {
   Context context;
   BenchmarkReport report;
+  // false: the run rewrote its artifact after each size and profile and stopped before
+  // the last (killed, crashed): the sizes and profiles it holds are all there is.
+  bool complete = true;
   friend bool operator==(const Artifact&, const Artifact&) = default;
 };
+
+// What every reader says of an artifact with complete false, once.
+inline constexpr std::string_view kIncompleteArtifact =
+    "incomplete: the run stopped before every size/profile was measured";
 
 }  // namespace benchlab

@@ -130,6 +130,7 @@ void HtmlReporter::size(const Context& c, const SizeResult& size) {
 }
 
 void HtmlReporter::finish(const Artifact& a) {
+  if (!a.complete) measurements_ += fmt::format("<p>{}</p>\n", escape(std::string(kIncompleteArtifact)));
   seen_.push_back(a);
   ++current_;
 }

@@ -474,8 +474,9 @@ auto size_fields() {
 void to_json(Json& j, const Artifact& a) {
   const BenchmarkReport& report = a.report;
   j = file_document(file_kind::run, kArtifactSchemaVersion, a.context);
+  j["complete"] = a.complete;  // false: a run that stopped before its last size/profile
   j["status"] =
-      Json{{"complete", report.complete()},
+      Json{{"complete", report.complete() && a.complete},
            {"interrupted_by_signal", report.interrupted_signal == 0 ? Json(nullptr) : Json(report.interrupted_signal)},
            {"strict_failure", report.strict_failure.empty() ? Json(nullptr) : Json(report.strict_failure)}};
   Json warnings = Json::array();
@@ -514,6 +515,7 @@ void from_json(const Json& j, Artifact& a) {
     fail(fmt::format("a {} file, not a run artifact", header.kind));
   if (j.contains("schema_version")) check_schema_version(header.schema_version, kArtifactSchemaVersion);
   need(j, "context", a.context);
+  maybe(j, "complete", a.complete);  // absent: written whole, at the end of its run
   if (const auto st = j.find("status"); st != j.end() && st->is_object()) {
     PathSegment status("status");
     maybe(*st, "interrupted_by_signal", a.report.interrupted_signal);
