@@ -601,3 +601,28 @@ TEST_CASE("artifact: an incomplete run says so in every reader, and compare refu
   CHECK(forced.exit_code == 0);
   CHECK(test::contains(forced.out, "compared with --force"));
 }
+
+// The queue artifact from its field lists: every field set apart from its default comes back.
+TEST_CASE("artifact: every field of a queue artifact survives write then read", "[results]") {
+  QueueArtifact q;
+  q.context = sample_context();
+  q.options = {{"default", "async_commit"}, {3, 5}, 77, 4, 2, 900, 7, true, 9};
+  q.profile_settings = {{"default", {{"fsync", "on"}}}, {"async_commit", {{"synchronous_commit", "off"}}}};
+  q.samples = {QueueSample{"async_commit", 5, 77, 0.5, 154, true, 77, 1, 76, 2, "worker 2 failed"}};
+  q.enqueue = {EnqueueResult{"default", "copy", 70, 7, 0.25, 280}};
+  q.crash_test = {CrashResult{"default", "on", "200ms", 3, 1200, 0}};
+  q.complete = false;
+  Scratch dir("results-test");
+  const fs::path file = dir.path / "queue.json";
+  write_atomically(file, queue_artifact_json(q).dump(2) + "\n");
+  const ReportSet set = load_report_set({file.string()});
+  REQUIRE(set.queues.size() == 1);
+  const QueueArtifact& back = set.queues[0].artifact;
+  CHECK(back.options == q.options);
+  CHECK(back.profile_settings == q.profile_settings);
+  CHECK(back.samples == q.samples);
+  CHECK(back.enqueue == q.enqueue);
+  CHECK(back.crash_test == q.crash_test);
+  CHECK(back.complete == q.complete);
+  CHECK(queue_artifact_json(back).dump() == queue_artifact_json(q).dump());
+}

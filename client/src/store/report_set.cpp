@@ -112,73 +112,6 @@ FsyncArtifact fsync_of(const std::string& file, const std::string& text) {
   return f;
 }
 
-QueueArtifact queue_of(const Json& j) {
-  QueueArtifact q;
-  {
-    PathSegment seg("context");
-    const auto c = j.find("context");
-    if (c == j.end() || !c->is_object()) fail("missing context");
-    q.context = c->get<Context>();
-  }
-  if (const auto o = j.find("queue_options"); o != j.end() && o->is_object()) {
-    maybe(*o, "profiles", q.options.profiles);
-    maybe(*o, "concurrency", q.options.concurrency);
-    maybe(*o, "jobs", q.options.jobs);
-    maybe(*o, "samples", q.options.samples);
-    maybe(*o, "crash_test", q.options.crash_test);
-    maybe(*o, "crashes", q.options.crashes);
-  }
-  if (const auto st = j.find("status"); st != j.end() && st->is_object()) maybe(*st, "complete", q.complete);
-  if (const auto samples = j.find("queue_samples"); samples != j.end() && samples->is_array()) {
-    for (std::size_t i = 0; i < samples->size(); ++i) {
-      PathSegment seg(fmt::format("queue_samples[{}]", i));
-      const Json& s = (*samples)[i];
-      QueueSample x;
-      need(s, "profile", x.profile);
-      need(s, "concurrency", x.concurrency);
-      maybe(s, "jobs", x.jobs);
-      maybe(s, "wall_s", x.wall_s);
-      need(s, "jobs_per_sec", x.jobs_per_sec);
-      maybe(s, "exactly_once", x.exactly_once);
-      maybe(s, "acknowledged", x.acknowledged);
-      maybe(s, "duplicate_acks", x.duplicate_acks);
-      maybe(s, "succeeded_rows", x.succeeded_rows);
-      maybe(s, "reclaimed", x.reclaimed);
-      if (const auto e = s.find("error"); e != s.end() && e->is_string()) x.error = e->get<std::string>();
-      q.samples.push_back(std::move(x));
-    }
-  } else {
-    fail("missing queue_samples");
-  }
-  if (const auto en = j.find("enqueue"); en != j.end() && en->is_array())
-    for (std::size_t i = 0; i < en->size(); ++i) {
-      PathSegment seg(fmt::format("enqueue[{}]", i));
-      const Json& s = (*en)[i];
-      EnqueueResult e;
-      need(s, "profile", e.profile);
-      need(s, "method", e.method);
-      maybe(s, "rows", e.rows);
-      maybe(s, "rejected", e.rejected);
-      maybe(s, "wall_s", e.wall_s);
-      need(s, "rows_per_sec", e.rows_per_sec);
-      q.enqueue.push_back(std::move(e));
-    }
-  if (const auto cr = j.find("crash_test"); cr != j.end() && cr->is_array())
-    for (std::size_t i = 0; i < cr->size(); ++i) {
-      PathSegment seg(fmt::format("crash_test[{}]", i));
-      const Json& s = (*cr)[i];
-      CrashResult c;
-      need(s, "profile", c.profile);
-      maybe(s, "synchronous_commit", c.synchronous_commit);
-      maybe(s, "wal_writer_delay", c.wal_writer_delay);
-      maybe(s, "crashes", c.crashes);
-      need(s, "confirmed_commits", c.confirmed_commits);
-      need(s, "lost_commits", c.lost_commits);
-      q.crash_test.push_back(std::move(c));
-    }
-  return q;
-}
-
 // The kind of a file written before the header, by its keys; empty: none of them.
 std::string kind_by_content(const Json& doc) {
   if (doc.contains("source") && doc.contains("target") && doc.contains("differences"))
@@ -212,7 +145,7 @@ ReportSet load_report_set(const std::vector<std::string>& files) {
         set.runs.push_back({file, doc.get<Artifact>()});
       } else if (kind == file_kind::queue) {
         if (doc.contains("schema_version")) check_schema_version(header.schema_version, kQueueSchemaVersion);
-        set.queues.push_back({file, queue_of(doc)});
+        set.queues.push_back({file, doc.get<QueueArtifact>()});
       } else if (kind == file_kind::faults) {
         set.faults.push_back({file, faults_of(doc)});
       } else if (kind == file_kind::verify) {
