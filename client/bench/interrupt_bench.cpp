@@ -43,10 +43,11 @@
 #include "process/child.hpp"
 #include "process/interrupt.hpp"
 #include "store/artifact_file.hpp"
+#include "store/file_header.hpp"
 #include "strategies/registry.hpp"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // the header first, then the figures in the order written
 
 namespace {
 
@@ -282,22 +283,8 @@ Stats stats_of(std::vector<double> v) {
 json to_json(const Stats& s) { return {{"median", s.median}, {"min", s.min}, {"max", s.max}}; }
 
 json context_json(const RunBackendObserver& observer, const std::string& command) {
-  const HostFacts host = read_host_facts();
-  const BuildFacts build = build_facts();
-  return {{"date", utc_now("%Y-%m-%dT%H:%M:%SZ")},
-          {"command", command},
-          {"host",
-           {{"cpu_model", host.cpu_model},
-            {"cores", host.cores},
-            {"memory_bytes", host.memory_bytes},
-            {"kernel", host.kernel},
-            {"load_average", host.load_average}}},
-          {"build",
-           {{"compiler", build.compiler},
-            {"benchlab_version", build.benchlab_version},
-            {"git_commit", build.git_commit},
-            {"libpq_version", build.libpq_version}}},
-          {"server", {{"version", observer.connection().query_value("SHOW server_version")}}}};
+  return file_context_json(FileContext{utc_now("%Y-%m-%dT%H:%M:%SZ"), command, read_host_facts(), build_facts(),
+                                       observer.connection().query_value("SHOW server_version")});
 }
 
 int run(const Settings& s) {
@@ -306,7 +293,7 @@ int run(const Settings& s) {
                s.database.c_str());
   const BenchDatabase db(s.database, s.rows);
   const RunBackendObserver observer("", db.name());
-  json artifact = {{"kind", "benchlab-faults"}, {"schema_version", 1}, {"context", context_json(observer, s.command)}};
+  json artifact = file_document(file_kind::faults, kFaultsSchemaVersion, context_json(observer, s.command));
   artifact["settings"] = {{"rows", s.rows},
                           {"repetitions", s.repetitions},
                           {"workers", s.workers},

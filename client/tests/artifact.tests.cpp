@@ -12,8 +12,13 @@
 
 #include "measure/host_facts.hpp"
 #include "pg/connection.hpp"
+#include "report/console_reporter.hpp"
 #include "store/artifact_file.hpp"
 #include "store/artifact_json.hpp"
+#include "store/file_header.hpp"
+#include "store/queue_artifact.hpp"
+#include "store/report_set.hpp"
+#include "store/verify_json.hpp"
 
 namespace fs = std::filesystem;
 using namespace benchlab;
@@ -74,10 +79,16 @@ Context sample_context() {
 
 }  // namespace
 
-TEST_CASE("artifact: context first, then the benchmarks with the Python lab's field names", "[results]") {
+TEST_CASE("artifact: the header, context first after it, then the benchmarks with the Python lab's field names",
+          "[results]") {
   const Json a = Artifact{sample_context(), sample_report()};
 
-  CHECK(a.begin().key() == "context");
+  auto key = a.begin();
+  CHECK((key++).key() == "kind");
+  CHECK((key++).key() == "schema_version");
+  CHECK(key.key() == "context");
+  CHECK(a["kind"] == "run");
+  CHECK(a["schema_version"] == kArtifactSchemaVersion);
   const auto& c = a["context"];
   for (const char* k : {"schema_version", "date", "host", "compiler", "benchlab_version", "git_commit", "postgresql",
                         "target", "options"})
@@ -328,4 +339,292 @@ TEST_CASE("results dir: created when missing, refused when unwritable", "[result
 TEST_CASE("checksum_hex: 0x and 16 hex digits", "[results]") {
   CHECK(checksum_hex(0) == "0x0000000000000000");
   CHECK(checksum_hex(0xFFFFFFFFFFFFFFFFULL) == "0xffffffffffffffff");
+}
+
+TEST_CASE("artifact: every kind opens with the header and is read back by its kind", "[results]") {
+  Scratch dir("results-test");
+  auto written = [&](const std::string& name, const Json& doc) {
+    const fs::path file = dir.path / name;
+    write_atomically(file, doc.dump(2) + "\n");
+    return file.string();
+  };
+  auto header_of = [](const Json& doc) {
+    auto key = doc.begin();
+    const std::string first = (key++).key(), second = (key++).key(), third = key.key();
+    return first + "," + second + "," + third;
+  };
+  const Context context = sample_context();
+  const Json run = Artifact{context, sample_report()};
+  QueueArtifact queue;
+  queue.context = context;
+  queue.options.profiles = {"default"};
+  queue.options.concurrency = {1};
+  queue.samples.push_back(QueueSample{});
+  queue.samples.back().profile = "default";
+  queue.samples.back().concurrency = 1;
+  queue.samples.back().jobs_per_sec = 1234;
+  const Json queue_doc = queue_artifact_json(queue);
+  VerifyReport verify;
+  verify.source = {"public.a", "PostgreSQL 15.0", 10, 0, 7};
+  verify.target = {"public.b", "PostgreSQL 15.0", 10, 0, 7};
+  verify.key = "k";
+  const FileContext file_context{context.date, "benchclient verify --json", context.host, context.build, {}};
+  const Json verify_doc = verify_document(verify, 0.5, file_context);
+  for (const Json* doc : {&run, &queue_doc, &verify_doc}) CHECK(header_of(*doc) == "kind,schema_version,context");
+  CHECK(queue_doc["kind"] == "queue");
+  CHECK(verify_doc["kind"] == "verify");
+
+  const ReportSet set =
+      load_report_set({written("run.json", run), written("queue.json", queue_doc), written("verify.json", verify_doc)});
+  REQUIRE(set.runs.size() == 1);
+  CHECK(set.runs[0].artifact.report == sample_report());
+  REQUIRE(set.queues.size() == 1);
+  CHECK(set.queues[0].artifact.samples.size() == 1);
+  CHECK(set.queues[0].artifact.samples[0].jobs_per_sec == 1234);
+  REQUIRE(set.verifies.size() == 1);
+  CHECK(set.verifies[0].artifact.equal);
+  CHECK(set.verifies[0].artifact.provenance.date == context.date);
+  CHECK(set.verifies[0].artifact.baseline_s == 0.5);
+
+  // The kind decides before the content: a run artifact that says it is a queue is read as one (and refused).
+  Json wrong = run;
+  wrong["kind"] = "queue";
+  CHECK_THROWS_WITH(load_report_set({written("wrong.json", wrong)}), Catch::Contains("missing queue_samples"));
+  Json future = queue_doc;
+  future["schema_version"] = 2;
+  CHECK_THROWS_WITH(load_report_set({written("future.json", future)}),
+                    Catch::Contains("schema version 2 is not supported"));
+  CHECK_THROWS_WITH(load_report_set({written("schema.json", Json{{"kind", "schema"}, {"schema_version", 1}})}),
+                    Catch::Contains("a schema file, which benchclient report does not read"));
+  CHECK_THROWS_WITH(read_artifact_file(written("queue-as-run.json", queue_doc)),
+                    Catch::Contains("a queue file, not a run artifact"));
+}
+
+// Every field of every type set to a value of its own (none the default), written and
+// read back: a field the list forgot in one direction comes back different.
+TEST_CASE("artifact: every field, each set apart from its default, survives write then read", "[results]") {
+  Context c;
+  c.date = "2026-12-02T01:02:03Z";
+  c.command = "benchclient --rows 7 --runs 4";
+  c.host = {"Test CPU 9000", 7, 123456789, "Linux 9.9", {1.5, 2.5, 3.5}};
+  c.build = {"g++ 99", "9.9.9", "abcdef0123456789-dirty", 170001};
+  c.server = {"15.99 (Test)", 150099, "0.9", {{"work_mem", "9MB"}, {"jit", "on"}}, {{"jit", "off"}}};
+  c.target = {"host=db.example port=6543 dbname=x user=u", true, "async_commit"};
+  c.table_name = "public.t";
+  c.standard_table = true;
+  c.key = "k";
+  c.columns = {{"k", "bigint", 20}, {"v", "text", 25}};
+  c.read.row_counts = {7, 70};
+  c.read.all_rows = true;
+  c.read.table = "public.t";
+  c.read.key = "k";
+  c.read.split = SplitChoice::ctid;
+  c.read.format = WireFormat::binary;
+  c.read.workers = 5;
+  c.read.batch_rows = 77;
+  c.read.statement_timeout_ms = 11;
+  c.read.memory_budget_bytes = 1 << 26;
+  c.read.hang_timeout_ms = 13;
+  c.read.no_shared_snapshot = true;
+  c.read.snapshot_id = "00000003-0000001B-1";
+  c.read.part_rows = 17;
+  c.read.fault = InjectedFault{FaultKind::stop, 2, 9, 4, 3};
+  c.schedule.strategies = {"naive", "copy_stream"};
+  c.schedule.runs = 4;
+  c.schedule.warmup = 2;
+  c.schedule.policy = MismatchPolicy::strict;
+  c.schedule.measure_observer = false;
+  c.schedule.recovery = {6, 250};
+  c.schedule.concurrent_writes_per_sec = 42.5;
+  c.memory_plan = MemoryPlan{1 << 26, "--memory-budget", 19, 21, 419.5, 3, 4, 5, 6, 7, 8, 23, 29, {"step one", "two"}};
+  c.profiles = {{"async_commit", "commits return early", {{"synchronous_commit", "off"}}, {{"fsync", "on"}}}};
+  c.resources = {"0", true, "1", true, 8589934592, "RLIMIT_AS"};
+
+  RunFigures r;
+  r.wall_s = 1.25;
+  r.rows = 70;
+  r.bytes = 7000;
+  r.unknown_values = 3;
+  r.checksum = 0x0123456789ABCDEFULL;
+  r.rows_per_sec = 56;
+  r.mb_per_sec = 0.0056;
+  r.ttfr_ms = 4.5;
+  r.cpu_user_s = 0.25;
+  r.cpu_sys_s = 0.125;
+  r.server_cpu_user_s = 0.5;
+  r.server_cpu_sys_s = 0.0625;
+  r.peak_rss_bytes = 1 << 21;
+  r.maxrss_bytes = 1 << 22;
+  r.maxrss_children_bytes = 1 << 23;
+  r.parent_peak_rss_bytes = 1 << 20;
+  r.worker_peak_rss = {1 << 19, 1 << 18};
+  r.worker_peak_rss_bytes = 1 << 19;
+  r.worker_private_peak = {1 << 17, 1 << 16};
+  r.batches = 14;
+  r.latency_p50_ms = 1.5;
+  r.latency_p95_ms = 2.5;
+  r.latency_p99_ms = 3.5;
+  r.latency_max_ms = 4.75;
+  r.pool_wait_s = 0.375;
+  r.rows_match = false;
+  r.checksum_match = true;
+  r.round = 2;
+  r.wire_ceiling_rows_per_sec = 112;
+  r.notes = {"a note"};
+  r.parts = {PartFigures{1, "public.t_1", 10, 19, 35, 3500, 0.5, 0xFEDCBA9876543210ULL, 2},
+             PartFigures{2, "", kOpenStart, kOpenEnd, 35, 3500, 0.75, 0x1111111111111111ULL, 1}};
+  RecoveryFigures rec;
+  rec.retries_allowed = 6;
+  rec.tiers = {5, 3};
+  FaultRecord fault;
+  fault.attempt = 2;
+  fault.workers = 5;
+  fault.at_s = 0.3;
+  fault.error = "worker 1 ended";
+  fault.parts_done = 1;
+  fault.parts_left = 4;
+  fault.backoff_s = 0.25;
+  fault.resumed_at_s = 0.75;
+  rec.faults = {fault};
+  rec.backoff_s = 0.25;
+  rec.rows_discarded = 9;
+  rec.parts_from_checkpoint = 1;
+  rec.rows_from_checkpoint = 35;
+  r.recovery = rec;
+  r.concurrent_writes = ConcurrentWriteFigures{8, 9, 71, 0x2222222222222222ULL};
+
+  SizeResult size;
+  size.limit = 70;
+  size.profile = "async_commit";
+  size.whole_table = true;
+  size.split = Split::ctid;
+  size.all = {3, 99, 70};
+  size.partitions = 6;
+  size.batches = 12;
+  WireCeiling w;
+  w.format = WireFormat::binary;
+  w.wall_s = {0.5, 0.625};
+  w.rows = 70;
+  w.bytes = 9000;
+  size.wire_ceiling["binary"] = w;
+  size.server.scan = ServerScan{70, 8000, 0.25, 0.125, 0.0625, 0x3333333333333333ULL};
+  size.server.rows = 70;
+  size.server.checksum = 0x4444444444444444ULL;
+  size.server.checksum_source = "server_scan";
+  size.strategies = {StrategyResult{"copy_stream", {r}, {"copy_stream run 2/4: lost"}, 2}};
+  size.notes = {"a size note"};
+
+  Artifact a{c, {}};
+  a.report.sizes = {size};
+  a.report.interrupted_signal = 15;
+  a.report.strict_failure = "rows differ";
+
+  Scratch dir("results-test");
+  const fs::path file = dir.path / "every-field.json";
+  write_atomically(file, Json(a).dump(2));
+  const Artifact back = read_artifact_file(file);
+  // Field by field first, so a failure names the part that did not come back.
+  CHECK(back.context.host == a.context.host);
+  CHECK(back.context.build == a.context.build);
+  CHECK(back.context.server == a.context.server);
+  CHECK(back.context.target == a.context.target);
+  CHECK(back.context.read == a.context.read);
+  CHECK(back.context.schedule == a.context.schedule);
+  CHECK(back.context.memory_plan == a.context.memory_plan);
+  CHECK(back.context.profiles == a.context.profiles);
+  CHECK(back.context.resources == a.context.resources);
+  REQUIRE(back.report.sizes.size() == 1);
+  REQUIRE(back.report.sizes[0].strategies.size() == 1);
+  REQUIRE(back.report.sizes[0].strategies[0].runs.size() == 1);
+  const RunFigures& rb = back.report.sizes[0].strategies[0].runs[0];
+  CHECK(rb.parts == r.parts);
+  CHECK(rb.recovery == r.recovery);
+  CHECK(rb.concurrent_writes == r.concurrent_writes);
+  CHECK(rb == r);
+  CHECK(back.report.sizes[0].wire_ceiling == size.wire_ceiling);
+  CHECK(back.report.sizes[0].server == size.server);
+  CHECK(back.report.sizes[0] == size);
+  CHECK(back == a);
+  CHECK(Json(back).dump() == Json(a).dump());
+}
+
+// A run that stopped before its last size/profile (its artifact written with complete
+// false, as the run rewrites it after each): every reader says so once, and compare
+// takes it as not like for like unless --force.
+TEST_CASE("artifact: an incomplete run says so in every reader, and compare refuses it unless --force",
+          "[results][report][compare]") {
+  Scratch dir("results-test");
+  const fs::path sweep = fs::path(BENCHLAB_SOURCE_DIR) / "results" / "run-20261202T015528Z.json";
+  Artifact a = read_artifact_file(sweep);
+  CHECK(a.complete);  // written before the key: whole
+  a.complete = false;
+  const fs::path partial = dir.path / "partial.json";
+  write_atomically(partial, Json(a).dump(2) + "\n");
+  const Json written = Json::parse(test::slurp(partial));
+  CHECK(written["complete"] == false);
+  CHECK(written["status"]["complete"] == false);
+  CHECK_FALSE(read_artifact_file(partial).complete);
+  const std::string line(kIncompleteArtifact);
+  auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+    return n;
+  };
+
+  const test::Outcome md = test::run_benchclient({"report", partial.string()}, dir.path);
+  INFO(md.err);
+  REQUIRE(md.exit_code == 0);
+  CHECK(count(md.out, "- **Status:** " + line + "\n") == 1);
+  const test::Outcome html = test::run_benchclient({"report", "--format", "html", partial.string()}, dir.path);
+  REQUIRE(html.exit_code == 0);
+  CHECK(count(html.out, "<p>" + line + "</p>") == 1);
+  const test::Outcome whole = test::run_benchclient({"report", sweep.string()}, dir.path);
+  REQUIRE(whole.exit_code == 0);
+  CHECK(count(whole.out, line) == 0);
+
+  std::FILE* console = std::tmpfile();
+  REQUIRE(console != nullptr);
+  {
+    ConsoleReporter reporter(console);
+    reporter.finish(a);
+  }
+  std::rewind(console);
+  std::string printed;
+  for (int ch = std::fgetc(console); ch != EOF; ch = std::fgetc(console)) printed += static_cast<char>(ch);
+  std::fclose(console);
+  CHECK(count(printed, "\n" + line + "\n") == 1);
+
+  const test::Outcome refused = test::run_benchclient({"compare", sweep.string(), partial.string()}, dir.path);
+  CHECK(refused.exit_code == 2);
+  CHECK(test::contains(refused.err, "not measured like for like (run complete vs incomplete)"));
+  CHECK(test::contains(refused.out, line));
+  const test::Outcome forced =
+      test::run_benchclient({"compare", "--force", sweep.string(), partial.string()}, dir.path);
+  CHECK(forced.exit_code == 0);
+  CHECK(test::contains(forced.out, "compared with --force"));
+}
+
+// The queue artifact from its field lists: every field set apart from its default comes back.
+TEST_CASE("artifact: every field of a queue artifact survives write then read", "[results]") {
+  QueueArtifact q;
+  q.context = sample_context();
+  q.options = {{"default", "async_commit"}, {3, 5}, 77, 4, 2, 900, 7, true, 9};
+  q.profile_settings = {{"default", {{"fsync", "on"}}}, {"async_commit", {{"synchronous_commit", "off"}}}};
+  q.samples = {QueueSample{"async_commit", 5, 77, 0.5, 154, true, 77, 1, 76, 2, "worker 2 failed"}};
+  q.enqueue = {EnqueueResult{"default", "copy", 70, 7, 0.25, 280}};
+  q.crash_test = {CrashResult{"default", "on", "200ms", 3, 1200, 0}};
+  q.complete = false;
+  Scratch dir("results-test");
+  const fs::path file = dir.path / "queue.json";
+  write_atomically(file, queue_artifact_json(q).dump(2) + "\n");
+  const ReportSet set = load_report_set({file.string()});
+  REQUIRE(set.queues.size() == 1);
+  const QueueArtifact& back = set.queues[0].artifact;
+  CHECK(back.options == q.options);
+  CHECK(back.profile_settings == q.profile_settings);
+  CHECK(back.samples == q.samples);
+  CHECK(back.enqueue == q.enqueue);
+  CHECK(back.crash_test == q.crash_test);
+  CHECK(back.complete == q.complete);
+  CHECK(queue_artifact_json(back).dump() == queue_artifact_json(q).dump());
 }

@@ -241,7 +241,8 @@ TEST_CASE("cli: end to end against the test server gives a verified artifact", "
   INFO("stderr: " << o.err);
   REQUIRE(o.exit_code == 0);
   const auto artifact = nlohmann::ordered_json::parse(o.out);
-  CHECK(artifact.begin().key() == "context");
+  CHECK(artifact.begin().key() == "kind");
+  CHECK(artifact["kind"] == "run");
   CHECK(artifact["context"]["schema_version"] == 1);
   // The exact command it came from, which every report names.
   CHECK(artifact["context"]["command"].get<std::string>().ends_with(

@@ -102,7 +102,8 @@ TEST_CASE("schema: the file round-trips, and a bad one names the file and the fi
   write_file(file, doc);
   CHECK(benchlab::read_schema_file(file) == s);
   const auto j = nlohmann::ordered_json::parse(doc);
-  CHECK(j.begin().key() == "schema_version");
+  CHECK(j.begin().key() == "kind");
+  CHECK(j["kind"] == "schema");
   CHECK(j["schema_version"] == benchlab::kTableSchemaVersion);
   CHECK(j["key"].is_null());
   CHECK(j["columns"][0]["collation"].is_null());
@@ -135,6 +136,8 @@ TEST_CASE("schema: the file round-trips, and a bad one names the file and the fi
   CHECK_THAT(refused(broken.dump()), Catch::Contains("missing schema_version"));
   CHECK_THAT(refused(R"({"context": {"schema_version": 1}, "benchmarks": []})"),
              Catch::Contains("a benchmark artifact, not a schema file"));
+  CHECK_THAT(refused(R"({"kind": "run", "schema_version": 1, "context": {}, "benchmarks": []})"),
+             Catch::Contains("a run file, not a schema file"));
   CHECK_THAT(refused("[1, 2]"), Catch::Contains("not a schema file"));
   CHECK_THAT(refused("{\"schema_version\": 1, \"table\""), Catch::Contains("not JSON"));
   CHECK_THROWS_WITH(benchlab::read_schema_file(dir.path / "nope.json"), Catch::Contains("nope.json: no such file"));

@@ -10,8 +10,8 @@
 
 #include "cluster/throwaway_cluster.hpp"
 #include "pg/connection.hpp"
-#include "verify/verify.hpp"
 #include "support.hpp"
+#include "verify/verify.hpp"
 
 using namespace benchlab;
 
@@ -117,7 +117,11 @@ TEST_CASE("verify: the command on two tables of one server, JSON, exit status an
   json_args.push_back("--json");
   const test::Outcome differ = test::run_benchclient(json_args, dir.path);
   CHECK(differ.exit_code == 1);
-  const auto doc = nlohmann::json::parse(differ.out);
+  const auto doc = nlohmann::ordered_json::parse(differ.out);
+  CHECK(doc.begin().key() == "kind");
+  CHECK(doc["kind"] == "verify");
+  CHECK(doc["schema_version"] == 1);
+  CHECK(doc["context"]["host"]["cores"].get<unsigned>() > 0);
   CHECK(doc["equal"] == false);
   REQUIRE(doc["differences"].size() == 2);
   CHECK(doc["differences"][0] == nlohmann::json({{"key", 42}, {"kind", "changed"}}));

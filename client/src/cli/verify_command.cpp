@@ -15,6 +15,7 @@
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
 #include "report/verify_output.hpp"
+#include "store/verify_json.hpp"
 #include "verify/verify.hpp"
 
 namespace benchlab::cli {
@@ -78,14 +79,8 @@ int VerifyCommand::run() {
   std::string out;
   if (o.json) {
     // Where it was measured, for `benchclient report`: the date, the command and the fingerprint.
-    nlohmann::ordered_json j = verify_json(report, baseline);
-    const HostFacts host = read_host_facts();
-    const BuildFacts build = build_facts();
-    j["context"] = {
-        {"date", started},
-        {"command", o.command},
-        {"host", {{"cpu_model", host.cpu_model}, {"cores", host.cores}, {"memory_bytes", host.memory_bytes}}},
-        {"git_commit", build.git_commit}};
+    const FileContext context{started, o.command, read_host_facts(), build_facts(), {}};  // the server: source.server
+    const nlohmann::ordered_json j = verify_document(report, baseline, context);
     out = j.dump(2) + "\n";
   } else {
     out = verify_summary(report);

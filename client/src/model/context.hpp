@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -113,7 +114,8 @@ struct Artifact {
   Context context;
   BenchmarkReport report;
   // false while the run is still going (the file is rewritten after every size and
-  // profile) or when it stopped before every one was measured.
+  // profile) or when it stopped before the last (killed, crashed): the sizes and
+  // profiles it holds are all there is.
   bool complete = true;
   // Derived from the two above by summary_of(), once: by this constructor, by the
   // run after measuring, by the loader. Readers read it, never summarize runs.
@@ -129,5 +131,9 @@ struct Artifact {
 
 // Every figure readers show of `artifact`, from its runs (model/artifact_summary.hpp).
 [[nodiscard]] ArtifactSummary summary_of(const Artifact& artifact);
+
+// What every reader says of an artifact with complete false, once.
+inline constexpr std::string_view kIncompleteArtifact =
+    "incomplete: the run stopped before every size/profile was measured";
 
 }  // namespace benchlab

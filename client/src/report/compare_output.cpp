@@ -88,6 +88,7 @@ std::string pg_major(int version_num) {
 }
 
 std::string status_of(const Artifact& a) {
+  if (!a.complete) return std::string(kIncompleteArtifact);
   if (a.report.interrupted_signal != 0)
     return fmt::format("interrupted by signal {}: its figures are what was measured", a.report.interrupted_signal);
   if (!a.report.strict_failure.empty()) return "stopped by the strict policy: its figures are what was measured";
@@ -134,7 +135,12 @@ std::vector<ContextDifference> context_differences(const Artifact& base, const A
   auto differ = [&](std::string what, const std::string& x, const std::string& y, bool like) {
     if (x != y && !x.empty() && !y.empty()) out.push_back({std::move(what), x, y, like});
   };
-  // Not like for like: the figures would move with the code unchanged.
+  // Not like for like: a run that stopped before its last size/profile is no whole
+  // measurement (of either side, even both), and the figures below would move with
+  // the code unchanged.
+  if (!base.complete || !fresh.complete)
+    out.push_back(
+        {"run", base.complete ? "complete" : "incomplete", fresh.complete ? "complete" : "incomplete", false});
   differ("machine", b.host.cpu_model, n.host.cpu_model, false);
   differ("CPU count", b.host.cores ? std::to_string(b.host.cores) : "",
          n.host.cores ? std::to_string(n.host.cores) : "", false);

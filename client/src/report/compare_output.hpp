@@ -20,7 +20,8 @@ namespace benchlab {
 [[nodiscard]] std::vector<std::string> dataset_differences(const Artifact& base, const Artifact& fresh);
 
 // One thing the two artifacts' contexts differ in. Not like for like (`like_for_like`
-// false): another machine (CPU model), another CPU count (the host's, or the CPUs
+// false): an incomplete run on either side (it stopped before every size/profile
+// was measured), another machine (CPU model), another CPU count (the host's, or the CPUs
 // the client or server was pinned to), another PostgreSQL major version, or the
 // server on this machine in one and elsewhere in the other — the figures would differ
 // with the code unchanged. The rest (the commit, a PostgreSQL minor version, server

@@ -149,6 +149,7 @@ void ConsoleReporter::finish(const Artifact& a) {
   const auto& warnings = a.summary.warnings;
   if (!warnings.empty()) fmt::print(out_, "\n");
   for (const auto& w : warnings) fmt::print(out_, "warning: {}\n", w.text());
+  if (!a.complete) fmt::print(out_, "\n{}\n", kIncompleteArtifact);
   if (report.interrupted_signal != 0) fmt::print(out_, "\ninterrupted: the figures above are what was measured\n");
   if (!report.strict_failure.empty()) fmt::print(out_, "\nstrict policy: {}\n", report.strict_failure);
   // The verdict, derived from what was measured (model/verdict_text).

@@ -125,6 +125,7 @@ void HtmlReporter::size(const Context& c, const SizeResult& size, const SizeSumm
 }
 
 void HtmlReporter::finish(const Artifact& a) {
+  if (!a.complete) measurements_ += fmt::format("<p>{}</p>\n", escape(std::string(kIncompleteArtifact)));
   seen_.push_back(a);
   ++current_;
 }

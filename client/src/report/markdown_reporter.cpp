@@ -246,6 +246,7 @@ void MarkdownReporter::where_the_time_went(const Context& c, const SizeResult& s
 void MarkdownReporter::finish(const Artifact& a) {
   const BenchmarkReport& r = a.report;
   std::string status;
+  if (!a.complete) status += fmt::format("- **Status:** {}\n", kIncompleteArtifact);
   if (r.interrupted_signal != 0)
     status += fmt::format("- **Status:** interrupted by signal {}: the figures are what was measured\n",
                           r.interrupted_signal);

@@ -4,9 +4,6 @@
 
 #include <cstdio>
 
-#include "measure/build_commit.hpp"
-#include "measure/host_facts.hpp"
-
 namespace benchlab {
 
 namespace {
@@ -59,43 +56,6 @@ std::string verify_summary(const VerifyReport& r, std::size_t show) {
       out += fmt::format("  … and {} more (--json lists all)\n", r.differences.size() - show);
   }
   if (r.null_key_differences) out += null_key_line(r) + "\n";
-  return out;
-}
-
-nlohmann::ordered_json verify_json(const VerifyReport& r, std::optional<double> baseline_s) {
-  using J = nlohmann::ordered_json;
-  auto side = [](const VerifySide& s) {
-    return J{{"table", s.table},
-             {"server", s.server},
-             {"rows", s.rows},
-             {"null_key_rows", s.null_key_rows},
-             {"checksum", fmt::format("{:016x}", s.checksum)}};
-  };
-  J differences = J::array();
-  for (const auto& d : r.differences) differences.push_back(J{{"key", d.key}, {"kind", to_string(d.kind)}});
-  J out{{"equal", r.equal()},
-        {"date", utc_now("%Y-%m-%dT%H:%M:%SZ")},
-        {"benchlab_commit", build_git_commit()},
-        {"source", side(r.source)},
-        {"target", side(r.target)},
-        {"key", r.key},
-        {"schema_differences", r.schema_differences},
-        {"differences", differences},
-        {"null_key_differences", r.null_key_differences
-                                     ? J{{"compared", r.null_key_differences->compared},
-                                         {"missing_in_target", r.null_key_differences->missing_in_target},
-                                         {"extra_in_target", r.null_key_differences->extra_in_target}}
-                                     : J(nullptr)},
-        {"truncated", r.truncated},
-        {"notes", r.notes},
-        {"segments_compared", r.segments_compared},
-        {"segments_differing", r.segments_differing},
-        {"rows_fetched", r.rows_fetched},
-        {"elapsed_s", r.elapsed_s}};
-  if (baseline_s) {
-    out["baseline_hash_both_s"] = *baseline_s;
-    out["elapsed_over_baseline"] = *baseline_s > 0 ? r.elapsed_s / *baseline_s : 0.0;
-  }
   return out;
 }
 

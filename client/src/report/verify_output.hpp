@@ -1,8 +1,6 @@
-// What `benchclient verify` prints: a readable summary, or JSON (--json) whose
-// `differences` lists {"key": …, "kind": "missing_in_target" | "extra_in_target" | "changed"}.
+// What `benchclient verify` prints on the console: a readable summary (its --json
+// file is store/verify_json.hpp).
 #pragma once
-
-#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -11,6 +9,5 @@
 namespace benchlab {
 
 std::string verify_summary(const VerifyReport& report, std::size_t show_differences = 20);
-nlohmann::ordered_json verify_json(const VerifyReport& report, std::optional<double> baseline_s = std::nullopt);
 
 }  // namespace benchlab

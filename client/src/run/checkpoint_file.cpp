@@ -6,6 +6,7 @@
 
 #include "model/errors.hpp"
 #include "store/artifact_file.hpp"
+#include "store/file_header.hpp"
 #include "store/json_fields.hpp"
 #include "store/schema_json.hpp"
 
@@ -53,10 +54,11 @@ CheckpointFile::CheckpointFile(std::filesystem::path path) : path_(std::move(pat
   if (!std::filesystem::exists(path_, ec)) return;
   const Json j = json_fields::read_json_file<CheckpointError>(path_, "a checkpoint file", "");
   try {
-    if (!j.is_object() || !j.contains("benchlab_checkpoint"))
-      json_fields::fail("not a benchlab checkpoint file (no benchlab_checkpoint field)");
-    int version = 0;
-    need(j, "benchlab_checkpoint", version);
+    const FileHeader header = read_file_header(j);
+    if (header.kind != file_kind::checkpoint && !(j.is_object() && j.contains("benchlab_checkpoint")))
+      json_fields::fail("not a benchlab checkpoint file (its kind is not \"checkpoint\")");
+    int version = header.schema_version;
+    if (header.kind.empty()) need(j, "benchlab_checkpoint", version);  // its version before the header
     if (version != kCheckpointVersion)
       json_fields::fail(fmt::format("checkpoint version {} (this benchclient reads {})", version, kCheckpointVersion));
     CheckpointFacts facts;
@@ -188,7 +190,9 @@ void CheckpointFile::write() const {
   }
   Json schema;
   to_json(schema, f.schema);
-  const Json j{{"benchlab_checkpoint", kCheckpointVersion},
+  // The header without a context: a journal of one read, kept beside the run that owns it.
+  const Json j{{"kind", file_kind::checkpoint},
+               {"schema_version", kCheckpointVersion},
                {"strategy", f.strategy},
                {"table", f.table},
                {"key", f.key},

@@ -11,11 +11,32 @@
 #include <type_traits>
 
 #include "model/secrets.hpp"
-#include "model/warnings.hpp"
-#include "store/json_fields.hpp"
 #include "model/verdict_text.hpp"
+#include "model/warnings.hpp"
+#include "store/field_list.hpp"
+#include "store/file_header.hpp"
+#include "store/json_fields.hpp"
 
 namespace benchlab {
+
+// The types below with a field list: declared first, so that each list finds the
+// others' to_json/from_json (nested members) wherever it is instantiated.
+#define BENCHLAB_JSON_DECLARE(TYPE)     \
+  void to_json(Json& j, const TYPE& v); \
+  void from_json(const Json& j, TYPE& v);
+BENCHLAB_JSON_DECLARE(ColumnInfo)
+BENCHLAB_JSON_DECLARE(HostFacts)
+BENCHLAB_JSON_DECLARE(MemoryPlan)
+BENCHLAB_JSON_DECLARE(ProfileFacts)
+BENCHLAB_JSON_DECLARE(ResourceFacts)
+BENCHLAB_JSON_DECLARE(PartFigures)
+BENCHLAB_JSON_DECLARE(FaultRecord)
+BENCHLAB_JSON_DECLARE(RecoveryFigures)
+BENCHLAB_JSON_DECLARE(ConcurrentWriteFigures)
+BENCHLAB_JSON_DECLARE(RunFigures)
+BENCHLAB_JSON_DECLARE(ServerScan)
+BENCHLAB_JSON_DECLARE(WireCeiling)
+#undef BENCHLAB_JSON_DECLARE
 
 namespace {
 
@@ -30,19 +51,65 @@ std::uint64_t checksum_of(const std::string& hex) {
   return v;
 }
 
-void need_checksum(const Json& obj, const char* key, std::uint64_t& out) {
-  std::string hex;
-  need(obj, key, hex);
-  PathSegment segment(key);
-  out = checksum_of(hex);
+}  // namespace
+
+// ---- the field lists: one per type, both directions ----------------------------
+
+namespace {
+
+const auto kChecksum = Codec{[](std::uint64_t v) { return checksum_hex(v); },
+                             [](const Json& j, std::uint64_t& v) {
+                               std::string hex;
+                               read_value(j, hex);
+                               v = checksum_of(hex);
+                             }};
+
+// A key or block bound: null where the range is open (kOpenStart / kOpenEnd).
+auto open_bound(std::int64_t open) {
+  return NullableCodec{[open](std::int64_t v) { return v == open ? Json(nullptr) : Json(v); },
+                       [](const Json& j, std::int64_t& v) { read_value(j, v); }, [open](std::int64_t& v) { v = open; }};
 }
 
-void maybe_checksum(const Json& obj, const char* key, std::optional<std::uint64_t>& out) {
-  std::optional<std::string> hex;
-  maybe(obj, key, hex);
-  PathSegment segment(key);
-  if (hex) out = checksum_of(*hex);
+// An enum by its name (to_string); `named` maps a name back (anything else: its default).
+template <typename E, typename Named>
+auto by_name(Named named) {
+  return Codec{[](E v) { return std::string(to_string(v)); },
+               [named](const Json& j, E& v) {
+                 std::string name;
+                 read_value(j, name);
+                 v = named(name);
+               }};
 }
+
+// Name -> value pairs, in their order, as one object; a value that is no string is kept as its JSON text.
+const auto kSettings = Codec{[](const std::vector<std::pair<std::string, std::string>>& pairs) {
+                               Json o = Json::object();
+                               for (const auto& [k, v] : pairs) o[k] = v;
+                               return o;
+                             },
+                             [](const Json& j, std::vector<std::pair<std::string, std::string>>& pairs) {
+                               if (!j.is_object()) return;
+                               for (const auto& [k, v] : j.items())
+                                 pairs.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+                             }};
+
+// Written before commands and DSNs were redacted: no password shown when read.
+const auto kRedactedCommand = Codec{[](const std::string& v) { return v; },
+                                    [](const Json& j, std::string& v) {
+                                      read_value(j, v);
+                                      v = redact_command_line(v);
+                                    }};
+const auto kRedactedDsn = Codec{[](const std::string& v) { return v; },
+                                [](const Json& j, std::string& v) {
+                                  read_value(j, v);
+                                  v = redact_argument(v);
+                                }};
+
+const auto kSchemaVersion = Codec{[](int v) { return v; },
+                                  [](const Json& j, int& v) {
+                                    read_value(j, v);
+                                    check_schema_version(v, kArtifactSchemaVersion);
+                                  }};
 
 template <typename T>
 Json nullable(const std::optional<T>& v) {
@@ -52,603 +119,364 @@ Json nullable(const std::optional<T>& v) {
 Json summary_json(const Summary& s) { return Json{{"median", s.median}, {"min", s.min}, {"max", s.max}}; }
 Json summary_or_null(const Summary& s) { return s.count ? summary_json(s) : Json(nullptr); }
 
-}  // namespace
-
-// ---- the model types ---------------------------------------------------------
-
-void to_json(Json& j, const ColumnInfo& c) { j = Json{{"name", c.name}, {"type", c.type}, {"type_oid", c.type_oid}}; }
-void from_json(const Json& j, ColumnInfo& c) {
-  need(j, "name", c.name);
-  need(j, "type", c.type);
-  maybe(j, "type_oid", c.type_oid);
+auto column_fields() {
+  return fields(field("name", &ColumnInfo::name).required(), field("type", &ColumnInfo::type).required(),
+                field("type_oid", &ColumnInfo::type_oid));
 }
 
-Json options_json(const ReadOptions& r, const ScheduleOptions& s) {
-  return Json{
-      {"strategies", s.strategies},
-      {"rows", r.row_counts},
-      {"all_rows", r.all_rows},  // --rows all (rows is then empty)
-      {"split", std::string(to_string(r.split))},
-      {"runs", s.runs},
-      {"warmup", s.warmup},
-      {"format", std::string(to_string(r.format))},
-      {"workers", r.workers},
-      {"batch_rows", r.batch_rows},
-      {"statement_timeout_ms", r.statement_timeout_ms},
-      {"hang_timeout_ms", r.hang_timeout_ms},
-      {"snapshot", r.snapshot_id.empty() ? Json(nullptr) : Json(r.snapshot_id)},
-      {"shared_snapshot", true},  // every strategy shares one; the /unshared controls do not
-      {"unshared_control", r.no_shared_snapshot},
-      {"memory_budget", r.memory_budget_auto        ? Json("auto")
-                        : r.memory_budget_bytes > 0 ? Json(r.memory_budget_bytes)
-                                                    : Json(nullptr)},
-      {"policy", std::string(to_string(s.policy))},
-      {"table", r.table.empty() ? Json(nullptr) : Json(r.table)},
-      {"key", r.key.empty() ? Json(nullptr) : Json(r.key)},
-      {"measure_observer", s.measure_observer},
-      {"retries", s.recovery.retries},
-      {"retry_backoff_ms", s.recovery.backoff_ms},
-      {"part_rows", r.part_rows},
-      {"concurrent_writes", s.concurrent_writes_per_sec > 0 ? Json(s.concurrent_writes_per_sec) : Json(nullptr)},
-      {"injected_fault", r.fault ? Json{{"kind", std::string(to_string(r.fault->kind))},
-                                        {"worker", r.fault->worker},
-                                        {"after_batches", r.fault->after_batches},
-                                        {"attempts", r.fault->attempts},
-                                        {"run", r.fault->run}}
-                                 : Json(nullptr)}};
+auto host_fields() {
+  return fields(field("cpu_model", &HostFacts::cpu_model).required(), field("cores", &HostFacts::cores).required(),
+                field("memory_bytes", &HostFacts::memory_bytes).required(), field("kernel", &HostFacts::kernel),
+                field("load_average", &HostFacts::load_average));
 }
 
-void read_options(const Json& j, ReadOptions& r, ScheduleOptions& s) {
-  maybe(j, "strategies", s.strategies);
-  maybe(j, "rows", r.row_counts);
-  maybe(j, "all_rows", r.all_rows);
-  std::string split = "auto";
-  maybe(j, "split", split);
-  r.split = split == "key" ? SplitChoice::key : split == "ctid" ? SplitChoice::ctid : SplitChoice::automatic;
-  need(j, "runs", s.runs);
-  maybe(j, "warmup", s.warmup);
-  std::string format;
-  need(j, "format", format);
-  const auto f = wire_format_named(format);
-  if (!f) fail(fmt::format("context.options.format '{}' is neither text nor binary", format));
-  r.format = *f;
-  need(j, "workers", r.workers);
-  maybe(j, "batch_rows", r.batch_rows);
-  maybe(j, "statement_timeout_ms", r.statement_timeout_ms);
-  maybe(j, "hang_timeout_ms", r.hang_timeout_ms);
-  maybe(j, "snapshot", r.snapshot_id);
-  bool shared = true;
-  maybe(j, "shared_snapshot", shared);  // false: an artifact from before the controls
-  r.no_shared_snapshot = !shared;
-  maybe(j, "unshared_control", r.no_shared_snapshot);
-  if (const auto b = j.find("memory_budget"); b != j.end()) {
-    if (b->is_string()) r.memory_budget_auto = true;
-    if (b->is_number_unsigned()) r.memory_budget_bytes = b->get<std::uint64_t>();
-  }
-  std::string policy = "tolerant";
-  maybe(j, "policy", policy);
-  s.policy = policy == "strict" ? MismatchPolicy::strict : MismatchPolicy::tolerant;
-  maybe(j, "table", r.table);
-  maybe(j, "key", r.key);
-  maybe(j, "measure_observer", s.measure_observer);
-  maybe(j, "retries", s.recovery.retries);
-  maybe(j, "retry_backoff_ms", s.recovery.backoff_ms);
-  maybe(j, "part_rows", r.part_rows);
-  maybe(j, "concurrent_writes", s.concurrent_writes_per_sec);
-  if (const auto fi = j.find("injected_fault"); fi != j.end() && fi->is_object()) {
-    PathSegment fault("injected_fault");
-    std::string kind;
-    need(*fi, "kind", kind);
-    InjectedFault injected;
-    try {
-      injected = parse_injected_fault(kind);
-    } catch (const std::invalid_argument& e) {
-      fail(fmt::format("{}.kind: {}", current_path(), e.what()));
-    }
-    maybe(*fi, "worker", injected.worker);
-    maybe(*fi, "after_batches", injected.after_batches);
-    maybe(*fi, "attempts", injected.attempts);
-    maybe(*fi, "run", injected.run);
-    r.fault = injected;
-  }
+auto memory_plan_fields() {
+  return fields(
+      field("budget_bytes", &MemoryPlan::budget_bytes).required(), field("budget_source", &MemoryPlan::budget_source),
+      field("reserve_bytes", &MemoryPlan::reserve_bytes), field("worker_base_bytes", &MemoryPlan::worker_base_bytes),
+      field("row_bytes", &MemoryPlan::row_bytes), field("in_flight_batches", &MemoryPlan::in_flight_batches),
+      field("workers_asked", &MemoryPlan::workers_asked), field("cores", &MemoryPlan::cores),
+      field("batch_rows_asked", &MemoryPlan::batch_rows_asked), field("workers", &MemoryPlan::workers).required(),
+      field("batch_rows", &MemoryPlan::batch_rows).required(), field("per_worker_bytes", &MemoryPlan::per_worker_bytes),
+      field("worker_limit_bytes", &MemoryPlan::worker_limit_bytes),
+      derived("worker_limit", [](const MemoryPlan&) { return "RLIMIT_AS"; }),
+      field("arithmetic", &MemoryPlan::arithmetic));
 }
 
-Json memory_plan_json(const MemoryPlan& m) {
-  return Json{{"budget_bytes", m.budget_bytes},
-              {"budget_source", m.budget_source},
-              {"reserve_bytes", m.reserve_bytes},
-              {"worker_base_bytes", m.worker_base_bytes},
-              {"row_bytes", m.row_bytes},
-              {"in_flight_batches", m.in_flight_batches},
-              {"workers_asked", m.workers_asked},
-              {"cores", m.cores},
-              {"batch_rows_asked", m.batch_rows_asked},
-              {"workers", m.workers},
-              {"batch_rows", m.batch_rows},
-              {"per_worker_bytes", m.per_worker_bytes},
-              {"worker_limit_bytes", m.worker_limit_bytes},
-              {"worker_limit", "RLIMIT_AS"},
-              {"arithmetic", m.arithmetic}};
+auto profile_fields() {
+  return fields(field("name", &ProfileFacts::name).required(), field("description", &ProfileFacts::description),
+                field("requested", &ProfileFacts::requested).as(kSettings),
+                field("settings", &ProfileFacts::settings).as(kSettings));
 }
 
-void read_memory_plan(const Json& j, MemoryPlan& m) {
-  need(j, "budget_bytes", m.budget_bytes);
-  maybe(j, "budget_source", m.budget_source);
-  maybe(j, "reserve_bytes", m.reserve_bytes);
-  maybe(j, "worker_base_bytes", m.worker_base_bytes);
-  maybe(j, "row_bytes", m.row_bytes);
-  maybe(j, "in_flight_batches", m.in_flight_batches);
-  maybe(j, "workers_asked", m.workers_asked);
-  maybe(j, "cores", m.cores);
-  maybe(j, "batch_rows_asked", m.batch_rows_asked);
-  need(j, "workers", m.workers);
-  need(j, "batch_rows", m.batch_rows);
-  maybe(j, "per_worker_bytes", m.per_worker_bytes);
-  maybe(j, "worker_limit_bytes", m.worker_limit_bytes);
-  maybe(j, "arithmetic", m.arithmetic);
+auto resource_fields() {
+  return fields(field("client_cpus", &ResourceFacts::client_cpus),
+                field("client_pinned", &ResourceFacts::client_pinned),
+                field("server_cpus", &ResourceFacts::server_cpus).null_if_default(),
+                field("server_pinned", &ResourceFacts::server_pinned),
+                field("client_memory_bytes", &ResourceFacts::client_memory_bytes).null_if_default(),
+                field("client_memory_mechanism", &ResourceFacts::client_memory_mechanism).null_if_default());
 }
 
-void to_json(Json& j, const Context& c) {
-  Json settings = Json::object();
-  for (const auto& [k, v] : c.server.settings) settings[k] = v;
-  Json session_settings = Json::object();
-  for (const auto& [k, v] : c.server.session_settings) session_settings[k] = v;
-  const Json options = options_json(c.read, c.schedule);
-  j = Json{
-      {"schema_version", c.schema_version},
-      {"date", c.date},
-      {"command", c.command},
-      {"host", Json{{"cpu_model", c.host.cpu_model},
-                    {"cores", c.host.cores},
-                    {"memory_bytes", c.host.memory_bytes},
-                    {"kernel", c.host.kernel},
-                    {"load_average", c.host.load_average}}},
-      {"compiler", c.build.compiler},
-      {"benchlab_version", c.build.benchlab_version},
-      {"git_commit", c.build.git_commit},
-      {"libpq_version", c.build.libpq_version},
-      {"postgresql", Json{{"version", c.server.version},
-                          {"version_num", c.server.version_num},
-                          {"extension_version", c.server.extension_version},
-                          {"settings", settings},
-                          {"session_settings", session_settings}}},
-      {"target", Json{{"dsn", c.target.dsn_redacted},
-                      {"throwaway_cluster", c.target.throwaway},
-                      {"profile", c.target.throwaway ? Json(c.target.profile) : Json(nullptr)}}},
-      {"table", Json{{"name", c.table_name}, {"standard", c.standard_table}, {"key", c.key}, {"columns", c.columns}}},
-      {"options", options}};
-  if (c.memory_plan) j["memory_plan"] = memory_plan_json(*c.memory_plan);
-  Json profiles = Json::array();
-  for (const auto& p : c.profiles) {
-    Json requested = Json::object(), in_force = Json::object();
-    for (const auto& [k, v] : p.requested) requested[k] = v;
-    for (const auto& [k, v] : p.settings) in_force[k] = v;
-    profiles.push_back(
-        Json{{"name", p.name}, {"description", p.description}, {"requested", requested}, {"settings", in_force}});
-  }
-  j["profiles"] = profiles;
-  const ResourceFacts& r = c.resources;
-  j["resources"] = Json{
-      {"client_cpus", r.client_cpus},
-      {"client_pinned", r.client_pinned},
-      {"server_cpus", r.server_cpus.empty() ? Json(nullptr) : Json(r.server_cpus)},
-      {"server_pinned", r.server_pinned},
-      {"client_memory_bytes", r.client_memory_bytes == 0 ? Json(nullptr) : Json(r.client_memory_bytes)},
-      {"client_memory_mechanism", r.client_memory_mechanism.empty() ? Json(nullptr) : Json(r.client_memory_mechanism)}};
+const auto kInjectedFault = Codec{[](const InjectedFault& f) {
+                                    return Json{{"kind", std::string(to_string(f.kind))},
+                                                {"worker", f.worker},
+                                                {"after_batches", f.after_batches},
+                                                {"attempts", f.attempts},
+                                                {"run", f.run}};
+                                  },
+                                  [](const Json& j, InjectedFault& f) {
+                                    std::string kind;
+                                    need(j, "kind", kind);
+                                    try {
+                                      f = parse_injected_fault(kind);
+                                    } catch (const std::invalid_argument& e) {
+                                      fail(fmt::format("{}.kind: {}", current_path(), e.what()));
+                                    }
+                                    maybe(j, "worker", f.worker);
+                                    maybe(j, "after_batches", f.after_batches);
+                                    maybe(j, "attempts", f.attempts);
+                                    maybe(j, "run", f.run);
+                                  }};
+
+// context.options: the read's and the schedule's options, as asked.
+auto options_fields() {
+  using C = Context;
+  using R = ReadOptions;
+  using S = ScheduleOptions;
+  return group("options", field("strategies", &C::schedule, &S::strategies), field("rows", &C::read, &R::row_counts),
+               field("all_rows", &C::read, &R::all_rows),  // --rows all (rows is then empty)
+               field("split", &C::read, &R::split).as(by_name<SplitChoice>([](const std::string& n) {
+                 return n == "key" ? SplitChoice::key : n == "ctid" ? SplitChoice::ctid : SplitChoice::automatic;
+               })),
+               field("runs", &C::schedule, &S::runs).required(), field("warmup", &C::schedule, &S::warmup),
+               field("format", &C::read, &R::format)
+                   .required()
+                   .as(Codec{[](WireFormat f) { return std::string(to_string(f)); },
+                             [](const Json& j, WireFormat& f) {
+                               std::string name;
+                               read_value(j, name);
+                               const auto named = wire_format_named(name);
+                               if (!named)
+                                 fail(fmt::format("{} '{}' is neither text nor binary", current_path(), name));
+                               f = *named;
+                             }}),
+               field("workers", &C::read, &R::workers).required(), field("batch_rows", &C::read, &R::batch_rows),
+               field("statement_timeout_ms", &C::read, &R::statement_timeout_ms),
+               field("hang_timeout_ms", &C::read, &R::hang_timeout_ms),
+               field("snapshot", &C::read, &R::snapshot_id).null_if_default(),
+               // Every strategy shares one snapshot; false: an artifact from before the controls.
+               custom(
+                   "shared_snapshot", [](const C&) { return true; },
+                   [](const Json& j, C& c) {
+                     bool shared = true;
+                     read_value(j, shared);
+                     c.read.no_shared_snapshot = !shared;
+                   }),
+               field("unshared_control", &C::read, &R::no_shared_snapshot),
+               custom(
+                   "memory_budget",
+                   [](const C& c) {
+                     return c.read.memory_budget_auto        ? Json("auto")
+                            : c.read.memory_budget_bytes > 0 ? Json(c.read.memory_budget_bytes)
+                                                             : Json(nullptr);
+                   },
+                   [](const Json& j, C& c) {
+                     if (j.is_string()) c.read.memory_budget_auto = true;
+                     if (j.is_number_unsigned()) c.read.memory_budget_bytes = j.get<std::uint64_t>();
+                   }),
+               field("policy", &C::schedule, &S::policy).as(by_name<MismatchPolicy>([](const std::string& n) {
+                 return n == "strict" ? MismatchPolicy::strict : MismatchPolicy::tolerant;
+               })),
+               field("table", &C::read, &R::table).null_if_default(), field("key", &C::read, &R::key).null_if_default(),
+               field("measure_observer", &C::schedule, &S::measure_observer),
+               field("retries", &C::schedule, &S::recovery, &RecoveryOptions::retries),
+               field("retry_backoff_ms", &C::schedule, &S::recovery, &RecoveryOptions::backoff_ms),
+               field("part_rows", &C::read, &R::part_rows),
+               field("concurrent_writes", &C::schedule, &S::concurrent_writes_per_sec).null_if_default(),
+               field("injected_fault", &C::read, &R::fault).as(kInjectedFault));
 }
 
-void from_json(const Json& j, Context& c) {
-  need(j, "schema_version", c.schema_version);
-  if (c.schema_version != kArtifactSchemaVersion)
-    fail(fmt::format("schema version {} is not supported (this benchclient reads version {})", c.schema_version,
-                     kArtifactSchemaVersion));
-  need(j, "date", c.date);
-  maybe(j, "command", c.command);
-  c.command = redact_command_line(c.command);  // written before commands were redacted: no password shown
-  {
-    PathSegment host_path("host");
-    const auto host = j.find("host");
-    if (host == j.end() || !host->is_object())
-      fail(host == j.end() ? "missing " + current_path() : current_path() + " is not an object");
-    need(*host, "cpu_model", c.host.cpu_model);
-    need(*host, "cores", c.host.cores);
-    need(*host, "memory_bytes", c.host.memory_bytes);
-    maybe(*host, "kernel", c.host.kernel);
-    maybe(*host, "load_average", c.host.load_average);
-  }
-  maybe(j, "compiler", c.build.compiler);
-  maybe(j, "benchlab_version", c.build.benchlab_version);
-  maybe(j, "git_commit", c.build.git_commit);
-  maybe(j, "libpq_version", c.build.libpq_version);
-  {
-    Json pg;
-    need(j, "postgresql", pg);
-    PathSegment pg_path("postgresql");
-    need(pg, "version", c.server.version);
-    maybe(pg, "version_num", c.server.version_num);
-    maybe(pg, "extension_version", c.server.extension_version);
-    if (const auto s = pg.find("settings"); s != pg.end() && s->is_object())
-      for (const auto& [k, v] : s->items())
-        c.server.settings.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
-    if (const auto ss = pg.find("session_settings"); ss != pg.end() && ss->is_object())
-      for (const auto& [k, v] : ss->items())
-        c.server.session_settings.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
-  }
-  {
-    Json target;
-    need(j, "target", target);
-    PathSegment target_path("target");
-    need(target, "dsn", c.target.dsn_redacted);
-    c.target.dsn_redacted = redact_argument(c.target.dsn_redacted);
-    maybe(target, "throwaway_cluster", c.target.throwaway);
-    maybe(target, "profile", c.target.profile);
-  }
-  if (const auto t = j.find("table"); t != j.end() && t->is_object()) {
-    PathSegment table_path("table");
-    maybe(*t, "name", c.table_name);
-    maybe(*t, "standard", c.standard_table);
-    maybe(*t, "key", c.key);
-    maybe(*t, "columns", c.columns);
-  }
-  Json options;
-  need(j, "options", options);
-  {
-    PathSegment options_path("options");
-    read_options(options, c.read, c.schedule);
-  }
-  if (const auto m = j.find("memory_plan"); m != j.end() && m->is_object()) {
-    PathSegment memory_path("memory_plan");
-    c.memory_plan.emplace();
-    read_memory_plan(*m, *c.memory_plan);
-  }
-  auto pairs_of = [](const Json& obj, const char* key, std::vector<std::pair<std::string, std::string>>& out) {
-    if (const auto s = obj.find(key); s != obj.end() && s->is_object())
-      for (const auto& [k, v] : s->items()) out.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
-  };
-  if (const auto ps = j.find("profiles"); ps != j.end() && ps->is_array()) {
-    for (std::size_t i = 0; i < ps->size(); ++i) {
-      PathSegment at(fmt::format("profiles[{}]", i));
-      const Json& p = (*ps)[i];
-      if (!p.is_object()) fail(current_path() + " is not an object");
-      ProfileFacts f;
-      need(p, "name", f.name);
-      maybe(p, "description", f.description);
-      pairs_of(p, "requested", f.requested);
-      pairs_of(p, "settings", f.settings);
-      c.profiles.push_back(std::move(f));
-    }
-  }
-  if (const auto r = j.find("resources"); r != j.end() && r->is_object()) {
-    PathSegment at("resources");
-    maybe(*r, "client_cpus", c.resources.client_cpus);
-    maybe(*r, "client_pinned", c.resources.client_pinned);
-    maybe(*r, "server_cpus", c.resources.server_cpus);
-    maybe(*r, "server_pinned", c.resources.server_pinned);
-    maybe(*r, "client_memory_bytes", c.resources.client_memory_bytes);
-    maybe(*r, "client_memory_mechanism", c.resources.client_memory_mechanism);
-  }
+auto context_fields() {
+  using C = Context;
+  return fields(
+      field("schema_version", &C::schema_version).required().as(kSchemaVersion), field("date", &C::date).required(),
+      field("command", &C::command).as(kRedactedCommand), field("host", &C::host).required(),
+      field("compiler", &C::build, &BuildFacts::compiler),
+      field("benchlab_version", &C::build, &BuildFacts::benchlab_version),
+      field("git_commit", &C::build, &BuildFacts::git_commit),
+      field("libpq_version", &C::build, &BuildFacts::libpq_version),
+      group("postgresql", field("version", &C::server, &ServerFacts::version).required(),
+            field("version_num", &C::server, &ServerFacts::version_num),
+            field("extension_version", &C::server, &ServerFacts::extension_version),
+            field("settings", &C::server, &ServerFacts::settings).as(kSettings),
+            field("session_settings", &C::server, &ServerFacts::session_settings).as(kSettings))
+          .required(),
+      group("target", field("dsn", &C::target, &TargetFacts::dsn_redacted).required().as(kRedactedDsn),
+            field("throwaway_cluster", &C::target, &TargetFacts::throwaway),
+            custom(
+                "profile", [](const C& c) { return c.target.throwaway ? Json(c.target.profile) : Json(nullptr); },
+                [](const Json& j, C& c) { read_value(j, c.target.profile); }))
+          .required(),
+      group("table", field("name", &C::table_name), field("standard", &C::standard_table), field("key", &C::key),
+            field("columns", &C::columns)),
+      options_fields().required(), field("memory_plan", &C::memory_plan).omit_if_default(),
+      field("profiles", &C::profiles), field("resources", &C::resources));
 }
 
 // One part of a run (a unit of work): bounds null where open, relation null for the table itself.
-void to_json(Json& j, const PartFigures& p) {
-  j = Json{{"index", p.index},
-           {"relation", p.relation.empty() ? Json(nullptr) : Json(p.relation)},
-           {"lo", p.lo == kOpenStart ? Json(nullptr) : Json(p.lo)},
-           {"hi", p.hi == kOpenEnd ? Json(nullptr) : Json(p.hi)},
-           {"rows", p.rows},
-           {"bytes", p.bytes},
-           {"wall_s", p.wall_s},
-           {"checksum", checksum_hex(p.checksum)}};
-  if (p.unknown_values != 0) j["unknown_values"] = p.unknown_values;
+auto part_fields() {
+  using P = PartFigures;
+  return fields(field("index", &P::index).required(), field("relation", &P::relation).null_if_default(),
+                field("lo", &P::lo).as(open_bound(kOpenStart)), field("hi", &P::hi).as(open_bound(kOpenEnd)),
+                field("rows", &P::rows).required(), field("bytes", &P::bytes), field("wall_s", &P::wall_s).required(),
+                field("checksum", &P::checksum).as(kChecksum),
+                field("unknown_values", &P::unknown_values).omit_if_default());
 }
 
-void from_json(const Json& j, PartFigures& p) {
-  need(j, "index", p.index);
-  maybe(j, "relation", p.relation);
-  if (const auto lo = j.find("lo"); lo != j.end() && lo->is_null()) p.lo = kOpenStart;
-  if (const auto hi = j.find("hi"); hi != j.end() && hi->is_null()) p.hi = kOpenEnd;
-  maybe(j, "lo", p.lo);
-  maybe(j, "hi", p.hi);
-  need(j, "rows", p.rows);
-  maybe(j, "bytes", p.bytes);
-  need(j, "wall_s", p.wall_s);
-  if (j.contains("checksum")) need_checksum(j, "checksum", p.checksum);
-  maybe(j, "unknown_values", p.unknown_values);
+// The fallback chain a run went through.
+auto fault_record_fields() {
+  using F = FaultRecord;
+  return fields(field("attempt", &F::attempt).required(), field("workers", &F::workers).required(),
+                field("at_s", &F::at_s), field("error", &F::error).required(), field("parts_done", &F::parts_done),
+                field("parts_left", &F::parts_left), field("backoff_s", &F::backoff_s),
+                field("resumed_at_s", &F::resumed_at_s),
+                derived("restart_s", [](const F& f) { return nullable(f.restart_s()); }));
 }
 
-// The fallback chain a run went through: each fault and the tier that recovered it.
-void to_json(Json& j, const FaultRecord& f) {
-  j = Json{{"attempt", f.attempt},
-           {"workers", f.workers},
-           {"at_s", f.at_s},
-           {"error", f.error},
-           {"parts_done", f.parts_done},
-           {"parts_left", f.parts_left},
-           {"backoff_s", f.backoff_s},
-           {"resumed_at_s", nullable(f.resumed_at_s)},
-           {"restart_s", nullable(f.restart_s())}};  // derived: not read back
+auto recovery_fields() {
+  using R = RecoveryFigures;
+  return fields(derived("recovered", [](const R& r) { return r.recovered(); }),
+                derived("attempts", [](const R& r) { return r.attempts(); }),
+                field("retries_allowed", &R::retries_allowed).required(), field("tiers", &R::tiers).required(),
+                field("faults", &R::faults).required(), field("backoff_s", &R::backoff_s),
+                field("rows_discarded", &R::rows_discarded), field("parts_from_checkpoint", &R::parts_from_checkpoint),
+                field("rows_from_checkpoint", &R::rows_from_checkpoint));
 }
 
-void from_json(const Json& j, FaultRecord& f) {
-  need(j, "attempt", f.attempt);
-  need(j, "workers", f.workers);
-  maybe(j, "at_s", f.at_s);
-  need(j, "error", f.error);
-  maybe(j, "parts_done", f.parts_done);
-  maybe(j, "parts_left", f.parts_left);
-  maybe(j, "backoff_s", f.backoff_s);
-  maybe(j, "resumed_at_s", f.resumed_at_s);
+auto concurrent_write_fields() {
+  using W = ConcurrentWriteFigures;
+  return fields(field("rows_inserted", &W::rows_inserted).required(),
+                field("rows_updated", &W::rows_updated).required(),
+                field("expected_rows", &W::expected_rows).required(),
+                field("expected_checksum", &W::expected_checksum).required().as(kChecksum));
 }
 
-void to_json(Json& j, const RecoveryFigures& r) {
-  j = Json{{"recovered", r.recovered()},
-           {"attempts", r.attempts()},
-           {"retries_allowed", r.retries_allowed},
-           {"tiers", r.tiers},
-           {"faults", r.faults},
-           {"backoff_s", r.backoff_s},
-           {"rows_discarded", r.rows_discarded},
-           {"parts_from_checkpoint", r.parts_from_checkpoint},
-           {"rows_from_checkpoint", r.rows_from_checkpoint}};
+auto run_fields() {
+  using R = RunFigures;
+  return fields(field("wall_s", &R::wall_s).required(), field("rows", &R::rows).required(), field("bytes", &R::bytes),
+                field("rows_per_sec", &R::rows_per_sec).required(), field("mb_per_sec", &R::mb_per_sec),
+                field("ttfr_ms", &R::ttfr_ms), field("cpu_user_s", &R::cpu_user_s), field("cpu_sys_s", &R::cpu_sys_s),
+                field("server_cpu_user_s", &R::server_cpu_user_s), field("server_cpu_sys_s", &R::server_cpu_sys_s),
+                field("peak_rss_bytes", &R::peak_rss_bytes), field("maxrss_bytes", &R::maxrss_bytes),
+                field("maxrss_children_bytes", &R::maxrss_children_bytes),
+                field("parent_peak_rss_bytes", &R::parent_peak_rss_bytes),
+                field("worker_peak_rss_bytes", &R::worker_peak_rss_bytes),
+                field("worker_peak_rss_bytes_each", &R::worker_peak_rss),
+                field("worker_private_bytes_each", &R::worker_private_peak), field("batches", &R::batches),
+                group("latency_ms", field("p50", &R::latency_p50_ms), field("p95", &R::latency_p95_ms),
+                      field("p99", &R::latency_p99_ms), field("max", &R::latency_max_ms)),
+                field("pool_wait_s", &R::pool_wait_s), field("checksum", &R::checksum).required().as(kChecksum),
+                field("rows_match", &R::rows_match), field("checksum_match", &R::checksum_match),
+                field("unknown_values", &R::unknown_values), field("notes", &R::notes), field("round", &R::round),
+                field("wire_ceiling_rows_per_sec", &R::wire_ceiling_rows_per_sec),
+                derived("ratio_to_wire_ceiling", [](const R& r) { return nullable(r.ratio_to_wire_ceiling()); }),
+                derived("client_cpu_ns_per_row", [](const R& r) { return nullable(r.client_cpu_ns_per_row()); }),
+                derived("server_cpu_ns_per_row", [](const R& r) { return nullable(r.server_cpu_ns_per_row()); }),
+                field("parts", &R::parts),
+                derived("part_rows_cv", [](const R& r) { return nullable(r.part_rows_cv()); }),
+                derived("part_time_cv", [](const R& r) { return nullable(r.part_time_cv()); }),
+                field("recovery", &R::recovery).omit_if_default(),
+                custom(
+                    "concurrent_writes",
+                    [](const R& r) {
+                      if (!r.concurrent_writes) return Json(Json::value_t::discarded);
+                      Json w = *r.concurrent_writes;
+                      w["row_drift"] = static_cast<std::int64_t>(r.rows) -
+                                       static_cast<std::int64_t>(r.concurrent_writes->expected_rows);
+                      return w;
+                    },
+                    [](const Json& j, R& r) {
+                      if (j.is_object()) read_value(j, r.concurrent_writes);
+                    }));
 }
 
-void from_json(const Json& j, RecoveryFigures& r) {
-  need(j, "retries_allowed", r.retries_allowed);
-  need(j, "tiers", r.tiers);
-  need(j, "faults", r.faults);
-  maybe(j, "backoff_s", r.backoff_s);
-  maybe(j, "rows_discarded", r.rows_discarded);
-  maybe(j, "parts_from_checkpoint", r.parts_from_checkpoint);
-  maybe(j, "rows_from_checkpoint", r.rows_from_checkpoint);
+auto server_scan_fields() {
+  using S = ServerScan;
+  return fields(field("rows", &S::rows).required(), field("bytes", &S::bytes),
+                field("elapsed_s", &S::elapsed_s).required(), field("cpu_user_s", &S::cpu_user_s).required(),
+                field("cpu_sys_s", &S::cpu_sys_s).required(), field("checksum", &S::checksum).as(kChecksum));
 }
 
-void to_json(Json& j, const RunFigures& r) {
-  j = Json{
-      {"wall_s", r.wall_s},
-      {"rows", r.rows},
-      {"bytes", r.bytes},
-      {"rows_per_sec", r.rows_per_sec},
-      {"mb_per_sec", r.mb_per_sec},
-      {"ttfr_ms", nullable(r.ttfr_ms)},
-      {"cpu_user_s", r.cpu_user_s},
-      {"cpu_sys_s", r.cpu_sys_s},
-      {"server_cpu_user_s", nullable(r.server_cpu_user_s)},
-      {"server_cpu_sys_s", nullable(r.server_cpu_sys_s)},
-      {"peak_rss_bytes", nullable(r.peak_rss_bytes)},
-      {"maxrss_bytes", r.maxrss_bytes},
-      {"maxrss_children_bytes", r.maxrss_children_bytes},
-      {"parent_peak_rss_bytes", nullable(r.parent_peak_rss_bytes)},
-      {"worker_peak_rss_bytes", nullable(r.worker_peak_rss_bytes)},
-      {"worker_peak_rss_bytes_each", r.worker_peak_rss},
-      {"worker_private_bytes_each", r.worker_private_peak},
-      {"batches", r.batches},
-      {"latency_ms",
-       Json{
-           {"p50", r.latency_p50_ms}, {"p95", r.latency_p95_ms}, {"p99", r.latency_p99_ms}, {"max", r.latency_max_ms}}},
-      {"pool_wait_s", r.pool_wait_s},
-      {"checksum", checksum_hex(r.checksum)},
-      {"rows_match", nullable(r.rows_match)},
-      {"checksum_match", nullable(r.checksum_match)},
-      {"unknown_values", r.unknown_values},
-      {"notes", r.notes},
-      {"round", r.round},
-      {"wire_ceiling_rows_per_sec", nullable(r.wire_ceiling_rows_per_sec)},
-      {"ratio_to_wire_ceiling", nullable(r.ratio_to_wire_ceiling())},
-      {"client_cpu_ns_per_row", nullable(r.client_cpu_ns_per_row())},
-      {"server_cpu_ns_per_row", nullable(r.server_cpu_ns_per_row())},
-      {"parts", r.parts},
-      {"part_rows_cv", nullable(r.part_rows_cv())},  // derived from parts: not read back
-      {"part_time_cv", nullable(r.part_time_cv())}};
-  if (r.recovery) j["recovery"] = *r.recovery;
-  if (const auto& w = r.concurrent_writes) {
-    j["concurrent_writes"] =
-        Json{{"rows_inserted", w->rows_inserted},
-             {"rows_updated", w->rows_updated},
-             {"expected_rows", w->expected_rows},
-             {"expected_checksum", checksum_hex(w->expected_checksum)},
-             {"row_drift", static_cast<std::int64_t>(r.rows) - static_cast<std::int64_t>(w->expected_rows)}};
-  }
+// A wire ceiling, under its format's name (the name gives its format).
+auto wire_ceiling_fields() {
+  using W = WireCeiling;
+  return fields(derived("rows_per_sec", [](const W& w) { return summary_json(w.rows_per_sec()); }),
+                derived("mb_per_sec", [](const W& w) { return summary_json(w.mb_per_sec()); }),
+                field("rows", &W::rows).required(), field("bytes", &W::bytes), field("wall_s", &W::wall_s).required(),
+                derived("rows_per_sec_each", [](const W& w) { return w.rows_per_sec_each(); }));
 }
 
-void from_json(const Json& j, RunFigures& r) {
-  need(j, "wall_s", r.wall_s);
-  need(j, "rows", r.rows);
-  maybe(j, "bytes", r.bytes);
-  need(j, "rows_per_sec", r.rows_per_sec);
-  maybe(j, "mb_per_sec", r.mb_per_sec);
-  maybe(j, "ttfr_ms", r.ttfr_ms);
-  maybe(j, "cpu_user_s", r.cpu_user_s);
-  maybe(j, "cpu_sys_s", r.cpu_sys_s);
-  maybe(j, "server_cpu_user_s", r.server_cpu_user_s);
-  maybe(j, "server_cpu_sys_s", r.server_cpu_sys_s);
-  maybe(j, "peak_rss_bytes", r.peak_rss_bytes);
-  maybe(j, "maxrss_bytes", r.maxrss_bytes);
-  maybe(j, "maxrss_children_bytes", r.maxrss_children_bytes);
-  maybe(j, "parent_peak_rss_bytes", r.parent_peak_rss_bytes);
-  maybe(j, "worker_peak_rss_bytes", r.worker_peak_rss_bytes);
-  maybe(j, "worker_peak_rss_bytes_each", r.worker_peak_rss);
-  maybe(j, "worker_private_bytes_each", r.worker_private_peak);
-  maybe(j, "batches", r.batches);
-  if (const auto lat = j.find("latency_ms"); lat != j.end() && lat->is_object()) {
-    PathSegment latency("latency_ms");
-    maybe(*lat, "p50", r.latency_p50_ms);
-    maybe(*lat, "p95", r.latency_p95_ms);
-    maybe(*lat, "p99", r.latency_p99_ms);
-    maybe(*lat, "max", r.latency_max_ms);
-  }
-  maybe(j, "pool_wait_s", r.pool_wait_s);
-  need_checksum(j, "checksum", r.checksum);
-  maybe(j, "rows_match", r.rows_match);
-  maybe(j, "checksum_match", r.checksum_match);
-  maybe(j, "unknown_values", r.unknown_values);
-  maybe(j, "notes", r.notes);
-  maybe(j, "round", r.round);
-  maybe(j, "wire_ceiling_rows_per_sec", r.wire_ceiling_rows_per_sec);
-  maybe(j, "parts", r.parts);
-  maybe(j, "recovery", r.recovery);
-  if (const auto w = j.find("concurrent_writes"); w != j.end() && w->is_object()) {
-    PathSegment writes("concurrent_writes");
-    ConcurrentWriteFigures f;
-    need(*w, "rows_inserted", f.rows_inserted);
-    need(*w, "rows_updated", f.rows_updated);
-    need(*w, "expected_rows", f.expected_rows);
-    need_checksum(*w, "expected_checksum", f.expected_checksum);
-    r.concurrent_writes = f;
-  }
-}
+}  // namespace
+
+BENCHLAB_JSON_FROM_FIELDS(ColumnInfo, column_fields())
+BENCHLAB_JSON_FROM_FIELDS(HostFacts, host_fields())
+BENCHLAB_JSON_FROM_FIELDS(MemoryPlan, memory_plan_fields())
+BENCHLAB_JSON_FROM_FIELDS(ProfileFacts, profile_fields())
+BENCHLAB_JSON_FROM_FIELDS(ResourceFacts, resource_fields())
+BENCHLAB_JSON_FROM_FIELDS(Context, context_fields())
+BENCHLAB_JSON_FROM_FIELDS(PartFigures, part_fields())
+BENCHLAB_JSON_FROM_FIELDS(FaultRecord, fault_record_fields())
+BENCHLAB_JSON_FROM_FIELDS(RecoveryFigures, recovery_fields())
+BENCHLAB_JSON_FROM_FIELDS(ConcurrentWriteFigures, concurrent_write_fields())
+BENCHLAB_JSON_FROM_FIELDS(RunFigures, run_fields())
+BENCHLAB_JSON_FROM_FIELDS(ServerScan, server_scan_fields())
+BENCHLAB_JSON_FROM_FIELDS(WireCeiling, wire_ceiling_fields())
 
 namespace {
 
-// One entry of "benchmarks": a strategy at one size, its summaries and every run.
-Json benchmark_json(const Context& c, const SizeResult& size, const StrategyResult& s, const StrategySummary& sum) {
-  return Json{{"limit", size.limit},
-              {"profile", size.profile.empty() ? Json(nullptr) : Json(size.profile)},
-              {"strategy", s.strategy},
-              {"format", std::string(to_string(c.read.format))},
-              {"workers", c.read.workers},
-              {"batch_rows", c.read.batch_rows},
-              {"runs_completed", s.runs.size()},
-              {"warmups", s.warmups},
-              {"status", std::string(to_string(sum.status))},
-              {"throughput_rows_per_sec", summary_json(sum.rows_per_sec)},
-              {"peak_rss_bytes", summary_json(sum.peak_rss_bytes)},
-              {"parent_peak_rss_bytes", summary_json(sum.parent_peak_rss_bytes)},
-              {"worker_peak_rss_bytes", summary_or_null(sum.worker_peak_rss_bytes)},
-              {"mb_per_sec", summary_json(sum.mb_per_sec)},
-              {"wall_s", summary_json(sum.wall_s)},
-              {"ttfr_ms", summary_json(sum.ttfr_ms)},
-              {"cpu_user_s", summary_json(sum.cpu_user_s)},
-              {"cpu_sys_s", summary_json(sum.cpu_sys_s)},
-              {"server_cpu_user_s", summary_json(sum.server_cpu_user_s)},
-              {"server_cpu_sys_s", summary_json(sum.server_cpu_sys_s)},
-              {"client_cpu_ns_per_row", summary_or_null(sum.client_cpu_ns_per_row)},
-              {"server_cpu_ns_per_row", summary_or_null(sum.server_cpu_ns_per_row)},
-              {"cpu_bound_rows_per_sec", summary_or_null(sum.cpu_bound_rows_per_sec)},  // cores ÷ CPU per row
-              {"fraction_of_cpu_bound", summary_or_null(sum.fraction_of_cpu_bound)},
-              {"part_rows_cv", summary_or_null(sum.part_rows_cv)},  // skew: over the runs' own CVs
-              {"part_time_cv", summary_or_null(sum.part_time_cv)},
-              {"ratio_to_wire_ceiling", nullable(sum.ratio_to_wire_ceiling)},  // median of per-round ratios
-              {"ratio_of_medians_to_wire_ceiling", nullable(sum.ratio_of_medians)},
-              {"rows_match", nullable(sum.rows_match)},
-              {"checksum_match", nullable(sum.checksum_match)},
-              {"errors", s.errors},
-              {"runs", s.runs}};
+// One entry of "benchmarks": a strategy at one size, its summaries (written for
+// readers, recomputed when read) and every run.
+struct BenchmarkEntry {
+  std::uint64_t limit = 0;
+  std::string profile;
+  StrategyResult result;
+  WireFormat format = WireFormat::text;
+  decltype(ReadOptions::workers) workers = 0;
+  decltype(ReadOptions::batch_rows) batch_rows = 0;
+  StrategySummary summary;
+};
+
+auto benchmark_fields() {
+  using B = BenchmarkEntry;
+  using S = StrategyResult;
+  auto figure = [](const char* key, Summary StrategySummary::*m) {
+    return derived(key, [m](const B& b) { return summary_json(b.summary.*m); });
+  };
+  auto figure_or_null = [](const char* key, Summary StrategySummary::*m) {
+    return derived(key, [m](const B& b) { return summary_or_null(b.summary.*m); });
+  };
+  using Sum = StrategySummary;
+  return fields(
+      field("limit", &B::limit).required(), field("profile", &B::profile).null_if_default(),
+      field("strategy", &B::result, &S::strategy).required(),
+      derived("format", [](const B& b) { return std::string(to_string(b.format)); }),
+      derived("workers", [](const B& b) { return b.workers; }),
+      derived("batch_rows", [](const B& b) { return b.batch_rows; }),
+      derived("runs_completed", [](const B& b) { return b.result.runs.size(); }),
+      field("warmups", &B::result, &S::warmups),
+      derived("status", [](const B& b) { return std::string(to_string(b.summary.status)); }),
+      // every artifact has it: a file without it is not one
+      figure("throughput_rows_per_sec", &Sum::rows_per_sec).required(), figure("peak_rss_bytes", &Sum::peak_rss_bytes),
+      figure("parent_peak_rss_bytes", &Sum::parent_peak_rss_bytes),
+      figure_or_null("worker_peak_rss_bytes", &Sum::worker_peak_rss_bytes), figure("mb_per_sec", &Sum::mb_per_sec),
+      figure("wall_s", &Sum::wall_s), figure("ttfr_ms", &Sum::ttfr_ms), figure("cpu_user_s", &Sum::cpu_user_s),
+      figure("cpu_sys_s", &Sum::cpu_sys_s), figure("server_cpu_user_s", &Sum::server_cpu_user_s),
+      figure("server_cpu_sys_s", &Sum::server_cpu_sys_s),
+      figure_or_null("client_cpu_ns_per_row", &Sum::client_cpu_ns_per_row),
+      figure_or_null("server_cpu_ns_per_row", &Sum::server_cpu_ns_per_row),
+      figure_or_null("cpu_bound_rows_per_sec", &Sum::cpu_bound_rows_per_sec),  // cores ÷ CPU per row
+      figure_or_null("fraction_of_cpu_bound", &Sum::fraction_of_cpu_bound),
+      figure_or_null("part_rows_cv", &Sum::part_rows_cv),  // skew: over the runs' own CVs
+      figure_or_null("part_time_cv", &Sum::part_time_cv),
+      derived("ratio_to_wire_ceiling",
+              [](const B& b) { return nullable(b.summary.ratio_to_wire_ceiling); }),  // median of per-round ratios
+      derived("ratio_of_medians_to_wire_ceiling", [](const B& b) { return nullable(b.summary.ratio_of_medians); }),
+      derived("rows_match", [](const B& b) { return nullable(b.summary.rows_match); }),
+      derived("checksum_match", [](const B& b) { return nullable(b.summary.checksum_match); }),
+      field("errors", &B::result, &S::errors), field("runs", &B::result, &S::runs));
 }
 
-// The raw part of a "benchmarks" entry (its summaries are recomputed).
-StrategyResult read_benchmark(const Json& j, std::uint64_t& limit, std::string& profile) {
-  StrategyResult s;
-  need(j, "limit", limit);
-  maybe(j, "profile", profile);
-  need(j, "strategy", s.strategy);
-  Json throughput;
-  need(j, "throughput_rows_per_sec", throughput);  // every artifact has it: a file without it is not one
-  maybe(j, "runs", s.runs);
-  maybe(j, "errors", s.errors);
-  maybe(j, "warmups", s.warmups);
-  return s;
-}
+const auto kWireCeilings = Codec{[](const std::map<std::string, WireCeiling>& by_format) {
+                                   Json o = Json::object();
+                                   for (const auto& [name, w] : by_format) o[name] = w;
+                                   return o;
+                                 },
+                                 [](const Json& j, std::map<std::string, WireCeiling>& by_format) {
+                                   if (!j.is_object()) fail(current_path() + " is not an object");
+                                   for (const auto& [name, w] : j.items()) {
+                                     PathSegment format_path(name);
+                                     const auto format = wire_format_named(name);
+                                     if (!format)
+                                       fail(fmt::format("{} is not a wire format (text or binary)", current_path()));
+                                     if (!w.is_object()) fail(current_path() + " is not an object");
+                                     WireCeiling c;
+                                     from_json(w, c);
+                                     c.format = *format;
+                                     by_format[name] = std::move(c);
+                                   }
+                                 }};
 
-Json size_json(const SizeResult& size) {
-  Json wire = Json::object();
-  for (const auto& [name, w] : size.wire_ceiling) {
-    wire[name] = Json{{"rows_per_sec", summary_json(w.rows_per_sec())},
-                      {"mb_per_sec", summary_json(w.mb_per_sec())},
-                      {"rows", w.rows},
-                      {"bytes", w.bytes},
-                      {"wall_s", w.wall_s},
-                      {"rows_per_sec_each", w.rows_per_sec_each()}};
-  }
-  Json scan = nullptr;
-  if (const auto& s = size.server.scan) {
-    scan = Json{{"rows", s->rows},           {"bytes", s->bytes},
-                {"elapsed_s", s->elapsed_s}, {"cpu_user_s", s->cpu_user_s},
-                {"cpu_sys_s", s->cpu_sys_s}, {"checksum", checksum_hex(s->checksum)}};
-  }
-  const auto& server = size.server;
-  return Json{{"limit", size.limit},
-              {"profile", size.profile.empty() ? Json(nullptr) : Json(size.profile)},
-              {"whole_table", size.whole_table},
-              {"split", std::string(to_string(size.split))},
-              // key bounds (split key) or blocks (split ctid); null: no bound
-              {"key_range", Json{{"lo", size.all.lo == kOpenStart ? Json(nullptr) : Json(size.all.lo)},
-                                 {"hi", size.all.hi == kOpenEnd ? Json(nullptr) : Json(size.all.hi)},
-                                 {"rows", size.all.rows}}},
-              {"partitions", size.partitions},
-              {"batches", size.batches},
-              {"wire_ceiling", wire},
-              {"server_scan", scan},
-              {"server_rows", nullable(server.rows)},
-              {"server_checksum", server.checksum ? Json(checksum_hex(*server.checksum)) : Json(nullptr)},
-              {"server_checksum_source", server.checksum ? Json(server.checksum_source) : Json(nullptr)},
-              {"notes", size.notes}};
-}
-
-SizeResult read_size(const Json& j) {
-  SizeResult size;
-  need(j, "limit", size.limit);
-  maybe(j, "profile", size.profile);
-  maybe(j, "whole_table", size.whole_table);
-  std::string split = "key";
-  maybe(j, "split", split);
-  size.split = split == "ctid" ? Split::ctid : Split::key;
-  if (const auto k = j.find("key_range"); k != j.end() && k->is_object()) {
-    PathSegment key_range("key_range");
-    if (const auto lo = k->find("lo"); lo != k->end() && lo->is_null()) size.all.lo = kOpenStart;
-    if (const auto hi = k->find("hi"); hi != k->end() && hi->is_null()) size.all.hi = kOpenEnd;
-    maybe(*k, "lo", size.all.lo);
-    maybe(*k, "hi", size.all.hi);
-    maybe(*k, "rows", size.all.rows);
-  }
-  maybe(j, "partitions", size.partitions);
-  maybe(j, "batches", size.batches);
-  Json wire;
-  need(j, "wire_ceiling", wire);
-  {
-    PathSegment wire_path("wire_ceiling");
-    for (const auto& [name, w] : wire.items()) {
-      PathSegment format_path(name);
-      const auto format = wire_format_named(name);
-      if (!format) fail(fmt::format("{} is not a wire format (text or binary)", current_path()));
-      if (!w.is_object()) fail(current_path() + " is not an object");
-      WireCeiling c;
-      c.format = *format;
-      need(w, "wall_s", c.wall_s);
-      need(w, "rows", c.rows);
-      maybe(w, "bytes", c.bytes);
-      size.wire_ceiling[name] = std::move(c);
-    }
-  }
-  if (const auto s = j.find("server_scan"); s != j.end() && !s->is_null()) {
-    PathSegment scan_path("server_scan");
-    if (!s->is_object()) fail(current_path() + " is not an object");
-    ServerScan scan;
-    need(*s, "rows", scan.rows);
-    maybe(*s, "bytes", scan.bytes);
-    need(*s, "elapsed_s", scan.elapsed_s);
-    need(*s, "cpu_user_s", scan.cpu_user_s);
-    need(*s, "cpu_sys_s", scan.cpu_sys_s);
-    std::optional<std::uint64_t> sum;
-    maybe_checksum(*s, "checksum", sum);
-    scan.checksum = sum.value_or(0);
-    size.server.scan = scan;
-  }
-  maybe(j, "server_rows", size.server.rows);
-  maybe_checksum(j, "server_checksum", size.server.checksum);
-  maybe(j, "server_checksum_source", size.server.checksum_source);
-  maybe(j, "notes", size.notes);
-  return size;
+// One entry of "sizes" (its strategies are in "benchmarks").
+auto size_fields() {
+  using Z = SizeResult;
+  using E = ServerExpectation;
+  return fields(
+      field("limit", &Z::limit).required(), field("profile", &Z::profile).null_if_default(),
+      field("whole_table", &Z::whole_table), field("split", &Z::split).as(by_name<Split>([](const std::string& n) {
+        return n == "ctid" ? Split::ctid : Split::key;
+      })),
+      // key bounds (split key) or blocks (split ctid); null: no bound
+      group("key_range", field("lo", &Z::all, &KeyRange::lo).as(open_bound(kOpenStart)),
+            field("hi", &Z::all, &KeyRange::hi).as(open_bound(kOpenEnd)), field("rows", &Z::all, &KeyRange::rows)),
+      field("partitions", &Z::partitions), field("batches", &Z::batches),
+      field("wire_ceiling", &Z::wire_ceiling).required().as(kWireCeilings), field("server_scan", &Z::server, &E::scan),
+      field("server_rows", &Z::server, &E::rows), field("server_checksum", &Z::server, &E::checksum).as(kChecksum),
+      custom(
+          "server_checksum_source",
+          [](const Z& z) { return z.server.checksum ? Json(z.server.checksum_source) : Json(nullptr); },
+          [](const Json& j, Z& z) { read_value(j, z.server.checksum_source); }),
+      field("notes", &Z::notes));
 }
 
 }  // namespace
 
 void to_json(Json& j, const Artifact& a) {
   const BenchmarkReport& report = a.report;
-  j = Json::object();
-  j["context"] = a.context;
-  j["complete"] = a.complete;
+  j = file_document(file_kind::run, kArtifactSchemaVersion, a.context);
+  j["complete"] = a.complete;  // false: a run that stopped before its last size/profile
   j["status"] =
-      Json{{"complete", report.complete()},
+      Json{{"complete", report.complete() && a.complete},
            {"interrupted_by_signal", report.interrupted_signal == 0 ? Json(nullptr) : Json(report.interrupted_signal)},
            {"strict_failure", report.strict_failure.empty() ? Json(nullptr) : Json(report.strict_failure)}};
   Json warnings = Json::array();
@@ -658,11 +486,25 @@ void to_json(Json& j, const Artifact& a) {
   j["verdict"] = console_verdict(a);
   Json benchmarks = Json::array();
   Json sizes = Json::array();
+  const Context& c = a.context;
   for (std::size_t i = 0; i < report.sizes.size(); ++i) {
     const SizeResult& size = report.sizes[i];
-    sizes.push_back(size_json(size));
-    for (std::size_t k = 0; k < size.strategies.size(); ++k)
-      benchmarks.push_back(benchmark_json(a.context, size, size.strategies[k], a.summary.sizes.at(i).strategies.at(k)));
+    Json z;
+    write_fields(z, size, size_fields());
+    sizes.push_back(std::move(z));
+    for (std::size_t k = 0; k < size.strategies.size(); ++k) {
+      const StrategyResult& s = size.strategies[k];
+      const BenchmarkEntry entry{size.limit,
+                                 size.profile,
+                                 s,
+                                 c.read.format,
+                                 c.read.workers,
+                                 c.read.batch_rows,
+                                 a.summary.sizes.at(i).strategies.at(k)};
+      Json b;
+      write_fields(b, entry, benchmark_fields());
+      benchmarks.push_back(std::move(b));
+    }
   }
   j["benchmarks"] = benchmarks;
   j["sizes"] = sizes;
@@ -670,8 +512,12 @@ void to_json(Json& j, const Artifact& a) {
 
 void from_json(const Json& j, Artifact& a) {
   if (!j.is_object()) fail("not a benchclient artifact (the top level is not an object)");
+  const FileHeader header = read_file_header(j);  // none: written before the header
+  if (!header.kind.empty() && header.kind != file_kind::run)
+    fail(fmt::format("a {} file, not a run artifact", header.kind));
+  if (j.contains("schema_version")) check_schema_version(header.schema_version, kArtifactSchemaVersion);
   need(j, "context", a.context);
-  maybe(j, "complete", a.complete);
+  maybe(j, "complete", a.complete);  // absent: written whole, at the end of its run
   if (const auto st = j.find("status"); st != j.end() && st->is_object()) {
     PathSegment status("status");
     maybe(*st, "interrupted_by_signal", a.report.interrupted_signal);
@@ -682,24 +528,23 @@ void from_json(const Json& j, Artifact& a) {
   need(j, "sizes", sizes);
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     PathSegment at(fmt::format("sizes[{}]", i));
-    if (!sizes[i].is_object()) fail(current_path() + " is not an object");
-    a.report.sizes.push_back(read_size(sizes[i]));
+    SizeResult size;
+    read_fields(sizes[i], size, size_fields());
+    a.report.sizes.push_back(std::move(size));
   }
   for (std::size_t i = 0; i < benchmarks.size(); ++i) {
     PathSegment at(fmt::format("benchmarks[{}]", i));
-    if (!benchmarks[i].is_object()) fail(current_path() + " is not an object");
-    std::uint64_t limit = 0;
-    std::string profile;
-    StrategyResult s = read_benchmark(benchmarks[i], limit, profile);
+    BenchmarkEntry entry;
+    read_fields(benchmarks[i], entry, benchmark_fields());
     auto size = std::find_if(a.report.sizes.begin(), a.report.sizes.end(),
-                             [&](const SizeResult& x) { return x.limit == limit && x.profile == profile; });
+                             [&](const SizeResult& x) { return x.limit == entry.limit && x.profile == entry.profile; });
     if (size == a.report.sizes.end()) {
       a.report.sizes.push_back(SizeResult{});
-      a.report.sizes.back().limit = limit;
-      a.report.sizes.back().profile = profile;
+      a.report.sizes.back().limit = entry.limit;
+      a.report.sizes.back().profile = entry.profile;
       size = a.report.sizes.end() - 1;
     }
-    size->strategies.push_back(std::move(s));
+    size->strategies.push_back(std::move(entry.result));
   }
   a.summary = summary_of(a);  // read: summarized once, for every reader
 }

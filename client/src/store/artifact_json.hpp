@@ -1,5 +1,6 @@
-// The artifact's JSON, written once: nlohmann-json's own to_json/from_json for the
-// model types (found by ADL), so the writer and every reader share one schema
+// The artifact's JSON, written once: nlohmann-json's to_json/from_json for the
+// model types (found by ADL), each pair made from one field list
+// (store/field_list.hpp), so the writer and every reader share one schema
 // (docs/artifact-schema.md). Derived figures — summaries, status, ratios, warnings
 // — are written for people and scripts to read, and recomputed from the raw runs
 // when an artifact is read back, never trusted from the file.

@@ -4,76 +4,118 @@
 
 #include "store/artifact_file.hpp"
 #include "store/artifact_json.hpp"
+#include "store/field_list.hpp"
+#include "store/file_header.hpp"
 
 namespace benchlab {
 
-using Json = nlohmann::ordered_json;
+using json_fields::Json;
+
+namespace {
+
+using namespace json_fields;
+
+auto options_fields() {
+  using O = QueueOptions;
+  return fields(field("profiles", &O::profiles), field("concurrency", &O::concurrency), field("jobs", &O::jobs),
+                field("samples", &O::samples), field("dequeue_batch", &O::dequeue_batch),
+                field("lease_ms", &O::lease_ms), field("invalid_every", &O::invalid_every),
+                field("crash_test", &O::crash_test), field("crashes", &O::crashes));
+}
+
+auto sample_fields() {
+  using S = QueueSample;
+  return fields(field("profile", &S::profile).required(), field("concurrency", &S::concurrency).required(),
+                field("jobs", &S::jobs), field("jobs_per_sec", &S::jobs_per_sec).required(),
+                field("exactly_once", &S::exactly_once), field("wall_s", &S::wall_s),
+                field("acknowledged", &S::acknowledged), field("duplicate_acks", &S::duplicate_acks),
+                field("succeeded_rows", &S::succeeded_rows), field("reclaimed", &S::reclaimed),
+                field("error", &S::error).null_if_default());
+}
+
+auto enqueue_fields() {
+  using E = EnqueueResult;
+  return fields(field("profile", &E::profile).required(), field("method", &E::method).required(),
+                field("rows", &E::rows), field("rows_per_sec", &E::rows_per_sec).required(),
+                field("rejected", &E::rejected), field("wall_s", &E::wall_s));
+}
+
+auto crash_fields() {
+  using C = CrashResult;
+  return fields(field("profile", &C::profile).required(), field("synchronous_commit", &C::synchronous_commit),
+                field("wal_writer_delay", &C::wal_writer_delay), field("crashes", &C::crashes),
+                field("confirmed_commits", &C::confirmed_commits).required(),
+                field("lost_commits", &C::lost_commits).required());
+}
+
+}  // namespace
+
+BENCHLAB_JSON_FROM_FIELDS(QueueOptions, options_fields())
+BENCHLAB_JSON_FROM_FIELDS(QueueSample, sample_fields())
+BENCHLAB_JSON_FROM_FIELDS(EnqueueResult, enqueue_fields())
+BENCHLAB_JSON_FROM_FIELDS(CrashResult, crash_fields())
+
+namespace {
+
+using Settings = std::vector<std::pair<std::string, std::string>>;
+
+// Each profile's server settings: [{"profile": name, "settings": {name: value, …}}, …].
+const auto kProfileSettings = Codec{[](const std::vector<std::pair<std::string, Settings>>& profiles) {
+                                      Json out = Json::array();
+                                      for (const auto& [name, settings] : profiles) {
+                                        Json s = Json::object();
+                                        for (const auto& [k, v] : settings) s[k] = v;
+                                        out.push_back(Json{{"profile", name}, {"settings", s}});
+                                      }
+                                      return out;
+                                    },
+                                    [](const Json& j, std::vector<std::pair<std::string, Settings>>& profiles) {
+                                      if (!j.is_array()) return;
+                                      for (const auto& p : j) {
+                                        if (!p.is_object()) continue;
+                                        Settings settings;
+                                        if (const auto s = p.find("settings"); s != p.end() && s->is_object())
+                                          for (const auto& [k, v] : s->items())
+                                            settings.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+                                        profiles.emplace_back(p.value("profile", ""), std::move(settings));
+                                      }
+                                    }};
+
+// Everything after the header and its context.
+auto body_fields() {
+  using Q = QueueArtifact;
+  return fields(field("queue_options", &Q::options), group("status", field("complete", &Q::complete)),
+                field("profiles", &Q::profile_settings).as(kProfileSettings),
+                field("queue_samples", &Q::samples).required(),
+                derived("queue_summary",
+                        [](const Q& a) {
+                          Json summary = Json::array();
+                          for (const auto& profile : a.options.profiles)
+                            for (const int c : a.options.concurrency) {
+                              const MeanStddev m = jobs_per_sec_of(a.samples, profile, c);
+                              if (m.count == 0) continue;
+                              summary.push_back(Json{{"profile", profile},
+                                                     {"concurrency", c},
+                                                     {"jobs_per_sec_mean", m.mean},
+                                                     {"stddev", m.stddev},
+                                                     {"samples", m.count}});
+                            }
+                          return summary;
+                        }),  // derived from queue_samples
+                field("enqueue", &Q::enqueue), field("crash_test", &Q::crash_test));
+}
+
+}  // namespace
 
 Json queue_artifact_json(const QueueArtifact& a) {
-  Json context = a.context;
-  Json profiles = Json::array();
-  for (const auto& [name, settings] : a.profile_settings) {
-    Json s = Json::object();
-    for (const auto& [k, v] : settings) s[k] = v;
-    profiles.push_back(Json{{"profile", name}, {"settings", s}});
-  }
-  Json samples = Json::array();
-  for (const auto& s : a.samples)
-    samples.push_back(Json{{"profile", s.profile},
-                           {"concurrency", s.concurrency},
-                           {"jobs", s.jobs},
-                           {"jobs_per_sec", s.jobs_per_sec},
-                           {"exactly_once", s.exactly_once},
-                           {"wall_s", s.wall_s},
-                           {"acknowledged", s.acknowledged},
-                           {"duplicate_acks", s.duplicate_acks},
-                           {"succeeded_rows", s.succeeded_rows},
-                           {"reclaimed", s.reclaimed},
-                           {"error", s.error.empty() ? Json(nullptr) : Json(s.error)}});
-  Json enqueue = Json::array();
-  for (const auto& e : a.enqueue)
-    enqueue.push_back(Json{{"profile", e.profile},
-                           {"method", e.method},
-                           {"rows", e.rows},
-                           {"rows_per_sec", e.rows_per_sec},
-                           {"rejected", e.rejected},
-                           {"wall_s", e.wall_s}});
-  Json crash = Json::array();
-  for (const auto& c : a.crash_test)
-    crash.push_back(Json{{"profile", c.profile},
-                         {"synchronous_commit", c.synchronous_commit},
-                         {"wal_writer_delay", c.wal_writer_delay},
-                         {"crashes", c.crashes},
-                         {"confirmed_commits", c.confirmed_commits},
-                         {"lost_commits", c.lost_commits}});
-  Json summary = Json::array();
-  for (const auto& profile : a.options.profiles)
-    for (const int c : a.options.concurrency) {
-      const MeanStddev m = jobs_per_sec_of(a.samples, profile, c);
-      if (m.count == 0) continue;
-      summary.push_back(Json{{"profile", profile},
-                             {"concurrency", c},
-                             {"jobs_per_sec_mean", m.mean},
-                             {"stddev", m.stddev},
-                             {"samples", m.count}});
-    }
-  return Json{{"kind", "queue"},
-              {"context", context},
-              {"queue_options", Json{{"profiles", a.options.profiles},
-                                     {"concurrency", a.options.concurrency},
-                                     {"jobs", a.options.jobs},
-                                     {"samples", a.options.samples},
-                                     {"dequeue_batch", a.options.dequeue_batch},
-                                     {"lease_ms", a.options.lease_ms},
-                                     {"invalid_every", a.options.invalid_every},
-                                     {"crash_test", a.options.crash_test},
-                                     {"crashes", a.options.crashes}}},
-              {"status", Json{{"complete", a.complete}}},
-              {"profiles", profiles},
-              {"queue_samples", samples},
-              {"queue_summary", summary},  // derived from queue_samples
-              {"enqueue", enqueue},
-              {"crash_test", crash}};
+  Json doc = file_document(file_kind::queue, kQueueSchemaVersion, Json(a.context));
+  write_fields(doc, a, body_fields());
+  return doc;
+}
+
+void from_json(const Json& j, QueueArtifact& a) {
+  need(j, "context", a.context);
+  read_fields(j, a, body_fields());
 }
 
 std::filesystem::path write_queue_artifact(const QueueArtifact& a, const std::filesystem::path& dir) {

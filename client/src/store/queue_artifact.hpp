@@ -28,6 +28,8 @@ struct QueueArtifact {
 };
 
 [[nodiscard]] nlohmann::ordered_json queue_artifact_json(const QueueArtifact& artifact);
+// The artifact's body read back (after its header; report_set checks the header).
+void from_json(const nlohmann::ordered_json& j, QueueArtifact& artifact);
 // Written atomically under `dir`; returns the file's path.
 std::filesystem::path write_queue_artifact(const QueueArtifact& artifact, const std::filesystem::path& dir);
 // `profile | concurrency | jobs/s mean | stddev | samples`, the enqueue methods and the crash test.

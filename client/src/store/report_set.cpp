@@ -1,7 +1,6 @@
 #include "store/report_set.hpp"
 
 #include <fmt/format.h>
-#include "benchlab/row_checksum.hpp"  // XXH3, inline
 
 #include <fstream>
 #include <regex>
@@ -9,6 +8,7 @@
 
 #include "model/secrets.hpp"
 #include "store/artifact_json.hpp"
+#include "store/file_header.hpp"
 #include "store/json_fields.hpp"
 
 namespace benchlab {
@@ -44,7 +44,7 @@ Provenance provenance_of(const Json& c) {
 FaultsArtifact faults_of(const Json& j) {
   int version = 0;
   need(j, "schema_version", version);
-  if (version != 1) fail(fmt::format("schema version {} is not supported (this benchclient reads version 1)", version));
+  check_schema_version(version, kFaultsSchemaVersion);
   FaultsArtifact f;
   {
     PathSegment seg("context");
@@ -111,71 +111,12 @@ FsyncArtifact fsync_of(const std::string& file, const std::string& text) {
   return f;
 }
 
-QueueArtifact queue_of(const Json& j) {
-  QueueArtifact q;
-  {
-    PathSegment seg("context");
-    const auto c = j.find("context");
-    if (c == j.end() || !c->is_object()) fail("missing context");
-    q.context = c->get<Context>();
-  }
-  if (const auto o = j.find("queue_options"); o != j.end() && o->is_object()) {
-    maybe(*o, "profiles", q.options.profiles);
-    maybe(*o, "concurrency", q.options.concurrency);
-    maybe(*o, "jobs", q.options.jobs);
-    maybe(*o, "samples", q.options.samples);
-    maybe(*o, "crash_test", q.options.crash_test);
-    maybe(*o, "crashes", q.options.crashes);
-  }
-  if (const auto st = j.find("status"); st != j.end() && st->is_object()) maybe(*st, "complete", q.complete);
-  if (const auto samples = j.find("queue_samples"); samples != j.end() && samples->is_array()) {
-    for (std::size_t i = 0; i < samples->size(); ++i) {
-      PathSegment seg(fmt::format("queue_samples[{}]", i));
-      const Json& s = (*samples)[i];
-      QueueSample x;
-      need(s, "profile", x.profile);
-      need(s, "concurrency", x.concurrency);
-      maybe(s, "jobs", x.jobs);
-      maybe(s, "wall_s", x.wall_s);
-      need(s, "jobs_per_sec", x.jobs_per_sec);
-      maybe(s, "exactly_once", x.exactly_once);
-      maybe(s, "acknowledged", x.acknowledged);
-      maybe(s, "duplicate_acks", x.duplicate_acks);
-      maybe(s, "succeeded_rows", x.succeeded_rows);
-      maybe(s, "reclaimed", x.reclaimed);
-      if (const auto e = s.find("error"); e != s.end() && e->is_string()) x.error = e->get<std::string>();
-      q.samples.push_back(std::move(x));
-    }
-  } else {
-    fail("missing queue_samples");
-  }
-  if (const auto en = j.find("enqueue"); en != j.end() && en->is_array())
-    for (std::size_t i = 0; i < en->size(); ++i) {
-      PathSegment seg(fmt::format("enqueue[{}]", i));
-      const Json& s = (*en)[i];
-      EnqueueResult e;
-      need(s, "profile", e.profile);
-      need(s, "method", e.method);
-      maybe(s, "rows", e.rows);
-      maybe(s, "rejected", e.rejected);
-      maybe(s, "wall_s", e.wall_s);
-      need(s, "rows_per_sec", e.rows_per_sec);
-      q.enqueue.push_back(std::move(e));
-    }
-  if (const auto cr = j.find("crash_test"); cr != j.end() && cr->is_array())
-    for (std::size_t i = 0; i < cr->size(); ++i) {
-      PathSegment seg(fmt::format("crash_test[{}]", i));
-      const Json& s = (*cr)[i];
-      CrashResult c;
-      need(s, "profile", c.profile);
-      maybe(s, "synchronous_commit", c.synchronous_commit);
-      maybe(s, "wal_writer_delay", c.wal_writer_delay);
-      maybe(s, "crashes", c.crashes);
-      need(s, "confirmed_commits", c.confirmed_commits);
-      need(s, "lost_commits", c.lost_commits);
-      q.crash_test.push_back(std::move(c));
-    }
-  return q;
+// The kind of a file written before the header, by its keys; empty: none of them.
+std::string kind_by_content(const Json& doc) {
+  if (doc.contains("source") && doc.contains("target") && doc.contains("differences"))
+    return std::string(file_kind::verify);
+  if (doc.contains("context") || doc.contains("benchmarks")) return std::string(file_kind::run);
+  return {};
 }
 
 }  // namespace
@@ -197,18 +138,25 @@ ReportSet load_report_set(const std::vector<std::string>& files) {
     try {
       if (!doc.is_object())
         throw ArtifactError(fmt::format("{}: not a benchclient artifact (a JSON object is expected)", file));
-      const std::string kind = doc.value("kind", "");
-      if (kind == "queue") {
-        set.queues.push_back({file, queue_of(doc)});
-      } else if (kind == "benchlab-faults") {
+      const FileHeader header = read_file_header(doc);
+      const std::string kind = header.kind.empty() ? kind_by_content(doc) : header.kind;
+      if (kind == file_kind::run) {
+        set.runs.push_back({file, doc.get<Artifact>()});
+      } else if (kind == file_kind::queue) {
+        if (doc.contains("schema_version")) check_schema_version(header.schema_version, kQueueSchemaVersion);
+        set.queues.push_back({file, doc.get<QueueArtifact>()});
+      } else if (kind == file_kind::faults) {
         set.faults.push_back({file, faults_of(doc)});
+      } else if (kind == file_kind::verify) {
+        if (doc.contains("schema_version")) check_schema_version(header.schema_version, kVerifySchemaVersion);
+        set.verifies.push_back({file, verify_of(doc)});
+      } else if (kind == file_kind::schema || kind == file_kind::checkpoint) {
+        throw ArtifactError(fmt::format(
+            "{}: a {} file, which benchclient report does not read (give it run, queue, faults or verify files)", file,
+            kind));
       } else if (!kind.empty()) {
         throw ArtifactError(
             fmt::format("{}: an artifact of kind \"{}\", which this benchclient does not know", file, kind));
-      } else if (doc.contains("source") && doc.contains("target") && doc.contains("differences")) {
-        set.verifies.push_back({file, verify_of(doc)});
-      } else if (doc.contains("context") || doc.contains("benchmarks")) {
-        set.runs.push_back({file, doc.get<Artifact>()});
       } else {
         throw ArtifactError(fmt::format(
             "{}: not a benchclient artifact (neither a run, queue, faults nor verify file: no context, no kind)",
@@ -223,28 +171,6 @@ ReportSet load_report_set(const std::vector<std::string>& files) {
     }
   }
   return set;
-}
-
-std::string short_commit(const std::string& c) {
-  if (c.empty()) return "commit unknown";
-  const bool dirty = c.ends_with("-dirty");
-  return c.substr(0, std::min<std::size_t>(7, c.size())) + (dirty ? "-dirty" : "");
-}
-
-std::string fingerprint(const Context& c) {
-  std::string settings;
-  for (const auto& [k, v] : c.server.settings) settings += k + "=" + v + "\n";
-  std::string profile = c.target.throwaway ? (c.target.profile.empty() ? "default" : c.target.profile) : "--dsn";
-  return fmt::format("{} · {} cores · PostgreSQL {} · settings {} ({:08x}) · benchlab {}", c.host.cpu_model,
-                     c.host.cores, c.server.version.substr(0, c.server.version.find(' ')), profile,
-                     static_cast<std::uint32_t>(XXH3_64bits(settings.data(), settings.size())),
-                     short_commit(c.build.git_commit));
-}
-
-std::string fingerprint(const Provenance& p) {
-  return fmt::format("{} · {} cores · PostgreSQL {} · benchlab {}", p.cpu_model.empty() ? "CPU unknown" : p.cpu_model,
-                     p.cores, p.server_version.empty() ? "?" : p.server_version.substr(0, p.server_version.find(' ')),
-                     short_commit(p.git_commit));
 }
 
 }  // namespace benchlab

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "store/file_header.hpp"
 #include "store/json_fields.hpp"
 
 namespace benchlab {
@@ -53,6 +54,10 @@ void to_json(Json& j, const TableSchema& s) {
 
 void from_json(const Json& j, TableSchema& s) {
   if (!j.is_object()) fail("not a schema file (the top level is not an object); write one with benchclient schema");
+  const FileHeader header = read_file_header(j);
+  if (!header.kind.empty() && header.kind != file_kind::schema)
+    fail(fmt::format("a {} file, not a schema file; write one with benchclient schema --table T --output FILE",
+                     header.kind));
   if (!j.contains("schema_version") && j.contains("context"))
     fail("a benchmark artifact, not a schema file; write one with benchclient schema --table T --output FILE");
   std::int64_t version = 0;
@@ -88,8 +93,11 @@ void from_json(const Json& j, TableSchema& s) {
 }
 
 std::string schema_document(const TableSchema& schema) {
-  Json j;
-  to_json(j, schema);
+  // The header without a context: the file describes a table, not a measurement.
+  Json j{{"kind", file_kind::schema}};
+  Json body;
+  to_json(body, schema);
+  j.update(body);
   return j.dump(2) + "\n";
 }
 
