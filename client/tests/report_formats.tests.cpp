@@ -142,6 +142,20 @@ TEST_CASE("report --format csv: one row per artifact, strategy and size", "[repo
   const auto fields = [](const std::string& l) { return std::count(l.begin(), l.end(), ',') + 1; };
   for (const auto& l : lines) CHECK(fields(l) == fields(lines[0]));
   CHECK(contains(o.out, ",public.benchlab_records,binary,2,,1000000,parallel_copy,ok,3,"));
+  // Every strategy read rows, so each has the width of its rows on the wire.
+  const auto cells = [](const std::string& l) {
+    std::vector<std::string> out;
+    std::stringstream cs(l);
+    for (std::string c; std::getline(cs, c, ',');) out.push_back(c);
+    return out;
+  };
+  const auto header = cells(lines[0]);
+  const auto column = std::find(header.begin(), header.end(), "bytes_per_row_median");
+  REQUIRE(column != header.end());
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    INFO(lines[i]);
+    CHECK(std::stod(cells(lines[i]).at(static_cast<std::size_t>(column - header.begin()))) > 0);
+  }
 }
 
 TEST_CASE("report --format json: a merged summary, derived from the runs", "[report]") {

@@ -138,6 +138,9 @@ StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireF
   out.parent_peak_rss_bytes = over_runs(s, [](const RunFigures& r) { return bytes_of(r.parent_peak_rss_bytes); });
   out.worker_peak_rss_bytes = over_runs(s, [](const RunFigures& r) { return bytes_of(r.worker_peak_rss_bytes); });
   out.mb_per_sec = over_runs(s, [](const RunFigures& r) { return std::optional(r.mb_per_sec); });
+  out.bytes_per_row = over_runs(s, [](const RunFigures& r) {
+    return r.rows == 0 ? std::nullopt : std::optional(static_cast<double>(r.bytes) / static_cast<double>(r.rows));
+  });
   out.wall_s = over_runs(s, [](const RunFigures& r) { return std::optional(r.wall_s); });
   out.ttfr_ms = over_runs(s, [](const RunFigures& r) { return r.ttfr_ms; });
   out.cpu_user_s = over_runs(s, [](const RunFigures& r) { return std::optional(r.cpu_user_s); });

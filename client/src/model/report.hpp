@@ -134,6 +134,7 @@ struct RecoveredRun {
 struct StrategySummary {
   Summary rows_per_sec, peak_rss_bytes, parent_peak_rss_bytes, worker_peak_rss_bytes, mb_per_sec, wall_s, ttfr_ms,
       cpu_user_s, cpu_sys_s, server_cpu_user_s, server_cpu_sys_s, latency_p99_ms;
+  Summary bytes_per_row;  // value bytes as received per row: how wide the rows are on the wire
   Summary client_cpu_ns_per_row, server_cpu_ns_per_row, cpu_bound_rows_per_sec;
   // Each run's rows/s ÷ its own CPU bound (on `cores` cores): how close the
   // architecture came to what the CPU the rows cost allows.
