@@ -1025,9 +1025,9 @@ TEST_CASE("cli: a run SIGKILLed during its second size leaves an artifact of the
 TEST_CASE("cli: with-cluster passes the command's own dash options through after --profile and --pg-set",
           "[cli][cluster]") {
   TempDir dir("clitest", true);
-  const Outcome r = run_cli({"with-cluster", "--profile", "default", "--pg-set", "work_mem=8MB", "--", "psql", "-X",
-                             "-Atc", "SHOW work_mem"},
-                            dir);
+  const Outcome r = run_cli(
+      {"with-cluster", "--profile", "default", "--pg-set", "work_mem=8MB", "--", "psql", "-X", "-Atc", "SHOW work_mem"},
+      dir);
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out == "8MB\n");

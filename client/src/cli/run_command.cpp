@@ -17,10 +17,10 @@
 
 #include "cli/diagnostics.hpp"
 #include "cli/error_wording.hpp"
-#include "cli/progress_lines.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/file_checks.hpp"
 #include "cli/option_builders.hpp"
+#include "cli/progress_lines.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/value_parsers.hpp"
 #include "measure/host_facts.hpp"

@@ -410,10 +410,9 @@ auto benchmark_fields() {
       figure("throughput_rows_per_sec", &Sum::rows_per_sec).required(), figure("peak_rss_bytes", &Sum::peak_rss_bytes),
       figure("parent_peak_rss_bytes", &Sum::parent_peak_rss_bytes),
       figure_or_null("worker_peak_rss_bytes", &Sum::worker_peak_rss_bytes), figure("mb_per_sec", &Sum::mb_per_sec),
-      figure_or_null("bytes_per_row", &Sum::bytes_per_row),
-      figure("wall_s", &Sum::wall_s), figure("ttfr_ms", &Sum::ttfr_ms), figure("cpu_user_s", &Sum::cpu_user_s),
-      figure("cpu_sys_s", &Sum::cpu_sys_s), figure("server_cpu_user_s", &Sum::server_cpu_user_s),
-      figure("server_cpu_sys_s", &Sum::server_cpu_sys_s),
+      figure_or_null("bytes_per_row", &Sum::bytes_per_row), figure("wall_s", &Sum::wall_s),
+      figure("ttfr_ms", &Sum::ttfr_ms), figure("cpu_user_s", &Sum::cpu_user_s), figure("cpu_sys_s", &Sum::cpu_sys_s),
+      figure("server_cpu_user_s", &Sum::server_cpu_user_s), figure("server_cpu_sys_s", &Sum::server_cpu_sys_s),
       figure_or_null("client_cpu_ns_per_row", &Sum::client_cpu_ns_per_row),
       figure_or_null("server_cpu_ns_per_row", &Sum::server_cpu_ns_per_row),
       figure_or_null("cpu_bound_rows_per_sec", &Sum::cpu_bound_rows_per_sec),  // cores ÷ CPU per row
