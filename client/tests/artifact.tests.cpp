@@ -11,6 +11,7 @@
 #include "support.hpp"
 
 #include "measure/host_facts.hpp"
+#include "model/errors.hpp"
 #include "pg/connection.hpp"
 #include "report/console_reporter.hpp"
 #include "store/artifact_file.hpp"
@@ -333,7 +334,16 @@ TEST_CASE("results dir: created when missing, refused when unwritable", "[result
   const fs::path file = dir.path / "file";
   std::ofstream(file) << "x";
   CHECK_THROWS_WITH(ensure_writable_dir(file), Catch::Contains("not a directory"));
-  CHECK_THROWS_WITH(ensure_writable_dir(file / "sub"), Catch::Contains("--results-dir"));
+  // The store names the problem and the directory; the CLI names the option.
+  try {
+    (void)ensure_writable_dir(file / "sub");
+    FAIL("a directory under a file was accepted");
+  } catch (const SettingFailed& e) {
+    CHECK(e.setting() == Setting::results_dir);
+    CHECK(e.problem() == SettingFailed::Problem::results_dir_uncreatable);
+    CHECK(e.value() == (file / "sub").string());
+    CHECK(std::string(e.what()).find("--") == std::string::npos);
+  }
 }
 
 TEST_CASE("checksum_hex: 0x and 16 hex digits", "[results]") {

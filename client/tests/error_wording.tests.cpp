@@ -27,6 +27,11 @@ TEST_CASE("error wording: a setting failure is worded with its option; what() na
   const SettingFailed rejected(SettingFailed::Problem::server_setting_rejected, "tiny", "invalid value for \"x\"");
   CHECK(cli::word(rejected) ==
         "the throwaway server (profile tiny) rejected a setting: invalid value for \"x\"; fix or drop that --pg-set");
+
+  CHECK(cli::word(SettingFailed(SettingFailed::Problem::results_dir_unwritable, "/r", "Permission denied")) ==
+        "--results-dir /r: not writable (Permission denied); choose a writable directory");
+  CHECK(cli::word(SettingFailed(SettingFailed::Problem::concurrency_over_connections, "500", "profile p allows 100")) ==
+        "--concurrency 500: profile p allows 100");
 }
 
 TEST_CASE("error wording: a refused read names its table, its side in verify, and the option that works",

@@ -60,6 +60,10 @@ std::string_view option_of(Setting setting) {
       return "--server-cpus";
     case Setting::pg_bindir:
       return "--pg-bindir";
+    case Setting::results_dir:
+      return "--results-dir";
+    case Setting::concurrency:
+      return "--concurrency";
   }
   return "an option";
 }
@@ -105,6 +109,14 @@ std::string word(const SettingFailed& error) {
     case P::same_table:
       return "the source and the target are the same table on the same server; give --target-dsn or "
              "--target-table";
+    case P::results_dir_uncreatable:
+      return fmt::format("--results-dir {}: cannot create it ({}); choose a writable directory", value, detail);
+    case P::results_dir_not_directory:
+      return fmt::format("--results-dir {}: exists and is not a directory; choose a writable directory", value);
+    case P::results_dir_unwritable:
+      return fmt::format("--results-dir {}: not writable ({}); choose a writable directory", value, detail);
+    case P::concurrency_over_connections:
+      return fmt::format("--concurrency {}: {}", value, detail);
   }
   return error.what();
 }

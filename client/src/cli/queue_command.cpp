@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "cli/diagnostics.hpp"
+#include "cli/error_wording.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/option_builders.hpp"
 #include "cli/usage_error.hpp"
@@ -91,7 +92,7 @@ int QueueCommand::run() {
   try {
     created = ensure_writable_dir(dir);
   } catch (const std::runtime_error& e) {
-    throw UsageError(fmt::format("queue {}", e.what()));  // the directory the command line names: bad input
+    throw UsageError(fmt::format("queue {}", error_message(e)));  // the directory the command line names: bad input
   }
   queue::Workload workload{target_.dsn, target_.cluster, queue_options_, run_.options().command};
   const bool progress = !quiet_;

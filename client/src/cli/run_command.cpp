@@ -525,7 +525,7 @@ int run_benchmark_command(const RunOptions& options) {
     created.active = ensure_writable_dir(options.output.results_dir);
     if (!options.output.markdown_file.empty()) check_writable_file("--markdown", options.output.markdown_file);
   } catch (const std::runtime_error& e) {
-    throw UsageError(e.what());
+    throw UsageError(error_message(e));
   }
 
   Artifact artifact;

@@ -28,6 +28,12 @@ Setting setting_of(SettingFailed::Problem problem, const std::string& value) {
       return value == "target" ? Setting::target_dsn : Setting::dsn;
     case P::same_table:
       return Setting::target_table;
+    case P::results_dir_uncreatable:
+    case P::results_dir_not_directory:
+    case P::results_dir_unwritable:
+      return Setting::results_dir;
+    case P::concurrency_over_connections:
+      return Setting::concurrency;
   }
   return Setting::dsn;
 }
@@ -61,6 +67,14 @@ std::string summary_of(SettingFailed::Problem problem) {
       return "cannot reach the server";
     case P::same_table:
       return "the source and the target are the same table on the same server";
+    case P::results_dir_uncreatable:
+      return "the results directory cannot be created";
+    case P::results_dir_not_directory:
+      return "the results directory exists and is not a directory";
+    case P::results_dir_unwritable:
+      return "the results directory is not writable";
+    case P::concurrency_over_connections:
+      return "more concurrent workers than the server allows connections";
   }
   return "a setting failed";
 }

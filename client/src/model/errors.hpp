@@ -27,6 +27,8 @@ enum class Setting {
   pg_set,
   server_cpus,
   pg_bindir,
+  results_dir,
+  concurrency,
 };
 
 class SettingError : public std::runtime_error {
@@ -44,19 +46,24 @@ class SettingError : public std::runtime_error {
 class SettingFailed : public SettingError {
  public:
   enum class Problem {
-    checkpoint_unreadable,     // the file is not a checkpoint (detail: why)
-    checkpoint_other_read,     // it belongs to a different read (detail: the differences)
-    writer_needs_key,          // concurrent writes need a table with an integer key
-    writer_stopped,            // the writer failed (detail: its error)
-    writer_idle,               // the writer committed nothing for 30 s
-    client_memory_mapped,      // the cap is below what is mapped already (detail: how much)
-    client_memory_call,        // getrlimit/setrlimit failed (detail: the call and errno)
-    client_memory_hard_limit,  // the hard limit is lower (detail: it, in bytes)
-    server_setting_rejected,   // the throwaway server refused a setting (value: profile; detail: its message)
-    server_cpus_unpinnable,    // the throwaway server could not be pinned
-    server_binaries_missing,   // no initdb or postgres (value: the directory; detail: which)
-    server_unreachable,        // a side of verify (value: "source"/"target"; detail: why)
-    same_table,                // verify's source and target are the same table
+    checkpoint_unreadable,         // the file is not a checkpoint (detail: why)
+    checkpoint_other_read,         // it belongs to a different read (detail: the differences)
+    writer_needs_key,              // concurrent writes need a table with an integer key
+    writer_stopped,                // the writer failed (detail: its error)
+    writer_idle,                   // the writer committed nothing for 30 s
+    client_memory_mapped,          // the cap is below what is mapped already (detail: how much)
+    client_memory_call,            // getrlimit/setrlimit failed (detail: the call and errno)
+    client_memory_hard_limit,      // the hard limit is lower (detail: it, in bytes)
+    server_setting_rejected,       // the throwaway server refused a setting (value: profile; detail: its message)
+    server_cpus_unpinnable,        // the throwaway server could not be pinned
+    server_binaries_missing,       // no initdb or postgres (value: the directory; detail: which)
+    server_unreachable,            // a side of verify (value: "source"/"target"; detail: why)
+    same_table,                    // verify's source and target are the same table
+    results_dir_uncreatable,       // the results directory cannot be made (value: it; detail: why)
+    results_dir_not_directory,     // it exists and is a file
+    results_dir_unwritable,        // it cannot be written (detail: why)
+    concurrency_over_connections,  // queue: more workers than the server takes (value: the widest; detail: the server's
+                                   // limit)
   };
   SettingFailed(Problem problem, std::string value = {}, std::string detail = {});
 

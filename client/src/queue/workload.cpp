@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "measure/host_facts.hpp"
+#include "model/errors.hpp"
 #include "pg/connection.hpp"
 #include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
@@ -27,10 +28,10 @@ void run_profile(const Workload& w, const std::function<void(const std::string&)
     const int max_connections = std::stoi(admin.query_value("SHOW max_connections"));
     const int widest = *std::max_element(q.concurrency.begin(), q.concurrency.end());
     if (widest + 3 > max_connections)
-      throw std::runtime_error(fmt::format(
-          "--concurrency {}: profile {} allows max_connections {} (3 are benchclient's own); give at most {} or a "
-          "profile with more (tuned, async_commit: 200)",
-          widest, profile, max_connections, max_connections - 3));
+      throw SettingFailed(SettingFailed::Problem::concurrency_over_connections, std::to_string(widest),
+                          fmt::format("profile {} allows max_connections {} (3 are benchclient's own); give at most {} "
+                                      "or a profile with more (tuned, async_commit: 200)",
+                                      profile, max_connections, max_connections - 3));
     migrate(admin);
   }
   for (const auto& method : enqueue_methods()) {
@@ -83,7 +84,7 @@ void run_workload(const Workload& w, QueueArtifact& artifact, const std::functio
     artifact.context.server = plan::read_server_facts(*w.dsn);
     artifact.context.target.dsn_redacted = pg::redact_conninfo(*w.dsn);
     artifact.profile_settings.emplace_back("dsn", artifact.context.server.settings);
-    say("benchclient queue: on the server of --dsn");
+    say("benchclient queue: on your server (no throwaway cluster)");
     run_profile(w, say, "dsn", *w.dsn, nullptr, artifact);
     return;
   }

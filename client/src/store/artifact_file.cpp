@@ -13,6 +13,8 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "model/errors.hpp"
+
 namespace benchlab {
 
 namespace fs = std::filesystem;
@@ -77,20 +79,17 @@ bool ensure_writable_dir(const fs::path& dir) {
     // Create only the missing tail; remember the top-most directory we made.
     created = fs::create_directories(dir, ec);
     if (ec) {
-      throw std::runtime_error(fmt::format("--results-dir {}: cannot create it ({}); choose a writable directory",
-                                           dir.string(), ec.message()));
+      throw SettingFailed(SettingFailed::Problem::results_dir_uncreatable, dir.string(), ec.message());
     }
   } else if (!fs::is_directory(dir, ec)) {
-    throw std::runtime_error(
-        fmt::format("--results-dir {}: exists and is not a directory; choose a writable directory", dir.string()));
+    throw SettingFailed(SettingFailed::Problem::results_dir_not_directory, dir.string());
   }
   std::string probe = (dir / ".benchlab-probe-XXXXXX").string();
   const int fd = mkstemp(probe.data());
   if (fd < 0) {
     const int err = errno;
     if (created) fs::remove(dir, ec);
-    throw std::runtime_error(fmt::format("--results-dir {}: not writable ({}); choose a writable directory",
-                                         dir.string(), std::strerror(err)));
+    throw SettingFailed(SettingFailed::Problem::results_dir_unwritable, dir.string(), std::strerror(err));
   }
   ::close(fd);
   ::unlink(probe.c_str());
