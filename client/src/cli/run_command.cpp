@@ -533,12 +533,16 @@ int run_benchmark_command(const RunOptions& options) {
   // size (of every profile), saying complete=false until the run ends: a run killed
   // later (SIGKILL, the OOM killer) still leaves the sizes it measured.
   fs::path artifact_file;
+  // A profile's sizes, tagged with it, after the profiles before.
+  const auto append_sizes = [](BenchmarkReport& into, BenchmarkReport part, const std::string& profile) {
+    for (SizeResult& size : part.sizes) {
+      size.profile = profile;
+      into.sizes.push_back(std::move(size));
+    }
+  };
   auto save_so_far = [&](const BenchmarkReport& part, const std::string& profile) {
     Artifact so_far = artifact;  // the profiles before
-    for (SizeResult size : part.sizes) {
-      size.profile = profile;
-      so_far.report.sizes.push_back(std::move(size));
-    }
+    append_sizes(so_far.report, part, profile);
     so_far.complete = false;
     so_far.summary = summary_of(so_far);
     if (artifact_file.empty()) artifact_file = fresh_result_path(options.output.results_dir, "run");
@@ -563,13 +567,10 @@ int run_benchmark_command(const RunOptions& options) {
         artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
         break;
       }
-      for (SizeResult& size : part.sizes) {
-        size.profile = profiles[i];
-        artifact.report.sizes.push_back(std::move(size));
-      }
       artifact.report.interrupted_signal = part.interrupted_signal;
       artifact.report.strict_failure = part.strict_failure;
-      if (!part.complete()) break;
+      append_sizes(artifact.report, std::move(part), profiles[i]);
+      if (!artifact.report.complete()) break;
       save_so_far(BenchmarkReport{}, "");  // the profile whole, before the next cluster starts
     }
   } catch (...) {
