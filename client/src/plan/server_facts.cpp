@@ -40,4 +40,19 @@ ServerFacts read_server_facts(const std::string& conninfo, const std::vector<std
   return f;
 }
 
+ConnectionRoom read_connection_room(const pg::Connection& conn) {
+  // reserved_connections (PostgreSQL 16+) is missing before: NULL, so 0.
+  constexpr const char* kSql =
+      "SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int + "
+      "coalesce(current_setting('reserved_connections', true), '0')::int, (SELECT count(*) FROM "
+      "pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())::int";
+  const pg::Result r = conn.exec(kSql);
+  r.expect_rows(1, "connection slots").expect_columns(3, "connection slots");
+  ConnectionRoom room;
+  room.max_connections = static_cast<int>(r.int64(0, 0, "max_connections"));
+  room.reserved = static_cast<int>(r.int64(0, 1, "reserved connections"));
+  room.in_use = static_cast<int>(r.int64(0, 2, "connections in use"));
+  return room;
+}
+
 }  // namespace benchlab::plan

@@ -25,13 +25,17 @@ void run_profile(const Workload& w, const std::function<void(const std::string&)
   const QueueOptions& q = w.options;
   {
     const pg::Connection admin = pg::Connection::open(conninfo, queue_session());
-    const int max_connections = std::stoi(admin.query_value("SHOW max_connections"));
+    // The free connections, as a benchmark run counts them (plan/server_facts).
+    const ConnectionRoom room = plan::read_connection_room(admin);
     const int widest = *std::max_element(q.concurrency.begin(), q.concurrency.end());
-    if (widest + 3 > max_connections)
-      throw SettingFailed(SettingFailed::Problem::concurrency_over_connections, std::to_string(widest),
-                          fmt::format("profile {} allows max_connections {} (3 are benchclient's own); give at most {} "
-                                      "or a profile with more (tuned, async_commit: 200)",
-                                      profile, max_connections, max_connections - 3));
+    if (widest + 3 > room.free())
+      throw SettingFailed(
+          SettingFailed::Problem::concurrency_over_connections, std::to_string(widest),
+          fmt::format("profile {} allows max_connections {}, of which {} are reserved for superusers and {} in use: {} "
+                      "free (3 are benchclient's own); give at most {} or a profile with more (tuned, async_commit: "
+                      "200)",
+                      profile, room.max_connections, room.reserved, room.in_use, room.free(),
+                      std::max(0, room.free() - 3)));
     migrate(admin);
   }
   for (const auto& method : enqueue_methods()) {
