@@ -64,6 +64,8 @@ std::string_view option_of(Setting setting) {
       return "--results-dir";
     case Setting::concurrency:
       return "--concurrency";
+    case Setting::workers:
+      return "--workers";
   }
   return "an option";
 }
@@ -216,6 +218,31 @@ std::string word(const plan::OptionRefused& error) {
       "{} binary: table {} has {} with no binary output (no send function for the type or a type inside it); use {} "
       "text",
       option_of(error.setting()), error.table(), error.columns(), option_of(error.setting()));
+}
+
+std::string connection_parts(const ConnectionNeed& n) {
+  std::string parts = n.workers > 0 ? fmt::format("{} workers + {} coordinator", n.workers, n.coordinator)
+                                    : fmt::format("{} reading connection", n.coordinator);
+  if (n.writer > 0) parts += " + 1 writer";
+  if (n.snapshot_holder > 0) parts += " + 1 held snapshot";
+  return parts;
+}
+
+std::string word(const plan::ConnectionsRefused& error, bool throwaway) {
+  const ConnectionNeed& n = error.need();
+  const ConnectionRoom& r = error.room();
+  const std::string parts = connection_parts(n);
+  const int max_needed = r.max_connections + (n.total() - r.free());
+  const std::string raise =
+      throwaway ? fmt::format("raise the throwaway cluster's limit with --pg-set max_connections={}", max_needed)
+                : fmt::format("raise the server's max_connections to {} or more, or close connections", max_needed);
+  const int fit = error.workers_that_fit();
+  const std::string fewer =
+      n.workers > 0 && fit > 0 ? fmt::format("give --workers {} or fewer, or ", fit) : std::string();
+  return fmt::format(
+      "--workers {}: the run would hold {} connections at once ({}), but the server has {} free (max_connections {} - "
+      "{} reserved for superusers - {} in use); {}{}",
+      error.workers(), n.total(), parts, r.free(), r.max_connections, r.reserved, r.in_use, fewer, raise);
 }
 
 std::string error_message(const std::exception& error) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "model/errors.hpp"
+#include "plan/read_plan.hpp"
 #include "plan/table.hpp"
 
 namespace benchlab::cli {
@@ -18,6 +19,11 @@ namespace benchlab::cli {
 [[nodiscard]] std::string word(const SettingFailed& error);
 [[nodiscard]] std::string word(const plan::ReadRefused& error);
 [[nodiscard]] std::string word(const plan::OptionRefused& error);
+// `throwaway`: the server is benchclient's throwaway cluster (its max_connections is
+// then a --pg-set away), else the user's.
+[[nodiscard]] std::string word(const plan::ConnectionsRefused& error, bool throwaway);
+// "4 workers + 1 coordinator + 1 writer + 1 held snapshot"
+[[nodiscard]] std::string connection_parts(const ConnectionNeed& need);
 
 // The line for any error: the wording above for the typed ones, what() otherwise.
 [[nodiscard]] std::string error_message(const std::exception& error);

@@ -19,7 +19,8 @@ inline constexpr const char* kExitStatusHelp =
 // Each subcommand's own statuses, at the end of its --help (docs/running.md "Exit status").
 inline constexpr const char* kPlanExitStatusHelp =
     "Exit status: 0 the plan was printed; 1 error (server, table, a budget too small for one worker); 2 bad command "
-    "line; 128 + signal when interrupted (130 for Ctrl-C)";
+    "line, or what a run would refuse as such (more workers than rows or than the server's free connections); 128 + "
+    "signal when interrupted (130 for Ctrl-C)";
 inline constexpr const char* kVerifyExitStatusHelp =
     "Exit status: 0 equal (the target holds exactly the source's rows); 1 they differ (schema, rows, or rows whose "
     "key is NULL); 2 error or bad command line (nothing compared); 128 + signal when interrupted (130 for Ctrl-C)";

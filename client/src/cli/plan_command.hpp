@@ -1,6 +1,7 @@
-// `benchclient plan …` (the options of a run): what a run would do — the table,
-// the memory budget's arithmetic (--memory-budget, default auto here), the workers
-// and batch size it picks and each size's split — without reading any row.
+// `benchclient plan …` (the options of a run): what a run with the same options
+// would do, decided by the run's own planner (plan::make_plan) — the table, the
+// workers and batch size (with --memory-budget, its arithmetic), the connections
+// it holds, each size's split — and the same refusals, without reading any row.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -15,8 +16,8 @@ class PlanCommand final : public Command {
   // The subcommand, taking the run's own options (declared by `run` on the root) before or after it.
   PlanCommand(CLI::App& app, RunCommand& run);
   [[nodiscard]] bool selected() const override { return plan_->parsed(); }
-  // The options are the run's: a bad one points to benchclient --help.
-  [[nodiscard]] std::string help_path() const override { return "benchclient"; }
+  // The options are the run's, listed by its own --help too.
+  [[nodiscard]] std::string help_path() const override { return "benchclient plan"; }
   void validate() override { run_.validate_run_options(); }
   int run() override;
 

@@ -28,6 +28,7 @@
 #include "model/warnings.hpp"
 #include "pg/connection.hpp"
 #include "pg/snapshot.hpp"
+#include "plan/memory_budget.hpp"
 #include "plan/read_plan.hpp"
 #include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
@@ -89,7 +90,9 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                   ->check(one_of("--format", {"text", "binary"}))
                   ->capture_default_str());
   s.push_back(add_integer_option(app, "--workers", run.read.workers, {1, 1000, "workers", "4"},
-                                 "connections/threads/processes of the parallel strategies"));
+                                 "connections/threads/processes of the parallel strategies; at most the rows of the "
+                                 "smallest --rows size, and as many as the server's free connections allow beside the "
+                                 "run's coordinator (checked before anything is seeded)"));
   s.push_back(add_integer_option(app, "--batch-rows", run.read.batch_rows, {1, 2147483647, "rows per batch", "5000"},
                                  "rows per FETCH / batch"));
   s.push_back(add_integer_option(app, "--statement-timeout-ms", run.read.statement_timeout_ms,
@@ -181,6 +184,38 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   s.push_back(app.add_flag("--no-observer", f.no_observer, "")->group(""));
 }
 
+// Declares the run's options on `app` (the root), or again on a subcommand that takes
+// them too (plan): the same variables, so either place works; validation names
+// the root's options and counts both (RunFlags::given).
+void declare_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
+  if (f.apps.empty()) {
+    add_run_options(app, run, f);
+    f.apps.push_back(&app);
+    return;
+  }
+  const RunFlags root = f;
+  add_run_options(app, run, f);
+  f.table = root.table;
+  f.key = root.key;
+  f.expect_schema_opt = root.expect_schema_opt;
+  f.checkpoint_opt = root.checkpoint_opt;
+  f.snapshot_opt = root.snapshot_opt;
+  f.memory_budget_opt = root.memory_budget_opt;
+  f.client_cpus_opt = root.client_cpus_opt;
+  f.client_memory_opt = root.client_memory_opt;
+  f.hang_timeout_opt = root.hang_timeout_opt;
+  f.shaping = root.shaping;
+  f.apps.push_back(&app);
+}
+
+// Whether the strategies asked for include a parallel one (none asked, as for
+// `plan`: a run of every strategy, which does).
+bool any_parallel(const std::vector<std::string>& strategies) {
+  if (strategies.empty()) return true;
+  return std::any_of(strategies.begin(), strategies.end(),
+                     [](const std::string& name) { return make_strategy(name)->part_list() != PartList::none; });
+}
+
 // Fills in what the flags say and checks it all; throws UsageError.
 void validate_run_options_into(RunOptions& run, const RunFlags& f) {
   run.schedule.strategies = f.all ? strategy_names() : validated_strategies(f.strategies);
@@ -198,13 +233,13 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f) {
   // --runs, --warmup, --workers, --batch-rows, --statement-timeout-ms, --retries,
   // --retry-backoff-ms, --part-rows and --concurrent-writes were checked as they were
   // parsed (add_integer_option): each is within its range here.
-  if (f.memory_budget_opt->count() > 0 && f.memory_budget.empty())
+  if (f.given(f.memory_budget_opt) > 0 && f.memory_budget.empty())
     throw UsageError("--memory-budget needs a value: give a size such as 64MiB, 512M or 2G, or auto");
-  if (f.client_cpus_opt->count() > 0 && f.client_cpus.empty())
+  if (f.given(f.client_cpus_opt) > 0 && f.client_cpus.empty())
     throw UsageError("--client-cpus needs a value: give CPU numbers and ranges, e.g. 0 or 0,1 or 0-1");
-  if (f.client_memory_opt->count() > 0 && f.client_memory.empty())
+  if (f.given(f.client_memory_opt) > 0 && f.client_memory.empty())
     throw UsageError("--client-memory needs a value: give a size such as 512MiB or 2G");
-  if (f.hang_timeout_opt->count() > 0 && f.hang_timeout.empty())
+  if (f.given(f.hang_timeout_opt) > 0 && f.hang_timeout.empty())
     throw UsageError("--hang-timeout needs a value: give a duration such as 30s or 500ms");
   if (!f.memory_budget.empty()) {
     if (f.memory_budget == "auto") {
@@ -230,7 +265,7 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f) {
       throw UsageError(fmt::format("--client-memory '{}': give a size such as 512MiB or 2G", f.client_memory));
     run.client.memory_bytes = *bytes;
   }
-  if (run.target.profiles.size() > 1 && f.checkpoint_opt->count() > 0)
+  if (run.target.profiles.size() > 1 && f.given(f.checkpoint_opt) > 0)
     throw UsageError("--checkpoint resumes one read: give one --profile");
   run.read.no_shared_snapshot = f.no_shared_snapshot;
   if (f.no_shared_snapshot) {
@@ -247,7 +282,7 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f) {
           "pooled_sync, async_stream, multiprocessing or parallel_copy");
     run.schedule.strategies = with_controls;
   }
-  if (f.snapshot_opt->count() > 0) {
+  if (f.given(f.snapshot_opt) > 0) {
     if (!well_formed_snapshot_id(f.snapshot))
       throw UsageError(
           fmt::format("--snapshot '{}': not a snapshot id; give the id benchclient snapshot hold prints, like "
@@ -272,7 +307,7 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f) {
       throw UsageError(fmt::format("BENCHLAB_INJECT_FAULT='{}': {}", fault, e.what()));
     }
   }
-  if (f.checkpoint_opt->count() > 0) {
+  if (f.given(f.checkpoint_opt) > 0) {
     if (f.checkpoint.empty()) throw UsageError("--checkpoint: give a file name");
     const auto& names = run.schedule.strategies;
     const bool parallel = names.size() == 1 && make_strategy(names.front())->part_list() != PartList::none;
@@ -286,13 +321,40 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f) {
       throw UsageError("--checkpoint resumes one read: give one --rows count (or all)");
     run.checkpoint_file = f.checkpoint;
   }
-  if (f.key->count() > 0 && run.read.key.empty()) throw UsageError("--key: give the name of an integer key column");
-  if (f.table->count() > 0 && run.read.table.empty())
+  if (f.given(f.key) > 0 && run.read.key.empty()) throw UsageError("--key: give the name of an integer key column");
+  if (f.given(f.table) > 0 && run.read.table.empty())
     throw UsageError("--table: give a table name, e.g. --table public.orders");
-  if (f.key->count() > 0 && run.read.table.empty())
+  if (f.given(f.key) > 0 && run.read.table.empty())
     throw UsageError("--key applies to --table; the standard table's key is id");
   if (!run.read.table.empty() && !run.target.dsn)
     throw UsageError("--table needs --dsn: a throwaway cluster holds only the standard table");
+  // What --split ctid cannot do, said before anything starts (the planner would say
+  // the same after starting a cluster and seeding it).
+  if (run.read.split == SplitChoice::ctid && f.given(f.key) > 0)
+    throw UsageError(word(plan::ReadRefused(plan::ReadRefused::Problem::key_with_ctid, {})));
+  if (run.read.split == SplitChoice::ctid && !run.read.all_rows)
+    throw UsageError(word(plan::ReadRefused(plan::ReadRefused::Problem::ctid_with_row_limit, {})));
+  if (run.read.split == SplitChoice::ctid && run.schedule.concurrent_writes_per_sec > 0)
+    throw UsageError(
+        "--concurrent-writes writes by the standard table's key, which --split ctid does not read by: drop --split "
+        "ctid");
+  // --workers: never more than the rows of the smallest size (the connections the
+  // server has free are checked once it is up, before anything is seeded).
+  if (any_parallel(run.schedule.strategies) && !run.read.all_rows) {
+    const auto& counts = run.read.row_counts;
+    const std::uint64_t fewest = *std::min_element(counts.begin(), counts.end());
+    if (static_cast<std::uint64_t>(run.read.workers) > fewest)
+      throw UsageError(fmt::format(
+          "--workers {}: more workers than the {} rows {} to read, so some would read nothing; give --workers {} or "
+          "fewer, or more --rows",
+          run.read.workers, fewest, counts.size() > 1 ? "of the smallest size" : "there are", fewest));
+  }
+  // --memory-budget too small for one worker whatever the table: refused now.
+  try {
+    plan::check_budget_before_reading(run.read);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
   if (f.results_dir.empty()) throw UsageError("--results-dir: give a directory");
   run.read.format = f.format == "binary" ? WireFormat::binary : WireFormat::text;
   run.schedule.policy = f.policy == "strict" ? MismatchPolicy::strict : MismatchPolicy::tolerant;
@@ -303,7 +365,7 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f) {
                                                : ConsoleFormat::table;
   run.output.markdown_file = f.markdown;
   run.output.progress = !f.no_progress;
-  if (f.expect_schema_opt->count() > 0) {
+  if (f.given(f.expect_schema_opt) > 0) {
     if (f.expect_schema.empty()) throw UsageError("--expect-schema: give a file written by benchclient schema");
     run.expect_schema_file = f.expect_schema;
     try {
@@ -359,11 +421,11 @@ Context make_context(const RunOptions& options, const ServerTarget& target, cons
   c.columns = plan.table.columns;
   c.read = options.read;
   c.schedule = options.schedule;
-  if (plan.memory) {  // the workers and batch the budget chose are the ones every strategy ran with
-    c.read.workers = plan.memory->workers;
-    c.read.batch_rows = plan.memory->batch_rows;
-    c.memory_plan = plan.memory;
-  }
+  // The workers and batch every strategy ran with: the budget's choice, or fewer
+  // workers than asked when the whole table splits into fewer parts.
+  c.read.workers = plan.workers;
+  c.read.batch_rows = plan.batch_rows;
+  c.memory_plan = plan.memory;
   // The limits in force, as the kernel reports them.
   ResourceFacts& r = c.resources;
   r.client_cpus = format_cpu_list(allowed_cpus(0));
@@ -470,9 +532,11 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   }
   BenchmarkPlan plan;
   try {
-    plan = plan::make_plan(target.conninfo(), read, phase, options.expected_schema);
+    plan = plan::make_plan(target.conninfo(), read, phase, options.expected_schema, plan_scope_of(options));
   } catch (const SchemaDrift& drift) {
     report_drift(drift, options);
+  } catch (const plan::ConnectionsRefused& e) {
+    throw UsageError(word(e, target.is_throwaway()));
   }
   if (checkpoint) {
     const SizePlan& size = plan.sizes.front();
@@ -524,6 +588,9 @@ int run_benchmark_command(const RunOptions& options) {
   try {
     created.active = ensure_writable_dir(options.output.results_dir);
     if (!options.output.markdown_file.empty()) check_writable_file("--markdown", options.output.markdown_file);
+    // A --checkpoint file that is not one is refused before a cluster starts (read
+    // again, and matched with the plan, once the server is up).
+    if (!options.checkpoint_file.empty()) (void)CheckpointFile(options.checkpoint_file);
   } catch (const std::runtime_error& e) {
     throw UsageError(error_message(e));
   }
@@ -617,10 +684,22 @@ int run_benchmark_command(const RunOptions& options) {
 
 }  // namespace
 
+plan::PlanScope plan_scope_of(const RunOptions& options) {
+  plan::PlanScope scope;
+  scope.parallel = any_parallel(options.schedule.strategies);
+  scope.concurrent_writer = options.schedule.concurrent_writes_per_sec > 0;
+  return scope;
+}
+
 RunCommand::RunCommand(CLI::App& app, std::string command) : app_(app) {
   run_.command = std::move(command);
   add_target_options(app, run_.target, target_flags_);
-  add_run_options(app, run_, flags_);
+  declare_run_options(app, run_, flags_);
+}
+
+void RunCommand::add_options_to(CLI::App& subcommand) {
+  add_target_options(subcommand, run_.target, target_flags_);
+  declare_run_options(subcommand, run_, flags_);
 }
 
 void RunCommand::validate_target() { validate_target_options(run_.target, target_flags_); }

@@ -14,6 +14,7 @@
 #include "cli/command.hpp"
 #include "cli/run_options.hpp"
 #include "cli/target_flags.hpp"
+#include "plan/read_plan.hpp"
 
 namespace benchlab::cli {
 
@@ -34,8 +35,19 @@ struct RunFlags {
   CLI::Option* client_cpus_opt = nullptr;
   CLI::Option* client_memory_opt = nullptr;
   CLI::Option* hang_timeout_opt = nullptr;
-  std::vector<CLI::Option*> shaping;  // options that need --all or --strategy
+  std::vector<CLI::Option*> shaping;  // options that need --all or --strategy (the root's)
+  std::vector<CLI::App*> apps;        // where they are declared: the root, and plan again
+  // How often the option (the root's) was given, here or on a subcommand that declares it too.
+  [[nodiscard]] std::size_t given(const CLI::Option* option) const {
+    std::size_t n = 0;
+    for (const CLI::App* app : apps)
+      if (const CLI::Option* o = app->get_option_no_throw(option->get_name()); o != nullptr) n += o->count();
+    return n;
+  }
 };
+
+// What a run of `options` opens besides the read (the planner's connection check).
+plan::PlanScope plan_scope_of(const RunOptions& options);
 
 class RunCommand final : public Command {
  public:
@@ -60,6 +72,9 @@ class RunCommand final : public Command {
   void validate_target();
   // The run's own options into options(); throws UsageError.
   void validate_run_options();
+  // Declares the server's and the run's options on `subcommand` too (plan), bound to
+  // the same variables: its --help lists them, and they count wherever they are given.
+  void add_options_to(CLI::App& subcommand);
   [[nodiscard]] const RunOptions& options() const { return run_; }
   [[nodiscard]] TargetOptions& target() { return run_.target; }
   [[nodiscard]] TargetFlags& target_flags() { return target_flags_; }

@@ -29,6 +29,7 @@ enum class Setting {
   pg_bindir,
   results_dir,
   concurrency,
+  workers,
 };
 
 class SettingError : public std::runtime_error {

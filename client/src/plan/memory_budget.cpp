@@ -14,6 +14,34 @@
 namespace benchlab::plan {
 namespace {
 
+// The parent: what it holds now plus room for its sampler, reporters and the
+// result summaries of a run.
+std::uint64_t parent_reserve_bytes() {
+  return std::max<std::uint64_t>(own_resident_bytes(), 8ULL << 20) + (8ULL << 20);
+}
+
+// Client bytes per row in flight: the row's DataRow bytes plus libpq's 16-byte
+// PGresAttValue per value and the tuple pointer, with a quarter more for malloc's
+// own overhead.
+double in_flight_row_bytes(double width, std::size_t columns) {
+  return (width + 16.0 * static_cast<double>(columns) + 16.0) * 1.25;
+}
+
+struct Budget {
+  std::uint64_t bytes = 0;
+  std::string source;
+};
+
+Budget budget_of(const ReadOptions& options) {
+  if (options.memory_budget_auto) {
+    const MachineBudget machine = machine_memory_budget();
+    return {machine.bytes, machine.source};
+  }
+  return {options.memory_budget_bytes, "--memory-budget"};
+}
+
+}  // namespace
+
 int usable_cores() {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -21,19 +49,18 @@ int usable_cores() {
   return std::max(1U, std::thread::hardware_concurrency());
 }
 
-}  // namespace
+void check_budget_before_reading(const ReadOptions& options) {
+  if (options.memory_budget_bytes == 0 && !options.memory_budget_auto) return;
+  const Budget budget = budget_of(options);
+  (void)plan_memory(budget.bytes, budget.source, parent_reserve_bytes(), kWorkerBaseBytes, in_flight_row_bytes(0, 1),
+                    options.workers, usable_cores(), options.batch_rows);
+}
 
 MemoryPlan plan_memory_budget(const std::string& conninfo, const TableInfo& table, const ReadOptions& options) {
-  std::uint64_t budget = options.memory_budget_bytes;
-  std::string source = "--memory-budget";
-  if (options.memory_budget_auto) {
-    const MachineBudget machine = machine_memory_budget();
-    budget = machine.bytes;
-    source = machine.source;
-  }
-  // The parent: what it holds now plus room for its sampler, reporters and the
-  // result summaries of a run.
-  const std::uint64_t reserve = std::max<std::uint64_t>(own_resident_bytes(), 8ULL << 20) + (8ULL << 20);
+  const Budget b = budget_of(options);
+  const std::uint64_t budget = b.bytes;
+  const std::string& source = b.source;
+  const std::uint64_t reserve = parent_reserve_bytes();
 
   // Client bytes per row in flight: the row's DataRow bytes (benchlab.row_width_stats,
   // sampled on big tables) plus libpq's 16-byte PGresAttValue per value and the
@@ -65,7 +92,7 @@ MemoryPlan plan_memory_budget(const std::string& conninfo, const TableInfo& tabl
     width = 512;
     if (width_note.empty()) width_note = "no rows sampled; assuming 512 bytes per row";
   }
-  const double row_bytes = (width + 16.0 * static_cast<double>(table.columns.size()) + 16.0) * 1.25;
+  const double row_bytes = in_flight_row_bytes(width, table.columns.size());
   MemoryPlan p = plan_memory(budget, source, reserve, kWorkerBaseBytes, row_bytes, options.workers, usable_cores(),
                              options.batch_rows);
   p.arithmetic.insert(p.arithmetic.begin() + 1,

@@ -19,4 +19,13 @@ inline constexpr std::uint64_t kWorkerBaseBytes = 2ULL << 20;
 
 MemoryPlan plan_memory_budget(const std::string& conninfo, const TableInfo& table, const ReadOptions& options);
 
+// Before anything starts (no server, no table yet): refuses a budget too small for
+// one worker whatever the table's rows, with plan_memory's own error (the row taken
+// as narrow as a row can be: one empty column). A budget that passes may still be
+// refused once the table's row width is measured, if it is only just above this.
+void check_budget_before_reading(const ReadOptions& options);
+
+// The CPUs benchclient may run on: the budget never plans more workers than these.
+int usable_cores();
+
 }  // namespace benchlab::plan

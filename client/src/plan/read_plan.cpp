@@ -11,6 +11,7 @@
 #include "pg/snapshot.hpp"
 #include "pg/wait.hpp"
 #include "plan/memory_budget.hpp"
+#include "plan/server_facts.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
 
@@ -335,9 +336,42 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   return out;
 }
 
+ConnectionNeed connection_need(const ReadOptions& options, int workers, const PlanScope& scope) {
+  ConnectionNeed need;
+  need.workers = scope.parallel ? std::max(1, workers) : 0;
+  need.coordinator = 1;
+  need.writer = scope.concurrent_writer ? 1 : 0;
+  // --snapshot: every run reads the snapshot held elsewhere (its holder is in use already).
+  need.snapshot_holder = scope.concurrent_writer && options.snapshot_id.empty() ? 1 : 0;
+  return need;
+}
+
+ConnectionsRefused::ConnectionsRefused(int workers, ConnectionNeed need, ConnectionRoom room)
+    : SettingError(Setting::workers, fmt::format("{} workers need {} connections at once; the server has {} free",
+                                                 workers, need.total(), room.free())),
+      workers_(workers),
+      need_(need),
+      room_(room) {}
+
+int ConnectionsRefused::workers_that_fit() const { return std::max(0, room_.free() - (need_.total() - need_.workers)); }
+
+namespace {
+
+// The parts of a whole-table read that can hold rows: every block range of a ctid
+// split; the key ranges that hold rows now (a table with fewer keyed rows than
+// parts is padded with empty ones), at least one.
+int parts_with_rows(const ReadSpec& spec) {
+  if (spec.split == Split::ctid) return std::max<int>(1, static_cast<int>(spec.partitions.size()));
+  const auto n =
+      std::count_if(spec.partitions.begin(), spec.partitions.end(), [](const KeyRange& p) { return p.rows > 0; });
+  return std::max<int>(1, static_cast<int>(n));
+}
+
+}  // namespace
+
 BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
                         const std::function<void(const std::string&)>& phase,
-                        const std::optional<TableSchema>& expected) {
+                        const std::optional<TableSchema>& expected, const PlanScope& scope) {
   if (options.row_counts.empty() && !options.all_rows) throw std::invalid_argument("make_plan: no row counts");
   // 0 stands for the whole table (--rows all) from here to the plan's sizes.
   const std::vector<std::uint64_t> limits = options.all_rows ? std::vector<std::uint64_t>{0} : options.row_counts;
@@ -350,6 +384,16 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
                         {.server_message = *why, .snapshot = options.snapshot_id});
     }
   }
+  // The server's free connections, before anything is seeded: with a budget, at
+  // the most workers it may pick (it only ever picks fewer).
+  const bool budget = options.memory_budget_bytes > 0 || options.memory_budget_auto;
+  const int most_workers = budget ? std::min(options.workers, usable_cores()) : options.workers;
+  plan.connections = connection_need(options, most_workers, scope);
+  {
+    const pg::Connection conn = pg::Connection::open(conninfo, read_only_session());
+    plan.room = read_connection_room(conn);
+  }
+  if (plan.connections.total() > plan.room.free()) throw ConnectionsRefused(most_workers, plan.connections, plan.room);
   const std::string what = max_rows == 0 ? std::string("the whole table") : fmt::format("{} rows", max_rows);
   phase(fmt::format("benchclient: {} {} ({})", options.table.empty() ? "seeding" : "checking",
                     options.table.empty() ? kStandardTable : options.table, what));
@@ -366,12 +410,14 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
   }
   // --memory-budget: workers and batch size as the budget allows, before any split.
   ReadOptions effective = options;
-  if (options.memory_budget_bytes > 0 || options.memory_budget_auto) {
+  if (budget) {
     plan.memory = plan_memory_budget(conninfo, plan.table, options);
     effective.workers = plan.memory->workers;
     effective.batch_rows = plan.memory->batch_rows;
     for (const auto& line : plan.memory->arithmetic) phase("benchclient: memory plan: " + line);
   }
+  plan.workers = effective.workers;
+  plan.batch_rows = effective.batch_rows;
   for (const std::uint64_t limit : limits) {
     throw_if_interrupted();
     phase(fmt::format("benchclient: {}: planning ({} split), server scan and checksum",
@@ -379,14 +425,28 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
                       to_string(plan.table.split)));
     SizePlan size;
     size.spec = plan_read(conninfo, plan.table, limit, effective);
+    // A whole table (the one size of --rows all) with fewer parts than workers: a
+    // worker per part, since the others would have nothing to read.
+    if (const int parts = parts_with_rows(size.spec); limit == 0 && parts < effective.workers) {
+      const std::string note =
+          fmt::format("the whole table splits into only {} part{} ({}), so {} worker{} read it, not {}", parts,
+                      parts == 1 ? "" : "s", size.spec.split == Split::ctid ? "page ranges" : "key ranges holding rows",
+                      parts, parts == 1 ? "" : "s", effective.workers);
+      effective.workers = parts;
+      plan.workers = parts;
+      size.spec = plan_read(conninfo, plan.table, limit, effective);
+      phase("benchclient: " + note);
+      size.notes.push_back(note);
+    }
     if (plan.memory) size.spec.worker_memory_limit_bytes = plan.memory->worker_limit_bytes;
     if (limit != 0 && size.spec.all.rows != limit) {
       size.notes.push_back(fmt::format("key {} has duplicates at the boundary: the range holds {} rows, not {}",
                                        plan.table.key_name, size.spec.all.rows, limit));
     }
-    size.server = expect_from_server(conninfo, plan.table, size.spec, size.notes);
-    // The whole table's size is the server's count of the read (unknown without it).
-    size.limit = limit != 0 ? limit : size.server.rows.value_or(0);
+    if (scope.server_figures) size.server = expect_from_server(conninfo, plan.table, size.spec, size.notes);
+    // The whole table's size is the server's count of the read (unknown without it;
+    // without the server's figures: the planner's count of a key split's rows).
+    size.limit = limit != 0 ? limit : scope.server_figures ? size.server.rows.value_or(0) : size.spec.all.rows;
     if (limit == 0) size.spec.all.rows = size.limit;
     if (!plan.table.leaves_through_parent.empty() && size.spec.split == Split::ctid)
       size.notes.push_back(fmt::format(
@@ -399,7 +459,8 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
     plan.sizes.push_back(std::move(size));
   }
   // A whole table with no rows (for this role: policies may hide them all).
-  if (limits == std::vector<std::uint64_t>{0} && plan.sizes.front().server.rows == std::optional<std::uint64_t>(0))
+  if (scope.server_figures && limits == std::vector<std::uint64_t>{0} &&
+      plan.sizes.front().server.rows == std::optional<std::uint64_t>(0))
     throw EmptyTable(fmt::format("table {} has no rows{}: there is nothing to measure", plan.table.display_name,
                                  plan.table.standard ? "" : " that this user can read"));
   return plan;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/errors.hpp"
 #include "model/options.hpp"
 #include "model/plan.hpp"
 #include "model/schema.hpp"
@@ -26,11 +27,44 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
 ServerExpectation expect_from_server(const std::string& conninfo, const TableInfo& table, const ReadSpec& spec,
                                      std::vector<std::string>& notes);
 
-// The whole benchmark's plan: the table prepared for the largest size, then each size.
-// `phase` gets one line per step (seeding, each size), for the progress output.
-// `expected` set: the table is compared with it first (SchemaDrift, see prepare_table).
+// What besides the read itself shapes a plan: the connections the run opens beside
+// the read's, and whether the server's figures are taken (a run) or not
+// (`benchclient plan`, which reads no row).
+struct PlanScope {
+  bool parallel = true;            // a parallel strategy runs (else one connection reads)
+  bool concurrent_writer = false;  // --concurrent-writes: its writer, and each measured run's held snapshot
+  bool server_figures = true;      // server_scan and range_checksum per size: they read every row
+};
+
+// The connections a run of `options` holds at once, at `workers` workers.
+ConnectionNeed connection_need(const ReadOptions& options, int workers, const PlanScope& scope);
+
+// More connections than the server has free: a usage error (exit 2), found before
+// the table is seeded or read. `workers`: as asked (with a budget, the most it may pick).
+class ConnectionsRefused : public SettingError {
+ public:
+  ConnectionsRefused(int workers, ConnectionNeed need, ConnectionRoom room);
+  [[nodiscard]] int workers() const { return workers_; }
+  [[nodiscard]] const ConnectionNeed& need() const { return need_; }
+  [[nodiscard]] const ConnectionRoom& room() const { return room_; }
+  // The most workers that fit (0: not even one).
+  [[nodiscard]] int workers_that_fit() const;
+
+ private:
+  int workers_;
+  ConnectionNeed need_;
+  ConnectionRoom room_;
+};
+
+// The whole benchmark's plan, the one decision a run and `benchclient plan` share:
+// the server's free connections checked (before anything is seeded), the table
+// prepared for the largest size, the memory budget's workers and batch, then each
+// size's split (a whole table that splits into fewer parts than workers is read by
+// as many workers as parts, said in a note). `phase` gets one line per step
+// (seeding, each size), for the progress output. `expected` set: the table is
+// compared with it first (SchemaDrift, see prepare_table).
 BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
                         const std::function<void(const std::string&)>& phase,
-                        const std::optional<TableSchema>& expected = std::nullopt);
+                        const std::optional<TableSchema>& expected = std::nullopt, const PlanScope& scope = {});
 
 }  // namespace benchlab::plan

@@ -477,6 +477,9 @@ TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options,
                         const std::optional<TableSchema>& expected) {
   if (options.table.empty()) {
     pg::Connection conn = pg::Connection::open(conninfo, session(false));
+    // What the server's version refuses, before a row is seeded.
+    if (options.split == SplitChoice::ctid && conn.server_version() < 140000)
+      throw ReadRefused(ReadRefused::Problem::ctid_needs_pg14, {.server_version = conn.server_version()});
     // Parameters, never interpolated; seeding is idempotent and append-only. The
     // whole standard table (--rows all) is whatever it holds, seeded if empty.
     pg::exec_interruptible(conn, "SELECT benchlab.seed_records($1, $2::bigint)",
