@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "model/estimate.hpp"
 #include "model/read_spec.hpp"
 #include "model/report.hpp"
 
@@ -40,14 +41,26 @@ void StderrProgress::phase(const std::string& line) const {
   std::fflush(stderr);
 }
 
+// Said as an estimate, with what it counts and what it is from, never as a figure.
+std::string estimate_line(const RunEstimate& estimate) {
+  const std::string counted = estimate_shape_text(estimate);
+  if (!estimate.seconds)
+    return fmt::format("benchclient: {}; how long: estimated after the first wire ceiling (no server_scan to go by)",
+                       counted);
+  return fmt::format("benchclient: {} to measure: {}; estimate from the server_scan", about(*estimate.seconds),
+                     counted);
+}
+
+void StderrProgress::run_estimated(const RunEstimate& estimate) { phase(estimate_line(estimate)); }
+
 void StderrProgress::size_started(const SizeStarted& event) {
   phase(fmt::format("benchclient: {} rows{}: wire ceiling and {} strategies, {} rounds", event.limit,
                     event.whole_table ? " (the whole table)" : "", event.strategies, event.rounds));
 }
 
 void StderrProgress::round_measured(const RoundMeasured& event) {
-  phase(fmt::format("  round {}/{}: wire ceiling ({}) {:.0f} rows/s", event.round, event.rounds,
-                    to_string(event.format), event.ceiling_rows_per_sec));
+  phase(fmt::format("  round {}/{}: wire ceiling ({}) {:.0f} rows/s; {} left (estimate)", event.round, event.rounds,
+                    to_string(event.format), event.ceiling_rows_per_sec, about(event.remaining_s)));
 }
 
 void StderrProgress::strategy_standing(const StrategyStanding& event) {

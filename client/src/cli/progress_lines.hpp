@@ -14,11 +14,17 @@ namespace benchlab::cli {
 // 1:118000@50000": @ the key its share is read through).
 [[nodiscard]] std::string progress_line(const LiveProgress& now);
 
+// "benchclient: about 2 min to measure: 1 size × (2 wire ceilings + 7 strategies) × 3
+// runs; estimate from the server_scan" (model/estimate.hpp).
+[[nodiscard]] std::string estimate_line(const RunEstimate& estimate);
+
 class StderrProgress final : public ProgressObserver {
  public:
-  // `phase_lines`: one line per size, per round and per strategy at the end of a size.
+  // `phase_lines`: the duration estimate, one line per size, per round (with what is
+  // left, estimated) and per strategy at the end of a size.
   explicit StderrProgress(bool phase_lines) : phase_lines_(phase_lines) {}
 
+  void run_estimated(const RunEstimate& estimate) override;
   void size_started(const SizeStarted& event) override;
   void round_measured(const RoundMeasured& event) override;
   void strategy_standing(const StrategyStanding& event) override;

@@ -494,9 +494,10 @@ int exit_code_of(const BenchmarkReport& report) {
 // One target, planned and measured: the throwaway cluster of one profile (started
 // here, removed on return) or the --dsn server. The context is made by the first.
 // `size_done`: called with this target's report so far after each of its sizes.
+// `targets_after`: profiles still to measure after this one (the duration estimate counts them).
 void measure_target(const RunOptions& options, const TargetOptions& target_options, const HostFacts& host,
                     const std::string& date, Artifact& artifact, BenchmarkReport& report, bool first,
-                    const std::function<void(const BenchmarkReport&)>& size_done) {
+                    const std::function<void(const BenchmarkReport&)>& size_done, int targets_after) {
   ServerTarget target(target_options);
   throw_if_interrupted();
   target.ensure_extension();
@@ -575,6 +576,7 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   output.observer = &lines;
   output.live = options.output.progress && isatty(STDERR_FILENO) == 1;
   output.size_done = size_done;
+  output.targets_after = targets_after;
   run_benchmark(plan, options.schedule, output, report, checkpoint ? &*checkpoint : nullptr);
 }
 
@@ -627,8 +629,10 @@ int run_benchmark_command(const RunOptions& options) {
             fmt::format("profile {} ({} of {}): a fresh throwaway cluster", profiles[i], i + 1, profiles.size()));
       BenchmarkReport part;
       try {
-        measure_target(options, target_options, host, date, artifact, part, i == 0,
-                       [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); });
+        measure_target(
+            options, target_options, host, date, artifact, part, i == 0,
+            [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); },
+            static_cast<int>(profiles.size() - 1 - i));
       } catch (const Interrupted& e) {
         if (i == 0) throw;                                       // nothing measured yet: the usual interruption
         artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved

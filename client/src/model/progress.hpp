@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/estimate.hpp"
 #include "model/wire_format.hpp"
 
 namespace benchlab {
@@ -46,6 +47,7 @@ struct RoundMeasured {
   int rounds = 0;
   WireFormat format = WireFormat::text;
   double ceiling_rows_per_sec = 0;
+  double remaining_s = 0;  // an estimate of what is left (model/estimate.hpp), not a measurement
 };
 
 // A strategy at the end of a size: its median, or the error that stopped it.
@@ -60,6 +62,8 @@ struct StrategyStanding {
 class ProgressObserver {
  public:
   virtual ~ProgressObserver() = default;
+  // Once, before the first read: how long the run will take, estimated from the plan.
+  virtual void run_estimated(const RunEstimate& estimate) = 0;
   virtual void size_started(const SizeStarted& event) = 0;
   virtual void round_measured(const RoundMeasured& event) = 0;
   virtual void strategy_standing(const StrategyStanding& event) = 0;

@@ -2,9 +2,12 @@
 
 #include <malloc.h>
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "measure/harness.hpp"
+#include "model/estimate.hpp"
 #include "pg/error.hpp"
 #include "pg/snapshot.hpp"
 #include "plan/read_plan.hpp"
@@ -22,11 +25,42 @@ namespace {
 // A strict-policy failure ends the benchmark; the report keeps its reason.
 struct StrictFailure {};
 
+// The binary ceiling beside a text read needs every column to have binary output
+// (a text read never depends on a binary path; the plan's note says it was skipped).
+bool other_format_readable(const TableInfo& table, WireFormat format) {
+  return format == WireFormat::binary || table.text_only_columns.empty();
+}
+
+// What the duration estimate counts (model/estimate.hpp), for every size alike.
+struct EstimateBasis {
+  EstimateShape shape;
+  std::vector<SizeToRead> sizes;
+  int targets_after = 0;
+};
+
+EstimateBasis estimate_basis(const BenchmarkPlan& plan, const ScheduleOptions& schedule, int targets_after) {
+  EstimateBasis b;
+  b.shape.strategies = schedule.strategies.size();
+  b.shape.runs = schedule.runs;
+  b.shape.warmup = schedule.warmup;
+  const WireFormat format = plan.sizes.empty() ? WireFormat::text : plan.sizes.front().spec.format;
+  b.shape.ceilings = other_format_readable(plan.table, format) ? 2 : 1;
+  for (const SizePlan& size : plan.sizes) {
+    SizeToRead s;
+    s.rows = size.server.rows.value_or(size.limit);
+    if (size.server.scan) s.server_scan_s = size.server.scan->elapsed_s;
+    b.sizes.push_back(s);
+  }
+  b.targets_after = targets_after;
+  return b;
+}
+
 // Runs one size: warmups, then rounds of ceiling + strategies, into `size`.
 class SizeRunner {
  public:
   SizeRunner(const TableInfo& table, const SizePlan& plan, const ScheduleOptions& schedule, const LoopOutput& output,
-             SizeResult& size, BenchmarkReport& report, PartJournal* journal)
+             SizeResult& size, BenchmarkReport& report, PartJournal* journal, const EstimateBasis& estimate,
+             std::size_t index)
       : table_(table),
         plan_(plan),
         spec_(plan.spec),
@@ -34,7 +68,9 @@ class SizeRunner {
         output_(output),
         size_(size),
         report_(report),
-        journal_(journal) {}
+        journal_(journal),
+        estimate_(estimate),
+        index_(index) {}
 
   void run() {
     // --concurrent-writes: the writer runs from here to the end of the size.
@@ -49,10 +85,20 @@ class SizeRunner {
       for (const auto& name : schedule_.strategies) run_one(result_of(name), true, w, 0);
     // Measured rounds: the wire ceiling (both formats), then each strategy once, so
     // every strategy run has a ceiling measured moments before it.
+    // The rounds' pace, for the estimate of what is left (said, never stored).
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point rounds_start = Clock::now();
     for (int round = 1; round <= schedule_.runs; ++round) {
+      const double rounds_elapsed_s = std::chrono::duration<double>(Clock::now() - rounds_start).count();
       const double ceiling = measure_wire_round(spec_.format);
+      const double ceiling_s = size_.wire_ceiling[std::string(to_string(spec_.format))].wall_s.back();
       if (other_format_readable()) measure_wire_round(other_format(spec_.format));
-      if (output_.observer != nullptr) output_.observer->round_measured({round, schedule_.runs, spec_.format, ceiling});
+      if (output_.observer != nullptr) {
+        const double read_s = seconds_per_read(estimate_.shape, ceiling_s, round - 1, rounds_elapsed_s);
+        const double left =
+            remaining_seconds(estimate_.shape, estimate_.sizes, index_, round, read_s, estimate_.targets_after);
+        output_.observer->round_measured({round, schedule_.runs, spec_.format, ceiling, left});
+      }
       for (const auto& name : schedule_.strategies) run_one(result_of(name), false, round, ceiling);
     }
     for (const auto& result : size_.strategies) {
@@ -74,11 +120,7 @@ class SizeRunner {
   }
 
  private:
-  // The binary ceiling beside a text read needs every column to have binary output
-  // (a text read never depends on a binary path; the plan's note says it was skipped).
-  [[nodiscard]] bool other_format_readable() const {
-    return spec_.format == WireFormat::binary || table_.text_only_columns.empty();
-  }
+  [[nodiscard]] bool other_format_readable() const { return benchlab::other_format_readable(table_, spec_.format); }
 
   // One unmeasured COPY pass: every measurement after it finds the same warm caches.
   void warm_wire(WireFormat format) const { (void)drain(format); }
@@ -231,6 +273,8 @@ class SizeRunner {
   SizeResult& size_;
   BenchmarkReport& report_;
   PartJournal* journal_;
+  const EstimateBasis& estimate_;
+  std::size_t index_;  // of this size in the plan
   ConcurrentWriter* writer_ = nullptr;
 };
 
@@ -238,8 +282,18 @@ class SizeRunner {
 
 void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, const LoopOutput& output,
                    BenchmarkReport& report, PartJournal* journal) {
+  const EstimateBasis estimate = estimate_basis(plan, schedule, output.targets_after);
+  if (output.observer != nullptr && !plan.sizes.empty()) {
+    RunEstimate said;
+    said.seconds = estimate_from_scans(estimate.shape, estimate.sizes, 1 + output.targets_after);
+    said.sizes = plan.sizes.size();
+    said.shape = estimate.shape;
+    said.targets = 1 + output.targets_after;
+    output.observer->run_estimated(said);
+  }
   try {
-    for (const SizePlan& size_plan : plan.sizes) {
+    for (std::size_t index = 0; index < plan.sizes.size(); ++index) {
+      const SizePlan& size_plan = plan.sizes[index];
       throw_if_interrupted();
       if (output.observer != nullptr)
         output.observer->size_started(
@@ -254,7 +308,7 @@ void run_benchmark(const BenchmarkPlan& plan, const ScheduleOptions& schedule, c
       size.batches = size_plan.spec.batches.size();
       size.server = size_plan.server;
       size.notes = size_plan.notes;
-      SizeRunner(plan.table, size_plan, schedule, output, size, report, journal).run();
+      SizeRunner(plan.table, size_plan, schedule, output, size, report, journal, estimate, index).run();
       if (output.size_done) output.size_done(report);
     }
   } catch (const Interrupted& e) {

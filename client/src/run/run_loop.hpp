@@ -23,6 +23,9 @@ struct LoopOutput {
   // Called with the report so far after every size is measured (the CLI saves it, so
   // a run killed later keeps the sizes before).
   std::function<void(const BenchmarkReport&)> size_done;
+  // Targets measured alike after this one (--profile a,b: the later profiles' clusters),
+  // counted in the duration estimate.
+  int targets_after = 0;
 };
 
 class PartJournal;
