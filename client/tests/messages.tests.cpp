@@ -153,8 +153,7 @@ TEST_CASE("messages: verify under with-cluster says the one command it needs, wh
   const std::string bin = BENCHCLIENT_BINARY;
   const std::string seed = "SELECT benchlab.seed_records('public.benchlab_records', 100000)";
   const test::Outcome missing = test::run_benchclient(
-      {"with-cluster", "--", bin, "verify", "--dsn", "", "--target-table", "public.benchlab_records", "--no-progress"},
-      dir.path);
+      {"with-cluster", "--", bin, "verify", "--dsn", "", "--target-table", "public.copy", "--no-progress"}, dir.path);
   INFO(missing.err);
   CHECK(missing.exit_code == 2);
   CHECK(test::contains(missing.err,
@@ -164,11 +163,12 @@ TEST_CASE("messages: verify under with-cluster says the one command it needs, wh
                            seed + "\", or give --table\n"));
   CHECK_FALSE(test::contains(missing.err, "extension is missing"));
 
-  // The printed command, then verify: the table against itself is equal (exit 0).
+  // The printed command, a copy, then verify: the copy is equal (exit 0).
   const test::Outcome ok = test::run_benchclient(
       {"with-cluster", "--", "sh", "-c",
-       fmt::format("psql -X -q -c \"{}\" >/dev/null && '{}' verify --dsn '' --target-table public.benchlab_records "
-                   "--no-progress",
+       fmt::format("psql -X -q -c \"{}\" -c 'CREATE TABLE public.copy AS TABLE public.benchlab_records' -c 'ALTER "
+                   "TABLE public.copy ADD PRIMARY KEY (id)' >/dev/null && '{}' verify --dsn '' --target-table "
+                   "public.copy --no-progress",
                    seed, bin)},
       dir.path);
   INFO(ok.err);
