@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   benchlab::install_interrupt_handlers();
   // Every line benchclient prints about itself is scrubbed of the command line's secrets.
   cli::diagnose_command_line(std::vector<std::string>(argv, argv + argc));
+  // The server's NOTICE chatter is not the user's business; its warnings are, in one line.
+  cli::route_server_notices();
   try {
     return cli::run_app(argc, argv);
   } catch (const benchlab::Interrupted& e) {

@@ -1,6 +1,7 @@
 // --memory-budget: the planner's arithmetic, and runs of the real binary that stay
 // within the budget, refuse a budget too small for one worker, and let a worker
 // that outgrows its ceiling fail alone.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -62,6 +63,12 @@ TEST_CASE("memory plan: a multiprocessing run stays within its budget, measured"
   CHECK(plan["worker_limit"] == "RLIMIT_AS");
   CHECK(a["context"]["options"]["workers"] == plan["workers"]);
   CHECK(a["context"]["options"]["batch_rows"] == plan["batch_rows"]);
+  // What it chose is said before the run starts, --no-progress or not.
+  const auto workers = plan["workers"].get<int>();
+  CHECK(test::contains(out.err, fmt::format("benchclient: memory budget 48.0 MiB (--memory-budget): {} worker{}",
+                                            workers, workers == 1 ? "" : "s")));
+  CHECK(test::contains(out.err, fmt::format("batch {} rows", plan["batch_rows"].get<int>())));
+  CHECK(test::contains(out.err, "the arithmetic: benchclient plan with the same options"));
   const auto& run = a["benchmarks"][0]["runs"][0];
   CHECK(run["rows_match"] == true);
   CHECK(run["checksum_match"] == true);

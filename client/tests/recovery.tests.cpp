@@ -310,6 +310,13 @@ TEST_CASE("checkpoint: SIGINT mid-read, resumed in the held snapshot, exact whil
     const test::Outcome interrupted = run.wait();
     INFO(interrupted.err);
     CHECK(interrupted.exit_code == 130);
+    // It says what is kept where, and how to go on.
+    const auto kept = nlohmann::json::parse(test::slurp(file));
+    CHECK(kept["parts_total"] == 8);
+    CHECK(test::contains(interrupted.err,
+                         fmt::format("benchclient: interrupted by SIGINT: {} of 8 parts of multiprocessing at {} rows "
+                                     "are kept in {}; run the same command to resume",
+                                     kept["parts_done"].get<std::size_t>(), kRows, file.string())));
   }
   CHECK(test::shm_benchlab_entries().empty());
   const auto saved = nlohmann::json::parse(test::slurp(file));

@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <mutex>
+#include <set>
 
 #include "cli/exit_codes.hpp"
 #include "model/secrets.hpp"
+#include "pg/notices.hpp"
 
 namespace benchlab::cli {
 
@@ -38,5 +41,21 @@ int print_usage_error(std::string_view line, std::string_view help) { return pri
 void print_warning(std::string_view line) { print_line("warning: ", line, {}); }
 
 void print_note(std::string_view line) { print_line("", line, {}); }
+
+void route_server_notices() {
+  pg::set_notice_sink([](const pg::ServerNotice& notice) {
+    std::string line = "the server says: " + notice.message;
+    if (!notice.detail.empty()) line += " (" + notice.detail + ")";
+    if (!notice.hint.empty()) line += "; " + notice.hint;
+    // Every worker connection may say the same: once is enough.
+    static std::mutex mutex;
+    static std::set<std::string> said;
+    {
+      const std::lock_guard lock(mutex);
+      if (!said.insert(line).second) return;
+    }
+    print_warning(line);
+  });
+}
 
 }  // namespace benchlab::cli

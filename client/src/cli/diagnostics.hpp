@@ -26,4 +26,8 @@ void print_warning(std::string_view line);
 // "benchclient: LINE": what was written, a phase, why it stopped.
 void print_note(std::string_view line);
 
+// The server's notices from now on: the chatter (NOTICE, INFO…) dropped, a WARNING
+// printed once (per distinct text) as "benchclient: warning: the server says: …".
+void route_server_notices();
+
 }  // namespace benchlab::cli

@@ -178,6 +178,15 @@ std::string word(const plan::ReadRefused& error) {
           f.table);
       break;
     case P::no_such_table:
+      // Only verify reads the standard table without seeding it first (a run seeds
+      // it); its source can be seeded, a target is the copy of one.
+      if (f.table == kStandardTable && error.side() != "target") {
+        line = fmt::format(
+            "table {0} does not exist: it is the standard table, read when no --table is given; seed it with psql "
+            "-c \"SELECT benchlab.seed_records('{0}', 100000)\", or give --table",
+            f.table);
+        break;
+      }
       line = fmt::format(
           "table {} does not exist (or is not visible on the search_path); check --table, e.g. --table schema.table",
           f.table);
@@ -208,6 +217,14 @@ std::string word(const plan::ReadRefused& error) {
           "--snapshot {}: cannot read in it: {}; hold one with benchclient snapshot hold --dsn ... (the server and "
           "database of this run's --dsn) and pass the id it prints",
           f.snapshot, f.server_message);
+      break;
+    case P::rows_after_snapshot:
+      line = fmt::format(
+          "--snapshot {} was taken before table {} held {} (it sees {}): a snapshot cannot see rows written after it "
+          "was taken; {}, then hold a new snapshot with benchclient snapshot hold --dsn ... and pass the id it prints",
+          f.snapshot, f.table, f.rows == 0 ? std::string("its rows") : fmt::format("{} rows", f.rows),
+          f.have == 0 ? std::string("none of them") : fmt::format("only {}", f.have),
+          f.table == kStandardTable ? "seed it first (the same run without --snapshot)" : "write the rows first");
       break;
   }
   return error.side().empty() ? line : fmt::format("{}: {}", error.side(), line);

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "cli/usage_error.hpp"
 #include "cli/value_parsers.hpp"
 #include "measure/host_facts.hpp"
+#include "model/memory_plan.hpp"
 #include "model/recovery.hpp"
 #include "model/warnings.hpp"
 #include "pg/connection.hpp"
@@ -462,10 +464,34 @@ std::vector<std::string> failed_strategies(const BenchmarkReport& report) {
   return out;
 }
 
-int exit_code_of(const BenchmarkReport& report) {
+// --memory-budget: what the run chose, said before it starts (benchclient plan shows why).
+std::string memory_choice(const MemoryPlan& m) {
+  auto asked = [](int chosen, int asked_for) {
+    return chosen == asked_for ? std::string() : fmt::format(" (of {} asked)", asked_for);
+  };
+  return fmt::format(
+      "memory budget {} ({}): {} worker{}{}, batch {} rows{}, {} per worker (capped at {}); the arithmetic: "
+      "benchclient plan with the same options",
+      format_bytes(m.budget_bytes), m.budget_source, m.workers, m.workers == 1 ? "" : "s",
+      asked(m.workers, m.workers_asked), m.batch_rows, asked(m.batch_rows, m.batch_rows_asked),
+      format_bytes(m.per_worker_bytes), format_bytes(m.worker_limit_bytes));
+}
+
+// --checkpoint, after an interruption: what the file keeps, and how to go on ("" without one).
+std::string kept_in_checkpoint(const std::optional<CheckpointFile>& checkpoint) {
+  const auto kept = checkpoint ? checkpoint->kept() : std::nullopt;
+  if (!kept) return {};
+  return fmt::format("{} of {} parts of {} at {} rows are kept in {}; run the same command to resume", kept->parts_done,
+                     kept->parts_total, kept->strategy, kept->rows, checkpoint->path().string());
+}
+
+int exit_code_of(const BenchmarkReport& report, const std::optional<CheckpointFile>& checkpoint) {
   if (report.interrupted_signal != 0) {
-    print_note(fmt::format("{}; stopped, what was measured is printed and saved",
-                           Interrupted(report.interrupted_signal).what()));
+    const std::string what = Interrupted(report.interrupted_signal).what();
+    if (const std::string kept = kept_in_checkpoint(checkpoint); !kept.empty())
+      print_note(fmt::format("{}: {} (what was measured is printed and saved)", what, kept));
+    else
+      print_note(fmt::format("{}; stopped, what was measured is printed and saved", what));
     return kExitSignalBase + report.interrupted_signal;
   }
   if (!report.strict_failure.empty()) {
@@ -495,9 +521,11 @@ int exit_code_of(const BenchmarkReport& report) {
 // here, removed on return) or the --dsn server. The context is made by the first.
 // `size_done`: called with this target's report so far after each of its sizes.
 // `targets_after`: profiles still to measure after this one (the duration estimate counts them).
+// `checkpoint`: opened here with --checkpoint, kept by the caller to say what it holds.
 void measure_target(const RunOptions& options, const TargetOptions& target_options, const HostFacts& host,
                     const std::string& date, Artifact& artifact, BenchmarkReport& report, bool first,
-                    const std::function<void(const BenchmarkReport&)>& size_done, int targets_after) {
+                    const std::function<void(const BenchmarkReport&)>& size_done, int targets_after,
+                    std::optional<CheckpointFile>& checkpoint) {
   ServerTarget target(target_options);
   throw_if_interrupted();
   target.ensure_extension();
@@ -510,7 +538,6 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   // --checkpoint: a file that exists is a resume, in the snapshot it records if that
   // is still held (benchclient snapshot hold), so the plan and the rows are the same.
   ReadOptions read = options.read;
-  std::optional<CheckpointFile> checkpoint;
   std::string resume_note;
   if (!options.checkpoint_file.empty()) {
     checkpoint.emplace(options.checkpoint_file);
@@ -563,6 +590,7 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
                         options.checkpoint_file.string(), checkpoint->confirmed_parts(), facts.parts.size(),
                         checkpoint->complete() ? " (the read was complete)" : ""));
   }
+  if (plan.memory) print_note(memory_choice(*plan.memory));
   if (first) artifact.context = make_context(options, target, host, date, plan);
   if (target.is_throwaway()) artifact.context.profiles.push_back(profile_facts(target));
   throw_if_interrupted();
@@ -620,6 +648,7 @@ int run_benchmark_command(const RunOptions& options) {
   // --profile a,b: the whole benchmark on a fresh throwaway cluster per profile, one
   // after another, into one report (each size tagged with its profile). With --dsn: once.
   const std::vector<std::string> profiles = options.target.dsn ? std::vector<std::string>{""} : options.target.profiles;
+  std::optional<CheckpointFile> checkpoint;  // --checkpoint (one profile): the part journal
   try {
     for (std::size_t i = 0; i < profiles.size(); ++i) {
       TargetOptions target_options = options.target;
@@ -632,7 +661,7 @@ int run_benchmark_command(const RunOptions& options) {
         measure_target(
             options, target_options, host, date, artifact, part, i == 0,
             [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); },
-            static_cast<int>(profiles.size() - 1 - i));
+            static_cast<int>(profiles.size() - 1 - i), checkpoint);
       } catch (const Interrupted& e) {
         if (i == 0) throw;                                       // nothing measured yet: the usual interruption
         artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
@@ -648,6 +677,8 @@ int run_benchmark_command(const RunOptions& options) {
     // An error ends the run: what was measured before it stays on disk, and says so.
     if (!artifact_file.empty())
       print_note(fmt::format("what was measured before the error is in {} (complete: false)", artifact_file.string()));
+    if (pending_signal() != 0)
+      if (const std::string kept = kept_in_checkpoint(checkpoint); !kept.empty()) print_note(kept);
     throw;
   }
 
@@ -683,7 +714,7 @@ int run_benchmark_command(const RunOptions& options) {
     write_atomically(options.output.markdown_file, markdown_file.document());
     print_note("Markdown report written to " + options.output.markdown_file.string());
   }
-  return exit_code_of(artifact.report);
+  return exit_code_of(artifact.report, checkpoint);
 }
 
 }  // namespace

@@ -15,10 +15,12 @@ ServerTarget::ServerTarget(const TargetOptions& options) {
   conninfo_ = cluster_->conninfo();
 }
 
-void ServerTarget::ensure_extension() const {
+void ServerTarget::ensure_extension() const { ensure_benchlab_extension(conninfo_); }
+
+void ensure_benchlab_extension(const std::string& conninfo) {
   pg::SessionOptions session;
   session.read_only = false;
-  pg::Connection conn = pg::Connection::open(conninfo_, session);
+  pg::Connection conn = pg::Connection::open(conninfo, session);
   if (conn.query_value("SELECT count(*) FROM pg_extension WHERE extname = 'benchlab'") != "0") return;
   try {
     conn.exec("CREATE EXTENSION benchlab");

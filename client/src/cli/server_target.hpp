@@ -35,4 +35,8 @@ class ServerTarget {
   std::string conninfo_;
 };
 
+// Creates the benchlab extension in the database of `conninfo` if it is missing;
+// throws pg::SqlError naming what to do when it cannot.
+void ensure_benchlab_extension(const std::string& conninfo);
+
 }  // namespace benchlab::cli

@@ -12,6 +12,7 @@
 
 #include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/server_target.hpp"
 #include "cli/usage_error.hpp"
 #include "process/child.hpp"
 #include "process/interrupt.hpp"
@@ -47,8 +48,11 @@ void WithClusterCommand::validate() {
 
 int WithClusterCommand::run() {
   cluster::ThrowawayCluster server(run_.target().cluster);
-  print_note(
-      fmt::format("throwaway cluster up (profile {}, socket {})", server.profile(), server.socket_dir().string()));
+  // The cluster is benchclient's own: what every benchclient command run in it needs
+  // (verify, plan, schema, a run with --dsn '') is there from the start.
+  ensure_benchlab_extension(server.conninfo());
+  print_note(fmt::format("throwaway cluster up (profile {}, socket {}, database postgres with the benchlab extension)",
+                         server.profile(), server.socket_dir().string()));
   const std::string host = server.socket_dir().string(), port = std::to_string(server.port()),
                     user = server.superuser();
   const std::vector<std::string>& command = command_;

@@ -21,10 +21,22 @@ struct CeilingSummary {
   Summary rows_per_sec, mb_per_sec;
 };
 
+// --concurrent-writes: what the writer did while the measured runs of one size read.
+struct WriterActivity {
+  double rows_per_sec = 0;                            // what it was asked to write
+  std::size_t runs = 0;                               // the measured runs it wrote during
+  std::uint64_t rows_inserted = 0, rows_updated = 0;  // in all of them
+};
+
+// "while the 6 measured runs read, the concurrent writer (500 rows/s) inserted 1234
+// rows and updated 1234": what a reader shows after the size's table.
+[[nodiscard]] std::string writer_activity_text(const WriterActivity& w);
+
 struct SizeSummary {
   std::map<std::string, CeilingSummary> wire_ceiling;  // by format name, as SizeResult::wire_ceiling
   std::vector<StrategySummary> strategies;             // one per SizeResult::strategies, in its order
   std::optional<SizeVerdict> verdict;                  // nullopt: an empty read has none
+  std::optional<WriterActivity> writer;                // nullopt: no --concurrent-writes
   // The wire ceiling in `format`; nullptr: not measured.
   [[nodiscard]] const CeilingSummary* ceiling(WireFormat format) const {
     const auto it = wire_ceiling.find(std::string(to_string(format)));

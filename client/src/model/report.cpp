@@ -158,6 +158,12 @@ StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireF
   });
   out.part_rows_cv = over_runs(s, [](const RunFigures& r) { return r.part_rows_cv(); });
   out.part_time_cv = over_runs(s, [](const RunFigures& r) { return r.part_time_cv(); });
+  out.writer_rows_inserted = over_runs(s, [](const RunFigures& r) {
+    return r.concurrent_writes ? std::optional(static_cast<double>(r.concurrent_writes->rows_inserted)) : std::nullopt;
+  });
+  out.writer_rows_updated = over_runs(s, [](const RunFigures& r) {
+    return r.concurrent_writes ? std::optional(static_cast<double>(r.concurrent_writes->rows_updated)) : std::nullopt;
+  });
   for (const auto& r : s.runs) {
     out.forked_workers = std::max(out.forked_workers, r.worker_peak_rss.size());
     out.parts = std::max(out.parts, r.parts.size());

@@ -142,6 +142,9 @@ struct StrategySummary {
   // Skew of the runs' parts (units of work): each run's coefficient of variation of
   // its parts' rows and of their times (count 0: no parts, a single-connection strategy).
   Summary part_rows_cv, part_time_cv;
+  // --concurrent-writes: the rows the writer inserted and updated while each measured
+  // run read (count 0: no writer).
+  Summary writer_rows_inserted, writer_rows_updated;
   std::size_t parts = 0;           // the most parts one run read
   std::size_t forked_workers = 0;  // the most worker RSS figures one run reported
   // nullopt: no client CPU figure or no rows/s.

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "model/secrets.hpp"
+#include "pg/notices.hpp"
 
 namespace benchlab::pg {
 
@@ -116,6 +117,7 @@ std::string redact_conninfo(const std::string& conninfo) {
 Connection Connection::open(const std::string& conninfo, const SessionOptions& options) {
   Connection c(PQconnectdb(conninfo.c_str()));
   if (!c.conn_) throw BrokenConnection("out of memory allocating a libpq connection");
+  route_notices(c.raw());  // not libpq's raw "NOTICE:" lines on stderr
   if (PQstatus(c.raw()) != CONNECTION_OK) {
     // libpq's message may quote the string (a URI it cannot parse, a bad escape in a
     // password), and the server's may name a user or database that is the password.

@@ -369,10 +369,11 @@ int parts_with_rows(const ReadSpec& spec) {
 
 }  // namespace
 
-BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
-                        const std::function<void(const std::string&)>& phase,
-                        const std::optional<TableSchema>& expected, const PlanScope& scope) {
-  if (options.row_counts.empty() && !options.all_rows) throw std::invalid_argument("make_plan: no row counts");
+namespace {
+
+BenchmarkPlan make_plan_of(const std::string& conninfo, const ReadOptions& options,
+                           const std::function<void(const std::string&)>& phase,
+                           const std::optional<TableSchema>& expected, const PlanScope& scope) {
   // 0 stands for the whole table (--rows all) from here to the plan's sizes.
   const std::vector<std::uint64_t> limits = options.all_rows ? std::vector<std::uint64_t>{0} : options.row_counts;
   const std::uint64_t max_rows = *std::max_element(limits.begin(), limits.end());
@@ -464,6 +465,30 @@ BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
     throw EmptyTable(fmt::format("table {} has no rows{}: there is nothing to measure", plan.table.display_name,
                                  plan.table.standard ? "" : " that this user can read"));
   return plan;
+}
+
+}  // namespace
+
+BenchmarkPlan make_plan(const std::string& conninfo, const ReadOptions& options,
+                        const std::function<void(const std::string&)>& phase,
+                        const std::optional<TableSchema>& expected, const PlanScope& scope) {
+  if (options.row_counts.empty() && !options.all_rows) throw std::invalid_argument("make_plan: no row counts");
+  // With --snapshot, too few rows (or none) may be rows the snapshot cannot see:
+  // written after it was taken, as when this run seeds the standard table.
+  const std::string table = options.table.empty() ? std::string(kStandardTable) : options.table;
+  const std::uint64_t max_rows =
+      options.all_rows ? 0 : *std::max_element(options.row_counts.begin(), options.row_counts.end());
+  try {
+    return make_plan_of(conninfo, options, phase, expected, scope);
+  } catch (const ReadRefused& e) {
+    using P = ReadRefused::Problem;
+    if (e.problem() == P::too_few_rows || e.problem() == P::too_few_keyed_rows || e.problem() == P::no_keyed_rows)
+      refuse_rows_after_snapshot(conninfo, options, table, max_rows);
+    throw;
+  } catch (const EmptyTable&) {
+    refuse_rows_after_snapshot(conninfo, options, table, 0);
+    throw;
+  }
 }
 
 }  // namespace benchlab::plan

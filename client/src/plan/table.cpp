@@ -416,6 +416,7 @@ Setting setting_of(ReadRefused::Problem problem) {
     case P::no_select_privilege:
       return Setting::dsn;
     case P::snapshot_unusable:
+    case P::rows_after_snapshot:
       return Setting::snapshot;
   }
   return Setting::table;
@@ -459,6 +460,11 @@ std::string what_of(ReadRefused::Problem problem, const ReadRefused::Found& f) {
       return fmt::format("table {} cannot be read as user {}: {}", f.table, f.user, f.server_message);
     case P::snapshot_unusable:
       return fmt::format("snapshot {}: cannot read in it: {}", f.snapshot, f.server_message);
+    case P::rows_after_snapshot:
+      return fmt::format(
+          "snapshot {} was taken before table {} held {}: it sees {} rows of it, and cannot see rows written after it "
+          "was taken",
+          f.snapshot, f.table, f.rows == 0 ? std::string("any rows") : fmt::format("{} rows", f.rows), f.have);
   }
   return "the read is refused";
 }
@@ -494,6 +500,23 @@ TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options,
   // --snapshot: the table holds enough rows in the held state, whatever was written since.
   if (!options.snapshot_id.empty()) pg::import_snapshot(conn, options.snapshot_id);
   return describe_table(conn, options.table, options, rows, false, expected);
+}
+
+void refuse_rows_after_snapshot(const std::string& conninfo, const ReadOptions& options, const std::string& table,
+                                std::uint64_t rows) {
+  if (options.snapshot_id.empty()) return;
+  pg::Connection conn = pg::Connection::open(conninfo, session(true));
+  const std::string sql = fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT $1::bigint) s",
+                                      pg::quote_qualified_identifier(conn.raw(), table));
+  const std::string enough = std::to_string(std::max<std::uint64_t>(rows, 1));
+  const std::uint64_t now = one_row(conn, sql, {enough}).uint64(0, 0, sql);
+  if (now < std::max<std::uint64_t>(rows, 1)) return;  // too few now as well: the caller's refusal is right
+  pg::import_snapshot(conn, options.snapshot_id);
+  const std::uint64_t seen = one_row(conn, sql, {enough}).uint64(0, 0, sql);
+  pg::exec_interruptible(conn, "COMMIT");
+  if (seen >= std::max<std::uint64_t>(rows, 1)) return;
+  throw ReadRefused(ReadRefused::Problem::rows_after_snapshot,
+                    {.table = table, .rows = rows, .have = seen, .snapshot = options.snapshot_id});
 }
 
 TableSchema read_table_schema(const std::string& conninfo, const std::string& table) {

@@ -55,6 +55,7 @@ class ReadRefused : public SettingError {
     too_few_rows,           // table, rows
     unreadable,             // table, user, server_message, sqlstate
     snapshot_unusable,      // snapshot, server_message
+    rows_after_snapshot,    // table, rows (0: any), have (in the snapshot), snapshot
   };
   struct Found {
     std::string table{};
@@ -99,6 +100,14 @@ class EmptyTable : public std::runtime_error {
 // any difference throws SchemaDrift before the key, the rows or anything else is checked.
 TableInfo prepare_table(const std::string& conninfo, const ReadOptions& options, std::uint64_t rows,
                         const std::optional<TableSchema>& expected = std::nullopt);
+
+// A read in snapshot `options.snapshot_id` found too few rows of `table` (`rows` 0:
+// none at all): if the table holds them now, they were written after the snapshot
+// was taken (seeded by this very run, say), and that is what is thrown
+// (ReadRefused rows_after_snapshot); otherwise it returns and the caller's own
+// refusal stands.
+void refuse_rows_after_snapshot(const std::string& conninfo, const ReadOptions& options, const std::string& table,
+                                std::uint64_t rows);
 
 // The schema of `table` (`benchclient schema`), read with the same queries as a
 // plan. Empty `table`: the standard table, created if missing (no rows added).

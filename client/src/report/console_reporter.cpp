@@ -123,6 +123,7 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size, const SizeS
              c.schedule.warmup > 0 ? fmt::format(", after {} warmup runs", c.schedule.warmup) : std::string(),
              c.bound_cores() == 0 ? std::string("/CPU bound not shown: the server runs elsewhere")
                                   : fmt::format("/CPU bound on {} cores", c.host.cores));
+  if (summary.writer) fmt::print(out_, "  {}\n", writer_activity_text(*summary.writer));
   for (const auto& s : size.strategies)
     for (const auto& e : s.errors) fmt::print(out_, "  {} error: {}\n", s.strategy, e);
 }

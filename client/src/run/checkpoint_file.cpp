@@ -148,6 +148,12 @@ void CheckpointFile::bind(const CheckpointFacts& facts) {
   }
 }
 
+std::optional<CheckpointFile::Kept> CheckpointFile::kept() const {
+  std::lock_guard lock(mutex_);
+  if (!facts_) return std::nullopt;
+  return Kept{done_.size(), facts_->parts.size(), facts_->strategy, facts_->rows};
+}
+
 std::vector<PartFigures> CheckpointFile::confirmed_before() const {
   std::lock_guard lock(mutex_);
   return before_;

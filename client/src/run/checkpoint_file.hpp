@@ -52,6 +52,15 @@ class CheckpointFile final : public PartJournal {
   // The snapshot the earlier run read in (empty: none recorded).
   [[nodiscard]] const std::string& snapshot_id() const { return snapshot_id_; }
   [[nodiscard]] std::size_t confirmed_parts() const { return done_.size(); }
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  // What it holds now (parts confirmed in this run or before, of how many), and of
+  // which read; nullopt before bind().
+  struct Kept {
+    std::size_t parts_done = 0, parts_total = 0;
+    std::string strategy;
+    std::uint64_t rows = 0;
+  };
+  [[nodiscard]] std::optional<Kept> kept() const;
   // The read about to run: a new file records it; a resume must match it, else
   // CheckpointError names every difference.
   void bind(const CheckpointFacts& facts);

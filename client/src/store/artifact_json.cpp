@@ -419,6 +419,8 @@ auto benchmark_fields() {
       figure_or_null("fraction_of_cpu_bound", &Sum::fraction_of_cpu_bound),
       figure_or_null("part_rows_cv", &Sum::part_rows_cv),  // skew: over the runs' own CVs
       figure_or_null("part_time_cv", &Sum::part_time_cv),
+      figure_or_null("writer_rows_inserted", &Sum::writer_rows_inserted),  // --concurrent-writes, per run
+      figure_or_null("writer_rows_updated", &Sum::writer_rows_updated),
       derived("ratio_to_wire_ceiling",
               [](const B& b) { return nullable(b.summary.ratio_to_wire_ceiling); }),  // median of per-round ratios
       derived("ratio_of_medians_to_wire_ceiling", [](const B& b) { return nullable(b.summary.ratio_of_medians); }),
