@@ -171,6 +171,10 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                              "what the terminal shows of the results: table, markdown (the report of this run) or none")
                   ->check(one_of("--console", {"table", "markdown", "none"}))
                   ->capture_default_str());
+  s.push_back(app.add_flag("--wide", f.wide,
+                           "the console table shows every column (p99 batch, CPU ns/row, /CPU bound, the match "
+                           "column's whole status), wider than 120 columns; by default it shows the figures to decide "
+                           "on and fits 120"));
   s.push_back(app.add_option("--markdown", f.markdown, "also write the Markdown report of this run to this file"));
   s.push_back(app.add_flag("--no-progress", f.no_progress, "no progress output on stderr"));
   f.expect_schema_opt = app.add_option("--expect-schema", f.expect_schema,
@@ -301,6 +305,12 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f) {
   run.output.console = f.console == "markdown" ? ConsoleFormat::markdown
                        : f.console == "none"   ? ConsoleFormat::none
                                                : ConsoleFormat::table;
+  if (f.wide && run.output.console != ConsoleFormat::table)
+    throw UsageError(
+        fmt::format("--wide widens the console table: drop --console {} (the Markdown report already "
+                    "has every column)",
+                    f.console));
+  run.output.wide_table = f.wide;
   run.output.markdown_file = f.markdown;
   run.output.progress = !f.no_progress;
   if (f.expect_schema_opt->count() > 0) {
@@ -432,9 +442,14 @@ int exit_code_of(const BenchmarkReport& report) {
 // One target, planned and measured: the throwaway cluster of one profile (started
 // here, removed on return) or the --dsn server. The context is made by the first.
 // `size_done`: called with this target's report so far after each of its sizes.
+// `said`: the warnings printed here, which the table at the end does not repeat.
 void measure_target(const RunOptions& options, const TargetOptions& target_options, const HostFacts& host,
                     const std::string& date, Artifact& artifact, BenchmarkReport& report, bool first,
-                    const std::function<void(const BenchmarkReport&)>& size_done) {
+                    const std::function<void(const BenchmarkReport&)>& size_done, std::vector<std::string>& said) {
+  const auto warn = [&said](const std::string& text) {
+    print_warning(text);
+    said.push_back(text);
+  };
   ServerTarget target(target_options);
   throw_if_interrupted();
   target.ensure_extension();
@@ -490,7 +505,7 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
     facts.schema = plan.table.schema;
     checkpoint->bind(facts);  // a different read is refused before the warning below
     if (!resume_note.empty()) {
-      print_warning(resume_note);
+      warn(resume_note);
       plan.sizes.front().notes.push_back(resume_note);
     }
     if (checkpoint->resuming())
@@ -502,8 +517,9 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   if (target.is_throwaway()) artifact.context.profiles.push_back(profile_facts(target));
   throw_if_interrupted();
   // Said before the first run (and after every check of the input, so bad input
-  // still gets its one line), so a user can stop and come back when it is idle.
-  if (auto busy = busy_machine_warning(host); busy && first) print_warning(busy->text());
+  // still gets its one line), so a user can stop and come back when it is idle;
+  // so not again at the end.
+  if (auto busy = busy_machine_warning(host); busy && first) warn(busy->text());
 
   // 2. Run: rounds of the wire ceiling and every strategy, into the report.
   StderrProgress lines(phases);
@@ -551,6 +567,7 @@ int run_benchmark_command(const RunOptions& options) {
   // --profile a,b: the whole benchmark on a fresh throwaway cluster per profile, one
   // after another, into one report (each size tagged with its profile). With --dsn: once.
   const std::vector<std::string> profiles = options.target.dsn ? std::vector<std::string>{""} : options.target.profiles;
+  std::vector<std::string> said;  // warnings printed while running: the table does not repeat them
   try {
     for (std::size_t i = 0; i < profiles.size(); ++i) {
       TargetOptions target_options = options.target;
@@ -560,8 +577,9 @@ int run_benchmark_command(const RunOptions& options) {
             fmt::format("profile {} ({} of {}): a fresh throwaway cluster", profiles[i], i + 1, profiles.size()));
       BenchmarkReport part;
       try {
-        measure_target(options, target_options, host, date, artifact, part, i == 0,
-                       [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); });
+        measure_target(
+            options, target_options, host, date, artifact, part, i == 0,
+            [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); }, said);
       } catch (const Interrupted& e) {
         if (i == 0) throw;                                       // nothing measured yet: the usual interruption
         artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
@@ -589,7 +607,8 @@ int run_benchmark_command(const RunOptions& options) {
   // and, if asked, a Markdown file — every reporter fed the same artifact.
   std::FILE* display = options.output.json_to_stdout ? stderr : stdout;
   const std::string label = "benchclient run of " + date;
-  ConsoleReporter console(display);
+  ConsoleReporter console(
+      display, {options.output.wide_table ? TableView::wide : TableView::compact, "--wide shows every column", said});
   MarkdownReporter markdown_display({label}), markdown_file({label});
   if (artifact_file.empty()) artifact_file = fresh_result_path(options.output.results_dir, "run");
   JsonReporter json(artifact_file, options.output.json_to_stdout ? &std::cout : nullptr);
