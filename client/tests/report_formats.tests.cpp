@@ -612,6 +612,14 @@ TEST_CASE("report: the console fits 120 columns for every committed artifact and
                s.runs[0].recovery->tiers = {2, 2};
                s.runs[0].recovery->faults = {FaultRecord{}};
              }
+         // The broken control of parallel_copy, its mismatch expected.
+         a.context.schedule.strategies.push_back("parallel_copy/unshared");
+         for (auto& size : a.report.sizes) {
+           StrategyResult control = *size.strategy("parallel_copy");
+           control.strategy = "parallel_copy/unshared";
+           for (auto& r : control.runs) r.checksum_match = false;
+           size.strategies.push_back(control);
+         }
        }},
       {"interrupted: a strategy with 1 of 3 runs, one with none, the artifact incomplete",
        [](Artifact& a) {
@@ -672,12 +680,12 @@ TEST_CASE("report: the console fits 120 columns for every committed artifact and
     CHECK(too_wide(text).empty());
     check_every_strategy_shown(a, text);
     // A row that is not plain ok points to its note, which says it whole.
-    const auto tables = console_tables(text);
-    std::size_t noted = 0;
-    for (const auto& t : tables)
+    std::size_t noted = 0, notes = 0;
+    for (const auto& t : console_tables(text))
       for (const auto& row : t.rows) noted += row.back() == "✓" ? 0 : 1;
-    CHECK(noted > 0);
-    CHECK(count(text, "\n  [1] ") == tables.size());
+    for (const auto& line : lines_of(text)) notes += std::regex_search(line, std::regex("^  \\[[0-9]+\\] ")) ? 1 : 0;
+    CHECK(notes == noted);
+    if (!what.starts_with("12 sizes") && !what.starts_with("3 profiles")) CHECK(noted > 0);
     // --wide: every column's header, the whole status in the row.
     const std::string wide = console_of(a, {TableView::wide, "", {}});
     for (const auto& t : console_tables(wide)) {
