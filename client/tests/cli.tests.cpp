@@ -22,6 +22,8 @@
 #include "cli/exit_codes.hpp"
 #include "cli/value_parsers.hpp"
 #include "measure/run_backends.hpp"
+#include "model/strategy_table.hpp"
+#include "model/text_width.hpp"
 #include "store/artifact_json.hpp"
 #include "strategies/registry.hpp"
 #include "support.hpp"
@@ -247,18 +249,20 @@ TEST_CASE("cli: end to end against the test server gives a verified artifact", "
   // The exact command it came from, which every report names.
   CHECK(artifact["context"]["command"].get<std::string>().ends_with(
       "--strategy naive --rows 1000 --runs 1 --json --results-dir " + results.string()));
-  // The verdict closes the display (stderr here: stdout carries the JSON).
+  // The verdict closes the display (stderr here: stdout carries the JSON), each line
+  // wrapped to the console's width; the artifact keeps the same lines, worded by the same code.
   // One strategy: nothing to call fastest; each line says on what it rests.
-  CHECK(o.err.find("\nverdict: At 1K rows, text: naive, ") != std::string::npos);
-  CHECK(o.err.find(" rows/s (1 run); the only strategy run, so there is nothing to compare it with.\n") !=
-        std::string::npos);
-  CHECK(o.err.find("\nverdict: Its memory at 1K rows: ") != std::string::npos);
-  CHECK(o.err.find("\nverdict: Where naive's time went") != std::string::npos);
-  // The artifact keeps the same lines, worded by the same code.
-  std::string printed;
-  for (const auto& line : artifact["verdict"]) printed += "verdict: " + line.get<std::string>() + "\n";
   REQUIRE(artifact["verdict"].size() == 3);
-  CHECK(o.err.find(printed) != std::string::npos);
+  const auto verdict = artifact["verdict"].get<std::vector<std::string>>();
+  CHECK(verdict[0].starts_with("At 1K rows, text: naive, "));
+  CHECK(verdict[0].ends_with(" rows/s (1 run); the only strategy run, so there is nothing to compare it with."));
+  CHECK(verdict[1].starts_with("Its memory at 1K rows: "));
+  CHECK(verdict[2].starts_with("Where naive's time went"));
+  std::string printed;
+  for (const auto& line : verdict)
+    for (const auto& part : benchlab::wrap_words(line, benchlab::kConsoleWidth, "verdict: ", "  "))
+      printed += part + "\n";
+  CHECK(o.err.find("\n" + printed) != std::string::npos);
   REQUIRE(artifact["benchmarks"].size() == 1);
   const auto& b = artifact["benchmarks"][0];
   CHECK(b["limit"] == 1000);
@@ -381,6 +385,97 @@ TEST_CASE("cli: the display and the files are chosen apart (--console, --markdow
     require_one_line_error(o);
     CHECK(o.err.find("--markdown") != std::string::npos);
     CHECK_FALSE(fs::exists(results));  // nothing left behind
+  }
+}
+
+// Every line longer than the console's width (none, when it fits).
+std::vector<std::string> lines_wider_than_console(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (benchlab::display_width(line) > benchlab::kConsoleWidth) out.push_back(line);
+  return out;
+}
+
+std::size_t occurrences(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + needle.size())) ++n;
+  return n;
+}
+
+TEST_CASE("cli: the console table fits 120 columns, --wide shows every column, each warning is said once",
+          "[cli][db][console]") {
+  benchlab::test::ScratchDatabase db("cli_console");
+  TempDir dir("clitest");
+  const fs::path results = dir.path / "results";
+  const std::vector<std::string> base{"--dsn",    dsn_of(db), "--rows",        "1000",          "--runs",        "1",
+                                      "--warmup", "0",        "--no-progress", "--results-dir", results.string()};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), base.begin(), base.end());
+    return args;
+  };
+  std::vector<std::string> every_header;
+  for (const auto& c : benchlab::strategy_columns()) every_header.emplace_back(c.header);
+
+  SECTION("by default: every line within 120 columns, the columns to decide on and a flag") {
+    const Outcome o = run_cli(with({"--all", "--no-shared-snapshot"}), dir);  // the controls' names are the longest
+    INFO("stdout: " << o.out << "\nstderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    CHECK(lines_wider_than_console(o.out).empty());
+    const auto header = o.out.find("\nstrategy ");
+    REQUIRE(header != std::string::npos);
+    const std::string header_line = o.out.substr(header + 1, o.out.find('\n', header + 1) - header - 1);
+    for (const char* shown : {"rows/s", "min … max", "/ceiling", "peak RSS", "TTFR", "match"})
+      CHECK(header_line.find(shown) != std::string::npos);
+    CHECK(header_line.find("p99 batch") == std::string::npos);
+    CHECK(o.out.find("--wide shows every column") != std::string::npos);
+    for (const auto& name : benchlab::strategy_names()) CHECK(o.out.find("\n" + name + " ") != std::string::npos);
+  }
+  SECTION("--wide: every column, as the Markdown report has them") {
+    const Outcome o = run_cli(with({"--strategy", "naive,copy_stream", "--wide"}), dir);
+    INFO("stdout: " << o.out << "\nstderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    std::istringstream in(o.out);
+    bool found = false;
+    for (std::string line; std::getline(in, line);) {
+      if (!line.starts_with("strategy  ")) continue;
+      for (const auto& h : every_header) CHECK(line.find(h) != std::string::npos);
+      found = true;
+    }
+    CHECK(found);
+    CHECK(o.out.find("not shown: ") == std::string::npos);
+  }
+  SECTION("a warning said while the run goes is not said again at its end") {
+    // A read resumed from its --checkpoint after the snapshot it was read in is gone:
+    // the run warns as it resumes; the table of its size used to repeat the warning.
+    const fs::path file = dir.path / "read.checkpoint.json";
+    const auto args =
+        with({"--strategy", "parallel_copy", "--workers", "2", "--part-rows", "250", "--checkpoint", file.string()});
+    const Outcome first = run_cli(args, dir);
+    INFO("first stderr: " << first.err);
+    REQUIRE(first.exit_code == 0);
+    auto saved = nlohmann::json::parse(slurp(file));
+    REQUIRE(saved["complete"] == true);
+    saved["done"].erase(saved["done"].begin());  // one part left to read: a resume
+    saved["parts_done"] = saved["done"].size();
+    saved["complete"] = false;
+    {
+      std::ofstream out(file);
+      out << saved.dump();
+    }
+    const Outcome o = run_cli(args, dir);
+    INFO("stdout: " << o.out << "\nstderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    const std::string all = o.out + o.err;
+    CHECK(occurrences(all, "resumed from --checkpoint in a new snapshot") == 1);
+    CHECK(occurrences(o.err, "warning: resumed from --checkpoint in a new snapshot") == 1);
+    // Every warning of the run, whatever the machine's load: once.
+    std::istringstream err(o.err);
+    for (std::string line; std::getline(err, line);)
+      if (const auto at = line.find("warning: "); at != std::string::npos)
+        CHECK(occurrences(all, line.substr(at + 9, 60)) == 1);
+    CHECK(occurrences(all, "the machine was busy") <= 1);
+    CHECK(lines_wider_than_console(o.out).empty());
   }
 }
 
@@ -757,6 +852,9 @@ TEST_CASE("cli: what CLI11 would word badly is one line naming the option and th
       {run_args({"--split", "rows"}), e + "--split 'rows': give auto, key or ctid; see benchclient --help"},
       {run_args({"--policy", "lax"}), e + "--policy 'lax': give strict or tolerant; see benchclient --help"},
       {run_args({"--console", "html"}), e + "--console 'html': give table, markdown or none; see benchclient --help"},
+      {run_args({"--wide", "--console", "none"}),
+       e + "--wide widens the console table: drop --console none (the Markdown report already has every column); see "
+           "benchclient --help"},
       {run_args({"--memory-budget", "12Q"}),
        e + "--memory-budget '12Q': give a size such as 64MiB, 512M or 2G, or auto; see benchclient --help"},
       {run_args({"--memory-budget", ""}),

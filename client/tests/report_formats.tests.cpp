@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -16,9 +17,14 @@
 #include <vector>
 
 #include "charts/svg_chart.hpp"
+#include "model/context.hpp"
+#include "model/number_format.hpp"
+#include "model/recovery.hpp"
 #include "model/strategy_table.hpp"
+#include "model/text_width.hpp"
 #include "model/verdict.hpp"
 #include "model/verdict_text.hpp"
+#include "model/warnings.hpp"
 #include "report/console_reporter.hpp"
 #include "report/html_reporter.hpp"
 #include "report/markdown_reporter.hpp"
@@ -462,6 +468,19 @@ std::vector<ParsedTable> html_tables(const std::string& text) {
 
 }  // namespace
 
+// What the console prints for `a`, through a temporary file.
+std::string console_of(const benchlab::Artifact& a, benchlab::ConsoleOptions options = {}) {
+  std::FILE* f = std::tmpfile();
+  REQUIRE(f != nullptr);
+  benchlab::ConsoleReporter console(f, std::move(options));
+  benchlab::report_artifact(a, {&console});
+  std::string text(static_cast<std::size_t>(std::ftell(f)), '\0');
+  std::rewind(f);
+  REQUIRE(std::fread(text.data(), 1, text.size(), f) == text.size());
+  std::fclose(f);
+  return text;
+}
+
 TEST_CASE("report: the console, Markdown and HTML strategy tables show the same columns and the same values",
           "[report]") {
   using namespace benchlab;
@@ -469,20 +488,14 @@ TEST_CASE("report: the console, Markdown and HTML strategy tables show the same 
   for (const fs::path& file : {kSweep, kRecovery}) {
     INFO(file.string());
     const Artifact a = read_artifact_file(file);
-    std::FILE* f = std::tmpfile();
-    REQUIRE(f != nullptr);
-    ConsoleReporter console(f);
     MarkdownReporter markdown({file.filename().string()});
     HtmlReporter html({file.filename().string()}, {});
-    report_artifact(a, {&console, &markdown, &html});
+    report_artifact(a, {&markdown, &html});
     markdown.close();
     html.close();
-    std::string console_text(static_cast<std::size_t>(std::ftell(f)), '\0');
-    std::rewind(f);
-    REQUIRE(std::fread(console_text.data(), 1, console_text.size(), f) == console_text.size());
-    std::fclose(f);
 
-    const auto on_console = console_tables(console_text);
+    // --wide: every column, as the reports have them.
+    const auto on_console = console_tables(console_of(a, {TableView::wide, "", {}}));
     const auto in_markdown = markdown_tables(markdown.document());
     const auto in_html = html_tables(html.document());
     REQUIRE(on_console.size() == a.report.sizes.size());
@@ -495,5 +508,212 @@ TEST_CASE("report: the console, Markdown and HTML strategy tables show the same 
     }
     CHECK(in_markdown == on_console);
     CHECK(in_html == on_console);
+
+    // The default, compact view: the columns it keeps, with the same values as the
+    // reports' (the match column shortened to its mark).
+    const auto compact = console_tables(console_of(a));
+    REQUIRE(compact.size() == in_markdown.size());
+    for (std::size_t i = 0; i < compact.size(); ++i) {
+      REQUIRE(compact[i].rows.size() == in_markdown[i].rows.size());
+      std::vector<std::size_t> kept;
+      for (std::size_t c = 0; c < strategy_columns().size(); ++c)
+        if (strategy_columns()[c].compact) kept.push_back(c);
+      REQUIRE(compact[i].header.size() == kept.size());
+      CHECK(kept.size() < header.size());
+      for (std::size_t k = 0; k < kept.size(); ++k) {
+        CHECK(compact[i].header[k] == header[kept[k]]);
+        for (std::size_t r = 0; r < compact[i].rows.size(); ++r) {
+          const std::string& full = in_markdown[i].rows[r].at(kept[k]);
+          const std::string& shown = compact[i].rows[r].at(k);
+          if (header[kept[k]] == "match")
+            CHECK((shown == "✓" ? full == "✓ / ✓" : full != "✓ / ✓"));
+          else
+            CHECK(shown == full);
+        }
+      }
+    }
   }
+}
+
+namespace {
+
+// Every line of `text` longer than the console's width (none, when it fits).
+std::vector<std::string> too_wide(const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& line : lines_of(text))
+    if (benchlab::display_width(line) > benchlab::kConsoleWidth) out.push_back(line);
+  return out;
+}
+
+// Every strategy of every size has a row of its own in the console's table for that
+// size, with its rows/s as the reports print it (— when none).
+void check_every_strategy_shown(const benchlab::Artifact& a, const std::string& text) {
+  using namespace benchlab;
+  const auto tables = console_tables(text);
+  REQUIRE(tables.size() == a.report.sizes.size());
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const SizeResult& size = a.report.sizes[i];
+    REQUIRE(tables[i].rows.size() == size.strategies.size());
+    for (std::size_t j = 0; j < size.strategies.size(); ++j) {
+      const Summary& rps = a.summary.sizes.at(i).strategies.at(j).rows_per_sec;
+      INFO("size " << size.limit << " " << size.strategies[j].strategy);
+      CHECK(tables[i].rows[j].at(0) == size.strategies[j].strategy);
+      CHECK(tables[i].rows[j].at(1) == (rps.count ? si(rps.median) : std::string(kMissing)));
+    }
+  }
+}
+
+// The reference sweep (7 strategies and a control × 3 sizes), changed by `change`
+// in memory, summarised again as a run or the loader would.
+benchlab::Artifact reference_changed(const std::function<void(benchlab::Artifact&)>& change) {
+  benchlab::Artifact a = benchlab::read_artifact_file(kResults / "reference" / "run-20261202T045428Z.json");
+  change(a);
+  a.summary = benchlab::summary_of(a);
+  return a;
+}
+
+void rename_strategy(benchlab::Artifact& a, const std::string& from, const std::string& to) {
+  for (auto& name : a.context.schedule.strategies)
+    if (name == from) name = to;
+  for (auto& size : a.report.sizes)
+    for (auto& s : size.strategies)
+      if (s.strategy == from) s.strategy = to;
+}
+
+}  // namespace
+
+TEST_CASE("report: the console fits 120 columns for every committed artifact and every edge", "[report][console]") {
+  using namespace benchlab;
+  std::vector<fs::path> files;
+  for (const fs::path& dir : {kResults, kResults / "reference"})
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().filename().string().starts_with("run-") && e.path().extension() == ".json")
+        files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() > 40);
+  for (const auto& file : files) {
+    INFO(file.string());
+    const Artifact a = read_artifact_file(file);
+    const std::string text = console_of(a);
+    CHECK(too_wide(text).empty());
+    check_every_strategy_shown(a, text);
+  }
+
+  using Change = std::function<void(Artifact&)>;
+  const std::vector<std::pair<std::string, Change>> edges{
+      {"a 30-character strategy name, a recovered run, a control",
+       [](Artifact& a) {
+         rename_strategy(a, "multiprocessing", "multiprocessing_with_a_long_nam");
+         rename_strategy(a, "cursor_pagination", std::string(30, 'x'));
+         for (auto& size : a.report.sizes)
+           for (auto& s : size.strategies)
+             if (s.strategy == "pooled_sync") {
+               s.runs[0].recovery = RecoveryFigures{};
+               s.runs[0].recovery->tiers = {2, 2};
+               s.runs[0].recovery->faults = {FaultRecord{}};
+             }
+         // The broken control of parallel_copy, its mismatch expected.
+         a.context.schedule.strategies.push_back("parallel_copy/unshared");
+         for (auto& size : a.report.sizes) {
+           StrategyResult control = *size.strategy("parallel_copy");
+           control.strategy = "parallel_copy/unshared";
+           for (auto& r : control.runs) r.checksum_match = false;
+           size.strategies.push_back(control);
+         }
+       }},
+      {"interrupted: a strategy with 1 of 3 runs, one with none, the artifact incomplete",
+       [](Artifact& a) {
+         a.complete = false;
+         a.report.interrupted_signal = 2;
+         for (auto& s : a.report.sizes.back().strategies) {
+           if (s.strategy == "copy_stream") s.runs.resize(1);
+           if (s.strategy == "parallel_copy") s.runs.clear();
+         }
+       }},
+      {"a failed strategy with a long error, a mismatch, missing figures",
+       [](Artifact& a) {
+         for (auto& size : a.report.sizes)
+           for (auto& s : size.strategies) {
+             if (s.strategy == "naive") {
+               s.runs.clear();
+               s.errors = {
+                   "server closed the connection unexpectedly: this probably means the server terminated "
+                   "abnormally before or while processing the request, so the strategy has no figures"};
+             }
+             if (s.strategy == "async_stream")
+               for (auto& r : s.runs) {
+                 r.rows_match = false;
+                 r.ttfr_ms.reset();
+                 r.peak_rss_bytes.reset();
+               }
+           }
+       }},
+      {"12 sizes",
+       [](Artifact& a) {
+         std::vector<SizeResult> sizes;
+         for (std::uint64_t i = 0; i < 12; ++i) {
+           SizeResult size = a.report.sizes[i % a.report.sizes.size()];
+           size.limit = 1000000 * (i + 1) + 1;  // no two alike, and as wide as a size gets
+           sizes.push_back(size);
+         }
+         a.report.sizes = sizes;
+       }},
+      {"3 profiles",
+       [](Artifact& a) {
+         std::vector<SizeResult> sizes;
+         a.context.profiles.clear();
+         for (const char* profile : {"default", "async_commit", "read_tuned"}) {
+           a.context.profiles.push_back(ProfileFacts{profile, "", {}, {}});
+           for (SizeResult size : a.report.sizes) {
+             size.profile = profile;
+             sizes.push_back(size);
+           }
+         }
+         a.report.sizes = sizes;
+       }},
+  };
+  for (const auto& [what, change] : edges) {
+    INFO(what);
+    const Artifact a = reference_changed(change);
+    const std::string text = console_of(a);
+    INFO(text);
+    CHECK(too_wide(text).empty());
+    check_every_strategy_shown(a, text);
+    // A row that is not plain ok points to its note, which says it whole.
+    std::size_t noted = 0, notes = 0;
+    for (const auto& t : console_tables(text))
+      for (const auto& row : t.rows) noted += row.back() == "✓" ? 0 : 1;
+    for (const auto& line : lines_of(text)) notes += std::regex_search(line, std::regex("^  \\[[0-9]+\\] ")) ? 1 : 0;
+    CHECK(notes == noted);
+    if (!what.starts_with("12 sizes") && !what.starts_with("3 profiles")) CHECK(noted > 0);
+    // --wide: every column's header, the whole status in the row.
+    const std::string wide = console_of(a, {TableView::wide, "", {}});
+    for (const auto& t : console_tables(wide)) {
+      std::vector<std::string> header;
+      for (const auto& c : strategy_columns()) header.emplace_back(c.header);
+      CHECK(t.header == header);
+    }
+    CHECK_FALSE(contains(wide, "\n  [1] "));
+  }
+}
+
+TEST_CASE("report: the console's legend explains the columns shown, and a warning said during the run is not repeated",
+          "[report][console]") {
+  using namespace benchlab;
+  Artifact a = read_artifact_file(kResults / "reference" / "run-20261202T045428Z.json");
+  a.context.host.load_average = {9.5, 9.0, 8.0};  // busy when it started
+  a.summary = summary_of(a);
+  const std::string busy = busy_machine_warning(a.context.host)->text();
+  REQUIRE(count(console_of(a), busy) == 1);  // report: no run going on, so the table says it
+  CHECK(count(console_of(a, {TableView::compact, "", {busy}}), busy) == 0);  // the run said it on stderr
+
+  const std::string compact = console_of(a), wide = console_of(a, {TableView::wide, "", {}});
+  CHECK(contains(compact, "\ncolumns:\n  rows/s: median of the runs; "));
+  CHECK_FALSE(contains(compact, "p99 batch: "));
+  CHECK(contains(compact, "not shown: p99 batch, CPU ns/row, /CPU bound"));
+  CHECK(contains(console_of(a, {TableView::compact, "HINT", {}}), "/CPU bound (HINT)"));
+  CHECK(contains(wide, "p99 batch: "));
+  CHECK_FALSE(contains(wide, "not shown: "));
+  CHECK(too_wide(compact).empty());
+  CHECK(too_wide(wide.substr(wide.find("\ncolumns:"))).empty());  // the legend is wrapped in the wide view too
 }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -85,12 +86,30 @@ std::string console(const Artifact& a) {
   return out;
 }
 
+// How many lines of `text` end with `end`.
+std::size_t count_lines_ending(const std::string& text, const std::string& end) {
+  std::size_t n = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.ends_with(end)) ++n;
+  return n;
+}
+
+// The console's verdict lines, each unwrapped: "verdict: " and the lines after it
+// indented by two spaces (a line longer than the console's width goes on there).
 std::vector<std::string> verdict_lines(const std::string& console_text) {
   std::vector<std::string> out;
-  for (std::size_t at = console_text.find("verdict: "); at != std::string::npos;
-       at = console_text.find("verdict: ", at + 1)) {
-    const std::size_t begin = at + 9;
-    out.push_back(console_text.substr(begin, console_text.find('\n', begin) - begin));
+  std::istringstream in(console_text);
+  bool in_verdict = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("verdict: ")) {
+      out.push_back(line.substr(9));
+      in_verdict = true;
+    } else if (in_verdict && line.starts_with("  ")) {
+      out.back().append(1, ' ').append(line, 2);
+    } else {
+      in_verdict = false;
+    }
   }
   return out;
 }
@@ -248,17 +267,18 @@ TEST_CASE("verdict: a control is never a candidate, and its mismatch is labelled
         "runs' spread of it — medians of 3 runs each, 7 strategies compared; not compared: parallel_copy/unshared (a "
         "control without a shared snapshot: never a candidate).");
   check_one_wording(a);
-  // The console's table: the match column says the mismatch is expected, the real strategy's row says nothing.
+  // The console's table: the match column's note says the mismatch is expected, the real strategy's row says nothing.
   const std::string out = console(a);
   std::size_t rows = 0;
   for (std::size_t at = out.find("(mismatch"); at != std::string::npos; at = out.find("(mismatch", at + 1)) {
     const std::size_t begin = out.rfind('\n', at) + 1;
     const std::string line = out.substr(begin, out.find('\n', at) - begin);
-    CHECK(line.starts_with("parallel_copy/unshared "));
+    CHECK(line.starts_with("  [1] parallel_copy/unshared: "));
     CHECK(line.ends_with("✓ / ✗ (mismatch; expected: control without a shared snapshot)"));
     ++rows;
   }
-  CHECK(rows == 3);  // one per size's table
+  CHECK(rows == 3);                              // one per size's table
+  CHECK(count_lines_ending(out, "✗ [1]") == 3);  // the row the note is about
   // The reports: Markdown and HTML, from the same artifact.
   test::TempDir dir("verdict-control");
   const fs::path file = test::write_file(dir.path, "control.json", doc.dump());

@@ -176,6 +176,10 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                              "what the terminal shows of the results: table, markdown (the report of this run) or none")
                   ->check(one_of("--console", {"table", "markdown", "none"}))
                   ->capture_default_str());
+  s.push_back(app.add_flag("--wide", f.wide,
+                           "the console table shows every column (p99 batch, CPU ns/row, /CPU bound, the match "
+                           "column's whole status), wider than 120 columns; by default it shows the figures to decide "
+                           "on and fits 120"));
   s.push_back(app.add_option("--markdown", f.markdown, "also write the Markdown report of this run to this file"));
   s.push_back(app.add_flag("--no-progress", f.no_progress, "no progress output on stderr"));
   f.expect_schema_opt = app.add_option("--expect-schema", f.expect_schema,
@@ -365,6 +369,12 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f) {
   run.output.console = f.console == "markdown" ? ConsoleFormat::markdown
                        : f.console == "none"   ? ConsoleFormat::none
                                                : ConsoleFormat::table;
+  if (f.wide && run.output.console != ConsoleFormat::table)
+    throw UsageError(
+        fmt::format("--wide widens the console table: drop --console {} (the Markdown report already "
+                    "has every column)",
+                    f.console));
+  run.output.wide_table = f.wide;
   run.output.markdown_file = f.markdown;
   run.output.progress = !f.no_progress;
   if (f.given(f.expect_schema_opt) > 0) {
@@ -522,10 +532,15 @@ int exit_code_of(const BenchmarkReport& report, const std::optional<CheckpointFi
 // `size_done`: called with this target's report so far after each of its sizes.
 // `targets_after`: profiles still to measure after this one (the duration estimate counts them).
 // `checkpoint`: opened here with --checkpoint, kept by the caller to say what it holds.
+// `said`: the warnings printed here, which the table at the end does not repeat.
 void measure_target(const RunOptions& options, const TargetOptions& target_options, const HostFacts& host,
                     const std::string& date, Artifact& artifact, BenchmarkReport& report, bool first,
                     const std::function<void(const BenchmarkReport&)>& size_done, int targets_after,
-                    std::optional<CheckpointFile>& checkpoint) {
+                    std::optional<CheckpointFile>& checkpoint, std::vector<std::string>& said) {
+  const auto warn = [&said](const std::string& text) {
+    print_warning(text);
+    said.push_back(text);
+  };
   ServerTarget target(target_options);
   throw_if_interrupted();
   target.ensure_extension();
@@ -582,7 +597,7 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
     facts.schema = plan.table.schema;
     checkpoint->bind(facts);  // a different read is refused before the warning below
     if (!resume_note.empty()) {
-      print_warning(resume_note);
+      warn(resume_note);
       plan.sizes.front().notes.push_back(resume_note);
     }
     if (checkpoint->resuming())
@@ -595,8 +610,9 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   if (target.is_throwaway()) artifact.context.profiles.push_back(profile_facts(target));
   throw_if_interrupted();
   // Said before the first run (and after every check of the input, so bad input
-  // still gets its one line), so a user can stop and come back when it is idle.
-  if (auto busy = busy_machine_warning(host); busy && first) print_warning(busy->text());
+  // still gets its one line), so a user can stop and come back when it is idle;
+  // so not again at the end.
+  if (auto busy = busy_machine_warning(host); busy && first) warn(busy->text());
 
   // 2. Run: rounds of the wire ceiling and every strategy, into the report.
   StderrProgress lines(phases);
@@ -649,6 +665,7 @@ int run_benchmark_command(const RunOptions& options) {
   // after another, into one report (each size tagged with its profile). With --dsn: once.
   const std::vector<std::string> profiles = options.target.dsn ? std::vector<std::string>{""} : options.target.profiles;
   std::optional<CheckpointFile> checkpoint;  // --checkpoint (one profile): the part journal
+  std::vector<std::string> said;             // warnings printed while running: the table does not repeat them
   try {
     for (std::size_t i = 0; i < profiles.size(); ++i) {
       TargetOptions target_options = options.target;
@@ -661,7 +678,7 @@ int run_benchmark_command(const RunOptions& options) {
         measure_target(
             options, target_options, host, date, artifact, part, i == 0,
             [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); },
-            static_cast<int>(profiles.size() - 1 - i), checkpoint);
+            static_cast<int>(profiles.size() - 1 - i), checkpoint, said);
       } catch (const Interrupted& e) {
         if (i == 0) throw;                                       // nothing measured yet: the usual interruption
         artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
@@ -691,7 +708,8 @@ int run_benchmark_command(const RunOptions& options) {
   // and, if asked, a Markdown file — every reporter fed the same artifact.
   std::FILE* display = options.output.json_to_stdout ? stderr : stdout;
   const std::string label = "benchclient run of " + date;
-  ConsoleReporter console(display);
+  ConsoleReporter console(
+      display, {options.output.wide_table ? TableView::wide : TableView::compact, "--wide shows every column", said});
   MarkdownReporter markdown_display({label}), markdown_file({label});
   if (artifact_file.empty()) artifact_file = fresh_result_path(options.output.results_dir, "run");
   JsonReporter json(artifact_file, options.output.json_to_stdout ? &std::cout : nullptr);

@@ -86,6 +86,7 @@ struct OutputOptions {
   std::filesystem::path results_dir = "results";  // the JSON artifact, always
   bool json_to_stdout = false;                    // the artifact on stdout too (the display moves to stderr)
   ConsoleFormat console = ConsoleFormat::table;
+  bool wide_table = false;              // the console table shows every column (default: the compact view, 120 columns)
   std::filesystem::path markdown_file;  // set: the Markdown report of this run, written there too
   bool progress = true;                 // phase lines; the live line only ever on a terminal
 };

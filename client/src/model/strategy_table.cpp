@@ -31,34 +31,53 @@ std::string status_note(const StrategyResult& s, const StrategySummary& sum, int
   return fmt::format(" ({})", to_string(sum.status));
 }
 
+namespace {
+
+// The match column in short: one mark, and whether it says all (plain ok).
+ShortCell match_flag(const StrategyRowSource& r) {
+  const StrategySummary& s = r.summary;
+  const bool matched = s.rows_match.value_or(false) && s.checksum_match.value_or(false);
+  const bool wrong = !s.rows_match.value_or(true) || !s.checksum_match.value_or(true);
+  const std::string_view text = matched ? mark(true) : wrong ? mark(false) : kMissing;
+  return {std::string(text), matched && status_note(r.result, s, r.runs_asked).empty()};
+}
+
+}  // namespace
+
 const std::vector<StrategyColumn>& strategy_columns() {
-  // Chosen to fit a 120-column terminal (the reference sweep's table is 117 wide): the
-  // CPU seconds behind the per-row figures are in the artifact, the workers' share of
-  // the memory in a line beside the table.
+  // Every column fits a 120-column terminal when the statuses are plain (the reference
+  // sweep's table is 117 wide); the compact view (the console's default) keeps the ones
+  // marked `true` and shortens the match column to a flag, so it fits 120 columns
+  // whatever the statuses. The CPU seconds behind the per-row figures are in the
+  // artifact, the workers' share of the memory in a line beside the table.
   static const std::vector<StrategyColumn> columns{
-      {"strategy", "", Align::left, [](const StrategyRowSource& r) -> Cell { return r.result.strategy; }},
+      {"strategy", "", Align::left, [](const StrategyRowSource& r) -> Cell { return r.result.strategy; }, true},
       {"rows/s", "median of the runs", Align::right,
        [](const StrategyRowSource& r) -> Cell {
          const Summary& s = r.summary.rows_per_sec;
          return s.count ? Cell(si(s.median)) : std::nullopt;
-       }},
+       },
+       true},
       {"min … max", "rows/s of the slowest and the fastest run", Align::right,
        [](const StrategyRowSource& r) -> Cell {
          const Summary& s = r.summary.rows_per_sec;
          return s.count ? Cell(fmt::format("{} … {}", si(s.min), si(s.max))) : std::nullopt;
-       }},
+       },
+       true},
       {"/ceiling", "median of each run's rows/s ÷ its own round's wire ceiling (COPY drain, same format)", Align::right,
        [](const StrategyRowSource& r) -> Cell {
          const auto& ratio = r.summary.ratio_to_wire_ceiling;
          return ratio ? Cell(fmt::format("{:.2f}×", *ratio)) : std::nullopt;
-       }},
+       },
+       true},
       {"peak RSS", "median of the client's peak resident memory (forked workers included)", Align::right,
        [](const StrategyRowSource& r) -> Cell {
          const Summary& s = r.summary.peak_rss_bytes;
          return s.count ? Cell(mib(s.median)) : std::nullopt;
-       }},
+       },
+       true},
       {"TTFR", "median time to the first row", Align::right,
-       [](const StrategyRowSource& r) { return median(r.summary.ttfr_ms, "{:.1f} ms"); }},
+       [](const StrategyRowSource& r) { return median(r.summary.ttfr_ms, "{:.1f} ms"); }, true},
       {"p99 batch", "median of each run's 99th-percentile batch latency", Align::right,
        [](const StrategyRowSource& r) { return median(r.summary.latency_p99_ms, "{:.1f} ms"); }},
       {"CPU ns/row", "the client's + the server backends' CPU per row, medians", Align::right,
@@ -76,7 +95,10 @@ const std::vector<StrategyColumn>& strategy_columns() {
          const StrategySummary& s = r.summary;
          return fmt::format("{} / {}{}", mark(s.rows_match), mark(s.checksum_match),
                             status_note(r.result, s, r.runs_asked));
-       }},
+       },
+       true, match_flag,
+       "✓ when rows and checksum equal the server's in every run, ✗ a mismatch, — not known; [n]: the note under "
+       "the table (rows / checksum, and the status when not plain ok)"},
   };
   return columns;
 }
@@ -89,26 +111,48 @@ std::optional<std::string> worker_rss_line(const StrategyResult& s, const Strate
                                                                       : std::nullopt));
 }
 
-std::string strategy_table_legend() {
+std::string strategy_table_legend(TableView view) {
   std::string out;
   for (const auto& c : strategy_columns()) {
-    if (c.meaning.empty()) continue;
+    if (c.meaning.empty() || !c.shown(view)) continue;
     if (!out.empty()) out += "; ";
-    out += fmt::format("{}: {}", c.header, c.meaning);
+    const bool shortened = view == TableView::compact && c.short_cell != nullptr;
+    out += fmt::format("{}: {}", c.header, shortened ? c.short_meaning : c.meaning);
   }
   return out;
 }
 
-StrategyTable strategy_table(const SizeResult& size, const SizeSummary& summary, int runs_asked) {
+std::vector<std::string_view> columns_not_shown(TableView view) {
+  std::vector<std::string_view> out;
+  for (const auto& c : strategy_columns())
+    if (!c.shown(view)) out.push_back(c.header);
+  return out;
+}
+
+StrategyTable strategy_table(const SizeResult& size, const SizeSummary& summary, int runs_asked, TableView view) {
   StrategyTable t;
   for (const auto& c : strategy_columns()) {
+    if (!c.shown(view)) continue;
     t.header.emplace_back(c.header);
     t.align.push_back(c.align);
   }
   for (std::size_t i = 0; i < size.strategies.size(); ++i) {
     const StrategyRowSource source{size.strategies[i], summary.strategies.at(i), runs_asked};
     std::vector<std::string> row;
-    for (const auto& c : strategy_columns()) row.push_back(c.cell(source).value_or(std::string(kMissing)));
+    for (const auto& c : strategy_columns()) {
+      if (!c.shown(view)) continue;
+      std::string whole = c.cell(source).value_or(std::string(kMissing));
+      if (view == TableView::wide || c.short_cell == nullptr) {
+        row.push_back(std::move(whole));
+        continue;
+      }
+      ShortCell shortened = c.short_cell(source);
+      if (!shortened.whole) {
+        t.notes.push_back(fmt::format("[{}] {}: {}", t.notes.size() + 1, size.strategies[i].strategy, whole));
+        shortened.text += fmt::format(" [{}]", t.notes.size());
+      }
+      row.push_back(std::move(shortened.text));
+    }
     t.rows.push_back(std::move(row));
   }
   return t;

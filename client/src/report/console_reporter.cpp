@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/number_format.hpp"
 #include "model/strategy_table.hpp"
+#include "model/text_width.hpp"
 #include "model/verdict_text.hpp"
 #include "model/warnings.hpp"
 
@@ -15,39 +18,55 @@ namespace benchlab {
 
 namespace {
 
-// Display width of UTF-8 text (each code point one column: ±, …, ½ are narrow).
-std::size_t display_width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
 using Row = std::vector<std::string>;
 
-void print_rows(std::FILE* out, const Row& header, const std::vector<Row>& rows, const std::vector<Align>& align) {
+// The columns' widths: each the widest of its header and cells.
+std::vector<std::size_t> widths_of(const Row& header, const std::vector<Row>& rows) {
   std::vector<std::size_t> width(header.size());
   for (std::size_t i = 0; i < header.size(); ++i) width[i] = display_width(header[i]);
   for (const auto& r : rows)
     for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
+  return width;
+}
+
+std::size_t total_width(const std::vector<std::size_t>& width) {
+  std::size_t total = 0;
+  for (auto w : width) total += w + 2;
+  return total > 2 ? total - 2 : total;
+}
+
+// The table, cells two spaces apart. `max_width` (0: none): a table wider than it
+// has its first column (the strategy) cut to fit, a cut name ending in "…".
+void print_rows(std::FILE* out, const Row& header, const std::vector<Row>& rows, const std::vector<Align>& align,
+                std::size_t max_width) {
+  std::vector<std::size_t> width = widths_of(header, rows);
+  if (const std::size_t total = total_width(width); max_width != 0 && total > max_width && !width.empty())
+    width[0] = std::max<std::size_t>(width[0] > total - max_width ? width[0] - (total - max_width) : 0,
+                                     std::min<std::size_t>(width[0], 8));
   auto line = [&](const Row& cells) {
     std::string s;
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      const std::size_t pad = width[i] - std::min(width[i], display_width(cells[i]));
+      const std::string cell = i == 0 ? elide(cells[i], width[i]) : cells[i];
+      const std::size_t pad = width[i] - std::min(width[i], display_width(cell));
       const bool left = align.at(i) == Align::left;
-      s += left ? cells[i] + std::string(pad, ' ') : std::string(pad, ' ') + cells[i];
+      s += left ? cell + std::string(pad, ' ') : std::string(pad, ' ') + cell;
       if (i + 1 < cells.size()) s += "  ";
     }
     while (!s.empty() && s.back() == ' ') s.pop_back();
     fmt::print(out, "{}\n", s);
   };
   line(header);
-  std::size_t total = 0;
-  for (auto w : width) total += w + 2;
-  fmt::print(out, "{}\n", std::string(total > 2 ? total - 2 : total, '-'));
+  fmt::print(out, "{}\n", std::string(total_width(width), '-'));
   for (const auto& r : rows) line(r);
 }
 
+// `text` word-wrapped to the console's width: the first line after `first`, the others after `indent`.
+void print_wrapped(std::FILE* out, const std::string& text, const std::string& first, const std::string& indent) {
+  for (const auto& line : wrap_words(text, kConsoleWidth, first, indent)) fmt::print(out, "{}\n", line);
+}
+
+// The medians across sizes, a pair of columns (rows/s, peak RSS) per size; sizes
+// that would not fit the console's width beside each other go in the next table.
 void print_overview(std::FILE* out, const Artifact& a) {
   const auto& sizes = a.report.sizes;
   Row header{"strategy"};
@@ -57,9 +76,6 @@ void print_overview(std::FILE* out, const Artifact& a) {
                                                        : fmt::format("rows/s @{}", size.limit));
     header.push_back("peak RSS");
   }
-  header.emplace_back();
-  std::vector<Align> align(header.size(), Align::right);
-  align.front() = Align::left;
   std::vector<Row> rows;
   for (const auto& name : a.context.schedule.strategies) {
     Row r{name};
@@ -69,32 +85,45 @@ void print_overview(std::FILE* out, const Artifact& a) {
       r.push_back(sum.rows_per_sec.count ? si(sum.rows_per_sec.median) : std::string(kMissing));
       r.push_back(sum.peak_rss_bytes.count ? mib(sum.peak_rss_bytes.median) : std::string(kMissing));
     }
-    r.emplace_back();
     rows.push_back(std::move(r));
   }
-  fmt::print(out, "\nsummary (medians, {} format)\n", to_string(a.context.read.format));
-  print_rows(out, header, rows, align);
-}
-
-// `text` in lines of at most `width` columns, each after `indent`.
-void print_wrapped(std::FILE* out, const std::string& text, std::size_t width, const std::string& indent) {
-  std::string line;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = text.find(' ', at);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(at, end - at);
-    if (!line.empty() && display_width(indent + line + " " + word) > width) {
-      fmt::print(out, "{}{}\n", indent, line);
-      line.clear();
+  // Which sizes go together: as many as fit beside the strategy column (at least one).
+  const std::vector<std::size_t> width = widths_of(header, rows);
+  std::vector<std::pair<std::size_t, std::size_t>> groups;  // [first, last) sizes
+  for (std::size_t first = 0; first < sizes.size();) {
+    std::size_t last = first, used = width[0];
+    while (last < sizes.size()) {
+      const std::size_t pair = 2 + width[1 + 2 * last] + 2 + width[2 + 2 * last];
+      if (last > first && used + pair > kConsoleWidth) break;
+      used += pair;
+      ++last;
     }
-    line += line.empty() ? word : " " + word;
-    at = end + 1;
+    groups.emplace_back(first, last);
+    first = last;
   }
-  if (!line.empty()) fmt::print(out, "{}{}\n", indent, line);
+  for (const auto& [first, last] : groups) {
+    const auto pick = [&, first = first, last = last](const Row& r) {
+      Row picked{r.front()};
+      picked.insert(picked.end(), r.begin() + static_cast<std::ptrdiff_t>(1 + 2 * first),
+                    r.begin() + static_cast<std::ptrdiff_t>(1 + 2 * last));
+      return picked;
+    };
+    std::vector<Row> part;
+    for (const auto& r : rows) part.push_back(pick(r));
+    std::vector<Align> align(1 + 2 * (last - first), Align::right);
+    align.front() = Align::left;
+    const std::string which =
+        groups.size() == 1 ? std::string() : fmt::format("; sizes {} to {} of {}", first + 1, last, sizes.size());
+    fmt::print(out, "\nsummary (medians, {} format{})\n", to_string(a.context.read.format), which);
+    print_rows(out, pick(header), part, align, kConsoleWidth);
+  }
 }
 
 }  // namespace
+
+bool ConsoleReporter::said(const std::string& text) const {
+  return std::find(options_.said.begin(), options_.said.end(), text) != options_.said.end();
+}
 
 void ConsoleReporter::context(const Context&) {}
 
@@ -105,7 +134,10 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size, const SizeS
                                                                     size.whole_table ? ", the whole table" : "");
   // Several profiles (--profile a,b): each size's table is headed by the profile it was measured on.
   const std::string profile = c.profiles.size() > 1 && !size.profile.empty() ? "profile " + size.profile + ": " : "";
-  fmt::print(out_, "\n{}{} rows ({} format, {} workers, {})\n", profile, size.limit, fmt_name, c.read.workers, range);
+  fmt::print(out_, "\n");
+  print_wrapped(
+      out_, fmt::format("{}{} rows ({} format, {} workers, {})", profile, size.limit, fmt_name, c.read.workers, range),
+      "", "  ");
   for (const auto& [name, w] : summary.wire_ceiling) {
     fmt::print(out_, "  wire ceiling ({:<6}) COPY: {} rows/s, {:.1f} MB/s{}\n", name, si(w.rows_per_sec.median),
                w.mb_per_sec.median, name == fmt_name ? "  <- ratios below" : "");
@@ -113,19 +145,22 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size, const SizeS
   if (const auto& s = size.server.scan)
     fmt::print(out_, "  server_scan: {:.3f} s, CPU {:.3f}u/{:.3f}s s, {} rows\n", s->elapsed_s, s->cpu_user_s,
                s->cpu_sys_s, s->rows);
-  for (const auto& n : size.notes) fmt::print(out_, "  note: {}\n", n);
-  const StrategyTable table = strategy_table(size, summary, c.schedule.runs);
-  print_rows(out_, table.header, table.rows, table.align);
+  for (const auto& n : size.notes)
+    if (!said(n)) print_wrapped(out_, n, "  note: ", "    ");
+  const StrategyTable table = strategy_table(size, summary, c.schedule.runs, options_.view);
+  print_rows(out_, table.header, table.rows, table.align, options_.view == TableView::compact ? kConsoleWidth : 0);
+  for (const auto& note : table.notes)
+    print_wrapped(out_, note.substr(note.find(' ') + 1), "  " + note.substr(0, note.find(' ') + 1), "      ");
   for (std::size_t i = 0; i < size.strategies.size(); ++i)
     if (const auto line = worker_rss_line(size.strategies[i], summary.strategies.at(i)))
-      fmt::print(out_, "  peak RSS of {}\n", *line);
+      print_wrapped(out_, *line, "  peak RSS of ", "    ");
   fmt::print(out_, "  ({} run{} each{}; {})\n", c.schedule.runs, c.schedule.runs == 1 ? "" : "s",
              c.schedule.warmup > 0 ? fmt::format(", after {} warmup runs", c.schedule.warmup) : std::string(),
              c.bound_cores() == 0 ? std::string("/CPU bound not shown: the server runs elsewhere")
                                   : fmt::format("/CPU bound on {} cores", c.host.cores));
   if (summary.writer) fmt::print(out_, "  {}\n", writer_activity_text(*summary.writer));
   for (const auto& s : size.strategies)
-    for (const auto& e : s.errors) fmt::print(out_, "  {} error: {}\n", s.strategy, e);
+    for (const auto& e : s.errors) print_wrapped(out_, e, fmt::format("  {} error: ", s.strategy), "    ");
 }
 
 void ConsoleReporter::finish(const Artifact& a) {
@@ -137,26 +172,42 @@ void ConsoleReporter::finish(const Artifact& a) {
     });
   });
   if (any_worker_rss) {
-    fmt::print(out_,
-               "\npeak RSS (n×MiB + parent): each forked worker's own peak (getrusage ru_maxrss), largest worker. It "
-               "includes\nthe ~9 MiB of the parent's pages every child inherits at fork (libraries, the parent's "
-               "live heap;\nshared copy-on-write: the peak RSS sum counts them again for every worker); the "
-               "worker's own reading adds ~4 MiB.\n");
+    fmt::print(out_, "\n");
+    print_wrapped(out_,
+                  "peak RSS (n×MiB + parent): each forked worker's own peak (getrusage ru_maxrss), largest worker. It "
+                  "includes the ~9 MiB of the parent's pages every child inherits at fork (libraries, the parent's "
+                  "live heap; shared copy-on-write: the peak RSS sum counts them again for every worker); the "
+                  "worker's own reading adds ~4 MiB.",
+                  "", "");
   }
   if (!report.sizes.empty()) {
     fmt::print(out_, "\ncolumns:\n");
-    print_wrapped(out_, strategy_table_legend(), 120, "  ");
+    print_wrapped(out_, strategy_table_legend(options_.view), "  ", "  ");
+    if (const auto hidden = columns_not_shown(options_.view); !hidden.empty())
+      print_wrapped(
+          out_,
+          fmt::format("not shown: {} ({})", fmt::join(hidden, ", "),
+                      options_.wide_hint.empty() ? "the Markdown report has every column" : options_.wide_hint),
+          "  ", "  ");
   }
-  const auto& warnings = a.summary.warnings;
+  std::vector<std::string> warnings;
+  for (const auto& w : a.summary.warnings)
+    if (!said(w.text())) warnings.push_back(w.text());
   if (!warnings.empty()) fmt::print(out_, "\n");
-  for (const auto& w : warnings) fmt::print(out_, "warning: {}\n", w.text());
-  if (!a.complete) fmt::print(out_, "\n{}\n", kIncompleteArtifact);
+  for (const auto& w : warnings) print_wrapped(out_, w, "warning: ", "  ");
+  if (!a.complete) {
+    fmt::print(out_, "\n");
+    print_wrapped(out_, std::string(kIncompleteArtifact), "", "");
+  }
   if (report.interrupted_signal != 0) fmt::print(out_, "\ninterrupted: the figures above are what was measured\n");
-  if (!report.strict_failure.empty()) fmt::print(out_, "\nstrict policy: {}\n", report.strict_failure);
+  if (!report.strict_failure.empty()) {
+    fmt::print(out_, "\n");
+    print_wrapped(out_, report.strict_failure, "strict policy: ", "  ");
+  }
   // The verdict, derived from what was measured (model/verdict_text).
   const auto verdict = console_verdict(a);
   if (!verdict.empty()) fmt::print(out_, "\n");
-  for (const auto& line : verdict) fmt::print(out_, "verdict: {}\n", line);
+  for (const auto& line : verdict) print_wrapped(out_, line, "verdict: ", "  ");
   std::fflush(out_);
 }
 
