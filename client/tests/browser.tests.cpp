@@ -390,6 +390,7 @@ TEST_CASE("a run's own report opens with rows/s and peak RSS per strategy, and i
   const fs::path shots = fs::path(BENCHCLIENT_BINARY).parent_path() / "browser-check";
   // A copy of the sweep stopped by Ctrl-C: incomplete, interrupted.
   auto interrupted = nlohmann::json::parse(benchlab::test::slurp(reference / "run-20261202T045428Z.json"));
+  interrupted["complete"] = false;
   interrupted["status"]["complete"] = false;
   interrupted["status"]["interrupted_by_signal"] = 2;
   const fs::path stopped = dir.path / "run-interrupted.json";

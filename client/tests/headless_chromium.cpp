@@ -672,22 +672,24 @@ PageCheck check_report_page(const fs::path& html, const fs::path& screenshot_dir
     chart.provenance_in_svg = c.value("provInSvg", 0);
     check.charts.push_back(std::move(chart));
   }
-  for (const auto& [name, fills] : browser.evaluate(kFillsScript).items())
+  const nlohmann::json series_fills = browser.evaluate(kFillsScript);
+  for (const auto& [name, fills] : series_fills.items())
     for (const auto& f : fills) check.series_fills[name].push_back(f.get<std::string>());
   const nlohmann::json match = browser.evaluate(kMatchScript);
   check.match_cells = match.value("cells", 0);
   check.match_cells_clipped = match.value("clipped", 0);
-  for (const auto& p : browser.evaluate("Array.from(document.querySelectorAll('.notices p'), p => p.textContent)"))
-    check.notices.push_back(p.get<std::string>());
+  const nlohmann::json notices =
+      browser.evaluate("Array.from(document.querySelectorAll('.notices p'), p => p.textContent)");
+  for (const auto& p : notices) check.notices.push_back(p.get<std::string>());
   screenshot(browser, check.desktop_png);
 
   browser.call("Emulation.setDeviceMetricsOverride",
                {{"width", kPhoneWidth}, {"height", 844}, {"deviceScaleFactor", 1}, {"mobile", true}});
   check.phone_scroll_width = browser.evaluate("document.documentElement.scrollWidth").get<double>();
   check.phone_overflows = check.phone_scroll_width > kPhoneWidth + 1;
-  const nlohmann::json text = browser.evaluate(kTextScript);
-  for (std::size_t i = 0; i < text.size() && i < check.charts.size(); ++i)
-    if (text[i].is_number()) check.charts[i].phone_min_text_px = text[i].get<double>();
+  const nlohmann::json min_text = browser.evaluate(kTextScript);
+  for (std::size_t i = 0; i < min_text.size() && i < check.charts.size(); ++i)
+    if (min_text[i].is_number()) check.charts[i].phone_min_text_px = min_text[i].get<double>();
   screenshot(browser, check.phone_png);
   // A last round trip to the renderer: every console message and request it made
   // before this point has arrived by its answer.
