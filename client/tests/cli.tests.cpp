@@ -272,7 +272,7 @@ TEST_CASE("cli: end to end against the test server gives a verified artifact", "
   std::set<fs::path> files;
   for (const auto& e : fs::directory_iterator(results)) files.insert(e.path());
   REQUIRE(files.size() == 2);
-  const fs::path json = *files.begin(), html = *files.rbegin();
+  const fs::path html = *files.begin(), json = *files.rbegin();  // ".html" sorts first
   CHECK(json.filename().string().starts_with("run-"));
   CHECK(json.extension() == ".json");
   CHECK(html == fs::path(json).replace_extension(".html"));
