@@ -157,10 +157,17 @@ std::vector<const Named<Artifact>*> artifacts_at(const ReadSeries& rs, std::uint
 
 // A series opens with each strategy's rows/s and its peak RSS, whatever its number of
 // sizes: bars (the median of the runs) with whiskers (the slowest … the fastest run), at
-// the largest size, where the strategies differ most (a sweep's lines over every size follow).
+// the largest size that has every strategy (where they differ most with none missing; the
+// verdict's size), else the largest; a sweep's lines over every size follow.
 void strategy_bars(std::vector<Chart>& out, const ReadSeries& rs, const Chart& base) {
   if (rs.sizes.empty()) return;
-  const std::uint64_t rows = rs.sizes.back();
+  std::uint64_t rows = rs.sizes.back();
+  for (auto it = rs.sizes.rbegin(); it != rs.sizes.rend(); ++it)
+    if (std::all_of(rs.strategies.begin(), rs.strategies.end(),
+                    [&](const std::string& name) { return rs.at(*it, name) != nullptr; })) {
+      rows = *it;
+      break;
+    }
   svg::BarChart t, m;
   const SeriesPoint* any = nullptr;
   std::size_t runs = 0;
