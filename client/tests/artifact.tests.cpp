@@ -589,7 +589,9 @@ TEST_CASE("artifact: an incomplete run says so in every reader, and compare refu
   CHECK(count(md.out, "- **Status:** " + line + "\n") == 1);
   const test::Outcome html = test::run_benchclient({"report", "--format", "html", partial.string()}, dir.path);
   REQUIRE(html.exit_code == 0);
-  CHECK(count(html.out, "<p>" + line + "</p>") == 1);
+  // Under the artifact's heading, and once more where the page opens.
+  CHECK(count(html.out, "<strong>Status:</strong> " + line + "</p>") == 1);
+  CHECK(count(html.out, "<p>Status: " + line + "</p>") == 1);
   const test::Outcome whole = test::run_benchclient({"report", sweep.string()}, dir.path);
   REQUIRE(whole.exit_code == 0);
   CHECK(count(whole.out, line) == 0);

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "headless_chromium.hpp"
 #include "support.hpp"
 
@@ -71,6 +73,25 @@ std::string dot_chart(const std::string& slug, int data_marks, int points, int r
       "<svg viewBox=\"0 0 300 120\" width=\"300\" height=\"120\" role=\"img\">{}</svg>\n"
       "<figcaption>{}</figcaption></figure>",
       slug, data_marks, marks, slug);
+}
+
+// What a reader needs of a real report: every chart's provenance once, beneath it; its
+// text readable on a phone; each strategy one colour on the whole page; the strategy
+// tables' match column in view at 1280 px.
+void check_readable(const PageCheck& c) {
+  for (const auto& chart : c.charts) {
+    INFO(chart.id);
+    CHECK(chart.provenance_blocks == 1);
+    CHECK(chart.provenance_in_svg == 0);
+    CHECK(chart.phone_min_text_px >= benchlab::test::kMinTextPx);
+  }
+  CHECK_FALSE(c.series_fills.empty());
+  for (const auto& [series, fills] : c.series_fills) {
+    INFO(series);
+    CHECK(fills.size() == 1);
+  }
+  CHECK(c.match_cells > 0);
+  CHECK(c.match_cells_clipped == 0);
 }
 
 std::string joined(const std::vector<std::string>& lines) {
@@ -211,6 +232,67 @@ TEST_CASE("the browser check catches every kind of broken report page", "[browse
               "log error: Failed to load resource: net::ERR_UNSAFE_PORT (http://127.0.0.1:9/x.png)"});
   }
 
+  SECTION("chart text too small on a phone is reported") {
+    // A 1000-unit-wide chart shown about 350 px wide: its 12-unit text renders near 4 px.
+    const auto page = write_page(dir.path, "tiny",
+                                 "<figure class=\"chart\" id=\"chart-tiny\" data-marks=\"1\">"
+                                 "<svg viewBox=\"0 0 1000 120\" width=\"1000\" height=\"120\" font-size=\"12\">"
+                                 "<text x=\"10\" y=\"20\">rows/s</text>"
+                                 "<rect class=\"mark\" x=\"20\" y=\"40\" width=\"300\" height=\"30\"/></svg>"
+                                 "<figcaption>tiny</figcaption></figure>");
+    const PageCheck c = check_report_page(page, dir.path);
+    REQUIRE(c.charts.size() == 1);
+    CHECK(c.charts[0].phone_min_text_px > 0);
+    CHECK(c.charts[0].phone_min_text_px < 6);
+    REQUIRE(c.problems().size() == 1);
+    CHECK(c.problems()[0].starts_with("chart-tiny: text renders at "));
+  }
+
+  SECTION("a series drawn in two colours is reported") {
+    auto chart = [](const std::string& slug, const std::string& fill) {
+      return fmt::format(
+          "<figure class=\"chart\" id=\"chart-{}\" data-marks=\"1\"><svg viewBox=\"0 0 300 120\" width=\"300\" "
+          "height=\"120\"><g data-series=\"copy_stream\"><circle class=\"mark\" cx=\"40\" cy=\"40\" r=\"5\" "
+          "fill=\"{}\"/></g></svg><figcaption>{}</figcaption></figure>",
+          slug, fill, slug);
+    };
+    const auto page = write_page(dir.path, "colours", chart("one", "#0072B2") + chart("two", "#D55E00"));
+    const PageCheck c = check_report_page(page, dir.path);
+    REQUIRE(c.series_fills.count("copy_stream") == 1);
+    CHECK(c.series_fills.at("copy_stream") == std::vector<std::string>{"rgb(0, 114, 178)", "rgb(213, 94, 0)"});
+    CHECK(c.problems() ==
+          std::vector<std::string>{"series copy_stream is drawn in 2 colours: rgb(0, 114, 178), rgb(213, 94, 0)"});
+  }
+
+  SECTION("a strategy table whose match column is clipped is reported") {
+    const auto page =
+        write_page(dir.path, "clipped",
+                   bar_chart("throughput", 3, 3) +
+                       "<div style=\"overflow-x:auto;max-width:300px\" class=\"scroll\"><table><thead><tr>"
+                       "<th>strategy</th><th>match</th></tr></thead><tbody><tr><td style=\"min-width:400px\">naive</td>"
+                       "<td>✓ / ✓</td></tr></tbody></table></div>");
+    const PageCheck c = check_report_page(page, dir.path);
+    CHECK(c.match_cells == 2);
+    CHECK(c.match_cells_clipped == 2);
+    CHECK(c.problems() == std::vector<std::string>{"2 of 2 cells of the match column are clipped at 1280 px"});
+  }
+
+  SECTION("a chart's provenance printed twice is reported") {
+    const auto page = write_page(
+        dir.path, "provenance",
+        "<figure class=\"chart\" id=\"chart-prov\" data-marks=\"1\"><svg viewBox=\"0 0 300 120\" width=\"300\" "
+        "height=\"120\"><rect class=\"mark\" x=\"20\" y=\"20\" width=\"100\" height=\"20\"/>"
+        "<text x=\"10\" y=\"100\" font-size=\"30\">run-1.json — benchclient --all</text></svg>"
+        "<figcaption>prov</figcaption><div class=\"prov\"><div><code>run-1.json — benchclient --all</code></div>"
+        "</div></figure>");
+    const PageCheck c = check_report_page(page, dir.path);
+    REQUIRE(c.charts.size() == 1);
+    CHECK(c.charts[0].provenance_blocks == 1);
+    CHECK(c.charts[0].provenance_in_svg == 1);
+    CHECK(c.problems() == std::vector<std::string>{
+                              "chart-prov: its provenance is printed twice (1 blocks, 1 of its lines in the svg too)"});
+  }
+
   SECTION("a page wider than a phone is reported") {
     const auto page =
         write_page(dir.path, "wide",
@@ -280,6 +362,10 @@ TEST_CASE("the real HTML report renders every chart, fetches nothing and fits a 
   INFO("screenshots: " << c.desktop_png.string() << ", " << c.phone_png.string());
   INFO("problems:" << joined(c.problems()));
   CHECK(c.charts.size() >= 5);
+  // It opens with the first series' rows/s and peak RSS per strategy.
+  REQUIRE(c.charts.size() >= 2);
+  CHECK(c.charts[0].id.ends_with("-strategies-rows-per-sec"));
+  CHECK(c.charts[1].id.ends_with("-strategies-peak-rss"));
   for (const auto& chart : c.charts) {
     INFO(chart.id);
     CHECK(chart.expected_marks > 0);
@@ -290,5 +376,62 @@ TEST_CASE("the real HTML report renders every chart, fetches nothing and fits a 
   CHECK(c.console_errors.empty());
   CHECK(c.requests.empty());
   CHECK_FALSE(c.phone_overflows);
+  check_readable(c);
   CHECK(c.problems().empty());
+}
+
+// One artifact's page, as a run writes it beside its artifact: the first two charts are
+// rows/s and peak RSS per strategy, for one size as for a sweep, and its status and
+// warnings open the page, as the Markdown report words them.
+TEST_CASE("a run's own report opens with rows/s and peak RSS per strategy, and its warnings", "[browser]") {
+  require_chromium();
+  const fs::path reference = fs::path(BENCHLAB_SOURCE_DIR) / "results/reference";
+  TempDir dir("browser-run");
+  const fs::path shots = fs::path(BENCHCLIENT_BINARY).parent_path() / "browser-check";
+  // A copy of the sweep stopped by Ctrl-C: incomplete, interrupted.
+  auto interrupted = nlohmann::json::parse(benchlab::test::slurp(reference / "run-20261202T045428Z.json"));
+  interrupted["complete"] = false;
+  interrupted["status"]["complete"] = false;
+  interrupted["status"]["interrupted_by_signal"] = 2;
+  const fs::path stopped = dir.path / "run-interrupted.json";
+  std::ofstream(stopped) << interrupted.dump(2);
+  struct Case {
+    std::string name;
+    fs::path artifact;
+    std::vector<std::string> notices;  // the first ones the page must open with
+  };
+  const std::vector<Case> cases = {
+      {"single-size",
+       reference / "run-20261202T045703Z.json",
+       {"Warning: the machine was busy (load average 1.8); figures will be noisy: use more --runs, or run when it is "
+        "idle"}},
+      {"sweep",
+       reference / "run-20261202T045428Z.json",
+       {"Warning: the machine was busy (load average 2.1); figures will be noisy: use more --runs, or run when it is "
+        "idle"}},
+      {"interrupted",
+       stopped,
+       {"Status: incomplete: the run stopped before every size/profile was measured",
+        "Status: interrupted by signal 2: the figures are what was measured",
+        "Warning: the machine was busy (load average 2.1); figures will be noisy: use more --runs, or run when it is "
+        "idle"}},
+  };
+  for (const auto& k : cases) {
+    INFO(k.name);
+    const fs::path html = dir.path / (k.name + ".html");
+    const auto o = benchlab::test::run_benchclient(
+        {"report", "--format", "html", "--output", html.string(), k.artifact.string()}, dir.path);
+    INFO(o.err);
+    REQUIRE(o.exit_code == 0);
+    const PageCheck c = check_report_page(html, shots);
+    INFO("problems:" << joined(c.problems()));
+    REQUIRE(c.charts.size() >= 2);
+    CHECK(c.charts[0].id.ends_with("-strategies-rows-per-sec"));
+    CHECK(c.charts[1].id.ends_with("-strategies-peak-rss"));
+    REQUIRE(c.notices.size() >= k.notices.size());
+    CHECK(std::vector<std::string>(c.notices.begin(), c.notices.begin() + static_cast<long>(k.notices.size())) ==
+          k.notices);
+    check_readable(c);
+    CHECK(c.problems().empty());
+  }
 }

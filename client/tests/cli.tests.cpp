@@ -272,12 +272,66 @@ TEST_CASE("cli: end to end against the test server gives a verified artifact", "
   CHECK(b["throughput_rows_per_sec"]["median"].get<double>() > 0);
   CHECK(b["peak_rss_bytes"]["median"].get<double>() > 0);
   CHECK(b["runs"][0]["rows"] == 1000);
-  // The same artifact was written to the results directory, and nothing else.
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(results)) files.push_back(e.path());
-  REQUIRE(files.size() == 1);
-  CHECK(files[0].filename().string().starts_with("run-"));
-  CHECK(nlohmann::json::parse(slurp(files[0]))["benchmarks"][0]["rows_match"] == true);
+  // The same artifact was written to the results directory, beside its HTML report, and nothing else.
+  std::set<fs::path> files;
+  for (const auto& e : fs::directory_iterator(results)) files.insert(e.path());
+  REQUIRE(files.size() == 2);
+  const fs::path html = *files.begin(), json = *files.rbegin();  // ".html" sorts first
+  CHECK(json.filename().string().starts_with("run-"));
+  CHECK(json.extension() == ".json");
+  CHECK(html == fs::path(json).replace_extension(".html"));
+  CHECK(nlohmann::json::parse(slurp(json))["benchmarks"][0]["rows_match"] == true);
+  // The last line names both, the report first.
+  CHECK(o.err.ends_with(
+      fmt::format("\nbenchclient: report: {} (open in a browser); artifact: {}\n", html.string(), json.string())));
+}
+
+// Every run writes its own HTML report beside its artifact: the page `benchclient report
+// --format html ARTIFACT` makes of it, byte for byte, self-contained, naming its strategies,
+// opening with rows/s and peak RSS per strategy.
+TEST_CASE("cli: a run writes its HTML report beside its artifact", "[cli][db][html]") {
+  benchlab::test::ScratchDatabase db("cli_html");
+  TempDir dir("clitest");
+  const fs::path results = dir.path / "results";
+  const Outcome o = run_cli({"--dsn", dsn_of(db), "--strategy", "cursor_pagination,copy_stream", "--rows", "1000",
+                             "--runs", "2", "--warmup", "0", "--no-progress", "--results-dir", results.string()},
+                            dir);
+  INFO("stderr: " << o.err);
+  REQUIRE(o.exit_code == 0);
+  fs::path json, html;
+  for (const auto& e : fs::directory_iterator(results)) (e.path().extension() == ".json" ? json : html) = e.path();
+  REQUIRE(fs::is_regular_file(json));
+  REQUIRE(html == fs::path(json).replace_extension(".html"));
+  const std::string page = slurp(html);
+  const std::string last = o.err.substr(o.err.rfind('\n', o.err.size() - 2) + 1);
+  CHECK(last ==
+        fmt::format("benchclient: report: {} (open in a browser); artifact: {}\n", html.string(), json.string()));
+  // The report command's page of the same file: one code path.
+  const Outcome r = run_cli({"report", "--format", "html", json.string()}, dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == page);
+  // Self-contained: no script, nothing fetched.
+  CHECK(page.starts_with("<!doctype html>"));
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(page.find("src=") == std::string::npos);
+  CHECK(page.find("<link") == std::string::npos);
+  // It names its strategies, and opens with their rows/s, then their peak RSS.
+  for (const std::string name : {"cursor_pagination", "copy_stream"}) {
+    INFO(name);
+    CHECK(page.find("data-series=\"" + name + "\"") != std::string::npos);
+    CHECK(page.find("<td>" + name + "</td>") != std::string::npos);
+  }
+  std::vector<std::string> ids;  // the charts' ids, in the page's order
+  for (auto at = page.find("<figure class=\"chart\" id=\""); at != std::string::npos;
+       at = page.find("<figure class=\"chart\" id=\"", at + 1)) {
+    const auto from = at + std::string("<figure class=\"chart\" id=\"").size();
+    ids.push_back(page.substr(from, page.find('"', from) - from));
+  }
+  REQUIRE(ids.size() >= 2);
+  CHECK(ids[0].ends_with("-2runs-strategies-rows-per-sec"));
+  CHECK(ids[1].ends_with("-2runs-strategies-peak-rss"));
+  // Complete: no status line says otherwise.
+  CHECK(page.find("incomplete") == std::string::npos);
 }
 
 TEST_CASE("cli: any table read whole (--rows all), split by ctid, and the input that cannot be", "[cli][db]") {
@@ -504,10 +558,17 @@ TEST_CASE("cli: SIGINT stops the run, keeps what was measured and leaves nothing
   CHECK(o.err.find("interrupted") != std::string::npos);
   CHECK(processes_mentioning(marker).empty());
   CHECK(shm_benchlab_entries() == shm_before);
-  // What was measured at 20000 rows was saved.
-  bool artifact = false;
-  for (const auto& e : fs::directory_iterator(marker)) artifact = artifact || e.path().extension() == ".json";
-  CHECK(artifact);
+  // What was measured at 20000 rows was saved, and its HTML report says it is incomplete.
+  fs::path artifact;
+  for (const auto& e : fs::directory_iterator(marker))
+    if (e.path().extension() == ".json") artifact = e.path();
+  REQUIRE_FALSE(artifact.empty());
+  const fs::path html = fs::path(artifact).replace_extension(".html");
+  const std::string page = slurp(html);
+  CHECK(page.find("<strong>Status:</strong> incomplete: the run stopped") != std::string::npos);
+  CHECK(page.find("interrupted by signal 2") != std::string::npos);
+  CHECK(o.err.ends_with(
+      fmt::format("benchclient: report: {} (open in a browser); artifact: {}\n", html.string(), artifact.string())));
   // No session of ours is left on the server, in a transaction or otherwise.
   const auto admin = db.admin();
   std::string left = "1";
@@ -1068,7 +1129,8 @@ TEST_CASE("cli: a run SIGKILLed during its second size leaves an artifact of the
       {"--dsn", db.conninfo(), "--table", "public.slow", "--key", "id", "--strategy", "naive", "--rows", "100,20000",
        "--runs", "1", "--warmup", "0", "--statement-timeout-ms", "600000", "--results-dir", results.string()},
       dir.path);
-  // The state: an artifact file (written atomically, so never half a file) holding the first size.
+  // The state: an artifact file (written atomically, so never half a file) holding the
+  // first size, and its HTML report.
   fs::path file;
   auto first_size_saved = [&] {
     std::error_code ec;
@@ -1076,7 +1138,9 @@ TEST_CASE("cli: a run SIGKILLed during its second size leaves an artifact of the
       const std::string name = e.path().filename().string();
       if (!name.starts_with("run-") || e.path().extension() != ".json") continue;
       const auto j = nlohmann::json::parse(slurp(e.path()), nullptr, false);
-      if (!j.is_discarded() && j.contains("sizes") && j["sizes"].size() == 1) {
+      // Its HTML report follows it, of the same size.
+      if (!j.is_discarded() && j.contains("sizes") && j["sizes"].size() == 1 &&
+          fs::exists(fs::path(e.path()).replace_extension(".html"))) {
         file = e.path();
         return true;
       }
@@ -1103,14 +1167,17 @@ TEST_CASE("cli: a run SIGKILLed during its second size leaves an artifact of the
   REQUIRE(naive->runs.size() == 1);
   CHECK(naive->runs.front().rows == 100);
   CHECK(naive->runs.front().rows_per_sec > 0);
-  // The same file, not one per size, and no temporary file of a write left behind.
+  // The same file, not one per size, its HTML report beside it (of the same first size,
+  // saying so), and no temporary file of a write left behind.
+  const fs::path html = fs::path(file).replace_extension(".html");
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(results)) {
     INFO(e.path());
-    CHECK(e.path() == file);
+    CHECK((e.path() == file || e.path() == html));
     ++files;
   }
-  CHECK(files == 1);
+  CHECK(files == 2);
+  CHECK(slurp(html).find("<strong>Status:</strong> incomplete: the run stopped") != std::string::npos);
   // The backend reading the second size notices its client is gone (at its next
   // connection check or write): waited for, with a deadline.
   const auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -508,9 +508,67 @@ Array.from(document.querySelectorAll('figure.chart'), fig => {
     try { const b = m.getBBox(); return b.width > 0 && b.height > 0; } catch (e) { return false; }
   }).length;
   const r = svgs.length > 0 ? svgs[0].getBoundingClientRect() : {width: 0, height: 0};
+  const prov = Array.from(fig.querySelectorAll('.prov code'), c => c.textContent).filter(l => l.length > 0);
+  const svgText = svgs.length > 0 ? svgs[0].textContent.replace(/\s+/g, ' ') : '';
   return {id: fig.id, dataMarks: fig.getAttribute('data-marks'), svgs: svgs.length,
-          marks: marks.length, nonempty: nonempty, width: r.width, height: r.height};
+          marks: marks.length, nonempty: nonempty, width: r.width, height: r.height,
+          provBlocks: fig.querySelectorAll('.prov').length,
+          provInSvg: prov.filter(l => svgText.includes(l.slice(0, 40))).length};
 })
+)JS";
+
+// Each figure's smallest svg text as rendered (CSS px), null without text.
+constexpr const char* kTextScript = R"JS(
+Array.from(document.querySelectorAll('figure.chart'), fig => {
+  const svg = fig.querySelector('svg');
+  if (!svg) return null;
+  const vb = svg.viewBox && svg.viewBox.baseVal;
+  const scale = vb && vb.width > 0 ? svg.getBoundingClientRect().width / vb.width : 1;
+  let min = null;
+  for (const t of svg.querySelectorAll('text')) {
+    if (!t.textContent.trim()) continue;
+    const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+    if (min === null || px < min) min = px;
+  }
+  return min;
+})
+)JS";
+
+// The fills of every mark that names its series.
+constexpr const char* kFillsScript = R"JS(
+(() => {
+  const fills = {};
+  for (const mark of document.querySelectorAll('figure.chart svg .mark')) {
+    const host = mark.closest('[data-series]');
+    if (!host) continue;
+    const name = host.getAttribute('data-series');
+    const fill = getComputedStyle(mark).fill;
+    fills[name] = fills[name] || [];
+    if (!fills[name].includes(fill)) fills[name].push(fill);
+  }
+  return fills;
+})()
+)JS";
+
+// The strategy tables' last column ("match"): its cells, and those clipped at this width.
+constexpr const char* kMatchScript = R"JS(
+(() => {
+  let cells = 0, clipped = 0;
+  for (const table of document.querySelectorAll('table')) {
+    const head = table.querySelector('thead tr');
+    if (!head || !head.lastElementChild || head.lastElementChild.textContent.trim() !== 'match') continue;
+    const box = (table.closest('.scroll') || document.documentElement).getBoundingClientRect();
+    const right = Math.min(box.right, window.innerWidth), left = Math.max(box.left, 0);
+    for (const row of table.querySelectorAll('tr')) {
+      const cell = row.lastElementChild;
+      if (!cell) continue;
+      ++cells;
+      const r = cell.getBoundingClientRect();
+      if (r.right > right + 0.5 || r.left < left - 0.5 || r.width <= 0) ++clipped;
+    }
+  }
+  return {cells: cells, clipped: clipped};
+})()
 )JS";
 
 long parse_marks(const std::string& s) {
@@ -562,7 +620,19 @@ std::vector<std::string> PageCheck::problems() const {
           fmt::format("{}: {} of {} marks have an empty bounding box", name, c.marks - c.nonempty_marks, c.marks));
     if (c.svgs > 0 && (c.svg_width <= 0 || c.svg_height <= 0))
       out.push_back(fmt::format("{}: the svg renders at {}x{} px", name, c.svg_width, c.svg_height));
+    if (c.phone_min_text_px >= 0 && c.phone_min_text_px < kMinTextPx - 0.005)
+      out.push_back(fmt::format("{}: text renders at {:.1f} px on a {} px phone, under {} px", name,
+                                c.phone_min_text_px, kPhoneWidth, kMinTextPx));
+    if (c.provenance_blocks > 1 || c.provenance_in_svg > 0)
+      out.push_back(fmt::format("{}: its provenance is printed twice ({} blocks, {} of its lines in the svg too)", name,
+                                c.provenance_blocks, c.provenance_in_svg));
   }
+  for (const auto& [series, fills] : series_fills)
+    if (fills.size() > 1)
+      out.push_back(fmt::format("series {} is drawn in {} colours: {}", series, fills.size(), fmt::join(fills, ", ")));
+  if (match_cells_clipped > 0)
+    out.push_back(fmt::format("{} of {} cells of the match column are clipped at {} px", match_cells_clipped,
+                              match_cells, kDesktopWidth));
   for (const auto& e : console_errors) out.push_back("console: " + e);
   for (const auto& r : requests) out.push_back("fetches " + r);
   if (phone_overflows)
@@ -598,14 +668,28 @@ PageCheck check_report_page(const fs::path& html, const fs::path& screenshot_dir
     chart.nonempty_marks = c.value("nonempty", 0L);
     chart.svg_width = c.value("width", 0.0);
     chart.svg_height = c.value("height", 0.0);
+    chart.provenance_blocks = c.value("provBlocks", 0);
+    chart.provenance_in_svg = c.value("provInSvg", 0);
     check.charts.push_back(std::move(chart));
   }
+  const nlohmann::json series_fills = browser.evaluate(kFillsScript);
+  for (const auto& [name, fills] : series_fills.items())
+    for (const auto& f : fills) check.series_fills[name].push_back(f.get<std::string>());
+  const nlohmann::json match = browser.evaluate(kMatchScript);
+  check.match_cells = match.value("cells", 0);
+  check.match_cells_clipped = match.value("clipped", 0);
+  const nlohmann::json notices =
+      browser.evaluate("Array.from(document.querySelectorAll('.notices p'), p => p.textContent)");
+  for (const auto& p : notices) check.notices.push_back(p.get<std::string>());
   screenshot(browser, check.desktop_png);
 
   browser.call("Emulation.setDeviceMetricsOverride",
                {{"width", kPhoneWidth}, {"height", 844}, {"deviceScaleFactor", 1}, {"mobile", true}});
   check.phone_scroll_width = browser.evaluate("document.documentElement.scrollWidth").get<double>();
   check.phone_overflows = check.phone_scroll_width > kPhoneWidth + 1;
+  const nlohmann::json min_text = browser.evaluate(kTextScript);
+  for (std::size_t i = 0; i < min_text.size() && i < check.charts.size(); ++i)
+    if (min_text[i].is_number()) check.charts[i].phone_min_text_px = min_text[i].get<double>();
   screenshot(browser, check.phone_png);
   // A last round trip to the renderer: every console message and request it made
   // before this point has arrived by its answer.

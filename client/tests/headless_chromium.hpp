@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,6 +113,11 @@ struct ChartCheck {
   long nonempty_marks = 0;   // of those, the ones whose getBBox() has a width and a height > 0
   double svg_width = 0;      // the svg's rendered size, CSS px, at the desktop width
   double svg_height = 0;
+  // The smallest text of its svg as rendered on the phone, CSS px: the computed font
+  // size × the svg's scale (its rendered width ÷ its viewBox width); -1: no text.
+  double phone_min_text_px = -1;
+  int provenance_blocks = 0;  // .prov blocks in the figure (its artifacts and commands, as text)
+  int provenance_in_svg = 0;  // of their lines, those the svg prints too (a provenance printed twice)
 };
 
 struct PageCheck {
@@ -121,6 +127,13 @@ struct PageCheck {
   std::vector<std::string> requests;        // every URL requested but the page itself and data:
   double phone_scroll_width = 0;            // document.documentElement.scrollWidth at 390 px, mobile
   bool phone_overflows = false;             // phone_scroll_width > 390 + 1
+  // Each series named by a mark (data-series on it or an ancestor) and the distinct
+  // fills of its marks over every chart of the page: one each when colours are kept.
+  std::map<std::string, std::vector<std::string>> series_fills;
+  // The strategy tables (last header cell "match"): the cells of that column at 1280 px,
+  // and those not wholly inside the viewport and their scroll box (clipped, or scrolled away).
+  int match_cells = 0, match_cells_clipped = 0;
+  std::vector<std::string> notices;  // the page's status and warnings (.notices p), in order
   std::filesystem::path desktop_png, phone_png;
 
   // Everything the contract forbids, one line each; empty when the page passes.
@@ -129,6 +142,7 @@ struct PageCheck {
 
 inline constexpr int kDesktopWidth = 1280;
 inline constexpr int kPhoneWidth = 390;
+inline constexpr double kMinTextPx = 11;  // the smallest chart text a phone may show
 
 // Loads `html` (an absolute or relative path) in a fresh headless Chromium at 1280 px,
 // measures its charts, screenshots it, then again at 390 px as a phone. Writes

@@ -63,7 +63,7 @@ TEST_CASE("messages: a --dsn run on a database that already has the standard tab
     CHECK(o.exit_code == 0);
     CHECK_FALSE(test::contains(o.err, "NOTICE"));
     CHECK_FALSE(test::contains(o.err, "already exists"));
-    CHECK(test::contains(o.err, "artifact written to"));
+    CHECK(test::contains(o.err, "; artifact: "));
   }
 }
 

@@ -95,7 +95,8 @@ TEST_CASE("two profiles: one artifact, each profile's settings in force, resourc
   CHECK(r.at("client_memory_mechanism").get<std::string>().starts_with("RLIMIT_AS"));
   // The artifact reads back: the report has a section per profile and one side-by-side summary.
   fs::path file;
-  for (const auto& e : fs::directory_iterator(dir.path / "results")) file = e.path();
+  for (const auto& e : fs::directory_iterator(dir.path / "results"))
+    if (e.path().extension() == ".json") file = e.path();  // not its HTML report beside it
   const Outcome rep = benchlab::test::run_benchclient({"report", file.string()}, dir.path);
   INFO(rep.err);
   REQUIRE(rep.exit_code == 0);

@@ -342,11 +342,11 @@ std::vector<std::string> files_holding(const fs::path& dir, const std::vector<st
   return found;
 }
 
-// The one file in `dir` whose name starts with `prefix`.
+// The one artifact in `dir` whose name starts with `prefix` (a run's HTML report beside it aside).
 fs::path only_file(const fs::path& dir, const std::string& prefix) {
   std::vector<fs::path> found;
   for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().filename().string().starts_with(prefix)) found.push_back(e.path());
+    if (e.path().filename().string().starts_with(prefix) && e.path().extension() != ".html") found.push_back(e.path());
   REQUIRE(found.size() == 1);
   return found.front();
 }

@@ -180,7 +180,8 @@ Outcome run_benchclient(const std::vector<std::string>& args, const std::filesys
 nlohmann::json only_run_artifact(const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> found;
   for (const auto& e : std::filesystem::directory_iterator(dir))
-    if (e.path().filename().string().starts_with("run-")) found.push_back(e.path());
+    if (e.path().filename().string().starts_with("run-") && e.path().extension() == ".json")
+      found.push_back(e.path());  // not the run's HTML report beside it
   REQUIRE(found.size() == 1);
   return nlohmann::json::parse(slurp(found.front()));
 }

@@ -18,10 +18,46 @@ namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-int strategy_colour(const std::string& name) {
+// A strategy's place in the registry's order (names it does not know: after them all).
+int strategy_rank(const std::string& name) {
   const auto& known = strategy_names();
   const auto it = std::find(known.begin(), known.end(), name);
   return it == known.end() ? static_cast<int>(known.size()) : static_cast<int>(it - known.begin());
+}
+
+// Each strategy's colour (a palette index) and marker, the same in every chart of every
+// report: fixed by its place in the registry. Colours near each other (vermillion and
+// orange, blue and sky blue) go to strategies with different markers.
+struct StrategyStyle {
+  int color;
+  svg::Marker marker;
+};
+StrategyStyle strategy_style(const std::string& name) {
+  using svg::Marker;
+  static constexpr StrategyStyle kStyles[] = {
+      {5, Marker::circle},         // naive: vermillion
+      {0, Marker::square},         // cursor_pagination: blue
+      {2, Marker::triangle},       // pooled_sync: bluish green
+      {3, Marker::diamond},        // async_stream: reddish purple
+      {1, Marker::triangle_down},  // multiprocessing: orange
+      {8, Marker::cross},          // copy_stream: black
+      {4, Marker::star},           // parallel_copy: sky blue
+  };
+  constexpr int kKnown = static_cast<int>(sizeof kStyles / sizeof kStyles[0]);
+  const int rank = strategy_rank(name);
+  if (rank < kKnown) return kStyles[rank];
+  // A strategy added after these (or one this build does not know): grey or indigo,
+  // the marker of its own place.
+  return {rank % 2 == 0 ? 6 : 7, static_cast<Marker>(rank % 7)};
+}
+
+svg::Series strategy_series(const std::string& name) {
+  svg::Series s;
+  s.name = name;
+  const StrategyStyle style = strategy_style(name);
+  s.color = style.color;
+  s.marker = style.marker;
+  return s;
 }
 
 std::string command_of(const std::string& command) {
@@ -77,6 +113,7 @@ std::string slug(const std::string& id) {
 void add(std::vector<Chart>& out, Chart chart, const svg::Rendered& r) {
   chart.id = slug(chart.id);
   chart.svg = r.svg;
+  chart.inline_svg = r.inline_svg;
   chart.marks = r.marks;
   if (chart.marks > 0) out.push_back(std::move(chart));
 }
@@ -88,9 +125,7 @@ template <typename Figure>
 std::vector<svg::Series> per_strategy(const ReadSeries& rs, Figure figure) {
   std::vector<svg::Series> out;
   for (const auto& name : rs.strategies) {
-    svg::Series s;
-    s.name = name;
-    s.color = strategy_colour(name);
+    svg::Series s = strategy_series(name);
     for (const auto rows : rs.sizes)
       if (const SeriesPoint* p = rs.at(rows, name))
         if (const auto point = figure(*p)) s.points.push_back(*point);
@@ -120,6 +155,73 @@ std::vector<const Named<Artifact>*> artifacts_at(const ReadSeries& rs, std::uint
   return out;
 }
 
+// A series opens with each strategy's rows/s and its peak RSS, whatever its number of
+// sizes: bars (the median of the runs) with whiskers (the slowest … the fastest run), at
+// the largest size that has every strategy (where they differ most with none missing; the
+// verdict's size), else the largest; a sweep's lines over every size follow.
+void strategy_bars(std::vector<Chart>& out, const ReadSeries& rs, const Chart& base) {
+  if (rs.sizes.empty()) return;
+  std::uint64_t rows = rs.sizes.back();
+  for (auto it = rs.sizes.rbegin(); it != rs.sizes.rend(); ++it)
+    if (std::all_of(rs.strategies.begin(), rs.strategies.end(),
+                    [&](const std::string& name) { return rs.at(*it, name) != nullptr; })) {
+      rows = *it;
+      break;
+    }
+  svg::BarChart t, m;
+  const SeriesPoint* any = nullptr;
+  std::size_t runs = 0;
+  for (const auto& name : rs.strategies) {
+    const SeriesPoint* p = rs.at(rows, name);
+    if (p == nullptr) continue;
+    any = p;
+    const int color = strategy_style(name).color;
+    if (const Summary& r = p->summary->rows_per_sec; r.count > 0) {
+      t.bars.push_back({name, {{0, r.median, r.min, r.max, si(r.median), color}}, name});
+      runs = std::max(runs, r.count);
+    }
+    if (const Summary& r = p->summary->peak_rss_bytes; r.count > 0)
+      m.bars.push_back({name, {{0, r.median / kMiB, r.min / kMiB, r.max / kMiB, mib(r.median), color}}, name});
+  }
+  if (any == nullptr) return;
+  const Context& context = any->artifact->artifact.context;
+  if (const CeilingSummary* w = any->size_summary->ceiling(context.read.format); w && w->rows_per_sec.count > 0)
+    t.bars.push_back(
+        {"wire ceiling (COPY drain)",
+         {{0, w->rows_per_sec.median, w->rows_per_sec.min, w->rows_per_sec.max, si(w->rows_per_sec.median), 6}},
+         ""});
+  const auto sources = artifacts_at(rs, rows);
+  const std::string spread = runs > 1 ? "whisker: the slowest … the fastest run" : "one run each: no spread";
+  Chart ch = base;
+  ch.files = files_of(sources);
+  ch.provenance = provenance(sources);
+  t.footer = m.footer = ch.provenance;
+
+  t.title = fmt::format("Rows/s per strategy at {} rows — {}", rows_count(rows), rs.title);
+  t.value = {fmt::format("rows/s, median of the runs ({})", spread), svg::Scale::linear, rows_format(), {}, true};
+  ch.id = fmt::format("reads-{}-strategies-rows-per-sec", rs.id);
+  ch.title = t.title;
+  ch.caption = fmt::format(
+      "Each strategy's rows per second reading {} rows, decoded and checksummed, every run checked against the "
+      "server's rows: the bar is the median of its runs, the whisker spans its slowest to its fastest run (whiskers "
+      "that overlap: these runs do not tell the two apart). The grey bar is the wire ceiling, COPY draining the same "
+      "rows without decoding them.{}",
+      rows_count(rows), rs.sizes.size() > 1 ? " The lines over every size follow." : "");
+  add(out, ch, svg::render(t));
+
+  m.title = fmt::format("Peak memory per strategy at {} rows — {}", rows_count(rows), rs.title);
+  m.value = {
+      fmt::format("peak RSS (MiB), median of the runs ({})", spread), svg::Scale::linear, unit_format(""), {}, true};
+  ch.id = fmt::format("reads-{}-strategies-peak-rss", rs.id);
+  ch.title = m.title;
+  ch.caption = fmt::format(
+      "The client's peak resident memory while each strategy read {} rows (benchclient and its forked workers, "
+      "sampled): the median of the runs, the whisker their range. A strategy that holds the result set grows with "
+      "the rows; a streaming one stays flat.",
+      rows_count(rows));
+  add(out, ch, svg::render(m));
+}
+
 void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
   Chart base;
   base.section = "reads";
@@ -127,6 +229,7 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
   base.files = files_of(rs.artifacts);
   base.provenance = provenance(rs.artifacts);
   const bool sweep = rs.sizes.size() > 1;
+  strategy_bars(out, rs, base);
   if (sweep) {
     svg::LineChart c;
     c.title = fmt::format("Throughput by table size — {}", rs.title);
@@ -270,9 +373,7 @@ void read_charts(std::vector<Chart>& out, const ReadSeries& rs) {
       std::sort(runs.begin(), runs.end(),
                 [](const RunFigures* a, const RunFigures* b) { return a->wall_s < b->wall_s; });
       const RunFigures& median = *runs[runs.size() / 2];
-      svg::Series s;
-      s.name = name;
-      s.color = strategy_colour(name);
+      svg::Series s = strategy_series(name);
       for (const auto& part : median.parts)
         s.points.push_back({static_cast<double>(part.index + 1), part.wall_s * 1000, std::nullopt, std::nullopt});
       std::sort(s.points.begin(), s.points.end(), [](const svg::Point& a, const svg::Point& b) { return a.x < b.x; });
@@ -330,12 +431,12 @@ void scaling_charts(std::vector<Chart>& out, const ReportSet& set) {
         if (!is_unshared_control(s.strategy) && std::find(names.begin(), names.end(), s.strategy) == names.end())
           names.push_back(s.strategy);
     std::stable_sort(names.begin(), names.end(),
-                     [](const auto& x, const auto& y) { return strategy_colour(x) < strategy_colour(y); });
+                     [](const auto& x, const auto& y) { return strategy_rank(x) < strategy_rank(y); });
     svg::LineChart c;
     unsigned cores = 0;
     for (const auto& name : names) {
-      svg::Series s{name, {}, false, strategy_colour(name)};
-      svg::Series bound{fmt::format("{}: CPU bound", name), {}, true, strategy_colour(name)};
+      svg::Series s = strategy_series(name);
+      svg::Series bound{fmt::format("{}: CPU bound", name), {}, true, strategy_style(name).color};
       std::set<int> seen;
       for (const auto* a : arts) {
         const Context& ctx = a->artifact.context;
@@ -676,7 +777,7 @@ std::vector<ReadSeries> read_series(const ReportSet& set) {
   for (auto& rs : out) {
     std::sort(rs.sizes.begin(), rs.sizes.end());
     std::stable_sort(rs.strategies.begin(), rs.strategies.end(),
-                     [](const auto& x, const auto& y) { return strategy_colour(x) < strategy_colour(y); });
+                     [](const auto& x, const auto& y) { return strategy_rank(x) < strategy_rank(y); });
   }
   return out;
 }

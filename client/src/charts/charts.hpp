@@ -20,8 +20,9 @@ struct Chart {
   std::string caption;                  // what to read from it
   std::vector<std::string> files;       // the artifacts it was drawn from
   std::vector<std::string> provenance;  // artifact — command, then the fingerprint(s)
-  std::string svg;
-  int marks = 0;  // data marks in the SVG (class "mark"): one per strategy and point
+  std::string svg;                      // the chart file: its provenance drawn at its bottom
+  std::string inline_svg;               // for a page that prints the provenance as text beneath it
+  int marks = 0;                        // data marks in the SVG (class "mark"): one per strategy and point
 };
 
 [[nodiscard]] std::vector<Chart> build_charts(const ReportSet& set);

@@ -5,6 +5,10 @@
 // artifacts produce), and the browser check needs every data mark to be an
 // element of its own (class "mark") it can count. Output is deterministic: the
 // same chart gives the same bytes on every machine.
+//
+// Charts are drawn narrow (kChartWidth user units, text at least 12): a phone shows
+// one at about its own width, so its text stays readable (about 11 CSS px and up);
+// a wide page lays several side by side.
 #pragma once
 
 #include <functional>
@@ -15,6 +19,13 @@
 namespace benchlab::svg {
 
 enum class Scale { linear, log };
+
+// The width every chart is drawn at, in SVG user units.
+inline constexpr double kChartWidth = 380;
+
+// The shape of a line chart's marks: series whose colours are near each other still
+// differ by their marks.
+enum class Marker { circle, square, triangle, diamond, triangle_down, cross, star };
 
 // How a figure reads on an axis (e.g. "1.2M", "35 ms").
 using Format = std::function<std::string(double)>;
@@ -37,6 +48,7 @@ struct Series {
   std::vector<Point> points;
   bool reference = false;  // drawn dashed, without marks (a bound, not a measurement)
   int color = -1;          // palette index (-1: the series' position)
+  Marker marker = Marker::circle;
 };
 
 struct LineChart {
@@ -51,17 +63,19 @@ struct Segment {
   double value = 0;
   std::optional<double> low, high;  // error bar
   std::string label;                // drawn at the bar's end (empty: the value)
+  int color = -1;                   // palette index over the key's (-1: the key's)
 };
 
 struct Bar {
   std::string category;
   std::vector<Segment> segments;  // stacked left to right, or one bar each
+  std::string series{};           // the series it shows (a strategy), named on its marks; empty: none
 };
 
 struct BarChart {
   std::string title;
   Axis value;                     // the horizontal axis
-  std::vector<std::string> keys;  // legend
+  std::vector<std::string> keys;  // legend (empty: none; the categories name the bars)
   std::vector<int> key_colors;    // palette index per key (empty: the key's position)
   std::vector<Bar> bars;
   bool stacked = false;
@@ -70,7 +84,8 @@ struct BarChart {
 
 // The SVG element, and how many data marks it holds (the browser check counts them).
 struct Rendered {
-  std::string svg;
+  std::string svg;         // a file of its own: the footer (provenance) at its bottom
+  std::string inline_svg;  // for a page that prints the provenance beside it: no footer
   int marks = 0;
 };
 
@@ -81,5 +96,7 @@ struct Rendered {
 [[nodiscard]] std::string escape(const std::string& text);
 // Compact figures for tick labels: 1.2M, 500k, 0.25.
 [[nodiscard]] std::string compact(double v);
+// The colour of palette index `index` ("#0072B2").
+[[nodiscard]] const char* colour(int index);
 
 }  // namespace benchlab::svg

@@ -96,9 +96,7 @@ int ReportCommand::run() {
     report_set(set, {&md});
     doc = o.summary ? demote_headings(md.document()) : md.document();
   } else if (o.format == "html") {
-    HtmlReporter html(names, charts);
-    report_set(set, {&html});
-    doc = html.document();
+    doc = html_report(set, charts);
   } else if (o.format == "csv") {
     CsvReporter csv(names);
     report_set(set, {&csv});

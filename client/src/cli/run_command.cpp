@@ -36,11 +36,13 @@
 #include "process/interrupt.hpp"
 #include "process/resources.hpp"
 #include "report/console_reporter.hpp"
+#include "report/html_reporter.hpp"
 #include "report/json_reporter.hpp"
 #include "report/markdown_reporter.hpp"
 #include "run/checkpoint_file.hpp"
 #include "run/run_loop.hpp"
 #include "store/artifact_file.hpp"
+#include "store/report_set.hpp"
 #include "store/schema_json.hpp"
 #include "strategies/registry.hpp"
 
@@ -624,6 +626,16 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   run_benchmark(plan, options.schedule, output, report, checkpoint ? &*checkpoint : nullptr);
 }
 
+// The run's own HTML report beside its artifact (run-X.json -> run-X.html): made from the
+// file as written, by the code of `benchclient report --format html FILE`, so the two are
+// the same page. Written atomically: a reader never sees half of it.
+fs::path write_html_report(const fs::path& artifact_file) {
+  fs::path html = artifact_file;
+  html.replace_extension(".html");
+  write_atomically(html, html_report(load_report_set({artifact_file.string()})));
+  return html;
+}
+
 int run_benchmark_command(const RunOptions& options) {
   // The machine as it was when the invocation started (load average included).
   const HostFacts host = read_host_facts();
@@ -645,7 +657,7 @@ int run_benchmark_command(const RunOptions& options) {
   // The artifact file is named at its first write and rewritten in place after every
   // size (of every profile), saying complete=false until the run ends: a run killed
   // later (SIGKILL, the OOM killer) still leaves the sizes it measured.
-  fs::path artifact_file;
+  fs::path artifact_file, html_file;
   // A profile's sizes, tagged with it, after the profiles before.
   const auto append_sizes = [](BenchmarkReport& into, BenchmarkReport part, const std::string& profile) {
     for (SizeResult& size : part.sizes) {
@@ -660,6 +672,7 @@ int run_benchmark_command(const RunOptions& options) {
     so_far.summary = summary_of(so_far);
     if (artifact_file.empty()) artifact_file = fresh_result_path(options.output.results_dir, "run");
     JsonReporter(artifact_file, nullptr).save(so_far);
+    html_file = write_html_report(artifact_file);  // rewritten with it, so the two always agree
   };
   // --profile a,b: the whole benchmark on a fresh throwaway cluster per profile, one
   // after another, into one report (each size tagged with its profile). With --dsn: once.
@@ -693,7 +706,8 @@ int run_benchmark_command(const RunOptions& options) {
   } catch (...) {
     // An error ends the run: what was measured before it stays on disk, and says so.
     if (!artifact_file.empty())
-      print_note(fmt::format("what was measured before the error is in {} (complete: false)", artifact_file.string()));
+      print_note(fmt::format("what was measured before the error is in {} (complete: false){}", artifact_file.string(),
+                             html_file.empty() ? "" : fmt::format("; its report: {}", html_file.string())));
     if (pending_signal() != 0)
       if (const std::string kept = kept_in_checkpoint(checkpoint); !kept.empty()) print_note(kept);
     throw;
@@ -725,14 +739,19 @@ int run_benchmark_command(const RunOptions& options) {
   }
   if (!json.written().empty()) {
     created.active = false;
-    print_note("artifact written to " + json.written().string());
+    html_file = write_html_report(json.written());
   }
   if (!options.output.markdown_file.empty() && !artifact.report.sizes.empty()) {
     markdown_file.close();
     write_atomically(options.output.markdown_file, markdown_file.document());
     print_note("Markdown report written to " + options.output.markdown_file.string());
   }
-  return exit_code_of(artifact.report, checkpoint);
+  const int status = exit_code_of(artifact.report, checkpoint);
+  // The last line: what to open next (scripts/run-benchmark repeats it).
+  if (!json.written().empty())
+    print_note(
+        fmt::format("report: {} (open in a browser); artifact: {}", html_file.string(), json.written().string()));
+  return status;
 }
 
 }  // namespace

@@ -31,4 +31,14 @@ std::string fingerprint(const Provenance& p) {
                      short_commit(p.git_commit));
 }
 
+std::string measured_on(const std::vector<const Context*>& contexts) {
+  std::vector<std::string> machines;
+  for (const Context* c : contexts) {
+    const std::string m =
+        fmt::format("{}, {} cores", c->host.cpu_model.empty() ? "an unknown CPU" : c->host.cpu_model, c->host.cores);
+    if (std::find(machines.begin(), machines.end(), m) == machines.end()) machines.push_back(m);
+  }
+  return fmt::format("{}", fmt::join(machines, " and "));
+}
+
 }  // namespace benchlab

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "model/context.hpp"
 #include "model/measured_files.hpp"
@@ -13,5 +14,9 @@ namespace benchlab {
 [[nodiscard]] std::string fingerprint(const Context& context);
 [[nodiscard]] std::string fingerprint(const Provenance& provenance);
 [[nodiscard]] std::string short_commit(const std::string& git_commit);
+// "Intel(R) Xeon(R) Processor, 2 cores": the machine the artifacts were measured on (each
+// machine once, in order, joined by "and"), from their host facts; what a report says
+// instead of "this machine", which is the reader's. Empty with no artifact.
+[[nodiscard]] std::string measured_on(const std::vector<const Context*>& contexts);
 
 }  // namespace benchlab

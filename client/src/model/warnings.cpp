@@ -1,5 +1,7 @@
 #include "model/warnings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -52,6 +54,18 @@ std::vector<Warning> warnings_of(const Context& c, const BenchmarkReport& report
             {WarningKind::high_variance, size.limit, size.strategies[j].strategy, (rps.max / rps.min - 1) * 100});
     }
   }
+  return out;
+}
+
+std::vector<Notice> notices_of(const Artifact& a) {
+  std::vector<Notice> out;
+  const BenchmarkReport& r = a.report;
+  if (!a.complete) out.push_back({false, std::string(kIncompleteArtifact)});
+  if (r.interrupted_signal != 0)
+    out.push_back(
+        {false, fmt::format("interrupted by signal {}: the figures are what was measured", r.interrupted_signal)});
+  if (!r.strict_failure.empty()) out.push_back({false, "stopped by the strict policy: " + r.strict_failure});
+  for (const auto& w : a.summary.warnings) out.push_back({true, w.text()});
   return out;
 }
 

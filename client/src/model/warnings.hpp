@@ -9,6 +9,7 @@
 
 namespace benchlab {
 
+struct Artifact;
 struct BenchmarkReport;
 struct Context;
 struct HostFacts;
@@ -37,5 +38,13 @@ inline constexpr double kHighVarianceRatio = 1.25;
 // once, by summary_of(Artifact); readers read its summary's warnings.
 [[nodiscard]] std::vector<Warning> warnings_of(const Context& context, const BenchmarkReport& report,
                                                const std::vector<SizeSummary>& sizes);
+
+// What a reader must know before an artifact's figures, worded once for every report:
+// its status (incomplete, interrupted, stopped by the strict policy), then its warnings.
+struct Notice {
+  bool warning = false;  // false: a status
+  std::string text;
+};
+[[nodiscard]] std::vector<Notice> notices_of(const Artifact& artifact);
 
 }  // namespace benchlab

@@ -20,26 +20,31 @@ constexpr const char* kStyle = R"(
 :root{color-scheme:light}
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1b1b1b;background:#fafafa}
-main{max-width:1000px;margin:0 auto;padding:16px}
+main{max-width:1240px;margin:0 auto;padding:16px}
 h1{font-size:1.6rem;margin:.4rem 0}
 h2{font-size:1.3rem;margin:2rem 0 .5rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 h3{font-size:1.05rem;margin:1.4rem 0 .4rem}
+.measured{margin:.2rem 0 .6rem;color:#333}
 .verdict{background:#eef5fb;border-left:4px solid #0072B2;padding:.6rem .9rem;margin:.8rem 0}
-.verdict p{margin:.2rem 0}
-figure.chart{margin:1rem 0 1.6rem;background:#fff;border:1px solid #e2e2e2;border-radius:6px;padding:8px}
+.verdict p,.notices p{margin:.2rem 0}
+.notices{background:#fff6e5;border-left:4px solid #E69F00;padding:.6rem .9rem;margin:.8rem 0}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px;align-items:start}
+figure.chart{margin:0;background:#fff;border:1px solid #e2e2e2;border-radius:6px;padding:8px;min-width:0}
 figure.chart svg{display:block;width:100%;height:auto}
 figcaption{font-size:.9rem;color:#333;margin-top:.3rem}
-.prov{font-size:.78rem;color:#555;overflow-wrap:anywhere}
+.prov{font-size:.78rem;color:#555;overflow-wrap:anywhere;margin-top:.3rem}
 code{font-size:.85em;overflow-wrap:anywhere;word-break:break-word}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.85rem;background:#fff;margin:.4rem 0}
-th,td{border:1px solid #ddd;padding:3px 7px;text-align:right;white-space:nowrap}
+th,td{border:1px solid #ddd;padding:3px 6px;text-align:right;white-space:nowrap}
+th{white-space:normal;vertical-align:bottom}
 th:first-child,td:first-child,th.l,td.l{text-align:left}
 dl.machine{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:.9rem}
 dl.machine dt{font-weight:600}
 dl.machine dd{margin:0;overflow-wrap:anywhere}
 nav a{margin-right:.8rem;display:inline-block}
 h2,h3,h4,p,figcaption{overflow-wrap:anywhere}
+@media (max-width:600px){main{padding:8px}figure.chart{padding:4px}}
 )";
 
 std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
@@ -80,7 +85,7 @@ std::string figure(const Chart& c) {
   return fmt::format(
       "<figure class=\"chart\" id=\"chart-{}\" data-marks=\"{}\">\n{}<figcaption>{}</figcaption>\n{}"
       "</figure>\n",
-      escape(c.id), c.marks, c.svg, escape(c.caption), provenance_html(c.provenance));
+      escape(c.id), c.marks, c.inline_svg, escape(c.caption), provenance_html(c.provenance));
 }
 
 std::string verdict_block(const std::vector<std::string>& lines) {
@@ -97,12 +102,17 @@ std::string command_or(const std::string& c) { return c.empty() ? "not recorded"
 HtmlReporter::HtmlReporter(std::vector<std::string> files, std::vector<Chart> charts)
     : files_(std::move(files)), charts_(std::move(charts)) {}
 
+std::string HtmlReporter::file_label() const {
+  return current_ < files_.size() ? files_[current_] : fmt::format("artifact {}", current_ + 1);
+}
+
 void HtmlReporter::context(const Context& c) {
   const std::string file = current_ < files_.size() ? files_[current_] : fmt::format("artifact {}", current_ + 1);
   measurements_ += fmt::format("<h3 id=\"artifact-{}\">{}</h3>\n", current_ + 1, escape(file));
   measurements_ += provenance_html({fmt::format("{} — {}", c.date, command_or(c.command)), fingerprint(c)});
   measurements_ += fmt::format("<p>{} · {} format · {} workers · {} runs · batch {} rows</p>\n", escape(c.table_name),
                                to_string(c.read.format), c.read.workers, c.schedule.runs, c.read.batch_rows);
+  header_end_ = measurements_.size();  // finish() puts the status here, before the figures
   listed_.push_back({file, "reads", c.date, command_or(c.command), fingerprint(c)});
 }
 
@@ -118,6 +128,11 @@ void HtmlReporter::size(const Context& c, const SizeResult& size, const SizeSumm
   if (!ceilings.empty())
     measurements_ += fmt::format("<p>Wire ceiling (COPY drain, medians): {}.</p>\n",
                                  escape(fmt::format("{}", fmt::join(ceilings, ", "))));
+  for (const auto& n : size.notes) {
+    measurements_ += fmt::format("<p class=\"note\">Note: {}</p>\n", escape(n));
+    notes_.push_back(
+        fmt::format("{}{} rows: note: {}", files_.size() > 1 ? file_label() + ", " : "", rows_count(size.limit), n));
+  }
   measurements_ += table(strategy_table(size, summary, c.schedule.runs));
   for (std::size_t i = 0; i < size.strategies.size(); ++i)
     if (const auto line = worker_rss_line(size.strategies[i], summary.strategies.at(i)))
@@ -125,7 +140,18 @@ void HtmlReporter::size(const Context& c, const SizeResult& size, const SizeSumm
 }
 
 void HtmlReporter::finish(const Artifact& a) {
-  if (!a.complete) measurements_ += fmt::format("<p>{}</p>\n", escape(std::string(kIncompleteArtifact)));
+  // As the Markdown report: the status and the warnings under the artifact's heading,
+  // and at the top of the page, where a reader starts.
+  std::string status;
+  for (const auto& n : notices_of(a)) {
+    status += fmt::format("<p class=\"notice\"><strong>{}:</strong> {}</p>\n", n.warning ? "Warning" : "Status",
+                          escape(n.text));
+    notices_.push_back(fmt::format("{}{}: {}", files_.size() > 1 ? file_label() + ": " : "",
+                                   n.warning ? "Warning" : "Status", n.text));
+  }
+  notices_.insert(notices_.end(), notes_.begin(), notes_.end());
+  notes_.clear();
+  measurements_.insert(std::min(header_end_, measurements_.size()), status);
   seen_.push_back(a);
   ++current_;
 }
@@ -195,6 +221,22 @@ void HtmlReporter::close() {
       "<style>";
   out_ += kStyle;
   out_ += "</style>\n</head>\n<body>\n<main>\n<h1>benchlab report</h1>\n";
+  std::vector<const Context*> contexts;
+  for (const auto& a : seen_) contexts.push_back(&a.context);
+  if (const std::string machine = measured_on(contexts); !machine.empty())
+    out_ += fmt::format("<p class=\"measured\">Measured on <strong>{}</strong>.</p>\n", escape(machine));
+  // One artifact (a run's own report): its status and warnings first. Several: where they are.
+  if (!notices_.empty()) {
+    out_ += "<div class=\"notices\">";
+    if (files_.size() <= 1)
+      for (const auto& n : notices_) out_ += "<p>" + escape(n) + "</p>";
+    else
+      out_ += fmt::format(
+          "<p>{} status, warning and note lines about these artifacts: each under its artifact in <a "
+          "href=\"#measurements\">Every measurement</a>.</p>",
+          notices_.size());
+    out_ += "</div>\n";
+  }
   out_ += verdict_block(headline_verdict(seen_));
   if (!seen_.empty()) {
     const Context& c = seen_.front().context;
@@ -225,14 +267,18 @@ void HtmlReporter::close() {
   out_ += "<a href=\"#measurements\">tables</a><a href=\"#artifacts\">artifacts</a></nav>\n";
   for (const auto& s : sections) {
     std::string body, group;
+    bool open = false;
     for (const auto& c : charts_) {
       if (c.section != s.id) continue;
-      if (c.group != group) {
+      if (c.group != group || !open) {
+        if (open) body += "</div>\n";
         group = c.group;
-        body += fmt::format("<h3>{}</h3>\n", escape(group));
+        body += fmt::format("<h3>{}</h3>\n<div class=\"charts\">\n", escape(group));
+        open = true;
       }
       body += figure(c);
     }
+    if (open) body += "</div>\n";
     if (!body.empty()) out_ += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", s.id, s.title, body);
   }
   const std::string legend =
@@ -245,5 +291,15 @@ void HtmlReporter::close() {
           table({"file", "kind", "date", "command", "fingerprint"}, rows) + "</section>\n";
   out_ += "</main>\n</body>\n</html>\n";
 }
+
+std::string html_report(const ReportSet& set, const std::vector<Chart>& charts) {
+  std::vector<std::string> names;
+  for (const auto& a : set.runs) names.push_back(a.file);
+  HtmlReporter html(std::move(names), charts);
+  report_set(set, {&html});
+  return html.document();
+}
+
+std::string html_report(const ReportSet& set) { return html_report(set, build_charts(set)); }
 
 }  // namespace benchlab

@@ -1,8 +1,10 @@
 // `benchclient report --format html`: one self-contained page (inline CSS and SVG,
 // no script, font or image fetched) that opens with the verdict and the machine,
-// then every chart with its caption and provenance, then the tables of every
-// artifact, each kind in its own section. Readable on a laptop and a phone: the
-// charts scale to the width, wide tables scroll inside their own box.
+// the artifacts' status and warnings, then every chart with its caption and
+// provenance (printed once, beneath it), then the tables of every artifact, each kind
+// in its own section. Readable on a laptop and a phone: the charts, drawn narrow, sit
+// side by side on a wide screen and one under the other on a phone; wide tables
+// scroll inside their own box.
 #pragma once
 
 #include <string>
@@ -29,17 +31,26 @@ class HtmlReporter final : public Reporter {
   [[nodiscard]] const std::string& document() const { return out_; }
 
  private:
+  [[nodiscard]] std::string file_label() const;  // the artifact being reported
   struct Listed {
     std::string file, kind, date, command, fingerprint;
   };
   std::vector<std::string> files_;
   std::vector<Chart> charts_;
   std::size_t current_ = 0;
-  std::string measurements_;  // the read artifacts' tables
-  std::string others_;        // queue, faults, verify, fsync tables
+  std::string measurements_;          // the read artifacts' tables
+  std::size_t header_end_ = 0;        // in measurements_: where the current artifact's status goes
+  std::vector<std::string> notices_;  // every artifact's status, warnings and notes, for the page's top
+  std::vector<std::string> notes_;    // the current artifact's notes, after its status and warnings
+  std::string others_;                // queue, faults, verify, fsync tables
   std::vector<Artifact> seen_;
   std::vector<Listed> listed_;
   std::string out_;
 };
+
+// The page `benchclient report --format html` makes of `set`, its read artifacts named
+// as `set` names them; `charts`: build_charts(set). A run writes its own report with it.
+[[nodiscard]] std::string html_report(const ReportSet& set, const std::vector<Chart>& charts);
+[[nodiscard]] std::string html_report(const ReportSet& set);
 
 }  // namespace benchlab

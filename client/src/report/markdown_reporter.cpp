@@ -244,15 +244,8 @@ void MarkdownReporter::where_the_time_went(const Context& c, const SizeResult& s
 }
 
 void MarkdownReporter::finish(const Artifact& a) {
-  const BenchmarkReport& r = a.report;
   std::string status;
-  if (!a.complete) status += fmt::format("- **Status:** {}\n", kIncompleteArtifact);
-  if (r.interrupted_signal != 0)
-    status += fmt::format("- **Status:** interrupted by signal {}: the figures are what was measured\n",
-                          r.interrupted_signal);
-  if (!r.strict_failure.empty())
-    status += fmt::format("- **Status:** stopped by the strict policy: {}\n", r.strict_failure);
-  for (const auto& w : a.summary.warnings) status += fmt::format("- **Warning:** {}\n", w.text());
+  for (const auto& n : notices_of(a)) status += fmt::format("- **{}:** {}\n", n.warning ? "Warning" : "Status", n.text);
   out_.insert(std::min(header_end_, out_.size()), status);
   if (any_split_)
     out_ +=
@@ -374,6 +367,10 @@ void MarkdownReporter::close() {
     out_ += others_;
     return;
   }
+  std::vector<const Context*> contexts;
+  for (const auto& a : seen_) contexts.push_back(&a.context);
+  if (const std::string machine = measured_on(contexts); !machine.empty())
+    head = fmt::format("\nMeasured on **{}**.\n", machine) + head;
   out_.insert(intro_end_, head);
   summary_across();
   out_ += others_;
