@@ -14,6 +14,8 @@
 #include <iostream>
 #include <optional>
 #include <stdexcept>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 #include "cli/diagnostics.hpp"
@@ -628,12 +630,26 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
 
 // The run's own HTML report beside its artifact (run-X.json -> run-X.html): made from the
 // file as written, by the code of `benchclient report --format html FILE`, so the two are
-// the same page. Written atomically: a reader never sees half of it.
+// the same page. Written atomically: a reader never sees half of it. A page that cannot
+// be made or written does not fail the measurement: the page is removed (an older one
+// would disagree with the artifact), said once, and empty is returned.
 fs::path write_html_report(const fs::path& artifact_file) {
   fs::path html = artifact_file;
   html.replace_extension(".html");
-  write_atomically(html, html_report(load_report_set({artifact_file.string()})));
-  return html;
+  try {
+    write_atomically(html, html_report(load_report_set({artifact_file.string()})));
+    return html;
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    fs::remove(html, ignored);
+    static bool said = false;
+    if (!std::exchange(said, true))
+      print_warning(
+          fmt::format("the HTML report was not written ({}); make it from the artifact with: benchclient "
+                      "report --format html --output {} {}",
+                      error_message(e), html.string(), artifact_file.string()));
+    return {};
+  }
 }
 
 int run_benchmark_command(const RunOptions& options) {
@@ -748,9 +764,11 @@ int run_benchmark_command(const RunOptions& options) {
   }
   const int status = exit_code_of(artifact.report, checkpoint);
   // The last line: what to open next (scripts/run-benchmark repeats it).
-  if (!json.written().empty())
+  if (!json.written().empty() && !html_file.empty())
     print_note(
         fmt::format("report: {} (open in a browser); artifact: {}", html_file.string(), json.written().string()));
+  else if (!json.written().empty())
+    print_note(fmt::format("artifact: {}", json.written().string()));
   return status;
 }
 

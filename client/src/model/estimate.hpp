@@ -19,9 +19,9 @@
 
 namespace benchlab {
 
-// A wire ceiling took 0.9–1.9× the server_scan of the same rows in the reference
-// runs (results/reference/, 100K to 10M rows); a strategy's read 0.6–1.1× the
-// ceiling. The estimate takes the middle of the first and 1× of the second.
+// A wire ceiling is the server_scan's work plus the protocol and a client's drain, so
+// it takes longer than the scan; 1.5× is a rough first guess, replaced by the measured
+// ceiling after round 1 (docs/methodology.md says so).
 inline constexpr double kCeilingPerServerScan = 1.5;
 
 // What the run loop reads at every size, each a full read of the size's rows.

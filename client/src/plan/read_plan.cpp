@@ -436,8 +436,7 @@ BenchmarkPlan make_plan_of(const std::string& conninfo, const ReadOptions& optio
       effective.workers = parts;
       plan.workers = parts;
       size.spec = plan_read(conninfo, plan.table, limit, effective);
-      phase("benchclient: " + note);
-      size.notes.push_back(note);
+      size.notes.push_back(note);  // said under the size's table, once
     }
     if (plan.memory) size.spec.worker_memory_limit_bytes = plan.memory->worker_limit_bytes;
     if (limit != 0 && size.spec.all.rows != limit) {
@@ -459,6 +458,8 @@ BenchmarkPlan make_plan_of(const std::string& conninfo, const ReadOptions& optio
                                        plan.table.text_only_columns.size() == 1 ? "has" : "have"));
     plan.sizes.push_back(std::move(size));
   }
+  // Checked above at the most workers the run could use; shown at the ones it will.
+  plan.connections = connection_need(options, plan.workers, scope);
   // A whole table with no rows (for this role: policies may hide them all).
   if (scope.server_figures && limits == std::vector<std::uint64_t>{0} &&
       plan.sizes.front().server.rows == std::optional<std::uint64_t>(0))
