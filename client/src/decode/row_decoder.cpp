@@ -3,7 +3,7 @@
 // RowEncoder and decode every value. consume() folds each value into a kept
 // accumulator (so the optimizer cannot drop the decoding); consume_and_keep()
 // appends it to DecodedRows' typed columns. No heap allocation per row: the
-// row-image buffer, the scratch buffer and the simdjson parser are reused.
+// row-image buffer, the scratch buffer and the JSON scanner's stack are reused.
 #include "decode/row_decoder.hpp"
 
 #include <array>
@@ -87,7 +87,7 @@ struct RowDecoder::Impl {
   TypeCatalog catalog;  // the read's arrays, ranges, domains, enums and composites
   DecodeTotals totals;
   std::string row_image;    // RowEncoder's buffer, reused row after row
-  decode::Scratch scratch;  // simdjson parser + bytes, reused
+  decode::Scratch scratch;  // JSON scanner stack + bytes, reused
   std::vector<ColumnDecoder> columns;
   std::vector<AppendFn> appenders;  // consume_and_keep: one per column
   std::uint64_t sink = 0;           // the fold of every decoded value (keeps decoding observable)

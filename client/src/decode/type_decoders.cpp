@@ -344,48 +344,15 @@ Value uuid_text(const char* d, std::size_t n, std::uint32_t, Scratch&) {
 // ---- json / jsonb -----------------------------------------------------------
 
 Json parse_json(const char* d, std::size_t n, bool binary, Scratch& scratch) {
-  // realloc_if_needed = true: simdjson copies into the parser's own padded
-  // buffer, which it keeps and only grows — no allocation per value once warm.
-  // (The wire bytes lack SIMDJSON_PADDING readable bytes after them.)
-  auto parsed = scratch.json.parse(d, n, true);
+  // The exact scanner (decode/json_scan.hpp): validates the whole document,
+  // keeps every digit of every number, allocates nothing once warm.
+  const auto shape = scan_json({d, n}, scratch.json_open);
+  if (!shape) fail(binary ? "jsonb" : "json", d, n);
   Json j;
   j.text = {d, n};
   j.binary = binary;
-  if (parsed.error() != simdjson::SUCCESS) {
-    // simdjson refuses numbers past int64/uint64/double (a jsonb numeric has
-    // any precision and range) and bytes that are not UTF-8 (json keeps the
-    // server's encoding): the exact scanner decides, keeping every digit.
-    const auto shape = scan_json({d, n});
-    if (!shape) fail(binary ? "jsonb" : "json", d, n);
-    j.root = shape->root;
-    j.members = shape->members;
-    return j;
-  }
-  const simdjson::dom::element root = parsed.value_unsafe();
-  switch (root.type()) {
-    case simdjson::dom::element_type::OBJECT:
-      j.root = Json::Root::object;
-      j.members = static_cast<std::uint32_t>(simdjson::dom::object(root).size());
-      break;
-    case simdjson::dom::element_type::ARRAY:
-      j.root = Json::Root::array;
-      j.members = static_cast<std::uint32_t>(simdjson::dom::array(root).size());
-      break;
-    case simdjson::dom::element_type::STRING:
-      j.root = Json::Root::string;
-      break;
-    case simdjson::dom::element_type::INT64:
-    case simdjson::dom::element_type::UINT64:
-    case simdjson::dom::element_type::DOUBLE:
-      j.root = Json::Root::number;
-      break;
-    case simdjson::dom::element_type::BOOL:
-      j.root = Json::Root::boolean;
-      break;
-    case simdjson::dom::element_type::NULL_VALUE:
-      j.root = Json::Root::null;
-      break;
-  }
+  j.root = shape->root;
+  j.members = shape->members;
   return j;
 }
 

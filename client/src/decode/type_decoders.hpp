@@ -1,9 +1,7 @@
 // Per-type decoders for the text and binary wire formats, and their dispatch
 // by (type OID, format) — resolved once per result shape, never per value.
-// Private to decode/ (pulls in simdjson).
+// Private to decode/.
 #pragma once
-
-#include <simdjson.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -38,14 +36,14 @@ struct ColumnDecoder {
   bool uses_scratch = false;     // fn may return views into Scratch::bytes
 };
 
-// Reused state of one decoder: one simdjson parser (it keeps its padded copy
-// buffer and its tape across calls), one byte buffer for values whose decoded
+// Reused state of one decoder: the JSON scanner's stack of open containers,
+// one byte buffer for values whose decoded
 // form is not in the wire bytes (bytea hex, big binary numerics, text bit
 // strings), and for containers the catalog of the read's types, the element
 // decoders met so far and one de-quoting buffer per nesting level.
 // A value viewing `bytes` is valid until the next decode with this Scratch.
 struct Scratch {
-  simdjson::dom::parser json;
+  std::vector<bool> json_open;  // the JSON scanner's open containers
   std::string bytes;
   const TypeCatalog* catalog = nullptr;
   std::vector<std::string> element_text;

@@ -117,9 +117,9 @@ struct Uuid {
   friend bool operator==(const Uuid&, const Uuid&) = default;
 };
 
-// json/jsonb: the JSON text, validated by simdjson, and what was extracted from
-// the parsed document: the root's type and, for an object or array, its number
-// of members. The DOM itself is not kept (see docs/decoding.md).
+// json/jsonb: the JSON text, validated by the exact scanner (decode/json_scan),
+// and what it found: the root's type and, for an object or array, its number of
+// members. No document tree is built (see docs/decoding.md).
 struct Json {
   enum class Root : std::uint8_t { object, array, string, number, boolean, null };
   std::string_view text;

@@ -12,7 +12,7 @@
 namespace benchlab::plan {
 
 // A forked worker's own memory besides its batches: libpq's connection, the decoder
-// and simdjson's buffers (a worker's private pages, batches included, peaked at
+// and the JSON scanner's stack (a worker's private pages, batches included, peaked at
 // 1.9 MiB reading the standard table with 5000-row batches; the rest of its RSS is
 // the parent's pages, shared after fork).
 inline constexpr std::uint64_t kWorkerBaseBytes = 2ULL << 20;
