@@ -10,10 +10,12 @@
 #include "cli/usage_error.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
+#include "process/memory.hpp"
 
 int main(int argc, char** argv) {
   namespace cli = benchlab::cli;
   benchlab::install_interrupt_handlers();
+  benchlab::keep_freed_heap();
   // Every line benchclient prints about itself is scrubbed of the command line's secrets.
   cli::diagnose_command_line(std::vector<std::string>(argv, argv + argc));
   // The server's NOTICE chatter is not the user's business; its warnings are, in one line.

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "process/interrupt.hpp"
+#include "process/memory.hpp"
 
 namespace benchlab {
 
@@ -99,6 +100,7 @@ std::int64_t Harness::since_start_ns() const {
 }
 
 void Harness::start() {
+  return_freed_heap();
   const UsagePair u = usage_now();
   usage_start_ = {u.user_s, u.sys_s};
   if (options_.observe) {

@@ -1,5 +1,7 @@
 #include "process/memory.hpp"
 
+#include <malloc.h>
+
 #include <sys/resource.h>
 
 #include <fstream>
@@ -66,5 +68,15 @@ bool limit_address_space_growth(std::uint64_t growth) {
   limit.rlim_max = static_cast<rlim_t>(now + growth);
   return setrlimit(RLIMIT_AS, &limit) == 0;
 }
+
+void keep_freed_heap() {
+  // Freed memory stays in the heap (up to 256 MiB of it) and blocks of up to 32 MiB
+  // come from the heap rather than fresh mappings; return_freed_heap() gives it
+  // back between runs.
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+}
+
+void return_freed_heap() { malloc_trim(0); }
 
 }  // namespace benchlab

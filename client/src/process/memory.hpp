@@ -29,4 +29,16 @@ MachineBudget machine_memory_budget();
 // false if the limit could not be set.
 bool limit_address_space_growth(std::uint64_t growth);
 
+// The allocator keeps the heap it freed instead of handing it back to the kernel
+// after every batch: by default glibc trims the heap's top once 128 KiB of it is
+// free, so a reader that frees one batch's PGresult and allocates the next pays
+// page faults and memory-cgroup charges for the same pages again and again (half
+// of cursor_pagination's client CPU per row, measured). Called once, at start;
+// forked workers inherit it.
+void keep_freed_heap();
+// Hands every freed page back to the kernel now (malloc_trim): called before each
+// measured run, so a run's peak RSS starts from what is live, not from what an
+// earlier run freed.
+void return_freed_heap();
+
 }  // namespace benchlab
