@@ -1,5 +1,7 @@
 #include "pg/copy_out.hpp"
 
+#include "pg/read_pacer.hpp"
+
 #include <fmt/format.h>
 
 #include "pg/connection.hpp"
@@ -91,9 +93,11 @@ void drain(CopyOut& copy, const std::function<void(std::string_view)>& on_messag
            const std::function<void()>& between) {
   constexpr int kMessagesBetweenLooks = 4096;
   std::string_view message;
+  ReadPacer pacer;
   for (int since_look = 0;;) {
     switch (copy.next(message)) {
       case CopyOut::Next::message:
+        pacer.consumed(message.size());
         on_message(message);
         if (++since_look == kMessagesBetweenLooks) {
           since_look = 0;
@@ -103,6 +107,7 @@ void drain(CopyOut& copy, const std::function<void(std::string_view)>& on_messag
       case CopyOut::Next::would_block:
         since_look = 0;
         between();
+        pacer.before_wait();
         wait_readable(copy.socket(), std::chrono::milliseconds(100));
         break;
       case CopyOut::Next::done:

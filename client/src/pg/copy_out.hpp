@@ -64,7 +64,8 @@ class CopyOut {
 // Drives `copy` to its end on this thread, blocking: every message to
 // `on_message`. `between` runs after every 4096 messages and before each wait on
 // the socket (at most 100 ms); it may throw (an interruption), and the CopyOut's
-// destructor then cancels the COPY on the server.
+// destructor then cancels the COPY on the server. A server slower than the reader
+// is waited for in naps (pg/read_pacer.hpp), not once per write it makes.
 void drain(CopyOut& copy, const std::function<void(std::string_view)>& on_message,
            const std::function<void()>& between);
 

@@ -28,6 +28,7 @@ void CopyReader::batch_done() {
 }
 
 void CopyReader::handle(std::string_view message) {
+  bytes_ += message.size();
   const std::uint64_t n = decoder_->consume_copy(message.data(), message.size());
   if (n > 0 && rows_ == 0) context_->mark_first_row();
   rows_ += n;

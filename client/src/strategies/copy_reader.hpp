@@ -44,6 +44,8 @@ class CopyReader {
   void set_fault(FaultPoint* fault) { fault_ = fault; }
 
   [[nodiscard]] int socket() const { return copy_->socket(); }
+  // Bytes of COPY data handled so far (for a caller pacing its waits).
+  [[nodiscard]] std::uint64_t bytes() const { return bytes_; }
   [[nodiscard]] bool finished() const { return finished_; }
 
  private:
@@ -55,6 +57,7 @@ class CopyReader {
   int batch_rows_;
   std::optional<pg::CopyOut> copy_;
   std::uint64_t rows_ = 0;
+  std::uint64_t bytes_ = 0;
   std::uint64_t rows_in_batch_ = 0;
   std::chrono::steady_clock::time_point last_mark_;
   bool finished_ = false;

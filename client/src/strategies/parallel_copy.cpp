@@ -14,6 +14,7 @@
 #include "decode/row_decoder.hpp"
 #include "measure/run_context.hpp"
 #include "pg/error.hpp"
+#include "pg/read_pacer.hpp"
 #include "pg/snapshot.hpp"
 #include "strategies/copy_reader.hpp"
 #include "strategies/fault_point.hpp"
@@ -79,6 +80,7 @@ class ParallelCopy final : public Strategy {
     for (auto& w : workers) active += start_next(*w) ? 1 : 0;
     std::vector<pollfd> fds;
     std::vector<Worker*> polled;
+    pg::ReadPacer pacer;
     while (active > 0) {
       fds.clear();
       polled.clear();
@@ -90,6 +92,8 @@ class ParallelCopy final : public Strategy {
         any_ready = any_ready || w->ready;
       }
       // Buffered data needs no wait: poll only to learn which sockets have more.
+      // Before a wait, a nap while slower servers queue more (pg/read_pacer.hpp).
+      if (!any_ready) pacer.before_wait();
       const int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), any_ready ? 0 : 100);
       if (n < 0 && errno != EINTR) throw pg::BrokenConnection("poll failed: " + std::generic_category().message(errno));
       for (std::size_t i = 0; i < fds.size(); ++i) {
@@ -97,7 +101,9 @@ class ParallelCopy final : public Strategy {
         // On a timeout every reader is pumped: libpq may hold complete messages
         // behind a quiet socket.
         if (fds[i].revents == 0 && !w.ready && n != 0) continue;
+        const std::uint64_t before = w.reader->bytes();
         const CopyReader::Progress progress = w.reader->pump();
+        pacer.consumed(static_cast<std::size_t>(w.reader->bytes() - before));
         w.ready = progress == CopyReader::Progress::more;
         if (progress == CopyReader::Progress::done && !start_next(w)) --active;
       }
