@@ -480,7 +480,7 @@ TEST_CASE("cli: the console table fits 120 columns, --wide shows every column, e
     const auto header = o.out.find("\nstrategy ");
     REQUIRE(header != std::string::npos);
     const std::string header_line = o.out.substr(header + 1, o.out.find('\n', header + 1) - header - 1);
-    for (const char* shown : {"rows/s", "min … max", "/ceiling", "peak RSS", "TTFR", "match"})
+    for (const char* shown : {"rows/s", "min … max", "/ceiling", "peak RSS", "TTFR", "/bound", "match"})
       CHECK(header_line.find(shown) != std::string::npos);
     CHECK(header_line.find("p99 batch") == std::string::npos);
     CHECK(o.out.find("--wide shows every column") != std::string::npos);

@@ -250,14 +250,14 @@ TEST_CASE("report: one artifact gives its context, the size's ceilings and a str
   CHECK(contains(o.out, "- server_scan (the server alone): 0.500 s, CPU 0.400/0.050 s user/sys, 1000 rows\n"));
 
   CHECK(contains(o.out,
-                 "| strategy | rows/s | min … max | /ceiling | peak RSS | TTFR | p99 batch | CPU ns/row | /CPU bound | "
+                 "| strategy | rows/s | min … max | /ceiling | peak RSS | TTFR | p99 batch | CPU ns/row | /bound | "
                  "match |\n|:--|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n"));
   // p99 batch: the median over the runs of each run's p99 (10, 30, 20 ms); CPU per row: 0.75 s of the
-  // client's and 1.1 s of the server's over 1000 rows; /CPU bound: each run's rows/s ÷ the 1.08k rows/s
-  // 2 cores allow at that cost, the median (250k ÷ 1.08k).
+  // client's and 1.1 s of the server's over 1000 rows; /bound: each run's rows/s ÷ the most its shape
+  // allows at that cost, the median: naive's one backend, 1 ÷ 1.1 ms = 909 rows/s (250k ÷ 909.09).
   CHECK(contains(o.out,
                  "| naive | 250.0k | 200.0k … 300.0k | 0.83× | 50.0 MiB | 12.3 ms | 20.0 ms | 750000 + 1100000 | "
-                 "231.25 | ✓ / ✓ |\n"));
+                 "275.00 | ✓ / ✓ |\n"));
   // The forked workers' share of the memory: beside the table, too wide for a column.
   CHECK(contains(o.out,
                  "| multiprocessing | 1.50M | 1.20M … 1.60M | 1.50× | 30.0 MiB | 12.3 ms | 6.0 ms | 750000 + 1100000 | "
@@ -271,10 +271,19 @@ TEST_CASE("report: one artifact gives its context, the size's ceilings and a str
   CHECK(contains(o.out, "- **pooled_sync** error: pooled_sync run 1/3: connection lost"));
   // One artifact: no summary.
   CHECK_FALSE(contains(o.out, "## Summary"));
-  // Where the time went: 0.75 s of client CPU and 1.1 s of server CPU over 1000 rows;
-  // 2 cores allow 2 / 1.85 ms = 1.08k rows/s at that cost (a throwaway cluster: same host).
-  CHECK(contains(o.out, "| strategy | client CPU / row | server CPU / row | CPU bound (rows/s) | / CPU bound |\n"));
-  CHECK(contains(o.out, "| naive | 750000 ns | 1100000 ns | 1.1k | "));
+  // Where the time went: 0.75 s of client CPU and 1.1 s of server CPU over 1000 rows. naive's
+  // one backend allows 909 rows/s at that cost; async_stream's 2 backends 1.82k, its one thread
+  // 1.33k, and 2 cores 2 / 1.85 ms = 1.08k rows/s, whatever the shape (a throwaway cluster: same host).
+  CHECK(contains(o.out,
+                 "| strategy | client CPU / row | server CPU / row | shape | its bound (rows/s) | limited by | / bound "
+                 "| CPU bound (rows/s) | / CPU bound |\n|:--|--:|--:|:--|--:|:--|--:|--:|--:|\n"));
+  CHECK(contains(o.out,
+                 "| naive | 750000 ns | 1100000 ns | 1 backend → 1 thread | 909 | server | 275.00 | 1.1k | "
+                 "231.25 |\n"));
+  CHECK(contains(o.out,
+                 "| async_stream | 750000 ns | 1100000 ns | 2 backends → 1 thread | 1.1k | cores | 370.00 | "
+                 "1.1k | 370.00 |\n"));
+  CHECK(contains(o.out, "| multiprocessing | 750000 ns | 1100000 ns | 2 backends → 2 processes | 1.1k | cores | "));
   CHECK_FALSE(contains(o.out, "| pooled_sync | 750000 ns"));  // no runs: no row
   // Skew: only the strategy that reported parts, its CVs (medians over the runs).
   CHECK(contains(o.out, "| strategy | parts | part rows CV | part time CV |\n"));

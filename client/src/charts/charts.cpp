@@ -436,7 +436,7 @@ void scaling_charts(std::vector<Chart>& out, const ReportSet& set) {
     unsigned cores = 0;
     for (const auto& name : names) {
       svg::Series s = strategy_series(name);
-      svg::Series bound{fmt::format("{}: CPU bound", name), {}, true, strategy_style(name).color};
+      svg::Series bound{fmt::format("{}: its bound", name), {}, true, strategy_style(name).color};
       std::set<int> seen;
       for (const auto* a : arts) {
         const Context& ctx = a->artifact.context;
@@ -447,7 +447,8 @@ void scaling_charts(std::vector<Chart>& out, const ReportSet& set) {
         if (sum.rows_per_sec.count == 0) continue;
         const double w = ctx.read.workers;
         s.points.push_back({w, sum.rows_per_sec.median, sum.rows_per_sec.min, sum.rows_per_sec.max});
-        if (sum.cpu_bound_rows_per_sec.count) bound.points.push_back({w, sum.cpu_bound_rows_per_sec.median, {}, {}});
+        if (sum.shape_bound_rows_per_sec.count)
+          bound.points.push_back({w, sum.shape_bound_rows_per_sec.median, {}, {}});
       }
       if (!s.points.empty()) c.series.push_back(std::move(s));
       if (bound.points.size() > 1) c.series.push_back(std::move(bound));
@@ -470,10 +471,11 @@ void scaling_charts(std::vector<Chart>& out, const ReportSet& set) {
     ch.id = fmt::format("scaling-{}-{}", to_string(first.read.format), size.limit);
     ch.title = c.title;
     ch.caption = fmt::format(
-        "The parallel strategies at 1…{} workers. The dashed line of each is its CPU bound: the rows/s the {} cores "
-        "allow when every row costs the server and client CPU that strategy's own runs measured. Where a strategy's "
-        "line meets its bound, more workers cannot help on this machine; past the core count they only add "
-        "switching.",
+        "The parallel strategies at 1…{} workers. The dashed line of each is its bound: the most rows/s its shape "
+        "allows (its backends, its client threads or processes, the {} cores they share) when every row costs the "
+        "server and client CPU that strategy's own runs measured. Where a strategy's line meets its bound, its shape "
+        "is at its limit; once the cores are that limit, more workers cannot help on this machine, past the core "
+        "count they only add switching.",
         *workers.rbegin(), cores);
     add(out, ch, svg::render(c));
   }

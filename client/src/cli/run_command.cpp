@@ -181,8 +181,8 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                   ->check(one_of("--console", {"table", "markdown", "none"}))
                   ->capture_default_str());
   s.push_back(app.add_flag("--wide", f.wide,
-                           "the console table shows every column (p99 batch, CPU ns/row, /CPU bound, the match "
-                           "column's whole status), wider than 120 columns; by default it shows the figures to decide "
+                           "the console table shows every column (p99 batch, CPU ns/row, the match column's "
+                           "whole status), wider than 120 columns; by default it shows the figures to decide "
                            "on and fits 120"));
   s.push_back(app.add_option("--markdown", f.markdown, "also write the Markdown report of this run to this file"));
   s.push_back(app.add_flag("--no-progress", f.no_progress, "no progress output on stderr"));

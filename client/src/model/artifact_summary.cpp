@@ -43,7 +43,7 @@ ArtifactSummary summary_of(const Artifact& a) {
     for (const auto& [format, ceiling] : size.wire_ceiling)
       s.wire_ceiling[format] = {ceiling.rows_per_sec(), ceiling.mb_per_sec()};
     for (const StrategyResult& r : size.strategies)
-      s.strategies.push_back(summarize(r, size, c.read.format, c.schedule.runs, c.bound_cores()));
+      s.strategies.push_back(summarize(r, size, c.read.format, c.schedule.runs, c.bound_cores(), c.read.workers));
     if (!empty_read(size)) s.verdict = verdict_of(c, size, s.strategies);
     s.writer = writer_activity(c, size);
     out.sizes.push_back(std::move(s));

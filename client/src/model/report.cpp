@@ -131,7 +131,7 @@ std::optional<CoreTimePerRow> time_per_row(const StrategySummary& s, unsigned co
 }  // namespace
 
 StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireFormat format, int runs_asked,
-                          unsigned cores) {
+                          unsigned cores, int workers) {
   StrategySummary out;
   out.rows_per_sec = over_runs(s, [](const RunFigures& r) { return std::optional(r.rows_per_sec); });
   out.peak_rss_bytes = over_runs(s, [](const RunFigures& r) { return bytes_of(r.peak_rss_bytes); });
@@ -169,6 +169,32 @@ StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireF
     out.parts = std::max(out.parts, r.parts.size());
   }
   out.time_per_row = time_per_row(out, cores);
+  // A reader with no part to read adds nothing: fewer parts than workers, fewer readers.
+  int readers = workers;
+  if (out.parts > 0 && workers > 0 && out.parts < static_cast<std::size_t>(workers))
+    readers = static_cast<int>(out.parts);
+  out.shape = strategy_shape(s.strategy, readers);
+  if (out.shape) {
+    const StrategyShape shape = *out.shape;
+    const auto bound_of = [&](const RunFigures& r) -> std::optional<ShapeBound> {
+      const auto client = r.client_cpu_ns_per_row();
+      const auto server = r.server_cpu_ns_per_row();
+      if (!client || !server) return std::nullopt;
+      return shape_bound(shape, *server, *client, cores);
+    };
+    out.shape_bound_rows_per_sec = over_runs(s, [&](const RunFigures& r) -> std::optional<double> {
+      const auto bound = bound_of(r);
+      return bound ? std::optional(bound->rows_per_sec) : std::nullopt;
+    });
+    out.fraction_of_shape_bound = over_runs(s, [&](const RunFigures& r) -> std::optional<double> {
+      const auto bound = bound_of(r);
+      return bound ? std::optional(r.rows_per_sec / bound->rows_per_sec) : std::nullopt;
+    });
+    if (out.server_cpu_ns_per_row.count > 0 && out.client_cpu_ns_per_row.count > 0)
+      if (const auto at_medians =
+              shape_bound(shape, out.server_cpu_ns_per_row.median, out.client_cpu_ns_per_row.median, cores))
+        out.shape_limit = at_medians->limit;
+  }
   out.clean_wall_s =
       over_runs(s, [](const RunFigures& r) { return recovered(r) ? std::nullopt : std::optional(r.wall_s); });
   out.recovered = recovered_runs(s, out.clean_wall_s);

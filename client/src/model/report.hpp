@@ -15,6 +15,7 @@
 
 #include "model/figures.hpp"
 #include "model/read_spec.hpp"
+#include "model/strategy_shape.hpp"
 #include "model/summary.hpp"
 #include "model/wire_format.hpp"
 
@@ -137,8 +138,14 @@ struct StrategySummary {
   Summary bytes_per_row;  // value bytes as received per row: how wide the rows are on the wire
   Summary client_cpu_ns_per_row, server_cpu_ns_per_row, cpu_bound_rows_per_sec;
   // Each run's rows/s ÷ its own CPU bound (on `cores` cores): how close the
-  // architecture came to what the CPU the rows cost allows.
+  // architecture came to what the CPU the rows cost allows on the whole machine.
   Summary fraction_of_cpu_bound;
+  // The strategy's shape (nullopt: a strategy this build does not know, or workers
+  // not known), each run's bound at that shape (model/strategy_shape.hpp) and rows/s
+  // ÷ it, and which limit binds at the medians of the CPU per row (nullopt: no bound).
+  std::optional<StrategyShape> shape;
+  Summary shape_bound_rows_per_sec, fraction_of_shape_bound;
+  std::optional<BoundLimit> shape_limit;
   // Skew of the runs' parts (units of work): each run's coefficient of variation of
   // its parts' rows and of their times (count 0: no parts, a single-connection strategy).
   Summary part_rows_cv, part_time_cv;
@@ -161,9 +168,10 @@ struct StrategySummary {
 };
 
 // `runs_asked`: the runs the schedule asked for (fewer completed: incomplete);
-// `cores`: the machine's, for the CPU bound (0: not known). A helper of
+// `cores`: the machine's, for the CPU bound (0: not known); `workers`: the run's
+// --workers, for the strategy's shape (0: not known). A helper of
 // summary_of(Artifact) (model/context.hpp), which every reader reads.
 [[nodiscard]] StrategySummary summarize(const StrategyResult& result, const SizeResult& size, WireFormat format,
-                                        int runs_asked, unsigned cores = 0);
+                                        int runs_asked, unsigned cores = 0, int workers = 0);
 
 }  // namespace benchlab

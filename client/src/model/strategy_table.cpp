@@ -87,8 +87,11 @@ const std::vector<StrategyColumn>& strategy_columns() {
          return fmt::format("{:.0f} + {}", s.client_cpu_ns_per_row.median,
                             median(s.server_cpu_ns_per_row, "{:.0f}").value_or(std::string(kMissing)));
        }},
-      {"/CPU bound", "median of each run's rows/s ÷ what the cores allow at its CPU per row", Align::right,
-       [](const StrategyRowSource& r) { return median(r.summary.fraction_of_cpu_bound, "{:.2f}"); }},
+      {"/bound",
+       "median of each run's rows/s ÷ the most its shape allows at its CPU per row (its backends, client "
+       "threads or processes and the cores they share)",
+       Align::right, [](const StrategyRowSource& r) { return median(r.summary.fraction_of_shape_bound, "{:.2f}"); },
+       true},
       {"match", "rows / checksum equal to the server's in every run (✓), with the status when not plain ok",
        Align::left,
        [](const StrategyRowSource& r) -> Cell {
@@ -154,6 +157,42 @@ StrategyTable strategy_table(const SizeResult& size, const SizeSummary& summary,
       row.push_back(std::move(shortened.text));
     }
     t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+std::string bound_table_intro(unsigned cores) {
+  const std::string cores_term =
+      cores == 0
+          ? std::string("the cores are not counted: the server runs elsewhere")
+          : fmt::format("cores: all {0} cores busy, {0} ÷ the server's and the client's CPU per row together", cores);
+  return fmt::format(
+      "Where the time went, per row (medians): the client's CPU and the server backends' CPU; each strategy's shape "
+      "(the server backends reading at once → the client threads or processes decoding), the most rows/s that shape "
+      "allows at that CPU, the limit that binds it (server: every backend busy, backends ÷ the server's CPU per row; "
+      "client: every client worker busy, workers ÷ the client's CPU per row; {}), and each run's rows/s ÷ that "
+      "bound; then the CPU bound, what the cores allow whatever the shape, and the share of it.",
+      cores_term);
+}
+
+StrategyTable bound_table(const SizeResult& size, const SizeSummary& summary) {
+  StrategyTable t;
+  t.header = {"strategy",   "client CPU / row", "server CPU / row",   "shape",      "its bound (rows/s)",
+              "limited by", "/ bound",          "CPU bound (rows/s)", "/ CPU bound"};
+  t.align = {Align::left, Align::right, Align::right, Align::left, Align::right,
+             Align::left, Align::right, Align::right, Align::right};
+  const auto rows_per_sec = [](const Summary& s) { return s.count ? si(s.median) : std::string(kMissing); };
+  const auto or_missing = [](const Cell& c) { return c.value_or(std::string(kMissing)); };
+  for (std::size_t i = 0; i < size.strategies.size(); ++i) {
+    const StrategySummary& sum = summary.strategies.at(i);
+    if (sum.client_cpu_ns_per_row.count == 0) continue;
+    t.rows.push_back(
+        {size.strategies[i].strategy, fmt::format("{:.0f} ns", sum.client_cpu_ns_per_row.median),
+         or_missing(median(sum.server_cpu_ns_per_row, "{:.0f} ns")),
+         sum.shape ? describe(*sum.shape) : std::string(kMissing), rows_per_sec(sum.shape_bound_rows_per_sec),
+         sum.shape_limit ? std::string(to_string(*sum.shape_limit)) : std::string(kMissing),
+         or_missing(median(sum.fraction_of_shape_bound, "{:.2f}")), rows_per_sec(sum.cpu_bound_rows_per_sec),
+         or_missing(median(sum.fraction_of_cpu_bound, "{:.2f}"))});
   }
   return t;
 }

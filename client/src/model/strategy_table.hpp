@@ -75,6 +75,17 @@ struct StrategyTable {
 [[nodiscard]] StrategyTable strategy_table(const SizeResult& size, const SizeSummary& summary, int runs_asked,
                                            TableView view = TableView::wide);
 
+// Where each strategy's time went, per row at the medians, and what bounds it: the
+// client's and the server backends' CPU, its shape (model/strategy_shape.hpp), the
+// most rows/s that shape allows at that CPU, the limit that binds (server, client or
+// cores), each run's share of that bound; then the machine's CPU bound (cores ÷ the
+// CPU per row) and the share of it. A row per strategy with a client CPU figure (no
+// rows: nothing to show); a figure not known is kMissing.
+[[nodiscard]] StrategyTable bound_table(const SizeResult& size, const SizeSummary& summary);
+// The sentence a report puts above it; `cores`: those the bounds count (0: the
+// server runs elsewhere, no cores term).
+[[nodiscard]] std::string bound_table_intro(unsigned cores);
+
 // What the status adds beside the rows / checksum marks when it is not plain ok
 // (" (incomplete, 2/3 runs)", " (recovered from faults in 1 of 3 runs)"): empty when ok.
 [[nodiscard]] std::string status_note(const StrategyResult& result, const StrategySummary& summary, int runs_asked);

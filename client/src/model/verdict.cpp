@@ -137,7 +137,7 @@ SizeVerdict verdict_of(const Context& c, const SizeResult& size, const std::vect
     // Every run kept: the size's own summary; else one of the common rounds alone.
     ok.push_back({s, kept.runs.size() == s->runs.size()
                          ? *candidate_summaries[k]
-                         : summarize(kept, size, c.read.format, c.schedule.runs, cores)});
+                         : summarize(kept, size, c.read.format, c.schedule.runs, cores, c.read.workers)});
   }
 
   v.verified = ok.size();

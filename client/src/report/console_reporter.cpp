@@ -156,8 +156,8 @@ void ConsoleReporter::size(const Context& c, const SizeResult& size, const SizeS
       print_wrapped(out_, *line, "  peak RSS of ", "    ");
   fmt::print(out_, "  ({} run{} each{}; {})\n", c.schedule.runs, c.schedule.runs == 1 ? "" : "s",
              c.schedule.warmup > 0 ? fmt::format(", after {} warmup runs", c.schedule.warmup) : std::string(),
-             c.bound_cores() == 0 ? std::string("/CPU bound not shown: the server runs elsewhere")
-                                  : fmt::format("/CPU bound on {} cores", c.host.cores));
+             c.bound_cores() == 0 ? std::string("/bound without the cores: the server runs elsewhere")
+                                  : fmt::format("/bound on {} cores", c.host.cores));
   if (summary.writer) fmt::print(out_, "  {}\n", writer_activity_text(*summary.writer));
   for (const auto& s : size.strategies)
     for (const auto& e : s.errors) print_wrapped(out_, e, fmt::format("  {} error: ", s.strategy), "    ");

@@ -60,6 +60,9 @@ CsvReporter::CsvReporter(std::vector<std::string> files) : files_(std::move(file
                "client_cpu_ns_per_row",
                "server_cpu_ns_per_row",
                "cpu_bound_rows_per_sec",
+               "shape_bound_rows_per_sec",
+               "fraction_of_shape_bound",
+               "shape_limit",
                "rows_match",
                "checksum_match",
                "command"});
@@ -97,6 +100,9 @@ void CsvReporter::size(const Context& c, const SizeResult& size, const SizeSumma
                   number(sum.client_cpu_ns_per_row),
                   number(sum.server_cpu_ns_per_row),
                   number(sum.cpu_bound_rows_per_sec),
+                  number(sum.shape_bound_rows_per_sec),
+                  number(sum.fraction_of_shape_bound),
+                  sum.shape_limit ? std::string(to_string(*sum.shape_limit)) : "",
                   flag(sum.rows_match),
                   flag(sum.checksum_match),
                   c.command});

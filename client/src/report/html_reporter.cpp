@@ -137,6 +137,8 @@ void HtmlReporter::size(const Context& c, const SizeResult& size, const SizeSumm
   for (std::size_t i = 0; i < size.strategies.size(); ++i)
     if (const auto line = worker_rss_line(size.strategies[i], summary.strategies.at(i)))
       measurements_ += fmt::format("<p>Peak RSS of {}</p>\n", escape(*line));
+  if (const StrategyTable bounds = bound_table(size, summary); !bounds.rows.empty())
+    measurements_ += fmt::format("<p>{}</p>\n", escape(bound_table_intro(c.bound_cores()))) + table(bounds);
 }
 
 void HtmlReporter::finish(const Artifact& a) {

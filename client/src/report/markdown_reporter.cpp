@@ -222,25 +222,11 @@ void MarkdownReporter::size(const Context& c, const SizeResult& size, const Size
 }
 
 // Per row, the client's CPU, the server backends' CPU, and how close each strategy
-// came to the rows/s the cores allow at that cost (only with a server on this host).
+// came to the rows/s its shape allows at that cost, and to what the cores allow.
 void MarkdownReporter::where_the_time_went(const Context& c, const SizeResult& size, const SizeSummary& summary) {
-  std::string rows;
-  for (std::size_t i = 0; i < size.strategies.size(); ++i) {
-    const StrategySummary& sum = summary.strategies.at(i);
-    if (sum.client_cpu_ns_per_row.count == 0) continue;
-    rows += row({cell(size.strategies[i].strategy), fmt::format("{:.0f} ns", sum.client_cpu_ns_per_row.median),
-                 median_of(sum.server_cpu_ns_per_row, "{:.0f} ns"),
-                 sum.cpu_bound_rows_per_sec.count ? si(sum.cpu_bound_rows_per_sec.median) : std::string(kNone),
-                 median_of(sum.fraction_of_cpu_bound, "{:.2f}")});
-  }
-  if (rows.empty()) return;
-  out_ += fmt::format(
-      "\nWhere the time went, per row (medians): the client's CPU, the server backends' CPU, the rows/s {} cores "
-      "allow at that cost, and each strategy's share of it.\n\n",
-      c.host.cores);
-  out_ += row({"strategy", "client CPU / row", "server CPU / row", "CPU bound (rows/s)", "/ CPU bound"});
-  out_ += "|:--|--:|--:|--:|--:|\n";
-  out_ += rows;
+  const StrategyTable table = bound_table(size, summary);
+  if (table.rows.empty()) return;
+  out_ += "\n" + bound_table_intro(c.bound_cores()) + "\n\n" + table_of(table);
 }
 
 void MarkdownReporter::finish(const Artifact& a) {

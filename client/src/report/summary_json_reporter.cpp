@@ -58,6 +58,8 @@ void SummaryJsonReporter::size(const Context& c, const SizeResult& size, const S
           {"ttfr_ms", summary(sum.ttfr_ms)},
           {"client_cpu_ns_per_row", summary(sum.client_cpu_ns_per_row)},
           {"server_cpu_ns_per_row", summary(sum.server_cpu_ns_per_row)},
+          {"fraction_of_shape_bound", summary(sum.fraction_of_shape_bound)},
+          {"shape_limit", sum.shape_limit ? J(std::string(to_string(*sum.shape_limit))) : J(nullptr)},
           {"ratio_to_wire_ceiling", sum.ratio_to_wire_ceiling ? J(*sum.ratio_to_wire_ceiling) : J(nullptr)},
           {"rows_match", optional(sum.rows_match)},
           {"checksum_match", optional(sum.checksum_match)}});

@@ -387,6 +387,17 @@ struct BenchmarkEntry {
   StrategySummary summary;
 };
 
+// What reads at once and which limit binds at the medians; null: the shape is not known.
+Json shape_json(const StrategySummary& s) {
+  if (!s.shape) return nullptr;
+  Json o = Json::object();
+  o["backends"] = s.shape->backends;
+  o["client_workers"] = s.shape->client_workers;
+  o["client_workers_are"] = s.shape->processes ? "processes" : "threads";
+  o["limit"] = s.shape_limit ? Json(std::string(to_string(*s.shape_limit))) : Json(nullptr);
+  return o;
+}
+
 auto benchmark_fields() {
   using B = BenchmarkEntry;
   using S = StrategyResult;
@@ -417,6 +428,10 @@ auto benchmark_fields() {
       figure_or_null("server_cpu_ns_per_row", &Sum::server_cpu_ns_per_row),
       figure_or_null("cpu_bound_rows_per_sec", &Sum::cpu_bound_rows_per_sec),  // cores ÷ CPU per row
       figure_or_null("fraction_of_cpu_bound", &Sum::fraction_of_cpu_bound),
+      // the strategy's shape and its own bound at it (model/strategy_shape.hpp)
+      derived("shape", [](const B& b) { return shape_json(b.summary); }),
+      figure_or_null("shape_bound_rows_per_sec", &Sum::shape_bound_rows_per_sec),
+      figure_or_null("fraction_of_shape_bound", &Sum::fraction_of_shape_bound),
       figure_or_null("part_rows_cv", &Sum::part_rows_cv),  // skew: over the runs' own CVs
       figure_or_null("part_time_cv", &Sum::part_time_cv),
       figure_or_null("writer_rows_inserted", &Sum::writer_rows_inserted),  // --concurrent-writes, per run
