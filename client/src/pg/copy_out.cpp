@@ -107,7 +107,7 @@ void drain(CopyOut& copy, const std::function<void(std::string_view)>& on_messag
       case CopyOut::Next::would_block:
         since_look = 0;
         between();
-        pacer.before_wait();
+        pacer.before_wait(copy.socket());
         wait_readable(copy.socket(), std::chrono::milliseconds(100));
         break;
       case CopyOut::Next::done:

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "pg/connection.hpp"
+
 namespace benchlab::pg {
 
 std::chrono::nanoseconds ReadPacer::planned_nap() const {
@@ -13,7 +15,7 @@ std::chrono::nanoseconds ReadPacer::planned_nap() const {
   return std::chrono::nanoseconds(static_cast<std::int64_t>(ns));
 }
 
-void ReadPacer::before_wait() {
+void ReadPacer::before_wait(int socket) {
   const Clock::time_point now = Clock::now();
   if (!started_) {
     // The first wait: the read starts here (the query's own start-up is not a rate).
@@ -31,7 +33,9 @@ void ReadPacer::before_wait() {
     bytes_ = 0;
   }
   const auto nap = planned_nap();
-  if (nap.count() > 0) std::this_thread::sleep_for(nap);
+  if (nap.count() <= 0) return;
+  if (socket >= 0 && wait_readable(socket, std::chrono::milliseconds(0))) return;  // data waiting: read it
+  std::this_thread::sleep_for(nap);
 }
 
 }  // namespace benchlab::pg

@@ -30,9 +30,11 @@ class ReadPacer {
 
   // Bytes the reader took from the connection.
   void consumed(std::size_t bytes) { bytes_ += bytes; }
-  // Called when the reader has drained everything buffered and is about to wait
-  // on the socket: naps when the server is slower than the reader.
-  void before_wait();
+  // Called when the reader has handled everything buffered and is about to wait
+  // on the socket: naps when the server is slower than the reader. With `socket`,
+  // only if nothing is queued on it now (a reader that takes one read per turn
+  // must not nap while the server is held back by a full socket).
+  void before_wait(int socket = -1);
   // How long the next nap would be (0: none); for tests and diagnostics.
   [[nodiscard]] std::chrono::nanoseconds planned_nap() const;
 

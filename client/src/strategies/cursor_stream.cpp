@@ -91,7 +91,9 @@ void CursorStream::on_batch(const PGresult* result) {
   want_write_ = !pipeline_->flush();
   if (n == 0) return;
   if (rows_ == 0) context_->mark_first_row();
+  const std::uint64_t bytes_before = decoder_->totals().bytes;
   decoder_->consume(result);
+  pacer_.consumed(static_cast<std::size_t>(decoder_->totals().bytes - bytes_before));
   rows_ += static_cast<std::uint64_t>(n);
   const auto now = std::chrono::steady_clock::now();
   context_->record_batch(static_cast<std::uint64_t>(n), now - last_mark_);
@@ -148,6 +150,9 @@ bool CursorStream::pump() {
 void CursorStream::run() {
   if (!pipeline_ && !finished_) start();
   while (!pump()) {
+    // A nap while the server queues more, unless a FETCH waits to be sent or
+    // data is already there (pump() takes one read per turn).
+    if (!want_write_) pacer_.before_wait(socket());
     pollfd p{socket(), poll_events(), 0};
     const int r = ::poll(&p, 1, 100);
     if (r < 0 && errno != EINTR)
