@@ -49,10 +49,10 @@ std::string payload(std::uint64_t n, bool valid) {
   return valid ? fmt::format(R"({{"n": {}, "to": "user{}@example.com"}})", n, n % 1000) : "[\"not an object\"]";
 }
 
-std::string wal_position(const pg::Connection& conn) { return conn.query_value("SELECT pg_current_wal_lsn()"); }
+std::string wal_position(const pg::Connection& conn) { return conn.query_value("SELECT pg_current_wal_insert_lsn()"); }
 
 std::uint64_t wal_bytes_since(const pg::Connection& conn, const std::string& position) {
-  return std::stoull(conn.query_value("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint", {position}));
+  return std::stoull(conn.query_value("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::bigint", {position}));
 }
 
 std::uint64_t seed(const pg::Connection& conn, std::uint64_t jobs, int payload_bytes) {

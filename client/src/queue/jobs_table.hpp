@@ -29,7 +29,8 @@ void reset(const pg::Connection& conn);
 // INSERT wrote.
 std::uint64_t seed(const pg::Connection& conn, std::uint64_t jobs, int payload_bytes = 0);
 
-// The server's WAL insert position, and the bytes written since one.
+// The server's WAL insert position, and the bytes inserted since one: not the write
+// position, which under synchronous_commit off lags behind until the WAL writer runs.
 [[nodiscard]] std::string wal_position(const pg::Connection& conn);
 [[nodiscard]] std::uint64_t wal_bytes_since(const pg::Connection& conn, const std::string& position);
 

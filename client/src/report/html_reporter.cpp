@@ -172,9 +172,11 @@ void HtmlReporter::queue(const Named<QueueArtifact>& q) {
                     fmt::format("{:.0f}", l.jobs_per_sec.mean), fmt::format("{:.0f}", l.jobs_per_sec.stddev),
                     l.bound.count > 0 ? fmt::format("{:.0f}", l.bound.mean) : "—",
                     l.bound.count > 0 ? fmt::format("{:.2f}", l.fraction_of_bound) : "—",
-                    fmt::format("{:.0f}", l.wal_bytes_per_job), fmt::format("{}/{}", l.exactly_once, l.samples)});
+                    l.wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.wal_bytes_per_job) : "—",  // not measured before
+                    l.seed_wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.seed_wal_bytes_per_job) : "—",
+                    fmt::format("{}/{}", l.exactly_once, l.samples)});
   others_ += table({"profile", "payload", "concurrency", "jobs/s (mean)", "stddev", "bound jobs/s", "of bound",
-                    "WAL bytes/job", "exactly once"},
+                    "WAL bytes/job", "seeding's WAL bytes/job", "exactly once"},
                    rows);
   for (const auto& l : levels)
     if (const std::string v = bound_verdict(l); !v.empty()) others_ += fmt::format("<p>{}</p>\n", escape(v));

@@ -148,8 +148,8 @@ void print_queue_tables(std::FILE* out, const QueueArtifact& a) {
                "\ndequeue: {} jobs per sample, batch {}, mean ± standard deviation over the samples; the bound: two "
                "UPDATEs by primary key per job, one connection, measured beside them\n",
                a.options.jobs, a.options.dequeue_batch);
-    fmt::print(out, "{:<14} {:>9} {:>11} {:>13} {:>10} {:>9} {:>9} {:>11}  {}\n", "profile", "payload", "concurrency",
-               "jobs/s mean", "stddev", "bound", "of bound", "WAL B/job", "exactly once");
+    fmt::print(out, "{:<14} {:>9} {:>11} {:>13} {:>10} {:>9} {:>9} {:>11} {:>12}  {}\n", "profile", "payload",
+               "concurrency", "jobs/s mean", "stddev", "bound", "of bound", "WAL B/job", "seed WAL B/j", "exactly once");
     const auto levels = queue_levels(a.samples, a.bounds);
     for (const QueueLevel& l : levels) {
       std::string errors;
@@ -157,11 +157,11 @@ void print_queue_tables(std::FILE* out, const QueueArtifact& a) {
         if (s.profile == l.profile && s.concurrency == l.concurrency && s.payload_bytes == l.payload_bytes &&
             !s.error.empty())
           errors = s.error;
-      fmt::print(out, "{:<14} {:>9} {:>11} {:>13.0f} {:>10.0f} {:>9} {:>9} {:>11.0f}  {}/{}{}\n", l.profile,
+      fmt::print(out, "{:<14} {:>9} {:>11} {:>13.0f} {:>10.0f} {:>9} {:>9} {:>11.0f} {:>12.0f}  {}/{}{}\n", l.profile,
                  payload_label(l.payload_bytes), l.concurrency, l.jobs_per_sec.mean, l.jobs_per_sec.stddev,
                  l.bound.count > 0 ? fmt::format("{:.0f}", l.bound.mean) : "-",
                  l.bound.count > 0 ? fmt::format("{:.2f}", l.fraction_of_bound) : "-", l.wal_bytes_per_job,
-                 l.exactly_once, l.samples, errors.empty() ? "" : "  FAILED: " + errors);
+                 l.seed_wal_bytes_per_job, l.exactly_once, l.samples, errors.empty() ? "" : "  FAILED: " + errors);
     }
     for (const QueueLevel& l : levels)
       if (const std::string v = bound_verdict(l); !v.empty()) fmt::print(out, "{}\n", v);
