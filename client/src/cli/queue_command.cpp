@@ -36,7 +36,7 @@ QueueCommand::QueueCommand(CLI::App& app, RunCommand& run)
   q.add_option("--concurrency", concurrency_, "workers per sample, a list")->capture_default_str();
   q.add_option("--payload-bytes", payload_bytes_,
                "each job's payload in bytes of JSON text, a list, each size measured alike (64 to 1000000); 0: the "
-               "standard payload, a small object of about 45 bytes")
+               "standard payload, a small object of about 40 bytes")
       ->capture_default_str();
   add_integer_option(q, "--jobs", o.jobs, {1, 100000000, "jobs", "2000"}, "jobs per sample and per enqueue method",
                      "queue --jobs");

@@ -25,7 +25,7 @@ struct QueueOptions {
   bool crash_test = false;
   int crashes = 5;
   // Each job's payload, as the text of its jsonb, this many bytes (each size measured
-  // alike); 0: the standard payload, a small object of about 45 bytes.
+  // alike); 0: the standard payload, a small object of about 40 bytes.
   std::vector<int> payload_bytes = {0};
   friend bool operator==(const QueueOptions&, const QueueOptions&) = default;
 };
