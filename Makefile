@@ -163,10 +163,13 @@ bench-faults: $(BENCH_DEPS)
 bench-recovery: $(BENCH_DEPS)
 	BENCHLAB_INJECT_FAULT=kill:worker=1:after=60:run=3 $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 5 --results-dir $(RESULTS_DIR)
 
-# The queue workload on three fresh clusters, and the disk's own fsync latency beside
-# it (each job is two commits: at concurrency 1 under default that is the bound).
+# The queue workload on three fresh clusters, each level beside its bound (two UPDATEs
+# by key per job); then what the payload's size costs, where no flush hides it
+# (async_commit); and the disk's own fsync latency (each job is two commits: at
+# concurrency 1 under default that is the bound).
 bench-queue: $(BENCH_DEPS)
 	$(BENCHCLIENT) queue --profile default,tuned,async_commit --concurrency 1,2,4,8,16 --jobs 2000 --samples 3 --crash-test --crashes 5 --results-dir $(RESULTS_DIR)
+	$(BENCHCLIENT) queue --profile async_commit --concurrency 1,4 --payload-bytes 64,1024,10240 --jobs 2000 --samples 3 --results-dir $(RESULTS_DIR)
 	d=$$(mktemp -d) && $(dir $(PG_CONFIG))pg_test_fsync -s 2 -f $$d/fsync.test > $(RESULTS_DIR)/pg_test_fsync-$$(date -u +%Y%m%dT%H%M%SZ).txt; rm -rf $$d
 
 bench-scaling: $(BENCH_DEPS)

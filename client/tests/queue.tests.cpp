@@ -38,14 +38,34 @@ TEST_CASE("queue: the command measures enqueue and dequeue, every job exactly on
                             dir.path);
   INFO(out.err);
   REQUIRE(out.exit_code == 0);
-  CHECK(out.out.find("profile        concurrency   jobs/s mean") != std::string::npos);
+  CHECK(out.out.find("jobs/s mean") != std::string::npos);
+  CHECK(out.out.find("of the bound") != std::string::npos);  // the verdict at concurrency 1
   const auto a = only_queue_artifact(dir.path / "r");
   CHECK(a["kind"] == "queue");
   CHECK(a["context"]["host"]["cores"].get<int>() > 0);
   CHECK(a["context"]["postgresql"]["settings"].contains("synchronous_commit"));
   REQUIRE(a["queue_samples"].size() == 4);  // 2 concurrencies x 2 samples
+  // The bound, measured beside the samples, and each level read as a fraction of it.
+  REQUIRE(a["queue_bound"].size() == 2);  // one per sample
+  for (const auto& b : a["queue_bound"]) {
+    CHECK(b["profile"] == "dsn");
+    CHECK(b["jobs"] == 300);
+    CHECK(b["jobs_per_sec"].get<double>() > 0);
+    CHECK(b["claim_us"].get<double>() > 0);
+    CHECK(b["wal_bytes_per_job"].get<double>() > 0);
+  }
+  REQUIRE(a["queue_summary"].size() == 2);
+  for (const auto& l : a["queue_summary"]) {
+    CHECK(l["payload_bytes"] == 0);  // the standard payload unless asked
+    CHECK(l["bound_jobs_per_sec"].get<double>() > 0);
+    CHECK(l["fraction_of_bound"].get<double>() > 0);
+    CHECK(l["wal_bytes_per_job"].get<double>() > 0);
+  }
   for (const auto& s : a["queue_samples"]) {
     CHECK(s["profile"] == "dsn");
+    CHECK(s["payload_bytes"] == 0);
+    CHECK(s["claim_us"].get<double>() > 0);
+    CHECK(s["complete_us"].get<double>() > 0);
     CHECK(s["jobs"] == 300);
     CHECK(s["jobs_per_sec"].get<double>() > 0);
     CHECK(s["exactly_once"] == true);
@@ -68,6 +88,37 @@ TEST_CASE("queue: the command measures enqueue and dequeue, every job exactly on
                                          "savepoints_clean", "outbox"});
   CHECK(a["crash_test"].empty());
   CHECK(test::backends_left(db.admin(), "benchclient%") == "0");
+}
+
+TEST_CASE("queue: --payload-bytes seeds payloads of exactly that size, and their WAL is counted per job",
+          "[db][queue]") {
+  test::ScratchDatabase db("queue_payload");
+  test::TempDir dir("queue_payload");
+  const test::Outcome out = test::run_benchclient(
+      {"queue", "--dsn", db.conninfo(), "--jobs", "200", "--concurrency", "1", "--samples", "1", "--payload-bytes",
+       "64,10240", "--results-dir", (dir.path / "r").string(), "--no-progress"},
+      dir.path);
+  INFO(out.err);
+  REQUIRE(out.exit_code == 0);
+  const auto a = only_queue_artifact(dir.path / "r");
+  CHECK(a["queue_options"]["payload_bytes"] == nlohmann::json::array({64, 10240}));
+  REQUIRE(a["queue_samples"].size() == 2);
+  const auto& small = a["queue_samples"][0];
+  const auto& large = a["queue_samples"][1];
+  CHECK(small["payload_bytes"] == 64);
+  CHECK(large["payload_bytes"] == 10240);
+  for (const auto& s : a["queue_samples"]) {
+    CHECK(s["exactly_once"] == true);
+    CHECK(s["wal_bytes_per_job"].get<double>() > 0);
+  }
+  // Seeding writes each payload into the WAL (its padding incompressible, TOASTed or
+  // not): a job of 10240 bytes carries at least 10000 bytes more than one of 64.
+  CHECK(large["seed_wal_bytes_per_job"].get<double>() - small["seed_wal_bytes_per_job"].get<double>() >= 10000);
+  REQUIRE(a["queue_bound"].size() == 2);
+  CHECK(a["queue_bound"][1]["payload_bytes"] == 10240);
+  // The table keeps the last size's jobs: every payload exactly that long as JSON text.
+  CHECK(db.admin().query_value("SELECT min(octet_length(payload::text)) || ',' || max(octet_length(payload::text)) "
+                               "|| ',' || count(*) FROM public.benchlab_jobs") == "10240,10240,200");
 }
 
 TEST_CASE("queue: a job whose worker died is claimed again after its lease, and still done exactly once",
@@ -127,6 +178,9 @@ TEST_CASE("queue: bad input is refused in one line before anything starts", "[db
       {{"queue", "--concurrency", "0"}, "--concurrency '0'", 2},
       {{"queue", "--concurrency", "1,x"}, "--concurrency 'x'", 2},
       {{"queue", "--jobs", "0"}, "--jobs", 2},
+      {{"queue", "--payload-bytes", "64,10"}, "--payload-bytes '10'", 2},
+      {{"queue", "--payload-bytes", "big"}, "--payload-bytes 'big'", 2},
+      {{"queue", "--payload-bytes", "2000000"}, "--payload-bytes '2000000'", 2},
       {{"queue", "--profile", "default,nosuch"}, "unknown cluster profile 'nosuch'", 2},
       {{"queue", "--dsn", db.conninfo(), "--crash-test"}, "never on --dsn", 2},
       {{"queue", "--dsn", db.conninfo(), "--profile", "tuned"}, "--profile applies to throwaway clusters", 2},

@@ -614,19 +614,28 @@ void queue_charts(std::vector<Chart>& out, const ReportSet& set) {
     base.group = q.file;
     base.files = {q.file};
     base.provenance = prov;
-    std::vector<std::string> profiles;
-    for (const auto& s : a.samples)
-      if (std::find(profiles.begin(), profiles.end(), s.profile) == profiles.end()) profiles.push_back(s.profile);
+    // One line per (profile, payload size); the payload named only when there are several.
+    std::vector<std::pair<std::string, int>> lines;
+    std::set<int> payloads;
+    for (const auto& s : a.samples) {
+      payloads.insert(s.payload_bytes);
+      if (std::find(lines.begin(), lines.end(), std::pair{s.profile, s.payload_bytes}) == lines.end())
+        lines.emplace_back(s.profile, s.payload_bytes);
+    }
     {
       svg::LineChart c;
       std::set<int> conc;
-      for (std::size_t i = 0; i < profiles.size(); ++i) {
-        svg::Series s{profiles[i], {}, false, static_cast<int>(i)};
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        const auto& [profile, payload] = lines[i];
+        svg::Series s{payloads.size() > 1 ? fmt::format("{}, payload {}", profile, payload_label(payload)) : profile,
+                      {},
+                      false,
+                      static_cast<int>(i)};
         std::set<int> levels;
         for (const auto& x : a.samples)
-          if (x.profile == profiles[i]) levels.insert(x.concurrency);
+          if (x.profile == profile && x.payload_bytes == payload) levels.insert(x.concurrency);
         for (const int level : levels) {
-          const MeanStddev m = jobs_per_sec_of(a.samples, profiles[i], level);
+          const MeanStddev m = jobs_per_sec_of(a.samples, profile, level, payload);
           if (m.count == 0) continue;
           s.points.push_back({static_cast<double>(level), m.mean, m.mean - m.stddev, m.mean + m.stddev});
           conc.insert(level);

@@ -34,6 +34,10 @@ QueueCommand::QueueCommand(CLI::App& app, RunCommand& run)
       q.add_option("--profile", profiles_, "profiles, each on a fresh throwaway cluster (e.g. default,async_commit)")
           ->capture_default_str();
   q.add_option("--concurrency", concurrency_, "workers per sample, a list")->capture_default_str();
+  q.add_option("--payload-bytes", payload_bytes_,
+               "each job's payload in bytes of JSON text, a list, each size measured alike (64 to 1000000); 0: the "
+               "standard payload, a small object of about 40 bytes")
+      ->capture_default_str();
   add_integer_option(q, "--jobs", o.jobs, {1, 100000000, "jobs", "2000"}, "jobs per sample and per enqueue method",
                      "queue --jobs");
   add_integer_option(q, "--samples", o.samples, {1, 1000, "samples", "3"}, "samples per (profile, concurrency)",
@@ -72,6 +76,19 @@ void QueueCommand::validate() {
     q.concurrency.push_back(n);
   }
   if (q.concurrency.empty()) throw UsageError("queue --concurrency: give one or more worker counts, e.g. 1,2,4");
+  q.payload_bytes.clear();
+  for (const auto& p : split_list(payload_bytes_)) {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
+    if (ec != std::errc() || end != p.data() + p.size() || (n != 0 && (n < kMinPayloadBytes || n > kMaxPayloadBytes)))
+      throw UsageError(fmt::format(
+          "queue --payload-bytes '{}': give payload sizes in bytes, {} to {} (or 0: the standard payload), e.g. "
+          "64,1024,10240",
+          p, kMinPayloadBytes, kMaxPayloadBytes));
+    q.payload_bytes.push_back(n);
+  }
+  if (q.payload_bytes.empty())
+    throw UsageError("queue --payload-bytes: give one or more payload sizes in bytes, e.g. 64,1024,10240");
   // --jobs, --samples, --dequeue-batch, --lease-ms and --crashes: checked as parsed (add_integer_option).
   if (dsn_opt_->count() > 0) {
     if (q.crash_test)

@@ -30,7 +30,7 @@ class QueueCommand final : public Command {
   CLI::App* queue_;
   RunCommand& run_;
   // As parsed, before validation.
-  std::string dsn_, concurrency_ = "1,2,4,8,16", profiles_ = "default", results_dir_ = "results";
+  std::string dsn_, concurrency_ = "1,2,4,8,16", payload_bytes_ = "0", profiles_ = "default", results_dir_ = "results";
   TargetFlags target_flags_;  // --pg-set, --server-cpus
   bool quiet_ = false, json_ = false;
   CLI::Option* dsn_opt_ = nullptr;

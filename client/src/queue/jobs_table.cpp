@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 namespace benchlab::queue {
 
 pg::SessionOptions queue_session(const std::string& application) {
@@ -47,13 +49,39 @@ std::string payload(std::uint64_t n, bool valid) {
   return valid ? fmt::format(R"({{"n": {}, "to": "user{}@example.com"}})", n, n % 1000) : "[\"not an object\"]";
 }
 
-void seed(const pg::Connection& conn, std::uint64_t jobs) {
-  conn.exec_params(
-      "INSERT INTO public.benchlab_jobs (kind, payload) "
-      "SELECT 'email', jsonb_build_object('n', g, 'to', 'user' || g % 1000 || '@example.com') "
-      "FROM generate_series(1, $1::bigint) g",
-      {std::to_string(jobs)});
+std::string wal_position(const pg::Connection& conn) { return conn.query_value("SELECT pg_current_wal_insert_lsn()"); }
+
+std::uint64_t wal_bytes_since(const pg::Connection& conn, const std::string& position) {
+  return std::stoull(conn.query_value("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::bigint", {position}));
+}
+
+std::uint64_t seed(const pg::Connection& conn, std::uint64_t jobs, int payload_bytes) {
+  const std::string before = wal_position(conn);
+  // The padding: base64 of SHA-256 digests of the job and a counter, in which pglz
+  // finds nothing to compress (hex digits would give it 3-byte matches), so a payload's
+  // size is what the table, its TOAST and the WAL really carry.
+  conn.exec_params(R"sql(
+INSERT INTO public.benchlab_jobs (kind, payload)
+SELECT 'email',
+       CASE WHEN $2::int = 0 THEN b.obj
+            ELSE b.obj || jsonb_build_object('pad',
+                   (SELECT left(string_agg(left(encode(sha256((g || '.' || i)::bytea), 'base64'), 43), ''),
+                                $2::int - octet_length((b.obj || '{"pad": ""}'::jsonb)::text))
+                      FROM generate_series(1, $2::int / 43 + 1) i)) END
+  FROM generate_series(1, $1::bigint) g,
+       LATERAL (SELECT jsonb_build_object('n', g, 'to', 'user' || g % 1000 || '@example.com') AS obj) b)sql",
+                   {std::to_string(jobs), std::to_string(payload_bytes)});
+  const std::uint64_t wal = wal_bytes_since(conn, before);
+  if (payload_bytes > 0) {
+    const std::string off = conn.query_value(
+        "SELECT count(*) FROM public.benchlab_jobs WHERE octet_length(payload::text) <> $1::int",
+        {std::to_string(payload_bytes)});
+    if (off != "0")
+      throw std::runtime_error(fmt::format("seeding jobs of {} payload bytes: {} of them came out another size",
+                                           payload_bytes, off));
+  }
   conn.exec("ANALYZE public.benchlab_jobs");
+  return wal;
 }
 
 ServerCount count_jobs(const pg::Connection& conn) {

@@ -23,7 +23,16 @@ void migrate(const pg::Connection& conn);
 
 // An empty queue (TRUNCATE, identities restarted), then `jobs` queued jobs.
 void reset(const pg::Connection& conn);
-void seed(const pg::Connection& conn, std::uint64_t jobs);
+// `payload_bytes` 0: the standard payload; else each job's payload is exactly that
+// many bytes as jsonb text, padded with hex digits no compressor shrinks (checked
+// once seeded; at least kMinPayloadBytes). Returns the WAL bytes the
+// INSERT wrote.
+std::uint64_t seed(const pg::Connection& conn, std::uint64_t jobs, int payload_bytes = 0);
+
+// The server's WAL insert position, and the bytes inserted since one: not the write
+// position, which under synchronous_commit off lags behind until the WAL writer runs.
+[[nodiscard]] std::string wal_position(const pg::Connection& conn);
+[[nodiscard]] std::uint64_t wal_bytes_since(const pg::Connection& conn, const std::string& position);
 
 // A payload the CHECK accepts (a JSON object) or, `valid` false, one it refuses.
 [[nodiscard]] std::string payload(std::uint64_t n, bool valid = true);

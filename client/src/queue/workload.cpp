@@ -10,6 +10,7 @@
 #include "pg/connection.hpp"
 #include "plan/server_facts.hpp"
 #include "process/interrupt.hpp"
+#include "queue/bound.hpp"
 #include "queue/crash_test.hpp"
 #include "queue/dequeue.hpp"
 #include "queue/enqueue.hpp"
@@ -48,20 +49,42 @@ void run_profile(const Workload& w, const std::function<void(const std::string&)
     artifact.enqueue.push_back(e);
   }
   const pg::Connection admin = pg::Connection::open(conninfo, queue_session());
-  for (const int c : q.concurrency)
+  for (const int payload : q.payload_bytes) {
+    // The bound first, once per sample, on a queue seeded alike: the samples that
+    // follow are read against it, measured within the same minute on the same server.
     for (int s = 1; s <= q.samples; ++s) {
       throw_if_interrupted();
       reset(admin);
-      seed(admin, q.jobs);  // a fresh queue for every sample
-      QueueSample sample = run_sample(conninfo, c, q.jobs, q.dequeue_batch, q.lease_ms);
-      sample.profile = profile;
-      say(fmt::format("  {} dequeue concurrency {:>2} sample {}/{}: {:>8.0f} jobs/s{}", profile, c, s, q.samples,
-                      sample.jobs_per_sec,
-                      !sample.error.empty()  ? "  FAILED: " + sample.error
-                      : !sample.exactly_once ? "  NOT EXACTLY ONCE"
-                                             : ""));
-      artifact.samples.push_back(sample);
+      (void)seed(admin, q.jobs, payload);
+      QueueBound bound = measure_bound(conninfo, q.jobs, q.lease_ms);
+      bound.profile = profile;
+      bound.payload_bytes = payload;
+      say(fmt::format("  {} bound (payload {}), two UPDATEs by primary key per job, sample {}/{}: {:>8.0f} jobs/s",
+                      profile, payload_label(payload), s, q.samples, bound.jobs_per_sec));
+      artifact.bounds.push_back(bound);
     }
+    const double bound = bound_of(artifact.bounds, profile, payload).mean;
+    for (const int c : q.concurrency)
+      for (int s = 1; s <= q.samples; ++s) {
+        throw_if_interrupted();
+        reset(admin);
+        const std::uint64_t seed_wal = seed(admin, q.jobs, payload);  // a fresh queue for every sample
+        const std::string wal_before = wal_position(admin);
+        QueueSample sample = run_sample(conninfo, c, q.jobs, q.dequeue_batch, q.lease_ms);
+        const std::uint64_t wal = wal_bytes_since(admin, wal_before);
+        sample.profile = profile;
+        sample.payload_bytes = payload;
+        sample.seed_wal_bytes_per_job = static_cast<double>(seed_wal) / static_cast<double>(q.jobs);
+        sample.wal_bytes_per_job = static_cast<double>(wal) / static_cast<double>(q.jobs);
+        say(fmt::format("  {} dequeue payload {} concurrency {:>2} sample {}/{}: {:>8.0f} jobs/s{}{}", profile,
+                        payload_label(payload), c, s, q.samples, sample.jobs_per_sec,
+                        bound > 0 ? fmt::format(" ({:.2f} of the bound)", sample.jobs_per_sec / bound) : "",
+                        !sample.error.empty()  ? "  FAILED: " + sample.error
+                        : !sample.exactly_once ? "  NOT EXACTLY ONCE"
+                                               : ""));
+        artifact.samples.push_back(sample);
+      }
+  }
   if (q.crash_test && cluster != nullptr) {
     say(fmt::format("  {} crash test: {} crashes, the server SIGKILLed mid-run each time", profile, q.crashes));
     CrashResult r = crash_test(*cluster, conninfo, q);

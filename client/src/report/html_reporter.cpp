@@ -168,10 +168,20 @@ void HtmlReporter::queue(const Named<QueueArtifact>& q) {
                      fmt::format("{} · {} cores · benchlab {}", a.context.host.cpu_model, a.context.host.cores,
                                  short_commit(a.context.build.git_commit))});
   std::vector<std::vector<std::string>> rows;
-  for (const auto& l : queue_levels(a.samples))
-    rows.push_back({l.profile, std::to_string(l.concurrency), fmt::format("{:.0f}", l.jobs_per_sec.mean),
-                    fmt::format("{:.0f}", l.jobs_per_sec.stddev), fmt::format("{}/{}", l.exactly_once, l.samples)});
-  others_ += table({"profile", "concurrency", "jobs/s (mean)", "stddev", "exactly once"}, rows);
+  const std::vector<QueueLevel> levels = queue_levels(a.samples, a.bounds);
+  for (const auto& l : levels)
+    rows.push_back({l.profile, payload_label(l.payload_bytes), std::to_string(l.concurrency),
+                    fmt::format("{:.0f}", l.jobs_per_sec.mean), fmt::format("{:.0f}", l.jobs_per_sec.stddev),
+                    l.bound.count > 0 ? fmt::format("{:.0f}", l.bound.mean) : "—",
+                    l.bound.count > 0 ? fmt::format("{:.2f}", l.fraction_of_bound) : "—",
+                    l.wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.wal_bytes_per_job) : "—",  // not measured before
+                    l.seed_wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.seed_wal_bytes_per_job) : "—",
+                    fmt::format("{}/{}", l.exactly_once, l.samples)});
+  others_ += table({"profile", "payload", "concurrency", "jobs/s (mean)", "stddev", "bound jobs/s", "of bound",
+                    "WAL bytes/job", "seeding's WAL bytes/job", "exactly once"},
+                   rows);
+  for (const auto& l : levels)
+    if (const std::string v = bound_verdict(l); !v.empty()) others_ += fmt::format("<p>{}</p>\n", escape(v));
   rows.clear();
   for (const auto& e : a.enqueue)
     rows.push_back({e.profile, e.method, std::to_string(e.rows), std::to_string(e.rejected), si(e.rows_per_sec)});

@@ -270,11 +270,25 @@ void MarkdownReporter::queue(const Named<QueueArtifact>& q) {
   others_ += fmt::format("\n## {}\n\n- **Date:** {}\n- **Command:** `{}`\n- **Host:** {}, {} cores · benchlab {}\n\n",
                          q.file, a.context.date, a.context.command.empty() ? "not recorded" : a.context.command,
                          a.context.host.cpu_model, a.context.host.cores, short_commit(a.context.build.git_commit));
-  others_ +=
-      row({"profile", "concurrency", "jobs/s (mean)", "stddev", "samples exactly once"}) + "|:--|--:|--:|--:|--:|\n";
-  for (const auto& l : queue_levels(a.samples))
-    others_ += row({cell(l.profile), fmt::format("{}", l.concurrency), fmt::format("{:.0f}", l.jobs_per_sec.mean),
-                    fmt::format("{:.0f}", l.jobs_per_sec.stddev), fmt::format("{}/{}", l.exactly_once, l.samples)});
+  const std::vector<QueueLevel> levels = queue_levels(a.samples, a.bounds);
+  others_ += row({"profile", "payload", "concurrency", "jobs/s (mean)", "stddev", "bound jobs/s", "of bound",
+                  "WAL bytes/job", "seeding's WAL bytes/job", "samples exactly once"}) +
+             "|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+  for (const auto& l : levels)
+    others_ += row({cell(l.profile), payload_label(l.payload_bytes), fmt::format("{}", l.concurrency),
+                    fmt::format("{:.0f}", l.jobs_per_sec.mean), fmt::format("{:.0f}", l.jobs_per_sec.stddev),
+                    l.bound.count > 0 ? fmt::format("{:.0f}", l.bound.mean) : "—",
+                    l.bound.count > 0 ? fmt::format("{:.2f}", l.fraction_of_bound) : "—",
+                    l.wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.wal_bytes_per_job) : "—",  // not measured before
+                    l.seed_wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.seed_wal_bytes_per_job) : "—",
+                    fmt::format("{}/{}", l.exactly_once, l.samples)});
+  std::string verdicts;
+  for (const auto& l : levels)
+    if (const std::string v = bound_verdict(l); !v.empty()) verdicts += "- " + v + "\n";
+  if (!verdicts.empty())
+    others_ += "\nThe bound: per job two prepared UPDATEs by primary key on the same table, one connection, "
+               "measured beside the samples (docs/queue.md).\n\n" +
+               verdicts;
   if (!a.enqueue.empty()) {
     others_ += "\n" + row({"profile", "enqueue method", "jobs", "refused", "jobs/s"}) + "|:--|:--|--:|--:|--:|\n";
     for (const auto& e : a.enqueue)

@@ -20,17 +20,29 @@ auto options_fields() {
   return fields(field("profiles", &O::profiles), field("concurrency", &O::concurrency), field("jobs", &O::jobs),
                 field("samples", &O::samples), field("dequeue_batch", &O::dequeue_batch),
                 field("lease_ms", &O::lease_ms), field("invalid_every", &O::invalid_every),
-                field("crash_test", &O::crash_test), field("crashes", &O::crashes));
+                field("crash_test", &O::crash_test), field("crashes", &O::crashes),
+                field("payload_bytes", &O::payload_bytes));
 }
 
 auto sample_fields() {
   using S = QueueSample;
   return fields(field("profile", &S::profile).required(), field("concurrency", &S::concurrency).required(),
-                field("jobs", &S::jobs), field("jobs_per_sec", &S::jobs_per_sec).required(),
+                field("payload_bytes", &S::payload_bytes), field("jobs", &S::jobs),
+                field("jobs_per_sec", &S::jobs_per_sec).required(), field("claim_us", &S::claim_us),
+                field("complete_us", &S::complete_us), field("wal_bytes_per_job", &S::wal_bytes_per_job),
+                field("seed_wal_bytes_per_job", &S::seed_wal_bytes_per_job),
                 field("exactly_once", &S::exactly_once), field("wall_s", &S::wall_s),
                 field("acknowledged", &S::acknowledged), field("duplicate_acks", &S::duplicate_acks),
                 field("succeeded_rows", &S::succeeded_rows), field("reclaimed", &S::reclaimed),
                 field("error", &S::error).null_if_default());
+}
+
+auto bound_fields() {
+  using B = QueueBound;
+  return fields(field("profile", &B::profile).required(), field("payload_bytes", &B::payload_bytes),
+                field("jobs", &B::jobs), field("jobs_per_sec", &B::jobs_per_sec).required(),
+                field("wall_s", &B::wall_s), field("claim_us", &B::claim_us), field("complete_us", &B::complete_us),
+                field("wal_bytes_per_job", &B::wal_bytes_per_job));
 }
 
 auto enqueue_fields() {
@@ -52,6 +64,7 @@ auto crash_fields() {
 
 BENCHLAB_JSON_FROM_FIELDS(QueueOptions, options_fields())
 BENCHLAB_JSON_FROM_FIELDS(QueueSample, sample_fields())
+BENCHLAB_JSON_FROM_FIELDS(QueueBound, bound_fields())
 BENCHLAB_JSON_FROM_FIELDS(EnqueueResult, enqueue_fields())
 BENCHLAB_JSON_FROM_FIELDS(CrashResult, crash_fields())
 
@@ -86,22 +99,27 @@ auto body_fields() {
   using Q = QueueArtifact;
   return fields(field("queue_options", &Q::options), group("status", field("complete", &Q::complete)),
                 field("profiles", &Q::profile_settings).as(kProfileSettings),
-                field("queue_samples", &Q::samples).required(),
+                field("queue_samples", &Q::samples).required(), field("queue_bound", &Q::bounds),
                 derived("queue_summary",
                         [](const Q& a) {
                           Json summary = Json::array();
-                          for (const auto& profile : a.options.profiles)
-                            for (const int c : a.options.concurrency) {
-                              const MeanStddev m = jobs_per_sec_of(a.samples, profile, c);
-                              if (m.count == 0) continue;
-                              summary.push_back(Json{{"profile", profile},
-                                                     {"concurrency", c},
-                                                     {"jobs_per_sec_mean", m.mean},
-                                                     {"stddev", m.stddev},
-                                                     {"samples", m.count}});
+                          for (const QueueLevel& l : queue_levels(a.samples, a.bounds)) {
+                            if (l.jobs_per_sec.count == 0) continue;
+                            Json level{{"profile", l.profile},
+                                       {"payload_bytes", l.payload_bytes},
+                                       {"concurrency", l.concurrency},
+                                       {"jobs_per_sec_mean", l.jobs_per_sec.mean},
+                                       {"stddev", l.jobs_per_sec.stddev},
+                                       {"samples", l.jobs_per_sec.count},
+                                       {"wal_bytes_per_job", l.wal_bytes_per_job}};
+                            if (l.bound.count > 0) {
+                              level["bound_jobs_per_sec"] = l.bound.mean;
+                              level["fraction_of_bound"] = l.fraction_of_bound;
                             }
+                            summary.push_back(level);
+                          }
                           return summary;
-                        }),  // derived from queue_samples
+                        }),  // derived from queue_samples and queue_bound
                 field("enqueue", &Q::enqueue), field("crash_test", &Q::crash_test));
 }
 
@@ -126,25 +144,27 @@ std::filesystem::path write_queue_artifact(const QueueArtifact& a, const std::fi
 
 void print_queue_tables(std::FILE* out, const QueueArtifact& a) {
   if (!a.samples.empty()) {
-    fmt::print(out, "\ndequeue: {} jobs per sample, batch {}, mean ± standard deviation over the samples\n",
+    fmt::print(out,
+               "\ndequeue: {} jobs per sample, batch {}, mean ± standard deviation over the samples; the bound: two "
+               "UPDATEs by primary key per job, one connection, measured beside them\n",
                a.options.jobs, a.options.dequeue_batch);
-    fmt::print(out, "{:<14} {:>11} {:>13} {:>10} {:>8}  {}\n", "profile", "concurrency", "jobs/s mean", "stddev",
-               "samples", "exactly once");
-    for (const auto& profile : a.options.profiles)
-      for (const int c : a.options.concurrency) {
-        const MeanStddev m = jobs_per_sec_of(a.samples, profile, c);
-        int asked = 0, exact = 0;
-        std::string errors;
-        for (const auto& s : a.samples)
-          if (s.profile == profile && s.concurrency == c) {
-            ++asked;
-            exact += s.exactly_once ? 1 : 0;
-            if (!s.error.empty()) errors = s.error;
-          }
-        if (asked == 0) continue;
-        fmt::print(out, "{:<14} {:>11} {:>13.0f} {:>10.0f} {:>8}  {}/{}{}\n", profile, c, m.mean, m.stddev, m.count,
-                   exact, asked, errors.empty() ? "" : "  FAILED: " + errors);
-      }
+    fmt::print(out, "{:<14} {:>9} {:>11} {:>13} {:>10} {:>9} {:>9} {:>11} {:>12}  {}\n", "profile", "payload",
+               "concurrency", "jobs/s mean", "stddev", "bound", "of bound", "WAL B/job", "seed WAL B/j", "exactly once");
+    const auto levels = queue_levels(a.samples, a.bounds);
+    for (const QueueLevel& l : levels) {
+      std::string errors;
+      for (const auto& s : a.samples)
+        if (s.profile == l.profile && s.concurrency == l.concurrency && s.payload_bytes == l.payload_bytes &&
+            !s.error.empty())
+          errors = s.error;
+      fmt::print(out, "{:<14} {:>9} {:>11} {:>13.0f} {:>10.0f} {:>9} {:>9} {:>11.0f} {:>12.0f}  {}/{}{}\n", l.profile,
+                 payload_label(l.payload_bytes), l.concurrency, l.jobs_per_sec.mean, l.jobs_per_sec.stddev,
+                 l.bound.count > 0 ? fmt::format("{:.0f}", l.bound.mean) : "-",
+                 l.bound.count > 0 ? fmt::format("{:.2f}", l.fraction_of_bound) : "-", l.wal_bytes_per_job,
+                 l.seed_wal_bytes_per_job, l.exactly_once, l.samples, errors.empty() ? "" : "  FAILED: " + errors);
+    }
+    for (const QueueLevel& l : levels)
+      if (const std::string v = bound_verdict(l); !v.empty()) fmt::print(out, "{}\n", v);
   }
   if (!a.enqueue.empty()) {
     fmt::print(out, "\nenqueue: {} jobs each (savepoints: every {}th payload refused by the CHECK)\n", a.options.jobs,

@@ -1,6 +1,6 @@
 // The queue artifact (results/queue-<UTC time>.json) and its console tables: the
-// context block every artifact has, then `queue_samples`, `enqueue` and
-// `crash_test` (the names docs/queue.md documents, which users' scripts read).
+// context block every artifact has, then `queue_samples`, `queue_bound`, `enqueue`
+// and `crash_test` (the names docs/queue.md documents, which users' scripts read).
 #pragma once
 
 #include <cstdio>
@@ -22,6 +22,7 @@ struct QueueArtifact {
   // Each profile's server settings as the server had them (a fresh cluster each).
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> profile_settings;
   std::vector<QueueSample> samples;
+  std::vector<QueueBound> bounds;
   std::vector<EnqueueResult> enqueue;
   std::vector<CrashResult> crash_test;
   bool complete = true;
