@@ -99,7 +99,7 @@ $(DATA_built): sql/$(EXTENSION).sql $(EXTENSION).control
 # ---- the client (CMake) ----------------------------------------------------
 build: all client
 
-.PHONY: build client test run bench bench-10m bench-scaling bench-verify bench-memory bench-faults bench-recovery bench-queue clean-client format tidy check-guard check-schedule
+.PHONY: build client test run bench bench-decode bench-10m bench-scaling bench-verify bench-memory bench-faults bench-recovery bench-queue clean-client format tidy check-guard check-schedule
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG=$(PG_CONFIG)
@@ -132,6 +132,14 @@ format:
 bench: $(BENCH_DEPS)
 	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --results-dir $(RESULTS_DIR)
 	$(BENCHCLIENT) --all --rows 100000,500000,1000000 --runs 3 --format binary --results-dir $(RESULTS_DIR)
+
+# Decoding alone, no server: CPU ns per value of each standard-table type, per row
+# (checksum, decode, keep) in text and binary (results/decode-bench-*.json), and the
+# table of docs/decoding.md made from it. A regression in one decoder shows here.
+bench-decode: client
+	$(BUILD_DIR)/client/bench/decode_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+	  --benchmark_out_format=json --benchmark_out=$(RESULTS_DIR)/decode-bench-$$(date -u +%Y%m%dT%H%M%SZ).json
+	scripts/decode-table
 
 # The flat-memory claim: the streaming strategies at 10M rows (naive would hold
 # every row in memory and is left out on purpose). One invocation per strategy, so
