@@ -97,6 +97,27 @@ std::string payload_label(int payload_bytes) {
   return payload_bytes == 0 ? "standard" : std::to_string(payload_bytes) + " B";
 }
 
+const std::vector<std::string>& queue_level_headers() {
+  static const std::vector<std::string> headers{
+      "profile",      "payload",       "concurrency",   "jobs/s (mean)",           "stddev",
+      "bound jobs/s", "of bound",      "WAL bytes/job", "seeding's WAL bytes/job", "samples exactly once"};
+  return headers;
+}
+
+std::vector<std::string> queue_level_cells(const QueueLevel& l) {
+  const bool bound = l.bound.count > 0;
+  return {l.profile,
+          payload_label(l.payload_bytes),
+          std::to_string(l.concurrency),
+          format_number("%.0f", l.jobs_per_sec.mean),
+          format_number("%.0f", l.jobs_per_sec.stddev),
+          bound ? format_number("%.0f", l.bound.mean) : "—",
+          bound ? format_number("%.2f", l.fraction_of_bound) : "—",
+          l.wal_bytes_per_job > 0 ? format_number("%.0f", l.wal_bytes_per_job) : "—",  // not measured before
+          l.seed_wal_bytes_per_job > 0 ? format_number("%.0f", l.seed_wal_bytes_per_job) : "—",
+          std::to_string(l.exactly_once) + "/" + std::to_string(l.samples)};
+}
+
 std::string bound_verdict(const QueueLevel& l) {
   if (l.concurrency != 1 || l.bound.count == 0 || l.jobs_per_sec.count == 0) return {};
   const bool met = l.fraction_of_bound >= kQueueBoundTarget;

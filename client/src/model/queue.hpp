@@ -137,6 +137,11 @@ struct QueueLevel {
 // "standard" for 0, else "1024 B".
 [[nodiscard]] std::string payload_label(int payload_bytes);
 
+// The queue table of every report: its headers and one level's cells, formatted once
+// here so the Markdown and HTML reports print the same figures ("—": not measured).
+[[nodiscard]] const std::vector<std::string>& queue_level_headers();
+[[nodiscard]] std::vector<std::string> queue_level_cells(const QueueLevel& l);
+
 // At concurrency 1, whether the queue reached kQueueBoundTarget of its bound, and
 // where the rest went: each statement's round trip beside the bound's, computed from
 // the level's figures (empty when the level has no bound).

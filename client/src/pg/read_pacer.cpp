@@ -1,6 +1,7 @@
 #include "pg/read_pacer.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <thread>
 
 #include "pg/connection.hpp"
@@ -18,7 +19,9 @@ std::chrono::nanoseconds ReadPacer::planned_nap() const {
 void ReadPacer::before_wait(int socket) {
   const Clock::time_point now = Clock::now();
   if (!started_) {
-    // The first wait: the read starts here (the query's own start-up is not a rate).
+    // The window starts at the first wait after the first bytes: the query's own
+    // start-up, before any row, is not a sending rate.
+    if (bytes_ == 0) return;
     started_ = true;
     window_start_ = now;
     bytes_ = 0;

@@ -70,11 +70,13 @@ bool limit_address_space_growth(std::uint64_t growth) {
 }
 
 void keep_freed_heap() {
-  // Freed memory stays in the heap (up to 256 MiB of it) and blocks of up to 32 MiB
-  // come from the heap rather than fresh mappings; return_freed_heap() gives it
-  // back between runs.
+  // Freed memory stays in the heap (up to 256 MiB of it) and blocks of up to 1 MiB
+  // (a batch's pieces) come from the heap rather than fresh mappings;
+  // return_freed_heap() gives it back between runs. Larger blocks (a growing
+  // column of kept rows) stay mappings of their own, returned when freed, so a
+  // freed half of a doubled buffer never lingers in a run's RSS.
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
 }
 
 void return_freed_heap() { malloc_trim(0); }

@@ -24,7 +24,7 @@ void migrate(const pg::Connection& conn);
 // An empty queue (TRUNCATE, identities restarted), then `jobs` queued jobs.
 void reset(const pg::Connection& conn);
 // `payload_bytes` 0: the standard payload; else each job's payload is exactly that
-// many bytes as jsonb text, padded with hex digits no compressor shrinks (checked
+// many bytes as jsonb text, padded with base64 of chained SHA-256 digests, which no compressor shrinks (checked
 // once seeded; at least kMinPayloadBytes). Returns the WAL bytes the
 // INSERT wrote.
 std::uint64_t seed(const pg::Connection& conn, std::uint64_t jobs, int payload_bytes = 0);

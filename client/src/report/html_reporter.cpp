@@ -169,17 +169,8 @@ void HtmlReporter::queue(const Named<QueueArtifact>& q) {
                                  short_commit(a.context.build.git_commit))});
   std::vector<std::vector<std::string>> rows;
   const std::vector<QueueLevel> levels = queue_levels(a.samples, a.bounds);
-  for (const auto& l : levels)
-    rows.push_back({l.profile, payload_label(l.payload_bytes), std::to_string(l.concurrency),
-                    fmt::format("{:.0f}", l.jobs_per_sec.mean), fmt::format("{:.0f}", l.jobs_per_sec.stddev),
-                    l.bound.count > 0 ? fmt::format("{:.0f}", l.bound.mean) : "—",
-                    l.bound.count > 0 ? fmt::format("{:.2f}", l.fraction_of_bound) : "—",
-                    l.wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.wal_bytes_per_job) : "—",  // not measured before
-                    l.seed_wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.seed_wal_bytes_per_job) : "—",
-                    fmt::format("{}/{}", l.exactly_once, l.samples)});
-  others_ += table({"profile", "payload", "concurrency", "jobs/s (mean)", "stddev", "bound jobs/s", "of bound",
-                    "WAL bytes/job", "seeding's WAL bytes/job", "exactly once"},
-                   rows);
+  for (const auto& l : levels) rows.push_back(queue_level_cells(l));
+  others_ += table(queue_level_headers(), rows);
   for (const auto& l : levels)
     if (const std::string v = bound_verdict(l); !v.empty()) others_ += fmt::format("<p>{}</p>\n", escape(v));
   rows.clear();

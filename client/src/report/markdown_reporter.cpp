@@ -271,17 +271,12 @@ void MarkdownReporter::queue(const Named<QueueArtifact>& q) {
                          q.file, a.context.date, a.context.command.empty() ? "not recorded" : a.context.command,
                          a.context.host.cpu_model, a.context.host.cores, short_commit(a.context.build.git_commit));
   const std::vector<QueueLevel> levels = queue_levels(a.samples, a.bounds);
-  others_ += row({"profile", "payload", "concurrency", "jobs/s (mean)", "stddev", "bound jobs/s", "of bound",
-                  "WAL bytes/job", "seeding's WAL bytes/job", "samples exactly once"}) +
-             "|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
-  for (const auto& l : levels)
-    others_ += row({cell(l.profile), payload_label(l.payload_bytes), fmt::format("{}", l.concurrency),
-                    fmt::format("{:.0f}", l.jobs_per_sec.mean), fmt::format("{:.0f}", l.jobs_per_sec.stddev),
-                    l.bound.count > 0 ? fmt::format("{:.0f}", l.bound.mean) : "—",
-                    l.bound.count > 0 ? fmt::format("{:.2f}", l.fraction_of_bound) : "—",
-                    l.wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.wal_bytes_per_job) : "—",  // not measured before
-                    l.seed_wal_bytes_per_job > 0 ? fmt::format("{:.0f}", l.seed_wal_bytes_per_job) : "—",
-                    fmt::format("{}/{}", l.exactly_once, l.samples)});
+  others_ += row(queue_level_headers()) + "|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+  for (const auto& l : levels) {
+    std::vector<std::string> cells = queue_level_cells(l);
+    cells.front() = cell(cells.front());  // the profile's name, escaped for a table cell
+    others_ += row(cells);
+  }
   std::string verdicts;
   for (const auto& l : levels)
     if (const std::string v = bound_verdict(l); !v.empty()) verdicts += "- " + v + "\n";

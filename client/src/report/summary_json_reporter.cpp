@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "model/verdict_text.hpp"
+#include "store/queue_artifact.hpp"
 
 namespace benchlab {
 
@@ -81,18 +82,7 @@ void SummaryJsonReporter::finish(const Artifact& /*artifact*/) {
 void SummaryJsonReporter::queue(const Named<QueueArtifact>& q) {
   J samples = J::array();
   for (const auto& l : queue_levels(q.artifact.samples, q.artifact.bounds)) {
-    J level{{"profile", l.profile},
-            {"payload_bytes", l.payload_bytes},
-            {"concurrency", l.concurrency},
-            {"jobs_per_sec_mean", l.jobs_per_sec.mean},
-            {"stddev", l.jobs_per_sec.stddev},
-            {"samples", l.jobs_per_sec.count},
-            {"wal_bytes_per_job", l.wal_bytes_per_job}};
-    if (l.bound.count > 0) {
-      level["bound_jobs_per_sec"] = l.bound.mean;
-      level["fraction_of_bound"] = l.fraction_of_bound;
-    }
-    samples.push_back(level);
+    samples.push_back(queue_level_json(l));
   }
   J crash = J::array();
   for (const auto& c : q.artifact.crash_test)

@@ -105,18 +105,7 @@ auto body_fields() {
                           Json summary = Json::array();
                           for (const QueueLevel& l : queue_levels(a.samples, a.bounds)) {
                             if (l.jobs_per_sec.count == 0) continue;
-                            Json level{{"profile", l.profile},
-                                       {"payload_bytes", l.payload_bytes},
-                                       {"concurrency", l.concurrency},
-                                       {"jobs_per_sec_mean", l.jobs_per_sec.mean},
-                                       {"stddev", l.jobs_per_sec.stddev},
-                                       {"samples", l.jobs_per_sec.count},
-                                       {"wal_bytes_per_job", l.wal_bytes_per_job}};
-                            if (l.bound.count > 0) {
-                              level["bound_jobs_per_sec"] = l.bound.mean;
-                              level["fraction_of_bound"] = l.fraction_of_bound;
-                            }
-                            summary.push_back(level);
+                            summary.push_back(queue_level_json(l));
                           }
                           return summary;
                         }),  // derived from queue_samples and queue_bound
@@ -124,6 +113,21 @@ auto body_fields() {
 }
 
 }  // namespace
+
+Json queue_level_json(const QueueLevel& l) {
+  Json level{{"profile", l.profile},
+             {"payload_bytes", l.payload_bytes},
+             {"concurrency", l.concurrency},
+             {"jobs_per_sec_mean", l.jobs_per_sec.mean},
+             {"stddev", l.jobs_per_sec.stddev},
+             {"samples", l.jobs_per_sec.count},
+             {"wal_bytes_per_job", l.wal_bytes_per_job}};
+  if (l.bound.count > 0) {
+    level["bound_jobs_per_sec"] = l.bound.mean;
+    level["fraction_of_bound"] = l.fraction_of_bound;
+  }
+  return level;
+}
 
 Json queue_artifact_json(const QueueArtifact& a) {
   Json doc = file_document(file_kind::queue, kQueueSchemaVersion, Json(a.context));

@@ -29,6 +29,9 @@ struct QueueArtifact {
 };
 
 [[nodiscard]] nlohmann::ordered_json queue_artifact_json(const QueueArtifact& artifact);
+// One level of `queue_summary` (the artifact's and the JSON summary report's): profile,
+// payload, concurrency, jobs/s, WAL per job and, when measured, the bound and fraction.
+[[nodiscard]] nlohmann::ordered_json queue_level_json(const QueueLevel& level);
 // The artifact's body read back (after its header; report_set checks the header).
 void from_json(const nlohmann::ordered_json& j, QueueArtifact& artifact);
 // Written atomically under `dir`; returns the file's path.

@@ -25,6 +25,7 @@ class CursorPagination final : public Strategy {
     options.epilogue = {"COMMIT"};
     options.batch_rows = spec.batch_rows;
     options.format = spec.format;
+    options.pace_reads = true;
     context.check_interrupted();
     CursorStream stream(conn.raw(), std::move(options), decoder, context);
     stream.run();

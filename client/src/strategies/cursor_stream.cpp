@@ -152,7 +152,7 @@ void CursorStream::run() {
   while (!pump()) {
     // A nap while the server queues more, unless a FETCH waits to be sent or
     // data is already there (pump() takes one read per turn).
-    if (!want_write_) pacer_.before_wait(socket());
+    if (options_.pace_reads && !want_write_) pacer_.before_wait(socket());
     pollfd p{socket(), poll_events(), 0};
     const int r = ::poll(&p, 1, 100);
     if (r < 0 && errno != EINTR)

@@ -43,6 +43,9 @@ struct CursorStreamOptions {
   int depth = 2;  // FETCHes kept in flight (>= 1)
   std::string cursor_name = "benchlab_cursor";
   FaultPoint* fault = nullptr;  // an injected fault, told of every batch (tests)
+  // run() naps while a slower server queues more (pg/read_pacer.hpp). Only for a
+  // strategy whose pacing was measured against none (cursor_pagination).
+  bool pace_reads = false;
 };
 
 class CursorStream {
