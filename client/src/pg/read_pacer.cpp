@@ -4,8 +4,6 @@
 #include <cstdint>
 #include <thread>
 
-#include "pg/connection.hpp"
-
 namespace benchlab::pg {
 
 std::chrono::nanoseconds ReadPacer::planned_nap() const {
@@ -16,7 +14,7 @@ std::chrono::nanoseconds ReadPacer::planned_nap() const {
   return std::chrono::nanoseconds(static_cast<std::int64_t>(ns));
 }
 
-void ReadPacer::before_wait(int socket) {
+void ReadPacer::before_wait(std::span<pollfd> sockets) {
   const Clock::time_point now = Clock::now();
   if (!started_) {
     // The window starts at the first wait after the first bytes: the query's own
@@ -37,7 +35,8 @@ void ReadPacer::before_wait(int socket) {
   }
   const auto nap = planned_nap();
   if (nap.count() <= 0) return;
-  if (socket >= 0 && wait_readable(socket, std::chrono::milliseconds(0))) return;  // data waiting: read it
+  // Data already waiting: read it (a failed poll naps no more than it would wait).
+  if (!sockets.empty() && ::poll(sockets.data(), static_cast<nfds_t>(sockets.size()), 0) > 0) return;
   std::this_thread::sleep_for(nap);
 }
 

@@ -12,8 +12,11 @@
 // latency per wakeup, and the first wait of a read has no rate to go by: no nap.
 #pragma once
 
+#include <poll.h>
+
 #include <chrono>
 #include <cstddef>
+#include <span>
 
 namespace benchlab::pg {
 
@@ -31,10 +34,14 @@ class ReadPacer {
   // Bytes the reader took from the connection.
   void consumed(std::size_t bytes) { bytes_ += bytes; }
   // Called when the reader has handled everything buffered and is about to wait
-  // on the socket: naps when the server is slower than the reader. With `socket`,
-  // only if nothing is queued on it now (a reader that takes one read per turn
-  // must not nap while the server is held back by a full socket).
-  void before_wait(int socket = -1);
+  // on its sockets: naps when the server is slower than the reader, and only if
+  // nothing is queued on any of `sockets` now (a reader that takes one read per turn,
+  // or reads one of several connections, must not nap while data waits).
+  void before_wait(std::span<pollfd> sockets);
+  void before_wait(int socket) {
+    pollfd p{socket, POLLIN, 0};
+    before_wait(std::span(&p, 1));
+  }
   // How long the next nap would be (0: none); for tests and diagnostics.
   [[nodiscard]] std::chrono::nanoseconds planned_nap() const;
 

@@ -93,8 +93,7 @@ class ParallelCopy final : public Strategy {
       }
       // Buffered data needs no wait: poll only to learn which sockets have more.
       // Before a wait, a nap while slower servers queue more (pg/read_pacer.hpp).
-      // Only when no socket has data queued: the nap is for servers still producing.
-      if (!any_ready && ::poll(fds.data(), static_cast<nfds_t>(fds.size()), 0) == 0) pacer.before_wait();
+      if (!any_ready) pacer.before_wait(fds);
       const int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), any_ready ? 0 : 100);
       if (n < 0 && errno != EINTR) throw pg::BrokenConnection("poll failed: " + std::generic_category().message(errno));
       for (std::size_t i = 0; i < fds.size(); ++i) {
