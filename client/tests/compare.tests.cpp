@@ -127,12 +127,12 @@ TEST_CASE("compare: the command on artifacts that differ by known amounts, and o
 }
 
 // Like for like (docs/compare.md): copies of the committed reference sweep
-// (results/reference/, 7 strategies × 100K/500K/1M rows × 3 runs) with sizes removed,
+// (an earlier reference sweep kept in results/, 7 strategies × 100K/500K/1M rows × 3 runs) with sizes removed,
 // the machine, CPU count, PostgreSQL, settings or commit changed, runs removed as an
 // interruption leaves them, a resumed run and a control row.
 namespace {
 
-const fs::path kSweep = fs::path(BENCHLAB_SOURCE_DIR) / "results" / "reference" / "run-20261202T045428Z.json";
+const fs::path kSweep = fs::path(BENCHLAB_SOURCE_DIR) / "results" / "run-20261202T045428Z.json";
 
 template <typename Change>
 fs::path variant(const fs::path& dir, const std::string& name, Change change) {

@@ -566,7 +566,7 @@ void check_every_strategy_shown(const benchlab::Artifact& a, const std::string& 
 // The reference sweep (7 strategies and a control × 3 sizes), changed by `change`
 // in memory, summarised again as a run or the loader would.
 benchlab::Artifact reference_changed(const std::function<void(benchlab::Artifact&)>& change) {
-  benchlab::Artifact a = benchlab::read_artifact_file(kResults / "reference" / "run-20261202T045428Z.json");
+  benchlab::Artifact a = benchlab::read_artifact_file(kResults / "run-20261202T045428Z.json");
   change(a);
   a.summary = benchlab::summary_of(a);
   return a;
@@ -700,7 +700,7 @@ TEST_CASE("report: the console fits 120 columns for every committed artifact and
 TEST_CASE("report: the console's legend explains the columns shown, and a warning said during the run is not repeated",
           "[report][console]") {
   using namespace benchlab;
-  Artifact a = read_artifact_file(kResults / "reference" / "run-20261202T045428Z.json");
+  Artifact a = read_artifact_file(kResults / "run-20261202T045428Z.json");
   a.context.host.load_average = {9.5, 9.0, 8.0};  // busy when it started
   a.summary = summary_of(a);
   const std::string busy = busy_machine_warning(a.context.host)->text();

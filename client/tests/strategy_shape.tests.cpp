@@ -144,7 +144,7 @@ TEST_CASE("shape bound in the summary: each run against its own figures, the lim
 
 namespace {
 
-const fs::path kMainSweep = fs::path(BENCHLAB_SOURCE_DIR) / "results" / "reference" / "run-20261202T045428Z.json";
+const fs::path kMainSweep = fs::path(BENCHLAB_SOURCE_DIR) / "results" / "run-20261202T045428Z.json";
 
 }  // namespace
 

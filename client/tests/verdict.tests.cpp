@@ -1,5 +1,5 @@
 // The verdict compares like with like (docs/report.md, "Like with like"): on copies
-// of the committed reference sweep (results/reference/, 7 strategies × 100K/500K/1M
+// of an earlier reference sweep (kept in results/, 7 strategies × 100K/500K/1M
 // rows × 3 runs, text) with runs removed as an interrupted run leaves them, a run
 // resumed from a --checkpoint, a control row, an empty table — the exact sentences,
 // and the console, the artifact and the reports saying the same.
@@ -25,7 +25,7 @@ using test::contains;
 
 namespace {
 
-const fs::path kSweep = fs::path(BENCHLAB_SOURCE_DIR) / "results" / "reference" / "run-20261202T045428Z.json";
+const fs::path kSweep = fs::path(BENCHLAB_SOURCE_DIR) / "results" / "run-20261202T045428Z.json";
 
 Json sweep() { return Json::parse(test::slurp(kSweep)); }
 

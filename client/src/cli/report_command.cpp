@@ -14,6 +14,7 @@
 #include "store/artifact_file.hpp"
 #include "store/artifact_json.hpp"
 #include "store/report_set.hpp"
+#include "store/targets_file.hpp"
 
 namespace benchlab::cli {
 
@@ -57,6 +58,9 @@ ReportCommand::ReportCommand(CLI::App& app)
                       "write every chart there as an SVG file (the Markdown report links them)");
   report_->add_option("--chart-links", o.chart_links,
                       "md: link the charts as DIR/<chart>.svg (default: --charts-dir, relative to the output)");
+  report_->add_option("--targets", o.targets,
+                      "judge the files against the targets in this file (results/targets.json; docs/report.md): "
+                      "each target met or not, with the measured figures that explain it");
   report_->add_flag("--summary", o.summary,
                     "md: only the verdict, the key charts and the tables across artifacts (results/README.md)");
 }
@@ -69,12 +73,27 @@ int ReportCommand::run() {
   if (o.summary && o.format != "md") {
     return print_error("report --summary is a Markdown section: use it with --format md", kExitUsage);
   }
+  if (!o.targets.empty() && o.format == "csv") {
+    return print_error("report --targets: a CSV report has no targets section; use --format md, html or json",
+                       kExitUsage);
+  }
   // Every file read before anything is written: a bad one leaves nothing behind.
   ReportSet set;
   try {
     set = load_report_set(o.files);
   } catch (const ArtifactError& e) {
     return print_error(fmt::format("report: {}", e.what()), kExitUsage);
+  }
+  if (!o.targets.empty()) {
+    try {
+      set.targets = judge_targets(set, read_targets_file(o.targets));
+    } catch (const TargetsFileError& e) {
+      return print_error(fmt::format("report --targets {}", e.what()), kExitUsage);
+    }
+    if (set.targets.empty())
+      return print_error(fmt::format("report --targets {}: it holds no target; add one or leave --targets out",
+                                     o.targets.string()),
+                         kExitUsage);
   }
   if (o.summary && set.runs.empty()) {
     return print_error("report --summary: no read artifact (run-*.json) among the files", kExitUsage);

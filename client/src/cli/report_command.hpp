@@ -20,6 +20,7 @@ struct ReportOptions {
   std::filesystem::path charts_dir;  // set: every chart written there as <id>.svg (md links them)
   std::string chart_links;           // md: link charts as <chart_links>/<id>.svg (default: charts_dir, relative)
   bool summary = false;              // md: the verdict, key charts and tables across artifacts only
+  std::filesystem::path targets;     // set: judge the files against this targets file (results/targets.json)
 };
 
 class ReportCommand final : public Command {

@@ -118,21 +118,23 @@ std::vector<std::string> queue_level_cells(const QueueLevel& l) {
           std::to_string(l.exactly_once) + "/" + std::to_string(l.samples)};
 }
 
+std::string round_trips_per_job(const QueueLevel& l) {
+  const double rest_us = 1e6 / l.jobs_per_sec.mean - l.claim_us - l.complete_us;
+  return "the claim's round trip " + format_number("%.0f", l.claim_us) + " µs against the bound's " +
+         format_number("%.0f", l.bound_claim_us) + " µs (the difference: finding the next job, SKIP LOCKED), the " +
+         "completion's " + format_number("%.0f", l.complete_us) + " µs against " +
+         format_number("%.0f", l.bound_complete_us) + " µs, " + format_number("%.0f", rest_us > 0 ? rest_us : 0) +
+         " µs in the worker between statements";
+}
+
 std::string bound_verdict(const QueueLevel& l) {
   if (l.concurrency != 1 || l.bound.count == 0 || l.jobs_per_sec.count == 0) return {};
   const bool met = l.fraction_of_bound >= kQueueBoundTarget;
-  std::string out = l.profile + ", payload " + payload_label(l.payload_bytes) + ", one worker: " +
-                    format_number("%.0f", l.jobs_per_sec.mean) + " jobs/s, " +
-                    format_number("%.2f", l.fraction_of_bound) + " of the bound (" +
-                    format_number("%.0f", l.bound.mean) + " jobs/s): target ≥ " +
-                    format_number("%.1f", kQueueBoundTarget) + (met ? " met" : " not met") + ". Per job, the claim's " +
-                    "round trip " + format_number("%.0f", l.claim_us) + " µs against the bound's " +
-                    format_number("%.0f", l.bound_claim_us) + " µs (the difference: finding the next job, " +
-                    "SKIP LOCKED), the completion's " + format_number("%.0f", l.complete_us) + " µs against " +
-                    format_number("%.0f", l.bound_complete_us) + " µs";
-  const double rest_us = 1e6 / l.jobs_per_sec.mean - l.claim_us - l.complete_us;
-  out += ", " + format_number("%.0f", rest_us > 0 ? rest_us : 0) + " µs in the worker between statements.";
-  return out;
+  return l.profile + ", payload " + payload_label(l.payload_bytes) + ", one worker: " +
+         format_number("%.0f", l.jobs_per_sec.mean) + " jobs/s, " + format_number("%.2f", l.fraction_of_bound) +
+         " of the bound (" + format_number("%.0f", l.bound.mean) + " jobs/s): target ≥ " +
+         format_number("%.1f", kQueueBoundTarget) + (met ? " met" : " not met") + ". Per job, " +
+         round_trips_per_job(l) + ".";
 }
 
 }  // namespace benchlab

@@ -146,5 +146,8 @@ struct QueueLevel {
 // where the rest went: each statement's round trip beside the bound's, computed from
 // the level's figures (empty when the level has no bound).
 [[nodiscard]] std::string bound_verdict(const QueueLevel& level);
+// At concurrency 1, per job: each statement's round trip beside the bound's, and the
+// time in the worker between them (a level with jobs/s and a bound).
+[[nodiscard]] std::string round_trips_per_job(const QueueLevel& level);
 
 }  // namespace benchlab

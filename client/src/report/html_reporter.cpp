@@ -217,6 +217,20 @@ void HtmlReporter::fsync(const Named<FsyncArtifact>& f) {
   listed_.push_back({f.file, "pg_test_fsync", "", "pg_test_fsync -s 2", ""});
 }
 
+void HtmlReporter::targets(const std::vector<TargetOutcome>& targets) {
+  targets_ =
+      "<section id=\"targets\">\n<h2>Targets</h2>\n<p>Each target as the targets file states it, judged from the "
+      "figures of these artifacts: the median of a strategy's runs (the queue: the mean of a level's samples). A "
+      "target is met when every strategy, size and artifact it covers meets it.</p>\n" +
+      table(targets_overview(targets));
+  for (const TargetOutcome& o : targets) {
+    targets_ += fmt::format("<h3>{}</h3>\n<p>{}: <strong>{}</strong>.</p>\n", escape(o.target.title),
+                            escape(threshold_text(o.target)), escape(outcome_status_text(o)));
+    if (!o.findings.empty()) targets_ += table(target_findings_table(o));
+  }
+  targets_ += "</section>\n";
+}
+
 void HtmlReporter::close() {
   out_ =
       "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -241,6 +255,7 @@ void HtmlReporter::close() {
     out_ += "</div>\n";
   }
   out_ += verdict_block(headline_verdict(seen_));
+  out_ += targets_;
   if (!seen_.empty()) {
     const Context& c = seen_.front().context;
     out_ += "<dl class=\"machine\">";
@@ -267,6 +282,7 @@ void HtmlReporter::close() {
   for (const auto& s : sections)
     if (std::any_of(charts_.begin(), charts_.end(), [&](const Chart& c) { return c.section == s.id; }))
       out_ += fmt::format("<a href=\"#{}\">{}</a>", s.id, s.id);
+  if (!targets_.empty()) out_ += "<a href=\"#targets\">targets</a>";
   out_ += "<a href=\"#measurements\">tables</a><a href=\"#artifacts\">artifacts</a></nav>\n";
   for (const auto& s : sections) {
     std::string body, group;

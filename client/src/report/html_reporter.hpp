@@ -27,6 +27,7 @@ class HtmlReporter final : public Reporter {
   void faults(const Named<FaultsArtifact>& faults) override;
   void verify(const Named<VerifyArtifact>& verify) override;
   void fsync(const Named<FsyncArtifact>& fsync) override;
+  void targets(const std::vector<TargetOutcome>& targets) override;
   void close() override;
   [[nodiscard]] const std::string& document() const { return out_; }
 
@@ -43,6 +44,7 @@ class HtmlReporter final : public Reporter {
   std::vector<std::string> notices_;  // every artifact's status, warnings and notes, for the page's top
   std::vector<std::string> notes_;    // the current artifact's notes, after its status and warnings
   std::string others_;                // queue, faults, verify, fsync tables
+  std::string targets_;               // the targets section, after the verdict
   std::vector<Artifact> seen_;
   std::vector<Listed> listed_;
   std::string out_;

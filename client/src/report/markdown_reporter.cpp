@@ -336,6 +336,26 @@ void MarkdownReporter::fsync(const Named<FsyncArtifact>& f) {
                          f.artifact.method, f.artifact.ops_per_sec, f.artifact.usecs_per_op);
 }
 
+void MarkdownReporter::targets(const std::vector<TargetOutcome>& targets) {
+  targets_ =
+      "\n## Targets\n\nEach target as the targets file states it, judged from the figures of these artifacts: the "
+      "median of a strategy's runs (the queue: the mean of a level's samples). A target is met when every "
+      "strategy, size and artifact it covers meets it; \"within the runs' spread\" when the runs fall on both "
+      "sides of it. The furthest finding is the one furthest from the threshold.\n\n" +
+      table_of(targets_overview(targets));
+  if (mode_ == Mode::summary) {
+    targets_ += "\nEvery finding, with the measured figures that explain it: the full report's Targets.\n";
+    return;
+  }
+  for (const TargetOutcome& o : targets) {
+    targets_ += fmt::format("\n### {}\n\n{}: **{}**.\n", cell(o.target.title), threshold_text(o.target),
+                            outcome_status_text(o));
+    if (!o.target.command.empty())
+      targets_ += fmt::format("Artifacts whose command matches `{}`.\n", o.target.command);
+    if (!o.findings.empty()) targets_ += "\n" + table_of(target_findings_table(o));
+  }
+}
+
 void MarkdownReporter::close() {
   // The verdict and the charts open the document; in summary mode they are most of it.
   std::string head;
@@ -344,6 +364,7 @@ void MarkdownReporter::close() {
     head += "\n## Verdict\n\n";
     for (const auto& line : verdict) head += "- " + line + "\n";
   }
+  head += targets_;
   if (!charts_.empty()) {
     head += "\n## Charts\n\n";
     for (const auto& c : charts_)

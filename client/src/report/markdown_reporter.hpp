@@ -28,6 +28,7 @@ class MarkdownReporter final : public Reporter {
   void faults(const Named<FaultsArtifact>& faults) override;
   void verify(const Named<VerifyArtifact>& verify) override;
   void fsync(const Named<FsyncArtifact>& fsync) override;
+  void targets(const std::vector<TargetOutcome>& targets) override;
   void close() override;
   // The document so far (whole after close()).
   [[nodiscard]] const std::string& document() const { return out_; }
@@ -44,6 +45,7 @@ class MarkdownReporter final : public Reporter {
   Mode mode_ = Mode::full;
   std::string body_;    // the full mode's per-artifact part, kept aside in summary mode
   std::string others_;  // queue, faults, verify, fsync
+  std::string targets_;  // the Targets section, after the verdict
   std::size_t intro_end_ = 0;
   std::size_t others_count_ = 0;  // queue, faults, verify and fsync files
   std::size_t current_ = 0;       // index of the artifact being reported

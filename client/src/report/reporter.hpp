@@ -27,6 +27,8 @@ class Reporter {
   virtual void faults(const Named<FaultsArtifact>& /*faults*/) {}
   virtual void verify(const Named<VerifyArtifact>& /*verify*/) {}
   virtual void fsync(const Named<FsyncArtifact>& /*fsync*/) {}
+  // The targets judged from every file above (report --targets); not called without.
+  virtual void targets(const std::vector<TargetOutcome>& /*targets*/) {}
   // The end of the output, after every artifact it was given.
   virtual void close() {}
 };
@@ -39,7 +41,7 @@ inline void report_artifact(const Artifact& artifact, const std::vector<Reporter
   for (Reporter* r : reporters) r->finish(artifact);
 }
 
-// Feeds a whole report set: the read artifacts, then each other kind, then close().
+// Feeds a whole report set: the read artifacts, then each other kind, the targets, then close().
 inline void report_set(const ReportSet& set, const std::vector<Reporter*>& reporters) {
   for (const auto& a : set.runs) report_artifact(a.artifact, reporters);
   for (const auto& q : set.queues)
@@ -50,6 +52,8 @@ inline void report_set(const ReportSet& set, const std::vector<Reporter*>& repor
     for (Reporter* r : reporters) r->verify(v);
   for (const auto& f : set.fsyncs)
     for (Reporter* r : reporters) r->fsync(f);
+  if (!set.targets.empty())
+    for (Reporter* r : reporters) r->targets(set.targets);
   for (Reporter* r : reporters) r->close();
 }
 

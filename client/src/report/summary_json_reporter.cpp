@@ -121,6 +121,28 @@ void SummaryJsonReporter::fsync(const Named<FsyncArtifact>& f) {
                             {"usecs_per_op", f.artifact.usecs_per_op}});
 }
 
+void SummaryJsonReporter::targets(const std::vector<TargetOutcome>& targets) {
+  for (const TargetOutcome& o : targets) {
+    J findings = J::array();
+    for (const TargetFinding& f : o.findings)
+      findings.push_back(J{{"file", f.file},
+                           {"subject", f.subject},
+                           {"value", f.value},
+                           {"low", f.low},
+                           {"high", f.high},
+                           {"met", f.met},
+                           {"within_spread", f.within_spread},
+                           {"cause", f.cause}});
+    doc_["targets"].push_back(J{{"title", o.target.title},
+                                {"metric", std::string(to_string(o.target.metric))},
+                                {"at_most", o.target.at_most ? J(*o.target.at_most) : J(nullptr)},
+                                {"at_least", o.target.at_least ? J(*o.target.at_least) : J(nullptr)},
+                                {"measured", !o.findings.empty()},
+                                {"met", o.met()},
+                                {"findings", findings}});
+  }
+}
+
 void SummaryJsonReporter::close() { out_ = doc_.dump(2) + "\n"; }
 
 }  // namespace benchlab

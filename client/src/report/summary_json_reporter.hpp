@@ -23,6 +23,7 @@ class SummaryJsonReporter final : public Reporter {
   void faults(const Named<FaultsArtifact>& faults) override;
   void verify(const Named<VerifyArtifact>& verify) override;
   void fsync(const Named<FsyncArtifact>& fsync) override;
+  void targets(const std::vector<TargetOutcome>& targets) override;
   void close() override;
   [[nodiscard]] const std::string& document() const { return out_; }
 

@@ -173,4 +173,13 @@ ReportSet load_report_set(const std::vector<std::string>& files) {
   return set;
 }
 
+std::vector<TargetOutcome> judge_targets(const ReportSet& set, const std::vector<Target>& targets) {
+  std::vector<NamedArtifactRef> reads;
+  for (const auto& r : set.runs) reads.push_back({r.file, &r.artifact});
+  std::vector<NamedQueueLevels> queues;
+  for (const auto& q : set.queues)
+    queues.push_back({q.file, q.artifact.context.command, queue_levels(q.artifact.samples, q.artifact.bounds)});
+  return evaluate_targets(targets, reads, queues);
+}
+
 }  // namespace benchlab

@@ -12,6 +12,7 @@
 #include "model/context.hpp"
 #include "model/fingerprint.hpp"  // what every report of a set names its files by
 #include "model/measured_files.hpp"
+#include "model/targets.hpp"
 #include "store/queue_artifact.hpp"
 
 namespace benchlab {
@@ -28,6 +29,8 @@ struct ReportSet {
   std::vector<Named<FaultsArtifact>> faults;
   std::vector<Named<VerifyArtifact>> verifies;
   std::vector<Named<FsyncArtifact>> fsyncs;
+  // --targets: each target judged from the files above (judge_targets); empty: none given.
+  std::vector<TargetOutcome> targets;
   [[nodiscard]] std::size_t size() const {
     return runs.size() + queues.size() + faults.size() + verifies.size() + fsyncs.size();
   }
@@ -35,5 +38,8 @@ struct ReportSet {
 
 // Reads `files` in order, each into its kind's list. Throws ArtifactError.
 [[nodiscard]] ReportSet load_report_set(const std::vector<std::string>& files);
+
+// Each target judged from the set's read artifacts and its queue artifacts' levels.
+[[nodiscard]] std::vector<TargetOutcome> judge_targets(const ReportSet& set, const std::vector<Target>& targets);
 
 }  // namespace benchlab

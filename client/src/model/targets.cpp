@@ -1,0 +1,363 @@
+#include "model/targets.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <regex>
+
+#include "model/context.hpp"
+#include "model/number_format.hpp"
+
+namespace benchlab {
+
+namespace {
+
+struct MetricName {
+  TargetMetric metric;
+  std::string_view name;
+};
+constexpr std::array kMetricNames{
+    MetricName{TargetMetric::client_cpu_ns_per_row, "client_cpu_ns_per_row"},
+    MetricName{TargetMetric::server_cpu_ns_per_row, "server_cpu_ns_per_row"},
+    MetricName{TargetMetric::rows_per_sec, "rows_per_sec"},
+    MetricName{TargetMetric::peak_rss_bytes, "peak_rss_bytes"},
+    MetricName{TargetMetric::fraction_of_shape_bound, "fraction_of_shape_bound"},
+    MetricName{TargetMetric::fraction_of_cpu_bound, "fraction_of_cpu_bound"},
+    MetricName{TargetMetric::ratio_to_wire_ceiling, "ratio_to_wire_ceiling"},
+    MetricName{TargetMetric::queue_jobs_per_sec, "queue_jobs_per_sec"},
+    MetricName{TargetMetric::queue_fraction_of_bound, "queue_fraction_of_bound"},
+};
+
+// How the report names a metric beside its threshold.
+std::string_view label_of(TargetMetric metric) {
+  switch (metric) {
+    case TargetMetric::client_cpu_ns_per_row:
+      return "client CPU per row";
+    case TargetMetric::server_cpu_ns_per_row:
+      return "server CPU per row";
+    case TargetMetric::rows_per_sec:
+      return "rows/s";
+    case TargetMetric::peak_rss_bytes:
+      return "peak RSS";
+    case TargetMetric::fraction_of_shape_bound:
+      return "fraction of its shape's bound";
+    case TargetMetric::fraction_of_cpu_bound:
+      return "fraction of the CPU bound";
+    case TargetMetric::ratio_to_wire_ceiling:
+      return "ratio to the wire ceiling";
+    case TargetMetric::queue_jobs_per_sec:
+      return "jobs/s";
+    case TargetMetric::queue_fraction_of_bound:
+      return "fraction of the queue's bound";
+  }
+  return "?";
+}
+
+template <typename T>
+bool admits(const std::vector<T>& wanted, const T& value) {
+  return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
+}
+
+bool command_admits(const std::string& pattern, const std::string& command) {
+  if (pattern.empty()) return true;
+  return std::regex_search(command, std::regex(pattern, std::regex::ECMAScript));
+}
+
+bool meets(const Target& t, double v) { return (!t.at_most || v <= *t.at_most) && (!t.at_least || v >= *t.at_least); }
+
+const Summary* summary_for(TargetMetric metric, const StrategySummary& s) {
+  switch (metric) {
+    case TargetMetric::client_cpu_ns_per_row:
+      return &s.client_cpu_ns_per_row;
+    case TargetMetric::server_cpu_ns_per_row:
+      return &s.server_cpu_ns_per_row;
+    case TargetMetric::rows_per_sec:
+      return &s.rows_per_sec;
+    case TargetMetric::peak_rss_bytes:
+      return &s.peak_rss_bytes;
+    case TargetMetric::fraction_of_shape_bound:
+      return &s.fraction_of_shape_bound;
+    case TargetMetric::fraction_of_cpu_bound:
+      return &s.fraction_of_cpu_bound;
+    case TargetMetric::ratio_to_wire_ceiling:
+    case TargetMetric::queue_jobs_per_sec:
+    case TargetMetric::queue_fraction_of_bound:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+std::string ns(double v) { return fmt::format("{:.0f} ns", v); }
+
+// Per row, where the cores' time went: the figures that say why a rate is what it is.
+std::string time_split_text(const StrategySummary& s) {
+  if (!s.time_per_row) return {};
+  const CoreTimePerRow& t = *s.time_per_row;
+  std::string out = fmt::format("per row, {} of wall time", ns(t.wall_ns));
+  if (t.cores > 0) out += fmt::format(" × {} cores", t.cores);
+  out += ": server CPU " + (t.server_cpu_ns ? ns(*t.server_cpu_ns) : std::string("not measured"));
+  out += ", client CPU " + ns(t.client_cpu_ns);
+  if (t.cores > 0) out += ", neither " + ns(t.neither_ns);
+  return out;
+}
+
+// The measured figures that explain a strategy's value of `metric`.
+std::string read_cause(TargetMetric metric, const StrategySummary& s, std::uint64_t rows) {
+  std::vector<std::string> parts;
+  if (s.rows_match == false || s.checksum_match == false)
+    parts.emplace_back("a run read other rows or another checksum than the server's: not a measurement of this read");
+  switch (metric) {
+    case TargetMetric::client_cpu_ns_per_row:
+    case TargetMetric::server_cpu_ns_per_row: {
+      if (rows > 0 && s.cpu_user_s.count > 0)
+        parts.push_back(fmt::format("the client's CPU per row: {} in user mode, {} in the kernel (medians)",
+                                    ns(s.cpu_user_s.median * 1e9 / static_cast<double>(rows)),
+                                    ns(s.cpu_sys_s.median * 1e9 / static_cast<double>(rows))));
+      if (rows > 0 && s.server_cpu_user_s.count > 0)
+        parts.push_back(fmt::format("the server's: {} in user mode, {} in the kernel",
+                                    ns(s.server_cpu_user_s.median * 1e9 / static_cast<double>(rows)),
+                                    ns(s.server_cpu_sys_s.median * 1e9 / static_cast<double>(rows))));
+      break;
+    }
+    case TargetMetric::peak_rss_bytes:
+      if (s.worker_peak_rss_bytes.count > 0 && s.forked_workers > 0)
+        parts.push_back(fmt::format("its forked workers' largest peak {} each, {} workers",
+                                    mib(s.worker_peak_rss_bytes.median), s.forked_workers));
+      if (s.bytes_per_row.count > 0) parts.push_back(fmt::format("{:.0f} bytes per row", s.bytes_per_row.median));
+      break;
+    case TargetMetric::fraction_of_shape_bound:
+      if (s.shape && s.shape_bound_rows_per_sec.count > 0)
+        parts.push_back(fmt::format("{} rows/s against its bound of {} rows/s ({}; limited by the {})",
+                                    si(s.rows_per_sec.median), si(s.shape_bound_rows_per_sec.median),
+                                    describe(*s.shape),
+                                    s.shape_limit ? to_string(*s.shape_limit) : std::string_view("?")));
+      break;
+    case TargetMetric::fraction_of_cpu_bound:
+      if (s.cpu_bound_rows_per_sec.count > 0)
+        parts.push_back(fmt::format("{} rows/s against a CPU bound of {} rows/s", si(s.rows_per_sec.median),
+                                    si(s.cpu_bound_rows_per_sec.median)));
+      break;
+    case TargetMetric::rows_per_sec:
+    case TargetMetric::ratio_to_wire_ceiling:
+    case TargetMetric::queue_jobs_per_sec:
+    case TargetMetric::queue_fraction_of_bound:
+      break;
+  }
+  if (metric != TargetMetric::peak_rss_bytes)
+    if (std::string split = time_split_text(s); !split.empty()) parts.push_back(std::move(split));
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+// Per job, where a queue level's time went against its bound's.
+std::string queue_cause(const QueueLevel& l) {
+  if (l.jobs_per_sec.count == 0 || l.jobs_per_sec.mean <= 0) return "no sample finished";
+  std::string out = fmt::format("{:.0f} µs per job", 1e6 / l.jobs_per_sec.mean);
+  const bool bound = l.bound.count > 0 && l.bound.mean > 0;
+  if (bound) out += fmt::format(" against the bound's {:.0f} µs", 1e6 / l.bound.mean);
+  if (bound && l.concurrency == 1 && l.claim_us > 0) out += ": " + round_trips_per_job(l);
+  if (l.wal_bytes_per_job > 0) out += fmt::format("; {:.0f} WAL bytes per job", l.wal_bytes_per_job);
+  return out;
+}
+
+TargetFinding finding_of(const Target& t, std::string file, std::string subject, double value, double low,
+                         double high, std::string cause) {
+  TargetFinding f;
+  f.file = std::move(file);
+  f.subject = std::move(subject);
+  f.value = value;
+  f.low = low;
+  f.high = high;
+  f.met = meets(t, value);
+  f.within_spread = meets(t, low) != meets(t, high);
+  f.cause = std::move(cause);
+  return f;
+}
+
+void evaluate_reads(const Target& t, const std::vector<NamedArtifactRef>& reads, TargetOutcome& out) {
+  for (const NamedArtifactRef& ref : reads) {
+    const Artifact& a = *ref.artifact;
+    if (t.format && a.context.read.format != *t.format) continue;
+    if (!command_admits(t.command, a.context.command)) continue;
+    for (std::size_t i = 0; i < a.report.sizes.size() && i < a.summary.sizes.size(); ++i) {
+      const SizeResult& size = a.report.sizes[i];
+      if (!admits(t.rows, size.limit)) continue;
+      for (std::size_t j = 0; j < size.strategies.size(); ++j) {
+        const std::string& name = size.strategies[j].strategy;
+        if (!admits(t.strategies, name)) continue;
+        const StrategySummary& s = a.summary.sizes[i].strategies.at(j);
+        double value = 0, low = 0, high = 0;
+        if (t.metric == TargetMetric::ratio_to_wire_ceiling) {
+          if (!s.ratio_to_wire_ceiling) continue;
+          value = low = high = *s.ratio_to_wire_ceiling;
+        } else {
+          const Summary* m = summary_for(t.metric, s);
+          if (m == nullptr || m->count == 0) continue;
+          value = m->median;
+          low = m->min;
+          high = m->max;
+        }
+        std::string subject =
+            fmt::format("{}, {}, {} rows", name, to_string(a.context.read.format), rows_count(size.limit));
+        if (a.context.profiles.size() > 1) subject += ", profile " + size.profile;  // one profile goes without saying
+        out.findings.push_back(finding_of(t, ref.file, std::move(subject), value, low, high,
+                                          read_cause(t.metric, s, size.limit)));
+      }
+    }
+  }
+}
+
+void evaluate_queues(const Target& t, const std::vector<NamedQueueLevels>& queues, TargetOutcome& out) {
+  for (const NamedQueueLevels& q : queues) {
+    if (!command_admits(t.command, q.command)) continue;
+    for (const QueueLevel& l : q.levels) {
+      if (!admits(t.profiles, l.profile) || !admits(t.concurrency, l.concurrency) ||
+          !admits(t.payload_bytes, l.payload_bytes))
+        continue;
+      if (l.jobs_per_sec.count == 0) continue;
+      double value = 0, low = 0, high = 0;
+      if (t.metric == TargetMetric::queue_fraction_of_bound) {
+        if (l.bound.count == 0 || l.bound.mean <= 0) continue;
+        value = l.fraction_of_bound;
+        low = (l.jobs_per_sec.mean - l.jobs_per_sec.stddev) / l.bound.mean;
+        high = (l.jobs_per_sec.mean + l.jobs_per_sec.stddev) / l.bound.mean;
+      } else {
+        value = l.jobs_per_sec.mean;
+        low = l.jobs_per_sec.mean - l.jobs_per_sec.stddev;
+        high = l.jobs_per_sec.mean + l.jobs_per_sec.stddev;
+      }
+      std::string subject = fmt::format("{}, concurrency {}, payload {}", l.profile, l.concurrency,
+                                        payload_label(l.payload_bytes));
+      out.findings.push_back(finding_of(t, q.file, std::move(subject), value, low, high, queue_cause(l)));
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(TargetMetric metric) {
+  for (const auto& m : kMetricNames)
+    if (m.metric == metric) return m.name;
+  return "?";
+}
+
+std::optional<TargetMetric> target_metric_named(std::string_view name) {
+  for (const auto& m : kMetricNames)
+    if (m.name == name) return m.metric;
+  return std::nullopt;
+}
+
+const std::vector<std::string_view>& target_metric_names() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (const auto& m : kMetricNames) out.push_back(m.name);
+    return out;
+  }();
+  return names;
+}
+
+bool is_queue_metric(TargetMetric metric) {
+  return metric == TargetMetric::queue_jobs_per_sec || metric == TargetMetric::queue_fraction_of_bound;
+}
+
+bool TargetOutcome::met() const {
+  return !findings.empty() && std::all_of(findings.begin(), findings.end(), [](const auto& f) { return f.met; });
+}
+
+std::vector<TargetOutcome> evaluate_targets(const std::vector<Target>& targets,
+                                            const std::vector<NamedArtifactRef>& reads,
+                                            const std::vector<NamedQueueLevels>& queues) {
+  std::vector<TargetOutcome> out;
+  for (const Target& t : targets) {
+    TargetOutcome o{t, {}};
+    if (is_queue_metric(t.metric))
+      evaluate_queues(t, queues, o);
+    else
+      evaluate_reads(t, reads, o);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::string metric_value_text(TargetMetric metric, double value) {
+  switch (metric) {
+    case TargetMetric::client_cpu_ns_per_row:
+    case TargetMetric::server_cpu_ns_per_row:
+      return ns(value);
+    case TargetMetric::rows_per_sec:
+      return si(value) + " rows/s";
+    case TargetMetric::peak_rss_bytes:
+      return mib(value);
+    case TargetMetric::queue_jobs_per_sec:
+      return fmt::format("{:.0f} jobs/s", value);
+    case TargetMetric::fraction_of_shape_bound:
+    case TargetMetric::fraction_of_cpu_bound:
+    case TargetMetric::ratio_to_wire_ceiling:
+    case TargetMetric::queue_fraction_of_bound:
+      return fmt::format("{:.2f}", value);
+  }
+  return fmt::format("{}", value);
+}
+
+std::string threshold_text(const Target& t) {
+  std::string out(label_of(t.metric));
+  if (t.at_least) out += " ≥ " + metric_value_text(t.metric, *t.at_least);
+  if (t.at_most) out += std::string(t.at_least ? " and" : "") + " ≤ " + metric_value_text(t.metric, *t.at_most);
+  return out;
+}
+
+std::string finding_status_text(const TargetFinding& f) {
+  if (f.within_spread) return f.met ? "met (within the runs' spread)" : "not met (within the runs' spread)";
+  return f.met ? "met" : "not met";
+}
+
+std::string outcome_status_text(const TargetOutcome& o) {
+  if (o.findings.empty()) return "not measured";
+  if (o.met()) return "met";
+  const auto missed = std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return !f.met; });
+  return fmt::format("not met ({} of {})", missed, o.findings.size());
+}
+
+const TargetFinding* furthest_finding(const TargetOutcome& o) {
+  if (o.findings.empty()) return nullptr;
+  const bool upper = o.target.at_most.has_value();
+  return &*std::max_element(o.findings.begin(), o.findings.end(), [&](const auto& a, const auto& b) {
+    return upper ? a.value < b.value : a.value > b.value;
+  });
+}
+
+namespace {
+std::string runs_text(TargetMetric metric, const TargetFinding& f) {
+  if (f.low == f.high) return metric_value_text(metric, f.value);
+  return metric_value_text(metric, f.low) + " … " + metric_value_text(metric, f.high);
+}
+}  // namespace
+
+StrategyTable targets_overview(const std::vector<TargetOutcome>& outcomes) {
+  StrategyTable t;
+  t.header = {"target", "threshold", "status", "furthest", "of", "artifact"};
+  t.align = {Align::left, Align::left, Align::left, Align::right, Align::left, Align::left};
+  for (const TargetOutcome& o : outcomes) {
+    const TargetFinding* f = furthest_finding(o);
+    t.rows.push_back({o.target.title, threshold_text(o.target), outcome_status_text(o),
+                      f ? metric_value_text(o.target.metric, f->value) : std::string(kMissing),
+                      f ? f->subject : std::string(kMissing), f ? f->file : std::string(kMissing)});
+  }
+  return t;
+}
+
+StrategyTable target_findings_table(const TargetOutcome& o) {
+  StrategyTable t;
+  const bool queue = is_queue_metric(o.target.metric);
+  t.header = {queue ? "level" : "strategy at size", queue ? "mean" : "median",
+              queue ? "mean ∓ σ" : "runs min … max", "status", "what explains it", "artifact"};
+  t.align = {Align::left, Align::right, Align::right, Align::left, Align::left, Align::left};
+  for (const TargetFinding& f : o.findings)
+    t.rows.push_back({f.subject, metric_value_text(o.target.metric, f.value), runs_text(o.target.metric, f),
+                      finding_status_text(f), f.cause, f.file});
+  return t;
+}
+
+}  // namespace benchlab
