@@ -14,6 +14,7 @@
 #   make bench-faults    Ctrl-C: SIGINT to exit and to the run's backends gone, per strategy
 #   make bench-queue     the job queue: profiles x concurrency, enqueue methods, crash test, pg_test_fsync
 #   make bench-recovery  a fault injected into run 3 of 5 of each parallel strategy: tiers, checksum, cost
+#   make flamegraphs     where benchclient's CPU goes per strategy (perf; docs/flamegraphs/)
 
 PG_MAJOR    ?= 15
 PG_CONFIG   ?= $(firstword $(wildcard /usr/lib/postgresql/$(PG_MAJOR)/bin/pg_config) pg_config)
@@ -181,6 +182,12 @@ bench-queue: $(BENCH_DEPS)
 	$(BENCHCLIENT) queue --profile async_commit --concurrency 1,4 --payload-bytes 64,1024,10240 --jobs 2000 --samples 3 --results-dir $(RESULTS_DIR)
 	d=$$(mktemp -d) && $(dir $(PG_CONFIG))pg_test_fsync -s 2 -f $$d/fsync.test > $(RESULTS_DIR)/pg_test_fsync-$$(date -u +%Y%m%dT%H%M%SZ).txt; rm -rf $$d
 
+# Where benchclient's own CPU goes, per strategy and wire format: perf samples of one
+# read of 1M rows each, drawn as flame graphs (docs/flamegraphs/*.svg).
+.PHONY: flamegraphs
+flamegraphs: build install
+	scripts/flamegraph $(BENCHCLIENT)
+
 bench-scaling: $(BENCH_DEPS)
 	for w in 1 2 3 4; do \
 	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --workers $$w --results-dir $(RESULTS_DIR) || exit 1; \
@@ -188,9 +195,11 @@ bench-scaling: $(BENCH_DEPS)
 
 # The reference run: everything benchlab measures, on this machine, into a fresh
 # results/reference/ (built aside and swapped in whole, so an interrupted run leaves
-# the old one), then the reports made from it.
+# the old one), then the reports made from it. It starts once the build's load has
+# settled (scripts/settle), as the quick start's run does.
 .PHONY: bench-reference
 bench-reference: build install
+	scripts/settle bench-reference
 	rm -rf results/reference.new && mkdir -p results/reference.new
 	$(MAKE) --no-print-directory RESULTS_DIR=results/reference.new BENCH_DEPS= bench bench-scaling bench-10m bench-memory \
 	  bench-verify bench-faults bench-recovery bench-queue
