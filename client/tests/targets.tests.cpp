@@ -60,52 +60,67 @@ TEST_CASE("report --targets: each target judged from the artifacts' own figures"
     if (l["profile"] == "async_commit" && l["concurrency"] == 1 && l["payload_bytes"] == 0) queue_level = l;
   REQUIRE(queue_level.is_object());
 
-  const Json targets = {
-      {"targets",
-       Json::array({
-           {{"title", "copy_stream under its median + 1"},
-            {"metric", "client_cpu_ns_per_row"},
-            {"at_most", median + 1},
-            {"strategies", {"copy_stream"}},
-            {"format", "text"},
-            {"rows", {1000000}},
-            {"command", " --all "}},
-           {{"title", "copy_stream under its fastest run"},
-            {"metric", "client_cpu_ns_per_row"},
-            {"at_most", low - 1},
-            {"strategies", {"copy_stream"}},
-            {"rows", {1000000}}},
-           {{"title", "copy_stream between its runs"},
-            {"metric", "client_cpu_ns_per_row"},
-            {"at_most", (median + high) / 2},
-            {"strategies", {"copy_stream"}},
-            {"rows", {1000000}}},
-           {{"title", "two strategies at every size"},
-            {"metric", "fraction_of_shape_bound"},
-            {"at_least", 0.0},
-            {"strategies", {"parallel_copy", "copy_stream"}}},
-           {{"title", "binary: none in these files"},
-            {"metric", "rows_per_sec"},
-            {"at_least", 1.0},
-            {"format", "binary"}},
-           {{"title", "another sweep's command"},
-            {"metric", "rows_per_sec"},
-            {"at_least", 1.0},
-            {"command", "--workers 3"}},
-           {{"title", "the queue at its bound"},
-            {"metric", "queue_fraction_of_bound"},
-            {"at_least", 0.7},
-            {"profiles", {"async_commit"}},
-            {"concurrency", {1}},
-            {"payload_bytes", {0}}},
-       })}};
+  const Json targets = {{"targets", Json::array({
+                                        {{"title", "copy_stream under its median + 1"},
+                                         {"metric", "client_cpu_ns_per_row"},
+                                         {"at_most", median + 1},
+                                         {"strategies", {"copy_stream"}},
+                                         {"format", "text"},
+                                         {"rows", {1000000}},
+                                         {"command", " --all "}},
+                                        {{"title", "copy_stream under its fastest run"},
+                                         {"metric", "client_cpu_ns_per_row"},
+                                         {"at_most", low - 1},
+                                         {"strategies", {"copy_stream"}},
+                                         {"rows", {1000000}}},
+                                        {{"title", "copy_stream between its runs"},
+                                         {"metric", "client_cpu_ns_per_row"},
+                                         {"at_most", (median + high) / 2},
+                                         {"strategies", {"copy_stream"}},
+                                         {"rows", {1000000}}},
+                                        {{"title", "two strategies at every size"},
+                                         {"metric", "fraction_of_shape_bound"},
+                                         {"at_least", 0.0},
+                                         {"strategies", {"parallel_copy", "copy_stream"}}},
+                                        {{"title", "binary: none in these files"},
+                                         {"metric", "rows_per_sec"},
+                                         {"at_least", 1.0},
+                                         {"format", "binary"}},
+                                        {{"title", "another sweep's command"},
+                                         {"metric", "rows_per_sec"},
+                                         {"at_least", 1.0},
+                                         {"command", "--workers 3"}},
+                                        {{"title", "the queue at its bound"},
+                                         {"metric", "queue_fraction_of_bound"},
+                                         {"at_least", 0.7},
+                                         {"profiles", {"async_commit"}},
+                                         {"concurrency", {1}},
+                                         {"payload_bytes", {0}}},
+                                        {{"title", "a strategy and a size not in these files"},
+                                         {"metric", "fraction_of_shape_bound"},
+                                         {"at_least", 0.0},
+                                         {"strategies", {"copy_stream", "no_such_strategy"}},
+                                         {"rows", {1000000, 10000000}}},
+                                        {{"title", "between two bounds"},
+                                         {"metric", "client_cpu_ns_per_row"},
+                                         {"at_least", low - 1},
+                                         {"at_most", high + 1},
+                                         {"strategies", {"copy_stream", "parallel_copy"}},
+                                         {"rows", {1000000}}},
+                                        {{"title", "a queue level not measured"},
+                                         {"metric", "queue_jobs_per_sec"},
+                                         {"at_least", 1.0},
+                                         {"profiles", {"async_commit", "no_such_profile"}},
+                                         {"concurrency", {1}}},
+                                    })}};
   const fs::path file = benchlab::test::write_file(dir.path, "targets.json", targets.dump(2));
 
-  const Outcome o = report({"--format", "json", "--targets", file.string(), kSweep.string(), kQueue.string()}, dir.path);
+  const Outcome o =
+      report({"--format", "json", "--targets", file.string(), kSweep.string(), kQueue.string()}, dir.path);
   INFO("stderr: " << o.err);
   REQUIRE(o.exit_code == 0);
   const Json j = Json::parse(o.out);
-  REQUIRE(j["targets"].size() == 7);
+  REQUIRE(j["targets"].size() == 10);
   const Json& met = j["targets"][0];
   CHECK(met["metric"] == "client_cpu_ns_per_row");
   CHECK(met["met"] == true);
@@ -134,16 +149,46 @@ TEST_CASE("report --targets: each target judged from the artifacts' own figures"
   const Json& fractions = j["targets"][3];
   CHECK(fractions["findings"].size() == 6);
   CHECK(fractions["met"] == true);
+  int parallel_copy_at_1m = 0;
   for (const auto& f : fractions["findings"])
     if (f["subject"] == "parallel_copy, text, 1M rows") {
+      ++parallel_copy_at_1m;
       CHECK(f["value"].get<double>() == Approx(shape["median"].get<double>()));
       CHECK(contains(f["cause"].get<std::string>(), "limited by the"));
     }
+  CHECK(parallel_copy_at_1m == 1);
 
   // Nothing matches: not measured, and not met.
   CHECK(j["targets"][4]["measured"] == false);
   CHECK(j["targets"][4]["met"] == false);
   CHECK(j["targets"][5]["measured"] == false);
+
+  // What a target names and the files do not hold is a finding of its own, not met:
+  // copy_stream at 10M, and the strategy that is not there at either size.
+  const Json& named = j["targets"][7];
+  CHECK(named["met"] == false);
+  CHECK(named["measured"] == true);
+  REQUIRE(named["findings"].size() == 4);
+  CHECK(named["findings"][0]["subject"] == "copy_stream, text, 1M rows");
+  CHECK(named["findings"][0]["met"] == true);
+  for (std::size_t i = 1; i < 4; ++i) {
+    CHECK(named["findings"][i]["measured"] == false);
+    CHECK(named["findings"][i]["met"] == false);
+  }
+  CHECK(named["findings"][1]["subject"] == "copy_stream, 10M rows");
+  CHECK(named["findings"][2]["subject"] == "no_such_strategy, 1M rows");
+  CHECK(named["findings"][3]["subject"] == "no_such_strategy, 10M rows");
+  // Two bounds: copy_stream's median is between them.
+  const Json& two = j["targets"][8];
+  REQUIRE(two["findings"].size() == 2);
+  CHECK(two["findings"][0]["met"] == true);
+  CHECK(two["findings"][0]["within_spread"] == false);
+  const Json& levels = j["targets"][9];
+  REQUIRE(levels["findings"].size() == 2);
+  CHECK(levels["findings"][0]["met"] == true);
+  CHECK(levels["findings"][1]["subject"] == "no_such_profile, concurrency 1, payload standard");
+  CHECK(levels["findings"][1]["measured"] == false);
+  CHECK(levels["met"] == false);
 
   const Json& queue = j["targets"][6];
   REQUIRE(queue["findings"].size() == 1);
@@ -155,11 +200,18 @@ TEST_CASE("report --targets: each target judged from the artifacts' own figures"
   const Outcome md = report({"--targets", file.string(), kSweep.string(), kQueue.string()}, dir.path);
   REQUIRE(md.exit_code == 0);
   const auto targets_at = md.out.find("\n## Targets\n");
+  const auto verdict_at = md.out.find("\n## Verdict\n");
+  const auto artifact_at = md.out.find("\n## run-20261202T045428Z.json");
   REQUIRE(targets_at != std::string::npos);
-  CHECK(md.out.find("\n## Verdict\n") < targets_at);
-  CHECK(targets_at < md.out.find("\n## run-20261202T045428Z.json"));
+  REQUIRE(verdict_at != std::string::npos);
+  REQUIRE(artifact_at != std::string::npos);
+  CHECK(verdict_at < targets_at);
+  CHECK(targets_at < artifact_at);
+  // The command pattern keeps its spaces in the code span.
+  CHECK(contains(md.out, "Artifacts whose command matches ``  --all  ``."));
+  CHECK(contains(md.out, "| not met (3 of 4 not measured) |"));
   CHECK(contains(md.out, "| copy_stream under its fastest run | client CPU per row ≤ "));
-  CHECK(contains(md.out, "| not met (1 of 1) |"));
+  CHECK(contains(md.out, "| not met (1 of 1 missed) |"));
   CHECK(contains(md.out, "| binary: none in these files | rows/s ≥ 1 rows/s | not measured |"));
   CHECK(contains(md.out, "\n### copy_stream between its runs\n"));
   CHECK(contains(md.out, "met (within the runs' spread)"));
@@ -215,6 +267,15 @@ TEST_CASE("report --targets: a bad targets file is one line naming the file and 
   SECTION("a queue selector on a read metric") {
     bad(R"({"targets": [)" + ok + R"(, "concurrency": [1]}]})", "rows_per_sec is a read metric");
   }
+  SECTION("bounds no value meets") {
+    bad(R"({"targets": [{"title": "t", "metric": "rows_per_sec", "at_least": 10, "at_most": 5}]})",
+        "targets[0]: at_least 10 is above at_most 5");
+  }
+  SECTION("a level past an int") {
+    bad(R"({"targets": [{"title": "t", "metric": "queue_jobs_per_sec", "at_least": 1, "concurrency": [4294967297]}]})",
+        "targets[0].concurrency: 4294967297 is out of range");
+  }
+  SECTION("targets that is no array") { bad(R"({"targets": {}})", "targets is not an array"); }
   SECTION("no target") { bad(R"({"targets": []})", "it holds no target"); }
   SECTION("a missing file") {
     const Outcome o = report({"--targets", (dir.path / "nope.json").string(), kSweep.string()}, dir.path);

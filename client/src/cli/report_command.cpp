@@ -91,9 +91,9 @@ int ReportCommand::run() {
       return print_error(fmt::format("report --targets {}", e.what()), kExitUsage);
     }
     if (set.targets.empty())
-      return print_error(fmt::format("report --targets {}: it holds no target; add one or leave --targets out",
-                                     o.targets.string()),
-                         kExitUsage);
+      return print_error(
+          fmt::format("report --targets {}: it holds no target; add one or leave --targets out", o.targets.string()),
+          kExitUsage);
   }
   if (o.summary && set.runs.empty()) {
     return print_error("report --summary: no read artifact (run-*.json) among the files", kExitUsage);

@@ -48,7 +48,9 @@ MeanStddev jobs_per_sec_of(const std::vector<QueueSample>& samples, const std::s
 MeanStddev bound_of(const std::vector<QueueBound>& bounds, const std::string& profile, int payload_bytes) {
   return mean_stddev(
       bounds,
-      [&](const QueueBound& b) { return b.profile == profile && b.payload_bytes == payload_bytes && b.jobs_per_sec > 0; },
+      [&](const QueueBound& b) {
+        return b.profile == profile && b.payload_bytes == payload_bytes && b.jobs_per_sec > 0;
+      },
       [](const QueueBound& b) { return b.jobs_per_sec; });
 }
 
@@ -68,7 +70,8 @@ std::vector<QueueLevel> queue_levels(const std::vector<QueueSample>& samples, co
         return x.profile == s.profile && x.concurrency == s.concurrency && x.payload_bytes == s.payload_bytes &&
                x.error.empty();
       };
-      level.wal_bytes_per_job = mean_stddev(samples, finished, [](const QueueSample& x) { return x.wal_bytes_per_job; }).mean;
+      level.wal_bytes_per_job =
+          mean_stddev(samples, finished, [](const QueueSample& x) { return x.wal_bytes_per_job; }).mean;
       level.seed_wal_bytes_per_job =
           mean_stddev(samples, finished, [](const QueueSample& x) { return x.seed_wal_bytes_per_job; }).mean;
       level.claim_us = mean_stddev(samples, finished, [](const QueueSample& x) { return x.claim_us; }).mean;
@@ -99,8 +102,8 @@ std::string payload_label(int payload_bytes) {
 
 const std::vector<std::string>& queue_level_headers() {
   static const std::vector<std::string> headers{
-      "profile",      "payload",       "concurrency",   "jobs/s (mean)",           "stddev",
-      "bound jobs/s", "of bound",      "WAL bytes/job", "seeding's WAL bytes/job", "samples exactly once"};
+      "profile",      "payload",  "concurrency",   "jobs/s (mean)",           "stddev",
+      "bound jobs/s", "of bound", "WAL bytes/job", "seeding's WAL bytes/job", "samples exactly once"};
   return headers;
 }
 
@@ -130,11 +133,11 @@ std::string round_trips_per_job(const QueueLevel& l) {
 std::string bound_verdict(const QueueLevel& l) {
   if (l.concurrency != 1 || l.bound.count == 0 || l.jobs_per_sec.count == 0) return {};
   const bool met = l.fraction_of_bound >= kQueueBoundTarget;
-  return l.profile + ", payload " + payload_label(l.payload_bytes) + ", one worker: " +
-         format_number("%.0f", l.jobs_per_sec.mean) + " jobs/s, " + format_number("%.2f", l.fraction_of_bound) +
-         " of the bound (" + format_number("%.0f", l.bound.mean) + " jobs/s): target ≥ " +
-         format_number("%.1f", kQueueBoundTarget) + (met ? " met" : " not met") + ". Per job, " +
-         round_trips_per_job(l) + ".";
+  return l.profile + ", payload " + payload_label(l.payload_bytes) +
+         ", one worker: " + format_number("%.0f", l.jobs_per_sec.mean) + " jobs/s, " +
+         format_number("%.2f", l.fraction_of_bound) + " of the bound (" + format_number("%.0f", l.bound.mean) +
+         " jobs/s): target ≥ " + format_number("%.1f", kQueueBoundTarget) + (met ? " met" : " not met") +
+         ". Per job, " + round_trips_per_job(l) + ".";
 }
 
 }  // namespace benchlab

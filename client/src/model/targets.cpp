@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <regex>
+#include <set>
+#include <tuple>
+#include <type_traits>
 
 #include "model/context.hpp"
 #include "model/number_format.hpp"
@@ -162,21 +166,39 @@ std::string queue_cause(const QueueLevel& l) {
   return out;
 }
 
-TargetFinding finding_of(const Target& t, std::string file, std::string subject, double value, double low,
-                         double high, std::string cause) {
+// Whether the runs fall on both sides of the target: some of them meet it and some
+// do not (with two bounds, the runs may also miss it on both sides at once).
+bool straddles(const Target& t, double low, double high) {
+  if (meets(t, low) != meets(t, high)) return true;
+  return !meets(t, low) && t.at_least && t.at_most && low < *t.at_least && high > *t.at_most;
+}
+
+TargetFinding finding_of(const Target& t, std::string file, std::string subject, double value, double low, double high,
+                         std::string cause, bool exact = true) {
   TargetFinding f;
   f.file = std::move(file);
   f.subject = std::move(subject);
   f.value = value;
   f.low = low;
   f.high = high;
-  f.met = meets(t, value);
-  f.within_spread = meets(t, low) != meets(t, high);
+  f.measured = true;
+  f.met = exact && meets(t, value);  // a run that read other rows measured another read
+  f.within_spread = exact && straddles(t, low, high);
   f.cause = std::move(cause);
   return f;
 }
 
+// A selection the target names that nothing in the files measured: a finding that
+// is not met, so a target is never met by what is missing.
+TargetFinding unmeasured(std::string subject) {
+  TargetFinding f;
+  f.subject = std::move(subject);
+  f.cause = "not measured in these files";
+  return f;
+}
+
 void evaluate_reads(const Target& t, const std::vector<NamedArtifactRef>& reads, TargetOutcome& out) {
+  std::set<std::pair<std::string, std::uint64_t>> seen;  // (strategy, rows) with a finding
   for (const NamedArtifactRef& ref : reads) {
     const Artifact& a = *ref.artifact;
     if (t.format && a.context.read.format != *t.format) continue;
@@ -202,14 +224,28 @@ void evaluate_reads(const Target& t, const std::vector<NamedArtifactRef>& reads,
         std::string subject =
             fmt::format("{}, {}, {} rows", name, to_string(a.context.read.format), rows_count(size.limit));
         if (a.context.profiles.size() > 1) subject += ", profile " + size.profile;  // one profile goes without saying
+        const bool exact = s.rows_match != false && s.checksum_match != false;
         out.findings.push_back(finding_of(t, ref.file, std::move(subject), value, low, high,
-                                          read_cause(t.metric, s, size.limit)));
+                                          read_cause(t.metric, s, size.limit), exact));
+        seen.emplace(name, size.limit);
       }
     }
   }
+  // Every strategy and size the target names must have been measured.
+  for (const auto& name : t.strategies) {
+    const bool any = std::any_of(seen.begin(), seen.end(), [&](const auto& k) { return k.first == name; });
+    if (t.rows.empty() && !any) out.findings.push_back(unmeasured(name));
+    for (const std::uint64_t rows : t.rows)
+      if (seen.count({name, rows}) == 0) out.findings.push_back(unmeasured(fmt::format("{}, {} rows", name, rows_count(rows))));
+  }
+  if (t.strategies.empty())
+    for (const std::uint64_t rows : t.rows)
+      if (std::none_of(seen.begin(), seen.end(), [&](const auto& k) { return k.second == rows; }))
+        out.findings.push_back(unmeasured(fmt::format("{} rows", rows_count(rows))));
 }
 
 void evaluate_queues(const Target& t, const std::vector<NamedQueueLevels>& queues, TargetOutcome& out) {
+  std::set<std::tuple<std::string, int, int>> seen;  // (profile, concurrency, payload) with a finding
   for (const NamedQueueLevels& q : queues) {
     if (!command_admits(t.command, q.command)) continue;
     for (const QueueLevel& l : q.levels) {
@@ -228,11 +264,35 @@ void evaluate_queues(const Target& t, const std::vector<NamedQueueLevels>& queue
         low = l.jobs_per_sec.mean - l.jobs_per_sec.stddev;
         high = l.jobs_per_sec.mean + l.jobs_per_sec.stddev;
       }
-      std::string subject = fmt::format("{}, concurrency {}, payload {}", l.profile, l.concurrency,
-                                        payload_label(l.payload_bytes));
-      out.findings.push_back(finding_of(t, q.file, std::move(subject), value, low, high, queue_cause(l)));
+      std::string subject =
+          fmt::format("{}, concurrency {}, payload {}", l.profile, l.concurrency, payload_label(l.payload_bytes));
+      out.findings.push_back(finding_of(t, q.file, std::move(subject), value, low, high, queue_cause(l),
+                                        l.exactly_once == l.samples));
+      seen.emplace(l.profile, l.concurrency, l.payload_bytes);
     }
   }
+  // Every level the target names (each profile × concurrency × payload named) must have been measured.
+  auto named_or_seen = [&](const auto& named, auto pick) {
+    using T = std::decay_t<decltype(named.front())>;
+    std::set<T> values(named.begin(), named.end());
+    if (values.empty())
+      for (const auto& k : seen) values.insert(pick(k));
+    return values;
+  };
+  if (seen.empty()) {
+    std::vector<std::string> named;
+    if (!t.profiles.empty()) named.push_back(fmt::format("{}", fmt::join(t.profiles, ", ")));
+    if (!t.concurrency.empty()) named.push_back(fmt::format("concurrency {}", fmt::join(t.concurrency, ", ")));
+    if (!t.payload_bytes.empty()) named.push_back(fmt::format("payload bytes {}", fmt::join(t.payload_bytes, ", ")));
+    out.findings.push_back(unmeasured(named.empty() ? std::string("any level") : fmt::format("{}", fmt::join(named, "; "))));
+    return;
+  }
+  for (const auto& profile : named_or_seen(t.profiles, [](const auto& k) { return std::get<0>(k); }))
+    for (const int concurrency : named_or_seen(t.concurrency, [](const auto& k) { return std::get<1>(k); }))
+      for (const int payload : named_or_seen(t.payload_bytes, [](const auto& k) { return std::get<2>(k); }))
+        if (seen.count({profile, concurrency, payload}) == 0)
+          out.findings.push_back(unmeasured(
+              fmt::format("{}, concurrency {}, payload {}", profile, concurrency, payload_label(payload))));
 }
 
 }  // namespace
@@ -281,24 +341,34 @@ std::vector<TargetOutcome> evaluate_targets(const std::vector<Target>& targets,
   return out;
 }
 
-std::string metric_value_text(TargetMetric metric, double value) {
+std::string metric_value_text(TargetMetric metric, double value, int extra) {
   switch (metric) {
     case TargetMetric::client_cpu_ns_per_row:
     case TargetMetric::server_cpu_ns_per_row:
-      return ns(value);
+      return fmt::format("{:.{}f} ns", value, extra);
     case TargetMetric::rows_per_sec:
-      return si(value) + " rows/s";
+      return extra > 0 ? fmt::format("{:.{}f} rows/s", value, extra - 1) : si(value) + " rows/s";
     case TargetMetric::peak_rss_bytes:
-      return mib(value);
+      return extra > 0 ? fmt::format("{:.0f} bytes", value) : mib(value);
     case TargetMetric::queue_jobs_per_sec:
-      return fmt::format("{:.0f} jobs/s", value);
+      return fmt::format("{:.{}f} jobs/s", value, extra);
     case TargetMetric::fraction_of_shape_bound:
     case TargetMetric::fraction_of_cpu_bound:
     case TargetMetric::ratio_to_wire_ceiling:
     case TargetMetric::queue_fraction_of_bound:
-      return fmt::format("{:.2f}", value);
+      return fmt::format("{:.{}f}", value, 2 + extra);
   }
   return fmt::format("{}", value);
+}
+
+std::string value_beside(const Target& t, double value) {
+  for (int extra = 0; extra < 4; ++extra) {
+    const std::string text = metric_value_text(t.metric, value, extra);
+    const bool ties = (t.at_most && *t.at_most != value && metric_value_text(t.metric, *t.at_most, extra) == text) ||
+                      (t.at_least && *t.at_least != value && metric_value_text(t.metric, *t.at_least, extra) == text);
+    if (!ties) return text;
+  }
+  return metric_value_text(t.metric, value, 4);
 }
 
 std::string threshold_text(const Target& t) {
@@ -309,6 +379,7 @@ std::string threshold_text(const Target& t) {
 }
 
 std::string finding_status_text(const TargetFinding& f) {
+  if (!f.measured) return "not measured";
   if (f.within_spread) return f.met ? "met (within the runs' spread)" : "not met (within the runs' spread)";
   return f.met ? "met" : "not met";
 }
@@ -316,33 +387,44 @@ std::string finding_status_text(const TargetFinding& f) {
 std::string outcome_status_text(const TargetOutcome& o) {
   if (o.findings.empty()) return "not measured";
   if (o.met()) return "met";
-  const auto missed = std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return !f.met; });
-  return fmt::format("not met ({} of {})", missed, o.findings.size());
+  const auto missed = std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return f.measured && !f.met; });
+  const auto unmeasured = std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return !f.measured; });
+  std::vector<std::string> parts;
+  if (missed > 0) parts.push_back(fmt::format("{} of {} missed", missed, o.findings.size()));
+  if (unmeasured > 0) parts.push_back(fmt::format("{} of {} not measured", unmeasured, o.findings.size()));
+  return fmt::format("not met ({})", fmt::join(parts, ", "));
 }
 
-const TargetFinding* furthest_finding(const TargetOutcome& o) {
-  if (o.findings.empty()) return nullptr;
-  const bool upper = o.target.at_most.has_value();
-  return &*std::max_element(o.findings.begin(), o.findings.end(), [&](const auto& a, const auto& b) {
-    return upper ? a.value < b.value : a.value > b.value;
-  });
+const TargetFinding* worst_finding(const TargetOutcome& o) {
+  const Target& t = o.target;
+  auto margin = [&](const TargetFinding& f) {
+    double m = std::numeric_limits<double>::infinity();
+    if (t.at_most) m = std::min(m, *t.at_most - f.value);
+    if (t.at_least) m = std::min(m, f.value - *t.at_least);
+    return m;
+  };
+  const TargetFinding* worst = nullptr;
+  for (const TargetFinding& f : o.findings)
+    if (f.measured && (worst == nullptr || margin(f) < margin(*worst))) worst = &f;
+  return worst;
 }
 
 namespace {
-std::string runs_text(TargetMetric metric, const TargetFinding& f) {
-  if (f.low == f.high) return metric_value_text(metric, f.value);
-  return metric_value_text(metric, f.low) + " … " + metric_value_text(metric, f.high);
+std::string runs_text(const Target& t, const TargetFinding& f) {
+  if (!f.measured) return std::string(kMissing);
+  if (f.low == f.high) return value_beside(t, f.value);
+  return value_beside(t, f.low) + " … " + value_beside(t, f.high);
 }
 }  // namespace
 
 StrategyTable targets_overview(const std::vector<TargetOutcome>& outcomes) {
   StrategyTable t;
-  t.header = {"target", "threshold", "status", "furthest", "of", "artifact"};
+  t.header = {"target", "threshold", "status", "worst", "of", "artifact"};
   t.align = {Align::left, Align::left, Align::left, Align::right, Align::left, Align::left};
   for (const TargetOutcome& o : outcomes) {
-    const TargetFinding* f = furthest_finding(o);
+    const TargetFinding* f = worst_finding(o);
     t.rows.push_back({o.target.title, threshold_text(o.target), outcome_status_text(o),
-                      f ? metric_value_text(o.target.metric, f->value) : std::string(kMissing),
+                      f ? value_beside(o.target, f->value) : std::string(kMissing),
                       f ? f->subject : std::string(kMissing), f ? f->file : std::string(kMissing)});
   }
   return t;
@@ -351,12 +433,17 @@ StrategyTable targets_overview(const std::vector<TargetOutcome>& outcomes) {
 StrategyTable target_findings_table(const TargetOutcome& o) {
   StrategyTable t;
   const bool queue = is_queue_metric(o.target.metric);
-  t.header = {queue ? "level" : "strategy at size", queue ? "mean" : "median",
-              queue ? "mean ∓ σ" : "runs min … max", "status", "what explains it", "artifact"};
+  t.header = {queue ? "level" : "strategy at size",
+              queue ? "mean" : "median",
+              queue ? "mean ∓ σ" : "runs min … max",
+              "status",
+              "what explains it",
+              "artifact"};
   t.align = {Align::left, Align::right, Align::right, Align::left, Align::left, Align::left};
   for (const TargetFinding& f : o.findings)
-    t.rows.push_back({f.subject, metric_value_text(o.target.metric, f.value), runs_text(o.target.metric, f),
-                      finding_status_text(f), f.cause, f.file});
+    t.rows.push_back({f.subject, f.measured ? value_beside(o.target, f.value) : std::string(kMissing),
+                      runs_text(o.target, f), finding_status_text(f), f.cause,
+                      f.file.empty() ? std::string(kMissing) : f.file});
   return t;
 }
 

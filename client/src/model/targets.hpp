@@ -63,6 +63,12 @@ struct TargetFinding {
   std::string subject;  // "parallel_copy, binary, 1,000,000 rows" / "async_commit, concurrency 1, payload standard"
   double value = 0;     // the median (queue: the mean of its samples)
   double low = 0, high = 0;  // the runs' min … max (queue: mean ∓ σ)
+  // false: a strategy, size or level the target names that nothing in the files
+  // measured (value, low and high mean nothing; met is false).
+  bool measured = false;
+  // Met: the value meets the threshold, and every run read exactly the server's rows
+  // (every queue sample ran each job exactly once): a run that read other rows
+  // measured another read.
   bool met = false;
   // The runs fall on both sides of the threshold: met or not is within their spread.
   bool within_spread = false;
@@ -71,8 +77,10 @@ struct TargetFinding {
 
 struct TargetOutcome {
   Target target;
-  std::vector<TargetFinding> findings;  // none: nothing the artifacts hold matches it
-  [[nodiscard]] bool met() const;       // every finding met, and at least one
+  // One per strategy at size (queue: level) it covers, and one not measured for each
+  // strategy, size or level it names that the files do not hold; none: nothing matched.
+  std::vector<TargetFinding> findings;
+  [[nodiscard]] bool met() const;  // every finding met, and at least one
 };
 
 // A read artifact or the queue levels of a queue artifact, by file name.
@@ -92,17 +100,22 @@ struct NamedQueueLevels {
 
 // How a target reads in a report: "client CPU per row ≤ 250 ns", "fraction of shape bound ≥ 0.9".
 [[nodiscard]] std::string threshold_text(const Target& target);
-// A value of the target's metric as the report prints it ("291 ns", "0.87", "1.2 M rows/s").
-[[nodiscard]] std::string metric_value_text(TargetMetric metric, double value);
+// A value of the target's metric as the report prints it ("291 ns", "0.87", "1.2 M rows/s");
+// `extra` more decimals where the unit has them.
+[[nodiscard]] std::string metric_value_text(TargetMetric metric, double value, int extra = 0);
+// The value as printed beside `target`: with more decimals when it would otherwise
+// print as the threshold itself ("0.90 not met" against "≥ 0.90" says nothing).
+[[nodiscard]] std::string value_beside(const Target& target, double value);
 // "met", "not met", "not met (within the runs' spread)", "not measured".
 [[nodiscard]] std::string finding_status_text(const TargetFinding& finding);
+// "met", "not met (3 of 12 missed)", "not met (1 of 6 not measured)", "not measured".
 [[nodiscard]] std::string outcome_status_text(const TargetOutcome& outcome);
-// The finding furthest from the threshold (the largest under at_most, else the
-// smallest); nullptr: no finding.
-[[nodiscard]] const TargetFinding* furthest_finding(const TargetOutcome& outcome);
+// The measured finding nearest to missing the target, or furthest past it: the least
+// margin to a bound (at_most − value, value − at_least); nullptr: none measured.
+[[nodiscard]] const TargetFinding* worst_finding(const TargetOutcome& outcome);
 
 // The tables every report prints, made once here: one row per target (its
-// threshold, status and furthest finding), and one row per finding of a target.
+// threshold, status and worst finding), and one row per finding of a target.
 [[nodiscard]] StrategyTable targets_overview(const std::vector<TargetOutcome>& outcomes);
 [[nodiscard]] StrategyTable target_findings_table(const TargetOutcome& outcome);
 

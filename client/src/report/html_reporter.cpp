@@ -221,11 +221,14 @@ void HtmlReporter::targets(const std::vector<TargetOutcome>& targets) {
   targets_ =
       "<section id=\"targets\">\n<h2>Targets</h2>\n<p>Each target as the targets file states it, judged from the "
       "figures of these artifacts: the median of a strategy's runs (the queue: the mean of a level's samples). A "
-      "target is met when every strategy, size and artifact it covers meets it.</p>\n" +
+      "target is met when every strategy, size and artifact it covers meets it, and never by what was not measured. "
+      "The worst finding is the one nearest to missing it, or furthest past it.</p>\n" +
       table(targets_overview(targets));
   for (const TargetOutcome& o : targets) {
     targets_ += fmt::format("<h3>{}</h3>\n<p>{}: <strong>{}</strong>.</p>\n", escape(o.target.title),
                             escape(threshold_text(o.target)), escape(outcome_status_text(o)));
+    if (!o.target.command.empty())
+      targets_ += fmt::format("<p>Artifacts whose command matches <code>{}</code>.</p>\n", escape(o.target.command));
     if (!o.findings.empty()) targets_ += table(target_findings_table(o));
   }
   targets_ += "</section>\n";

@@ -281,9 +281,10 @@ void MarkdownReporter::queue(const Named<QueueArtifact>& q) {
   for (const auto& l : levels)
     if (const std::string v = bound_verdict(l); !v.empty()) verdicts += "- " + v + "\n";
   if (!verdicts.empty())
-    others_ += "\nThe bound: per job two prepared UPDATEs by primary key on the same table, one connection, "
-               "measured beside the samples (docs/queue.md).\n\n" +
-               verdicts;
+    others_ +=
+        "\nThe bound: per job two prepared UPDATEs by primary key on the same table, one connection, "
+        "measured beside the samples (docs/queue.md).\n\n" +
+        verdicts;
   if (!a.enqueue.empty()) {
     others_ += "\n" + row({"profile", "enqueue method", "jobs", "refused", "jobs/s"}) + "|:--|:--|--:|--:|--:|\n";
     for (const auto& e : a.enqueue)
@@ -341,7 +342,7 @@ void MarkdownReporter::targets(const std::vector<TargetOutcome>& targets) {
       "\n## Targets\n\nEach target as the targets file states it, judged from the figures of these artifacts: the "
       "median of a strategy's runs (the queue: the mean of a level's samples). A target is met when every "
       "strategy, size and artifact it covers meets it; \"within the runs' spread\" when the runs fall on both "
-      "sides of it. The furthest finding is the one furthest from the threshold.\n\n" +
+      "sides of it. The worst finding is the one nearest to missing it, or furthest past it.\n\n" +
       table_of(targets_overview(targets));
   if (mode_ == Mode::summary) {
     targets_ += "\nEvery finding, with the measured figures that explain it: the full report's Targets.\n";
@@ -350,8 +351,7 @@ void MarkdownReporter::targets(const std::vector<TargetOutcome>& targets) {
   for (const TargetOutcome& o : targets) {
     targets_ += fmt::format("\n### {}\n\n{}: **{}**.\n", cell(o.target.title), threshold_text(o.target),
                             outcome_status_text(o));
-    if (!o.target.command.empty())
-      targets_ += fmt::format("Artifacts whose command matches `{}`.\n", o.target.command);
+    if (!o.target.command.empty()) targets_ += fmt::format("Artifacts whose command matches `` {} ``.\n", o.target.command);
     if (!o.findings.empty()) targets_ += "\n" + table_of(target_findings_table(o));
   }
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "model/verdict_text.hpp"
 #include "store/queue_artifact.hpp"
 
@@ -127,6 +129,7 @@ void SummaryJsonReporter::targets(const std::vector<TargetOutcome>& targets) {
     for (const TargetFinding& f : o.findings)
       findings.push_back(J{{"file", f.file},
                            {"subject", f.subject},
+                           {"measured", f.measured},
                            {"value", f.value},
                            {"low", f.low},
                            {"high", f.high},
@@ -137,7 +140,8 @@ void SummaryJsonReporter::targets(const std::vector<TargetOutcome>& targets) {
                                 {"metric", std::string(to_string(o.target.metric))},
                                 {"at_most", o.target.at_most ? J(*o.target.at_most) : J(nullptr)},
                                 {"at_least", o.target.at_least ? J(*o.target.at_least) : J(nullptr)},
-                                {"measured", !o.findings.empty()},
+                                {"measured", std::any_of(o.findings.begin(), o.findings.end(),
+                                                        [](const TargetFinding& f) { return f.measured; })},
                                 {"met", o.met()},
                                 {"findings", findings}});
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <regex>
 #include <string>
 
@@ -16,14 +17,15 @@ namespace {
 using namespace json_fields;
 
 // Every key a target may have: a misspelt one would silently widen what it matches.
-constexpr std::string_view kKeys[] = {"title",      "metric",  "at_most",     "at_least",      "strategies", "format",
-                                      "rows",       "profiles", "concurrency", "payload_bytes", "command"};
+constexpr std::string_view kKeys[] = {"title", "metric",   "at_most",     "at_least",      "strategies", "format",
+                                      "rows",  "profiles", "concurrency", "payload_bytes", "command"};
 
 Target target_of(const Json& j) {
   if (!j.is_object()) fail(fmt::format("{} is not an object", current_path()));
   for (const auto& [key, value] : j.items()) {
     if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys))
-      fail(fmt::format("{}.{} is not a field of a target (give: {})", current_path(), key, fmt::join(std::begin(kKeys), std::end(kKeys), ", ")));
+      fail(fmt::format("{}.{} is not a field of a target (give: {})", current_path(), key,
+                       fmt::join(std::begin(kKeys), std::end(kKeys), ", ")));
   }
   Target t;
   need(j, "title", t.title);
@@ -37,6 +39,9 @@ Target target_of(const Json& j) {
   maybe(j, "at_most", t.at_most);
   maybe(j, "at_least", t.at_least);
   if (!t.at_most && !t.at_least) fail(fmt::format("{} has neither at_most nor at_least", current_path()));
+  if (t.at_most && t.at_least && *t.at_least > *t.at_most)
+    fail(fmt::format("{}: at_least {} is above at_most {}: no value meets both", current_path(), *t.at_least,
+                     *t.at_most));
   maybe(j, "strategies", t.strategies);
   std::string format;
   maybe(j, "format", format);
@@ -46,8 +51,18 @@ Target target_of(const Json& j) {
   }
   maybe(j, "rows", t.rows);
   maybe(j, "profiles", t.profiles);
-  maybe(j, "concurrency", t.concurrency);
-  maybe(j, "payload_bytes", t.payload_bytes);
+  // Read wide, so a value past an int is refused rather than wrapped.
+  auto levels = [&](const char* key, std::vector<int>& out) {
+    std::vector<std::uint64_t> wide;
+    maybe(j, key, wide);
+    for (const std::uint64_t v : wide) {
+      if (v > static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
+        fail(fmt::format("{}.{}: {} is out of range", current_path(), key, v));
+      out.push_back(static_cast<int>(v));
+    }
+  };
+  levels("concurrency", t.concurrency);
+  levels("payload_bytes", t.payload_bytes);
   maybe(j, "command", t.command);
   if (!t.command.empty()) {
     try {
@@ -75,7 +90,8 @@ std::vector<Target> read_targets_file(const std::filesystem::path& path) {
   try {
     if (!doc.is_object()) fail("is not an object with a \"targets\" array");
     const auto it = doc.find("targets");
-    if (it == doc.end() || !it->is_array()) fail("missing targets (an array of targets)");
+    if (it == doc.end()) fail("missing targets (an array of targets)");
+    if (!it->is_array()) fail("targets is not an array (of targets)");
     std::vector<Target> out;
     PathSegment seg("targets");
     for (std::size_t i = 0; i < it->size(); ++i) {
