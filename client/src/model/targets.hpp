@@ -114,6 +114,13 @@ struct NamedQueueLevels {
 // margin to a bound (at_most − value, value − at_least); nullptr: none measured.
 [[nodiscard]] const TargetFinding* worst_finding(const TargetOutcome& outcome);
 
+// What every report says before the targets' table, one wording for all.
+inline constexpr std::string_view kTargetsLegend =
+    "Each target as the targets file states it, judged from the figures of these artifacts: the median of a "
+    "strategy's runs (the queue: the mean of a level's samples). A target is met when every strategy, size and "
+    "artifact it covers meets it, and never by what was not measured; \"within the runs' spread\" when the runs "
+    "fall on both sides of it. The worst finding is the one nearest to missing it, or furthest past it.";
+
 // The tables every report prints, made once here: one row per target (its
 // threshold, status and worst finding), and one row per finding of a target.
 [[nodiscard]] StrategyTable targets_overview(const std::vector<TargetOutcome>& outcomes);

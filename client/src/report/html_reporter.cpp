@@ -219,10 +219,7 @@ void HtmlReporter::fsync(const Named<FsyncArtifact>& f) {
 
 void HtmlReporter::targets(const std::vector<TargetOutcome>& targets) {
   targets_ =
-      "<section id=\"targets\">\n<h2>Targets</h2>\n<p>Each target as the targets file states it, judged from the "
-      "figures of these artifacts: the median of a strategy's runs (the queue: the mean of a level's samples). A "
-      "target is met when every strategy, size and artifact it covers meets it, and never by what was not measured. "
-      "The worst finding is the one nearest to missing it, or furthest past it.</p>\n" +
+      fmt::format("<section id=\"targets\">\n<h2>Targets</h2>\n<p>{}</p>\n", escape(std::string(kTargetsLegend))) +
       table(targets_overview(targets));
   for (const TargetOutcome& o : targets) {
     targets_ += fmt::format("<h3>{}</h3>\n<p>{}: <strong>{}</strong>.</p>\n", escape(o.target.title),

@@ -338,12 +338,7 @@ void MarkdownReporter::fsync(const Named<FsyncArtifact>& f) {
 }
 
 void MarkdownReporter::targets(const std::vector<TargetOutcome>& targets) {
-  targets_ =
-      "\n## Targets\n\nEach target as the targets file states it, judged from the figures of these artifacts: the "
-      "median of a strategy's runs (the queue: the mean of a level's samples). A target is met when every "
-      "strategy, size and artifact it covers meets it; \"within the runs' spread\" when the runs fall on both "
-      "sides of it. The worst finding is the one nearest to missing it, or furthest past it.\n\n" +
-      table_of(targets_overview(targets));
+  targets_ = fmt::format("\n## Targets\n\n{}\n\n", kTargetsLegend) + table_of(targets_overview(targets));
   if (mode_ == Mode::summary) {
     targets_ += "\nEvery finding, with the measured figures that explain it: the full report's Targets.\n";
     return;
@@ -351,7 +346,8 @@ void MarkdownReporter::targets(const std::vector<TargetOutcome>& targets) {
   for (const TargetOutcome& o : targets) {
     targets_ += fmt::format("\n### {}\n\n{}: **{}**.\n", cell(o.target.title), threshold_text(o.target),
                             outcome_status_text(o));
-    if (!o.target.command.empty()) targets_ += fmt::format("Artifacts whose command matches `` {} ``.\n", o.target.command);
+    if (!o.target.command.empty())
+      targets_ += fmt::format("Artifacts whose command matches `` {} ``.\n", o.target.command);
     if (!o.findings.empty()) targets_ += "\n" + table_of(target_findings_table(o));
   }
 }
