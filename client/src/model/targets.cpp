@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <optional>
 #include <regex>
 #include <set>
 #include <tuple>
@@ -17,45 +18,36 @@ namespace benchlab {
 
 namespace {
 
-struct MetricName {
+// Every metric once: its name in a targets file, how a report names it beside its
+// threshold, and the strategy summary's figure it reads (nullptr: not a Summary —
+// the wire ceiling's ratio, the queue's figures).
+struct MetricRow {
   TargetMetric metric;
   std::string_view name;
+  std::string_view label;
+  Summary StrategySummary::*summary;
 };
-constexpr std::array kMetricNames{
-    MetricName{TargetMetric::client_cpu_ns_per_row, "client_cpu_ns_per_row"},
-    MetricName{TargetMetric::server_cpu_ns_per_row, "server_cpu_ns_per_row"},
-    MetricName{TargetMetric::rows_per_sec, "rows_per_sec"},
-    MetricName{TargetMetric::peak_rss_bytes, "peak_rss_bytes"},
-    MetricName{TargetMetric::fraction_of_shape_bound, "fraction_of_shape_bound"},
-    MetricName{TargetMetric::fraction_of_cpu_bound, "fraction_of_cpu_bound"},
-    MetricName{TargetMetric::ratio_to_wire_ceiling, "ratio_to_wire_ceiling"},
-    MetricName{TargetMetric::queue_jobs_per_sec, "queue_jobs_per_sec"},
-    MetricName{TargetMetric::queue_fraction_of_bound, "queue_fraction_of_bound"},
+constexpr std::array kMetrics{
+    MetricRow{TargetMetric::client_cpu_ns_per_row, "client_cpu_ns_per_row", "client CPU per row",
+              &StrategySummary::client_cpu_ns_per_row},
+    MetricRow{TargetMetric::server_cpu_ns_per_row, "server_cpu_ns_per_row", "server CPU per row",
+              &StrategySummary::server_cpu_ns_per_row},
+    MetricRow{TargetMetric::rows_per_sec, "rows_per_sec", "rows/s", &StrategySummary::rows_per_sec},
+    MetricRow{TargetMetric::peak_rss_bytes, "peak_rss_bytes", "peak RSS", &StrategySummary::peak_rss_bytes},
+    MetricRow{TargetMetric::fraction_of_shape_bound, "fraction_of_shape_bound", "fraction of its shape's bound",
+              &StrategySummary::fraction_of_shape_bound},
+    MetricRow{TargetMetric::fraction_of_cpu_bound, "fraction_of_cpu_bound", "fraction of the CPU bound",
+              &StrategySummary::fraction_of_cpu_bound},
+    MetricRow{TargetMetric::ratio_to_wire_ceiling, "ratio_to_wire_ceiling", "ratio to the wire ceiling", nullptr},
+    MetricRow{TargetMetric::queue_jobs_per_sec, "queue_jobs_per_sec", "jobs/s", nullptr},
+    MetricRow{TargetMetric::queue_fraction_of_bound, "queue_fraction_of_bound", "fraction of the queue's bound",
+              nullptr},
 };
 
-// How the report names a metric beside its threshold.
-std::string_view label_of(TargetMetric metric) {
-  switch (metric) {
-    case TargetMetric::client_cpu_ns_per_row:
-      return "client CPU per row";
-    case TargetMetric::server_cpu_ns_per_row:
-      return "server CPU per row";
-    case TargetMetric::rows_per_sec:
-      return "rows/s";
-    case TargetMetric::peak_rss_bytes:
-      return "peak RSS";
-    case TargetMetric::fraction_of_shape_bound:
-      return "fraction of its shape's bound";
-    case TargetMetric::fraction_of_cpu_bound:
-      return "fraction of the CPU bound";
-    case TargetMetric::ratio_to_wire_ceiling:
-      return "ratio to the wire ceiling";
-    case TargetMetric::queue_jobs_per_sec:
-      return "jobs/s";
-    case TargetMetric::queue_fraction_of_bound:
-      return "fraction of the queue's bound";
-  }
-  return "?";
+const MetricRow& row_of(TargetMetric metric) {
+  for (const auto& m : kMetrics)
+    if (m.metric == metric) return m;
+  return kMetrics.front();  // unreachable: every enumerator has its row
 }
 
 template <typename T>
@@ -63,34 +55,17 @@ bool admits(const std::vector<T>& wanted, const T& value) {
   return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
 }
 
-bool command_admits(const std::string& pattern, const std::string& command) {
-  if (pattern.empty()) return true;
-  return std::regex_search(command, std::regex(pattern, std::regex::ECMAScript));
+// The target's command pattern, compiled once (nullopt: any command).
+std::optional<std::regex> command_pattern(const Target& t) {
+  if (t.command.empty()) return std::nullopt;
+  return std::regex(t.command, std::regex::ECMAScript);
+}
+
+bool command_admits(const std::optional<std::regex>& pattern, const std::string& command) {
+  return !pattern || std::regex_search(command, *pattern);
 }
 
 bool meets(const Target& t, double v) { return (!t.at_most || v <= *t.at_most) && (!t.at_least || v >= *t.at_least); }
-
-const Summary* summary_for(TargetMetric metric, const StrategySummary& s) {
-  switch (metric) {
-    case TargetMetric::client_cpu_ns_per_row:
-      return &s.client_cpu_ns_per_row;
-    case TargetMetric::server_cpu_ns_per_row:
-      return &s.server_cpu_ns_per_row;
-    case TargetMetric::rows_per_sec:
-      return &s.rows_per_sec;
-    case TargetMetric::peak_rss_bytes:
-      return &s.peak_rss_bytes;
-    case TargetMetric::fraction_of_shape_bound:
-      return &s.fraction_of_shape_bound;
-    case TargetMetric::fraction_of_cpu_bound:
-      return &s.fraction_of_cpu_bound;
-    case TargetMetric::ratio_to_wire_ceiling:
-    case TargetMetric::queue_jobs_per_sec:
-    case TargetMetric::queue_fraction_of_bound:
-      return nullptr;
-  }
-  return nullptr;
-}
 
 std::string ns(double v) { return fmt::format("{:.0f} ns", v); }
 
@@ -198,11 +173,12 @@ TargetFinding unmeasured(std::string subject) {
 }
 
 void evaluate_reads(const Target& t, const std::vector<NamedArtifactRef>& reads, TargetOutcome& out) {
+  const auto pattern = command_pattern(t);
   std::set<std::pair<std::string, std::uint64_t>> seen;  // (strategy, rows) with a finding
   for (const NamedArtifactRef& ref : reads) {
     const Artifact& a = *ref.artifact;
     if (t.format && a.context.read.format != *t.format) continue;
-    if (!command_admits(t.command, a.context.command)) continue;
+    if (!command_admits(pattern, a.context.command)) continue;
     for (std::size_t i = 0; i < a.report.sizes.size() && i < a.summary.sizes.size(); ++i) {
       const SizeResult& size = a.report.sizes[i];
       if (!admits(t.rows, size.limit)) continue;
@@ -215,7 +191,8 @@ void evaluate_reads(const Target& t, const std::vector<NamedArtifactRef>& reads,
           if (!s.ratio_to_wire_ceiling) continue;
           value = low = high = *s.ratio_to_wire_ceiling;
         } else {
-          const Summary* m = summary_for(t.metric, s);
+          const Summary StrategySummary::*field = row_of(t.metric).summary;
+          const Summary* m = field == nullptr ? nullptr : &(s.*field);
           if (m == nullptr || m->count == 0) continue;
           value = m->median;
           low = m->min;
@@ -225,8 +202,8 @@ void evaluate_reads(const Target& t, const std::vector<NamedArtifactRef>& reads,
             fmt::format("{}, {}, {} rows", name, to_string(a.context.read.format), rows_count(size.limit));
         if (a.context.profiles.size() > 1) subject += ", profile " + size.profile;  // one profile goes without saying
         const bool exact = s.rows_match != false && s.checksum_match != false;
-        out.findings.push_back(finding_of(t, ref.file, std::move(subject), value, low, high,
-                                          read_cause(t.metric, s, size.limit), exact));
+        out.findings.push_back(
+            finding_of(t, ref.file, std::move(subject), value, low, high, read_cause(t.metric, s, size.limit), exact));
         seen.emplace(name, size.limit);
       }
     }
@@ -236,7 +213,8 @@ void evaluate_reads(const Target& t, const std::vector<NamedArtifactRef>& reads,
     const bool any = std::any_of(seen.begin(), seen.end(), [&](const auto& k) { return k.first == name; });
     if (t.rows.empty() && !any) out.findings.push_back(unmeasured(name));
     for (const std::uint64_t rows : t.rows)
-      if (seen.count({name, rows}) == 0) out.findings.push_back(unmeasured(fmt::format("{}, {} rows", name, rows_count(rows))));
+      if (seen.count({name, rows}) == 0)
+        out.findings.push_back(unmeasured(fmt::format("{}, {} rows", name, rows_count(rows))));
   }
   if (t.strategies.empty())
     for (const std::uint64_t rows : t.rows)
@@ -245,9 +223,10 @@ void evaluate_reads(const Target& t, const std::vector<NamedArtifactRef>& reads,
 }
 
 void evaluate_queues(const Target& t, const std::vector<NamedQueueLevels>& queues, TargetOutcome& out) {
+  const auto pattern = command_pattern(t);
   std::set<std::tuple<std::string, int, int>> seen;  // (profile, concurrency, payload) with a finding
   for (const NamedQueueLevels& q : queues) {
-    if (!command_admits(t.command, q.command)) continue;
+    if (!command_admits(pattern, q.command)) continue;
     for (const QueueLevel& l : q.levels) {
       if (!admits(t.profiles, l.profile) || !admits(t.concurrency, l.concurrency) ||
           !admits(t.payload_bytes, l.payload_bytes))
@@ -266,8 +245,8 @@ void evaluate_queues(const Target& t, const std::vector<NamedQueueLevels>& queue
       }
       std::string subject =
           fmt::format("{}, concurrency {}, payload {}", l.profile, l.concurrency, payload_label(l.payload_bytes));
-      out.findings.push_back(finding_of(t, q.file, std::move(subject), value, low, high, queue_cause(l),
-                                        l.exactly_once == l.samples));
+      out.findings.push_back(
+          finding_of(t, q.file, std::move(subject), value, low, high, queue_cause(l), l.exactly_once == l.samples));
       seen.emplace(l.profile, l.concurrency, l.payload_bytes);
     }
   }
@@ -284,27 +263,24 @@ void evaluate_queues(const Target& t, const std::vector<NamedQueueLevels>& queue
     if (!t.profiles.empty()) named.push_back(fmt::format("{}", fmt::join(t.profiles, ", ")));
     if (!t.concurrency.empty()) named.push_back(fmt::format("concurrency {}", fmt::join(t.concurrency, ", ")));
     if (!t.payload_bytes.empty()) named.push_back(fmt::format("payload bytes {}", fmt::join(t.payload_bytes, ", ")));
-    out.findings.push_back(unmeasured(named.empty() ? std::string("any level") : fmt::format("{}", fmt::join(named, "; "))));
+    out.findings.push_back(
+        unmeasured(named.empty() ? std::string("any level") : fmt::format("{}", fmt::join(named, "; "))));
     return;
   }
   for (const auto& profile : named_or_seen(t.profiles, [](const auto& k) { return std::get<0>(k); }))
     for (const int concurrency : named_or_seen(t.concurrency, [](const auto& k) { return std::get<1>(k); }))
       for (const int payload : named_or_seen(t.payload_bytes, [](const auto& k) { return std::get<2>(k); }))
         if (seen.count({profile, concurrency, payload}) == 0)
-          out.findings.push_back(unmeasured(
-              fmt::format("{}, concurrency {}, payload {}", profile, concurrency, payload_label(payload))));
+          out.findings.push_back(
+              unmeasured(fmt::format("{}, concurrency {}, payload {}", profile, concurrency, payload_label(payload))));
 }
 
 }  // namespace
 
-std::string_view to_string(TargetMetric metric) {
-  for (const auto& m : kMetricNames)
-    if (m.metric == metric) return m.name;
-  return "?";
-}
+std::string_view to_string(TargetMetric metric) { return row_of(metric).name; }
 
 std::optional<TargetMetric> target_metric_named(std::string_view name) {
-  for (const auto& m : kMetricNames)
+  for (const auto& m : kMetrics)
     if (m.name == name) return m.metric;
   return std::nullopt;
 }
@@ -312,7 +288,7 @@ std::optional<TargetMetric> target_metric_named(std::string_view name) {
 const std::vector<std::string_view>& target_metric_names() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> out;
-    for (const auto& m : kMetricNames) out.push_back(m.name);
+    for (const auto& m : kMetrics) out.push_back(m.name);
     return out;
   }();
   return names;
@@ -372,7 +348,7 @@ std::string value_beside(const Target& t, double value) {
 }
 
 std::string threshold_text(const Target& t) {
-  std::string out(label_of(t.metric));
+  std::string out(row_of(t.metric).label);
   if (t.at_least) out += " ≥ " + metric_value_text(t.metric, *t.at_least);
   if (t.at_most) out += std::string(t.at_least ? " and" : "") + " ≤ " + metric_value_text(t.metric, *t.at_most);
   return out;
@@ -387,8 +363,10 @@ std::string finding_status_text(const TargetFinding& f) {
 std::string outcome_status_text(const TargetOutcome& o) {
   if (o.findings.empty()) return "not measured";
   if (o.met()) return "met";
-  const auto missed = std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return f.measured && !f.met; });
-  const auto unmeasured = std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return !f.measured; });
+  const auto missed =
+      std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return f.measured && !f.met; });
+  const auto unmeasured =
+      std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return !f.measured; });
   std::vector<std::string> parts;
   if (missed > 0) parts.push_back(fmt::format("{} of {} missed", missed, o.findings.size()));
   if (unmeasured > 0) parts.push_back(fmt::format("{} of {} not measured", unmeasured, o.findings.size()));
