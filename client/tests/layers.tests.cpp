@@ -20,17 +20,18 @@ namespace {
 
 // Bottom to top; folders on one line are peers and must not include each other.
 const std::vector<std::vector<std::string>> kLayers = {
-    {"model"},                      // plain types every layer speaks
-    {"process"},                    // signals, children, shared memory
-    {"pg"},                         // RAII over libpq
-    {"store"},                      // every file benchlab reads and writes: artifacts, schemas, atomic writes
-    {"cluster", "decode"},          // the throwaway cluster; typed decoding
-    {"measure"},                    // the harness behind RunContext
-    {"strategies", "plan"},         // one file per strategy; planning a read
-    {"run", "verify", "queue"},     // rounds, runs and their checkpoints; verify across two servers; the job-queue workload
-    {"charts"},                     // SVG charts drawn from summaries
-    {"report"},                     // reporters behind one interface
-    {"cli"},                        // options, validation, commands
+    {"model"},               // plain types every layer speaks
+    {"process"},             // signals, children, shared memory
+    {"pg"},                  // RAII over libpq
+    {"store"},               // every file benchlab reads and writes: artifacts, schemas, atomic writes
+    {"cluster", "decode"},   // the throwaway cluster; typed decoding
+    {"measure"},             // the harness behind RunContext
+    {"strategies", "plan"},  // one file per strategy; planning a read
+    {"run", "verify", "queue",
+     "advise"},  // rounds, runs and checkpoints; verify across two servers; the job queue; advise
+    {"charts"},  // SVG charts drawn from summaries
+    {"report"},  // reporters behind one interface
+    {"cli"},     // options, validation, commands
 };
 
 using Graph = std::map<std::string, std::set<std::string>>;

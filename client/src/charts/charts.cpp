@@ -793,6 +793,74 @@ std::vector<ReadSeries> read_series(const ReportSet& set) {
   return out;
 }
 
+// --- advise --------------------------------------------------------------------
+
+// An advise artifact: each strategy's predicted rows/s, and after its check, a mark
+// per strategy and format at (measured, predicted) beside the line where the two are
+// equal and the ±15% band around it.
+void advise_charts(std::vector<Chart>& out, const ReportSet& set) {
+  for (const auto& n : set.advises) {
+    const AdviseResult& a = n.artifact.result;
+    const Context& c = n.artifact.context;
+    const std::string stem = std::filesystem::path(n.file).stem().string();
+    Chart ch;
+    ch.section = "advise";
+    ch.group = n.file;
+    ch.files = {n.file};
+    ch.provenance = {
+        fmt::format("{} — {}", n.file, command_of(c.command)),
+        fmt::format("{} · {} cores · benchlab {}", c.host.cpu_model, c.host.cores, short_commit(c.build.git_commit))};
+    if (!a.check || a.check->strategies.empty()) {
+      svg::BarChart b;
+      for (const Prediction& p : a.predictions)
+        b.bars.push_back({fmt::format("{} {}", p.strategy, to_string(p.format)),
+                          {{0, p.rows_per_sec, {}, {}, si(p.rows_per_sec)}},
+                          p.strategy});
+      b.title = fmt::format("advise: predicted rows/s, {}", a.calibration.table);
+      b.value = {"rows/s (predicted for the whole table)", svg::Scale::linear, rows_format(), {}, true};
+      b.footer = ch.provenance;
+      ch.id = fmt::format("advise-{}-predicted", stem);
+      ch.title = b.title;
+      ch.caption = recommendation_text(a);
+      add(out, ch, svg::render(b));
+      continue;
+    }
+    svg::LineChart l;
+    double most = 0;
+    for (const StrategyCheck& sc : a.check->strategies)
+      most = std::max({most, sc.measured_rows_per_sec, sc.predicted_rows_per_sec});
+    most *= 1.1;
+    const std::vector<svg::Marker> markers = {svg::Marker::circle,  svg::Marker::square,        svg::Marker::triangle,
+                                              svg::Marker::diamond, svg::Marker::triangle_down, svg::Marker::cross,
+                                              svg::Marker::star};
+    for (std::size_t i = 0; i < a.check->strategies.size(); ++i) {
+      const StrategyCheck& sc = a.check->strategies[i];
+      svg::Series s;
+      s.name = fmt::format("{} {}", sc.strategy, to_string(sc.format));
+      s.points = {{sc.measured_rows_per_sec, sc.predicted_rows_per_sec, {}, {}}};
+      s.color = static_cast<int>(i % 7);
+      s.marker = markers[i % markers.size()];
+      l.series.push_back(s);
+    }
+    for (const double f : {1.0 - kRowsTolerance, 1.0, 1.0 + kRowsTolerance}) {
+      svg::Series r;
+      r.name = f == 1.0 ? "predicted = measured" : fmt::format("{:+.0f}%", (f - 1) * 100);
+      r.reference = true;
+      r.points = {{0, 0, {}, {}}, {most, most * f, {}, {}}};
+      r.color = 6;
+      l.series.push_back(r);
+    }
+    l.title = fmt::format("advise: predicted against measured rows/s, {}", a.calibration.table);
+    l.x = {"measured rows/s (median of the full reads)", svg::Scale::linear, rows_format(), {}, true};
+    l.y = {"predicted rows/s", svg::Scale::linear, rows_format(), {}, true};
+    l.footer = ch.provenance;
+    ch.id = fmt::format("advise-{}-check", stem);
+    ch.title = l.title;
+    ch.caption = check_summary_text(a);
+    add(out, ch, svg::render(l));
+  }
+}
+
 std::vector<Chart> build_charts(const ReportSet& set) {
   std::vector<Chart> out;
   for (const auto& rs : read_series(set)) read_charts(out, rs);
@@ -800,6 +868,7 @@ std::vector<Chart> build_charts(const ReportSet& set) {
   recovery_charts(out, set);
   verify_charts(out, set);
   queue_charts(out, set);
+  advise_charts(out, set);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/advise_command.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
@@ -127,7 +128,9 @@ int run_app(int argc, char** argv) {
   CompareCommand compare(app);
   QueueCommand queue(app, run);
   PlanCommand plan(app, run);
-  const std::vector<Command*> subcommands{&with_cluster, &report, &verify, &schema, &snapshot, &compare, &queue, &plan};
+  AdviseCommand advise(app, run);
+  const std::vector<Command*> subcommands{&with_cluster, &report, &verify, &schema, &snapshot,
+                                          &compare,      &queue,  &plan,   &advise};
 
   try {
     app.parse(argc, argv);

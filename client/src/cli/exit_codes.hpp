@@ -21,6 +21,11 @@ inline constexpr const char* kPlanExitStatusHelp =
     "Exit status: 0 the plan was printed; 1 error (server, table, a budget too small for one worker); 2 bad command "
     "line, or what a run would refuse as such (more workers than rows or than the server's free connections); 128 + "
     "signal when interrupted (130 for Ctrl-C)";
+inline constexpr const char* kAdviseExitStatusHelp =
+    "Exit status: 0 advised (with --check: every full read ran and read exactly the server's rows); 1 error (server, "
+    "table, a file); 2 bad command line, or what a run would refuse, an empty table or a --time-budget too small "
+    "for one sample (nothing written); 3 with --check, a full read failed or mismatched; 128 + signal when "
+    "interrupted (130 for Ctrl-C)";
 inline constexpr const char* kVerifyExitStatusHelp =
     "Exit status: 0 equal (the target holds exactly the source's rows); 1 they differ (schema, rows, or rows whose "
     "key is NULL); 2 error or bad command line (nothing compared); 128 + signal when interrupted (130 for Ctrl-C)";

@@ -92,8 +92,8 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                                  "measured runs per strategy and size"));
   s.push_back(add_integer_option(app, "--warmup", run.schedule.warmup, {0, 10000, "warmup runs", "1"},
                                  "unmeasured runs before the measured ones"));
-  s.push_back(app.add_option("--format", f.format, "wire format of the values: text or binary")
-                  ->check(one_of("--format", {"text", "binary"}))
+  s.push_back(app.add_option("--format", f.format, "wire format of the values: text or binary (advise: or both)")
+                  ->check(one_of("--format", {"text", "binary", "both"}))
                   ->capture_default_str());
   s.push_back(add_integer_option(app, "--workers", run.read.workers, {1, 1000, "workers", "4"},
                                  "connections/threads/processes of the parallel strategies; at most the rows of the "
@@ -227,7 +227,11 @@ bool any_parallel(const std::vector<std::string>& strategies) {
 }
 
 // Fills in what the flags say and checks it all; throws UsageError.
-void validate_run_options_into(RunOptions& run, const RunFlags& f) {
+void validate_run_options_into(RunOptions& run, const RunFlags& f, bool both_formats) {
+  if (f.format == "both" && !both_formats)
+    throw UsageError(
+        "--format both: a run reads one wire format; give --format text or --format binary (benchclient advise "
+        "predicts both)");
   run.schedule.strategies = f.all ? strategy_names() : validated_strategies(f.strategies);
   if (std::find(f.rows.begin(), f.rows.end(), "all") != f.rows.end()) {
     if (f.rows.size() != 1) throw UsageError("--rows all reads the whole table: give it alone, not with counts");
@@ -652,7 +656,14 @@ fs::path write_html_report(const fs::path& artifact_file) {
   }
 }
 
-int run_benchmark_command(const RunOptions& options) {
+}  // namespace
+
+Context run_context(const RunOptions& options, const ServerTarget& target, const HostFacts& host,
+                    const std::string& date, const BenchmarkPlan& plan) {
+  return make_context(options, target, host, date, plan);
+}
+
+int run_benchmark_command(const RunOptions& options, fs::path* written) {
   // The machine as it was when the invocation started (load average included).
   const HostFacts host = read_host_facts();
   const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
@@ -756,6 +767,7 @@ int run_benchmark_command(const RunOptions& options) {
   if (!json.written().empty()) {
     created.active = false;
     html_file = write_html_report(json.written());
+    if (written != nullptr) *written = json.written();
   }
   if (!options.output.markdown_file.empty() && !artifact.report.sizes.empty()) {
     markdown_file.close();
@@ -771,8 +783,6 @@ int run_benchmark_command(const RunOptions& options) {
     print_note(fmt::format("artifact: {}", json.written().string()));
   return status;
 }
-
-}  // namespace
 
 plan::PlanScope plan_scope_of(const RunOptions& options) {
   plan::PlanScope scope;
@@ -794,7 +804,7 @@ void RunCommand::add_options_to(CLI::App& subcommand) {
 
 void RunCommand::validate_target() { validate_target_options(run_.target, target_flags_); }
 
-void RunCommand::validate_run_options() { validate_run_options_into(run_, flags_); }
+void RunCommand::validate_run_options(bool both_formats) { validate_run_options_into(run_, flags_, both_formats); }
 
 void RunCommand::validate() {
   if (!work_selected()) {

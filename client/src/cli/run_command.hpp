@@ -8,12 +8,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+
 #include <string>
 #include <vector>
 
 #include "cli/command.hpp"
 #include "cli/run_options.hpp"
 #include "cli/target_flags.hpp"
+#include "cli/server_target.hpp"
+#include "model/context.hpp"
 #include "plan/read_plan.hpp"
 
 namespace benchlab::cli {
@@ -46,6 +50,15 @@ struct RunFlags {
   }
 };
 
+// The benchmark itself (the command without a subcommand): runs `options`, prints and
+// writes its artifact (its path into `written`, when given); returns the exit status.
+int run_benchmark_command(const RunOptions& options, std::filesystem::path* written = nullptr);
+
+// The context block an artifact of `options` on `target` opens with (the advise
+// artifact's too), from what is known before the first read.
+Context run_context(const RunOptions& options, const ServerTarget& target, const HostFacts& host,
+                    const std::string& date, const BenchmarkPlan& plan);
+
 // What a run of `options` opens besides the read (the planner's connection check).
 plan::PlanScope plan_scope_of(const RunOptions& options);
 
@@ -70,8 +83,9 @@ class RunCommand final : public Command {
   // Shared with the commands that take the same options (schema, plan, with-cluster, queue).
   // The server options (--dsn, --profile, ...) into target(); throws UsageError.
   void validate_target();
-  // The run's own options into options(); throws UsageError.
-  void validate_run_options();
+  // The run's own options into options(); throws UsageError. `both_formats`: --format
+  // both is allowed (advise; options().read.format is then text).
+  void validate_run_options(bool both_formats = false);
   // Declares the server's and the run's options on `subcommand` too (plan), bound to
   // the same variables: its --help lists them, and they count wherever they are given.
   void add_options_to(CLI::App& subcommand);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/recovery.hpp"
@@ -42,6 +43,10 @@ struct KeyRange {
   // rather than directly: row-level security applies to that table or a leaf, and
   // only a query on the named table applies its policies (and not the leaves' own).
   bool through_parent = false;
+  // A sampled ctid part (advise's calibration): only these inclusive block spans of
+  // lo..hi are read, each by its own TID range scan, their rows appended (UNION ALL).
+  // Empty: all of lo..hi.
+  std::vector<std::pair<std::int64_t, std::int64_t>> block_spans = {};
   friend bool operator==(const KeyRange&, const KeyRange&) = default;
 };
 
@@ -72,9 +77,22 @@ struct ReadSpec {
   //   key:  SELECT <select_list> FROM <relation> WHERE <key> BETWEEN lo AND hi [OR <key> IS NULL]
   //         (a whole table's first part: <key> <= hi; its last: <key> >= lo OR <key> IS NULL)
   //   ctid: SELECT <select_list> FROM <relation> WHERE ctid >= '(lo,0)' [AND ctid < '(hi+1,0)']
+  //         (a sampled part: one such query per block span, joined by UNION ALL)
   // where <relation> is the part's own (a leaf partition) when it names one; a leaf
   // read through the table is `FROM <table> WHERE tableoid = '<leaf>'::regclass AND ctid ...`.
   [[nodiscard]] std::string range_query(const KeyRange& range) const {
+    if (split == Split::ctid && !range.block_spans.empty()) {
+      std::string sql;
+      for (const auto& [lo, hi] : range.block_spans) {
+        KeyRange span = range;
+        span.block_spans.clear();
+        span.lo = lo;
+        span.hi = hi;
+        if (!sql.empty()) sql += " UNION ALL ";
+        sql += range_query(span);
+      }
+      return sql;
+    }
     const bool via_table = range.through_parent && !range.relation_sql.empty();
     std::string sql = "SELECT " + select_list + " FROM " +
                       (range.relation_sql.empty() || via_table ? relation_sql : range.relation_sql) + " WHERE ";

@@ -211,4 +211,26 @@ void ConsoleReporter::finish(const Artifact& a) {
   std::fflush(out_);
 }
 
+void print_advise(std::FILE* out, const AdviseResult& advice) {
+  fmt::print(out, "\n");
+  print_wrapped(out, calibration_text(advice.calibration), "", "  ");
+  for (const auto& note : advice.calibration.notes) print_wrapped(out, note, "  note: ", "    ");
+  const StrategyTable predictions = predictions_table(advice);
+  if (!predictions.rows.empty()) {
+    fmt::print(out, "\npredicted for a read of the whole table:\n");
+    print_rows(out, predictions.header, predictions.rows, predictions.align, kConsoleWidth);
+  }
+  for (const auto& note : predictions.notes) print_wrapped(out, note, "  ", "    ");
+  fmt::print(out, "\n");
+  print_wrapped(out, recommendation_text(advice), "", "  ");
+}
+
+void print_advise_check(std::FILE* out, const AdviseResult& advice) {
+  if (!advice.check) return;
+  const StrategyTable check = check_table(advice);
+  fmt::print(out, "\npredicted against measured (the whole table, median of each strategy's runs):\n");
+  print_rows(out, check.header, check.rows, check.align, kConsoleWidth);
+  print_wrapped(out, check_summary_text(advice), "", "  ");
+}
+
 }  // namespace benchlab

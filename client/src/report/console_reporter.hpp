@@ -4,6 +4,8 @@
 // compact view (the default); the wide view shows every column of the strategy table.
 #pragma once
 
+#include "model/advise.hpp"
+
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -13,6 +15,11 @@
 #include "report/reporter.hpp"
 
 namespace benchlab {
+
+// What `benchclient advise` prints: the calibration, the predictions and the
+// recommendation; after --check, predicted against measured.
+void print_advise(std::FILE* out, const AdviseResult& advice);
+void print_advise_check(std::FILE* out, const AdviseResult& advice);
 
 struct ConsoleOptions {
   TableView view = TableView::compact;

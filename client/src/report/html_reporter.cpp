@@ -211,6 +211,24 @@ void HtmlReporter::verify(const Named<VerifyArtifact>& v) {
         a.baseline_s ? fmt::format("{:.2f}×", a.elapsed_s / *a.baseline_s) : std::string(kMissing)}});
 }
 
+void HtmlReporter::advise(const Named<AdviseArtifact>& n) {
+  const Context& c = n.artifact.context;
+  const AdviseResult& a = n.artifact.result;
+  const std::string machine =
+      fmt::format("{} · {} cores · benchlab {}", c.host.cpu_model, c.host.cores, short_commit(c.build.git_commit));
+  others_ += fmt::format("<h3>{}</h3>\n", escape(n.file));
+  others_ += provenance_html({fmt::format("{} — {}", c.date, command_or(c.command)), machine});
+  listed_.push_back({n.file, "advise", c.date, command_or(c.command), machine});
+  others_ += fmt::format("<p>{}</p>\n", escape(calibration_text(a.calibration)));
+  for (const auto& note : a.calibration.notes) others_ += fmt::format("<p>{}</p>\n", escape(note));
+  const StrategyTable predictions = predictions_table(a);
+  if (!predictions.rows.empty()) others_ += table(predictions);
+  others_ += fmt::format("<p>{}</p>\n", escape(recommendation_text(a)));
+  if (!a.check) return;
+  others_ += table(check_table(a));
+  others_ += fmt::format("<p>{}</p>\n", escape(check_summary_text(a)));
+}
+
 void HtmlReporter::fsync(const Named<FsyncArtifact>& f) {
   others_ += fmt::format("<h3>{}</h3>\n<p>pg_test_fsync, one 8 kB write: {} {:.0f} ops/s, {:.0f} µs per flush.</p>\n",
                          escape(f.file), f.artifact.method, f.artifact.ops_per_sec, f.artifact.usecs_per_op);
@@ -277,7 +295,8 @@ void HtmlReporter::close() {
                               {"recovery", "Faults and recovery"},
                               {"faults", "Ctrl-C"},
                               {"verify", "verify across two servers"},
-                              {"queue", "Job queue and crash test"}};
+                              {"queue", "Job queue and crash test"},
+                              {"advise", "advise: predicted before reading"}};
   out_ += "<nav>";
   for (const auto& s : sections)
     if (std::any_of(charts_.begin(), charts_.end(), [&](const Chart& c) { return c.section == s.id; }))

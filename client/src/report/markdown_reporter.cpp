@@ -331,6 +331,24 @@ void MarkdownReporter::verify(const Named<VerifyArtifact>& v) {
            a.baseline_s ? fmt::format("{:.2f}×", a.elapsed_s / *a.baseline_s) : std::string(kNone)});
 }
 
+void MarkdownReporter::advise(const Named<AdviseArtifact>& n) {
+  ++others_count_;
+  const Context& c = n.artifact.context;
+  const AdviseResult& a = n.artifact.result;
+  others_ += fmt::format("\n## {}\n\n- **Date:** {}\n- **Command:** `{}`\n- **Host:** {}, {} cores · benchlab {}\n\n",
+                         n.file, c.date, c.command.empty() ? "not recorded" : c.command, c.host.cpu_model,
+                         c.host.cores, short_commit(c.build.git_commit));
+  others_ += calibration_text(a.calibration) + "\n\n";
+  for (const auto& note : a.calibration.notes) others_ += "- " + note + "\n";
+  const StrategyTable predictions = predictions_table(a);
+  if (!predictions.rows.empty()) others_ += "\n" + table_of(predictions);
+  for (const auto& note : predictions.notes) others_ += "\n- " + note;
+  others_ += "\n" + recommendation_text(a) + "\n";
+  if (!a.check) return;
+  others_ += "\nPredicted against measured (the whole table, median of each strategy's runs):\n\n" +
+             table_of(check_table(a)) + "\n" + check_summary_text(a) + "\n";
+}
+
 void MarkdownReporter::fsync(const Named<FsyncArtifact>& f) {
   ++others_count_;
   others_ += fmt::format("\n## {}\n\npg_test_fsync, one 8 kB write: {} {:.0f} ops/s, {:.0f} µs per flush.\n", f.file,

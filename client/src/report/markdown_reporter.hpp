@@ -27,6 +27,7 @@ class MarkdownReporter final : public Reporter {
   void queue(const Named<QueueArtifact>& queue) override;
   void faults(const Named<FaultsArtifact>& faults) override;
   void verify(const Named<VerifyArtifact>& verify) override;
+  void advise(const Named<AdviseArtifact>& advise) override;
   void fsync(const Named<FsyncArtifact>& fsync) override;
   void targets(const std::vector<TargetOutcome>& targets) override;
   void close() override;

@@ -27,6 +27,7 @@ class Reporter {
   virtual void faults(const Named<FaultsArtifact>& /*faults*/) {}
   virtual void verify(const Named<VerifyArtifact>& /*verify*/) {}
   virtual void fsync(const Named<FsyncArtifact>& /*fsync*/) {}
+  virtual void advise(const Named<AdviseArtifact>& /*advise*/) {}
   // The targets judged from every file above (report --targets); not called without.
   virtual void targets(const std::vector<TargetOutcome>& /*targets*/) {}
   // The end of the output, after every artifact it was given.
@@ -52,6 +53,8 @@ inline void report_set(const ReportSet& set, const std::vector<Reporter*>& repor
     for (Reporter* r : reporters) r->verify(v);
   for (const auto& f : set.fsyncs)
     for (Reporter* r : reporters) r->fsync(f);
+  for (const auto& a : set.advises)
+    for (Reporter* r : reporters) r->advise(a);
   if (!set.targets.empty())
     for (Reporter* r : reporters) r->targets(set.targets);
   for (Reporter* r : reporters) r->close();

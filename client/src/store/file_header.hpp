@@ -22,6 +22,7 @@ inline constexpr std::string_view verify = "verify";          // benchclient ver
 inline constexpr std::string_view faults = "faults";          // faults-*.json (client/bench/interrupt_bench)
 inline constexpr std::string_view schema = "schema";          // benchclient schema --output
 inline constexpr std::string_view checkpoint = "checkpoint";  // --checkpoint FILE, the part journal
+inline constexpr std::string_view advise = "advise";          // advise-*.json (benchclient advise)
 }  // namespace file_kind
 
 // Each kind's own format version: raised when a field changes meaning or disappears.

@@ -150,10 +150,14 @@ ReportSet load_report_set(const std::vector<std::string>& files) {
       } else if (kind == file_kind::verify) {
         if (doc.contains("schema_version")) check_schema_version(header.schema_version, kVerifySchemaVersion);
         set.verifies.push_back({file, verify_of(doc)});
+      } else if (kind == file_kind::advise) {
+        check_schema_version(header.schema_version, kAdviseSchemaVersion);
+        set.advises.push_back({file, doc.get<AdviseArtifact>()});
       } else if (kind == file_kind::schema || kind == file_kind::checkpoint) {
         throw ArtifactError(fmt::format(
-            "{}: a {} file, which benchclient report does not read (give it run, queue, faults or verify files)", file,
-            kind));
+            "{}: a {} file, which benchclient report does not read (give it run, queue, faults, verify or advise "
+            "files)",
+            file, kind));
       } else if (!kind.empty()) {
         throw ArtifactError(
             fmt::format("{}: an artifact of kind \"{}\", which this benchclient does not know", file, kind));

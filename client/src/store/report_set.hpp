@@ -1,6 +1,6 @@
 // Every kind of file benchlab writes, read for `benchclient report`: read
 // artifacts (run-*.json), queue artifacts, the Ctrl-C figures (faults-*.json),
-// verify's JSON and pg_test_fsync's text. Each kind goes to its own section of a
+// verify's JSON, advise's artifacts and pg_test_fsync's text. Each kind goes to its own section of a
 // report; a file of none of them, or of an unknown schema version, is an
 // ArtifactError naming the file and the problem.
 #pragma once
@@ -13,6 +13,7 @@
 #include "model/fingerprint.hpp"  // what every report of a set names its files by
 #include "model/measured_files.hpp"
 #include "model/targets.hpp"
+#include "store/advise_artifact.hpp"
 #include "store/queue_artifact.hpp"
 
 namespace benchlab {
@@ -29,10 +30,11 @@ struct ReportSet {
   std::vector<Named<FaultsArtifact>> faults;
   std::vector<Named<VerifyArtifact>> verifies;
   std::vector<Named<FsyncArtifact>> fsyncs;
+  std::vector<Named<AdviseArtifact>> advises;
   // --targets: each target judged from the files above (judge_targets); empty: none given.
   std::vector<TargetOutcome> targets;
   [[nodiscard]] std::size_t size() const {
-    return runs.size() + queues.size() + faults.size() + verifies.size() + fsyncs.size();
+    return runs.size() + queues.size() + faults.size() + verifies.size() + fsyncs.size() + advises.size();
   }
 };
 
