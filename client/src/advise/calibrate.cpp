@@ -163,6 +163,36 @@ FormatCalibration server_figures(const std::string& conninfo, const TableInfo& t
   return f;
 }
 
+// benchlab.server_scan of `query` alone, or nullopt when it did not finish within
+// `timeout_ms` (or failed: the reason goes to `notes`).
+std::optional<FormatCalibration> server_scan_of(const ReadSpec& spec, const std::string& query, int timeout_ms,
+                                                std::vector<std::string>& notes, const std::string& what) {
+  pg::SessionOptions session;
+  session.read_only = true;
+  session.statement_timeout_ms = timeout_ms;
+  try {
+    const pg::Connection conn = pg::Connection::open(spec.conninfo, session);
+    const pg::Result r = pg::exec_interruptible(
+        conn, "SELECT rows, elapsed_ns, cpu_user_us, cpu_sys_us FROM benchlab.server_scan($1, $2)",
+        {query, std::string(to_string(spec.format))});
+    r.expect_rows(1, "benchlab.server_scan").expect_columns(4, "benchlab.server_scan");
+    FormatCalibration f;
+    f.format = spec.format;
+    f.rows = r.uint64(0, 0, "server_scan rows");
+    f.elapsed_s = static_cast<double>(r.int64(0, 1, "server_scan elapsed_ns")) / 1e9;
+    const double cpu_s =
+        static_cast<double>(r.int64(0, 2, "server_scan cpu_user_us") + r.int64(0, 3, "server_scan cpu_sys_us")) / 1e6;
+    if (f.rows == 0) return std::nullopt;
+    f.cpu_ns_per_row = cpu_s * 1e9 / static_cast<double>(f.rows);
+    return f;
+  } catch (const pg::BrokenConnection&) {
+    throw;
+  } catch (const pg::Error& e) {
+    notes.push_back(fmt::format("{} not probed: {}", what, e.what()));
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::uint64_t minimum_sample_rows(int workers, int batch_rows) {
@@ -316,6 +346,8 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
       Calibrating k;
       k.s.strategy = name;
       k.s.format = format;
+      const PartList list = make_strategy(name)->part_list();
+      k.s.parts = list == PartList::partitions ? "partitions" : list == PartList::batches ? "batches" : "";
       k.sample = &samples.back();
       k.expected_checksum = c.formats.back().checksum;
       try {
@@ -330,6 +362,23 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
       all.push_back(std::move(k));
     }
   }
+  // The whole read's own part queries, by the server alone: how their server CPU per
+  // row compares with the sample's (a key range may be read through the index, or by
+  // a scan of the whole table that filters it). A probe may take a fifth of the budget left.
+  const auto probe = [&](const std::vector<KeyRange>& parts, const char* what) -> std::optional<double> {
+    if (parts.size() < 2) return std::nullopt;  // one part is the whole table
+    ReadSpec one = full;
+    one.format = request.formats.front();
+    const int timeout_ms = static_cast<int>(std::max(200.0, left() * 200));
+    const auto part = server_scan_of(one, full.range_query(parts[parts.size() / 2]), timeout_ms, c.notes, what);
+    const double sampled = c.formats.front().cpu_ns_per_row;
+    if (!part || sampled <= 0) return std::nullopt;
+    return std::clamp(part->cpu_ns_per_row / sampled, 0.25, 50.0);
+  };
+  throw_if_interrupted();
+  c.partition_server_ratio = probe(full.partitions, "the whole read's partition query");
+  c.batch_server_ratio = probe(full.batches, "the whole read's batch query");
+
   // The rounds: each strategy reads the whole sample once per round while the budget
   // allows (a read is expected to take what its last one did; the first,
   // kSlowestPerCopy × copy_stream's time per row of the pilot).

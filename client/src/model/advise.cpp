@@ -75,7 +75,21 @@ std::vector<Prediction> predict(const AdviseCalibration& c) {
     // The fixed cost is at most most of the sample's read: a one-page read slower than
     // the whole sample (noise) must not make the rate infinite.
     const double fixed = std::clamp(s.fixed_s, 0.0, 0.9 * s.wall_s);
-    const double rate = n / (s.wall_s - fixed);
+    double rate = n / (s.wall_s - fixed);
+    // The server CPU per row of the whole read's own part queries, where probed: the
+    // sample's steady rate scaled by how much the strategy's shape bound moves with it.
+    double ratio = 0;  // 0: none
+    if (s.parts == "partitions" && c.partition_server_ratio) ratio = *c.partition_server_ratio;
+    if (s.parts == "batches" && c.batch_server_ratio) ratio = *c.batch_server_ratio;
+    std::optional<double> server_ns = s.server_cpu_ns_per_row;
+    const auto shape = strategy_shape(s.strategy, c.workers);
+    const unsigned cores = c.server_shares_cores ? c.cores : 0;
+    if (ratio > 0 && server_ns && s.client_cpu_ns_per_row && shape) {
+      const auto sampled = shape_bound(*shape, *server_ns, *s.client_cpu_ns_per_row, cores);
+      server_ns = *server_ns * ratio;
+      const auto whole = shape_bound(*shape, *server_ns, *s.client_cpu_ns_per_row, cores);
+      if (sampled && whole) rate *= whole->rows_per_sec / sampled->rows_per_sec;
+    }
     p.wall_s = fixed + n_total / rate;
     p.rows_per_sec = p.wall_s > 0 ? n_total / p.wall_s : rate;
     p.rss_grows_with_rows = holds_whole_result(s.strategy);
@@ -88,10 +102,8 @@ std::vector<Prediction> predict(const AdviseCalibration& c) {
     p.fits_memory = c.memory_limit_bytes == 0 || p.peak_rss_bytes <= c.memory_limit_bytes;
     // The binding term of the strategy's shape bound at the CPU per row it spent.
     p.limited_by = AdviseLimit::client;
-    if (const auto shape = strategy_shape(s.strategy, c.workers);
-        shape && s.client_cpu_ns_per_row && s.server_cpu_ns_per_row) {
-      if (const auto bound = shape_bound(*shape, *s.server_cpu_ns_per_row, *s.client_cpu_ns_per_row,
-                                         c.server_shares_cores ? c.cores : 0)) {
+    if (shape && s.client_cpu_ns_per_row && server_ns) {
+      if (const auto bound = shape_bound(*shape, *server_ns, *s.client_cpu_ns_per_row, cores)) {
         p.fraction_of_bound = rate / bound->rows_per_sec;
         p.limited_by = bound->limit == BoundLimit::server   ? AdviseLimit::server
                        : bound->limit == BoundLimit::client ? AdviseLimit::client

@@ -46,6 +46,7 @@ struct FormatCalibration {
 struct StrategyCalibration {
   std::string strategy;
   WireFormat format = WireFormat::text;
+  std::string parts;       // the plan's list its workers read: "partitions", "batches", or empty (one query)
   std::uint64_t rows = 0;  // rows it read of the sample
   int reads = 0;           // reads of the whole sample (rounds), each matched with the server's rows
   double wall_s = 0;       // the median read's
@@ -77,6 +78,12 @@ struct AdviseCalibration {
   std::uint64_t memory_limit_bytes = 0;  // what a prediction must fit (the budget, else the memory available)
   std::string memory_limit_source;       // "--memory-budget", "MemAvailable"
   std::vector<FormatCalibration> formats;
+  // The whole read's own queries of one part (the middle partition, the middle batch),
+  // run by the server alone in the first format: their server CPU per row ÷ the
+  // sample's. A key split's part is a range of the key, which the server may read by
+  // its index or by a scan of the whole table that filters it, at another cost per
+  // row than the sample's page ranges (nullopt: not probed, or it did not finish).
+  std::optional<double> partition_server_ratio, batch_server_ratio;
   std::vector<StrategyCalibration> strategies;
   std::vector<std::string> notes;
   friend bool operator==(const AdviseCalibration&, const AdviseCalibration&) = default;

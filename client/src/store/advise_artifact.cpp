@@ -45,8 +45,9 @@ auto format_fields() {
 auto strategy_fields() {
   using S = StrategyCalibration;
   return fields(field("strategy", &S::strategy).required(), field("format", &S::format).required().as(kFormat),
-                field("rows", &S::rows), field("reads", &S::reads), field("wall_s", &S::wall_s),
-                field("fixed_s", &S::fixed_s), field("client_cpu_ns_per_row", &S::client_cpu_ns_per_row),
+                field("parts", &S::parts).null_if_default(), field("rows", &S::rows), field("reads", &S::reads),
+                field("wall_s", &S::wall_s), field("fixed_s", &S::fixed_s),
+                field("client_cpu_ns_per_row", &S::client_cpu_ns_per_row),
                 field("server_cpu_ns_per_row", &S::server_cpu_ns_per_row), field("peak_rss_bytes", &S::peak_rss_bytes),
                 field("base_rss_bytes", &S::base_rss_bytes), field("rows_match", &S::rows_match),
                 field("checksum_match", &S::checksum_match), field("error", &S::error).null_if_default());
@@ -62,6 +63,7 @@ auto calibration_fields() {
       field("server_shares_cores", &C::server_shares_cores), field("workers", &C::workers),
       field("batch_rows", &C::batch_rows), field("memory_limit_bytes", &C::memory_limit_bytes),
       field("memory_limit_source", &C::memory_limit_source), field("formats", &C::formats),
+      field("partition_server_ratio", &C::partition_server_ratio), field("batch_server_ratio", &C::batch_server_ratio),
       field("strategies", &C::strategies), field("notes", &C::notes));
 }
 
