@@ -193,6 +193,19 @@ bench-scaling: $(BENCH_DEPS)
 	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --workers $$w --results-dir $(RESULTS_DIR) || exit 1; \
 	done
 
+# advise, checked against the real full reads (docs/advise.md): the standard and a
+# narrow all-integer table at 1M rows, a wide TOAST table at 300K, the standard
+# table at 10M, each in text and binary, into results/advise/ (advise-*.json with
+# their check, and the run artifacts of the full reads). About 35 minutes here.
+.PHONY: bench-advise
+bench-advise: $(BENCH_DEPS)
+	scripts/settle bench-advise
+	mkdir -p $(RESULTS_DIR)/advise
+	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 1000000 standard,narrow
+	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 300000 wide
+	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 10000000 standard
+	rm -f $(RESULTS_DIR)/advise/*.html
+
 # The reference run: everything benchlab measures, on this machine, into a fresh
 # results/reference/ (built aside and swapped in whole, so an interrupted run leaves
 # the old one), then the reports made from it. It starts once the build's load has

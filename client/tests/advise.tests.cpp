@@ -86,8 +86,8 @@ TEST_CASE("advise: the sample's spans are spread over the whole table, disjoint 
   CHECK(pages == 64);
   CHECK(spans.back().first >= 1000 - 1000 / 32);
 
-  // At least half the table: all of it, in spans that cover it, the last open-ended.
-  const auto whole = advise::spread_spans(100, 60, 32);
+  // The whole table: spans that cover it, the last open-ended.
+  const auto whole = advise::spread_spans(100, 100, 32);
   REQUIRE(!whole.empty());
   CHECK(whole.front().first == 0);
   CHECK(whole.back().second == kOpenEnd);
@@ -95,6 +95,8 @@ TEST_CASE("advise: the sample's spans are spread over the whole table, disjoint 
 
   // Fewer pages than spans: a span per page.
   const auto few = advise::spread_spans(5, 2, 32);
+  const auto most = advise::spread_spans(100, 90, 32);  // most of it, still spread
+  CHECK(most.back().second != kOpenEnd);
   REQUIRE(few.size() == 2);
   CHECK(few[0].first < few[1].first);
   CHECK(advise::spread_spans(0, 10, 32).empty());
@@ -217,8 +219,8 @@ TEST_CASE("advise: a check compares each prediction with the full reads' medians
   const CheckSummary s = summarize_check(check, a.calibration.seconds);
   CHECK(s.rows_within == check.strategies.size());
   CHECK(*s.calibration_share == Approx(0.1));
-  CHECK(test::contains(check_summary_text(a), fmt::format("{} of {} predictions within ±15%", s.strategies,
-                                                          s.strategies)));
+  CHECK(test::contains(check_summary_text(a),
+                       fmt::format("{} of {} predictions within ±15%", s.strategies, s.strategies)));
   // 25% over: rows/s out; RSS 25% over is within, and 8 MiB over a small peak is too.
   StrategyCheck off{"x", WireFormat::text, 125, 100, 125 * kMiB, 100 * kMiB, 3, true};
   CHECK_FALSE(off.rows_within());
@@ -266,10 +268,10 @@ TEST_CASE("advise: every strategy reads the sample exactly as the server has it,
   test::ScratchDatabase db("advise_run");
   db.admin().exec("SELECT benchlab.seed_records('public.t', 60000)");
   test::TempDir dir("advise_run");
-  const test::Outcome out = test::run_benchclient({"advise", "--dsn", db.conninfo(), "--table", "public.t", "--format",
-                                                   "both", "--time-budget", "60s", "--json", "--results-dir",
-                                                   dir.path.string(), "--no-progress"},
-                                                  dir.path);
+  const test::Outcome out =
+      test::run_benchclient({"advise", "--dsn", db.conninfo(), "--table", "public.t", "--format", "both",
+                             "--time-budget", "60s", "--json", "--results-dir", dir.path.string(), "--no-progress"},
+                            dir.path);
   INFO(out.err);
   REQUIRE(out.exit_code == 0);
   const auto doc = nlohmann::json::parse(out.out);
@@ -338,10 +340,10 @@ TEST_CASE("advise: a table too small to sample is read whole, and says so", "[db
   test::ScratchDatabase db("advise_small");
   db.admin().exec("SELECT benchlab.seed_records('public.t', 10)");
   test::TempDir dir("advise_small");
-  const test::Outcome out = test::run_benchclient(
-      {"advise", "--dsn", db.conninfo(), "--table", "public.t", "--strategy", "naive,copy_stream", "--results-dir",
-       dir.path.string(), "--no-progress"},
-      dir.path);
+  const test::Outcome out =
+      test::run_benchclient({"advise", "--dsn", db.conninfo(), "--table", "public.t", "--strategy", "naive,copy_stream",
+                             "--results-dir", dir.path.string(), "--no-progress"},
+                            dir.path);
   INFO(out.err);
   REQUIRE(out.exit_code == 0);
   CHECK(test::contains(out.out, "the sample is the table"));
@@ -386,8 +388,7 @@ TEST_CASE("advise refuses bad input in one line, exit 2, writing nothing", "[db]
   }
   // A run reads one format: both is advise's.
   const test::Outcome run = test::run_benchclient(
-      {"--dsn", db.conninfo(), "--table", "public.t", "--all", "--format", "both", "--results-dir", results},
-      dir.path);
+      {"--dsn", db.conninfo(), "--table", "public.t", "--all", "--format", "both", "--results-dir", results}, dir.path);
   CHECK(run.exit_code == 2);
   CHECK(test::contains(run.err, "--format both: a run reads one wire format"));
 }
@@ -397,22 +398,22 @@ TEST_CASE("advise: a time budget too small for one sample names the minimum", "[
   // reads, so a sample of this table takes seconds whatever the machine.
   test::ScratchDatabase db("advise_slow");
   const std::string role = fmt::format("benchlab_advise_slow_{}", getpid());
-  db.admin().exec(fmt::format(
-      "SET client_min_messages = warning; DROP ROLE IF EXISTS {0}; CREATE ROLE {0} LOGIN;"
-      "GRANT USAGE ON SCHEMA benchlab TO {0};"
-      "SELECT benchlab.seed_records('public.t', 100);"
-      "CREATE FUNCTION public.slowly() RETURNS boolean LANGUAGE sql VOLATILE AS "
-      "$$ SELECT true FROM pg_sleep(0.01) $$;"
-      "ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;"
-      "CREATE POLICY slow ON public.t FOR SELECT USING (public.slowly());"
-      "GRANT SELECT ON public.t TO {0}",
-      role));
+  db.admin().exec(
+      fmt::format("SET client_min_messages = warning; DROP ROLE IF EXISTS {0}; CREATE ROLE {0} LOGIN;"
+                  "GRANT USAGE ON SCHEMA benchlab TO {0};"
+                  "SELECT benchlab.seed_records('public.t', 100);"
+                  "CREATE FUNCTION public.slowly() RETURNS boolean LANGUAGE sql VOLATILE AS "
+                  "$$ SELECT true FROM pg_sleep(0.01) $$;"
+                  "ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;"
+                  "CREATE POLICY slow ON public.t FOR SELECT USING (public.slowly());"
+                  "GRANT SELECT ON public.t TO {0}",
+                  role));
   test::TempDir dir("advise_slow");
   const std::string results = (dir.path / "results").string();
-  const test::Outcome out = test::run_benchclient({"advise", "--dsn", db.conninfo() + " user=" + role, "--table",
-                                                   "public.t", "--time-budget", "2s", "--results-dir", results,
-                                                   "--no-progress"},
-                                                  dir.path);
+  const test::Outcome out =
+      test::run_benchclient({"advise", "--dsn", db.conninfo() + " user=" + role, "--table", "public.t", "--time-budget",
+                             "2s", "--results-dir", results, "--no-progress"},
+                            dir.path);
   db.admin().exec(fmt::format("DROP OWNED BY {0}; DROP ROLE {0}", role));
   INFO(out.err);
   CHECK(out.exit_code == 2);

@@ -154,7 +154,7 @@ FormatCalibration server_figures(const std::string& conninfo, const TableInfo& t
   FormatCalibration f;
   f.format = spec.format;
   const ServerExpectation e = plan::expect_from_server(conninfo, table, spec, notes);
-  if (!e.scan) throw CalibrationRefused("advise needs benchlab.server_scan on the server: " + notes.back());
+  if (!e.scan) throw std::runtime_error("advise needs benchlab.server_scan on the server: " + notes.back());
   f.rows = e.scan->rows;
   f.bytes = e.scan->bytes;
   f.elapsed_s = e.scan->elapsed_s;
@@ -205,7 +205,7 @@ Spans spread_spans(std::uint64_t table_pages, std::uint64_t sample_pages, std::u
   if (table_pages == 0) return spans;
   sample_pages = std::clamp<std::uint64_t>(sample_pages, 1, table_pages);
   const std::uint64_t count = std::clamp<std::uint64_t>(std::min(max_spans, sample_pages), 1, table_pages);
-  if (sample_pages * 2 >= table_pages) {
+  if (sample_pages >= table_pages) {
     // The whole table, cut into `count` spans that cover it; the last stays open so
     // pages added since are read too.
     for (std::uint64_t i = 0; i < count; ++i) {
@@ -279,20 +279,45 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
   const Read pilot_read = measured_read("copy_stream", pilot, full.statement_timeout_ms);
   if (pilot_server.rows == 0) {
     // Rows may be few and far between (a table emptied by DELETE, not yet vacuumed):
-    // count the whole table before saying it is empty.
+    // look for one before saying it is empty, and take the planner's estimate.
     pg::SessionOptions session;
+    session.statement_timeout_ms = static_cast<int>(std::max(1000.0, left() * 500));
     const pg::Connection conn = pg::Connection::open(request.conninfo, session);
-    const auto rows = std::stoull(conn.query_value(fmt::format("SELECT count(*) FROM {}", table.relation_sql)));
-    if (rows == 0)
+    if (conn.query_value(fmt::format("SELECT EXISTS (SELECT 1 FROM {})", table.relation_sql)) != "t")
       throw CalibrationRefused(fmt::format("advise: table {} has no rows{}: there is nothing to predict",
                                            table.display_name, table.standard ? "" : " that this user can read"));
-    rows_per_page = static_cast<double>(rows) / static_cast<double>(size.pages);
+    const double tuples = std::stod(
+        conn.query_value("SELECT GREATEST(reltuples, 1)::float8 FROM pg_catalog.pg_class WHERE oid = $1::regclass",
+                         {table.relation_sql}));
+    rows_per_page = tuples / static_cast<double>(size.pages);
+    c.notes.push_back(
+        "the pilot's pages held no row: the table's rows are the planner's estimate (reltuples), and the sample is "
+        "sized from it");
   }
-  const double pilot_rows = std::max<double>(1, static_cast<double>(pilot_read.figures.rows));
+  // The pilot's rows (its pages' share of the estimate when it found none).
+  const double pilot_rows = std::max(1.0, pilot_server.rows > 0 ? static_cast<double>(pilot_server.rows)
+                                                                : rows_per_page * static_cast<double>(pilot_pages));
   const double fixed_s = pilot_fixed.figures.wall_s;
   const double copy_s_per_row =
       std::max(pilot_read.figures.wall_s - fixed_s, 0.25 * pilot_read.figures.wall_s) / pilot_rows;
-  const double server_s_per_row = pilot_server.elapsed_s / std::max<double>(1, static_cast<double>(pilot_server.rows));
+  const double server_s_per_row = pilot_server.elapsed_s / pilot_rows;
+
+  // The whole read's own part queries, by the server alone, before the sample is sized
+  // (each may take a tenth of the budget left): how their server CPU per row compares
+  // with the pilot's page ranges (a key range may be read through the index, or by a
+  // scan of the whole table that filters it).
+  const auto probe = [&](const std::vector<KeyRange>& parts, const char* what) -> std::optional<double> {
+    if (parts.size() < 2 || pilot_server.rows == 0 || pilot_server.cpu_ns_per_row <= 0) return std::nullopt;
+    ReadSpec one = full;
+    one.format = first;
+    const int timeout_ms = static_cast<int>(std::max(200.0, left() * 100));
+    const auto part = server_scan_of(one, full.range_query(parts[parts.size() / 2]), timeout_ms, c.notes, what);
+    if (!part) return std::nullopt;
+    return std::clamp(part->cpu_ns_per_row / pilot_server.cpu_ns_per_row, 0.25, 50.0);
+  };
+  throw_if_interrupted();
+  c.partition_server_ratio = probe(full.partitions, "the whole read's partition query");
+  c.batch_server_ratio = probe(full.batches, "the whole read's batch query");
   const double estimated_rows = rows_per_page * static_cast<double>(size.pages);
 
   // The sample: as many rows as the budget's planned share allows every strategy in
@@ -316,7 +341,9 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
   const double affordable = for_rows_s / per_row_s;
   const std::uint64_t sample_pages = std::clamp<std::uint64_t>(
       static_cast<std::uint64_t>(std::ceil(affordable / std::max(rows_per_page, 1e-9))), 1, size.pages);
-  const Spans spans = spread_spans(size.pages, sample_pages, kMaxSpans);
+  // At least a span per worker, so every worker of a parallel strategy has a part.
+  const Spans spans = spread_spans(size.pages, sample_pages,
+                                   std::max<std::uint64_t>(kMaxSpans, static_cast<std::uint64_t>(full.workers)));
   const bool whole = spans.back().second == kOpenEnd;
   c.spans = spans.size();
   c.sample_pages = pages_in(spans, size.pages);
@@ -362,23 +389,6 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
       all.push_back(std::move(k));
     }
   }
-  // The whole read's own part queries, by the server alone: how their server CPU per
-  // row compares with the sample's (a key range may be read through the index, or by
-  // a scan of the whole table that filters it). A probe may take a fifth of the budget left.
-  const auto probe = [&](const std::vector<KeyRange>& parts, const char* what) -> std::optional<double> {
-    if (parts.size() < 2) return std::nullopt;  // one part is the whole table
-    ReadSpec one = full;
-    one.format = request.formats.front();
-    const int timeout_ms = static_cast<int>(std::max(200.0, left() * 200));
-    const auto part = server_scan_of(one, full.range_query(parts[parts.size() / 2]), timeout_ms, c.notes, what);
-    const double sampled = c.formats.front().cpu_ns_per_row;
-    if (!part || sampled <= 0) return std::nullopt;
-    return std::clamp(part->cpu_ns_per_row / sampled, 0.25, 50.0);
-  };
-  throw_if_interrupted();
-  c.partition_server_ratio = probe(full.partitions, "the whole read's partition query");
-  c.batch_server_ratio = probe(full.batches, "the whole read's batch query");
-
   // The rounds: each strategy reads the whole sample once per round while the budget
   // allows (a read is expected to take what its last one did; the first,
   // kSlowestPerCopy × copy_stream's time per row of the pilot).
@@ -401,7 +411,9 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
       try {
         phase(fmt::format("benchclient: advise: {} {}, round {}", k.s.strategy, to_string(k.s.format), round));
         const int timeout_ms = static_cast<int>(std::max(1000.0, remaining * 1000));
-        const Read read = measured_read(k.s.strategy, *k.sample, timeout_ms);
+        ReadSpec spec = *k.sample;  // forked workers take their statement timeout from the spec
+        spec.statement_timeout_ms = timeout_ms;
+        const Read read = measured_read(k.s.strategy, spec, timeout_ms);
         const RunFigures& f = read.figures;
         k.s.rows_match = f.rows == server.rows;
         k.s.checksum_match = f.checksum == k.expected_checksum;

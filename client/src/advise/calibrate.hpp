@@ -40,9 +40,9 @@ struct CalibrationRequest {
 // every worker, so each parallel strategy reaches its steady state and its peak RSS.
 [[nodiscard]] std::uint64_t minimum_sample_rows(int workers, int batch_rows);
 
-// Block spans of `span_pages` pages each, `spans` of them, spread evenly over
-// `table_pages` pages (each in the middle of its stride). A sample of at least
-// half the table is the whole table, in spans that cover it (the last open-ended).
+// At most `max_spans` block spans holding `sample_pages` pages, spread evenly over
+// `table_pages` pages (each in the middle of its stride). A sample of the whole
+// table is in spans that cover it, the last open-ended (pages added since are read).
 [[nodiscard]] std::vector<std::pair<std::int64_t, std::int64_t>> spread_spans(std::uint64_t table_pages,
                                                                               std::uint64_t sample_pages,
                                                                               std::uint64_t max_spans);

@@ -58,8 +58,19 @@ AdviseCommand::AdviseCommand(CLI::App& app, RunCommand& run)
 
 void AdviseCommand::validate() {
   const RunFlags& f = run_.flags();
-  run_.validate_run_options(true);
-  RunOptions& options = const_cast<RunOptions&>(run_.options());
+  const bool whole_table = !run_.options().read.table.empty();
+  if (whole_table && !f.rows.empty())
+    throw UsageError(
+        "--rows: advise predicts a read of the whole --table; drop --rows (it sizes the standard table advise seeds "
+        "when no --table is given)");
+  if (f.rows.size() > 1)
+    throw UsageError("--rows: advise predicts one table; give one size (the rows of the standard table it seeds)");
+  if (f.given(f.checkpoint_opt) > 0)
+    throw UsageError("--checkpoint resumes one run's read; advise reads samples and full reads: drop --checkpoint");
+  if (f.no_shared_snapshot)
+    throw UsageError("--no-shared-snapshot runs broken controls; advise predicts the strategies: drop it");
+  run_.validate_run_options(true, whole_table);
+  RunOptions& options = run_.options_to_complete();
   if (options.schedule.strategies.empty()) options.schedule.strategies = strategy_names();
   const auto ms = parse_duration_ms(time_budget_);
   if (!ms) throw UsageError(fmt::format("--time-budget '{}': give a duration such as 20s, 90s or 2min", time_budget_));
@@ -71,20 +82,11 @@ void AdviseCommand::validate() {
   formats_ = f.format == "both"     ? std::vector<WireFormat>{WireFormat::text, WireFormat::binary}
              : f.format == "binary" ? std::vector<WireFormat>{WireFormat::binary}
                                     : std::vector<WireFormat>{WireFormat::text};
-  if (!options.read.table.empty() && !f.rows.empty())
-    throw UsageError(
-        "--rows: advise predicts a read of the whole --table; drop --rows (it sizes the standard table advise seeds "
-        "when no --table is given)");
-  if (f.rows.size() > 1)
-    throw UsageError("--rows: advise predicts one table; give one size (the rows of the standard table it seeds)");
-  if (f.given(f.checkpoint_opt) > 0)
-    throw UsageError("--checkpoint resumes one run's read; advise reads samples and full reads: drop --checkpoint");
   if (options.schedule.concurrent_writes_per_sec > 0)
     throw UsageError("--concurrent-writes: advise predicts a read of a table at rest; drop --concurrent-writes");
-  if (options.read.no_shared_snapshot)
-    throw UsageError("--no-shared-snapshot runs broken controls; advise predicts the strategies: drop it");
   if (options.target.profiles.size() > 1)
     throw UsageError("--profile: advise predicts for one server; give one profile");
+  run_.apply_client_resources();
 }
 
 int AdviseCommand::run() {
@@ -187,9 +189,10 @@ int AdviseCommand::run() {
       run.read.format = format;
       run.schedule.strategies = strategies;
       run.output.json_to_stdout = false;
-      if (target.is_throwaway()) run.target.dsn = target.conninfo();  // the same cluster, not a new one
+      // With --json, stdout carries the advise artifact alone: the runs' tables are not printed.
+      if (options.output.json_to_stdout) run.output.console = ConsoleFormat::none;
       fs::path written;
-      const int run_status = run_benchmark_command(run, &written);
+      const int run_status = run_benchmark_command(run, &written, &target);  // the same server, not a new one
       if (run_status != kExitOk) status = run_status;
       if (!written.empty()) runs.emplace_back(written.string(), read_artifact_file(written));
     }

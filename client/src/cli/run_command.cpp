@@ -227,13 +227,15 @@ bool any_parallel(const std::vector<std::string>& strategies) {
 }
 
 // Fills in what the flags say and checks it all; throws UsageError.
-void validate_run_options_into(RunOptions& run, const RunFlags& f, bool both_formats) {
+void validate_run_options_into(RunOptions& run, const RunFlags& f, bool both_formats, bool whole_table) {
   if (f.format == "both" && !both_formats)
     throw UsageError(
         "--format both: a run reads one wire format; give --format text or --format binary (benchclient advise "
         "predicts both)");
   run.schedule.strategies = f.all ? strategy_names() : validated_strategies(f.strategies);
-  if (std::find(f.rows.begin(), f.rows.end(), "all") != f.rows.end()) {
+  if (whole_table && f.rows.empty()) {
+    run.read.all_rows = true;
+  } else if (std::find(f.rows.begin(), f.rows.end(), "all") != f.rows.end()) {
     if (f.rows.size() != 1) throw UsageError("--rows all reads the whole table: give it alone, not with counts");
     run.read.all_rows = true;
   } else {
@@ -544,12 +546,14 @@ int exit_code_of(const BenchmarkReport& report, const std::optional<CheckpointFi
 void measure_target(const RunOptions& options, const TargetOptions& target_options, const HostFacts& host,
                     const std::string& date, Artifact& artifact, BenchmarkReport& report, bool first,
                     const std::function<void(const BenchmarkReport&)>& size_done, int targets_after,
-                    std::optional<CheckpointFile>& checkpoint, std::vector<std::string>& said) {
+                    std::optional<CheckpointFile>& checkpoint, std::vector<std::string>& said,
+                    const ServerTarget* existing) {
   const auto warn = [&said](const std::string& text) {
     print_warning(text);
     said.push_back(text);
   };
-  ServerTarget target(target_options);
+  std::optional<ServerTarget> own;
+  const ServerTarget& target = existing != nullptr ? *existing : own.emplace(target_options);
   throw_if_interrupted();
   target.ensure_extension();
 
@@ -663,7 +667,7 @@ Context run_context(const RunOptions& options, const ServerTarget& target, const
   return make_context(options, target, host, date, plan);
 }
 
-int run_benchmark_command(const RunOptions& options, fs::path* written) {
+int run_benchmark_command(const RunOptions& options, fs::path* written, const ServerTarget* existing) {
   // The machine as it was when the invocation started (load average included).
   const HostFacts host = read_host_facts();
   const std::string date = utc_now("%Y-%m-%dT%H:%M:%SZ");
@@ -703,7 +707,11 @@ int run_benchmark_command(const RunOptions& options, fs::path* written) {
   };
   // --profile a,b: the whole benchmark on a fresh throwaway cluster per profile, one
   // after another, into one report (each size tagged with its profile). With --dsn: once.
-  const std::vector<std::string> profiles = options.target.dsn ? std::vector<std::string>{""} : options.target.profiles;
+  const std::vector<std::string> profiles =
+      options.target.dsn || existing != nullptr
+          ? std::vector<std::string>{existing != nullptr && existing->is_throwaway() ? existing->cluster()->profile()
+                                                                                     : ""}
+          : options.target.profiles;
   std::optional<CheckpointFile> checkpoint;  // --checkpoint (one profile): the part journal
   std::vector<std::string> said;             // warnings printed while running: the table does not repeat them
   try {
@@ -718,7 +726,7 @@ int run_benchmark_command(const RunOptions& options, fs::path* written) {
         measure_target(
             options, target_options, host, date, artifact, part, i == 0,
             [&](const BenchmarkReport& so_far) { save_so_far(so_far, profiles[i]); },
-            static_cast<int>(profiles.size() - 1 - i), checkpoint, said);
+            static_cast<int>(profiles.size() - 1 - i), checkpoint, said, existing);
       } catch (const Interrupted& e) {
         if (i == 0) throw;                                       // nothing measured yet: the usual interruption
         artifact.report.interrupted_signal = e.signal_number();  // the profiles before are kept and saved
@@ -804,7 +812,9 @@ void RunCommand::add_options_to(CLI::App& subcommand) {
 
 void RunCommand::validate_target() { validate_target_options(run_.target, target_flags_); }
 
-void RunCommand::validate_run_options(bool both_formats) { validate_run_options_into(run_, flags_, both_formats); }
+void RunCommand::validate_run_options(bool both_formats, bool whole_table) {
+  validate_run_options_into(run_, flags_, both_formats, whole_table);
+}
 
 void RunCommand::validate() {
   if (!work_selected()) {
@@ -814,6 +824,10 @@ void RunCommand::validate() {
     return;
   }
   validate_run_options();
+  apply_client_resources();
+}
+
+void RunCommand::apply_client_resources() {
   // benchclient's own resources, before anything starts (threads and children inherit them).
   // The server is started by benchclient, so it would inherit --client-cpus: without
   // --server-cpus it keeps the CPUs benchclient had before it was pinned.

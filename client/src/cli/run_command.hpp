@@ -15,8 +15,8 @@
 
 #include "cli/command.hpp"
 #include "cli/run_options.hpp"
-#include "cli/target_flags.hpp"
 #include "cli/server_target.hpp"
+#include "cli/target_flags.hpp"
 #include "model/context.hpp"
 #include "plan/read_plan.hpp"
 
@@ -52,7 +52,10 @@ struct RunFlags {
 
 // The benchmark itself (the command without a subcommand): runs `options`, prints and
 // writes its artifact (its path into `written`, when given); returns the exit status.
-int run_benchmark_command(const RunOptions& options, std::filesystem::path* written = nullptr);
+// `existing`: the server to measure, already up (advise --check: its throwaway
+// cluster), instead of the one options.target names.
+int run_benchmark_command(const RunOptions& options, std::filesystem::path* written = nullptr,
+                          const ServerTarget* existing = nullptr);
 
 // The context block an artifact of `options` on `target` opens with (the advise
 // artifact's too), from what is known before the first read.
@@ -84,8 +87,14 @@ class RunCommand final : public Command {
   // The server options (--dsn, --profile, ...) into target(); throws UsageError.
   void validate_target();
   // The run's own options into options(); throws UsageError. `both_formats`: --format
-  // both is allowed (advise; options().read.format is then text).
-  void validate_run_options(bool both_formats = false);
+  // both is allowed (advise; options().read.format is then text). `whole_table`:
+  // without --rows, the whole table (advise on --table).
+  void validate_run_options(bool both_formats = false, bool whole_table = false);
+  // --client-cpus and --client-memory applied to this process (before anything starts:
+  // threads and children inherit them); throws UsageError.
+  void apply_client_resources();
+  // The options as validated, for a command that completes them (advise's strategies).
+  [[nodiscard]] RunOptions& options_to_complete() { return run_; }
   // Declares the server's and the run's options on `subcommand` too (plan), bound to
   // the same variables: its --help lists them, and they count wherever they are given.
   void add_options_to(CLI::App& subcommand);

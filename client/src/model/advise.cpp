@@ -136,8 +136,12 @@ std::optional<Recommendation> recommend(const std::vector<Prediction>& predictio
           ? fmt::format(", within {} ({}) at {} peak RSS", mib(static_cast<double>(c.memory_limit_bytes)),
                         c.memory_limit_source, mib(static_cast<double>(best.peak_rss_bytes)))
           : fmt::format(" at {} peak RSS", mib(static_cast<double>(best.peak_rss_bytes)));
-  if (fitting.size() > 1) {
-    const Prediction& second = *fitting[1];
+  // The runner-up: the fastest other strategy that fits (the same strategy in the
+  // other format is not an alternative architecture).
+  const auto other = std::find_if(fitting.begin() + 1, fitting.end(),
+                                  [&](const Prediction* p) { return p->strategy != best.strategy; });
+  if (other != fitting.end()) {
+    const Prediction& second = **other;
     r.runner_up = second.strategy;
     r.runner_up_format = second.format;
     r.why = fmt::format("{} is predicted to read the table at {} rows/s, {:.0f}% faster than {}{}; it is limited by {}",

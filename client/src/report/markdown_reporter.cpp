@@ -336,14 +336,15 @@ void MarkdownReporter::advise(const Named<AdviseArtifact>& n) {
   const Context& c = n.artifact.context;
   const AdviseResult& a = n.artifact.result;
   others_ += fmt::format("\n## {}\n\n- **Date:** {}\n- **Command:** `{}`\n- **Host:** {}, {} cores · benchlab {}\n\n",
-                         n.file, c.date, c.command.empty() ? "not recorded" : c.command, c.host.cpu_model,
-                         c.host.cores, short_commit(c.build.git_commit));
+                         n.file, c.date, c.command.empty() ? "not recorded" : c.command, c.host.cpu_model, c.host.cores,
+                         short_commit(c.build.git_commit));
   others_ += calibration_text(a.calibration) + "\n\n";
   for (const auto& note : a.calibration.notes) others_ += "- " + note + "\n";
+  if (!a.calibration.notes.empty()) others_ += "\n";
   const StrategyTable predictions = predictions_table(a);
   if (!predictions.rows.empty()) others_ += "\n" + table_of(predictions);
   for (const auto& note : predictions.notes) others_ += "\n- " + note;
-  others_ += "\n" + recommendation_text(a) + "\n";
+  others_ += (predictions.notes.empty() ? "\n" : "\n\n") + recommendation_text(a) + "\n";
   if (!a.check) return;
   others_ += "\nPredicted against measured (the whole table, median of each strategy's runs):\n\n" +
              table_of(check_table(a)) + "\n" + check_summary_text(a) + "\n";
