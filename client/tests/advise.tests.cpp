@@ -151,6 +151,18 @@ TEST_CASE("advise: predictions from the sample's steady rate, fixed cost and mem
   REQUIRE(t.rows.size() == 3);
   CHECK(t.rows[2][0] == "parallel_copy (recommended)");
   CHECK(test::contains(recommendation_text(a), "Runner-up: copy_stream"));
+
+  // In two formats, the runner-up is another strategy: the same one in the other
+  // format is no alternative architecture.
+  AdviseCalibration both = c;
+  StrategyCalibration binary = both.strategies[2];
+  binary.format = WireFormat::binary;
+  binary.wall_s = 0.7;  // parallel_copy binary, second fastest of all
+  both.strategies.push_back(binary);
+  const auto r2 = recommend(predict(both), both);
+  REQUIRE(r2);
+  CHECK(r2->strategy == "parallel_copy");
+  CHECK(r2->runner_up == "copy_stream");
 }
 
 TEST_CASE("advise: the whole read's own part queries move a parallel strategy's prediction with its bound",
@@ -375,6 +387,7 @@ TEST_CASE("advise refuses bad input in one line, exit 2, writing nothing", "[db]
       {{"--table", "public.t", "--rows", "100"}, "--rows: advise predicts a read of the whole --table"},
       {{"--table", "public.t", "--strategy", "nope"}, "--strategy: unknown strategy 'nope'"},
       {{"--table", "public.t", "--no-shared-snapshot"}, "--no-shared-snapshot"},
+      {{"--table", "public.t", "--markdown", "x.md"}, "--markdown writes one run's report"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = {"advise", "--dsn", db.conninfo(), "--results-dir", results, "--no-progress"};

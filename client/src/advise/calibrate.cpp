@@ -30,10 +30,13 @@ constexpr std::uint64_t kMaxSpans = 32;
 // Rounds of reads: every strategy reads the sample once per round, interleaved like
 // a run's rounds, so the machine's drift hits all alike; its median read counts.
 constexpr int kRounds = 3;
+// Rounds beyond kRounds while the budget allows (each with a 30% margin): more reads
+// make a steadier median on a noisy machine.
+constexpr int kMaxRounds = 5;
 // The pilot: this many pages in kPilotSpans spans, read by the server and by
 // copy_stream, to know the rows per page and a client's time per row before the
 // sample is sized.
-constexpr std::uint64_t kPilotPages = 256;
+constexpr std::uint64_t kPilotPages = 1024;
 constexpr std::uint64_t kPilotSpans = 32;
 // A strategy is assumed to take up to this many times copy_stream's time per row of
 // the pilot (the row-at-a-time and paginated ones are slower, the parallel faster).
@@ -302,22 +305,6 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
       std::max(pilot_read.figures.wall_s - fixed_s, 0.25 * pilot_read.figures.wall_s) / pilot_rows;
   const double server_s_per_row = pilot_server.elapsed_s / pilot_rows;
 
-  // The whole read's own part queries, by the server alone, before the sample is sized
-  // (each may take a tenth of the budget left): how their server CPU per row compares
-  // with the pilot's page ranges (a key range may be read through the index, or by a
-  // scan of the whole table that filters it).
-  const auto probe = [&](const std::vector<KeyRange>& parts, const char* what) -> std::optional<double> {
-    if (parts.size() < 2 || pilot_server.rows == 0 || pilot_server.cpu_ns_per_row <= 0) return std::nullopt;
-    ReadSpec one = full;
-    one.format = first;
-    const int timeout_ms = static_cast<int>(std::max(200.0, left() * 100));
-    const auto part = server_scan_of(one, full.range_query(parts[parts.size() / 2]), timeout_ms, c.notes, what);
-    if (!part) return std::nullopt;
-    return std::clamp(part->cpu_ns_per_row / pilot_server.cpu_ns_per_row, 0.25, 50.0);
-  };
-  throw_if_interrupted();
-  c.partition_server_ratio = probe(full.partitions, "the whole read's partition query");
-  c.batch_server_ratio = probe(full.batches, "the whole read's batch query");
   const double estimated_rows = rows_per_page * static_cast<double>(size.pages);
 
   // The sample: as many rows as the budget's planned share allows every strategy in
@@ -327,11 +314,14 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
   const double formats = static_cast<double>(request.formats.size());
   const double per_row_s = formats * (server_s_per_row + kRounds * strategies * kSlowestPerCopy * copy_s_per_row);
   const double fixed_all_s = formats * strategies * (kRounds + 1) * fixed_s;
-  const double for_rows_s = left() * kPlannedShare - fixed_all_s;
+  // The probes of the whole read's part queries (below) may take a tenth of the budget
+  // left each: kept out of the sample's share.
+  const double probe_s = left() * 0.1;
+  const double for_rows_s = (left() - 2 * probe_s) * kPlannedShare - fixed_all_s;
   const std::uint64_t minimum = minimum_sample_rows(full.workers, full.batch_rows);
   const std::uint64_t needed = std::min<std::uint64_t>(minimum, static_cast<std::uint64_t>(estimated_rows) + 1);
   const double needed_s =
-      seconds_since(request.started) + (static_cast<double>(needed) * per_row_s + fixed_all_s) / kPlannedShare;
+      seconds_since(request.started) + (static_cast<double>(needed) * per_row_s + fixed_all_s) / (kPlannedShare * 0.8);
   if (for_rows_s < static_cast<double>(needed) * per_row_s)
     throw CalibrationRefused(fmt::format(
         "--time-budget {:g}s is too small to calibrate table {}: a sample of {} rows read by {} strateg{} in {} "
@@ -389,10 +379,27 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
       all.push_back(std::move(k));
     }
   }
+  // The whole read's own part queries, by the server alone: how their server CPU per
+  // row compares with the sample's in the first format (a key range may be read
+  // through the index, or by a scan of the whole table that filters it).
+  const auto probe = [&](const std::vector<KeyRange>& parts, const char* what) -> std::optional<double> {
+    const double sampled = c.formats.front().cpu_ns_per_row;
+    if (parts.size() < 2 || sampled <= 0) return std::nullopt;
+    ReadSpec one = full;
+    one.format = first;
+    const int timeout_ms = static_cast<int>(std::max(200.0, probe_s * 1000));
+    const auto part = server_scan_of(one, full.range_query(parts[parts.size() / 2]), timeout_ms, c.notes, what);
+    if (!part) return std::nullopt;
+    return std::clamp(part->cpu_ns_per_row / sampled, 0.25, 50.0);
+  };
+  throw_if_interrupted();
+  c.partition_server_ratio = probe(full.partitions, "the whole read's partition query");
+  c.batch_server_ratio = probe(full.batches, "the whole read's batch query");
+
   // The rounds: each strategy reads the whole sample once per round while the budget
   // allows (a read is expected to take what its last one did; the first,
   // kSlowestPerCopy × copy_stream's time per row of the pilot).
-  for (int round = 1; round <= kRounds; ++round) {
+  for (int round = 1; round <= kMaxRounds; ++round) {
     for (Calibrating& k : all) {
       throw_if_interrupted();
       if (!k.s.error.empty()) continue;
@@ -402,7 +409,7 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
                                   ? static_cast<double>(server.rows) * kSlowestPerCopy * copy_s_per_row + k.s.fixed_s
                                   : k.reads.back().wall_s;
       const double remaining = left();
-      if (remaining < expected) {
+      if (remaining < expected * (round > kRounds ? 1.3 : 1.0)) {
         if (k.reads.empty())
           k.s.error = fmt::format("not calibrated: {:.1f} s of the time budget were left, about {:.1f} s needed",
                                   remaining, expected);

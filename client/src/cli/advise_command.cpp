@@ -67,6 +67,10 @@ void AdviseCommand::validate() {
     throw UsageError("--rows: advise predicts one table; give one size (the rows of the standard table it seeds)");
   if (f.given(f.checkpoint_opt) > 0)
     throw UsageError("--checkpoint resumes one run's read; advise reads samples and full reads: drop --checkpoint");
+  if (!f.markdown.empty())
+    throw UsageError(
+        "--markdown writes one run's report; advise writes its own artifact: make its report with benchclient report "
+        "--format md FILE");
   if (f.no_shared_snapshot)
     throw UsageError("--no-shared-snapshot runs broken controls; advise predicts the strategies: drop it");
   run_.validate_run_options(true, whole_table);

@@ -80,7 +80,7 @@ auto prediction_fields() {
 auto recommendation_fields() {
   using R = Recommendation;
   return fields(field("strategy", &R::strategy).required(), field("format", &R::format).as(kFormat),
-                field("why", &R::why), field("runner_up", &R::runner_up),
+                field("why", &R::why), field("runner_up", &R::runner_up).null_if_default(),
                 field("runner_up_format", &R::runner_up_format).as(kFormat));
 }
 
