@@ -819,7 +819,7 @@ void advise_charts(std::vector<Chart>& out, const ReportSet& set) {
       b.title = fmt::format("advise: predicted rows/s, {}", a.calibration.table);
       b.value = {"rows/s (predicted for the whole table)", svg::Scale::linear, rows_format(), {}, true};
       b.footer = ch.provenance;
-      ch.id = fmt::format("advise-{}-predicted", stem);
+      ch.id = fmt::format("{}-predicted", stem);
       ch.title = b.title;
       ch.caption = recommendation_text(a);
       add(out, ch, svg::render(b));
@@ -854,7 +854,7 @@ void advise_charts(std::vector<Chart>& out, const ReportSet& set) {
     l.x = {"measured rows/s (median of the full reads)", svg::Scale::linear, rows_format(), {}, true};
     l.y = {"predicted rows/s", svg::Scale::linear, rows_format(), {}, true};
     l.footer = ch.provenance;
-    ch.id = fmt::format("advise-{}-check", stem);
+    ch.id = fmt::format("{}-check", stem);
     ch.title = l.title;
     ch.caption = check_summary_text(a);
     add(out, ch, svg::render(l));

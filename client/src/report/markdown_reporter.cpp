@@ -126,9 +126,13 @@ MarkdownReporter::MarkdownReporter(std::vector<std::string> files, std::vector<C
                                    Mode mode)
     : files_(std::move(files)), charts_(std::move(charts)), chart_dir_(std::move(chart_dir)), mode_(mode) {
   out_ = "# benchclient report\n\n";
-  out_ += fmt::format(
-      "From {} artifact{}: {}. Figures are medians over the measured runs. The strategy tables' columns — {}.\n",
-      files_.size(), files_.size() == 1 ? "" : "s", fmt::join(files_, ", "), strategy_table_legend());
+  // Only the read artifacts are named here; the other kinds head their own sections.
+  if (files_.empty())
+    out_ += "From the files named in the sections below.\n";
+  else
+    out_ += fmt::format(
+        "From {} artifact{}: {}. Figures are medians over the measured runs. The strategy tables' columns — {}.\n",
+        files_.size(), files_.size() == 1 ? "" : "s", fmt::join(files_, ", "), strategy_table_legend());
   intro_end_ = out_.size();
 }
 
