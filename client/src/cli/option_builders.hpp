@@ -28,6 +28,8 @@ CLI::Option* add_integer_option(CLI::App& app, const std::string& name, T& value
 }
 
 // An option with a few accepted words: the value and the words in one line.
-CLI::Validator one_of(const std::string& name, std::vector<std::string> words);
+// `also`: one more word accepted, which only the command `also_by` uses (said after the list).
+CLI::Validator one_of(const std::string& name, std::vector<std::string> words, std::string also = {},
+                      std::string also_by = {});
 
 }  // namespace benchlab::cli

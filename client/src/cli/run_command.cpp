@@ -93,7 +93,7 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   s.push_back(add_integer_option(app, "--warmup", run.schedule.warmup, {0, 10000, "warmup runs", "1"},
                                  "unmeasured runs before the measured ones"));
   s.push_back(app.add_option("--format", f.format, "wire format of the values: text or binary (advise: or both)")
-                  ->check(one_of("--format", {"text", "binary", "both"}))
+                  ->check(one_of("--format", {"text", "binary"}, "both", "advise"))
                   ->capture_default_str());
   s.push_back(add_integer_option(app, "--workers", run.read.workers, {1, 1000, "workers", "4"},
                                  "connections/threads/processes of the parallel strategies; at most the rows of the "
