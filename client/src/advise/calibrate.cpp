@@ -152,18 +152,23 @@ double round_trip_ms(const pg::Connection& conn) {
   return ms[ms.size() / 2];
 }
 
+// The server's figures of a read, per row.
+FormatCalibration calibration_of(const ServerScan& scan, WireFormat format) {
+  FormatCalibration f;
+  f.format = format;
+  f.rows = scan.rows;
+  f.bytes = scan.bytes;
+  f.elapsed_s = scan.elapsed_s;
+  f.checksum = scan.checksum;
+  if (f.rows > 0) f.cpu_ns_per_row = (scan.cpu_user_s + scan.cpu_sys_s) * 1e9 / static_cast<double>(f.rows);
+  return f;
+}
+
 FormatCalibration server_figures(const std::string& conninfo, const TableInfo& table, const ReadSpec& spec,
                                  std::vector<std::string>& notes) {
-  FormatCalibration f;
-  f.format = spec.format;
   const ServerExpectation e = plan::expect_from_server(conninfo, table, spec, notes);
   if (!e.scan) throw std::runtime_error("advise needs benchlab.server_scan on the server: " + notes.back());
-  f.rows = e.scan->rows;
-  f.bytes = e.scan->bytes;
-  f.elapsed_s = e.scan->elapsed_s;
-  f.checksum = e.scan->checksum;
-  if (f.rows > 0) f.cpu_ns_per_row = (e.scan->cpu_user_s + e.scan->cpu_sys_s) * 1e9 / static_cast<double>(f.rows);
-  return f;
+  return calibration_of(*e.scan, spec.format);
 }
 
 // benchlab.server_scan of `query` alone, or nullopt when it did not finish within
@@ -175,19 +180,9 @@ std::optional<FormatCalibration> server_scan_of(const ReadSpec& spec, const std:
   session.statement_timeout_ms = timeout_ms;
   try {
     const pg::Connection conn = pg::Connection::open(spec.conninfo, session);
-    const pg::Result r = pg::exec_interruptible(
-        conn, "SELECT rows, elapsed_ns, cpu_user_us, cpu_sys_us FROM benchlab.server_scan($1, $2)",
-        {query, std::string(to_string(spec.format))});
-    r.expect_rows(1, "benchlab.server_scan").expect_columns(4, "benchlab.server_scan");
-    FormatCalibration f;
-    f.format = spec.format;
-    f.rows = r.uint64(0, 0, "server_scan rows");
-    f.elapsed_s = static_cast<double>(r.int64(0, 1, "server_scan elapsed_ns")) / 1e9;
-    const double cpu_s =
-        static_cast<double>(r.int64(0, 2, "server_scan cpu_user_us") + r.int64(0, 3, "server_scan cpu_sys_us")) / 1e6;
-    if (f.rows == 0) return std::nullopt;
-    f.cpu_ns_per_row = cpu_s * 1e9 / static_cast<double>(f.rows);
-    return f;
+    const ServerScan scan = plan::scan_on_server(conn, query, spec.format);
+    if (scan.rows == 0) return std::nullopt;
+    return calibration_of(scan, spec.format);
   } catch (const pg::BrokenConnection&) {
     throw;
   } catch (const pg::Error& e) {

@@ -280,6 +280,21 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   return spec;
 }
 
+ServerScan scan_on_server(const pg::Connection& conn, const std::string& query, WireFormat format) {
+  constexpr const char* kScan =
+      "SELECT rows, bytes, elapsed_ns, cpu_user_us, cpu_sys_us, checksum FROM benchlab.server_scan($1, $2)";
+  pg::Result r = pg::exec_interruptible(conn, kScan, {query, std::string(to_string(format))});
+  r.expect_rows(1, "benchlab.server_scan").expect_columns(6, "benchlab.server_scan");
+  ServerScan s;
+  s.rows = r.uint64(0, 0, "server_scan rows");
+  s.bytes = r.uint64(0, 1, "server_scan bytes");
+  s.elapsed_s = static_cast<double>(r.int64(0, 2, "server_scan elapsed_ns")) / 1e9;
+  s.cpu_user_s = static_cast<double>(r.int64(0, 3, "server_scan cpu_user_us")) / 1e6;
+  s.cpu_sys_s = static_cast<double>(r.int64(0, 4, "server_scan cpu_sys_us")) / 1e6;
+  s.checksum = checksum_from_sql(r.int64(0, 5, "server_scan checksum"));
+  return s;
+}
+
 ServerExpectation expect_from_server(const std::string& conninfo, const TableInfo& table, const ReadSpec& spec,
                                      std::vector<std::string>& notes) {
   ServerExpectation out;
@@ -290,18 +305,7 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   if (!spec.snapshot_id.empty()) pg::import_snapshot(conn, spec.snapshot_id);
   const std::string format(to_string(spec.format));
   try {
-    constexpr const char* kScan =
-        "SELECT rows, bytes, elapsed_ns, cpu_user_us, cpu_sys_us, checksum FROM benchlab.server_scan($1, $2)";
-    pg::Result r = pg::exec_interruptible(conn, kScan, {spec.all_query(), format});
-    r.expect_rows(1, "benchlab.server_scan").expect_columns(6, "benchlab.server_scan");
-    ServerScan s;
-    s.rows = r.uint64(0, 0, "server_scan rows");
-    s.bytes = r.uint64(0, 1, "server_scan bytes");
-    s.elapsed_s = static_cast<double>(r.int64(0, 2, "server_scan elapsed_ns")) / 1e9;
-    s.cpu_user_s = static_cast<double>(r.int64(0, 3, "server_scan cpu_user_us")) / 1e6;
-    s.cpu_sys_s = static_cast<double>(r.int64(0, 4, "server_scan cpu_sys_us")) / 1e6;
-    s.checksum = checksum_from_sql(r.int64(0, 5, "server_scan checksum"));
-    out.scan = s;
+    out.scan = scan_on_server(conn, spec.all_query(), spec.format);
   } catch (const pg::BrokenConnection&) {
     throw;
   } catch (const pg::Error& e) {  // an error, or an answer not of the expected shape

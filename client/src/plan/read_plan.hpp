@@ -16,11 +16,16 @@
 #include "model/plan.hpp"
 #include "model/schema.hpp"
 #include "model/table.hpp"
+#include "pg/connection.hpp"
 
 namespace benchlab::plan {
 
 // The plan for one size (throws on a table too small or a plan that does not add up).
 ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uint64_t rows, const ReadOptions& options);
+
+// benchlab.server_scan of `query` on `conn`: the server producing its rows alone, in
+// `format`. Throws the typed pg error (and Interrupted).
+ServerScan scan_on_server(const pg::Connection& conn, const std::string& query, WireFormat format);
 
 // The server's figures for `spec.all`: server_scan and range_checksum (a function
 // that is missing or fails leaves a note, and the runs unverified).

@@ -6,6 +6,7 @@
 #include "store/artifact_json.hpp"
 #include "store/field_list.hpp"
 #include "store/file_header.hpp"
+#include "store/json_codecs.hpp"
 
 namespace benchlab {
 
@@ -14,15 +15,6 @@ using json_fields::Json;
 namespace {
 
 using namespace json_fields;
-
-const auto kFormat = Codec{[](WireFormat f) { return std::string(to_string(f)); },
-                           [](const Json& j, WireFormat& f) {
-                             std::string name;
-                             read_value(j, name);
-                             const auto named = wire_format_named(name);
-                             if (!named) fail(fmt::format("{} '{}' is neither text nor binary", current_path(), name));
-                             f = *named;
-                           }};
 
 const auto kLimit = Codec{
     [](AdviseLimit l) { return std::string(to_string(l)); },
@@ -37,14 +29,14 @@ const auto kLimit = Codec{
 
 auto format_fields() {
   using F = FormatCalibration;
-  return fields(field("format", &F::format).required().as(kFormat), field("rows", &F::rows).required(),
+  return fields(field("format", &F::format).required().as(kWireFormatCodec), field("rows", &F::rows).required(),
                 field("bytes", &F::bytes), field("elapsed_s", &F::elapsed_s),
                 field("server_cpu_ns_per_row", &F::cpu_ns_per_row), field("checksum", &F::checksum));
 }
 
 auto strategy_fields() {
   using S = StrategyCalibration;
-  return fields(field("strategy", &S::strategy).required(), field("format", &S::format).required().as(kFormat),
+  return fields(field("strategy", &S::strategy).required(), field("format", &S::format).required().as(kWireFormatCodec),
                 field("parts", &S::parts).null_if_default(), field("rows", &S::rows), field("reads", &S::reads),
                 field("wall_s", &S::wall_s), field("fixed_s", &S::fixed_s),
                 field("client_cpu_ns_per_row", &S::client_cpu_ns_per_row),
@@ -69,7 +61,7 @@ auto calibration_fields() {
 
 auto prediction_fields() {
   using P = Prediction;
-  return fields(field("strategy", &P::strategy).required(), field("format", &P::format).required().as(kFormat),
+  return fields(field("strategy", &P::strategy).required(), field("format", &P::format).required().as(kWireFormatCodec),
                 field("rows_per_sec", &P::rows_per_sec).required(),
                 field("peak_rss_bytes", &P::peak_rss_bytes).required(), field("wall_s", &P::wall_s).required(),
                 field("limited_by", &P::limited_by).required().as(kLimit), field("fits_memory", &P::fits_memory),
@@ -79,14 +71,14 @@ auto prediction_fields() {
 
 auto recommendation_fields() {
   using R = Recommendation;
-  return fields(field("strategy", &R::strategy).required(), field("format", &R::format).as(kFormat),
+  return fields(field("strategy", &R::strategy).required(), field("format", &R::format).as(kWireFormatCodec),
                 field("why", &R::why), field("runner_up", &R::runner_up).null_if_default(),
-                field("runner_up_format", &R::runner_up_format).as(kFormat));
+                field("runner_up_format", &R::runner_up_format).as(kWireFormatCodec));
 }
 
 auto strategy_check_fields() {
   using S = StrategyCheck;
-  return fields(field("strategy", &S::strategy).required(), field("format", &S::format).required().as(kFormat),
+  return fields(field("strategy", &S::strategy).required(), field("format", &S::format).required().as(kWireFormatCodec),
                 field("predicted_rows_per_sec", &S::predicted_rows_per_sec).required(),
                 field("measured_rows_per_sec", &S::measured_rows_per_sec).required(),
                 derived("rows_per_sec_error", [](const S& s) { return s.rows_error(); }),

@@ -15,6 +15,7 @@
 #include "model/warnings.hpp"
 #include "store/field_list.hpp"
 #include "store/file_header.hpp"
+#include "store/json_codecs.hpp"
 #include "store/json_fields.hpp"
 
 namespace benchlab {
@@ -190,17 +191,7 @@ auto options_fields() {
                  return n == "key" ? SplitChoice::key : n == "ctid" ? SplitChoice::ctid : SplitChoice::automatic;
                })),
                field("runs", &C::schedule, &S::runs).required(), field("warmup", &C::schedule, &S::warmup),
-               field("format", &C::read, &R::format)
-                   .required()
-                   .as(Codec{[](WireFormat f) { return std::string(to_string(f)); },
-                             [](const Json& j, WireFormat& f) {
-                               std::string name;
-                               read_value(j, name);
-                               const auto named = wire_format_named(name);
-                               if (!named)
-                                 fail(fmt::format("{} '{}' is neither text nor binary", current_path(), name));
-                               f = *named;
-                             }}),
+               field("format", &C::read, &R::format).required().as(kWireFormatCodec),
                field("workers", &C::read, &R::workers).required(), field("batch_rows", &C::read, &R::batch_rows),
                field("statement_timeout_ms", &C::read, &R::statement_timeout_ms),
                field("hang_timeout_ms", &C::read, &R::hang_timeout_ms),
