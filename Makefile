@@ -193,17 +193,19 @@ bench-scaling: $(BENCH_DEPS)
 	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --workers $$w --results-dir $(RESULTS_DIR) || exit 1; \
 	done
 
-# advise, checked against the real full reads (docs/advise.md): the standard and a
-# narrow all-integer table at 1M rows, a wide TOAST table at 300K, the standard
-# table at 10M, each in text and binary, into results/advise/ (advise-*.json with
-# their check, and the run artifacts of the full reads). About 35 minutes here.
+# advise, checked against the real full reads (docs/advise.md): the standard table,
+# a narrow all-integer table and a wide TOAST table at 1M rows, the standard and the
+# narrow table at 10M, each in text and binary, then the first check again on a fresh
+# cluster (how far the same full reads move between two measurements), into
+# results/advise/ (advise-*.json with their check, and the run artifacts of the full
+# reads). About an hour here.
 .PHONY: bench-advise
 bench-advise: $(BENCH_DEPS)
 	scripts/settle bench-advise
 	mkdir -p $(RESULTS_DIR)/advise
-	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 1000000 standard,narrow
-	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 300000 wide
-	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 10000000 standard
+	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 1000000 standard,narrow,wide
+	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 10000000 standard,narrow
+	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 1000000 standard
 	rm -f $(RESULTS_DIR)/advise/*.html
 
 # The reference run: everything benchlab measures, on this machine, into a fresh

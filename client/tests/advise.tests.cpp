@@ -165,6 +165,76 @@ TEST_CASE("advise: predictions from the sample's steady rate, fixed cost and mem
   CHECK(r2->runner_up == "copy_stream");
 }
 
+TEST_CASE("advise: the calibration's slowest and fastest reads bound each prediction, and a tie is said", "[advise]") {
+  // copy_stream: reads of 1.1 s (median), 1.0 s and 1.6 s, 0.1 s fixed: the range is
+  // the same model at 1.6 s (steady 66.7k rows/s) and 1.0 s (111k rows/s).
+  StrategyCalibration copy = calibrated("copy_stream", 1.1, 0.1, 100000, 10 * kMiB, 15 * kMiB, 1000, 400);
+  copy.fastest_wall_s = 1.0;
+  copy.slowest_wall_s = 1.6;
+  // parallel_copy: 0.6 s, as fast as 0.55 s and as slow as 0.65 s: clearly faster.
+  StrategyCalibration parallel = calibrated("parallel_copy", 0.6, 0.1, 100000, 10 * kMiB, 16 * kMiB, 1000, 400);
+  parallel.fastest_wall_s = 0.55;
+  parallel.slowest_wall_s = 0.65;
+  AdviseCalibration c = calibration_of({copy, parallel});
+  c.memory_limit_bytes = 0;
+  auto p = predict(c);
+  REQUIRE(p.size() == 2);
+  REQUIRE(p[0].rows_per_sec_low);
+  REQUIRE(p[0].rows_per_sec_high);
+  CHECK(*p[0].rows_per_sec_low == Approx(1e6 / (0.1 + 1e6 / (1e5 / 1.5))));
+  CHECK(*p[0].rows_per_sec_high == Approx(1e6 / (0.1 + 1e6 / (1e5 / 0.9))));
+  CHECK(*p[0].rows_per_sec_low < p[0].rows_per_sec);
+  CHECK(p[0].rows_per_sec < *p[0].rows_per_sec_high);
+  auto r = recommend(p, c);
+  REQUIRE(r);
+  CHECK(r->strategy == "parallel_copy");
+  CHECK_FALSE(r->tie_with_runner_up);
+  CHECK_FALSE(test::contains(r->why, "cannot tell"));
+  // The runner-up's fastest read reaches the recommended one's slowest: a tie, and
+  // the sentence says to measure both.
+  c.strategies[0].fastest_wall_s = 0.6;
+  p = predict(c);
+  r = recommend(p, c);
+  REQUIRE(r);
+  CHECK(r->tie_with_runner_up);
+  CHECK(test::contains(r->why, "measure both (benchclient run --strategy parallel_copy,copy_stream)"));
+  // One read: no range, and no tie claimed from noise nobody measured.
+  c.strategies[0].reads = 1;
+  c.strategies[1].reads = 1;
+  p = predict(c);
+  CHECK_FALSE(p[0].rows_per_sec_low);
+  CHECK_FALSE(recommend(p, c)->tie_with_runner_up);
+
+  // The check: a prediction outside ±15% of the median whose range meets the
+  // measured runs' range is counted apart, and the widest spread of the runs named.
+  StrategyCheck sc;
+  sc.strategy = "copy_stream";
+  sc.predicted_rows_per_sec = 130;
+  sc.predicted_rows_per_sec_low = 110;
+  sc.predicted_rows_per_sec_high = 150;
+  sc.measured_rows_per_sec = 100;
+  sc.measured_rows_per_sec_min = 60;
+  sc.measured_rows_per_sec_max = 115;
+  sc.predicted_rss_bytes = sc.measured_rss_bytes = kMiB;
+  sc.runs = 3;
+  CHECK_FALSE(sc.rows_within());
+  CHECK(sc.ranges_meet());
+  CHECK(*sc.measured_spread() == Approx(0.55));
+  AdviseResult a;
+  a.calibration = c;
+  a.check = AdviseCheck{};
+  a.check->strategies = {sc};
+  sc.measured_rows_per_sec_max = 105;  // the ranges no longer meet
+  CHECK_FALSE(sc.ranges_meet());
+  const CheckSummary s = summarize_check(*a.check, 1);
+  CHECK(s.ranges_meet == 1);
+  CHECK(s.widest_spread_strategy == "copy_stream text");
+  CHECK(test::contains(check_summary_text(a), "1 of 1 predicted ranges meet the measured runs' range"));
+  const StrategyTable t = check_table(a);
+  REQUIRE(t.rows.size() == 1);
+  CHECK(t.rows[0].back() == "range, RSS");
+}
+
 TEST_CASE("advise: the whole read's own part queries move a parallel strategy's prediction with its bound",
           "[advise]") {
   // Two backends at 1000 ns of server CPU per row bind (2 ÷ 1000 ns = 2M rows/s; the
@@ -234,7 +304,13 @@ TEST_CASE("advise: a check compares each prediction with the full reads' medians
   CHECK(test::contains(check_summary_text(a),
                        fmt::format("{} of {} predictions within ±15%", s.strategies, s.strategies)));
   // 25% over: rows/s out; RSS 25% over is within, and 8 MiB over a small peak is too.
-  StrategyCheck off{"x", WireFormat::text, 125, 100, 125 * kMiB, 100 * kMiB, 3, true};
+  StrategyCheck off;
+  off.strategy = "x";
+  off.predicted_rows_per_sec = 125;
+  off.measured_rows_per_sec = 100;
+  off.predicted_rss_bytes = 125 * kMiB;
+  off.measured_rss_bytes = 100 * kMiB;
+  off.runs = 3;
   CHECK_FALSE(off.rows_within());
   CHECK(off.rss_within());
   off.predicted_rss_bytes = 20 * kMiB;
@@ -251,14 +327,19 @@ TEST_CASE("advise: the artifact reads back as written, and report renders it", "
       calibration_of({calibrated("copy_stream", 1.1, 0.1, 100000, 10 * kMiB, 15 * kMiB, 1000, 400)});
   artifact.result.calibration.partition_server_ratio = 1.5;
   artifact.result.calibration.notes = {"a note"};
+  artifact.result.calibration.strategies[0].fastest_wall_s = 1.0;
+  artifact.result.calibration.strategies[0].slowest_wall_s = 1.3;
   artifact.result.predictions = predict(artifact.result.calibration);
+  REQUIRE(artifact.result.predictions.at(0).rows_per_sec_low);
   artifact.result.recommendation = recommend(artifact.result.predictions, artifact.result.calibration);
   const auto doc = advise_artifact_json(artifact);
   CHECK(doc["kind"] == "advise");
   REQUIRE(doc["predictions"].size() == 1);
-  for (const char* key : {"strategy", "rows_per_sec", "peak_rss_bytes", "wall_s", "limited_by"})
+  for (const char* key :
+       {"strategy", "rows_per_sec", "rows_per_sec_low", "rows_per_sec_high", "peak_rss_bytes", "wall_s", "limited_by"})
     CHECK(doc["predictions"][0].contains(key));
-  for (const char* key : {"strategy", "why", "runner_up"}) CHECK(doc["recommendation"].contains(key));
+  for (const char* key : {"strategy", "why", "runner_up", "tie_with_runner_up"})
+    CHECK(doc["recommendation"].contains(key));
   CHECK(doc["calibration"]["table_rows"] == 1000000);
 
   test::TempDir dir("advise_artifact");
@@ -273,6 +354,39 @@ TEST_CASE("advise: the artifact reads back as written, and report renders it", "
   CHECK(test::contains(md.out, "## " + file.string()));
   CHECK(test::contains(md.out, "Recommended: copy_stream"));
   CHECK(test::contains(md.out, "| copy_stream (recommended) | text |"));
+
+  // Two checks of the same table and rows: the report says how far apart the same
+  // full reads measured, each strategy's median against the earlier one's.
+  AdviseArtifact again = artifact;
+  StrategyCheck sc;
+  sc.strategy = "copy_stream";
+  sc.measured_rows_per_sec = 100;
+  sc.predicted_rows_per_sec = 100;
+  artifact.result.check = AdviseCheck{};
+  artifact.result.check->rows = 1000000;
+  artifact.result.check->strategies = {sc, sc};
+  artifact.result.check->strategies[1].strategy = "naive";
+  again.result.check = artifact.result.check;
+  again.result.check->strategies[0].measured_rows_per_sec = 130;  // +30%
+  again.result.check->strategies[1].measured_rows_per_sec = 90;   // -10%
+  const auto repeated = compare_checks(artifact.result, "a.json", again.result, "b.json");
+  REQUIRE(repeated);
+  CHECK(repeated->compared == 2);
+  CHECK(repeated->within == 1);
+  CHECK(*repeated->largest_difference == Approx(0.3));
+  CHECK(repeated->largest_strategy == "copy_stream text");
+  AdviseArtifact other_rows = again;
+  other_rows.result.check->rows = 2000000;
+  CHECK_FALSE(compare_checks(artifact.result, "a.json", other_rows.result, "c.json"));
+  const fs::path first = dir.path / "advise-1.json", second = dir.path / "advise-2.json";
+  write_advise_artifact(artifact, first);
+  write_advise_artifact(again, second);
+  const test::Outcome both =
+      test::run_benchclient({"report", "--format", "md", first.string(), second.string()}, dir.path);
+  INFO(both.err);
+  REQUIRE(both.exit_code == 0);
+  CHECK(test::contains(both.out,
+                       "1 of 2 medians within ±15% of each other (largest difference: copy_stream text, +30%)"));
 }
 
 TEST_CASE("advise: every strategy reads the sample exactly as the server has it, within the time budget",

@@ -445,6 +445,8 @@ AdviseCalibration calibrate(const CalibrationRequest& request) {
       s.reads = static_cast<int>(k.reads.size());
       s.rows = median.rows;
       s.wall_s = median.wall_s;
+      s.fastest_wall_s = k.reads.front().wall_s;
+      s.slowest_wall_s = k.reads.back().wall_s;
       s.client_cpu_ns_per_row = median.client_cpu_ns_per_row();
       s.server_cpu_ns_per_row = median.server_cpu_ns_per_row();
       for (const RunFigures& f : k.reads)

@@ -796,8 +796,9 @@ std::vector<ReadSeries> read_series(const ReportSet& set) {
 // --- advise --------------------------------------------------------------------
 
 // An advise artifact: each strategy's predicted rows/s, and after its check, a mark
-// per strategy and format at (measured, predicted) beside the line where the two are
-// equal and the ±15% band around it.
+// per strategy and format at (measured, predicted), its bar the predicted range (the
+// calibration's slowest to fastest read), beside the line where the two are equal and
+// the ±15% band around it.
 void advise_charts(std::vector<Chart>& out, const ReportSet& set) {
   for (const auto& n : set.advises) {
     const AdviseResult& a = n.artifact.result;
@@ -828,7 +829,8 @@ void advise_charts(std::vector<Chart>& out, const ReportSet& set) {
     svg::LineChart l;
     double most = 0;
     for (const StrategyCheck& sc : a.check->strategies)
-      most = std::max({most, sc.measured_rows_per_sec, sc.predicted_rows_per_sec});
+      most = std::max(
+          {most, sc.measured_rows_per_sec, sc.predicted_rows_per_sec, sc.predicted_rows_per_sec_high.value_or(0)});
     most *= 1.1;
     const std::vector<svg::Marker> markers = {svg::Marker::circle,  svg::Marker::square,        svg::Marker::triangle,
                                               svg::Marker::diamond, svg::Marker::triangle_down, svg::Marker::cross,
@@ -837,7 +839,8 @@ void advise_charts(std::vector<Chart>& out, const ReportSet& set) {
       const StrategyCheck& sc = a.check->strategies[i];
       svg::Series s;
       s.name = fmt::format("{} {}", sc.strategy, to_string(sc.format));
-      s.points = {{sc.measured_rows_per_sec, sc.predicted_rows_per_sec, {}, {}}};
+      s.points = {{sc.measured_rows_per_sec, sc.predicted_rows_per_sec, sc.predicted_rows_per_sec_low,
+                   sc.predicted_rows_per_sec_high}};
       s.color = static_cast<int>(i % 7);
       s.marker = markers[i % markers.size()];
       l.series.push_back(s);
@@ -852,7 +855,11 @@ void advise_charts(std::vector<Chart>& out, const ReportSet& set) {
     }
     l.title = fmt::format("advise: predicted against measured rows/s, {}", a.calibration.table);
     l.x = {"measured rows/s (median of the full reads)", svg::Scale::linear, rows_format(), {}, true};
-    l.y = {"predicted rows/s", svg::Scale::linear, rows_format(), {}, true};
+    l.y = {"predicted rows/s (bar: the calibration's slowest to fastest read)",
+           svg::Scale::linear,
+           rows_format(),
+           {},
+           true};
     l.footer = ch.provenance;
     ch.id = fmt::format("{}-check", stem);
     ch.title = l.title;

@@ -72,10 +72,6 @@ std::vector<Prediction> predict(const AdviseCalibration& c) {
     p.strategy = s.strategy;
     p.format = s.format;
     const auto n = static_cast<double>(s.rows);
-    // The fixed cost is at most most of the sample's read: a one-page read slower than
-    // the whole sample (noise) must not make the rate infinite.
-    const double fixed = std::clamp(s.fixed_s, 0.0, 0.9 * s.wall_s);
-    double rate = n / (s.wall_s - fixed);
     // The server CPU per row of the whole read's own part queries, where probed: the
     // sample's steady rate scaled by how much the strategy's shape bound moves with it.
     double ratio = 0;  // 0: none
@@ -84,14 +80,29 @@ std::vector<Prediction> predict(const AdviseCalibration& c) {
     std::optional<double> server_ns = s.server_cpu_ns_per_row;
     const auto shape = strategy_shape(s.strategy, c.workers);
     const unsigned cores = c.server_shares_cores ? c.cores : 0;
+    double scale = 1;
     if (ratio > 0 && server_ns && s.client_cpu_ns_per_row && shape) {
       const auto sampled = shape_bound(*shape, *server_ns, *s.client_cpu_ns_per_row, cores);
       server_ns = *server_ns * ratio;
       const auto whole = shape_bound(*shape, *server_ns, *s.client_cpu_ns_per_row, cores);
-      if (sampled && whole) rate *= whole->rows_per_sec / sampled->rows_per_sec;
+      if (sampled && whole) scale = whole->rows_per_sec / sampled->rows_per_sec;
     }
+    // The steady rate of a read of the sample in `wall` seconds. The fixed cost is at
+    // most most of that read: a one-page read slower than the whole sample (noise)
+    // must not make the rate infinite.
+    const auto steady_rate = [&](double wall) { return n / (wall - std::clamp(s.fixed_s, 0.0, 0.9 * wall)) * scale; };
+    const auto whole_table_rate = [&](double wall) {
+      const double whole_wall = std::clamp(s.fixed_s, 0.0, 0.9 * wall) + n_total / steady_rate(wall);
+      return whole_wall > 0 ? n_total / whole_wall : steady_rate(wall);
+    };
+    const double fixed = std::clamp(s.fixed_s, 0.0, 0.9 * s.wall_s);
+    const double rate = steady_rate(s.wall_s);
     p.wall_s = fixed + n_total / rate;
-    p.rows_per_sec = p.wall_s > 0 ? n_total / p.wall_s : rate;
+    p.rows_per_sec = whole_table_rate(s.wall_s);
+    if (s.reads > 1 && s.fastest_wall_s > 0 && s.slowest_wall_s >= s.fastest_wall_s) {
+      p.rows_per_sec_low = std::min(p.rows_per_sec, whole_table_rate(s.slowest_wall_s));
+      p.rows_per_sec_high = std::max(p.rows_per_sec, whole_table_rate(s.fastest_wall_s));
+    }
     p.rss_grows_with_rows = holds_whole_result(s.strategy);
     if (p.rss_grows_with_rows && s.peak_rss_bytes > s.base_rss_bytes) {
       const double per_row = static_cast<double>(s.peak_rss_bytes - s.base_rss_bytes) / n;
@@ -144,9 +155,22 @@ std::optional<Recommendation> recommend(const std::vector<Prediction>& predictio
     const Prediction& second = **other;
     r.runner_up = second.strategy;
     r.runner_up_format = second.format;
+    const std::string second_name = strategy_label(second.strategy, second.format, both);
     r.why = fmt::format("{} is predicted to read the table at {} rows/s, {:.0f}% faster than {}{}; it is limited by {}",
-                        name, si(best.rows_per_sec), (best.rows_per_sec / second.rows_per_sec - 1) * 100,
-                        strategy_label(second.strategy, second.format, both), memory, limit_words(best.limited_by));
+                        name, si(best.rows_per_sec), (best.rows_per_sec / second.rows_per_sec - 1) * 100, second_name,
+                        memory, limit_words(best.limited_by));
+    // The calibration's own reads of the two overlap: on this machine its noise is
+    // larger than their difference, and only a measurement of both can tell.
+    const double best_low = best.rows_per_sec_low.value_or(best.rows_per_sec);
+    const double second_high = second.rows_per_sec_high.value_or(second.rows_per_sec);
+    if (second_high >= best_low) {
+      r.tie_with_runner_up = true;
+      r.why += fmt::format(
+          " — but the calibration's reads of the two overlap ({}–{} against {}–{} rows/s), so it cannot tell them "
+          "apart here: measure both (benchclient run --strategy {},{})",
+          si(best_low), si(best.rows_per_sec_high.value_or(best.rows_per_sec)),
+          si(second.rows_per_sec_low.value_or(second.rows_per_sec)), si(second_high), best.strategy, second.strategy);
+    }
   } else {
     r.why = fmt::format("{} is the only strategy predicted to fit, at {} rows/s{}; it is limited by {}", name,
                         si(best.rows_per_sec), memory, limit_words(best.limited_by));
@@ -182,6 +206,10 @@ AdviseCheck check_predictions(const AdviseResult& advice, const std::vector<std:
       c.format = format;
       c.predicted_rows_per_sec = p.rows_per_sec;
       c.measured_rows_per_sec = measured->rows_per_sec.median;
+      c.measured_rows_per_sec_min = measured->rows_per_sec.min;
+      c.measured_rows_per_sec_max = measured->rows_per_sec.max;
+      c.predicted_rows_per_sec_low = p.rows_per_sec_low;
+      c.predicted_rows_per_sec_high = p.rows_per_sec_high;
       c.predicted_rss_bytes = p.peak_rss_bytes;
       c.measured_rss_bytes = static_cast<std::uint64_t>(measured->peak_rss_bytes.median);
       c.runs = measured->rows_per_sec.count;
@@ -209,6 +237,11 @@ CheckSummary summarize_check(const AdviseCheck& check, double calibration_s) {
     ++s.strategies;
     if (sc.rows_within()) ++s.rows_within;
     if (sc.rss_within()) ++s.rss_within;
+    if (sc.ranges_meet()) ++s.ranges_meet;
+    if (const auto spread = sc.measured_spread(); spread && (!s.widest_spread || *spread > *s.widest_spread)) {
+      s.widest_spread = spread;
+      s.widest_spread_strategy = strategy_label(sc.strategy, sc.format, true);
+    }
     if (!s.worst_rows_error || std::abs(sc.rows_error()) > std::abs(*s.worst_rows_error)) {
       s.worst_rows_error = sc.rows_error();
       s.worst_rows_strategy = strategy_label(sc.strategy, sc.format, true);
@@ -222,6 +255,42 @@ CheckSummary summarize_check(const AdviseCheck& check, double calibration_s) {
   return s;
 }
 
+std::optional<RepeatedCheck> compare_checks(const AdviseResult& earlier, const std::string& earlier_file,
+                                            const AdviseResult& later, const std::string& later_file) {
+  if (!earlier.check || !later.check || earlier.calibration.table != later.calibration.table ||
+      earlier.check->rows != later.check->rows || earlier.check->rows == 0)
+    return std::nullopt;
+  RepeatedCheck r;
+  r.table = later.calibration.table;
+  r.rows = later.check->rows;
+  r.earlier = earlier_file;
+  r.later = later_file;
+  for (const StrategyCheck& b : later.check->strategies) {
+    const auto a =
+        std::find_if(earlier.check->strategies.begin(), earlier.check->strategies.end(),
+                     [&](const StrategyCheck& x) { return x.strategy == b.strategy && x.format == b.format; });
+    if (a == earlier.check->strategies.end() || a->measured_rows_per_sec <= 0 || b.measured_rows_per_sec <= 0) continue;
+    const double difference = b.measured_rows_per_sec / a->measured_rows_per_sec - 1;
+    ++r.compared;
+    if (std::abs(difference) <= kRowsTolerance) ++r.within;
+    if (!r.largest_difference || std::abs(difference) > std::abs(*r.largest_difference)) {
+      r.largest_difference = difference;
+      r.largest_strategy = strategy_label(b.strategy, b.format, true);
+    }
+  }
+  if (r.compared == 0) return std::nullopt;
+  return r;
+}
+
+std::string repeated_check_text(const RepeatedCheck& r) {
+  return fmt::format(
+      "Measured twice: the full reads of {} ({} rows) in {} and again in {}: {} of {} medians within ±{:.0f}% of "
+      "each other (largest difference: {}, {:+.0f}%). No prediction can be held to a tolerance tighter than the "
+      "same measurement repeated.",
+      r.table, r.rows, r.earlier, r.later, r.within, r.compared, kRowsTolerance * 100, r.largest_strategy,
+      r.largest_difference.value_or(0) * 100);
+}
+
 namespace {
 
 bool two_formats(const AdviseResult& a) {
@@ -232,17 +301,24 @@ bool two_formats(const AdviseResult& a) {
 
 std::string signed_percent(double fraction) { return fmt::format("{:+.0f}%", fraction * 100); }
 
+std::string range_text(std::optional<double> low, std::optional<double> high) {
+  return low && high ? fmt::format("{}–{}", si(*low), si(*high)) : std::string("-");
+}
+
 }  // namespace
 
 StrategyTable predictions_table(const AdviseResult& a) {
   StrategyTable t;
-  t.header = {"strategy", "format", "rows/s", "whole read", "peak RSS", "limited by", "of shape bound"};
-  t.align = {Align::left, Align::left, Align::right, Align::right, Align::right, Align::left, Align::right};
+  t.header = {"strategy",   "format",   "rows/s",     "range of its reads",
+              "whole read", "peak RSS", "limited by", "of shape bound"};
+  t.align = {Align::left,  Align::left,  Align::right, Align::right,
+             Align::right, Align::right, Align::left,  Align::right};
   for (const Prediction& p : a.predictions) {
     const bool recommended =
         a.recommendation && a.recommendation->strategy == p.strategy && a.recommendation->format == p.format;
     t.rows.push_back({recommended ? p.strategy + " (recommended)" : p.strategy, std::string(to_string(p.format)),
-                      si(p.rows_per_sec), fmt::format("{:.1f} s", p.wall_s),
+                      si(p.rows_per_sec), range_text(p.rows_per_sec_low, p.rows_per_sec_high),
+                      fmt::format("{:.1f} s", p.wall_s),
                       mib(static_cast<double>(p.peak_rss_bytes)) + (p.rss_grows_with_rows ? " (grows with rows)" : ""),
                       std::string(to_string(p.limited_by)),
                       p.fraction_of_bound ? fmt::format("{:.2f}", *p.fraction_of_bound) : std::string("-")});
@@ -283,19 +359,25 @@ std::string recommendation_text(const AdviseResult& a) {
 StrategyTable check_table(const AdviseResult& a) {
   StrategyTable t;
   if (!a.check) return t;
-  t.header = {"strategy", "format", "predicted rows/s", "measured (median)", "error", "predicted RSS", "measured RSS",
-              "error",    "within"};
-  t.align = {Align::left,  Align::left,  Align::right, Align::right, Align::right,
-             Align::right, Align::right, Align::right, Align::left};
+  t.header = {"strategy",      "format", "predicted rows/s", "predicted range", "measured (median)",
+              "measured runs", "error",  "predicted RSS",    "measured RSS",    "error",
+              "within"};
+  t.align = {Align::left,  Align::left,  Align::right, Align::right, Align::right, Align::right,
+             Align::right, Align::right, Align::right, Align::right, Align::left};
   for (const StrategyCheck& c : a.check->strategies) {
-    std::string within = c.rows_within() ? "rows/s" : "";
+    // rows/s: within the tolerance of the median; range: not, but the predicted range
+    // meets the measured runs' (the miss is within the two measurements' noise).
+    std::string within = c.rows_within() ? "rows/s" : c.ranges_meet() ? "range" : "";
     if (c.rss_within()) within += within.empty() ? "RSS" : ", RSS";
     if (within.empty()) within = "neither";
     if (!c.read_exactly) within += " (read other rows than the server's)";
-    t.rows.push_back({c.strategy, std::string(to_string(c.format)), si(c.predicted_rows_per_sec),
-                      si(c.measured_rows_per_sec), signed_percent(c.rows_error()),
-                      mib(static_cast<double>(c.predicted_rss_bytes)), mib(static_cast<double>(c.measured_rss_bytes)),
-                      signed_percent(c.rss_error()), within});
+    t.rows.push_back(
+        {c.strategy, std::string(to_string(c.format)), si(c.predicted_rows_per_sec),
+         range_text(c.predicted_rows_per_sec_low, c.predicted_rows_per_sec_high), si(c.measured_rows_per_sec),
+         c.measured_rows_per_sec_max > 0 ? range_text(c.measured_rows_per_sec_min, c.measured_rows_per_sec_max)
+                                         : std::string("-"),
+         signed_percent(c.rows_error()), mib(static_cast<double>(c.predicted_rss_bytes)),
+         mib(static_cast<double>(c.measured_rss_bytes)), signed_percent(c.rss_error()), within});
   }
   return t;
 }
@@ -307,6 +389,11 @@ std::string check_summary_text(const AdviseResult& a) {
       fmt::format("rows/s: {} of {} predictions within ±{:.0f}%", s.rows_within, s.strategies, kRowsTolerance * 100);
   if (s.worst_rows_error)
     text += fmt::format(" (worst: {}, {})", s.worst_rows_strategy, signed_percent(*s.worst_rows_error));
+  if (s.widest_spread)
+    text += fmt::format(
+        "; {} of {} predicted ranges meet the measured runs' range, whose own spread reaches {:.0f}% of the median "
+        "({})",
+        s.ranges_meet, s.strategies, *s.widest_spread * 100, s.widest_spread_strategy);
   text += fmt::format("; peak RSS: {} of {} within ±{:.0f}% or {} MiB", s.rss_within, s.strategies, kRssTolerance * 100,
                       kRssSlackBytes >> 20);
   if (s.worst_rss_error)

@@ -50,7 +50,10 @@ struct StrategyCalibration {
   std::uint64_t rows = 0;  // rows it read of the sample
   int reads = 0;           // reads of the whole sample (rounds), each matched with the server's rows
   double wall_s = 0;       // the median read's
-  double fixed_s = 0;      // the same strategy reading a sample of one page
+  // The fastest and slowest of its reads (0: one read, or an artifact from before they
+  // were kept): how far this machine's noise moves a read of the same rows.
+  double fastest_wall_s = 0, slowest_wall_s = 0;
+  double fixed_s = 0;  // the same strategy reading a sample of one page
   std::optional<double> client_cpu_ns_per_row;
   std::optional<double> server_cpu_ns_per_row;
   std::uint64_t peak_rss_bytes = 0;
@@ -108,6 +111,9 @@ struct Prediction {
   bool fits_memory = true;
   bool rss_grows_with_rows = false;
   std::optional<double> fraction_of_bound;  // the sample's steady rate ÷ its shape bound
+  // The same model at the slowest and the fastest of the calibration's reads: the
+  // range this machine's noise alone puts around the prediction (nullopt: one read).
+  std::optional<double> rows_per_sec_low, rows_per_sec_high;
   friend bool operator==(const Prediction&, const Prediction&) = default;
 };
 
@@ -117,6 +123,9 @@ struct Recommendation {
   std::string why;
   std::string runner_up;  // empty: nothing else fits
   std::optional<WireFormat> runner_up_format;
+  // The runner-up's range reaches the recommended one's: the calibration cannot tell
+  // them apart on this machine, and `why` says to measure both.
+  bool tie_with_runner_up = false;
   friend bool operator==(const Recommendation&, const Recommendation&) = default;
 };
 
@@ -132,6 +141,9 @@ struct StrategyCheck {
   WireFormat format = WireFormat::text;
   double predicted_rows_per_sec = 0;
   double measured_rows_per_sec = 0;  // median
+  // The slowest and fastest of its runs (0: unknown): the measurement's own noise.
+  double measured_rows_per_sec_min = 0, measured_rows_per_sec_max = 0;
+  std::optional<double> predicted_rows_per_sec_low, predicted_rows_per_sec_high;
   std::uint64_t predicted_rss_bytes = 0;
   std::uint64_t measured_rss_bytes = 0;  // median
   std::size_t runs = 0;
@@ -148,6 +160,19 @@ struct StrategyCheck {
     return measured_rows_per_sec > 0 && std::abs(rows_error()) <= kRowsTolerance;
   }
   [[nodiscard]] bool rss_within() const;
+  // The measured runs' spread around their median, (max − min) ÷ median (nullopt: unknown).
+  [[nodiscard]] std::optional<double> measured_spread() const {
+    if (measured_rows_per_sec <= 0 || measured_rows_per_sec_max <= 0) return std::nullopt;
+    return (measured_rows_per_sec_max - measured_rows_per_sec_min) / measured_rows_per_sec;
+  }
+  // The predicted range (the calibration's slowest to fastest read) meets the measured
+  // runs' range: the miss, if any, is no larger than the two measurements' noise.
+  [[nodiscard]] bool ranges_meet() const {
+    if (measured_rows_per_sec_max <= 0) return false;
+    const double low = predicted_rows_per_sec_low.value_or(predicted_rows_per_sec);
+    const double high = predicted_rows_per_sec_high.value_or(predicted_rows_per_sec);
+    return low <= measured_rows_per_sec_max && high >= measured_rows_per_sec_min;
+  }
   friend bool operator==(const StrategyCheck&, const StrategyCheck&) = default;
 };
 
@@ -166,6 +191,9 @@ struct AdviseCheck {
 // Aggregates of a check, for the summary line and the report.
 struct CheckSummary {
   std::size_t strategies = 0, rows_within = 0, rss_within = 0;
+  std::size_t ranges_meet = 0;          // predicted range meets the measured runs' range
+  std::optional<double> widest_spread;  // the largest measured_spread of any strategy
+  std::string widest_spread_strategy;
   std::optional<double> worst_rows_error;  // signed, the largest in size
   std::string worst_rows_strategy;
   std::optional<double> worst_rss_error;
@@ -173,6 +201,20 @@ struct CheckSummary {
   std::optional<double> calibration_share;  // calibration seconds ÷ the full benchmark's
 };
 [[nodiscard]] CheckSummary summarize_check(const AdviseCheck& check, double calibration_s);
+
+// The same full reads measured by two checks (the same table and rows): how far apart
+// their medians are — what a perfect prediction could at best achieve against either,
+// on this machine.
+struct RepeatedCheck {
+  std::string table;
+  std::uint64_t rows = 0;
+  std::string earlier, later;                // their files
+  std::size_t compared = 0;                  // strategies and formats both measured
+  std::size_t within = 0;                    // medians within ±kRowsTolerance of each other
+  std::optional<double> largest_difference;  // later ÷ earlier − 1, the largest in size
+  std::string largest_strategy;
+  friend bool operator==(const RepeatedCheck&, const RepeatedCheck&) = default;
+};
 
 struct AdviseResult {
   AdviseCalibration calibration;
@@ -199,6 +241,12 @@ struct AdviseResult {
 [[nodiscard]] AdviseCheck check_predictions(const AdviseResult& advice,
                                             const std::vector<std::pair<std::string, Artifact>>& runs,
                                             double benchmark_s);
+
+// The later check's medians against the earlier's (nullopt: different tables or row
+// counts, or nothing measured by both).
+[[nodiscard]] std::optional<RepeatedCheck> compare_checks(const AdviseResult& earlier, const std::string& earlier_file,
+                                                          const AdviseResult& later, const std::string& later_file);
+[[nodiscard]] std::string repeated_check_text(const RepeatedCheck& repeated);
 
 // What the reporters show of an advise result, computed here once: the predictions
 // (a row per strategy and format, the recommended one marked), the calibration in

@@ -229,6 +229,11 @@ void HtmlReporter::advise(const Named<AdviseArtifact>& n) {
   others_ += fmt::format("<p>{}</p>\n", escape(check_summary_text(a)));
 }
 
+void HtmlReporter::advise_repeats(const std::vector<RepeatedCheck>& repeats) {
+  others_ += "<h3>advise: the same full reads, measured twice</h3>\n";
+  for (const RepeatedCheck& r : repeats) others_ += fmt::format("<p>{}</p>\n", escape(repeated_check_text(r)));
+}
+
 void HtmlReporter::fsync(const Named<FsyncArtifact>& f) {
   others_ += fmt::format("<h3>{}</h3>\n<p>pg_test_fsync, one 8 kB write: {} {:.0f} ops/s, {:.0f} µs per flush.</p>\n",
                          escape(f.file), f.artifact.method, f.artifact.ops_per_sec, f.artifact.usecs_per_op);

@@ -27,6 +27,7 @@ class HtmlReporter final : public Reporter {
   void faults(const Named<FaultsArtifact>& faults) override;
   void verify(const Named<VerifyArtifact>& verify) override;
   void advise(const Named<AdviseArtifact>& advise) override;
+  void advise_repeats(const std::vector<RepeatedCheck>& repeats) override;
   void fsync(const Named<FsyncArtifact>& fsync) override;
   void targets(const std::vector<TargetOutcome>& targets) override;
   void close() override;

@@ -354,6 +354,11 @@ void MarkdownReporter::advise(const Named<AdviseArtifact>& n) {
              table_of(check_table(a)) + "\n" + check_summary_text(a) + "\n";
 }
 
+void MarkdownReporter::advise_repeats(const std::vector<RepeatedCheck>& repeats) {
+  others_ += "\n## advise: the same full reads, measured twice\n\n";
+  for (const RepeatedCheck& r : repeats) others_ += repeated_check_text(r) + "\n\n";
+}
+
 void MarkdownReporter::fsync(const Named<FsyncArtifact>& f) {
   ++others_count_;
   others_ += fmt::format("\n## {}\n\npg_test_fsync, one 8 kB write: {} {:.0f} ops/s, {:.0f} µs per flush.\n", f.file,

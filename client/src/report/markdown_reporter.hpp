@@ -28,6 +28,7 @@ class MarkdownReporter final : public Reporter {
   void faults(const Named<FaultsArtifact>& faults) override;
   void verify(const Named<VerifyArtifact>& verify) override;
   void advise(const Named<AdviseArtifact>& advise) override;
+  void advise_repeats(const std::vector<RepeatedCheck>& repeats) override;
   void fsync(const Named<FsyncArtifact>& fsync) override;
   void targets(const std::vector<TargetOutcome>& targets) override;
   void close() override;
@@ -44,8 +45,8 @@ class MarkdownReporter final : public Reporter {
   std::vector<Chart> charts_;
   std::string chart_dir_;
   Mode mode_ = Mode::full;
-  std::string body_;    // the full mode's per-artifact part, kept aside in summary mode
-  std::string others_;  // queue, faults, verify, fsync
+  std::string body_;     // the full mode's per-artifact part, kept aside in summary mode
+  std::string others_;   // queue, faults, verify, fsync
   std::string targets_;  // the Targets section, after the verdict
   std::size_t intro_end_ = 0;
   std::size_t others_count_ = 0;  // queue, faults, verify and fsync files

@@ -28,6 +28,8 @@ class Reporter {
   virtual void verify(const Named<VerifyArtifact>& /*verify*/) {}
   virtual void fsync(const Named<FsyncArtifact>& /*fsync*/) {}
   virtual void advise(const Named<AdviseArtifact>& /*advise*/) {}
+  // Checks of the same table and rows, each against the one before it (report_set pairs them).
+  virtual void advise_repeats(const std::vector<RepeatedCheck>& /*repeats*/) {}
   // The targets judged from every file above (report --targets); not called without.
   virtual void targets(const std::vector<TargetOutcome>& /*targets*/) {}
   // The end of the output, after every artifact it was given.
@@ -55,6 +57,8 @@ inline void report_set(const ReportSet& set, const std::vector<Reporter*>& repor
     for (Reporter* r : reporters) r->fsync(f);
   for (const auto& a : set.advises)
     for (Reporter* r : reporters) r->advise(a);
+  if (const auto repeats = repeated_checks(set); !repeats.empty())
+    for (Reporter* r : reporters) r->advise_repeats(repeats);
   if (!set.targets.empty())
     for (Reporter* r : reporters) r->targets(set.targets);
   for (Reporter* r : reporters) r->close();

@@ -141,7 +141,7 @@ void SummaryJsonReporter::targets(const std::vector<TargetOutcome>& targets) {
                                 {"at_most", o.target.at_most ? J(*o.target.at_most) : J(nullptr)},
                                 {"at_least", o.target.at_least ? J(*o.target.at_least) : J(nullptr)},
                                 {"measured", std::any_of(o.findings.begin(), o.findings.end(),
-                                                        [](const TargetFinding& f) { return f.measured; })},
+                                                         [](const TargetFinding& f) { return f.measured; })},
                                 {"met", o.met()},
                                 {"findings", findings}});
   }

@@ -38,7 +38,8 @@ auto strategy_fields() {
   using S = StrategyCalibration;
   return fields(field("strategy", &S::strategy).required(), field("format", &S::format).required().as(kWireFormatCodec),
                 field("parts", &S::parts).null_if_default(), field("rows", &S::rows), field("reads", &S::reads),
-                field("wall_s", &S::wall_s), field("fixed_s", &S::fixed_s),
+                field("wall_s", &S::wall_s), field("fastest_wall_s", &S::fastest_wall_s),
+                field("slowest_wall_s", &S::slowest_wall_s), field("fixed_s", &S::fixed_s),
                 field("client_cpu_ns_per_row", &S::client_cpu_ns_per_row),
                 field("server_cpu_ns_per_row", &S::server_cpu_ns_per_row), field("peak_rss_bytes", &S::peak_rss_bytes),
                 field("base_rss_bytes", &S::base_rss_bytes), field("rows_match", &S::rows_match),
@@ -62,7 +63,8 @@ auto calibration_fields() {
 auto prediction_fields() {
   using P = Prediction;
   return fields(field("strategy", &P::strategy).required(), field("format", &P::format).required().as(kWireFormatCodec),
-                field("rows_per_sec", &P::rows_per_sec).required(),
+                field("rows_per_sec", &P::rows_per_sec).required(), field("rows_per_sec_low", &P::rows_per_sec_low),
+                field("rows_per_sec_high", &P::rows_per_sec_high),
                 field("peak_rss_bytes", &P::peak_rss_bytes).required(), field("wall_s", &P::wall_s).required(),
                 field("limited_by", &P::limited_by).required().as(kLimit), field("fits_memory", &P::fits_memory),
                 field("rss_grows_with_rows", &P::rss_grows_with_rows),
@@ -73,7 +75,8 @@ auto recommendation_fields() {
   using R = Recommendation;
   return fields(field("strategy", &R::strategy).required(), field("format", &R::format).as(kWireFormatCodec),
                 field("why", &R::why), field("runner_up", &R::runner_up).null_if_default(),
-                field("runner_up_format", &R::runner_up_format).as(kWireFormatCodec));
+                field("runner_up_format", &R::runner_up_format).as(kWireFormatCodec),
+                field("tie_with_runner_up", &R::tie_with_runner_up));
 }
 
 auto strategy_check_fields() {
@@ -81,7 +84,12 @@ auto strategy_check_fields() {
   return fields(field("strategy", &S::strategy).required(), field("format", &S::format).required().as(kWireFormatCodec),
                 field("predicted_rows_per_sec", &S::predicted_rows_per_sec).required(),
                 field("measured_rows_per_sec", &S::measured_rows_per_sec).required(),
+                field("predicted_rows_per_sec_low", &S::predicted_rows_per_sec_low),
+                field("predicted_rows_per_sec_high", &S::predicted_rows_per_sec_high),
+                field("measured_rows_per_sec_min", &S::measured_rows_per_sec_min),
+                field("measured_rows_per_sec_max", &S::measured_rows_per_sec_max),
                 derived("rows_per_sec_error", [](const S& s) { return s.rows_error(); }),
+                derived("ranges_meet", [](const S& s) { return s.ranges_meet(); }),
                 field("predicted_peak_rss_bytes", &S::predicted_rss_bytes),
                 field("measured_peak_rss_bytes", &S::measured_rss_bytes),
                 derived("peak_rss_error", [](const S& s) { return s.rss_error(); }), field("runs", &S::runs),

@@ -186,4 +186,18 @@ std::vector<TargetOutcome> judge_targets(const ReportSet& set, const std::vector
   return evaluate_targets(targets, reads, queues);
 }
 
+std::vector<RepeatedCheck> repeated_checks(const ReportSet& set) {
+  std::vector<RepeatedCheck> out;
+  for (std::size_t i = 1; i < set.advises.size(); ++i)
+    for (std::size_t j = i; j-- > 0;) {
+      const auto& earlier = set.advises[j];
+      const auto& later = set.advises[i];
+      if (auto r = compare_checks(earlier.artifact.result, earlier.file, later.artifact.result, later.file)) {
+        out.push_back(std::move(*r));
+        break;
+      }
+    }
+  return out;
+}
+
 }  // namespace benchlab
