@@ -196,12 +196,13 @@ bench-scaling: $(BENCH_DEPS)
 # advise, checked against the real full reads (docs/advise.md): the standard table,
 # a narrow all-integer table and a wide TOAST table at 1M rows, the standard and the
 # narrow table at 10M, each in text and binary, then the first check again on a fresh
-# cluster (how far the same full reads move between two measurements), into
+# cluster (how far the same full reads move between two measurements), into a fresh
 # results/advise/ (advise-*.json with their check, and the run artifacts of the full
 # reads). About an hour here.
 .PHONY: bench-advise
 bench-advise: $(BENCH_DEPS)
 	scripts/settle bench-advise
+	rm -rf $(RESULTS_DIR)/advise
 	mkdir -p $(RESULTS_DIR)/advise
 	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 1000000 standard,narrow,wide
 	RESULTS_DIR=$(RESULTS_DIR)/advise scripts/bench-advise 10000000 standard,narrow

@@ -166,8 +166,8 @@ TEST_CASE("advise: predictions from the sample's steady rate, fixed cost and mem
 }
 
 TEST_CASE("advise: the calibration's slowest and fastest reads bound each prediction, and a tie is said", "[advise]") {
-  // copy_stream: reads of 1.1 s (median), 1.0 s and 1.6 s, 0.1 s fixed: the range is
-  // the same model at 1.6 s (steady 66.7k rows/s) and 1.0 s (111k rows/s).
+  // copy_stream: reads of 1.1 s (median), 1.0 s and 1.6 s, 0.1 s fixed: the prediction
+  // (1M rows in 0.1 + 10 s) moved as far as those reads were from the median one.
   StrategyCalibration copy = calibrated("copy_stream", 1.1, 0.1, 100000, 10 * kMiB, 15 * kMiB, 1000, 400);
   copy.fastest_wall_s = 1.0;
   copy.slowest_wall_s = 1.6;
@@ -181,8 +181,9 @@ TEST_CASE("advise: the calibration's slowest and fastest reads bound each predic
   REQUIRE(p.size() == 2);
   REQUIRE(p[0].rows_per_sec_low);
   REQUIRE(p[0].rows_per_sec_high);
-  CHECK(*p[0].rows_per_sec_low == Approx(1e6 / (0.1 + 1e6 / (1e5 / 1.5))));
-  CHECK(*p[0].rows_per_sec_high == Approx(1e6 / (0.1 + 1e6 / (1e5 / 0.9))));
+  CHECK(p[0].rows_per_sec == Approx(1e6 / 10.1));
+  CHECK(*p[0].rows_per_sec_low == Approx(1e6 / 10.1 * 1.1 / 1.6));
+  CHECK(*p[0].rows_per_sec_high == Approx(1e6 / 10.1 * 1.1 / 1.0));
   CHECK(*p[0].rows_per_sec_low < p[0].rows_per_sec);
   CHECK(p[0].rows_per_sec < *p[0].rows_per_sec_high);
   auto r = recommend(p, c);
@@ -190,14 +191,23 @@ TEST_CASE("advise: the calibration's slowest and fastest reads bound each predic
   CHECK(r->strategy == "parallel_copy");
   CHECK_FALSE(r->tie_with_runner_up);
   CHECK_FALSE(test::contains(r->why, "cannot tell"));
-  // The runner-up's fastest read reaches the recommended one's slowest: a tie, and
-  // the sentence says to measure both.
+  // The runner-up's range reaches the recommended one's: a tie, and the sentence says
+  // how to measure both (copy_stream's high 99k × 1.1 ÷ 0.6 = 181.5k against
+  // parallel_copy's low 196k × 0.6 ÷ 0.65 = 181.0k).
   c.strategies[0].fastest_wall_s = 0.6;
   p = predict(c);
   r = recommend(p, c);
   REQUIRE(r);
   CHECK(r->tie_with_runner_up);
-  CHECK(test::contains(r->why, "measure both (benchclient run --strategy parallel_copy,copy_stream)"));
+  CHECK(test::contains(r->why,
+                       "measure both (benchclient --dsn … --table public.t --rows all --format text --strategy "
+                       "parallel_copy,copy_stream)"));
+  // In two formats, each is measured.
+  c.strategies[0].format = WireFormat::binary;
+  r = recommend(predict(c), c);
+  REQUIRE(r);
+  CHECK(test::contains(r->why, "--strategy parallel_copy,copy_stream, once with --format text and once with"));
+  c.strategies[0].format = WireFormat::text;
   // One read: no range, and no tie claimed from noise nobody measured.
   c.strategies[0].reads = 1;
   c.strategies[1].reads = 1;
@@ -220,19 +230,27 @@ TEST_CASE("advise: the calibration's slowest and fastest reads bound each predic
   CHECK_FALSE(sc.rows_within());
   CHECK(sc.ranges_meet());
   CHECK(*sc.measured_spread() == Approx(0.55));
+  StrategyCheck apart = sc;  // the same, but its ranges do not meet
+  apart.strategy = "naive";
+  apart.measured_rows_per_sec_min = 95;
+  apart.measured_rows_per_sec_max = 105;
+  CHECK_FALSE(apart.ranges_meet());
   AdviseResult a;
   a.calibration = c;
   a.check = AdviseCheck{};
-  a.check->strategies = {sc};
-  sc.measured_rows_per_sec_max = 105;  // the ranges no longer meet
-  CHECK_FALSE(sc.ranges_meet());
+  a.check->strategies = {sc, apart};
   const CheckSummary s = summarize_check(*a.check, 1);
   CHECK(s.ranges_meet == 1);
+  CHECK(s.rows_within == 0);
+  CHECK(*s.widest_spread == Approx(0.55));
   CHECK(s.widest_spread_strategy == "copy_stream text");
-  CHECK(test::contains(check_summary_text(a), "1 of 1 predicted ranges meet the measured runs' range"));
+  CHECK(test::contains(check_summary_text(a), "1 of 2 predicted ranges meet the measured runs' range"));
   const StrategyTable t = check_table(a);
-  REQUIRE(t.rows.size() == 1);
+  REQUIRE(t.rows.size() == 2);
   CHECK(t.rows[0].back() == "range, RSS");
+  CHECK(t.rows[1].back() == "RSS");
+  CHECK(t.rows[0][2] == "130 (110–150)");
+  CHECK(t.rows[0][3] == "100 (60–115)");
 }
 
 TEST_CASE("advise: the whole read's own part queries move a parallel strategy's prediction with its bound",
@@ -387,6 +405,32 @@ TEST_CASE("advise: the artifact reads back as written, and report renders it", "
   REQUIRE(both.exit_code == 0);
   CHECK(test::contains(both.out,
                        "1 of 2 medians within ±15% of each other (largest difference: copy_stream text, +30%)"));
+
+  // Pairs by date, not by the order given; past another table's check and another
+  // machine's, to the latest earlier one of the same table and rows on this machine;
+  // a strategy that read other rows than the server's is not compared.
+  artifact.context.date = "2026-01-01T00:00:00Z";
+  again.context.date = "2026-01-03T00:00:00Z";
+  AdviseArtifact other_table = again, other_host = again;
+  other_table.result.calibration.table = "public.other";
+  other_table.context.date = "2026-01-02T00:00:00Z";
+  other_host.context.host.cpu_model = "another CPU";
+  other_host.context.date = "2026-01-02T12:00:00Z";
+  ReportSet checks;
+  checks.advises = {{"later.json", again},
+                    {"other-table.json", other_table},
+                    {"other-host.json", other_host},
+                    {"earlier.json", artifact}};
+  auto pairs = repeated_checks(checks);
+  REQUIRE(pairs.size() == 1);
+  CHECK(pairs[0].earlier == "earlier.json");
+  CHECK(pairs[0].later == "later.json");
+  CHECK(pairs[0].compared == 2);
+  checks.advises[0].artifact.result.check->strategies[0].read_exactly = false;
+  pairs = repeated_checks(checks);
+  REQUIRE(pairs.size() == 1);
+  CHECK(pairs[0].compared == 1);
+  CHECK(pairs[0].within == 1);
 }
 
 TEST_CASE("advise: every strategy reads the sample exactly as the server has it, within the time budget",

@@ -87,21 +87,18 @@ std::vector<Prediction> predict(const AdviseCalibration& c) {
       const auto whole = shape_bound(*shape, *server_ns, *s.client_cpu_ns_per_row, cores);
       if (sampled && whole) scale = whole->rows_per_sec / sampled->rows_per_sec;
     }
-    // The steady rate of a read of the sample in `wall` seconds. The fixed cost is at
-    // most most of that read: a one-page read slower than the whole sample (noise)
-    // must not make the rate infinite.
-    const auto steady_rate = [&](double wall) { return n / (wall - std::clamp(s.fixed_s, 0.0, 0.9 * wall)) * scale; };
-    const auto whole_table_rate = [&](double wall) {
-      const double whole_wall = std::clamp(s.fixed_s, 0.0, 0.9 * wall) + n_total / steady_rate(wall);
-      return whole_wall > 0 ? n_total / whole_wall : steady_rate(wall);
-    };
+    // The fixed cost is at most most of the sample's read: a one-page read slower than
+    // the whole sample (noise) must not make the rate infinite.
     const double fixed = std::clamp(s.fixed_s, 0.0, 0.9 * s.wall_s);
-    const double rate = steady_rate(s.wall_s);
+    const double rate = n / (s.wall_s - fixed) * scale;
     p.wall_s = fixed + n_total / rate;
-    p.rows_per_sec = whole_table_rate(s.wall_s);
+    p.rows_per_sec = p.wall_s > 0 ? n_total / p.wall_s : rate;
+    // The range: the prediction moved as far as the slowest and the fastest read were
+    // from the median one. (Not the model rerun at those reads: less the fixed cost, a
+    // short read's noise would be magnified by W ÷ (W − F).)
     if (s.reads > 1 && s.fastest_wall_s > 0 && s.slowest_wall_s >= s.fastest_wall_s) {
-      p.rows_per_sec_low = std::min(p.rows_per_sec, whole_table_rate(s.slowest_wall_s));
-      p.rows_per_sec_high = std::max(p.rows_per_sec, whole_table_rate(s.fastest_wall_s));
+      p.rows_per_sec_low = p.rows_per_sec * std::min(1.0, s.wall_s / s.slowest_wall_s);
+      p.rows_per_sec_high = p.rows_per_sec * std::max(1.0, s.wall_s / s.fastest_wall_s);
     }
     p.rss_grows_with_rows = holds_whole_result(s.strategy);
     if (p.rss_grows_with_rows && s.peak_rss_bytes > s.base_rss_bytes) {
@@ -159,17 +156,25 @@ std::optional<Recommendation> recommend(const std::vector<Prediction>& predictio
     r.why = fmt::format("{} is predicted to read the table at {} rows/s, {:.0f}% faster than {}{}; it is limited by {}",
                         name, si(best.rows_per_sec), (best.rows_per_sec / second.rows_per_sec - 1) * 100, second_name,
                         memory, limit_words(best.limited_by));
-    // The calibration's own reads of the two overlap: on this machine its noise is
+    // The two predicted ranges overlap: on this machine the calibration's noise is
     // larger than their difference, and only a measurement of both can tell.
     const double best_low = best.rows_per_sec_low.value_or(best.rows_per_sec);
     const double second_high = second.rows_per_sec_high.value_or(second.rows_per_sec);
     if (second_high >= best_low) {
       r.tie_with_runner_up = true;
+      const std::string measure =
+          best.format == second.format
+              ? fmt::format("benchclient --dsn … --table {} --rows all --format {} --strategy {},{}", c.table,
+                            to_string(best.format), best.strategy, second.strategy)
+              : fmt::format(
+                    "benchclient --dsn … --table {} --rows all --strategy {},{}, once with --format text "
+                    "and once with --format binary",
+                    c.table, best.strategy, second.strategy);
       r.why += fmt::format(
-          " — but the calibration's reads of the two overlap ({}–{} against {}–{} rows/s), so it cannot tell them "
-          "apart here: measure both (benchclient run --strategy {},{})",
+          " — but their predicted ranges overlap ({}–{} against {}–{} rows/s): the calibration cannot tell them "
+          "apart on this machine; measure both ({})",
           si(best_low), si(best.rows_per_sec_high.value_or(best.rows_per_sec)),
-          si(second.rows_per_sec_low.value_or(second.rows_per_sec)), si(second_high), best.strategy, second.strategy);
+          si(second.rows_per_sec_low.value_or(second.rows_per_sec)), si(second_high), measure);
     }
   } else {
     r.why = fmt::format("{} is the only strategy predicted to fit, at {} rows/s{}; it is limited by {}", name,
@@ -269,7 +274,9 @@ std::optional<RepeatedCheck> compare_checks(const AdviseResult& earlier, const s
     const auto a =
         std::find_if(earlier.check->strategies.begin(), earlier.check->strategies.end(),
                      [&](const StrategyCheck& x) { return x.strategy == b.strategy && x.format == b.format; });
-    if (a == earlier.check->strategies.end() || a->measured_rows_per_sec <= 0 || b.measured_rows_per_sec <= 0) continue;
+    if (a == earlier.check->strategies.end() || a->measured_rows_per_sec <= 0 || b.measured_rows_per_sec <= 0 ||
+        !a->read_exactly || !b.read_exactly)
+      continue;
     const double difference = b.measured_rows_per_sec / a->measured_rows_per_sec - 1;
     ++r.compared;
     if (std::abs(difference) <= kRowsTolerance) ++r.within;
@@ -285,8 +292,7 @@ std::optional<RepeatedCheck> compare_checks(const AdviseResult& earlier, const s
 std::string repeated_check_text(const RepeatedCheck& r) {
   return fmt::format(
       "Measured twice: the full reads of {} ({} rows) in {} and again in {}: {} of {} medians within ±{:.0f}% of "
-      "each other (largest difference: {}, {:+.0f}%). No prediction can be held to a tolerance tighter than the "
-      "same measurement repeated.",
+      "each other (largest difference: {}, {:+.0f}%).",
       r.table, r.rows, r.earlier, r.later, r.within, r.compared, kRowsTolerance * 100, r.largest_strategy,
       r.largest_difference.value_or(0) * 100);
 }
@@ -301,23 +307,22 @@ bool two_formats(const AdviseResult& a) {
 
 std::string signed_percent(double fraction) { return fmt::format("{:+.0f}%", fraction * 100); }
 
-std::string range_text(std::optional<double> low, std::optional<double> high) {
-  return low && high ? fmt::format("{}–{}", si(*low), si(*high)) : std::string("-");
+// "640.3k (437k–712k)"; without a range, the figure alone.
+std::string with_range(double value, std::optional<double> low, std::optional<double> high) {
+  return low && high && *high > 0 ? fmt::format("{} ({}–{})", si(value), si(*low), si(*high)) : si(value);
 }
 
 }  // namespace
 
 StrategyTable predictions_table(const AdviseResult& a) {
   StrategyTable t;
-  t.header = {"strategy",   "format",   "rows/s",     "range of its reads",
-              "whole read", "peak RSS", "limited by", "of shape bound"};
-  t.align = {Align::left,  Align::left,  Align::right, Align::right,
-             Align::right, Align::right, Align::left,  Align::right};
+  t.header = {"strategy", "format", "rows/s (range)", "whole read", "peak RSS", "limited by", "of shape bound"};
+  t.align = {Align::left, Align::left, Align::right, Align::right, Align::right, Align::left, Align::right};
   for (const Prediction& p : a.predictions) {
     const bool recommended =
         a.recommendation && a.recommendation->strategy == p.strategy && a.recommendation->format == p.format;
     t.rows.push_back({recommended ? p.strategy + " (recommended)" : p.strategy, std::string(to_string(p.format)),
-                      si(p.rows_per_sec), range_text(p.rows_per_sec_low, p.rows_per_sec_high),
+                      with_range(p.rows_per_sec, p.rows_per_sec_low, p.rows_per_sec_high),
                       fmt::format("{:.1f} s", p.wall_s),
                       mib(static_cast<double>(p.peak_rss_bytes)) + (p.rss_grows_with_rows ? " (grows with rows)" : ""),
                       std::string(to_string(p.limited_by)),
@@ -359,11 +364,11 @@ std::string recommendation_text(const AdviseResult& a) {
 StrategyTable check_table(const AdviseResult& a) {
   StrategyTable t;
   if (!a.check) return t;
-  t.header = {"strategy",      "format", "predicted rows/s", "predicted range", "measured (median)",
-              "measured runs", "error",  "predicted RSS",    "measured RSS",    "error",
-              "within"};
-  t.align = {Align::left,  Align::left,  Align::right, Align::right, Align::right, Align::right,
-             Align::right, Align::right, Align::right, Align::right, Align::left};
+  t.header = {"strategy",        "format", "predicted rows/s (range)",
+              "measured (runs)", "error",  "predicted RSS",
+              "measured RSS",    "error",  "within"};
+  t.align = {Align::left,  Align::left,  Align::right, Align::right, Align::right,
+             Align::right, Align::right, Align::right, Align::left};
   for (const StrategyCheck& c : a.check->strategies) {
     // rows/s: within the tolerance of the median; range: not, but the predicted range
     // meets the measured runs' (the miss is within the two measurements' noise).
@@ -372,10 +377,11 @@ StrategyTable check_table(const AdviseResult& a) {
     if (within.empty()) within = "neither";
     if (!c.read_exactly) within += " (read other rows than the server's)";
     t.rows.push_back(
-        {c.strategy, std::string(to_string(c.format)), si(c.predicted_rows_per_sec),
-         range_text(c.predicted_rows_per_sec_low, c.predicted_rows_per_sec_high), si(c.measured_rows_per_sec),
-         c.measured_rows_per_sec_max > 0 ? range_text(c.measured_rows_per_sec_min, c.measured_rows_per_sec_max)
-                                         : std::string("-"),
+        {c.strategy, std::string(to_string(c.format)),
+         with_range(c.predicted_rows_per_sec, c.predicted_rows_per_sec_low, c.predicted_rows_per_sec_high),
+         with_range(c.measured_rows_per_sec,
+                    c.measured_rows_per_sec_max > 0 ? std::optional(c.measured_rows_per_sec_min) : std::nullopt,
+                    c.measured_rows_per_sec_max > 0 ? std::optional(c.measured_rows_per_sec_max) : std::nullopt),
          signed_percent(c.rows_error()), mib(static_cast<double>(c.predicted_rss_bytes)),
          mib(static_cast<double>(c.measured_rss_bytes)), signed_percent(c.rss_error()), within});
   }

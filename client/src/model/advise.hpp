@@ -165,8 +165,9 @@ struct StrategyCheck {
     if (measured_rows_per_sec <= 0 || measured_rows_per_sec_max <= 0) return std::nullopt;
     return (measured_rows_per_sec_max - measured_rows_per_sec_min) / measured_rows_per_sec;
   }
-  // The predicted range (the calibration's slowest to fastest read) meets the measured
-  // runs' range: the miss, if any, is no larger than the two measurements' noise.
+  // The predicted range (the calibration's slowest to fastest read; without one, the
+  // prediction) meets the measured runs' range: the miss, if any, is no larger than the
+  // two measurements' noise.
   [[nodiscard]] bool ranges_meet() const {
     if (measured_rows_per_sec_max <= 0) return false;
     const double low = predicted_rows_per_sec_low.value_or(predicted_rows_per_sec);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -187,11 +188,21 @@ std::vector<TargetOutcome> judge_targets(const ReportSet& set, const std::vector
 }
 
 std::vector<RepeatedCheck> repeated_checks(const ReportSet& set) {
+  // In the order they were measured; a repeat is the same table and rows, checked on
+  // the same machine (another machine's figures are another measurement).
+  std::vector<const Named<AdviseArtifact>*> checked;
+  for (const auto& a : set.advises)
+    if (a.artifact.result.check) checked.push_back(&a);
+  std::stable_sort(checked.begin(), checked.end(),
+                   [](const auto* a, const auto* b) { return a->artifact.context.date < b->artifact.context.date; });
   std::vector<RepeatedCheck> out;
-  for (std::size_t i = 1; i < set.advises.size(); ++i)
+  for (std::size_t i = 1; i < checked.size(); ++i)
     for (std::size_t j = i; j-- > 0;) {
-      const auto& earlier = set.advises[j];
-      const auto& later = set.advises[i];
+      const auto& earlier = *checked[j];
+      const auto& later = *checked[i];
+      if (earlier.artifact.context.host.cpu_model != later.artifact.context.host.cpu_model ||
+          earlier.artifact.context.host.cores != later.artifact.context.host.cores)
+        continue;
       if (auto r = compare_checks(earlier.artifact.result, earlier.file, later.artifact.result, later.file)) {
         out.push_back(std::move(*r));
         break;

@@ -41,8 +41,8 @@ struct ReportSet {
 // Reads `files` in order, each into its kind's list. Throws ArtifactError.
 [[nodiscard]] ReportSet load_report_set(const std::vector<std::string>& files);
 
-// Each advise check against the set's latest earlier check of the same table and
-// rows (in the set's order).
+// Each advise check against the latest earlier one (by date) of the same table and
+// rows on the same machine.
 [[nodiscard]] std::vector<RepeatedCheck> repeated_checks(const ReportSet& set);
 
 // Each target judged from the set's read artifacts and its queue artifacts' levels.
