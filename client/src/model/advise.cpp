@@ -307,7 +307,7 @@ bool two_formats(const AdviseResult& a) {
 
 std::string signed_percent(double fraction) { return fmt::format("{:+.0f}%", fraction * 100); }
 
-// "640.3k (437k–712k)"; without a range, the figure alone.
+// "640.3k (437k–712k)"; without a range (or an unknown one, 0), the figure alone.
 std::string with_range(double value, std::optional<double> low, std::optional<double> high) {
   return low && high && *high > 0 ? fmt::format("{} ({}–{})", si(value), si(*low), si(*high)) : si(value);
 }
@@ -376,14 +376,11 @@ StrategyTable check_table(const AdviseResult& a) {
     if (c.rss_within()) within += within.empty() ? "RSS" : ", RSS";
     if (within.empty()) within = "neither";
     if (!c.read_exactly) within += " (read other rows than the server's)";
-    t.rows.push_back(
-        {c.strategy, std::string(to_string(c.format)),
-         with_range(c.predicted_rows_per_sec, c.predicted_rows_per_sec_low, c.predicted_rows_per_sec_high),
-         with_range(c.measured_rows_per_sec,
-                    c.measured_rows_per_sec_max > 0 ? std::optional(c.measured_rows_per_sec_min) : std::nullopt,
-                    c.measured_rows_per_sec_max > 0 ? std::optional(c.measured_rows_per_sec_max) : std::nullopt),
-         signed_percent(c.rows_error()), mib(static_cast<double>(c.predicted_rss_bytes)),
-         mib(static_cast<double>(c.measured_rss_bytes)), signed_percent(c.rss_error()), within});
+    t.rows.push_back({c.strategy, std::string(to_string(c.format)),
+                      with_range(c.predicted_rows_per_sec, c.predicted_rows_per_sec_low, c.predicted_rows_per_sec_high),
+                      with_range(c.measured_rows_per_sec, c.measured_rows_per_sec_min, c.measured_rows_per_sec_max),
+                      signed_percent(c.rows_error()), mib(static_cast<double>(c.predicted_rss_bytes)),
+                      mib(static_cast<double>(c.measured_rss_bytes)), signed_percent(c.rss_error()), within});
   }
   return t;
 }

@@ -111,8 +111,9 @@ struct Prediction {
   bool fits_memory = true;
   bool rss_grows_with_rows = false;
   std::optional<double> fraction_of_bound;  // the sample's steady rate ÷ its shape bound
-  // The same model at the slowest and the fastest of the calibration's reads: the
-  // range this machine's noise alone puts around the prediction (nullopt: one read).
+  // The prediction scaled by how far the slowest and the fastest of the calibration's
+  // reads were from the median one: the range this machine's noise alone puts around
+  // it (nullopt: one read).
   std::optional<double> rows_per_sec_low, rows_per_sec_high;
   friend bool operator==(const Prediction&, const Prediction&) = default;
 };
