@@ -53,6 +53,11 @@ TEST_CASE("error wording: a refused read names its table, its side in verify, an
 }
 
 TEST_CASE("progress lines: the live line as drawn, from the harness's figures", "[cli][measure]") {
-  LiveProgress now{"pooled_sync run 2/3", 10, 100, 5, std::nullopt, {{4, WorkerProgress::kNotYet}, {6, 99}}};
+  LiveProgress now;
+  now.label = "pooled_sync run 2/3";
+  now.rows = 10;
+  now.expected_rows = 100;
+  now.rows_per_sec = 5;
+  now.workers = {{4, WorkerProgress::kNotYet}, {6, 99}};
   CHECK(cli::progress_line(now) == "  pooled_sync run 2/3: 10 / 100 rows, 5 rows/s, workers 0:4 1:6@99");
 }

@@ -83,7 +83,7 @@ TEST_CASE("Harness: batches from several threads, totals, clocks and RSS", "[mea
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&h] {
-      for (int i = 0; i < 100; ++i) h.record_batch(10, std::chrono::microseconds(100 + i));
+      for (int i = 0; i < 100; ++i) h.record_batch(10, 40, std::chrono::microseconds(100 + i));
       benchlab::DecodeTotals totals;
       totals.rows = 1000;
       totals.bytes = 4000;
@@ -132,7 +132,7 @@ TEST_CASE("Harness: times taken elsewhere (forked workers), their rows and RSS",
   h.mark_query_sent(t0 + std::chrono::milliseconds(2));
   h.mark_first_row(t0 + std::chrono::milliseconds(12));
   h.mark_first_row();  // now: later than both
-  h.add_progress_rows(500);
+  h.add_progress(500, 2000);
   h.add_worker_peak_rss(10u << 20);
   h.add_worker_peak_rss(14u << 20);
   const auto f = h.finish();
@@ -154,7 +154,7 @@ TEST_CASE("Harness: the observer switched off samples nothing and charges no ser
   CHECK_FALSE(h.meter_server_cpu());
   h.start();
   h.add_server_cpu({1000, 2000});
-  h.record_batch(5, std::chrono::milliseconds(1));
+  h.record_batch(5, 20, std::chrono::milliseconds(1));
   const auto f = h.finish();
   CHECK_FALSE(f.peak_rss_bytes.has_value());
   CHECK_FALSE(f.parent_peak_rss_bytes.has_value());
@@ -175,14 +175,30 @@ TEST_CASE("Harness: server CPU charged by connections is summed", "[measure]") {
   CHECK(*f.server_cpu_sys_s == Approx(0.0005));
 }
 
+namespace {
+benchlab::LiveProgress live_figures(std::string label, std::uint64_t rows, std::uint64_t expected, double rate,
+                                    std::optional<std::uint64_t> rss, std::vector<benchlab::WorkerProgress> workers) {
+  benchlab::LiveProgress now;
+  now.label = std::move(label);
+  now.rows = rows;
+  now.expected_rows = expected;
+  now.rows_per_sec = rate;
+  now.peak_rss = rss;
+  now.workers = std::move(workers);
+  return now;
+}
+}  // namespace
+
 TEST_CASE("Harness: the progress line shows each forked worker's rows and how far its share is read", "[measure]") {
   using benchlab::cli::progress_line;
-  CHECK(progress_line({"multiprocessing run 1/3", 1500, 10000, 750, std::nullopt, {}}) ==
+  CHECK(progress_line(live_figures("multiprocessing run 1/3", 1500, 10000, 750, std::nullopt, {})) ==
         "  multiprocessing run 1/3: 1500 / 10000 rows, 750 rows/s");
   // Worker 1 has finished a part: its share is read through key 15000 (the part's upper bound).
-  CHECK(progress_line({"multiprocessing run 1/3", 1500, 10000, 750, std::nullopt, {{1000}, {500, 15000}}}) ==
+  CHECK(progress_line(live_figures("multiprocessing run 1/3", 1500, 10000, 750, std::nullopt,
+                                   {{1000, benchlab::WorkerProgress::kNotYet}, {500, 15000}})) ==
         "  multiprocessing run 1/3: 1500 / 10000 rows, 750 rows/s, workers 0:1000 1:500@15000");
-  const std::string with_rss = progress_line({"x", 1, 2, 3, 16ULL << 20, {{7}}});
+  const std::string with_rss =
+      progress_line(live_figures("x", 1, 2, 3, 16ULL << 20, {{7, benchlab::WorkerProgress::kNotYet}}));
   CHECK(with_rss.find("peak RSS 16.0 MiB, workers 0:7") != std::string::npos);
 }
 

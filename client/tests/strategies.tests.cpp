@@ -52,11 +52,12 @@ class TestContext final : public RunContext {
   }
   void mark_query_sent() override { ++query_sent; }
   void mark_first_row() override { ++first_row; }
-  void record_batch(std::uint64_t rows, std::chrono::nanoseconds waited) override {
+  void record_batch(std::uint64_t rows, std::uint64_t bytes, std::chrono::nanoseconds waited) override {
     rows_arrived();
     std::lock_guard lock(mutex_);
     ++batches;
     batch_rows += rows;
+    batch_bytes += bytes;
     latency_ns += static_cast<std::uint64_t>(waited.count());
   }
   void add_totals(const DecodeTotals& t) override {
@@ -77,9 +78,10 @@ class TestContext final : public RunContext {
     ++server_cpu_reports;
   }
   void add_pool_wait(std::chrono::nanoseconds) override { ++pool_waits; }
-  void add_progress_rows(std::uint64_t rows) override {
+  void add_progress(std::uint64_t rows, std::uint64_t bytes) override {
     rows_arrived();
     progress_rows += rows;
+    progress_bytes += bytes;
   }
   void add_worker_peak_rss(std::uint64_t bytes) override {
     std::lock_guard lock(mutex_);
@@ -125,13 +127,14 @@ class TestContext final : public RunContext {
   bool kill_watched = false;
   bool stop_watched = false;
   pid_t stopped = 0;
-  std::uint64_t batches = 0, batch_rows = 0, latency_ns = 0;
+  std::uint64_t batches = 0, batch_rows = 0, batch_bytes = 0, latency_ns = 0;
   DecodeTotals totals;
   LatencyHistogram latency;
   ServerCpu server_cpu;
   int server_cpu_reports = 0;
   std::set<pid_t> watched, ever_watched;
   std::atomic<std::uint64_t> progress_rows{0};
+  std::atomic<std::uint64_t> progress_bytes{0};
   std::vector<std::uint64_t> worker_rss;
   std::vector<std::string> notes;
   std::vector<PartFigures> parts;
@@ -234,12 +237,14 @@ void run_and_compare(const std::string& name, const ReadSpec& spec, const SetChe
     CHECK(context.first_row == 0);
   if (name != "multiprocessing") {
     CHECK(context.batch_rows == expected.rows);
+    CHECK(context.batch_bytes == context.totals.bytes);  // the live bytes add up to the run's
     CHECK(context.latency.total == 0);
   } else {
     CHECK(context.latency.total >= (expected.rows > 0 ? 1u : 0u));
     CHECK(context.watched.empty());  // every watched child was unwatched
     CHECK(context.ever_watched.size() >= 1u);
     CHECK(context.progress_rows == expected.rows);                    // the progress line saw every child's rows
+    CHECK(context.progress_bytes == context.totals.bytes);            // and their bytes
     CHECK(context.worker_rss.size() == context.ever_watched.size());  // one peak RSS per worker
     for (auto bytes : context.worker_rss) CHECK(bytes > (1u << 20));
   }

@@ -11,6 +11,7 @@
 #include "cli/compare_command.hpp"
 #include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/metrics_flags.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/queue_command.hpp"
 #include "cli/report_command.hpp"
@@ -151,12 +152,28 @@ int run_app(int argc, char** argv) {
       return print_usage_error(e.what(), command_path(app));
     }
   }
+  MetricsFlags* metrics = selected->metrics();
   try {
+    if (run.metrics_given() && selected != &run)
+      throw UsageError(fmt::format(
+          "--metrics-file before a subcommand applies to the run only; {}",
+          metrics != nullptr
+              ? fmt::format("give it after {}", selected->help_path())
+              : fmt::format("{} does not keep a metrics file (run, verify and queue do)", selected->help_path())));
     selected->validate();
+    if (metrics != nullptr) metrics->validate();
+    if (metrics != nullptr && metrics->wanted()) metrics->open(selected->metrics_name());
   } catch (const UsageError& e) {
     return print_usage_error(e.what(), selected->help_path());
   }
-  return selected->run();
+  try {
+    const int status = selected->run();
+    if (metrics != nullptr) metrics->finish(status);
+    return status;
+  } catch (...) {
+    if (metrics != nullptr) metrics->finish(exit_status_of_current_exception());
+    throw;
+  }
 }
 
 }  // namespace benchlab::cli

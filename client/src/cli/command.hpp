@@ -7,6 +7,8 @@
 
 namespace benchlab::cli {
 
+class MetricsFlags;
+
 class Command {
  public:
   Command() = default;
@@ -23,6 +25,11 @@ class Command {
   // Runs it; returns the exit status (cli/exit_codes.hpp). Errors found while running
   // are thrown as one line (main.cpp prints them).
   virtual int run() = 0;
+  // Its --metrics-file flags, for a command that keeps one (run, verify, queue): the
+  // file is opened before run() and told its exit status after.
+  [[nodiscard]] virtual MetricsFlags* metrics() { return nullptr; }
+  // The name benchlab_info's command label gives it.
+  [[nodiscard]] virtual std::string metrics_name() const { return {}; }
 };
 
 }  // namespace benchlab::cli

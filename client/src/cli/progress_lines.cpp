@@ -77,6 +77,7 @@ void StderrProgress::strategy_standing(const StrategyStanding& event) {
 }
 
 void StderrProgress::live(const LiveProgress& now) {
+  if (!live_line_) return;
   const std::string line = progress_line(now);
   std::fputs(("\r\x1b[K" + line).c_str(), stderr);
   std::fflush(stderr);

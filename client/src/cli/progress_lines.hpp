@@ -21,8 +21,9 @@ namespace benchlab::cli {
 class StderrProgress final : public ProgressObserver {
  public:
   // `phase_lines`: the duration estimate, one line per size, per round (with what is
-  // left, estimated) and per strategy at the end of a size.
-  explicit StderrProgress(bool phase_lines) : phase_lines_(phase_lines) {}
+  // left, estimated) and per strategy at the end of a size. `live_line`: the live
+  // progress line too (only ever on a terminal).
+  StderrProgress(bool phase_lines, bool live_line) : phase_lines_(phase_lines), live_line_(live_line) {}
 
   void run_estimated(const RunEstimate& estimate) override;
   void size_started(const SizeStarted& event) override;
@@ -35,6 +36,7 @@ class StderrProgress final : public ProgressObserver {
   void phase(const std::string& line) const;
 
   bool phase_lines_;
+  bool live_line_;
   std::size_t live_width_ = 0;  // what the live line covers now (0: nothing drawn)
 };
 

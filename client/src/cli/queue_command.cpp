@@ -14,6 +14,7 @@
 #include "cli/usage_error.hpp"
 #include "cli/value_parsers.hpp"
 #include "process/interrupt.hpp"
+#include "process/memory.hpp"
 #include "queue/workload.hpp"
 #include "store/artifact_file.hpp"
 #include "store/queue_artifact.hpp"
@@ -54,6 +55,7 @@ QueueCommand::QueueCommand(CLI::App& app, RunCommand& run)
   q.add_option("--results-dir", results_dir_, "where the queue artifact goes")->capture_default_str();
   q.add_flag("--json", json_, "print the artifact on stdout (the tables go to stderr)");
   q.add_flag("--no-progress", quiet_, "no progress lines on stderr");
+  metrics_.declare(q, "queue ");
 }
 
 void QueueCommand::validate() {
@@ -103,6 +105,28 @@ void QueueCommand::validate() {
   results_dir_path_ = results_dir_;
 }
 
+namespace {
+
+// The queue's metrics, from what the artifact holds so far.
+void queue_metrics(const QueueArtifact& artifact, MetricValues& m) {
+  double jobs = 0, failures = 0, enqueued = 0, lost = 0;
+  for (const QueueSample& s : artifact.samples) {
+    jobs += static_cast<double>(s.acknowledged);
+    failures += s.exactly_once && s.error.empty() ? 0 : 1;
+  }
+  for (const EnqueueResult& e : artifact.enqueue) enqueued += static_cast<double>(e.rows);
+  for (const CrashResult& c : artifact.crash_test) lost += static_cast<double>(c.lost_commits);
+  m.set("benchlab_queue_samples_done_total", static_cast<double>(artifact.samples.size()));
+  m.set("benchlab_queue_jobs_done_total", jobs);
+  m.set("benchlab_queue_exactly_once_failures_total", failures);
+  m.set("benchlab_queue_enqueue_rows_total", enqueued);
+  m.set("benchlab_queue_crash_lost_commits_total", lost);
+  if (!artifact.samples.empty()) m.set("benchlab_queue_jobs_per_second", artifact.samples.back().jobs_per_sec);
+  m.set("benchlab_peak_rss_bytes", static_cast<double>(own_peak_rss_bytes()));
+}
+
+}  // namespace
+
 int QueueCommand::run() {
   const std::filesystem::path& dir = results_dir_path_;
   bool created = false;
@@ -113,12 +137,18 @@ int QueueCommand::run() {
   }
   queue::Workload workload{target_.dsn, target_.cluster, queue_options_, run_.options().command};
   const bool progress = !quiet_;
-  auto say = [progress](const std::string& line) {
+  QueueArtifact artifact;
+  MetricsFile* metrics = metrics_.file();
+  const auto measure = [metrics, &artifact] {
+    if (metrics != nullptr) metrics->update([&artifact](MetricValues& m) { queue_metrics(artifact, m); });
+  };
+  measure();
+  auto say = [progress, &measure](const std::string& line) {
+    measure();
     if (!progress) return;
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);
   };
-  QueueArtifact artifact;
   try {
     queue::run_workload(workload, artifact, say);
   } catch (const Interrupted&) {

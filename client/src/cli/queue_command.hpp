@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "cli/metrics_flags.hpp"
 #include "cli/run_command.hpp"
 #include "cli/target_flags.hpp"
 #include "model/queue.hpp"
@@ -25,8 +26,11 @@ class QueueCommand final : public Command {
   [[nodiscard]] std::string help_path() const override { return "benchclient queue"; }
   void validate() override;
   int run() override;
+  [[nodiscard]] MetricsFlags* metrics() override { return &metrics_; }
+  [[nodiscard]] std::string metrics_name() const override { return "queue"; }
 
  private:
+  MetricsFlags metrics_;
   CLI::App* queue_;
   RunCommand& run_;
   // As parsed, before validation.

@@ -43,6 +43,7 @@
 #include "report/markdown_reporter.hpp"
 #include "run/checkpoint_file.hpp"
 #include "run/run_loop.hpp"
+#include "run/run_metrics.hpp"
 #include "store/artifact_file.hpp"
 #include "store/report_set.hpp"
 #include "store/schema_json.hpp"
@@ -627,10 +628,12 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
   if (auto busy = busy_machine_warning(host); busy && first) warn(busy->text());
 
   // 2. Run: rounds of the wire ceiling and every strategy, into the report.
-  StderrProgress lines(phases);
+  const bool live_line = options.output.progress && isatty(STDERR_FILENO) == 1;
+  StderrProgress lines(phases, live_line);
+  ProgressFanout both({&lines, options.metrics});
   LoopOutput output;
-  output.observer = &lines;
-  output.live = options.output.progress && isatty(STDERR_FILENO) == 1;
+  output.observer = options.metrics != nullptr ? static_cast<ProgressObserver*>(&both) : &lines;
+  output.live = live_line || options.metrics != nullptr;
   output.size_done = size_done;
   output.targets_after = targets_after;
   run_benchmark(plan, options.schedule, output, report, checkpoint ? &*checkpoint : nullptr);
@@ -803,6 +806,7 @@ RunCommand::RunCommand(CLI::App& app, std::string command) : app_(app) {
   run_.command = std::move(command);
   add_target_options(app, run_.target, target_flags_);
   declare_run_options(app, run_, flags_);
+  metrics_.declare(app, "");
 }
 
 void RunCommand::add_options_to(CLI::App& subcommand) {
@@ -821,6 +825,7 @@ void RunCommand::validate() {
     for (const auto* o : flags_.shaping)
       if (o->count() > 0)
         throw UsageError(fmt::format("{} needs --all or --strategy NAME to select work", o->get_name()));
+    if (metrics_.given()) throw UsageError("--metrics-file needs --all or --strategy NAME to select work");
     return;
   }
   validate_run_options();
@@ -846,6 +851,15 @@ void RunCommand::apply_client_resources() {
   }
 }
 
-int RunCommand::run() { return work_selected() ? run_benchmark_command(run_) : print_server_info(run_.target); }
+int RunCommand::run() {
+  if (!work_selected()) return print_server_info(run_.target);
+  if (MetricsFile* file = metrics_.file(); file != nullptr) {
+    RunMetrics metrics(*file);
+    RunOptions with_metrics = run_;
+    with_metrics.metrics = &metrics;
+    return run_benchmark_command(with_metrics);
+  }
+  return run_benchmark_command(run_);
+}
 
 }  // namespace benchlab::cli

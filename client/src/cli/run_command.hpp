@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/metrics_flags.hpp"
 #include "cli/run_options.hpp"
 #include "cli/server_target.hpp"
 #include "cli/target_flags.hpp"
@@ -104,10 +105,15 @@ class RunCommand final : public Command {
   [[nodiscard]] const RunFlags& flags() const { return flags_; }
   // --all or --strategy: the benchmark runs (else benchclient says what it talks to).
   [[nodiscard]] bool work_selected() const { return flags_.all || !flags_.strategies.empty(); }
+  [[nodiscard]] MetricsFlags* metrics() override { return &metrics_; }
+  [[nodiscard]] std::string metrics_name() const override { return "run"; }
+  // --metrics-file was given on the root (before any subcommand).
+  [[nodiscard]] bool metrics_given() const { return metrics_.given(); }
 
  private:
   CLI::App& app_;
   RunOptions run_;
+  MetricsFlags metrics_;
   TargetFlags target_flags_;
   RunFlags flags_;
 };

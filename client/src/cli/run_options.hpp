@@ -11,6 +11,7 @@
 
 #include "cli/server_target.hpp"
 #include "model/options.hpp"
+#include "model/progress.hpp"
 #include "model/schema.hpp"
 
 namespace benchlab::cli {
@@ -37,6 +38,8 @@ struct RunOptions {
   std::optional<TableSchema> expected_schema;
   // --checkpoint FILE: the read's confirmed parts, kept so that an interrupted read resumes.
   std::filesystem::path checkpoint_file;
+  // Not an option: the --metrics-file observer, set by the command that opened the file.
+  ProgressObserver* metrics = nullptr;
 };
 
 }  // namespace benchlab::cli

@@ -14,6 +14,7 @@
 #include "measure/host_facts.hpp"
 #include "pg/error.hpp"
 #include "process/interrupt.hpp"
+#include "process/memory.hpp"
 #include "report/verify_output.hpp"
 #include "store/verify_json.hpp"
 #include "verify/verify.hpp"
@@ -46,6 +47,7 @@ VerifyCommand::VerifyCommand(CLI::App& app, std::string command)
   verify_->add_flag("--measure-baseline", o.measure_baseline,
                     "also time hashing both tables once in parallel, and print the ratio");
   verify_->add_flag("--no-progress", quiet_, "no progress lines on stderr");
+  metrics_.declare(*verify_, "verify ");
 }
 
 void VerifyCommand::validate() {
@@ -65,8 +67,31 @@ int VerifyCommand::run() {
   VerifyReport report;
   std::optional<double> baseline;
   try {
-    auto progress = [&o](const std::string& line) {
-      if (o.progress) print_note("verify: " + line);
+    MetricsFile* metrics = metrics_.file();
+    if (metrics != nullptr)
+      metrics->update([](MetricValues& m) {
+        for (const char* name : {"benchlab_verify_segments_compared_total", "benchlab_verify_segments_differing_total",
+                                 "benchlab_verify_rows_fetched_total"})
+          m.set(name, 0);
+        m.set("benchlab_verify_differences", 0);
+      });
+    auto progress = [&o, metrics](const verify::VerifyProgress& now) {
+      if (o.progress && !now.line.empty()) print_note("verify: " + now.line);
+      if (metrics == nullptr) return;
+      const VerifyReport& r = now.so_far;
+      metrics->update([&](MetricValues& m) {
+        m.set("benchlab_verify_rows_compared_total", static_cast<double>(r.source.rows), {{"side", "source"}});
+        m.set("benchlab_verify_rows_compared_total", static_cast<double>(r.target.rows), {{"side", "target"}});
+        m.set("benchlab_verify_segments_compared_total", static_cast<double>(r.segments_compared));
+        m.set("benchlab_verify_segments_differing_total", static_cast<double>(r.segments_differing));
+        m.set("benchlab_verify_rows_fetched_total", static_cast<double>(r.rows_fetched));
+        m.set("benchlab_verify_differences", static_cast<double>(r.differences.size()));
+        if (now.first_cut > 0) {
+          m.set("benchlab_parts_done", static_cast<double>(now.first_cut_done));
+          m.set("benchlab_parts_left", static_cast<double>(now.first_cut - now.first_cut_done));
+        }
+        m.set("benchlab_peak_rss_bytes", static_cast<double>(own_peak_rss_bytes()));
+      });
     };
     report = verify::verify(o.source_dsn, target_dsn, o.verify, progress);
     if (o.measure_baseline && report.schema_differences.empty())

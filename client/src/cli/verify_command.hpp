@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "cli/metrics_flags.hpp"
 #include "model/verify.hpp"
 
 namespace benchlab::cli {
@@ -31,8 +32,11 @@ class VerifyCommand final : public Command {
   [[nodiscard]] std::string help_path() const override { return "benchclient verify"; }
   void validate() override;
   int run() override;
+  [[nodiscard]] MetricsFlags* metrics() override { return &metrics_; }
+  [[nodiscard]] std::string metrics_name() const override { return "verify"; }
 
  private:
+  MetricsFlags metrics_;
   CLI::App* verify_;
   VerifyCommandOptions options_;
   std::string target_dsn_;

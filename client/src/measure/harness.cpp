@@ -158,14 +158,28 @@ void Harness::report_progress() {
   LiveProgress now;
   now.label = options_.label;
   now.rows = rows_seen_.load(std::memory_order_relaxed);
+  now.bytes = bytes_seen_.load(std::memory_order_relaxed);
   now.expected_rows = options_.expected_rows;
-  const double elapsed = static_cast<double>(since_start_ns()) / 1e9;
+  const std::int64_t elapsed_ns = since_start_ns();
+  const double elapsed = static_cast<double>(elapsed_ns) / 1e9;
   now.rows_per_sec = elapsed > 0 ? static_cast<double>(now.rows) / elapsed : 0;
   if (options_.observe) now.peak_rss = peak_rss_.load();
+  const auto age = [elapsed_ns](std::int64_t at_ns) {
+    return static_cast<double>(elapsed_ns - std::max<std::int64_t>(at_ns, 0)) / 1e9;
+  };
+  now.progress_age_s = age(progress_ns_.load(std::memory_order_relaxed));
   now.workers.resize(workers_seen_.load(std::memory_order_relaxed));
-  for (std::size_t i = 0; i < now.workers.size(); ++i)
+  now.worker_progress_age_s.resize(now.workers.size());
+  for (std::size_t i = 0; i < now.workers.size(); ++i) {
     now.workers[i] = {worker_rows_[i].load(std::memory_order_relaxed),
                       worker_through_[i].load(std::memory_order_relaxed)};
+    now.worker_progress_age_s[i] = age(worker_progress_ns_[i].load(std::memory_order_relaxed));
+  }
+  {
+    std::lock_guard lock(mutex_);
+    now.workers_alive = watched_.size();
+    now.chain = chain_;
+  }
   options_.progress->live(now);
 }
 
@@ -186,7 +200,10 @@ RunFigures Harness::finish() {
   if (options_.observe) {
     take_rss_sample();
   }
-  if (options_.progress != nullptr) options_.progress->run_ended();
+  if (options_.progress != nullptr) {
+    report_progress();  // the run's last figures, for observers that keep totals
+    options_.progress->run_ended();
+  }
 
   std::lock_guard lock(mutex_);
   f.wall_s = static_cast<double>(wall_ns) / 1e9;
@@ -248,10 +265,20 @@ void Harness::mark_first_row(TimePoint at) {
                  std::max<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(at - start_).count(), 0));
 }
 
-void Harness::add_progress_rows(std::uint64_t rows) { rows_seen_.fetch_add(rows, std::memory_order_relaxed); }
+void Harness::add_progress(std::uint64_t rows, std::uint64_t bytes) {
+  bytes_seen_.fetch_add(bytes, std::memory_order_relaxed);
+  rows_seen_.fetch_add(rows, std::memory_order_relaxed);
+  progress_ns_.store(since_start_ns(), std::memory_order_relaxed);
+}
+
+void Harness::chain_progress(const ChainProgress& now) {
+  std::lock_guard lock(mutex_);
+  chain_ = now;
+}
 
 void Harness::set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> read_through) {
   if (index >= kShownWorkers) return;
+  worker_progress_ns_[index].store(since_start_ns(), std::memory_order_relaxed);
   worker_rows_[index].store(rows, std::memory_order_relaxed);
   worker_through_[index].store(read_through.value_or(WorkerProgress::kNotYet), std::memory_order_relaxed);
   std::size_t seen = workers_seen_.load(std::memory_order_relaxed);
@@ -269,8 +296,10 @@ void Harness::add_worker_private_peak(std::uint64_t bytes) {
   worker_private_peak_.push_back(bytes);
 }
 
-void Harness::record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) {
+void Harness::record_batch(std::uint64_t rows, std::uint64_t bytes, std::chrono::nanoseconds latency) {
+  bytes_seen_.fetch_add(bytes, std::memory_order_relaxed);
   rows_seen_.fetch_add(rows, std::memory_order_relaxed);
+  progress_ns_.store(since_start_ns(), std::memory_order_relaxed);
   const auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(latency.count(), 0));
   std::lock_guard lock(mutex_);  // once per batch (thousands of rows): no contention to speak of
   latency_.record(ns);

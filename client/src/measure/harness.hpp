@@ -52,11 +52,12 @@ class Harness final : public RunContext {
   void mark_first_row() override;
   void mark_query_sent(TimePoint at) override;
   void mark_first_row(TimePoint at) override;
-  void add_progress_rows(std::uint64_t rows) override;
+  void add_progress(std::uint64_t rows, std::uint64_t bytes) override;
+  void chain_progress(const ChainProgress& now) override;
   void set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> read_through) override;
   void add_worker_peak_rss(std::uint64_t bytes) override;
   void add_worker_private_peak(std::uint64_t bytes) override;
-  void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override;
+  void record_batch(std::uint64_t rows, std::uint64_t bytes, std::chrono::nanoseconds latency) override;
   void add_totals(const DecodeTotals& totals) override;
   void add_part(const PartFigures& part) override;
   void add_latency(const LatencyHistogram& histogram) override;
@@ -89,9 +90,12 @@ class Harness final : public RunContext {
   std::atomic<std::int64_t> query_sent_ns_{-1};
   std::atomic<std::int64_t> first_row_ns_{-1};
   std::atomic<std::uint64_t> rows_seen_{0};
+  std::atomic<std::uint64_t> bytes_seen_{0};
+  std::atomic<std::int64_t> progress_ns_{-1};  // since start_: the last batch or worker rows (-1: none yet)
   static constexpr std::size_t kShownWorkers = 16;
   std::array<std::atomic<std::uint64_t>, kShownWorkers> worker_rows_{};
   std::array<std::atomic<std::int64_t>, kShownWorkers> worker_through_{};
+  std::array<std::atomic<std::int64_t>, kShownWorkers> worker_progress_ns_{};
   std::atomic<std::size_t> workers_seen_{0};
   std::atomic<std::uint64_t> peak_rss_{0};
   std::atomic<std::uint64_t> peak_self_rss_{0};
@@ -107,6 +111,7 @@ class Harness final : public RunContext {
   std::vector<std::uint64_t> worker_peak_rss_;
   std::vector<std::uint64_t> worker_private_peak_;
   std::vector<PartFigures> parts_;
+  std::optional<ChainProgress> chain_;
 
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

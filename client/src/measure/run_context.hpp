@@ -12,6 +12,7 @@
 
 #include "model/figures.hpp"
 #include "model/latency_histogram.hpp"
+#include "model/progress.hpp"
 #include "model/read_spec.hpp"
 #include "pg/connection.hpp"
 
@@ -61,9 +62,9 @@ class RunContext {
   using TimePoint = std::chrono::steady_clock::time_point;
   virtual void mark_query_sent(TimePoint /*at*/) { mark_query_sent(); }
   virtual void mark_first_row(TimePoint /*at*/) { mark_first_row(); }
-  // Rows received elsewhere (forked workers), for the progress line only: no
-  // latency, no totals (add_totals and add_latency carry those).
-  virtual void add_progress_rows(std::uint64_t /*rows*/) {}
+  // Rows and value bytes received elsewhere (forked workers), for the progress line
+  // and the metrics only: no latency, no totals (add_totals and add_latency carry those).
+  virtual void add_progress(std::uint64_t /*rows*/, std::uint64_t /*bytes*/) {}
   // The coordinator has exported the run's snapshot; no worker has begun yet (tests
   // hold the run here to write rows a broken import would see).
   virtual void snapshot_exported() {}
@@ -72,13 +73,17 @@ class RunContext {
   // part; nullopt: none finished yet), for the live progress line only.
   virtual void set_worker_progress(std::size_t /*index*/, std::uint64_t /*rows*/,
                                    std::optional<std::int64_t> /*read_through*/) {}
+  // The fallback chain's standing (an attempt began, a part was confirmed), for the
+  // live figures only.
+  virtual void chain_progress(const ChainProgress& /*now*/) {}
   // A forked worker's own peak resident set (its getrusage ru_maxrss), once per worker.
   virtual void add_worker_peak_rss(std::uint64_t /*bytes*/) {}
   // A forked worker's largest private memory (pages not shared with the parent), once per worker.
   virtual void add_worker_private_peak(std::uint64_t /*bytes*/) {}
-  // One batch arrived and was decoded: its rows and its latency (from sending the
-  // request, or from the previous batch when streaming, to the batch decoded).
-  virtual void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) = 0;
+  // One batch arrived and was decoded: its rows, its value bytes (as DecodeTotals
+  // counts them) and its latency (from sending the request, or from the previous
+  // batch when streaming, to the batch decoded).
+  virtual void record_batch(std::uint64_t rows, std::uint64_t bytes, std::chrono::nanoseconds latency) = 0;
   // A reader finished: its rows, bytes and checksum.
   virtual void add_totals(const DecodeTotals& totals) = 0;
   // A part of the plan (a unit of work: one of spec.partitions, or of spec.batches

@@ -81,4 +81,10 @@ void keep_freed_heap() {
 
 void return_freed_heap() { malloc_trim(0); }
 
+std::uint64_t own_peak_rss_bytes() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
 }  // namespace benchlab

@@ -15,6 +15,8 @@ std::uint64_t own_private_bytes();
 // VmRSS and VmSize of /proc/self/status (0 if unreadable).
 std::uint64_t own_resident_bytes();
 std::uint64_t own_address_space_bytes();
+// This process's peak resident set since it started (getrusage ru_maxrss), in bytes.
+std::uint64_t own_peak_rss_bytes();
 
 struct MachineBudget {
   std::uint64_t bytes = 0;

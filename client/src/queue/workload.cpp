@@ -43,10 +43,10 @@ void run_profile(const Workload& w, const std::function<void(const std::string&)
     throw_if_interrupted();
     EnqueueResult e = enqueue(conninfo, method, q.jobs, q.invalid_every);
     e.profile = profile;
+    artifact.enqueue.push_back(e);
     say(fmt::format("  {} enqueue {:<17} {:>10.0f} rows/s{}", profile, method, e.rows_per_sec,
                     e.rejected ? fmt::format(" ({} refused by the CHECK, rolled back to their savepoints)", e.rejected)
                                : std::string()));
-    artifact.enqueue.push_back(e);
   }
   const pg::Connection admin = pg::Connection::open(conninfo, queue_session());
   for (const int payload : q.payload_bytes) {
@@ -61,9 +61,9 @@ void run_profile(const Workload& w, const std::function<void(const std::string&)
       QueueBound bound = measure_bound(conninfo, q.jobs, q.lease_ms);
       bound.profile = profile;
       bound.payload_bytes = payload;
+      artifact.bounds.push_back(bound);
       say(fmt::format("  {} bound (payload {}), two UPDATEs by primary key per job, sample {}/{}: {:>8.0f} jobs/s",
                       profile, payload_label(payload), s, q.samples, bound.jobs_per_sec));
-      artifact.bounds.push_back(bound);
     }
     const double bound = bound_of(artifact.bounds, profile, payload).mean;
     for (const int c : q.concurrency)
@@ -78,22 +78,22 @@ void run_profile(const Workload& w, const std::function<void(const std::string&)
         sample.payload_bytes = payload;
         sample.seed_wal_bytes_per_job = static_cast<double>(seed_wal) / static_cast<double>(q.jobs);
         sample.wal_bytes_per_job = static_cast<double>(wal) / static_cast<double>(q.jobs);
+        artifact.samples.push_back(sample);
         say(fmt::format("  {} dequeue payload {} concurrency {:>2} sample {}/{}: {:>8.0f} jobs/s{}{}", profile,
                         payload_label(payload), c, s, q.samples, sample.jobs_per_sec,
                         bound > 0 ? fmt::format(" ({:.2f} of the bound)", sample.jobs_per_sec / bound) : "",
                         !sample.error.empty()  ? "  FAILED: " + sample.error
                         : !sample.exactly_once ? "  NOT EXACTLY ONCE"
                                                : ""));
-        artifact.samples.push_back(sample);
       }
   }
   if (q.crash_test && cluster != nullptr) {
     say(fmt::format("  {} crash test: {} crashes, the server SIGKILLed mid-run each time", profile, q.crashes));
     CrashResult r = crash_test(*cluster, conninfo, q);
     r.profile = profile;
+    artifact.crash_test.push_back(r);
     say(fmt::format("  {} crash test (synchronous_commit {}): {} commits confirmed, {} lost", profile,
                     r.synchronous_commit, r.confirmed_commits, r.lost_commits));
-    artifact.crash_test.push_back(r);
   }
 }
 

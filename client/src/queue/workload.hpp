@@ -21,7 +21,8 @@ struct Workload {
 };
 
 // Fills `artifact` as it measures, so an interruption (Interrupted, thrown on) leaves
-// what was measured in it. `say`: one progress line.
+// what was measured in it. `say`: one progress line, told after what it says of is
+// in the artifact (the metrics file reads the artifact then).
 void run_workload(const Workload& workload, QueueArtifact& artifact,
                   const std::function<void(const std::string&)>& say);
 

@@ -30,10 +30,15 @@ class PartLedger final : public RunContext {
   PartLedger(RunContext& inner, std::size_t parts, PartJournal* journal)
       : inner_(inner), confirmed_(parts), journal_(journal) {}
 
-  void begin_attempt(std::vector<std::size_t> plan_index) {
+  void begin_attempt(std::vector<std::size_t> plan_index, int attempt, int workers) {
     std::lock_guard lock(mutex_);
     plan_index_ = std::move(plan_index);
     first_rows_.store(TimePoint{});
+    chain_.attempt = attempt;
+    chain_.workers = workers;
+    chain_.parts = confirmed_.size();
+    chain_.parts_confirmed = confirmed_.size() - plan_index_.size();
+    inner_.chain_progress(chain_);
   }
   // When this attempt's first rows arrived (the epoch: none yet).
   [[nodiscard]] TimePoint first_rows() const { return first_rows_.load(); }
@@ -66,10 +71,10 @@ class PartLedger final : public RunContext {
   void mark_first_row() override { inner_.mark_first_row(); }
   void mark_query_sent(TimePoint at) override { inner_.mark_query_sent(at); }
   void mark_first_row(TimePoint at) override { inner_.mark_first_row(at); }
-  void add_progress_rows(std::uint64_t rows) override {
+  void add_progress(std::uint64_t rows, std::uint64_t bytes) override {
     rows_arrived();
     received_ += rows;
-    inner_.add_progress_rows(rows);
+    inner_.add_progress(rows, bytes);
   }
   void snapshot_exported() override { inner_.snapshot_exported(); }
   void set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> through) override {
@@ -77,10 +82,10 @@ class PartLedger final : public RunContext {
   }
   void add_worker_peak_rss(std::uint64_t bytes) override { inner_.add_worker_peak_rss(bytes); }
   void add_worker_private_peak(std::uint64_t bytes) override { inner_.add_worker_private_peak(bytes); }
-  void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override {
+  void record_batch(std::uint64_t rows, std::uint64_t bytes, std::chrono::nanoseconds latency) override {
     rows_arrived();
     received_ += rows;
-    inner_.record_batch(rows, latency);
+    inner_.record_batch(rows, bytes, latency);
   }
   // Rows that arrived in this process (forked workers': as their heartbeats reported them).
   [[nodiscard]] std::uint64_t received() const { return received_.load(); }
@@ -94,6 +99,8 @@ class PartLedger final : public RunContext {
       if (confirmed_[mapped.index]) return;  // reported once already (cannot happen; harmless)
       confirmed_[mapped.index] = mapped;
       if (journal_ != nullptr) journal_->confirm(mapped);
+      ++chain_.parts_confirmed;
+      inner_.chain_progress(chain_);
     }
     inner_.add_part(mapped);
   }
@@ -117,6 +124,7 @@ class PartLedger final : public RunContext {
     first_rows_.compare_exchange_strong(none, std::chrono::steady_clock::now());
   }
   PartJournal* journal_;
+  ChainProgress chain_;  // under mutex_
   std::atomic<std::uint64_t> received_{0};
   std::atomic<TimePoint> first_rows_{TimePoint{}};
 };
@@ -191,7 +199,7 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
                                                static_cast<std::uint64_t>(first_workers) /
                                                static_cast<std::uint64_t>(workers);
     figures.tiers.push_back(workers);
-    ledger.begin_attempt(left);
+    ledger.begin_attempt(left, attempt, workers);
     // The previous fault's restart ends with this attempt's first rows.
     auto resumed = [&] {
       if (figures.faults.empty() || figures.faults.back().resumed_at_s) return;

@@ -238,6 +238,7 @@ class SizeRunner {
       throw;
     } catch (const std::exception& e) {
       harness.finish();
+      if (output_.observer != nullptr) output_.observer->run_checked({name, warmup, true, false});
       const std::string what = pg::one_line(e.what());
       result.errors.push_back(fmt::format("{}: {}", label, what));
       if (schedule_.policy == MismatchPolicy::strict)
@@ -246,6 +247,7 @@ class SizeRunner {
     }
     if (warmup) {
       ++result.warmups;
+      if (output_.observer != nullptr) output_.observer->run_checked({name, true, false, false});
       return;
     }
     f.round = index;
@@ -254,6 +256,7 @@ class SizeRunner {
     if (server.rows) f.rows_match = f.rows == *server.rows;
     if (server.checksum) f.checksum_match = f.checksum == *server.checksum;
     result.runs.push_back(f);
+    if (output_.observer != nullptr) output_.observer->run_checked({name, false, false, f.mismatched()});
     if (f.mismatched() && schedule_.policy == MismatchPolicy::strict && !is_unshared_control(name)) {
       fail(fmt::format("{} at {} rows read {} rows with checksum {:016x}; the server has {} rows, checksum {:016x}",
                        name, plan_.limit, f.rows, f.checksum, server.rows.value_or(0), server.checksum.value_or(0)));

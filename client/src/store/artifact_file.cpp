@@ -19,7 +19,7 @@ namespace benchlab {
 
 namespace fs = std::filesystem;
 
-void write_atomically(const fs::path& path, const std::string& content) {
+void write_atomically(const fs::path& path, const std::string& content, Durability durability) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::string hidden = path.filename().string();
   hidden.insert(0, 1, '.');
@@ -44,7 +44,7 @@ void write_atomically(const fs::path& path, const std::string& content) {
     done += static_cast<std::size_t>(n);
   }
   if (::fchmod(fd, 0644) != 0) fail("set permissions of");
-  if (::fsync(fd) != 0) fail("fsync");
+  if (durability == Durability::durable && ::fsync(fd) != 0) fail("fsync");
   if (::close(fd) != 0) {
     ::unlink(tmpl.c_str());
     throw std::runtime_error(fmt::format("cannot close {}: {}", path.string(), std::strerror(errno)));
@@ -55,6 +55,7 @@ void write_atomically(const fs::path& path, const std::string& content) {
     throw std::runtime_error(fmt::format("cannot rename into {}: {}", path.string(), std::strerror(err)));
   }
   // The rename itself is durable only once the directory is synced.
+  if (durability != Durability::durable) return;
   if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);

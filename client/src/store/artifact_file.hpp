@@ -8,8 +8,14 @@
 
 namespace benchlab {
 
+// durable: fsync of the file and of its directory, so the rename survives a crash;
+// rename_only: atomic for readers, but left to the kernel to flush (files rewritten
+// every few seconds, whose flushes would disturb what is being measured).
+enum class Durability { durable, rename_only };
+
 // Writes `content` to `path` atomically. Throws a one-line std::runtime_error.
-void write_atomically(const std::filesystem::path& path, const std::string& content);
+void write_atomically(const std::filesystem::path& path, const std::string& content,
+                      Durability durability = Durability::durable);
 
 // dir/<prefix>-<UTC timestamp>.json, made unique with a -N suffix when taken.
 [[nodiscard]] std::filesystem::path fresh_result_path(const std::filesystem::path& dir, const std::string& prefix);

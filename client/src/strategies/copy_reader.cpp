@@ -21,8 +21,10 @@ CopyReader::CopyReader(PGconn* conn, const std::string& query, WireFormat format
 void CopyReader::batch_done() {
   if (rows_in_batch_ == 0) return;
   const auto now = std::chrono::steady_clock::now();
-  context_->record_batch(rows_in_batch_, now - last_mark_);
+  const std::uint64_t decoded = decoder_->totals().bytes;
+  context_->record_batch(rows_in_batch_, decoded - bytes_at_mark_, now - last_mark_);
   last_mark_ = now;
+  bytes_at_mark_ = decoded;
   rows_in_batch_ = 0;
   if (fault_ != nullptr) fault_->after_batch(conn_);
 }

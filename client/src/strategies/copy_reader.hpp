@@ -59,6 +59,7 @@ class CopyReader {
   std::uint64_t rows_ = 0;
   std::uint64_t bytes_ = 0;
   std::uint64_t rows_in_batch_ = 0;
+  std::uint64_t bytes_at_mark_ = 0;  // the decoder's value bytes when the batch began
   std::chrono::steady_clock::time_point last_mark_;
   bool finished_ = false;
   FaultPoint* fault_ = nullptr;

@@ -93,10 +93,11 @@ void CursorStream::on_batch(const PGresult* result) {
   if (rows_ == 0) context_->mark_first_row();
   const std::uint64_t bytes_before = decoder_->totals().bytes;
   decoder_->consume(result);
-  pacer_.consumed(static_cast<std::size_t>(decoder_->totals().bytes - bytes_before));
+  const std::uint64_t batch_bytes = decoder_->totals().bytes - bytes_before;
+  pacer_.consumed(static_cast<std::size_t>(batch_bytes));
   rows_ += static_cast<std::uint64_t>(n);
   const auto now = std::chrono::steady_clock::now();
-  context_->record_batch(static_cast<std::uint64_t>(n), now - last_mark_);
+  context_->record_batch(static_cast<std::uint64_t>(n), batch_bytes, now - last_mark_);
   last_mark_ = now;
   if (options_.fault != nullptr) options_.fault->after_batch(conn_);
   context_->check_interrupted();

@@ -50,8 +50,9 @@ class SlotContext final : public RunContext {
   MeteredConnection connect() override { throw std::logic_error("a forked worker opens its own connection"); }
   void mark_query_sent() override { store_first(slot_.query_sent_ns); }
   void mark_first_row() override { store_first(slot_.first_row_ns); }
-  void record_batch(std::uint64_t rows, std::chrono::nanoseconds latency) override {
+  void record_batch(std::uint64_t rows, std::uint64_t bytes, std::chrono::nanoseconds latency) override {
     slot_.latency.record(static_cast<std::uint64_t>(latency.count()));
+    slot_.bytes_so_far.fetch_add(bytes, std::memory_order_relaxed);
     slot_.rows_so_far.fetch_add(rows, std::memory_order_relaxed);
     slot_.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);
     if (latency.count() > slot_.max_batch_ns.load(std::memory_order_relaxed))
@@ -333,7 +334,7 @@ class Multiprocessing final : public Strategy {
   template <typename Children, typename ReportParts>
   static void watch(const ReadSpec& spec, RunContext& context, const MeteredConnection& coordinator,
                     shm::WorkerSlots& slots, Children& workers, ReportParts& report_parts) {
-    std::vector<std::uint64_t> rows_reported(slots.size(), 0);
+    std::vector<std::uint64_t> rows_reported(slots.size(), 0), bytes_reported(slots.size(), 0);
     for (;;) {
       const std::size_t running = workers.reap();
       report_parts();
@@ -344,7 +345,9 @@ class Multiprocessing final : public Strategy {
         // The progress line follows the children's rows as they arrive.
         const std::uint64_t rows = slots[i].rows_so_far.load(std::memory_order_relaxed);
         if (rows > rows_reported[i]) {
-          context.add_progress_rows(rows - rows_reported[i]);
+          const std::uint64_t bytes = slots[i].bytes_so_far.load(std::memory_order_relaxed);
+          context.add_progress(rows - rows_reported[i], bytes - std::min(bytes, bytes_reported[i]));
+          bytes_reported[i] = std::max(bytes, bytes_reported[i]);
           const bool any_part = slots[i].parts_done.load(std::memory_order_acquire) > 0;
           context.set_worker_progress(
               i, rows, any_part ? std::optional(slots[i].read_through.load(std::memory_order_relaxed)) : std::nullopt);

@@ -38,7 +38,7 @@ class Naive final : public Strategy {
     // alive until the run ends.
     DecodedRows kept;
     decoder.consume_and_keep(kept.adopt(std::move(result)), kept);
-    context.record_batch(rows, std::chrono::steady_clock::now() - sent);
+    context.record_batch(rows, decoder.totals().bytes, std::chrono::steady_clock::now() - sent);
     if (!spec.snapshot_id.empty()) conn.connection().exec("COMMIT");
     context.add_totals(decoder.totals());
     conn.finish();

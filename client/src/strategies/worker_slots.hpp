@@ -30,6 +30,7 @@ struct WorkerSlot {
   std::atomic<std::int64_t> query_sent_ns{0};  // steady_clock (CLOCK_MONOTONIC: same clock in every process)
   std::atomic<std::int64_t> first_row_ns{0};
   std::atomic<std::uint64_t> rows_so_far{0};
+  std::atomic<std::uint64_t> bytes_so_far{0};  // value bytes, added before rows_so_far (the parent reads rows first)
   // The heartbeat: set by the parent at fork, then by the worker when connected and
   // after every batch (steady_clock ns). Silence past the hang timeout: hung.
   std::atomic<std::int64_t> heartbeat_ns{0};

@@ -87,8 +87,18 @@ struct Checksum {
 class Verifier {
  public:
   Verifier(Side& source, Side& target, const VerifyOptions& options, VerifyReport& report,
-           const std::function<void(const std::string&)>& progress)
+           const std::function<void(const VerifyProgress&)>& progress)
       : s_(source), t_(target), options_(options), report_(report), progress_(progress) {}
+
+  // Where the comparison stands (`line`: empty, or what to say).
+  void tell(std::string line = {}) const {
+    if (progress_) progress_(VerifyProgress{report_, first_cut_done_, first_cut_, std::move(line)});
+  }
+  void first_cut(std::uint64_t segments) { first_cut_ = segments; }
+  void first_cut_segment_done() {
+    ++first_cut_done_;
+    tell();
+  }
 
   [[nodiscard]] bool full() const {
     return options_.max_differences != 0 && report_.differences.size() >= options_.max_differences;
@@ -177,7 +187,7 @@ class Verifier {
       }
     }
     report_.truncated = report_.truncated || full();
-    if (progress_) progress_(fmt::format("keys {}..{}: {} difference(s) so far", lo, hi, report_.differences.size()));
+    tell(fmt::format("keys {}..{}: {} difference(s) so far", lo, hi, report_.differences.size()));
   }
 
   // The rows whose key is NULL, which differ (count or checksum): at most --fetch-rows
@@ -224,13 +234,14 @@ class Verifier {
   Side& t_;
   const VerifyOptions& options_;
   VerifyReport& report_;
-  const std::function<void(const std::string&)>& progress_;
+  const std::function<void(const VerifyProgress&)>& progress_;
+  std::uint64_t first_cut_ = 0, first_cut_done_ = 0;
   std::string row_image_;
 };
 
 void check_extension(const Side& s) {
   const std::string found = s.conn.query_value(
-      "SELECT count(*) FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+      "SELECT count(DISTINCT p.proname) FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
       "WHERE n.nspname = 'benchlab' AND p.proname IN ('range_checksum', 'server_scan')");
   if (found != "2") no_extension(s);
 }
@@ -302,7 +313,7 @@ Sides open_sides(const std::string& source_conninfo, const std::string& target_c
 }  // namespace
 
 VerifyReport verify(const std::string& source_conninfo, const std::string& target_conninfo,
-                    const VerifyOptions& options, const std::function<void(const std::string&)>& progress) {
+                    const VerifyOptions& options, const std::function<void(const VerifyProgress&)>& progress) {
   const auto started = std::chrono::steady_clock::now();
   const std::string& source_table = table_or_standard(options.table);
   const std::string& target_table = options.target_table.empty() ? source_table : options.target_table;
@@ -356,11 +367,13 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
     const auto width = static_cast<u128>(static_cast<i128>(*hi) - *lo) + 1;
     const auto parts = static_cast<u128>(std::max(1, options.segments));
     const u128 step = std::max<u128>(1, (width + parts - 1) / parts);
+    verifier.first_cut(static_cast<std::uint64_t>((width + step - 1) / step));
     for (u128 off = 0; off < width; off += step) {
       const auto a = static_cast<std::int64_t>(static_cast<i128>(*lo) + static_cast<i128>(off));
       const u128 last = std::min(off + step, width) - 1;
       const auto b = static_cast<std::int64_t>(static_cast<i128>(*lo) + static_cast<i128>(last));
       verifier.compare(a, b, true);
+      verifier.first_cut_segment_done();
       if (verifier.full()) break;
     }
   }

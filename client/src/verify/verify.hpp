@@ -6,6 +6,7 @@
 // and compare them key by key.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -16,9 +17,18 @@ namespace benchlab::verify {
 // Both sides are read in a REPEATABLE READ READ ONLY transaction of their own (one
 // snapshot per side for the whole comparison). Throws a one-line std::runtime_error
 // on bad input (missing table, no integer key, the extension missing on a side).
-// `progress` gets a short line now and then (may be empty).
+// Where a comparison stands, told after every segment of the first cut and every
+// segment compared key by key: the report so far and, now and then, a short line.
+struct VerifyProgress {
+  const VerifyReport& so_far;
+  std::uint64_t first_cut_done = 0;  // segments of the first cut compared
+  std::uint64_t first_cut = 0;       // segments in the first cut (0: not cut yet)
+  std::string line;                  // empty: nothing to say
+};
+
+// `progress` may be empty.
 VerifyReport verify(const std::string& source_conninfo, const std::string& target_conninfo,
-                    const VerifyOptions& options, const std::function<void(const std::string&)>& progress = {});
+                    const VerifyOptions& options, const std::function<void(const VerifyProgress&)>& progress = {});
 
 // The baseline the verify figure is measured against: each side's whole table
 // hashed once (benchlab.range_checksum over its key range), both servers at once.
