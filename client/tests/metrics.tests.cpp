@@ -46,11 +46,21 @@ std::pair<int, std::string> promtool_check(const std::string& text, const fs::pa
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, said};
 }
 
-// The value of the series `series` ("name" or "name{label=\"v\"}") in exposition text.
+// The value of the series `series` ("name" or "name{label=\"v\"}") in exposition text:
+// the one series of that name that has (at least) those labels.
 std::optional<double> value_of(const std::string& text, const std::string& series) {
+  const std::size_t brace = series.find('{');
+  const std::string name = series.substr(0, brace);
+  const std::string wanted = brace == std::string::npos ? "" : series.substr(brace + 1, series.size() - brace - 2);
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t end = line.find_first_of("{ ");
+    if (line.substr(0, end) != name) continue;
+    const std::size_t space = line.rfind(' ');
+    const std::string labels = line[end] == '{' ? line.substr(end + 1, line.rfind('}') - end - 1) : "";
+    if (!wanted.empty() && labels.find(wanted) == std::string::npos) continue;
+    return std::stod(line.substr(space + 1));
   }
   return std::nullopt;
 }
@@ -119,6 +129,9 @@ TEST_CASE("metrics: values of one moment, unset metrics left out, numbers as the
         "benchlab_worker_rows{worker=\"0\"} 5\n"
         "benchlab_worker_rows{worker=\"1\"} 7\n");
   CHECK(m.get("benchlab_worker_rows", {{"worker", "1"}}) == 7);
+  // The file's own labels come first on every series.
+  CHECK(test::contains(m.exposition({{"command", "run"}, {"job", "x"}}),
+                       "benchlab_worker_rows{command=\"run\",job=\"x\",worker=\"0\"} 5\n"));
   m.clear("benchlab_worker_rows");
   CHECK_FALSE(m.get("benchlab_worker_rows", {{"worker", "1"}}).has_value());
   CHECK_THROWS_AS(m.set("rows_read_total", 1), std::logic_error);
@@ -146,6 +159,15 @@ TEST_CASE("metrics: bad --metrics-file and --metrics-interval are refused in one
       {{"--dsn", dsn, "--metrics-file", (dir.path / "m.prom").string(), "plan"},
        "does not keep a metrics file (run, verify and queue do)"},
       {{"--metrics-file", (dir.path / "m.prom").string(), "queue", "--dsn", dsn}, "give it after benchclient queue"},
+      {{"--metrics-interval", "1s", "queue", "--dsn", dsn, "--metrics-file", (dir.path / "m.prom").string()},
+       "give it after benchclient queue"},
+      {{"--dsn", dsn, "--strategy", "naive", "--metrics-file", (dir.path / "m.prom").string(), "--metrics-label",
+        "bad-name=x"},
+       "--metrics-label 'bad-name=x': a label name is letters"},
+      {{"--dsn", dsn, "--strategy", "naive", "--metrics-file", (dir.path / "m.prom").string(), "--metrics-label",
+        "command=x"},
+       "command is a label benchlab or Prometheus sets itself"},
+
       {{"verify", "--dsn", dsn, "--target-table", "public.x", "--metrics-file", missing},
        "verify --metrics-file " + missing},
   };
@@ -165,17 +187,32 @@ TEST_CASE("metrics: a run's file agrees with its artifact, is linted clean, and 
   db.admin().exec("SELECT benchlab.seed_records('public.t', 20000)");
   test::TempDir dir("metrics_run");
   const fs::path file = dir.path / "benchlab.prom";
-  const test::Outcome o = test::run_benchclient({"--dsn",         db.conninfo(),
-                                                 "--table",       "public.t",
-                                                 "--rows",        "20000",
-                                                 "--strategy",    "naive,parallel_copy",
-                                                 "--runs",        "2",
-                                                 "--warmup",      "1",
-                                                 "--workers",     "2",
-                                                 "--results-dir", (dir.path / "r").string(),
-                                                 "--console",     "none",
-                                                 "--no-progress", "--metrics-file",
-                                                 file.string(),   "--metrics-interval",
+  const test::Outcome o = test::run_benchclient({"--dsn",
+                                                 db.conninfo(),
+                                                 "--table",
+                                                 "public.t",
+                                                 "--rows",
+                                                 "20000",
+                                                 "--strategy",
+                                                 "naive,parallel_copy",
+                                                 "--runs",
+                                                 "2",
+                                                 "--warmup",
+                                                 "1",
+                                                 "--workers",
+                                                 "2",
+                                                 "--part-rows",
+                                                 "2500",
+                                                 "--metrics-label",
+                                                 "task=nightly",
+                                                 "--results-dir",
+                                                 (dir.path / "r").string(),
+                                                 "--console",
+                                                 "none",
+                                                 "--no-progress",
+                                                 "--metrics-file",
+                                                 file.string(),
+                                                 "--metrics-interval",
                                                  "100ms"},
                                                 dir.path);
   INFO(o.err);
@@ -205,7 +242,8 @@ TEST_CASE("metrics: a run's file agrees with its artifact, is linted clean, and 
   CHECK(value_of(text, "benchlab_finished") == 1);
   CHECK(value_of(text, "benchlab_exit_code") == 0);
   CHECK(value_of(text, "benchlab_peak_rss_bytes") > 0);
-  CHECK(test::contains(text, "benchlab_info{command=\"run\",version=\""));
+  CHECK(test::contains(text, "benchlab_info{command=\"run\",task=\"nightly\",version=\""));
+  CHECK(test::contains(text, "benchlab_rows_read_total{command=\"run\",task=\"nightly\"} "));
   // Between runs and after the last, no gauge of a current run is left to alert on.
   CHECK_FALSE(value_of(text, "benchlab_heartbeat_age_seconds").has_value());
   CHECK(names_in(dir.path).count("benchlab.prom") == 1);
@@ -260,9 +298,10 @@ TEST_CASE("metrics: a stalled worker shows in its heartbeat age while the others
   CHECK(value_of(stalled, "benchlab_run_expected_rows") == 40000);
   CHECK(value_of(stalled, "benchlab_rows_read_total") > 0);
   CHECK(value_of(stalled, "benchlab_bytes_read_total") > 0);
-  // The run's heartbeat is its youngest worker's; the stopped one's share is not read.
-  CHECK(value_of(stalled, "benchlab_heartbeat_age_seconds") <=
-        value_of(stalled, "benchlab_worker_heartbeat_age_seconds{worker=\"1\"}"));
+  // The run's heartbeat is its youngest worker's (stamped a moment apart, hence the
+  // tolerance); the stopped one's share is not read.
+  CHECK(value_of(stalled, "benchlab_heartbeat_age_seconds").value_or(1e9) <=
+        value_of(stalled, "benchlab_worker_heartbeat_age_seconds{worker=\"1\"}").value_or(0) + 0.5);
   CHECK(value_of(stalled, "benchlab_worker_rows{worker=\"1\"}") < 20000);
   kill(-run.pid(), SIGINT);
   const test::Outcome interrupted = run.wait();

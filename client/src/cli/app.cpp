@@ -156,7 +156,7 @@ int run_app(int argc, char** argv) {
   try {
     if (run.metrics_given() && selected != &run)
       throw UsageError(fmt::format(
-          "--metrics-file before a subcommand applies to the run only; {}",
+          "--metrics-file, --metrics-interval and --metrics-label before a subcommand apply to the run only; {}",
           metrics != nullptr
               ? fmt::format("give it after {}", selected->help_path())
               : fmt::format("{} does not keep a metrics file (run, verify and queue do)", selected->help_path())));
@@ -171,7 +171,7 @@ int run_app(int argc, char** argv) {
     if (metrics != nullptr) metrics->finish(status);
     return status;
   } catch (...) {
-    if (metrics != nullptr) metrics->finish(exit_status_of_current_exception());
+    if (metrics != nullptr) metrics->finish(exit_status_of_current_exception(), current_exception_is_bad_input());
     throw;
   }
 }

@@ -23,6 +23,9 @@ void MetricsFlags::declare(CLI::App& app, std::string scope) {
   interval_opt_ = app.add_option("--metrics-interval", interval_text_,
                                  "how often --metrics-file is rewritten: a duration such as 5s or 500ms")
                       ->capture_default_str();
+  label_opt_ = app.add_option("--metrics-label", label_texts_,
+                              "a label NAME=VALUE on every series of --metrics-file (repeatable), so that files of "
+                              "several commands in one collector directory stay apart");
 }
 
 void MetricsFlags::validate() {
@@ -36,29 +39,55 @@ void MetricsFlags::validate() {
   interval_ = std::chrono::milliseconds(*ms);
   if (interval_opt_->count() > 0 && file_.empty())
     throw UsageError(fmt::format("{}--metrics-interval applies to --metrics-file: give both, or drop it", scope_));
+  if (label_opt_->count() > 0 && file_.empty())
+    throw UsageError(fmt::format("{}--metrics-label applies to --metrics-file: give both, or drop it", scope_));
+  labels_.clear();
+  for (const std::string& text : label_texts_) {
+    const std::size_t eq = text.find('=');
+    const std::string label = text.substr(0, eq);
+    std::string problem = eq == std::string::npos ? "give NAME=VALUE" : label_name_problem(label);
+    for (const auto& [seen, value] : labels_)
+      if (problem.empty() && seen == label) problem = "given twice";
+    if (!problem.empty())
+      throw UsageError(fmt::format("{}--metrics-label '{}': {}; give NAME=VALUE such as --metrics-label task=nightly",
+                                   scope_, text, problem));
+    labels_.emplace_back(label, text.substr(eq + 1));
+  }
   if (!file_.empty() && std::filesystem::is_directory(file_))
     throw UsageError(fmt::format("{} {}: a directory; give a file name such as {}/benchlab.prom", name, file_, file_));
 }
 
 void MetricsFlags::open(const std::string& command) {
   try {
-    file_handle_ = std::make_unique<MetricsFile>(file_, interval_, command);
+    file_handle_ = std::make_unique<MetricsFile>(file_, interval_, command, labels_);
   } catch (const std::runtime_error& e) {
     throw UsageError(
         fmt::format("{}--metrics-file {}: {}; give a file in a directory you can write", scope_, file_, e.what()));
   }
 }
 
-void MetricsFlags::finish(int exit_code) {
+void MetricsFlags::finish(int exit_code, bool bad_input) {
   if (!file_handle_) return;
   // Bad input found once the command ran (a table that is not there): nothing of
   // it is left behind, as for bad input found before.
-  if (exit_code == kExitUsage) {
+  if (bad_input) {
     file_handle_->discard();
   } else {
     file_handle_->finish(exit_code);
   }
   file_handle_.reset();
+}
+
+bool current_exception_is_bad_input() {
+  try {
+    throw;
+  } catch (const UsageError&) {
+    return true;
+  } catch (const plan::OptionRefused&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
 }
 
 int exit_status_of_current_exception() {

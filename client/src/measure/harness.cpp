@@ -147,7 +147,10 @@ void Harness::sampler_loop() {
       take_rss_sample();
     }
     if (options_.progress != nullptr && Clock::now() >= next_draw) {
-      report_progress();
+      try {
+        report_progress();
+      } catch (...) {  // an observer's failure (out of memory) must not terminate the read
+      }
       next_draw = Clock::now() + std::chrono::milliseconds(250);  // at most 4 refreshes a second
     }
     stop_cv_.wait_for(lock, interval, [this] { return stop_; });
@@ -172,7 +175,8 @@ void Harness::report_progress() {
   now.worker_progress_age_s.resize(now.workers.size());
   for (std::size_t i = 0; i < now.workers.size(); ++i) {
     now.workers[i] = {worker_rows_[i].load(std::memory_order_relaxed),
-                      worker_through_[i].load(std::memory_order_relaxed)};
+                      worker_through_[i].load(std::memory_order_relaxed),
+                      !worker_ended_[i].load(std::memory_order_relaxed)};
     now.worker_progress_age_s[i] = age(worker_progress_ns_[i].load(std::memory_order_relaxed));
   }
   {
@@ -201,7 +205,10 @@ RunFigures Harness::finish() {
     take_rss_sample();
   }
   if (options_.progress != nullptr) {
-    report_progress();  // the run's last figures, for observers that keep totals
+    try {
+      report_progress();  // the run's last figures, for observers that keep totals
+    } catch (...) {       // as in the sampler: the figures of the run matter more
+    }
     options_.progress->run_ended();
   }
 
@@ -273,7 +280,16 @@ void Harness::add_progress(std::uint64_t rows, std::uint64_t bytes) {
 
 void Harness::chain_progress(const ChainProgress& now) {
   std::lock_guard lock(mutex_);
+  if (!chain_ || chain_->attempt != now.attempt) {
+    // A new attempt's workers are numbered anew: the last attempt's are gone.
+    workers_seen_.store(0, std::memory_order_relaxed);
+    for (auto& ended : worker_ended_) ended.store(false, std::memory_order_relaxed);
+  }
   chain_ = now;
+}
+
+void Harness::worker_ended(std::size_t index) {
+  if (index < kShownWorkers) worker_ended_[index].store(true, std::memory_order_relaxed);
 }
 
 void Harness::set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> read_through) {

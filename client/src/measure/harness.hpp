@@ -54,6 +54,7 @@ class Harness final : public RunContext {
   void mark_first_row(TimePoint at) override;
   void add_progress(std::uint64_t rows, std::uint64_t bytes) override;
   void chain_progress(const ChainProgress& now) override;
+  void worker_ended(std::size_t index) override;
   void set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> read_through) override;
   void add_worker_peak_rss(std::uint64_t bytes) override;
   void add_worker_private_peak(std::uint64_t bytes) override;
@@ -96,6 +97,7 @@ class Harness final : public RunContext {
   std::array<std::atomic<std::uint64_t>, kShownWorkers> worker_rows_{};
   std::array<std::atomic<std::int64_t>, kShownWorkers> worker_through_{};
   std::array<std::atomic<std::int64_t>, kShownWorkers> worker_progress_ns_{};
+  std::array<std::atomic<bool>, kShownWorkers> worker_ended_{};
   std::atomic<std::size_t> workers_seen_{0};
   std::atomic<std::uint64_t> peak_rss_{0};
   std::atomic<std::uint64_t> peak_self_rss_{0};

@@ -73,6 +73,8 @@ class RunContext {
   // part; nullopt: none finished yet), for the live progress line only.
   virtual void set_worker_progress(std::size_t /*index*/, std::uint64_t /*rows*/,
                                    std::optional<std::int64_t> /*read_through*/) {}
+  // Worker `index` has exited after reading its share (for the live figures only).
+  virtual void worker_ended(std::size_t /*index*/) {}
   // The fallback chain's standing (an attempt began, a part was confirmed), for the
   // live figures only.
   virtual void chain_progress(const ChainProgress& /*now*/) {}

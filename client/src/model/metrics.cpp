@@ -12,7 +12,7 @@ const std::vector<MetricInfo>& metric_catalog() {
   using enum MetricType;
   static const std::vector<MetricInfo> catalog = {
       // Every command.
-      {"benchlab_info", gauge, "Always 1; its labels name the command and benchclient's version", "run verify queue"},
+      {"benchlab_info", gauge, "Always 1; its version label is benchclient's version", "run verify queue"},
       {"benchlab_start_time_seconds", gauge, "When the command started, in seconds since the Unix epoch",
        "run verify queue"},
       {"benchlab_last_update_time_seconds", gauge,
@@ -28,7 +28,7 @@ const std::vector<MetricInfo>& metric_catalog() {
        "Bytes of row values decoded (wire format, as the artifact's bytes) by every run so far", "run"},
       {"benchlab_runs_done_total", counter, "Strategy runs (warmups included) that have ended", "run"},
       {"benchlab_run_mismatches_total", counter,
-       "Runs whose rows or checksum differed from the server's (an expected mismatch of a broken control included)",
+       "Runs whose rows or checksum differed from the server's (the broken control's expected mismatch not counted)",
        "run"},
       {"benchlab_run_errors_total", counter, "Runs that ended with an error", "run"},
       {"benchlab_run_rows", gauge, "Rows the current run has read", "run"},
@@ -46,7 +46,7 @@ const std::vector<MetricInfo>& metric_catalog() {
       {"benchlab_heartbeat_age_seconds", gauge,
        "Seconds since the current run last made progress (a batch decoded here or reported by a worker)", "run"},
       {"benchlab_worker_heartbeat_age_seconds", gauge,
-       "Per forked worker: seconds since its last batch reached the parent", "run"},
+       "Per forked worker still running: seconds since its last batch reached the parent", "run"},
       {"benchlab_worker_rows", gauge, "Per forked worker: rows it has read in the current run", "run"},
       // verify
       {"benchlab_verify_rows_compared_total", counter,
@@ -55,7 +55,8 @@ const std::vector<MetricInfo>& metric_catalog() {
        "verify"},
       {"benchlab_verify_segments_differing_total", counter, "Key ranges whose checksums differed", "verify"},
       {"benchlab_verify_rows_fetched_total", counter, "Rows read back to compare key by key (both sides)", "verify"},
-      {"benchlab_verify_differences", gauge, "Rows found to differ so far", "verify"},
+      {"benchlab_verify_differences", gauge,
+       "Rows found to differ so far (rows with a NULL key that differ but are too many to fetch count as 1)", "verify"},
       // queue
       {"benchlab_queue_samples_done_total", counter, "Dequeue samples that have ended", "queue"},
       {"benchlab_queue_jobs_done_total", counter, "Jobs the dequeue samples acknowledged", "queue"},
@@ -126,14 +127,27 @@ std::optional<double> MetricValues::get(std::string_view name, const MetricLabel
   return s->second;
 }
 
-std::string MetricValues::exposition() const {
+std::string label_name_problem(std::string_view name) {
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  bool valid = !name.empty() && letter(name.front());
+  for (char c : name) valid = valid && (letter(c) || (c >= '0' && c <= '9'));
+  if (!valid) return "a label name is letters, digits and _, not starting with a digit";
+  if (name.starts_with("__")) return "names starting with __ are Prometheus's own";
+  for (std::string_view own : {"command", "version", "worker", "side", "instance", "job"})
+    if (name == own) return fmt::format("{} is a label benchlab or Prometheus sets itself", name);
+  return {};
+}
+
+std::string MetricValues::exposition(const MetricLabels& constant) const {
   std::string out;
   for (const MetricInfo& m : metric_catalog()) {
     const auto it = series_.find(m.name);
     if (it == series_.end() || it->second.empty()) continue;
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", m.name, m.help, m.name,
                        m.type == MetricType::counter ? "counter" : "gauge");
-    for (const auto& [labels, value] : it->second) {
+    for (const auto& [own, value] : it->second) {
+      MetricLabels labels = constant;
+      labels.insert(labels.end(), own.begin(), own.end());
       out += m.name;
       if (!labels.empty()) {
         out += '{';

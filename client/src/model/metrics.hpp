@@ -40,9 +40,11 @@ class MetricValues {
   [[nodiscard]] std::optional<double> get(std::string_view name, const MetricLabels& labels = {}) const;
 
   // The text exposition format: per metric with a value, # HELP and # TYPE, then its
-  // series sorted by labels. Label values are escaped; NaN and infinities are spelled
-  // as the format spells them.
-  [[nodiscard]] std::string exposition() const;
+  // series sorted by labels, each with `constant` labels first (the file's own: which
+  // command, and the user's --metrics-label, so two files in one collector directory
+  // never hold the same series). Label values are escaped; NaN and infinities are
+  // spelled as the format spells them.
+  [[nodiscard]] std::string exposition(const MetricLabels& constant = {}) const;
 
  private:
   std::map<std::string, std::map<MetricLabels, double>, std::less<>> series_;
@@ -50,5 +52,9 @@ class MetricValues {
 
 // A label value escaped for the text format (backslash, double quote, newline).
 [[nodiscard]] std::string escape_label_value(std::string_view value);
+
+// Why `name` cannot be a label of the user's (--metrics-label): not a Prometheus label
+// name, reserved by Prometheus (__*), or one benchlab sets itself; empty when it can.
+[[nodiscard]] std::string label_name_problem(std::string_view name);
 
 }  // namespace benchlab

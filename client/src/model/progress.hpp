@@ -22,6 +22,7 @@ namespace benchlab {
 struct WorkerProgress {
   std::uint64_t rows = 0;
   std::int64_t read_through = kNotYet;
+  bool running = true;  // false: it has exited (its share read)
   static constexpr std::int64_t kNotYet = std::numeric_limits<std::int64_t>::min();
 };
 
@@ -81,7 +82,7 @@ struct RunChecked {
   std::string strategy;
   bool warmup = false;
   bool error = false;
-  bool mismatched = false;  // rows or checksum differ from the server's
+  bool mismatched = false;  // rows or checksum differ from the server's (the broken control's expected one: false)
 };
 
 class ProgressObserver {

@@ -80,6 +80,7 @@ class PartLedger final : public RunContext {
   void set_worker_progress(std::size_t index, std::uint64_t rows, std::optional<std::int64_t> through) override {
     inner_.set_worker_progress(index, rows, through);
   }
+  void worker_ended(std::size_t index) override { inner_.worker_ended(index); }
   void add_worker_peak_rss(std::uint64_t bytes) override { inner_.add_worker_peak_rss(bytes); }
   void add_worker_private_peak(std::uint64_t bytes) override { inner_.add_worker_private_peak(bytes); }
   void record_batch(std::uint64_t rows, std::uint64_t bytes, std::chrono::nanoseconds latency) override {

@@ -36,6 +36,7 @@ RunMetrics::RunMetrics(MetricsFile& file) : file_(file) {
 }
 
 void RunMetrics::live(const LiveProgress& now) {
+  std::lock_guard lock(mutex_);
   current_ = now;
   if (now.peak_rss) peak_rss_ = std::max(peak_rss_, *now.peak_rss);
   file_.update([&](MetricValues& m) {
@@ -59,13 +60,15 @@ void RunMetrics::live(const LiveProgress& now) {
     for (std::size_t i = 0; i < now.workers.size(); ++i) {
       const MetricLabels worker{{"worker", std::to_string(i)}};
       m.set("benchlab_worker_rows", static_cast<double>(now.workers[i].rows), worker);
-      if (i < now.worker_progress_age_s.size())
+      // A worker that has read its share and exited is silent, not stalled.
+      if (now.workers[i].running && i < now.worker_progress_age_s.size())
         m.set("benchlab_worker_heartbeat_age_seconds", now.worker_progress_age_s[i], worker);
     }
   });
 }
 
 void RunMetrics::run_ended() {
+  std::lock_guard lock(mutex_);
   if (current_) {
     rows_before_ += current_->rows;
     bytes_before_ += current_->bytes;
@@ -83,6 +86,7 @@ void RunMetrics::run_ended() {
 }
 
 void RunMetrics::run_checked(const RunChecked& run) {
+  std::lock_guard lock(mutex_);
   if (run.error) ++errors_;
   if (run.mismatched) ++mismatches_;
   file_.update([&](MetricValues& m) {

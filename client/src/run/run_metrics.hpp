@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 
 #include "model/progress.hpp"
@@ -11,6 +12,10 @@
 
 namespace benchlab {
 
+// Called from two threads, never at once: live() from the harness's sampler thread
+// while a run reads, run_ended() and run_checked() from the run's own thread after
+// Harness::finish() has joined the sampler (one harness at a time). The mutex makes
+// that independent of the harness's order.
 class RunMetrics final : public ProgressObserver {
  public:
   explicit RunMetrics(MetricsFile& file);
@@ -25,6 +30,7 @@ class RunMetrics final : public ProgressObserver {
 
  private:
   MetricsFile& file_;
+  std::mutex mutex_;  // guards everything below
   // What the runs that ended added up to; the current run's figures come on top.
   std::uint64_t rows_before_ = 0, bytes_before_ = 0, retries_before_ = 0;
   std::uint64_t runs_done_ = 0, mismatches_ = 0, errors_ = 0;

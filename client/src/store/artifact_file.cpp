@@ -25,7 +25,8 @@ void write_atomically(const fs::path& path, const std::string& content, Durabili
   hidden.insert(0, 1, '.');
   hidden.append(".XXXXXX");
   std::string tmpl = (dir / hidden).string();
-  const int fd = mkstemp(tmpl.data());
+  // Close-on-exec: a worker or server forked while this file is open must not hold it.
+  const int fd = mkostemp(tmpl.data(), O_CLOEXEC);
   if (fd < 0)
     throw std::runtime_error(fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
   auto fail = [&](const char* what) {

@@ -15,32 +15,34 @@ double unix_now() { return std::chrono::duration<double>(std::chrono::system_clo
 
 }  // namespace
 
-MetricsFile::MetricsFile(std::filesystem::path path, std::chrono::milliseconds interval, const std::string& command)
+MetricsFile::MetricsFile(std::filesystem::path path, std::chrono::milliseconds interval, const std::string& command,
+                         MetricLabels labels)
     : path_(std::move(path)), interval_(interval) {
-  values_.set("benchlab_info", 1, {{"command", command}, {"version", BENCHLAB_VERSION}});
+  constant_.emplace_back("command", command);
+  constant_.insert(constant_.end(), labels.begin(), labels.end());
+  values_.set("benchlab_info", 1, {{"version", BENCHLAB_VERSION}});
   values_.set("benchlab_start_time_seconds", unix_now());
   values_.set("benchlab_finished", 0);
-  {
-    std::lock_guard lock(mutex_);
-    write_locked();  // throws here, in the caller, when the file cannot be written
-  }
+  write(false);  // throws here, in the caller, when the file cannot be written
   writer_ = std::thread([this] { writer_loop(); });
 }
 
 MetricsFile::~MetricsFile() {
+  bool unfinished = false;
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
-    if (!finished_) {
-      values_.set("benchlab_finished", 1);
-      try {
-        write_locked();
-      } catch (...) {  // a destructor does not throw; the last good file stays
-      }
-    }
+    unfinished = !finished_;
   }
   wake_.notify_all();
   if (writer_.joinable()) writer_.join();
+  if (unfinished) {
+    try {
+      update([](MetricValues& m) { m.set("benchlab_finished", 1); });
+      write(true);
+    } catch (...) {  // a destructor does not throw; the last good file stays
+    }
+  }
 }
 
 void MetricsFile::update(const std::function<void(MetricValues&)>& change) {
@@ -49,39 +51,51 @@ void MetricsFile::update(const std::function<void(MetricValues&)>& change) {
 }
 
 void MetricsFile::finish(int exit_code) {
-  std::lock_guard lock(mutex_);
-  finished_ = true;
-  values_.set("benchlab_finished", 1);
-  values_.set("benchlab_exit_code", exit_code);
+  update([exit_code](MetricValues& m) {
+    m.set("benchlab_finished", 1);
+    m.set("benchlab_exit_code", exit_code);
+  });
   try {
-    write_locked();
+    write(true);
   } catch (...) {  // the command's own outcome matters more than its last metrics write
   }
 }
 
 void MetricsFile::discard() {
-  std::lock_guard lock(mutex_);
-  finished_ = true;
+  std::lock_guard write_lock(write_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+  }
   std::error_code ignored;
   std::filesystem::remove(path_, ignored);
 }
 
-void MetricsFile::write_locked() {
-  values_.set("benchlab_last_update_time_seconds", unix_now());
+void MetricsFile::write(bool last) {
+  std::lock_guard write_lock(write_mutex_);
+  std::string text;
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;  // the last write was made (or the file discarded): nothing after it
+    if (last) finished_ = true;
+    values_.set("benchlab_last_update_time_seconds", unix_now());
+    text = values_.exposition(constant_);
+  }
   // Not fsynced: a metrics file is rewritten in seconds and must not put the disk's
   // flush latency into the measurement it describes.
-  write_atomically(path_, values_.exposition(), Durability::rename_only);
+  write_atomically(path_, text, Durability::rename_only);
 }
 
 void MetricsFile::writer_loop() {
   std::unique_lock lock(mutex_);
   while (!stop_) {
     if (wake_.wait_for(lock, interval_, [this] { return stop_; })) break;
-    if (finished_) continue;
+    lock.unlock();
     try {
-      write_locked();
+      write(false);
     } catch (...) {  // a full disk must not end the read; the next interval tries again
     }
+    lock.lock();
   }
 }
 

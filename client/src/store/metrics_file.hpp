@@ -22,8 +22,9 @@ class MetricsFile {
  public:
   // Writes the first file before it returns (throws a one-line std::runtime_error
   // when it cannot: the caller's bad input), then rewrites it every `interval`.
-  // `command`: run, verify or queue (benchlab_info's label).
-  MetricsFile(std::filesystem::path path, std::chrono::milliseconds interval, const std::string& command);
+  // `command`: run, verify or queue, a label of every series, with `labels` (the user's).
+  MetricsFile(std::filesystem::path path, std::chrono::milliseconds interval, const std::string& command,
+              MetricLabels labels = {});
   // Stops the writer; a file not yet finished says finished 1 without an exit code.
   ~MetricsFile();
   MetricsFile(const MetricsFile&) = delete;
@@ -39,12 +40,16 @@ class MetricsFile {
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
 
  private:
-  void write_locked();
+  // Renders the values (under mutex_, briefly) and writes them (under write_mutex_
+  // only: update() never waits for the disk). `last`: the command's last write.
+  void write(bool last);
   void writer_loop();
 
   std::filesystem::path path_;
   std::chrono::milliseconds interval_;
-  std::mutex mutex_;
+  MetricLabels constant_;
+  std::mutex write_mutex_;  // one write at a time, in order; taken before mutex_
+  std::mutex mutex_;        // the values and flags below
   std::condition_variable wake_;
   bool stop_ = false;
   bool finished_ = false;

@@ -15,6 +15,9 @@ CopyReader::CopyReader(PGconn* conn, const std::string& query, WireFormat format
   context.mark_query_sent();
   last_mark_ = std::chrono::steady_clock::now();
   decoder.expect_copy(pg::describe_columns(conn, query), format);
+  // A worker reads several parts in turn through one decoder: this part's batches
+  // count from what the decoder holds now.
+  bytes_at_mark_ = decoder.totals().bytes;
   copy_.emplace(conn, query, format);
 }
 

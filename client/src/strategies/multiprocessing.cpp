@@ -53,7 +53,7 @@ class SlotContext final : public RunContext {
   void record_batch(std::uint64_t rows, std::uint64_t bytes, std::chrono::nanoseconds latency) override {
     slot_.latency.record(static_cast<std::uint64_t>(latency.count()));
     slot_.bytes_so_far.fetch_add(bytes, std::memory_order_relaxed);
-    slot_.rows_so_far.fetch_add(rows, std::memory_order_relaxed);
+    slot_.rows_so_far.fetch_add(rows, std::memory_order_release);  // publishes the bytes before it
     slot_.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);
     if (latency.count() > slot_.max_batch_ns.load(std::memory_order_relaxed))
       slot_.max_batch_ns.store(latency.count(), std::memory_order_relaxed);
@@ -335,6 +335,7 @@ class Multiprocessing final : public Strategy {
   static void watch(const ReadSpec& spec, RunContext& context, const MeteredConnection& coordinator,
                     shm::WorkerSlots& slots, Children& workers, ReportParts& report_parts) {
     std::vector<std::uint64_t> rows_reported(slots.size(), 0), bytes_reported(slots.size(), 0);
+    std::vector<bool> ended(slots.size(), false);
     for (;;) {
       const std::size_t running = workers.reap();
       report_parts();
@@ -343,7 +344,7 @@ class Multiprocessing final : public Strategy {
       context.check_interrupted();
       for (std::size_t i = 0; i < slots.size(); ++i) {
         // The progress line follows the children's rows as they arrive.
-        const std::uint64_t rows = slots[i].rows_so_far.load(std::memory_order_relaxed);
+        const std::uint64_t rows = slots[i].rows_so_far.load(std::memory_order_acquire);
         if (rows > rows_reported[i]) {
           const std::uint64_t bytes = slots[i].bytes_so_far.load(std::memory_order_relaxed);
           context.add_progress(rows - rows_reported[i], bytes - std::min(bytes, bytes_reported[i]));
@@ -361,6 +362,10 @@ class Multiprocessing final : public Strategy {
         if (failed || died)
           throw_worker_error(i, slots[i], exit, spec.worker_memory_limit_bytes);  // the others are stopped by ~Workers
         if (!exit) check_heartbeat(i, slots[i], spec, coordinator, workers);
+        if (exit && !ended[i]) {
+          ended[i] = true;
+          context.worker_ended(i);  // its silence from now on is not a stall
+        }
       }
       if (running == 0) break;
       std::this_thread::sleep_for(std::chrono::microseconds(500));
