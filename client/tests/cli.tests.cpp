@@ -1256,6 +1256,22 @@ TEST_CASE("cli: --digest sha256 records the run's and the server's digests; a ro
       CHECK(b["runs"][0]["checksum_match"] == true);
     }
   }
+  SECTION("sha256 on a whole table split by ctid: the server's digest from server_scan") {
+    std::vector<std::string> a = args("public.t", "sha256");
+    a[std::find(a.begin(), a.end(), "300") - a.begin()] = "all";
+    a.insert(a.end(), {"--split", "ctid", "--strategy", "parallel_copy,async_stream"});
+    a.erase(std::find(a.begin(), a.end(), "--key"), std::find(a.begin(), a.end(), "--key") + 2);  // pages, not keys
+    a.erase(std::find(a.begin(), a.end(), "naive,multiprocessing") - 1,
+            std::find(a.begin(), a.end(), "naive,multiprocessing") + 1);
+    const Outcome o = run_cli(a, dir);
+    INFO("stderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    const auto artifact = nlohmann::json::parse(o.out);
+    CHECK(artifact["sizes"][0]["split"] == "ctid");
+    CHECK(artifact["sizes"][0]["server_checksum_source"] == "server_scan");
+    CHECK(artifact["sizes"][0]["server_scan"]["digest"] == artifact["sizes"][0]["server_digest"]);
+    for (const auto& b : artifact["benchmarks"]) CHECK(b["runs"][0]["digest_match"] == true);
+  }
   SECTION("xxh3 (the default): no digest field anywhere") {
     const Outcome o = run_cli(args("public.t", ""), dir);
     INFO("stderr: " << o.err);
