@@ -14,6 +14,7 @@
 #   make bench-faults    Ctrl-C: SIGINT to exit and to the run's backends gone, per strategy
 #   make bench-queue     the job queue: profiles x concurrency, enqueue methods, crash test, pg_test_fsync
 #   make bench-recovery  a fault injected into run 3 of 5 of each parallel strategy: tiers, checksum, cost
+#   make bench-digest    --digest sha256 against xxh3: cost per row on the client and the server (docs/digest.md)
 #   make flamegraphs     where benchclient's CPU goes per strategy (perf; docs/flamegraphs/)
 
 PG_MAJOR    ?= 15
@@ -192,6 +193,15 @@ bench-scaling: $(BENCH_DEPS)
 	for w in 1 2 3 4; do \
 	  $(BENCHCLIENT) --strategy pooled_sync,async_stream,multiprocessing,parallel_copy --rows 1000000 --runs 3 --workers $$w --results-dir $(RESULTS_DIR) || exit 1; \
 	done
+
+# What --digest sha256 costs per row against xxh3 (docs/digest.md): the row hash on the
+# client (decode_bench BM_row_hash, no server) and range_checksum on the server, each
+# algorithm on the same rows, into results/digest/digest-*.json; make report puts the
+# figures into docs/digest.md. A few minutes.
+.PHONY: bench-digest
+bench-digest: $(BENCH_DEPS)
+	scripts/settle bench-digest
+	BENCH_OUTDIR=$(RESULTS_DIR)/digest BUILD_DIR=$(BUILD_DIR) $(BENCHCLIENT) with-cluster -- scripts/bench-digest
 
 # advise, checked against the real full reads (docs/advise.md): the standard table,
 # a narrow all-integer table and a wide TOAST table at 1M rows, the standard and the

@@ -42,6 +42,14 @@ WireFormat parse_format(const text* format, bool allow_none) {
   pg_unreachable();
 }
 
+DigestAlgorithm parse_algorithm(const text* algorithm) {
+  char* a = text_to_cstring(algorithm);
+  if (const auto named = digest_algorithm_named(a)) return *named;
+  ereport(ERROR,
+          (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("algorithm must be 'xxh3' or 'sha256', got \"%s\"", a)));
+  pg_unreachable();
+}
+
 static const char* relkind_name(char relkind) {
   switch (relkind) {
     case RELKIND_RELATION:

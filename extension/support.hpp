@@ -3,6 +3,7 @@
 // ereport directly, so call them only from frames that own no C++ objects with
 // destructors (or through pg::call).
 #pragma once
+#include "benchlab/set_digest.hpp"
 #include "pg_glue.hpp"
 
 namespace benchlab {
@@ -17,6 +18,8 @@ double checked_sample_percent(double percent);
 enum class WireFormat { text, binary, none };
 // 'text' or 'binary' (and 'none' where allow_none): anything else is an error.
 WireFormat parse_format(const text* format, bool allow_none);
+// 'xxh3' or 'sha256' (set_digest.hpp): anything else is an error.
+DigestAlgorithm parse_algorithm(const text* algorithm);
 
 struct RelationInfo {
   Oid relid;

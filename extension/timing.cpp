@@ -38,20 +38,24 @@ BENCHLAB_FUNCTION(benchlab_backend_cpu) {
   PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
-// benchlab.server_scan(query, format): runs a read-only query to completion in this
+// benchlab.server_scan(query, format, algorithm): runs a read-only query to completion in this
 // backend, passes every value through its output (text) or send (binary) function as
 // if for a client, and sends nothing. 'none' runs no output function (the executor's
-// cost alone, plus deforming each row).
+// cost alone, plus deforming each row). Algorithm 'sha256' adds the set digest (its
+// cost in the figures: the scan hashes as a client verifying with it would), 'xxh3'
+// (the default) leaves it NULL.
 BENCHLAB_FUNCTION(benchlab_server_scan) {
   require_not_null(fcinfo, 0, "query");
   require_not_null(fcinfo, 1, "format");
+  require_not_null(fcinfo, 2, "algorithm");
   const char* sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
   const WireFormat format = parse_format(PG_GETARG_TEXT_PP(1), true);
+  const DigestAlgorithm algorithm = parse_algorithm(PG_GETARG_TEXT_PP(2));
   TupleDesc desc;
   if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE) elog(ERROR, "return type must be a row type");
   desc = BlessTupleDesc(desc);
 
-  DestReceiver* dest = create_wire_receiver(format, CurrentMemoryContext);
+  DestReceiver* dest = create_wire_receiver(format, CurrentMemoryContext, algorithm);
   struct rusage before, after;
   struct timespec start, end;
   getrusage(RUSAGE_SELF, &before);
@@ -63,12 +67,16 @@ BENCHLAB_FUNCTION(benchlab_server_scan) {
   dest->rDestroy(dest);
 
   const bool hashed = format != WireFormat::none;
-  Datum values[6] = {Int64GetDatum(static_cast<int64>(totals.rows)),
+  const bool digest = hashed && algorithm == DigestAlgorithm::sha256;
+  char hex[2 * kDigestBytes + 1];
+  totals.digest.hex_into(hex);
+  Datum values[7] = {Int64GetDatum(static_cast<int64>(totals.rows)),
                      Int64GetDatum(static_cast<int64>(totals.bytes)),
                      Int64GetDatum(timespec_ns(end) - timespec_ns(start)),
                      Int64GetDatum(timeval_us(after.ru_utime) - timeval_us(before.ru_utime)),
                      Int64GetDatum(timeval_us(after.ru_stime) - timeval_us(before.ru_stime)),
-                     Int64GetDatum(checksum_to_sql(totals.sum))};
-  bool nulls[6] = {false, !hashed, false, false, false, !hashed};
+                     Int64GetDatum(checksum_to_sql(totals.sum)),
+                     digest ? CStringGetTextDatum(hex) : Datum(0)};
+  bool nulls[7] = {false, !hashed, false, false, false, !hashed, !digest};
   PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }

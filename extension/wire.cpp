@@ -4,9 +4,13 @@
 
 #include "benchlab/row_checksum.hpp"
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
+#include "common/cryptohash.h"
 #include "mb/pg_wchar.h"
 }
+#pragma GCC diagnostic pop
 
 namespace benchlab {
 namespace {
@@ -17,10 +21,23 @@ struct WireReceiver {
   MemoryContext context;      // the receiver's own long-lived memory
   MemoryContext row_context;  // reset after every row
   int natts;
-  FmgrInfo* functions;  // output (text) or send (binary) function per column
-  PallocBuffer buffer;  // the row image being hashed, grown to the widest row
+  FmgrInfo* functions;        // output (text) or send (binary) function per column
+  PallocBuffer buffer;        // the row image being hashed, grown to the widest row
+  pg_cryptohash_ctx* sha256;  // --digest sha256: reused row after row (nullptr: xxh3 only)
   WireTotals totals;
 };
+
+// SHA-256 of one row image into the totals' digest. Errors (out of memory in
+// OpenSSL) are raised here: the callback owns no C++ objects with destructors.
+void add_row_digest(WireReceiver* r, const char* data, std::size_t length) {
+  uint8 digest[kDigestBytes];
+  if (pg_cryptohash_init(r->sha256) < 0 ||
+      pg_cryptohash_update(r->sha256, reinterpret_cast<const uint8*>(data), length) < 0 ||
+      pg_cryptohash_final(r->sha256, digest, sizeof digest) < 0)
+    ereport(ERROR,
+            (errcode(ERRCODE_INTERNAL_ERROR), errmsg("sha256 of a row failed: %s", pg_cryptohash_error(r->sha256))));
+  r->totals.digest.add_row(digest);
+}
 
 void wire_startup(DestReceiver* self, int operation, TupleDesc typeinfo) {
   auto* r = reinterpret_cast<WireReceiver*>(self);
@@ -73,6 +90,7 @@ bool wire_receive(TupleTableSlot* slot, DestReceiver* self) {
     }
   }
   r->totals.sum += row.finish();
+  if (r->sha256 != nullptr) add_row_digest(r, row.data(), row.size());
   r->totals.bytes += wire;
   MemoryContextSwitchTo(old);
   MemoryContextReset(r->row_context);
@@ -81,11 +99,15 @@ bool wire_receive(TupleTableSlot* slot, DestReceiver* self) {
 
 void wire_shutdown(DestReceiver* self) {}
 // Frees everything the receiver allocated (read the totals first).
-void wire_destroy(DestReceiver* self) { MemoryContextDelete(reinterpret_cast<WireReceiver*>(self)->context); }
+void wire_destroy(DestReceiver* self) {
+  auto* r = reinterpret_cast<WireReceiver*>(self);
+  if (r->sha256 != nullptr) pg_cryptohash_free(r->sha256);
+  MemoryContextDelete(r->context);
+}
 
 }  // namespace
 
-DestReceiver* create_wire_receiver(WireFormat format, MemoryContext parent) {
+DestReceiver* create_wire_receiver(WireFormat format, MemoryContext parent, DigestAlgorithm algorithm) {
   MemoryContext context = AllocSetContextCreate(parent, "benchlab wire receiver", ALLOCSET_DEFAULT_SIZES);
   auto* r = static_cast<WireReceiver*>(MemoryContextAllocZero(context, sizeof(WireReceiver)));
   r->pub.receiveSlot = wire_receive;
@@ -97,6 +119,10 @@ DestReceiver* create_wire_receiver(WireFormat format, MemoryContext parent) {
   r->context = context;
   r->row_context = AllocSetContextCreate(context, "benchlab wire row", ALLOCSET_DEFAULT_SIZES);
   r->buffer.context = context;
+  if (algorithm == DigestAlgorithm::sha256 && format != WireFormat::none) {
+    r->sha256 = pg_cryptohash_create(PG_SHA256);
+    if (r->sha256 == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+  }
   return &r->pub;
 }
 

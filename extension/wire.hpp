@@ -11,10 +11,15 @@ struct WireTotals {
   uint64 rows = 0;
   uint64 bytes = 0;  // DataRow message bytes a client would receive
   uint64 sum = 0;    // sum of row hashes modulo 2^64
+  SetDigest digest;  // DigestAlgorithm::sha256: sum of the rows' SHA-256 modulo 2^256 (else zero)
 };
 
-// The receiver lives in `parent` (allocate it in a context that outlives SPI).
-DestReceiver* create_wire_receiver(WireFormat format, MemoryContext parent);
+// The receiver lives in `parent` (allocate it in a context that outlives SPI). With
+// DigestAlgorithm::sha256 it also sums each row's SHA-256 (PostgreSQL's cryptohash,
+// a context owned by the current resource owner: freed by rDestroy, or by the
+// resource owner when an error aborts the scan).
+DestReceiver* create_wire_receiver(WireFormat format, MemoryContext parent,
+                                   DigestAlgorithm algorithm = DigestAlgorithm::xxh3);
 WireTotals wire_totals(DestReceiver* receiver);
 
 // Bytes of the DataRow message for a row: type byte, length, column count, and per

@@ -76,25 +76,28 @@ CREATE FUNCTION benchlab.backend_cpu(OUT cpu_user_us bigint, OUT cpu_sys_us bigi
 COMMENT ON FUNCTION benchlab.backend_cpu() IS
   'this backend''s CPU time (user, system; microseconds) and peak RSS, from getrusage(RUSAGE_SELF)';
 
-CREATE FUNCTION benchlab.server_scan(query text, format text DEFAULT 'text',
+CREATE FUNCTION benchlab.server_scan(query text, format text DEFAULT 'text', algorithm text DEFAULT 'xxh3',
     OUT "rows" bigint, OUT bytes bigint, OUT elapsed_ns bigint, OUT cpu_user_us bigint, OUT cpu_sys_us bigint,
-    OUT checksum bigint)
+    OUT checksum bigint, OUT digest text)
   RETURNS record
   AS 'MODULE_PATHNAME', 'benchlab_server_scan'
   LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
-COMMENT ON FUNCTION benchlab.server_scan(text, text) IS
+COMMENT ON FUNCTION benchlab.server_scan(text, text, text) IS
   'runs one read-only SELECT to completion in this backend, passes every value through its output (text) or send '
-  '(binary) function as for a client, sends nothing; returns rows, DataRow bytes, time, CPU and the row checksum. '
-  'format none runs no output function (bytes and checksum NULL)';
+  '(binary) function as for a client, sends nothing; returns rows, DataRow bytes, time, CPU and the row checksum; '
+  'algorithm sha256 adds the set digest (the sum of the rows'' SHA-256 modulo 2^256, 64 hex digits; its cost is in '
+  'the figures), xxh3 leaves it NULL. format none runs no output function (bytes, checksum and digest NULL)';
 
 -- 5. Checksums.
 CREATE FUNCTION benchlab.range_checksum(rel regclass, key name, lo bigint, hi bigint, format text DEFAULT 'text',
-                                        OUT "rows" bigint, OUT checksum bigint)
+                                        algorithm text DEFAULT 'xxh3',
+                                        OUT "rows" bigint, OUT checksum bigint, OUT digest text)
   RETURNS record
   AS 'MODULE_PATHNAME', 'benchlab_range_checksum'
   LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
-COMMENT ON FUNCTION benchlab.range_checksum(regclass, name, bigint, bigint, text) IS
-  'row count and order-independent checksum of SELECT * FROM rel WHERE key BETWEEN lo AND hi in the given wire format';
+COMMENT ON FUNCTION benchlab.range_checksum(regclass, name, bigint, bigint, text, text) IS
+  'row count and order-independent checksum of SELECT * FROM rel WHERE key BETWEEN lo AND hi in the given wire format; '
+  'algorithm sha256 adds the set digest (the sum of the rows'' SHA-256 modulo 2^256, 64 hex digits), xxh3 leaves it NULL';
 
 CREATE FUNCTION benchlab.wire_row_hash(columns bytea[]) RETURNS bigint
   AS 'MODULE_PATHNAME', 'benchlab_wire_row_hash'
@@ -102,6 +105,13 @@ CREATE FUNCTION benchlab.wire_row_hash(columns bytea[]) RETURNS bigint
 COMMENT ON FUNCTION benchlab.wire_row_hash(bytea[]) IS
   'the checksum''s row hash of one row given as its columns'' wire bytes (NULL element = NULL column): '
   'XXH3-64 over 4-byte little-endian length (0xFFFFFFFF for NULL) + bytes per column, as a signed bigint';
+
+CREATE FUNCTION benchlab.wire_row_digest(columns bytea[]) RETURNS text
+  AS 'MODULE_PATHNAME', 'benchlab_wire_row_digest'
+  LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION benchlab.wire_row_digest(bytea[]) IS
+  'the digest''s row digest (algorithm sha256) of one row given as its columns'' wire bytes (NULL element = NULL column): '
+  'SHA-256 over the same bytes wire_row_hash hashes, as 64 lowercase hex digits';
 
 -- The standard dataset: the table the Python lab measured, every value a
 -- deterministic function of id, generated server-side in one INSERT ... SELECT.

@@ -12,8 +12,10 @@
 
 #include "benchlab/checksum_vectors.hpp"
 #include "benchlab/row_checksum.hpp"
+#include "benchlab/set_digest.hpp"
 #include "decode/decoded_rows.hpp"
 #include "decode/row_decoder.hpp"
+#include "decode/sha256.hpp"
 #include "decode/type_decoders.hpp"
 
 namespace {
@@ -82,6 +84,36 @@ void BM_checksum_only(benchmark::State& state) {
   PQclear(res);
 }
 BENCHMARK(BM_checksum_only)->Arg(0)->Arg(1);
+
+// The per-row hash of each --digest algorithm on the same row images: range(0) =
+// format, range(1) = 0: XXH3-64 and its 64-bit sum, 1: SHA-256 (OpenSSL EVP) and its
+// 256-bit sum. Both build the row image first; --digest sha256 pays both hashes.
+void BM_row_hash(benchmark::State& state) {
+  const auto format = static_cast<int>(state.range(0));
+  const bool sha256 = state.range(1) == 1;
+  PGresult* res = make_result(format, kRows);
+  std::string buffer;
+  SetChecksum sum;
+  SetDigest digest;
+  Sha256 sha;
+  for (auto _ : state) {
+    for (int r = 0; r < kRows; ++r) {
+      RowEncoder<std::string> encoder(buffer);
+      for (int c = 0; c < kColumns; ++c)
+        encoder.add_value(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c)));
+      if (sha256)
+        digest.add_row(sha.hash(encoder.data(), encoder.size()));
+      else
+        sum.add_row(encoder.finish());
+    }
+  }
+  benchmark::DoNotOptimize(sum);
+  benchmark::DoNotOptimize(digest);
+  state.SetItemsProcessed(state.iterations() * kRows);
+  state.SetLabel(std::string(format == 0 ? "text" : "binary") + (sha256 ? ", sha256" : ", xxh3") + ", rows");
+  PQclear(res);
+}
+BENCHMARK(BM_row_hash)->ArgsProduct({{0, 1}, {0, 1}});
 
 void BM_consume(benchmark::State& state) {
   const auto format = static_cast<int>(state.range(0));

@@ -913,6 +913,9 @@ TEST_CASE("cli: what CLI11 would word badly is one line naming the option and th
       {run_args({"--format", "xml"}),
        e + "--format 'xml': give text or binary (advise also takes both); see benchclient --help"},
       {run_args({"--split", "rows"}), e + "--split 'rows': give auto, key or ctid; see benchclient --help"},
+      {run_args({"--digest", "md5"}), e + "--digest 'md5': give xxh3 or sha256; see benchclient --help"},
+      {{"verify", "--dsn", "host=/nonexistent", "--target-table", "t2", "--digest", "md5"},
+       e + "--digest 'md5': give xxh3 or sha256; see benchclient verify --help"},
       {run_args({"--policy", "lax"}), e + "--policy 'lax': give strict or tolerant; see benchclient --help"},
       {run_args({"--console", "html"}), e + "--console 'html': give table, markdown or none; see benchclient --help"},
       {run_args({"--wide", "--console", "none"}),
@@ -1211,4 +1214,88 @@ TEST_CASE("cli: with-cluster passes the command's own dash options through after
   CHECK(r.exit_code == 0);
   CHECK(r.out == "8MB\n");
   CHECK(no_cluster_dirs(dir));
+}
+
+TEST_CASE("cli: --digest sha256 records the run's and the server's digests; a row the server sees otherwise mismatches",
+          "[cli][db][digest]") {
+  benchlab::test::ScratchDatabase db("cli_digest");
+  TempDir dir("clitest");
+  const fs::path results = dir.path / "results";
+  // A view whose row 7 reads differently inside benchlab.range_checksum (which runs its
+  // scan with enable_sort off) than in a client session: the server's figure is of a
+  // changed row, as if the table had been altered between the two reads.
+  db.admin().exec(
+      "SELECT benchlab.seed_records('public.t', 300);"
+      "CREATE VIEW public.forged AS SELECT id, CASE WHEN id = 7 AND current_setting('enable_sort') = 'off' "
+      "THEN 'forged' ELSE category END AS category, amount FROM public.t");
+  auto args = [&](const std::string& table, const std::string& digest) {
+    std::vector<std::string> a{
+        "--dsn",         db.conninfo(),   "--table", table, "--key",    "id", "--strategy", "naive,multiprocessing",
+        "--rows",        "300",           "--runs",  "1",   "--warmup", "0",  "--json",     "--no-progress",
+        "--results-dir", results.string()};
+    if (!digest.empty()) {
+      a.push_back("--digest");
+      a.push_back(digest);
+    }
+    return a;
+  };
+  SECTION("sha256: both digests recorded and equal") {
+    const Outcome o = run_cli(args("public.t", "sha256"), dir);
+    INFO("stderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    const auto artifact = nlohmann::json::parse(o.out);
+    CHECK(artifact["context"]["options"]["digest"] == "sha256");
+    const std::string server = artifact["sizes"][0]["server_digest"].get<std::string>();
+    CHECK(server.size() == 64);
+    REQUIRE(artifact["benchmarks"].size() == 2);
+    for (const auto& b : artifact["benchmarks"]) {
+      CHECK(b["digest_match"] == true);
+      REQUIRE(b["runs"].size() == 1);
+      CHECK(b["runs"][0]["digest"] == server);
+      CHECK(b["runs"][0]["digest_match"] == true);
+      CHECK(b["runs"][0]["checksum_match"] == true);
+    }
+  }
+  SECTION("sha256 on a whole table split by ctid: the server's digest from server_scan") {
+    std::vector<std::string> a = args("public.t", "sha256");
+    a[std::find(a.begin(), a.end(), "300") - a.begin()] = "all";
+    a.insert(a.end(), {"--split", "ctid", "--strategy", "parallel_copy,async_stream"});
+    a.erase(std::find(a.begin(), a.end(), "--key"), std::find(a.begin(), a.end(), "--key") + 2);  // pages, not keys
+    a.erase(std::find(a.begin(), a.end(), "naive,multiprocessing") - 1,
+            std::find(a.begin(), a.end(), "naive,multiprocessing") + 1);
+    const Outcome o = run_cli(a, dir);
+    INFO("stderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    const auto artifact = nlohmann::json::parse(o.out);
+    CHECK(artifact["sizes"][0]["split"] == "ctid");
+    CHECK(artifact["sizes"][0]["server_checksum_source"] == "server_scan");
+    CHECK(artifact["sizes"][0]["server_scan"]["digest"] == artifact["sizes"][0]["server_digest"]);
+    for (const auto& b : artifact["benchmarks"]) CHECK(b["runs"][0]["digest_match"] == true);
+  }
+  SECTION("xxh3 (the default): no digest field anywhere") {
+    const Outcome o = run_cli(args("public.t", ""), dir);
+    INFO("stderr: " << o.err);
+    REQUIRE(o.exit_code == 0);
+    const auto artifact = nlohmann::json::parse(o.out);
+    CHECK_FALSE(artifact["context"]["options"].contains("digest"));
+    CHECK_FALSE(artifact["sizes"][0].contains("server_digest"));
+    for (const auto& b : artifact["benchmarks"]) {
+      CHECK_FALSE(b.contains("digest_match"));
+      CHECK_FALSE(b["runs"][0].contains("digest"));
+    }
+  }
+  SECTION("sha256: a changed row is a mismatch, exit 3") {
+    const Outcome o = run_cli(args("public.forged", "sha256"), dir);
+    INFO("stderr: " << o.err);
+    CHECK(o.exit_code == 3);
+    CHECK(o.err.find("mismatched") != std::string::npos);
+    const auto artifact = nlohmann::json::parse(o.out);
+    const std::string server = artifact["sizes"][0]["server_digest"].get<std::string>();
+    for (const auto& b : artifact["benchmarks"]) {
+      CHECK(b["status"] == "mismatch");
+      CHECK(b["digest_match"] == false);
+      CHECK(b["runs"][0]["digest_match"] == false);
+      CHECK(b["runs"][0]["digest"] != server);
+    }
+  }
 }

@@ -373,6 +373,31 @@ TEST_CASE("checkpoint: a resume of a different read is refused, naming what diff
   CHECK(other_format.err.find("format binary (was text)") != std::string::npos);
   CHECK(test::line_count(other_format.err) == 1);
 
+  // Another --digest is another read; a sha256 checkpoint keeps every part's digest, and
+  // a resume that reads nothing again still arrives at the server's digest from them.
+  const test::Outcome other_digest = test::run_benchclient(args({"--digest", "sha256"}), dir.path);
+  CHECK(other_digest.exit_code == 1);
+  CHECK(other_digest.err.find("digest sha256 (was xxh3)") != std::string::npos);
+  CHECK(test::line_count(other_digest.err) == 1);
+  fs::remove(file);
+  fs::remove_all(dir.path / "r");
+  const test::Outcome sha = test::run_benchclient(args({"--digest", "sha256"}), dir.path);
+  INFO(sha.err);
+  REQUIRE(sha.exit_code == 0);
+  const auto journal = nlohmann::json::parse(test::slurp(file));
+  CHECK(journal["digest"] == "sha256");
+  for (const auto& part : journal["done"]) CHECK(part["digest"].get<std::string>().size() == 64);
+  fs::remove_all(dir.path / "r");
+  const test::Outcome sha_again = test::run_benchclient(args({"--digest", "sha256"}), dir.path);
+  INFO(sha_again.err);
+  CHECK(sha_again.exit_code == 0);
+  const auto resumed = test::only_run_artifact(dir.path / "r");
+  CHECK(resumed["benchmarks"][0]["runs"][0]["parts"].empty());
+  CHECK(resumed["benchmarks"][0]["runs"][0]["digest_match"] == true);
+  CHECK(resumed["benchmarks"][0]["runs"][0]["digest"] == resumed["sizes"][0]["server_digest"]);
+  fs::remove(file);  // the checks below start from an xxh3 checkpoint again
+  REQUIRE(test::run_benchclient(args({}), dir.path).exit_code == 0);
+
   db.admin().exec("ALTER TABLE public.t ADD COLUMN extra int");
   const test::Outcome drifted = test::run_benchclient(args({}), dir.path);
   CHECK(drifted.exit_code == 1);

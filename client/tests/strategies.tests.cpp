@@ -187,6 +187,17 @@ SetChecksum server_checksum(const pg::Connection& admin, const std::string& rela
   return out;
 }
 
+// The server's sha256 set digest of the same rows (range_checksum with algorithm sha256).
+SetDigest server_digest(const pg::Connection& admin, const std::string& relation, std::int64_t lo, std::int64_t hi,
+                        WireFormat format) {
+  pg::Result r = admin.exec_params(
+      "SELECT digest FROM benchlab.range_checksum($1::regclass, 'id', $2::bigint, $3::bigint, $4, 'sha256')",
+      {relation, std::to_string(lo), std::to_string(hi), std::string(to_string(format))});
+  const std::optional<SetDigest> d = SetDigest::from_hex(r.value(0, 0));
+  REQUIRE(d.has_value());
+  return *d;
+}
+
 bool multi_connection(const std::string& name) {
   return name == "pooled_sync" || name == "async_stream" || name == "multiprocessing" || name == "parallel_copy";
 }
@@ -204,6 +215,7 @@ void check_parts(const std::string& name, const ReadSpec& spec, const TestContex
   REQUIRE(context.parts.size() == plan.size());
   std::vector<bool> seen(plan.size(), false);
   std::uint64_t rows = 0, bytes = 0;
+  SetDigest digest;
   for (const auto& p : context.parts) {
     REQUIRE(p.index < plan.size());
     CHECK_FALSE(seen[p.index]);
@@ -214,14 +226,19 @@ void check_parts(const std::string& name, const ReadSpec& spec, const TestContex
     CHECK(p.wall_s >= 0);
     rows += p.rows;
     bytes += p.bytes;
+    digest.merge(p.digest);
   }
   CHECK(rows == context.totals.rows);
   CHECK(bytes == context.totals.bytes);
+  CHECK(digest == context.totals.digest);  // --digest sha256: the parts' shares add up (else all zero)
 }
 
-void run_and_compare(const std::string& name, const ReadSpec& spec, const SetChecksum& expected) {
+// `digest`: the server's sha256 set digest, for a spec with digest sha256 (else the
+// readers must sum none).
+void run_and_compare(const std::string& name, const ReadSpec& spec, const SetChecksum& expected,
+                     const std::optional<SetDigest>& digest = std::nullopt) {
   INFO("strategy " << name << ", " << to_string(spec.format) << ", " << spec.workers << " workers, batch "
-                   << spec.batch_rows);
+                   << spec.batch_rows << ", digest " << to_string(spec.digest));
   TestContext context(spec);
   auto strategy = make_strategy(name);
   CHECK(strategy->name() == name);
@@ -229,6 +246,10 @@ void run_and_compare(const std::string& name, const ReadSpec& spec, const SetChe
   CHECK(context.totals.rows == expected.rows);
   CHECK(context.totals.checksum.rows == expected.rows);
   CHECK(context.totals.checksum.sum == expected.sum);
+  if (digest)
+    CHECK(context.totals.digest.hex() == digest->hex());
+  else
+    CHECK(context.totals.digest.is_zero());
   CHECK(context.query_sent >= 1);
   // A first row is marked exactly when there are rows to read.
   if (expected.rows > 0)
@@ -315,6 +336,15 @@ TEST_CASE("strategies: all five agree with the server on the standard table", "[
       const ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, rows, format, 3, 97);
       for (const auto& name : strategy_names()) run_and_compare(name, spec, expected);
     }
+  }
+  // --digest sha256: every strategy sums the rows' SHA-256 to the server's digest, and
+  // the parallel ones' parts add up to it (one small size: the xxh3 pass covers the rest).
+  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+    const SetChecksum expected = server_checksum(admin, "public.t", 1, 1000, format);
+    const SetDigest digest = server_digest(admin, "public.t", 1, 1000, format);
+    ReadSpec spec = make_spec(db.conninfo(), "public.t", kStandardColumns, 1, 1000, format, 3, 97);
+    spec.digest = DigestAlgorithm::sha256;
+    for (const auto& name : strategy_names()) run_and_compare(name, spec, expected, digest);
   }
 }
 

@@ -143,6 +143,43 @@ TEST_CASE("verify: the command on two tables of one server, JSON, exit status an
   CHECK(nothing.err.find("--target-dsn") != std::string::npos);
 }
 
+TEST_CASE("verify --digest sha256: segments compared by digest find a changed row; the digests are in the JSON",
+          "[db][verify][cli][digest]") {
+  test::ScratchDatabase db("verify_digest");
+  db.admin().exec(
+      "CREATE TABLE public.a (k int PRIMARY KEY, v text);"
+      "INSERT INTO public.a SELECT g, md5(g::text) FROM generate_series(1, 2000) g;"
+      "CREATE TABLE public.b AS SELECT * FROM public.a; ALTER TABLE public.b ADD PRIMARY KEY (k)");
+  test::TempDir dir("verify_digest");
+  const std::vector<std::string> base = {"verify",   "--dsn",          db.conninfo(), "--table",
+                                         "public.a", "--target-table", "public.b",    "--no-progress",
+                                         "--digest", "sha256",         "--json"};
+  const test::Outcome equal = test::run_benchclient(base, dir.path);
+  INFO("stderr: " << equal.err);
+  CHECK(equal.exit_code == 0);
+  auto doc = nlohmann::json::parse(equal.out);
+  CHECK(doc["equal"] == true);
+  REQUIRE(doc["source"].contains("digest"));
+  CHECK(doc["source"]["digest"].get<std::string>().size() == 64);
+  CHECK(doc["source"]["digest"] == doc["target"]["digest"]);
+
+  db.admin().exec("UPDATE public.b SET v = 'changed' WHERE k = 1234");
+  const test::Outcome differ = test::run_benchclient(base, dir.path);
+  CHECK(differ.exit_code == 1);
+  doc = nlohmann::json::parse(differ.out);
+  CHECK(doc["equal"] == false);
+  CHECK(doc["source"]["digest"] != doc["target"]["digest"]);
+  REQUIRE(doc["differences"].size() == 1);
+  CHECK(doc["differences"][0] == nlohmann::json({{"key", 1234}, {"kind", "changed"}}));
+
+  // xxh3 (the default): no digest in the JSON
+  std::vector<std::string> plain(base.begin(), base.end() - 3);
+  plain.push_back("--json");
+  const test::Outcome xxh3 = test::run_benchclient(plain, dir.path);
+  CHECK(xxh3.exit_code == 1);
+  CHECK_FALSE(nlohmann::json::parse(xxh3.out)["source"].contains("digest"));
+}
+
 TEST_CASE("verify: rows whose only differences have a NULL key are counted and said to be so", "[db][verify][cli]") {
   test::ScratchDatabase db("verify_nullkey");
   // k is an integer key column, not a primary key: three rows have none.

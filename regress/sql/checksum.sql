@@ -1,5 +1,6 @@
--- The row checksum against the shared test vectors (regress/data/checksum_vectors.tsv,
--- hashes from the reference xxhsum, not from benchlab), and range_checksum.
+-- The row checksum and the sha256 digest against the shared test vectors
+-- (regress/data/checksum_vectors.tsv, hashes from the reference xxhsum and Python's
+-- hashlib, not from benchlab), and range_checksum.
 SET client_min_messages = warning;
 -- The session settings benchlab pins for every connection (text output depends on them).
 SET TimeZone = 'UTC';
@@ -13,7 +14,8 @@ SET extra_float_digits = 1;
 \set vectors_text `cat :'vectors_file'`
 CREATE TEMP TABLE vectors AS
   SELECT split_part(line, E'\t', 1) AS kind, split_part(line, E'\t', 2) AS name,
-         split_part(line, E'\t', 3) AS vals, split_part(line, E'\t', 4) AS expected
+         split_part(line, E'\t', 3) AS vals, split_part(line, E'\t', 4) AS expected,
+         split_part(line, E'\t', 5) AS sha256
     FROM regexp_split_to_table(:'vectors_text', E'\n') AS line
    WHERE line <> '' AND line NOT LIKE '#%';
 SELECT kind, count(*) FROM vectors GROUP BY kind ORDER BY kind;
@@ -46,6 +48,31 @@ SELECT sums.name,
          = mod(pg_temp.hex_to_bigint(split_part(v.expected, ':', 2))::numeric + 18446744073709551616, 18446744073709551616) AS sum_matches
   FROM sums JOIN vectors v ON v.kind = 'set' AND v.name = sums.name ORDER BY sums.name;
 
+-- The digest (algorithm sha256): 64 hex digits <-> the unsigned 256-bit integer they
+-- write (big-endian); the set digest is the sum of the row digests modulo 2^256.
+CREATE FUNCTION pg_temp.hex_to_numeric(h text) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT AS $$
+    SELECT coalesce(sum(get_byte(decode(h, 'hex'), i)::numeric * power(256::numeric, length(h) / 2 - 1 - i)), 0)
+      FROM generate_series(0, length(h) / 2 - 1) AS i $$;
+
+-- every row vector: the server's row digest equals the reference SHA-256
+SELECT name, benchlab.wire_row_digest(pg_temp.row_columns(vals)) = sha256 AS digest_matches
+  FROM vectors WHERE kind = 'row' ORDER BY name;
+
+-- every set vector: the sum modulo 2^256 of the server's row digests
+WITH members AS (
+  SELECT s.name, m.member
+    FROM vectors s, unnest(CASE WHEN s.vals = '' THEN '{}'::text[] ELSE string_to_array(s.vals, ',') END) AS m(member)
+   WHERE s.kind = 'set'),
+sums AS (
+  SELECT s.name,
+         coalesce(sum(CASE WHEN r.name IS NOT NULL
+                           THEN pg_temp.hex_to_numeric(benchlab.wire_row_digest(pg_temp.row_columns(r.vals))) END), 0) AS total
+    FROM vectors s LEFT JOIN members m ON m.name = s.name LEFT JOIN vectors r ON r.kind = 'row' AND r.name = m.member
+   WHERE s.kind = 'set' GROUP BY s.name)
+SELECT sums.name, mod(sums.total, power(2::numeric, 256)) = pg_temp.hex_to_numeric(v.sha256) AS digest_matches
+  FROM sums JOIN vectors v ON v.kind = 'set' AND v.name = sums.name ORDER BY sums.name;
+
 -- The standard rows 1..3, seeded here: range_checksum equals the set vectors, in both formats.
 SELECT benchlab.seed_records('public.checksum_records', 3);
 SELECT c.rows, c.checksum,
@@ -56,6 +83,19 @@ SELECT c.rows, c.checksum,
        c.rows = split_part(v.expected, ':', 1)::bigint AND c.checksum = pg_temp.hex_to_bigint(split_part(v.expected, ':', 2)) AS matches_vectors
   FROM benchlab.range_checksum('checksum_records', 'id', 1, 3, 'binary') AS c, vectors v
  WHERE v.name = 'records_1_3_binary';
+-- ... and with algorithm sha256 the digest equals the set vectors' too (checksum unchanged)
+SELECT c.rows, c.digest, c.digest = v.sha256 AND c.checksum = pg_temp.hex_to_bigint(split_part(v.expected, ':', 2)) AS matches_vectors
+  FROM benchlab.range_checksum('checksum_records', 'id', 1, 3, 'text', 'sha256') AS c, vectors v
+ WHERE v.name = 'records_1_3_text';
+SELECT c.rows, c.digest, c.digest = v.sha256 AND c.checksum = pg_temp.hex_to_bigint(split_part(v.expected, ':', 2)) AS matches_vectors
+  FROM benchlab.range_checksum('checksum_records', 'id', 1, 3, 'binary', 'sha256') AS c, vectors v
+ WHERE v.name = 'records_1_3_binary';
+SELECT s.digest = v.sha256 AS server_scan_digest_matches
+  FROM benchlab.server_scan('SELECT * FROM checksum_records WHERE id BETWEEN 1 AND 3', 'binary', 'sha256') AS s, vectors v
+ WHERE v.name = 'records_1_3_binary';
+-- xxh3 (the default) leaves the digest NULL; so does format none
+SELECT digest IS NULL AS no_digest FROM benchlab.range_checksum('checksum_records', 'id', 1, 3, 'text', 'xxh3');
+SELECT digest IS NULL AS no_digest FROM benchlab.server_scan('SELECT * FROM checksum_records', 'none', 'sha256');
 -- the literal figures the client must reproduce for these three rows
 SELECT * FROM benchlab.range_checksum('checksum_records', 'id', 1, 3, 'text');
 SELECT * FROM benchlab.range_checksum('checksum_records', 'id', 1, 3, 'binary');
@@ -76,6 +116,20 @@ SELECT (SELECT sum(rows) FROM parts) = whole.rows AS rows_add_up,
 SELECT a.checksum = b.checksum AS order_independent
   FROM benchlab.server_scan('SELECT * FROM checksum_records ORDER BY id') AS a,
        benchlab.server_scan('SELECT * FROM checksum_records ORDER BY id DESC') AS b;
+-- the same for the digest (mod 2^256)
+WITH parts AS (
+  SELECT r.* FROM benchlab.id_ranges('checksum_records', 7) AS p,
+                  LATERAL benchlab.range_checksum('checksum_records', 'id', p.lo, p.hi, 'binary', 'sha256') AS r),
+whole AS (SELECT * FROM benchlab.range_checksum('checksum_records', 'id', 1, 5000, 'binary', 'sha256'))
+SELECT mod((SELECT sum(pg_temp.hex_to_numeric(digest)) FROM parts), power(2::numeric, 256))
+         = pg_temp.hex_to_numeric(whole.digest) AS digests_add_up
+  FROM whole;
+SELECT a.digest = b.digest AS digest_order_independent
+  FROM benchlab.server_scan('SELECT * FROM checksum_records ORDER BY id', 'text', 'sha256') AS a,
+       benchlab.server_scan('SELECT * FROM checksum_records ORDER BY id DESC', 'text', 'sha256') AS b;
+SELECT a.digest <> b.digest AS value_changes_digest
+  FROM benchlab.server_scan('SELECT 1::int, ''a''::text', 'text', 'sha256') AS a,
+       benchlab.server_scan('SELECT 1::int, ''b''::text', 'text', 'sha256') AS b;
 -- text and binary differ; a changed value changes the checksum
 SELECT t.checksum <> b.checksum AS formats_differ
   FROM benchlab.range_checksum('checksum_records', 'id', 1, 5000, 'text') AS t,
@@ -103,7 +157,25 @@ SELECT * FROM benchlab.range_checksum(NULL, 'id', 1, 3);
 SELECT * FROM benchlab.range_checksum('checksum_records', 'id', 1, 3, NULL);
 SELECT * FROM benchlab.range_checksum('no_such_table', 'id', 1, 3);
 SELECT * FROM benchlab.range_checksum(0, 'id', 1, 3);
+SELECT * FROM benchlab.range_checksum('checksum_records', 'id', 1, 3, 'text', 'md5');
+SELECT * FROM benchlab.range_checksum('checksum_records', 'id', 1, 3, 'text', NULL);
+SELECT * FROM benchlab.server_scan('SELECT 1', 'text', 'SHA256');
+SELECT benchlab.wire_row_digest(NULL);
 SELECT benchlab.wire_row_hash(NULL);
 SELECT benchlab.wire_row_hash('{{a},{b}}');
 
-DROP TABLE checksum_records, checksum_small;
+-- An error in the middle of a sha256 scan: the hash context goes with the aborted
+-- (sub)transaction's resources, silently, and the next call works.
+CREATE TABLE checksum_div (id int PRIMARY KEY, d int);
+INSERT INTO checksum_div VALUES (1, 1), (2, 0), (3, 1);
+CREATE VIEW checksum_div_v AS SELECT id, 1 / d AS q FROM checksum_div;
+SELECT * FROM benchlab.range_checksum('checksum_div_v', 'id', 1, 3, 'text', 'sha256');
+DO $$
+BEGIN
+  PERFORM * FROM benchlab.range_checksum('checksum_div_v', 'id', 1, 3, 'binary', 'sha256');
+EXCEPTION WHEN division_by_zero THEN RAISE WARNING 'caught: %', SQLERRM;
+END $$;
+SELECT rows, length(digest) AS digest_length FROM benchlab.range_checksum('checksum_div_v', 'id', 1, 1, 'text', 'sha256');
+
+DROP VIEW checksum_div_v;
+DROP TABLE checksum_records, checksum_small, checksum_div;

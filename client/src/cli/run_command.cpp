@@ -96,6 +96,12 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   s.push_back(app.add_option("--format", f.format, "wire format of the values: text or binary (advise: or both)")
                   ->check(one_of("--format", {"text", "binary"}, "both", "advise"))
                   ->capture_default_str());
+  s.push_back(app.add_option("--digest", f.digest,
+                             "how each run's rows are verified against the server's: xxh3 (the sum of the rows' "
+                             "XXH3-64, fast, against accidents) or sha256 (also the sum of their SHA-256 modulo "
+                             "2^256, against a forged substitution; costs CPU on both sides, see docs/digest.md)")
+                  ->check(one_of("--digest", {"xxh3", "sha256"}))
+                  ->capture_default_str());
   s.push_back(add_integer_option(app, "--workers", run.read.workers, {1, 1000, "workers", "4"},
                                  "connections/threads/processes of the parallel strategies; at most the rows of the "
                                  "smallest --rows size, and as many as the server's free connections allow beside the "
@@ -374,6 +380,7 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f, bool both_for
   }
   if (f.results_dir.empty()) throw UsageError("--results-dir: give a directory");
   run.read.format = f.format == "binary" ? WireFormat::binary : WireFormat::text;
+  run.read.digest = f.digest == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::xxh3;
   run.schedule.policy = f.policy == "strict" ? MismatchPolicy::strict : MismatchPolicy::tolerant;
   run.schedule.measure_observer = !f.no_observer;
   run.output.results_dir = f.results_dir;
@@ -603,6 +610,7 @@ void measure_target(const RunOptions& options, const TargetOptions& target_optio
     facts.key = plan.table.key_name;
     facts.split = size.spec.split;
     facts.format = size.spec.format;
+    facts.digest = size.spec.digest;
     facts.rows = size.limit;
     const bool batches = make_strategy(strategy)->part_list() == PartList::batches;
     facts.parts = batches ? size.spec.batches : size.spec.partitions;

@@ -29,7 +29,7 @@ struct RunFlags {
   std::vector<std::string> strategies, rows;
   std::string format = "text", policy = "tolerant", results_dir = "results", console = "table", markdown,
               split = "auto", expect_schema, memory_budget, hang_timeout, snapshot, checkpoint, client_cpus,
-              client_memory;
+              client_memory, digest = "xxh3";
   bool no_progress = false, no_observer = false, no_shared_snapshot = false, wide = false;
   CLI::Option* table = nullptr;
   CLI::Option* key = nullptr;

@@ -64,6 +64,12 @@ VerifyCommand::VerifyCommand(CLI::App& app, std::string command)
   add_integer_option(*verify_, "--max-differences", o.verify.max_differences,
                      {0, 1000000000, "rows (0: no limit)", "10000"},
                      "stop after this many differing rows (0: no limit)", "verify --max-differences");
+  verify_
+      ->add_option("--digest", digest_,
+                   "how segments and rows are compared: xxh3 (sums of XXH3-64, fast, against accidents) or "
+                   "sha256 (also sums of SHA-256 modulo 2^256, against a forged substitution; see docs/digest.md)")
+      ->check(one_of("--digest", {"xxh3", "sha256"}))
+      ->capture_default_str();
   verify_->add_flag("--json", o.json, "print the result as JSON");
   verify_->add_flag("--measure-baseline", o.measure_baseline,
                     "also time hashing both tables once in parallel, and print the ratio");
@@ -75,6 +81,7 @@ void VerifyCommand::validate() {
   VerifyCommandOptions& o = options_;
   if (*target_dsn_opt_) o.target_dsn = target_dsn_;
   o.progress = !quiet_;
+  o.verify.digest = digest_ == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::xxh3;
   if (!o.target_dsn && o.verify.target_table.empty())
     throw UsageError(
         "verify: give --target-dsn TARGET (another server) or --target-table TABLE (another table on the same "

@@ -40,6 +40,7 @@ class VerifyCommand final : public Command {
   CLI::App* verify_;
   VerifyCommandOptions options_;
   std::string target_dsn_;
+  std::string digest_ = "xxh3";
   CLI::Option* target_dsn_opt_ = nullptr;
   bool quiet_ = false;
 };

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "decode/decoded_rows.hpp"
+#include "decode/sha256.hpp"
 #include "decode/type_decoders.hpp"
 
 namespace benchlab {
@@ -83,11 +84,15 @@ void reserve_for(std::vector<T>& vec, std::size_t want) {
 }  // namespace
 
 struct RowDecoder::Impl {
-  explicit Impl(TypeCatalog types) : catalog(std::move(types)) { scratch.catalog = &catalog; }
+  Impl(TypeCatalog types, DigestAlgorithm digest) : catalog(std::move(types)) {
+    scratch.catalog = &catalog;
+    if (digest == DigestAlgorithm::sha256) sha256.emplace();
+  }
   TypeCatalog catalog;  // the read's arrays, ranges, domains, enums and composites
   DecodeTotals totals;
-  std::string row_image;    // RowEncoder's buffer, reused row after row
-  decode::Scratch scratch;  // JSON scanner stack + bytes, reused
+  std::optional<Sha256> sha256;  // --digest sha256
+  std::string row_image;         // RowEncoder's buffer, reused row after row
+  decode::Scratch scratch;       // JSON scanner stack + bytes, reused
   std::vector<ColumnDecoder> columns;
   std::vector<AppendFn> appenders;  // consume_and_keep: one per column
   std::uint64_t sink = 0;           // the fold of every decoded value (keeps decoding observable)
@@ -139,6 +144,7 @@ struct RowDecoder::Impl {
       on_value(c, d, d.fn(bytes->data(), bytes->size(), d.decode_oid, scratch));
     }
     totals.checksum.add_row(encoder.finish());
+    if (sha256) totals.digest.add_row(sha256->hash(encoder.data(), encoder.size()));
     totals.bytes += row_bytes;
     totals.unknown_values += unknown;
     ++totals.rows;
@@ -231,7 +237,8 @@ void unescape_copy_text(std::string_view field, std::string& out) {
 
 }  // namespace
 
-RowDecoder::RowDecoder(TypeCatalog types) : impl_(std::make_unique<Impl>(std::move(types))) {}
+RowDecoder::RowDecoder(TypeCatalog types, DigestAlgorithm digest)
+    : impl_(std::make_unique<Impl>(std::move(types), digest)) {}
 
 void RowDecoder::expect_copy(const std::vector<std::uint32_t>& type_oids, WireFormat format) {
   Impl& m = *impl_;

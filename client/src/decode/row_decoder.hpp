@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "benchlab/set_digest.hpp"
 #include "model/figures.hpp"
 #include "model/type_catalog.hpp"
 #include "model/wire_format.hpp"
@@ -24,7 +25,8 @@ class RowDecoder {
   // Each result column is decoded in the format the server sent it in (PQfformat).
   // `types` describes the read's non-scalar types (arrays, ranges, domains, enums,
   // composites: plan::describe_types); the built-in arrays and ranges need none.
-  explicit RowDecoder(TypeCatalog types = {});
+  // `digest` sha256: every row's image is also hashed with SHA-256 into totals().digest.
+  explicit RowDecoder(TypeCatalog types = {}, DigestAlgorithm digest = DigestAlgorithm::xxh3);
   ~RowDecoder();
   RowDecoder(RowDecoder&&) noexcept;
   RowDecoder& operator=(RowDecoder&&) noexcept;

@@ -326,6 +326,11 @@ void Harness::add_totals(const DecodeTotals& totals) {
   totals_.merge(totals);
 }
 
+DecodeTotals Harness::totals() const {
+  std::lock_guard lock(mutex_);
+  return totals_;
+}
+
 void Harness::add_part(const PartFigures& part) {
   std::lock_guard lock(mutex_);  // once per part: a handful per run
   parts_.push_back(part);

@@ -46,6 +46,8 @@ class Harness final : public RunContext {
   void start();
   // Stops the sampler and computes the figures. Call once, after the strategy returned or threw.
   RunFigures finish();
+  // The readers' totals added so far (after finish(): the run's), e.g. its --digest sha256 sum.
+  [[nodiscard]] DecodeTotals totals() const;
 
   MeteredConnection connect() override;
   void mark_query_sent() override;

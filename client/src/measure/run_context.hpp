@@ -106,7 +106,7 @@ class RunContext {
     add_part(PartFigures{mark.index, mark.range.relation_sql, mark.range.lo, mark.range.hi,
                          so_far.rows - mark.so_far.rows, so_far.bytes - mark.so_far.bytes,
                          std::chrono::duration<double>(wall).count(), so_far.checksum.sum - mark.so_far.checksum.sum,
-                         so_far.unknown_values - mark.so_far.unknown_values});
+                         so_far.unknown_values - mark.so_far.unknown_values, so_far.digest.minus(mark.so_far.digest)});
   }
   // A part's figures, measured here (end_part) or elsewhere (forked workers).
   virtual void add_part(const PartFigures& part) = 0;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "benchlab/row_checksum.hpp"
+#include "benchlab/set_digest.hpp"
 #include "model/recovery.hpp"
 
 namespace benchlab {
@@ -32,11 +33,13 @@ struct DecodeTotals {
   std::uint64_t bytes = 0;           // value bytes as received (no length words)
   std::uint64_t unknown_values = 0;  // values of types the decoder does not know (kept as raw bytes)
   SetChecksum checksum;
+  SetDigest digest;  // --digest sha256 (all zero otherwise)
   void merge(const DecodeTotals& o) {
     rows += o.rows;
     bytes += o.bytes;
     unknown_values += o.unknown_values;
     checksum.merge(o.checksum);
+    digest.merge(o.digest);
   }
 };
 
@@ -57,6 +60,7 @@ struct PartFigures {
   // adds up its parts instead of its readers.
   std::uint64_t checksum = 0;
   std::uint64_t unknown_values = 0;
+  SetDigest digest = {};  // --digest sha256: the part's share of the run's digest (all zero otherwise)
   friend bool operator==(const PartFigures&, const PartFigures&) = default;
 };
 
@@ -115,6 +119,10 @@ struct RunFigures {
   // round's wire ceiling (COPY rows/s in the run's format, measured just before it).
   std::optional<bool> rows_match;
   std::optional<bool> checksum_match;
+  // --digest sha256: the run's set digest, and whether it equals the server's
+  // (nullopt: xxh3 only, or the server's digest unknown). A mismatch counts as one.
+  std::optional<SetDigest> digest;
+  std::optional<bool> digest_match;
   int round = 0;
   std::optional<double> wire_ceiling_rows_per_sec;
   std::vector<std::string> notes;
@@ -142,7 +150,9 @@ struct RunFigures {
     if (!wire_ceiling_rows_per_sec || *wire_ceiling_rows_per_sec <= 0) return std::nullopt;
     return rows_per_sec / *wire_ceiling_rows_per_sec;
   }
-  [[nodiscard]] bool mismatched() const { return rows_match == false || checksum_match == false; }
+  [[nodiscard]] bool mismatched() const {
+    return rows_match == false || checksum_match == false || digest_match == false;
+  }
 
   // Where the time went, per row: the client's CPU (user + sys, this process and
   // its children) and the server backends' CPU charged to the run's connections.

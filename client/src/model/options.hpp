@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "benchlab/set_digest.hpp"
 #include "model/recovery.hpp"
 #include "model/wire_format.hpp"
 
@@ -48,6 +49,7 @@ struct ReadOptions {
   std::string key;                        // empty: chosen (the standard table's is id)
   SplitChoice split = SplitChoice::automatic;
   WireFormat format = WireFormat::text;
+  DigestAlgorithm digest = DigestAlgorithm::xxh3;  // --digest: sha256 adds the audit-grade digest to the checksum
   int workers = 2;
   int batch_rows = 5000;  // ~0.9 MB of standard rows: memory stays flat, round trips stay negligible
   int statement_timeout_ms = 0;

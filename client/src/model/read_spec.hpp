@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "benchlab/set_digest.hpp"
 #include "model/recovery.hpp"
 #include "model/type_catalog.hpp"
 #include "model/wire_format.hpp"
@@ -61,8 +62,9 @@ struct ReadSpec {
   Split split = Split::key;
   bool whole_table = false;  // --rows all: `all` is the whole table, NULL keys included
   WireFormat format = WireFormat::text;
-  int workers = 2;        // connections / threads / processes of the parallel strategies
-  int batch_rows = 5000;  // FETCH FORWARD size
+  DigestAlgorithm digest = DigestAlgorithm::xxh3;  // sha256: every reader also sums the rows' SHA-256
+  int workers = 2;                                 // connections / threads / processes of the parallel strategies
+  int batch_rows = 5000;                           // FETCH FORWARD size
   int statement_timeout_ms = 0;
   TypeCatalog types;  // for the decoders: the columns' non-scalar types (plan::describe_types)
   std::uint64_t worker_memory_limit_bytes = 0;  // --memory-budget: each forked worker's growth ceiling (0: none)

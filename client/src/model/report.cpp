@@ -215,8 +215,10 @@ StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireF
   }
   for (const auto& r : s.runs) {
     if (!r.rows_match || !r.checksum_match) verified = false;
+    if (r.digest && !r.digest_match) verified = false;  // --digest sha256 without the server's digest
     if (r.rows_match == false) out.rows_match = false;
     if (r.checksum_match == false) out.checksum_match = false;
+    if (r.digest_match) out.digest_match = out.digest_match.value_or(true) && *r.digest_match;
   }
   if (!s.errors.empty())
     out.status = Status::error;

@@ -43,6 +43,7 @@ struct ServerScan {
   double cpu_user_s = 0;
   double cpu_sys_s = 0;
   std::uint64_t checksum = 0;
+  std::optional<SetDigest> digest = {};  // algorithm sha256 asked (and a format that hashes)
   friend bool operator==(const ServerScan&, const ServerScan&) = default;
 };
 
@@ -52,7 +53,8 @@ struct ServerExpectation {
   std::optional<ServerScan> scan;
   std::optional<std::uint64_t> rows;
   std::optional<std::uint64_t> checksum;
-  std::string checksum_source;  // "range_checksum" or "server_scan"
+  std::optional<SetDigest> digest = {};  // --digest sha256: the set digest, from the same source as the checksum
+  std::string checksum_source;           // "range_checksum" or "server_scan"
   friend bool operator==(const ServerExpectation&, const ServerExpectation&) = default;
 };
 
@@ -164,6 +166,7 @@ struct StrategySummary {
   // median ceiling), and the former figure, median rows/s ÷ median ceiling.
   std::optional<double> ratio_to_wire_ceiling, ratio_of_medians;
   std::optional<bool> rows_match, checksum_match;  // over all runs; nullopt: no runs
+  std::optional<bool> digest_match;                // --digest sha256, over all runs; nullopt: none compared
   Status status = Status::ok;
 };
 

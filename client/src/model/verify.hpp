@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "benchlab/set_digest.hpp"
+
 namespace benchlab {
 
 struct VerifyOptions {
@@ -18,6 +20,9 @@ struct VerifyOptions {
   int segments = 64;                      // first cut of the key range
   std::uint64_t fetch_rows = 2000;        // a differing segment of at most this many rows is compared row by row
   std::uint64_t max_differences = 10000;  // stop after this many (0: no limit)
+  // sha256: segments compared by their set digest too (and rows by their SHA-256), so a
+  // row forged to keep the xxh3 sum cannot pass (docs/digest.md).
+  DigestAlgorithm digest = DigestAlgorithm::xxh3;
 };
 
 struct RowDifference {
@@ -43,8 +48,9 @@ struct VerifySide {
   std::string table;   // as the server names it
   std::string server;  // "PostgreSQL 15.20" (never the conninfo: it may hold a password)
   std::uint64_t rows = 0;
-  std::uint64_t null_key_rows = 0;  // not comparable by key: counted on both sides
-  std::uint64_t checksum = 0;       // the whole table's (the sum of the segments')
+  std::uint64_t null_key_rows = 0;       // not comparable by key: counted on both sides
+  std::uint64_t checksum = 0;            // the whole table's (the sum of the segments')
+  std::optional<SetDigest> digest = {};  // --digest sha256: the whole table's set digest
 };
 
 // Rows whose key is NULL cannot be located by their key, so they are never among the
@@ -74,7 +80,7 @@ struct VerifyReport {
   [[nodiscard]] bool equal() const {
     return schema_differences.empty() && differences.empty() && !null_key_differences &&
            source.null_key_rows == target.null_key_rows && source.rows == target.rows &&
-           source.checksum == target.checksum;
+           source.checksum == target.checksum && source.digest == target.digest;
   }
 };
 

@@ -90,6 +90,7 @@ ReadSpec spec_of(const std::string& conninfo, const TableInfo& table, const Read
   spec.select_list = table.select_list;
   spec.split = table.split;
   spec.format = options.format;
+  spec.digest = options.digest;
   spec.workers = options.workers;
   spec.batch_rows = options.batch_rows;
   spec.statement_timeout_ms = options.statement_timeout_ms;
@@ -280,11 +281,30 @@ ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uin
   return spec;
 }
 
-ServerScan scan_on_server(const pg::Connection& conn, const std::string& query, WireFormat format) {
+namespace {
+
+// A digest column of the extension (64 hex digits); anything else is an answer of
+// the wrong shape (pg::Error, like the result contracts).
+SetDigest digest_field(const pg::Result& r, int col, std::string_view what) {
+  const std::string_view text = r.text(0, col, what);
+  const std::optional<SetDigest> d = SetDigest::from_hex(text);
+  if (!d) throw pg::Error(fmt::format("{}: '{}' is not a sha256 digest (64 hex digits)", what, text));
+  return *d;
+}
+
+}  // namespace
+
+ServerScan scan_on_server(const pg::Connection& conn, const std::string& query, WireFormat format,
+                          DigestAlgorithm digest) {
+  // The two-argument call with xxh3: what an extension without the algorithm parameter answers too.
+  const bool sha256 = digest == DigestAlgorithm::sha256;
   constexpr const char* kScan =
       "SELECT rows, bytes, elapsed_ns, cpu_user_us, cpu_sys_us, checksum FROM benchlab.server_scan($1, $2)";
-  pg::Result r = pg::exec_interruptible(conn, kScan, {query, std::string(to_string(format))});
-  r.expect_rows(1, "benchlab.server_scan").expect_columns(6, "benchlab.server_scan");
+  constexpr const char* kScanDigest =
+      "SELECT rows, bytes, elapsed_ns, cpu_user_us, cpu_sys_us, checksum, digest "
+      "FROM benchlab.server_scan($1, $2, 'sha256')";
+  pg::Result r = pg::exec_interruptible(conn, sha256 ? kScanDigest : kScan, {query, std::string(to_string(format))});
+  r.expect_rows(1, "benchlab.server_scan").expect_columns(sha256 ? 7 : 6, "benchlab.server_scan");
   ServerScan s;
   s.rows = r.uint64(0, 0, "server_scan rows");
   s.bytes = r.uint64(0, 1, "server_scan bytes");
@@ -292,6 +312,7 @@ ServerScan scan_on_server(const pg::Connection& conn, const std::string& query, 
   s.cpu_user_s = static_cast<double>(r.int64(0, 3, "server_scan cpu_user_us")) / 1e6;
   s.cpu_sys_s = static_cast<double>(r.int64(0, 4, "server_scan cpu_sys_us")) / 1e6;
   s.checksum = checksum_from_sql(r.int64(0, 5, "server_scan checksum"));
+  if (sha256) s.digest = digest_field(r, 6, "server_scan digest");
   return s;
 }
 
@@ -305,7 +326,7 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   if (!spec.snapshot_id.empty()) pg::import_snapshot(conn, spec.snapshot_id);
   const std::string format(to_string(spec.format));
   try {
-    out.scan = scan_on_server(conn, spec.all_query(), spec.format);
+    out.scan = scan_on_server(conn, spec.all_query(), spec.format, spec.digest);
   } catch (const pg::BrokenConnection&) {
     throw;
   } catch (const pg::Error& e) {  // an error, or an answer not of the expected shape
@@ -316,14 +337,20 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   // against server_scan's checksum of the very query the strategies read.
   if (spec.split == Split::key && !spec.whole_table) {
     try {
+      const bool sha256 = spec.digest == DigestAlgorithm::sha256;
       constexpr const char* kChecksum =
           "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, $5)";
+      constexpr const char* kDigest =
+          "SELECT rows, checksum, digest "
+          "FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, $5, 'sha256')";
       pg::Result r = pg::exec_interruptible(
-          conn, kChecksum,
+          conn, sha256 ? kDigest : kChecksum,
           {table.relation_sql, table.key_name, std::to_string(spec.all.lo), std::to_string(spec.all.hi), format});
-      r.expect_rows(1, "benchlab.range_checksum").expect_columns(2, "benchlab.range_checksum");
+      r.expect_rows(1, "benchlab.range_checksum").expect_columns(sha256 ? 3 : 2, "benchlab.range_checksum");
       out.rows = r.uint64(0, 0, "range_checksum rows");
-      out.checksum = checksum_from_sql(r.int64(0, 1, "range_checksum checksum"));
+      const std::uint64_t checksum = checksum_from_sql(r.int64(0, 1, "range_checksum checksum"));
+      if (sha256) out.digest = digest_field(r, 2, "range_checksum digest");
+      out.checksum = checksum;
       out.checksum_source = "range_checksum";
     } catch (const pg::BrokenConnection&) {
       throw;
@@ -334,9 +361,13 @@ ServerExpectation expect_from_server(const std::string& conninfo, const TableInf
   if (!out.checksum && out.scan) {
     out.rows = out.scan->rows;
     out.checksum = out.scan->checksum;
+    out.digest = out.scan->digest;
     out.checksum_source = "server_scan";
   }
-  if (!out.checksum) notes.push_back("no server checksum: runs are not verified");
+  if (!out.checksum)
+    notes.push_back("no server checksum: runs are not verified");
+  else if (spec.digest == DigestAlgorithm::sha256 && !out.digest)
+    notes.push_back("no server sha256 digest: runs are verified by their checksum only");
   return out;
 }
 

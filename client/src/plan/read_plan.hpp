@@ -24,11 +24,14 @@ namespace benchlab::plan {
 ReadSpec plan_read(const std::string& conninfo, const TableInfo& table, std::uint64_t rows, const ReadOptions& options);
 
 // benchlab.server_scan of `query` on `conn`: the server producing its rows alone, in
-// `format`. Throws the typed pg error (and Interrupted).
-ServerScan scan_on_server(const pg::Connection& conn, const std::string& query, WireFormat format);
+// `format` (with `digest` sha256 also their set digest, its cost included). Throws
+// the typed pg error (and Interrupted).
+ServerScan scan_on_server(const pg::Connection& conn, const std::string& query, WireFormat format,
+                          DigestAlgorithm digest = DigestAlgorithm::xxh3);
 
 // The server's figures for `spec.all`: server_scan and range_checksum (a function
-// that is missing or fails leaves a note, and the runs unverified).
+// that is missing or fails leaves a note, and the runs unverified); with
+// spec.digest sha256 the digest too, from the same function as the checksum.
 ServerExpectation expect_from_server(const std::string& conninfo, const TableInfo& table, const ReadSpec& spec,
                                      std::vector<std::string>& notes);
 

@@ -42,9 +42,10 @@ std::string verify_summary(const VerifyReport& r, std::size_t show) {
   std::size_t counts[3] = {0, 0, 0};
   for (const auto& d : r.differences) ++counts[static_cast<int>(d.kind)];
   out += fmt::format(
-      "key {}: {} segment checksums compared, {} differed, {} rows fetched to compare key by key, "
+      "key {}: {} segment {} compared, {} differed, {} rows fetched to compare key by key, "
       "{:.3f} s\n",
-      r.key, r.segments_compared, r.segments_differing, r.rows_fetched, r.elapsed_s);
+      r.key, r.segments_compared, r.source.digest ? "checksums and sha256 digests" : "checksums", r.segments_differing,
+      r.rows_fetched, r.elapsed_s);
   for (const auto& n : r.notes) out += "note: " + n + "\n";
   if (r.equal()) return out + "equal: the target holds exactly the source's rows\n";
   if (!r.differences.empty() || !r.null_key_differences) {

@@ -70,6 +70,11 @@ CheckpointFile::CheckpointFile(std::filesystem::path path) : path_(std::move(pat
     need(j, "format", format);
     facts.split = split == "ctid" ? Split::ctid : Split::key;
     facts.format = format == "binary" ? WireFormat::binary : WireFormat::text;
+    std::string digest = "xxh3";  // a file from before --digest: xxh3
+    maybe(j, "digest", digest);
+    const std::optional<DigestAlgorithm> algorithm = digest_algorithm_named(digest);
+    if (!algorithm) json_fields::fail(fmt::format("digest '{}' is neither xxh3 nor sha256", digest));
+    facts.digest = *algorithm;
     need(j, "rows", facts.rows);
     need(j, "schema", facts.schema);
     {
@@ -96,6 +101,14 @@ CheckpointFile::CheckpointFile(std::filesystem::path path) : path_(std::move(pat
       std::string sum;
       need(d, "checksum", sum);
       p.checksum = from_hex(sum);
+      if (facts.digest == DigestAlgorithm::sha256) {
+        json_fields::PathSegment at_digest("digest");
+        std::string hex_digest;
+        need(d, "digest", hex_digest);
+        const std::optional<SetDigest> part_digest = SetDigest::from_hex(hex_digest);
+        if (!part_digest) json_fields::fail(json_fields::current_path() + " is not a sha256 digest (64 hex digits)");
+        p.digest = *part_digest;
+      }
       p.lo = facts.parts[p.index].lo;
       p.hi = facts.parts[p.index].hi;
       p.relation = facts.parts[p.index].relation_sql;
@@ -126,6 +139,8 @@ void CheckpointFile::bind(const CheckpointFacts& facts) {
     diffs.push_back(fmt::format("split {} (was {})", to_string(facts.split), to_string(was.split)));
   if (was.format != facts.format)
     diffs.push_back(fmt::format("format {} (was {})", to_string(facts.format), to_string(was.format)));
+  if (was.digest != facts.digest)
+    diffs.push_back(fmt::format("digest {} (was {})", to_string(facts.digest), to_string(was.digest)));
   if (was.rows != facts.rows) diffs.push_back(fmt::format("rows {} (was {})", facts.rows, was.rows));
   if (was.parts.size() != facts.parts.size()) {
     diffs.push_back(fmt::format("{} parts (was {})", facts.parts.size(), was.parts.size()));
@@ -188,11 +203,13 @@ void CheckpointFile::write() const {
   std::uint64_t rows = 0;
   for (const auto& p : sorted) {
     rows += p.rows;
-    done.push_back(Json{{"index", p.index},
-                        {"rows", p.rows},
-                        {"bytes", p.bytes},
-                        {"unknown_values", p.unknown_values},
-                        {"checksum", hex(p.checksum)}});
+    Json part{{"index", p.index},
+              {"rows", p.rows},
+              {"bytes", p.bytes},
+              {"unknown_values", p.unknown_values},
+              {"checksum", hex(p.checksum)}};
+    if (f.digest == DigestAlgorithm::sha256) part["digest"] = p.digest.hex();
+    done.push_back(std::move(part));
   }
   Json schema;
   to_json(schema, f.schema);
@@ -204,6 +221,7 @@ void CheckpointFile::write() const {
                {"key", f.key},
                {"split", to_string(f.split)},
                {"format", to_string(f.format)},
+               {"digest", to_string(f.digest)},
                {"rows", f.rows},
                {"snapshot_id", snapshot_id_},
                {"complete", complete_},

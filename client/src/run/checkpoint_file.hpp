@@ -1,7 +1,7 @@
 // --checkpoint FILE (resume an interrupted read): the part journal of one parallel read, as JSON.
-// It records what the read is (strategy, table, key, split, format, rows, every
-// part's bounds, the table's schema) and, as parts are confirmed, each one's rows,
-// bytes and checksum; every change is written atomically (a temporary file, fsync,
+// It records what the read is (strategy, table, key, split, format, digest, rows,
+// every part's bounds, the table's schema) and, as parts are confirmed, each one's
+// rows, bytes and checksum (and sha256 digest); every change is written atomically (a temporary file, fsync,
 // rename), so a SIGKILL leaves the last whole state. Started again with the same
 // file, the read skips the confirmed parts and ends with exactly the rows and
 // checksum of an uninterrupted read — if it reads the same snapshot, which the file
@@ -32,7 +32,8 @@ struct CheckpointFacts {
   std::string key;    // empty: split by ctid
   Split split = Split::key;
   WireFormat format = WireFormat::text;
-  std::uint64_t rows = 0;  // the size read (the whole table: the server's count)
+  DigestAlgorithm digest = DigestAlgorithm::xxh3;  // sha256: each confirmed part keeps its digest
+  std::uint64_t rows = 0;                          // the size read (the whole table: the server's count)
   std::vector<KeyRange> parts;
   TableSchema schema;
 };

@@ -62,6 +62,7 @@ class PartLedger final : public RunContext {
       t.unknown_values += p->unknown_values;
       t.checksum.rows += p->rows;
       t.checksum.sum += p->checksum;
+      t.digest.merge(p->digest);
     }
     return t;
   }

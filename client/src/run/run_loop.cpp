@@ -223,6 +223,7 @@ class SizeRunner {
       else
         strategy->run(run_spec, harness);
       f = harness.finish();
+      if (run_spec.digest == DigestAlgorithm::sha256) f.digest = harness.totals().digest;
       f.recovery = recovery;
       if (checked_per_run)
         f.concurrent_writes =
@@ -255,13 +256,18 @@ class SizeRunner {
     const ServerExpectation& server = expected;
     if (server.rows) f.rows_match = f.rows == *server.rows;
     if (server.checksum) f.checksum_match = f.checksum == *server.checksum;
+    if (f.digest && server.digest) f.digest_match = *f.digest == *server.digest;
     result.runs.push_back(f);
     // The broken control's mismatch is what it exists to show, not a fault to alert on.
     if (output_.observer != nullptr)
       output_.observer->run_checked({name, false, false, f.mismatched() && !is_unshared_control(name)});
     if (f.mismatched() && schedule_.policy == MismatchPolicy::strict && !is_unshared_control(name)) {
-      fail(fmt::format("{} at {} rows read {} rows with checksum {:016x}; the server has {} rows, checksum {:016x}",
-                       name, plan_.limit, f.rows, f.checksum, server.rows.value_or(0), server.checksum.value_or(0)));
+      std::string why =
+          fmt::format("{} at {} rows read {} rows with checksum {:016x}; the server has {} rows, checksum {:016x}",
+                      name, plan_.limit, f.rows, f.checksum, server.rows.value_or(0), server.checksum.value_or(0));
+      if (f.digest_match == false)
+        why += fmt::format("; sha256 digest {}, the server's {}", f.digest->hex(), server.digest->hex());
+      fail(std::move(why));
     }
   }
 

@@ -65,6 +65,17 @@ const auto kChecksum = Codec{[](std::uint64_t v) { return checksum_hex(v); },
                                v = checksum_of(hex);
                              }};
 
+// --digest sha256's set digest: 64 lowercase hex digits.
+const auto kDigest = Codec{[](const SetDigest& d) { return d.hex(); },
+                           [](const Json& j, SetDigest& d) {
+                             std::string hex;
+                             read_value(j, hex);
+                             const std::optional<SetDigest> parsed = SetDigest::from_hex(hex);
+                             if (!parsed)
+                               fail(fmt::format("{} is not a sha256 digest (64 hex digits)", current_path()));
+                             d = *parsed;
+                           }};
+
 // A key or block bound: null where the range is open (kOpenStart / kOpenEnd).
 auto open_bound(std::int64_t open) {
   return NullableCodec{[open](std::int64_t v) { return v == open ? Json(nullptr) : Json(v); },
@@ -83,6 +94,10 @@ auto by_name(Named named) {
 }
 
 // Name -> value pairs, in their order, as one object; a value that is no string is kept as its JSON text.
+// --digest, by name; left out for xxh3 (omit_if_default), so artifacts without it are as before.
+const auto kDigestAlgorithm = by_name<DigestAlgorithm>(
+    [](const std::string& n) { return n == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::xxh3; });
+
 const auto kSettings = Codec{[](const std::vector<std::pair<std::string, std::string>>& pairs) {
                                Json o = Json::object();
                                for (const auto& [k, v] : pairs) o[k] = v;
@@ -192,6 +207,7 @@ auto options_fields() {
                })),
                field("runs", &C::schedule, &S::runs).required(), field("warmup", &C::schedule, &S::warmup),
                field("format", &C::read, &R::format).required().as(kWireFormatCodec),
+               field("digest", &C::read, &R::digest).omit_if_default().as(kDigestAlgorithm),  // none: xxh3
                field("workers", &C::read, &R::workers).required(), field("batch_rows", &C::read, &R::batch_rows),
                field("statement_timeout_ms", &C::read, &R::statement_timeout_ms),
                field("hang_timeout_ms", &C::read, &R::hang_timeout_ms),
@@ -262,7 +278,8 @@ auto part_fields() {
                 field("lo", &P::lo).as(open_bound(kOpenStart)), field("hi", &P::hi).as(open_bound(kOpenEnd)),
                 field("rows", &P::rows).required(), field("bytes", &P::bytes), field("wall_s", &P::wall_s).required(),
                 field("checksum", &P::checksum).as(kChecksum),
-                field("unknown_values", &P::unknown_values).omit_if_default());
+                field("unknown_values", &P::unknown_values).omit_if_default(),
+                field("digest", &P::digest).omit_if_default().as(kDigest));
 }
 
 // The fallback chain a run went through.
@@ -309,7 +326,9 @@ auto run_fields() {
                       field("p99", &R::latency_p99_ms), field("max", &R::latency_max_ms)),
                 field("pool_wait_s", &R::pool_wait_s), field("checksum", &R::checksum).required().as(kChecksum),
                 field("rows_match", &R::rows_match), field("checksum_match", &R::checksum_match),
-                field("unknown_values", &R::unknown_values), field("notes", &R::notes), field("round", &R::round),
+                field("digest", &R::digest).omit_if_default().as(kDigest),
+                field("digest_match", &R::digest_match).omit_if_default(), field("unknown_values", &R::unknown_values),
+                field("notes", &R::notes), field("round", &R::round),
                 field("wire_ceiling_rows_per_sec", &R::wire_ceiling_rows_per_sec),
                 derived("ratio_to_wire_ceiling", [](const R& r) { return nullable(r.ratio_to_wire_ceiling()); }),
                 derived("client_cpu_ns_per_row", [](const R& r) { return nullable(r.client_cpu_ns_per_row()); }),
@@ -336,7 +355,8 @@ auto server_scan_fields() {
   using S = ServerScan;
   return fields(field("rows", &S::rows).required(), field("bytes", &S::bytes),
                 field("elapsed_s", &S::elapsed_s).required(), field("cpu_user_s", &S::cpu_user_s).required(),
-                field("cpu_sys_s", &S::cpu_sys_s).required(), field("checksum", &S::checksum).as(kChecksum));
+                field("cpu_sys_s", &S::cpu_sys_s).required(), field("checksum", &S::checksum).as(kChecksum),
+                field("digest", &S::digest).omit_if_default().as(kDigest));
 }
 
 // A wire ceiling, under its format's name (the name gives its format).
@@ -432,6 +452,12 @@ auto benchmark_fields() {
       derived("ratio_of_medians_to_wire_ceiling", [](const B& b) { return nullable(b.summary.ratio_of_medians); }),
       derived("rows_match", [](const B& b) { return nullable(b.summary.rows_match); }),
       derived("checksum_match", [](const B& b) { return nullable(b.summary.checksum_match); }),
+      custom(
+          "digest_match",  // --digest sha256 only
+          [](const B& b) {
+            return b.summary.digest_match ? Json(*b.summary.digest_match) : Json(Json::value_t::discarded);
+          },
+          [](const Json&, B&) {}),
       field("errors", &B::result, &S::errors), field("runs", &B::result, &S::runs));
 }
 
@@ -470,6 +496,7 @@ auto size_fields() {
       field("partitions", &Z::partitions), field("batches", &Z::batches),
       field("wire_ceiling", &Z::wire_ceiling).required().as(kWireCeilings), field("server_scan", &Z::server, &E::scan),
       field("server_rows", &Z::server, &E::rows), field("server_checksum", &Z::server, &E::checksum).as(kChecksum),
+      field("server_digest", &Z::server, &E::digest).omit_if_default().as(kDigest),
       custom(
           "server_checksum_source",
           [](const Z& z) { return z.server.checksum ? Json(z.server.checksum_source) : Json(nullptr); },

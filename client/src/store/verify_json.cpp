@@ -9,11 +9,13 @@ using Json = nlohmann::ordered_json;
 namespace {
 
 Json side_json(const VerifySide& s) {
-  return Json{{"table", s.table},
-              {"server", s.server},
-              {"rows", s.rows},
-              {"null_key_rows", s.null_key_rows},
-              {"checksum", fmt::format("{:016x}", s.checksum)}};
+  Json out{{"table", s.table},
+           {"server", s.server},
+           {"rows", s.rows},
+           {"null_key_rows", s.null_key_rows},
+           {"checksum", fmt::format("{:016x}", s.checksum)}};
+  if (s.digest) out["digest"] = s.digest->hex();  // --digest sha256 only
+  return out;
 }
 
 }  // namespace

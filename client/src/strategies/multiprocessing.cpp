@@ -76,6 +76,7 @@ class SlotContext final : public RunContext {
     record.wall_ns = static_cast<std::int64_t>(part.wall_s * 1e9);
     record.checksum = part.checksum;
     record.unknown_values = part.unknown_values;
+    record.digest = part.digest;
     record.done.store(1, std::memory_order_release);
     slot_.read_through.store(part.hi, std::memory_order_relaxed);
     slot_.parts_done.fetch_add(1, std::memory_order_release);
@@ -123,7 +124,7 @@ int child_work(const ReadSpec& spec, int worker, const std::vector<DealtPart>& p
     slot.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);
     const auto cpu_before = meter_server_cpu ? read_backend_cpu(conn) : std::nullopt;
     SlotContext context(slot, slots);
-    RowDecoder decoder(spec.types);
+    RowDecoder decoder(spec.types, spec.digest);
     FaultPoint fault(spec, worker, true);
     for (std::size_t i = 0; i < parts.size(); ++i) {
       fault.before_part(conn.raw());
@@ -313,8 +314,8 @@ class Multiprocessing final : public Strategy {
         if (reported[i] || record.done.load(std::memory_order_acquire) == 0) continue;
         reported[i] = true;
         context.add_part(PartFigures{i, parts[i].relation_sql, parts[i].lo, parts[i].hi, record.rows, record.bytes,
-                                     static_cast<double>(record.wall_ns) / 1e9, record.checksum,
-                                     record.unknown_values});
+                                     static_cast<double>(record.wall_ns) / 1e9, record.checksum, record.unknown_values,
+                                     record.digest});
       }
     };
     try {

@@ -72,6 +72,7 @@ struct PartRecord {
   std::int64_t wall_ns = 0;
   std::uint64_t checksum = 0;  // the part's own SetChecksum sum
   std::uint64_t unknown_values = 0;
+  SetDigest digest;                   // --digest sha256: the part's own share of the digest (32 bytes; zero otherwise)
   std::atomic<std::int32_t> done{0};  // 1: read to its end
 };
 

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "benchlab/row_checksum.hpp"
+#include "benchlab/set_digest.hpp"
+#include "decode/sha256.hpp"
 #include "model/errors.hpp"
 #include "model/options.hpp"
 #include "model/table.hpp"
@@ -81,14 +83,25 @@ std::pair<pg::Result, pg::Result> on_both(Side& a, Side& b, const std::string& s
 struct Checksum {
   std::uint64_t rows = 0;
   std::uint64_t sum = 0;
+  SetDigest digest;  // --digest sha256 (all zero otherwise)
   friend bool operator==(const Checksum&, const Checksum&) = default;
 };
+
+// A digest column of the extension (64 hex digits): anything else is an answer of the wrong shape.
+SetDigest digest_of(const pg::Result& x, int col, std::string_view what) {
+  const std::string_view text = x.text(0, col, what);
+  const std::optional<SetDigest> d = SetDigest::from_hex(text);
+  if (!d) throw pg::Error(fmt::format("{}: '{}' is not a sha256 digest (64 hex digits)", what, text));
+  return *d;
+}
 
 class Verifier {
  public:
   Verifier(Side& source, Side& target, const VerifyOptions& options, VerifyReport& report,
            const std::function<void(const VerifyProgress&)>& progress)
-      : s_(source), t_(target), options_(options), report_(report), progress_(progress) {}
+      : s_(source), t_(target), options_(options), report_(report), progress_(progress) {
+    if (sha256()) sha256_.emplace();
+  }
 
   // Where the comparison stands (`line`: empty, or what to say).
   void tell(std::string line = {}) const {
@@ -104,19 +117,48 @@ class Verifier {
     return options_.max_differences != 0 && report_.differences.size() >= options_.max_differences;
   }
 
+  [[nodiscard]] bool sha256() const { return options_.digest == DigestAlgorithm::sha256; }
+
   std::pair<Checksum, Checksum> checksums(std::int64_t lo, std::int64_t hi) {
     constexpr const char* kSql =
         "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, 'text')";
+    constexpr const char* kSqlDigest =
+        "SELECT rows, checksum, digest "
+        "FROM benchlab.range_checksum($1::regclass, $2::name, $3::bigint, $4::bigint, 'text', 'sha256')";
+    const char* sql = sha256() ? kSqlDigest : kSql;
     const Params ps{s_.table.relation_sql, s_.table.key_name, std::to_string(lo), std::to_string(hi)};
     const Params pt{t_.table.relation_sql, t_.table.key_name, std::to_string(lo), std::to_string(hi)};
-    const auto r = on_both(s_, t_, kSql, kSql, ps, pt);  // open_side checked both have the extension
+    const auto r = on_both(s_, t_, sql, sql, ps, pt);  // open_side checked both have the extension
     ++report_.segments_compared;
-    auto read = [](const pg::Result& x) {
-      x.expect_rows(1, "range_checksum").expect_columns(2, "range_checksum");
-      return Checksum{x.uint64(0, 0, "range_checksum rows"),
-                      checksum_from_sql(x.int64(0, 1, "range_checksum checksum"))};
+    const bool digest = sha256();
+    auto read = [digest](const pg::Result& x) {
+      x.expect_rows(1, "range_checksum").expect_columns(digest ? 3 : 2, "range_checksum");
+      Checksum c{
+          x.uint64(0, 0, "range_checksum rows"), checksum_from_sql(x.int64(0, 1, "range_checksum checksum")), {}};
+      if (digest) c.digest = digest_of(x, 2, "range_checksum digest");
+      return c;
     };
     return {read(r.first), read(r.second)};
+  }
+
+  // One row's hash as bytes, to compare rows: its XXH3-64, or with --digest sha256 its
+  // SHA-256 (a row forged to keep its xxh3 hash still differs).
+  std::string row_hash(const pg::Result& r, int i, int first_column) {
+    RowEncoder<std::string> encoder(row_image_);
+    for (int c = first_column; c < r.columns(); ++c) {
+      if (r.is_null(i, c)) {
+        encoder.add_null();
+      } else {
+        const std::string_view v = r.value(i, c);
+        encoder.add_value(v.data(), v.size());
+      }
+    }
+    if (sha256_) {
+      const RowDigest d = sha256_->hash(encoder.data(), encoder.size());
+      return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+    }
+    const std::uint64_t h = encoder.finish();
+    return std::string(reinterpret_cast<const char*>(&h), sizeof h);
   }
 
   // Compares lo..hi; top: a segment of the first cut (its figures are the sides' totals).
@@ -129,6 +171,10 @@ class Verifier {
       report_.source.checksum += a.sum;
       report_.target.rows += b.rows;
       report_.target.checksum += b.sum;
+      if (sha256()) {  // both set before the first segment (verify())
+        report_.source.digest->merge(a.digest);
+        report_.target.digest->merge(b.digest);
+      }
     }
     if (a == b) return;
     ++report_.segments_differing;
@@ -155,19 +201,8 @@ class Verifier {
     const auto [rs, rt] = on_both(s_, t_, sql(s_), sql(t_), p, p);
     report_.rows_fetched += static_cast<std::uint64_t>(rs.rows() + rt.rows());
     const auto hashes = [this](const pg::Result& r, int& i, std::int64_t key) {
-      std::vector<std::uint64_t> out;
-      for (; i < r.rows() && r.int64(i, 0, "key") == key; ++i) {
-        RowEncoder<std::string> encoder(row_image_);
-        for (int c = 1; c < r.columns(); ++c) {
-          if (r.is_null(i, c)) {
-            encoder.add_null();
-          } else {
-            const std::string_view v = r.value(i, c);
-            encoder.add_value(v.data(), v.size());
-          }
-        }
-        out.push_back(encoder.finish());
-      }
+      std::vector<std::string> out;
+      for (; i < r.rows() && r.int64(i, 0, "key") == key; ++i) out.push_back(row_hash(r, i, 1));
       std::sort(out.begin(), out.end());
       return out;
     };
@@ -202,24 +237,13 @@ class Verifier {
     const auto [rs, rt] = on_both(s_, t_, sql(s_), sql(t_), {}, {});
     report_.rows_fetched += static_cast<std::uint64_t>(rs.rows() + rt.rows());
     auto hashes = [this](const pg::Result& r) {
-      std::vector<std::uint64_t> h;
-      for (int i = 0; i < r.rows(); ++i) {
-        RowEncoder<std::string> encoder(row_image_);
-        for (int c = 0; c < r.columns(); ++c) {
-          if (r.is_null(i, c)) {
-            encoder.add_null();
-          } else {
-            const std::string_view v = r.value(i, c);
-            encoder.add_value(v.data(), v.size());
-          }
-        }
-        h.push_back(encoder.finish());
-      }
+      std::vector<std::string> h;
+      for (int i = 0; i < r.rows(); ++i) h.push_back(row_hash(r, i, 0));
       std::sort(h.begin(), h.end());
       return h;
     };
-    const std::vector<std::uint64_t> a = hashes(rs), b = hashes(rt);
-    std::vector<std::uint64_t> only;
+    const std::vector<std::string> a = hashes(rs), b = hashes(rt);
+    std::vector<std::string> only;
     std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(only));
     out.missing_in_target = only.size();
     only.clear();
@@ -237,12 +261,13 @@ class Verifier {
   const std::function<void(const VerifyProgress&)>& progress_;
   std::uint64_t first_cut_ = 0, first_cut_done_ = 0;
   std::string row_image_;
+  std::optional<Sha256> sha256_;  // --digest sha256
 };
 
 void check_extension(const Side& s) {
   const std::string found = s.conn.query_value(
-      "SELECT count(DISTINCT p.proname) FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-      "WHERE n.nspname = 'benchlab' AND p.proname IN ('range_checksum', 'server_scan')");
+      "SELECT count(DISTINCT p.proname) FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
+      "ON n.oid = p.pronamespace WHERE n.nspname = 'benchlab' AND p.proname IN ('range_checksum', 'server_scan')");
   if (found != "2") no_extension(s);
 }
 
@@ -343,7 +368,9 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
                        fmt::arg("r", s.table.relation_sql));
   };
   const auto [bs, bt] = on_both(source, target, bounds_sql(source), bounds_sql(target), {}, {});
-  constexpr const char* kNullKeys = "SELECT rows, checksum FROM benchlab.server_scan($1, 'text')";
+  const bool sha256 = options.digest == DigestAlgorithm::sha256;
+  const char* kNullKeys = sha256 ? "SELECT rows, checksum, digest FROM benchlab.server_scan($1, 'text', 'sha256')"
+                                 : "SELECT rows, checksum FROM benchlab.server_scan($1, 'text')";
   auto null_sql = [](const Side& s) {
     return fmt::format("SELECT * FROM {} WHERE {} IS NULL", s.table.relation_sql, s.table.key_sql);
   };
@@ -352,6 +379,13 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
   report.target.null_key_rows = nt.uint64(0, 0, "null-key rows");
   const std::uint64_t null_sum_s = checksum_from_sql(ns.int64(0, 1, "null-key checksum"));
   const std::uint64_t null_sum_t = checksum_from_sql(nt.int64(0, 1, "null-key checksum"));
+  std::optional<SetDigest> null_digest_s, null_digest_t;
+  if (sha256) {
+    null_digest_s = digest_of(ns, 2, "null-key digest");
+    null_digest_t = digest_of(nt, 2, "null-key digest");
+    report.source.digest.emplace();
+    report.target.digest.emplace();
+  }
 
   std::optional<std::int64_t> lo, hi;
   for (const pg::Result* b : {&bs, &bt}) {
@@ -381,7 +415,12 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
   report.target.rows += report.target.null_key_rows;
   report.source.checksum += null_sum_s;
   report.target.checksum += null_sum_t;
-  if (null_sum_s != null_sum_t || report.source.null_key_rows != report.target.null_key_rows)
+  if (sha256) {
+    report.source.digest->merge(*null_digest_s);
+    report.target.digest->merge(*null_digest_t);
+  }
+  if (null_sum_s != null_sum_t || null_digest_s != null_digest_t ||
+      report.source.null_key_rows != report.target.null_key_rows)
     report.null_key_differences = verifier.compare_null_key_rows();
   const std::string end = "COMMIT";
   on_both(source, target, end, end, {}, {});
@@ -392,9 +431,11 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
 double hash_both_once(const std::string& source_conninfo, const std::string& target_conninfo,
                       const VerifyOptions& options) {
   auto [source, target] = open_sides(source_conninfo, target_conninfo, options);
-  constexpr const char* kSql =
-      "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, "
-      "(-9223372036854775807 - 1)::bigint, 9223372036854775807::bigint, 'text')";
+  const char* kSql = options.digest == DigestAlgorithm::sha256
+                         ? "SELECT rows, checksum, digest FROM benchlab.range_checksum($1::regclass, $2::name, "
+                           "(-9223372036854775807 - 1)::bigint, 9223372036854775807::bigint, 'text', 'sha256')"
+                         : "SELECT rows, checksum FROM benchlab.range_checksum($1::regclass, $2::name, "
+                           "(-9223372036854775807 - 1)::bigint, 9223372036854775807::bigint, 'text')";
   const auto started = std::chrono::steady_clock::now();
   on_both(source, target, kSql, kSql, {source.table.relation_sql, source.table.key_name},
           {target.table.relation_sql, target.table.key_name});

@@ -1,5 +1,5 @@
-// The checksum's test vectors (regress/data/checksum_vectors.tsv, hashes from the
-// reference xxhsum): one reader for every program that uses them — the client's
+// The checksum's and the digest's test vectors (regress/data/checksum_vectors.tsv,
+// hashes from the reference xxhsum and Python's hashlib): one reader for every program that uses them — the client's
 // tests and its decoding micro-benchmarks. The file's own header says its format.
 // Pure C++ (no PostgreSQL or libpq headers).
 #pragma once
@@ -22,10 +22,12 @@ struct ChecksumVectors {
     std::vector<std::string> members;  // names of rows (a name may repeat)
     std::uint64_t rows = 0;
     std::uint64_t sum = 0;
+    std::string sha256;  // the set digest, 64 hex digits (empty: the file has none)
   };
   std::map<std::string, Row> rows;
   std::map<std::string, std::uint64_t> row_hashes;
-  std::vector<std::string> row_order;  // as the file lists them
+  std::map<std::string, std::string> row_sha256;  // the row digests, 64 hex digits (a row without one: absent)
+  std::vector<std::string> row_order;             // as the file lists them
   std::vector<Set> sets;
 };
 
@@ -66,7 +68,10 @@ inline ChecksumVectors load_checksum_vectors(const std::string& path) {
       return std::runtime_error(path + ":" + std::to_string(number) + ": " + what);
     };
     const auto fields = split(line, '\t');
-    if (fields.size() != 4) throw bad("expected 4 tab-separated fields");
+    // kind, name, values, expected[, sha256]
+    if (fields.size() != 4 && fields.size() != 5) throw bad("expected 4 or 5 tab-separated fields");
+    const std::string sha256 = fields.size() == 5 ? fields[4] : std::string();
+    if (!sha256.empty() && sha256.size() != 64) throw bad("a sha256 digest is not 64 hex digits");
     if (fields[0] == "row") {
       ChecksumVectors::Row row;
       if (!fields[2].empty()) {
@@ -81,6 +86,7 @@ inline ChecksumVectors load_checksum_vectors(const std::string& path) {
       }
       v.rows[fields[1]] = row;
       v.row_hashes[fields[1]] = std::stoull(fields[3], nullptr, 16);
+      if (!sha256.empty()) v.row_sha256[fields[1]] = sha256;
       v.row_order.push_back(fields[1]);
     } else if (fields[0] == "set") {
       ChecksumVectors::Set s;
@@ -90,6 +96,7 @@ inline ChecksumVectors load_checksum_vectors(const std::string& path) {
       if (colon == std::string::npos) throw bad("a set's expected value is not <rows>:<sum>");
       s.rows = std::stoull(fields[3].substr(0, colon));
       s.sum = std::stoull(fields[3].substr(colon + 1), nullptr, 16);
+      s.sha256 = sha256;
       v.sets.push_back(s);
     } else {
       throw bad("kind is neither row nor set");

@@ -40,6 +40,9 @@ class RowEncoder {
   void add_null() { append_length(kNullLength); }
 
   [[nodiscard]] std::uint64_t finish() const { return XXH3_64bits(buffer_.data(), buffer_.size()); }
+  // The row's byte image as built so far: what --digest sha256 hashes (set_digest.hpp).
+  [[nodiscard]] const char* data() const { return buffer_.data(); }
+  [[nodiscard]] std::size_t size() const { return buffer_.size(); }
 
  private:
   void append_length(std::uint32_t length) {
