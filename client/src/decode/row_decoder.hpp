@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/figures.hpp"
+#include "model/mask.hpp"
 #include "model/type_catalog.hpp"
 #include "model/wire_format.hpp"
 
@@ -24,7 +25,11 @@ class RowDecoder {
   // Each result column is decoded in the format the server sent it in (PQfformat).
   // `types` describes the read's non-scalar types (arrays, ranges, domains, enums,
   // composites: plan::describe_types); the built-in arrays and ranges need none.
-  explicit RowDecoder(TypeCatalog types = {});
+  // `masks` (--mask): the columns, by position, whose values are masked here, as
+  // they arrive: such a value is hashed into the checksum as sent, then replaced by
+  // its mask (decode/mask.hpp) and never decoded as its type, so no error, kept row
+  // or total ever holds it.
+  explicit RowDecoder(TypeCatalog types = {}, ColumnMasks masks = {});
   ~RowDecoder();
   RowDecoder(RowDecoder&&) noexcept;
   RowDecoder& operator=(RowDecoder&&) noexcept;

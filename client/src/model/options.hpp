@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/mask.hpp"
 #include "model/recovery.hpp"
 #include "model/wire_format.hpp"
 
@@ -62,6 +63,8 @@ struct ReadOptions {
   // and of checkpoints. 0: one partition per worker.
   std::uint64_t part_rows = 100000;
   std::optional<InjectedFault> fault;  // BENCHLAB_INJECT_FAULT (tests, make bench-faults)
+  std::vector<MaskRule> masks;         // --mask: columns masked where they are decoded
+  MaskKey mask_key;                    // BENCHLAB_MASK_KEY or --mask-key-file (never printed or stored)
   friend bool operator==(const ReadOptions&, const ReadOptions&) = default;
 };
 

@@ -96,6 +96,7 @@ ReadSpec spec_of(const std::string& conninfo, const TableInfo& table, const Read
   spec.hang_timeout_ms = options.hang_timeout_ms;
   spec.snapshot_id = options.snapshot_id;
   spec.types = table.types;
+  spec.masks = resolve_masks(options.masks, options.mask_key, table);  // MaskRefused: before anything is read
   spec.fault = options.fault;
   return spec;
 }
