@@ -43,6 +43,10 @@ VerifyCommand::VerifyCommand(CLI::App& app, std::string command)
   add_integer_option(*verify_, "--max-differences", o.verify.max_differences,
                      {0, 1000000000, "rows (0: no limit)", "10000"},
                      "stop after this many differing rows (0: no limit)", "verify --max-differences");
+  mask_opt_ = verify_->add_option(
+      "--mask", mask_,
+      "compare these columns without fetching them: COL[:hash|:token],... as run takes it; then every row is "
+      "compared by a hash the servers compute, and verify needs no mask key (docs/masking.md)");
   verify_->add_flag("--json", o.json, "print the result as JSON");
   verify_->add_flag("--measure-baseline", o.measure_baseline,
                     "also time hashing both tables once in parallel, and print the ratio");
@@ -54,6 +58,13 @@ void VerifyCommand::validate() {
   VerifyCommandOptions& o = options_;
   if (*target_dsn_opt_) o.target_dsn = target_dsn_;
   o.progress = !quiet_;
+  if (mask_opt_->count() > 0) {
+    try {
+      o.verify.masks = parse_mask_rules(mask_);
+    } catch (const MaskRefused& e) {
+      throw UsageError(e.what());
+    }
+  }
   if (!o.target_dsn && o.verify.target_table.empty())
     throw UsageError(
         "verify: give --target-dsn TARGET (another server) or --target-table TABLE (another table on the same "

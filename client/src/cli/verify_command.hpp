@@ -41,6 +41,8 @@ class VerifyCommand final : public Command {
   VerifyCommandOptions options_;
   std::string target_dsn_;
   CLI::Option* target_dsn_opt_ = nullptr;
+  std::string mask_;  // --mask, parsed into options_.verify.masks
+  CLI::Option* mask_opt_ = nullptr;
   bool quiet_ = false;
 };
 

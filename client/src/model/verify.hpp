@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "model/mask.hpp"
+
 namespace benchlab {
 
 struct VerifyOptions {
@@ -18,6 +20,10 @@ struct VerifyOptions {
   int segments = 64;                      // first cut of the key range
   std::uint64_t fetch_rows = 2000;        // a differing segment of at most this many rows is compared row by row
   std::uint64_t max_differences = 10000;  // stop after this many (0: no limit)
+  // --mask: rows are compared by a row hash the servers compute, so no column's
+  // value is fetched (the masked columns' plaintext never reaches verify); the
+  // columns are checked against the source table.
+  std::vector<MaskRule> masks;
 };
 
 struct RowDifference {
