@@ -422,3 +422,24 @@ TEST_CASE("mask: verify --mask finds exactly the changed rows and prints no valu
   CHECK(test::line_count(refused.err) == 1);
   CHECK(test::contains(refused.err, "masking it would make the split and the bisection compare masks"));
 }
+
+TEST_CASE("mask: advise calibrates with the columns masked and writes no plaintext", "[db][mask]") {
+  test::ScratchDatabase db("mask_advise");
+  create_masked_table(db.admin(), "public.m");
+  test::TempDir dir("mask_advise");
+  const std::vector<std::string> env = {std::string("BENCHLAB_MASK_KEY=") + kKey};
+  const test::Outcome o =
+      test::run_benchclient({"advise", "--dsn", db.conninfo(), "--table", "public.m", "--mask", "secret,doc:token,blob",
+                             "--time-budget", "5s", "--results-dir", (dir.path / "r").string()},
+                            dir.path, env);
+  INFO(o.err);
+  CHECK(o.exit_code == 0);
+  CHECK(leaking_files(dir.path).empty());
+  CHECK_FALSE(leaks(o.out));
+  CHECK_FALSE(leaks(o.err));
+  require_usage_line(test::run_benchclient({"advise", "--dsn", db.conninfo(), "--table", "public.m", "--mask", "id",
+                                            "--no-progress", "--results-dir", (dir.path / "r2").string()},
+                                           dir.path, env),
+                     "--mask id: id is the key the read is split and bisected by, and masking it would make the split "
+                     "and the bisection compare masks; mask other columns, or give another integer key with --key");
+}

@@ -404,6 +404,7 @@ BenchmarkPlan make_plan_of(const std::string& conninfo, const ReadOptions& optio
   phase(fmt::format("benchclient: {} {} ({})", options.table.empty() ? "seeding" : "checking",
                     options.table.empty() ? kStandardTable : options.table, what));
   plan.table = prepare_table(conninfo, options, max_rows, expected);
+  (void)resolve_masks(options.masks, options.mask_key, plan.table);  // --mask refused before any planning query
   // The columns with no binary output, as messages name them: 'column "a" (aclitem)'.
   std::string text_only;
   if (const auto& cols = plan.table.text_only_columns; !cols.empty()) {
