@@ -7,13 +7,17 @@
 #include "cli/diagnostics.hpp"
 #include "cli/error_wording.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/mask_flags.hpp"
 #include "cli/usage_error.hpp"
+#include "model/mask.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
 #include "process/memory.hpp"
 
 int main(int argc, char** argv) {
   namespace cli = benchlab::cli;
+  // Out of the environment before anything starts, so no child process inherits the key.
+  cli::take_mask_key_from_environment();
   benchlab::install_interrupt_handlers();
   benchlab::keep_freed_heap();
   // Every line benchclient prints about itself is scrubbed of the command line's secrets.
@@ -29,6 +33,8 @@ int main(int argc, char** argv) {
     cli::print_note(e.what());
     return cli::kExitOk;
   } catch (const cli::UsageError& e) {
+    return cli::print_error(e.what(), cli::kExitUsage);
+  } catch (const benchlab::MaskRefused& e) {
     return cli::print_error(e.what(), cli::kExitUsage);
   } catch (const benchlab::plan::OptionRefused& e) {
     return cli::print_error(cli::word(e), cli::kExitUsage);

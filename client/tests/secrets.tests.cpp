@@ -556,3 +556,22 @@ TEST_CASE("secrets: a wrong or malformed password fails with a message that does
   CHECK(files_holding(results.path, kWrongParts).empty());
   CHECK(files_holding(results.path, kPasswordParts).empty());
 }
+
+TEST_CASE("secrets: the mask key reaches with-cluster's command, never the cluster's server, never an output",
+          "[db][secrets][mask]") {
+  constexpr const char* kMaskKey = "mask-key-never-printed-4c1e";
+  test::TempDir dir("secrets-maskkey", true);
+  // The checkpointer lives as long as the cluster and has the postmaster's environment.
+  const std::string script = fmt::format(
+      "{}/psql -XAtc \"SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'\" | "
+      "{{ read p; echo \"server: $(tr '\\0' '\\n' < /proc/$p/environ | grep -c '^BENCHLAB_MASK_KEY=')\"; }}; "
+      "echo \"command: ${{BENCHLAB_MASK_KEY:+set}}\"",
+      BENCHLAB_PG_BINDIR);
+  const test::Outcome o = test::run_benchclient({"with-cluster", "--", "sh", "-c", script}, dir.path,
+                                                {std::string("BENCHLAB_MASK_KEY=") + kMaskKey});
+  INFO(o.err);
+  CHECK(o.exit_code == 0);
+  CHECK(has(o.out, "server: 0\n"));
+  CHECK(has(o.out, "command: set\n"));
+  CHECK_FALSE(has(o.out + o.err, kMaskKey));
+}

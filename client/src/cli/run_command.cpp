@@ -22,6 +22,7 @@
 #include "cli/error_wording.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/file_checks.hpp"
+#include "cli/mask_flags.hpp"
 #include "cli/option_builders.hpp"
 #include "cli/progress_lines.hpp"
 #include "cli/usage_error.hpp"
@@ -172,6 +173,9 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                              "on a row count or checksum mismatch: strict (fail) or tolerant (flag and go on)")
                   ->check(one_of("--policy", {"strict", "tolerant"}))
                   ->capture_default_str());
+  add_mask_options(app, f.mask);
+  s.push_back(f.mask.mask_opt);
+  s.push_back(f.mask.key_file_opt);
   f.table = app.add_option("--table", run.read.table,
                            "your table to read (schema.table) instead of the seeded standard table");
   s.push_back(f.table);
@@ -221,6 +225,8 @@ void declare_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
   f.client_cpus_opt = root.client_cpus_opt;
   f.client_memory_opt = root.client_memory_opt;
   f.hang_timeout_opt = root.hang_timeout_opt;
+  f.mask.mask_opt = root.mask.mask_opt;
+  f.mask.key_file_opt = root.mask.key_file_opt;
   f.shaping = root.shaping;
   f.apps.push_back(&app);
 }
@@ -330,6 +336,8 @@ void validate_run_options_into(RunOptions& run, const RunFlags& f, bool both_for
       throw UsageError(fmt::format("BENCHLAB_INJECT_FAULT='{}': {}", fault, e.what()));
     }
   }
+  apply_mask_flags(f.mask, f.given(f.mask.mask_opt) > 0, f.given(f.mask.key_file_opt) > 0, run.read.masks,
+                   run.read.mask_key);
   if (f.given(f.checkpoint_opt) > 0) {
     if (f.checkpoint.empty()) throw UsageError("--checkpoint: give a file name");
     const auto& names = run.schedule.strategies;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/mask_flags.hpp"
 #include "cli/metrics_flags.hpp"
 #include "cli/run_options.hpp"
 #include "cli/server_target.hpp"
@@ -40,6 +41,7 @@ struct RunFlags {
   CLI::Option* client_cpus_opt = nullptr;
   CLI::Option* client_memory_opt = nullptr;
   CLI::Option* hang_timeout_opt = nullptr;
+  MaskFlags mask;                     // --mask, --mask-key-file (the root's options)
   std::vector<CLI::Option*> shaping;  // options that need --all or --strategy (the root's)
   std::vector<CLI::App*> apps;        // where they are declared: the root, and plan again
   // How often the option (the root's) was given, here or on a subcommand that declares it too.

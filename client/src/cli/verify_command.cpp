@@ -70,6 +70,10 @@ VerifyCommand::VerifyCommand(CLI::App& app, std::string command)
                    "sha256 (also sums of SHA-256 modulo 2^256, against a forged substitution; see docs/digest.md)")
       ->check(one_of("--digest", {"xxh3", "sha256"}))
       ->capture_default_str();
+  mask_opt_ = verify_->add_option(
+      "--mask", mask_,
+      "compare these columns without fetching them: COL[:hash|:token],... as run takes it; then every row is "
+      "compared by a hash the servers compute, and verify needs no mask key (docs/masking.md)");
   verify_->add_flag("--json", o.json, "print the result as JSON");
   verify_->add_flag("--measure-baseline", o.measure_baseline,
                     "also time hashing both tables once in parallel, and print the ratio");
@@ -82,6 +86,13 @@ void VerifyCommand::validate() {
   if (*target_dsn_opt_) o.target_dsn = target_dsn_;
   o.progress = !quiet_;
   o.verify.digest = digest_ == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::xxh3;
+  if (mask_opt_->count() > 0) {
+    try {
+      o.verify.masks = parse_mask_rules(mask_);
+    } catch (const MaskRefused& e) {
+      throw UsageError(e.what());
+    }
+  }
   if (!o.target_dsn && o.verify.target_table.empty())
     throw UsageError(
         "verify: give --target-dsn TARGET (another server) or --target-table TABLE (another table on the same "

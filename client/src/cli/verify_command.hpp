@@ -42,6 +42,8 @@ class VerifyCommand final : public Command {
   std::string target_dsn_;
   std::string digest_ = "xxh3";
   CLI::Option* target_dsn_opt_ = nullptr;
+  std::string mask_;  // --mask, parsed into options_.verify.masks
+  CLI::Option* mask_opt_ = nullptr;
   bool quiet_ = false;
 };
 

@@ -12,6 +12,7 @@
 
 #include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/mask_flags.hpp"
 #include "cli/server_target.hpp"
 #include "cli/usage_error.hpp"
 #include "process/child.hpp"
@@ -63,6 +64,9 @@ int WithClusterCommand::run() {
     setenv("PGDATABASE", "postgres", 1);
     unsetenv("PGSERVICE");
     unsetenv("PGPASSWORD");
+    // The mask key was taken out of benchclient's environment (so the cluster did
+    // not inherit it); the command the user runs in the cluster gets it back.
+    if (const std::string& key = mask_key_from_environment(); !key.empty()) setenv(kMaskKeyVariable, key.c_str(), 1);
     // Should benchclient be killed outright, the command goes with it.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     exec_or_die(command);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "decode/decoded_rows.hpp"
+#include "decode/mask.hpp"
 #include "decode/sha256.hpp"
 #include "decode/type_decoders.hpp"
 
@@ -84,11 +85,15 @@ void reserve_for(std::vector<T>& vec, std::size_t want) {
 }  // namespace
 
 struct RowDecoder::Impl {
-  Impl(TypeCatalog types, DigestAlgorithm digest) : catalog(std::move(types)) {
+  Impl(TypeCatalog types, DigestAlgorithm digest, ColumnMasks column_masks)
+      : catalog(std::move(types)), masks(std::move(column_masks)) {
     scratch.catalog = &catalog;
     if (digest == DigestAlgorithm::sha256) sha256.emplace();
+    if (masks.any()) masker.emplace(masks.key ? *masks.key : std::string());
   }
   TypeCatalog catalog;  // the read's arrays, ranges, domains, enums and composites
+  ColumnMasks masks;    // --mask: by column position
+  std::optional<decode::Masker> masker;
   DecodeTotals totals;
   std::optional<Sha256> sha256;  // --digest sha256
   std::string row_image;         // RowEncoder's buffer, reused row after row
@@ -118,6 +123,18 @@ struct RowDecoder::Impl {
       ColumnDecoder d = decode::resolve_decoder(PQftype(result, c), PQfformat(result, c), &catalog);
       columns.push_back(d);
     }
+    mark_masked();
+  }
+
+  // A masked column's value is its mask: text, viewing the Masker's buffer.
+  void mark_masked() {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (!masks.masked(c)) continue;
+      ColumnDecoder& d = columns[c];
+      d.value_index = Value(std::string_view()).index();
+      d.known = true;
+      d.uses_scratch = true;
+    }
   }
 
   bool split_binary(const char* data, std::size_t length);
@@ -140,6 +157,10 @@ struct RowDecoder::Impl {
       }
       encoder.add_value(bytes->data(), bytes->size());
       row_bytes += bytes->size();
+      if (masker && masks.masked(c)) {  // hashed as sent (above), then masked: never decoded
+        on_value(c, d, Value(masker->mask(*masks.by_column[c], bytes->data(), bytes->size())));
+        continue;
+      }
       if (!d.known) ++unknown;
       on_value(c, d, d.fn(bytes->data(), bytes->size(), d.decode_oid, scratch));
     }
@@ -237,14 +258,15 @@ void unescape_copy_text(std::string_view field, std::string& out) {
 
 }  // namespace
 
-RowDecoder::RowDecoder(TypeCatalog types, DigestAlgorithm digest)
-    : impl_(std::make_unique<Impl>(std::move(types), digest)) {}
+RowDecoder::RowDecoder(TypeCatalog types, DigestAlgorithm digest, ColumnMasks masks)
+    : impl_(std::make_unique<Impl>(std::move(types), digest, std::move(masks))) {}
 
 void RowDecoder::expect_copy(const std::vector<std::uint32_t>& type_oids, WireFormat format) {
   Impl& m = *impl_;
   m.columns.clear();
   for (const std::uint32_t oid : type_oids)
     m.columns.push_back(decode::resolve_decoder(oid, format == WireFormat::binary ? 1 : 0, &m.catalog));
+  m.mark_masked();
   m.copy_binary = format == WireFormat::binary;
   m.copy_header_seen = false;
   m.copy_fields.assign(type_oids.size(), std::nullopt);

@@ -11,6 +11,7 @@
 
 #include "benchlab/set_digest.hpp"
 #include "model/figures.hpp"
+#include "model/mask.hpp"
 #include "model/type_catalog.hpp"
 #include "model/wire_format.hpp"
 
@@ -26,7 +27,11 @@ class RowDecoder {
   // `types` describes the read's non-scalar types (arrays, ranges, domains, enums,
   // composites: plan::describe_types); the built-in arrays and ranges need none.
   // `digest` sha256: every row's image is also hashed with SHA-256 into totals().digest.
-  explicit RowDecoder(TypeCatalog types = {}, DigestAlgorithm digest = DigestAlgorithm::xxh3);
+  // `masks` (--mask): the columns, by position, whose values are masked here, as
+  // they arrive: such a value is hashed into the checksum as sent, then replaced by
+  // its mask (decode/mask.hpp) and never decoded as its type, so no error, kept row
+  // or total ever holds it.
+  explicit RowDecoder(TypeCatalog types = {}, DigestAlgorithm digest = DigestAlgorithm::xxh3, ColumnMasks masks = {});
   ~RowDecoder();
   RowDecoder(RowDecoder&&) noexcept;
   RowDecoder& operator=(RowDecoder&&) noexcept;

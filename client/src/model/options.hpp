@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "benchlab/set_digest.hpp"
+#include "model/mask.hpp"
 #include "model/recovery.hpp"
 #include "model/wire_format.hpp"
 
@@ -64,6 +65,8 @@ struct ReadOptions {
   // and of checkpoints. 0: one partition per worker.
   std::uint64_t part_rows = 100000;
   std::optional<InjectedFault> fault;  // BENCHLAB_INJECT_FAULT (tests, make bench-faults)
+  std::vector<MaskRule> masks;         // --mask: columns masked where they are decoded
+  MaskKey mask_key;                    // BENCHLAB_MASK_KEY or --mask-key-file (never printed or stored)
   friend bool operator==(const ReadOptions&, const ReadOptions&) = default;
 };
 

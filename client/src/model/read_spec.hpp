@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "benchlab/set_digest.hpp"
+#include "model/mask.hpp"
 #include "model/recovery.hpp"
 #include "model/type_catalog.hpp"
 #include "model/wire_format.hpp"
@@ -67,6 +68,7 @@ struct ReadSpec {
   int batch_rows = 5000;                           // FETCH FORWARD size
   int statement_timeout_ms = 0;
   TypeCatalog types;  // for the decoders: the columns' non-scalar types (plan::describe_types)
+  ColumnMasks masks;  // --mask: the columns the decoders mask, by position in select_list
   std::uint64_t worker_memory_limit_bytes = 0;  // --memory-budget: each forked worker's growth ceiling (0: none)
   int hang_timeout_ms = 0;                      // --hang-timeout: a forked worker silent this long is hung (0: derived)
   std::string snapshot_id;      // --snapshot, or the run's held snapshot: every connection reads in it (empty: its own)

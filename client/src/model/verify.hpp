@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "benchlab/set_digest.hpp"
+#include "model/mask.hpp"
 
 namespace benchlab {
 
@@ -23,6 +24,10 @@ struct VerifyOptions {
   // sha256: segments compared by their set digest too (and rows by their SHA-256), so a
   // row forged to keep the xxh3 sum cannot pass (docs/digest.md).
   DigestAlgorithm digest = DigestAlgorithm::xxh3;
+  // --mask: rows are compared by a row hash the servers compute, so no column's
+  // value is fetched (the masked columns' plaintext never reaches verify); the
+  // columns are checked against the source table.
+  std::vector<MaskRule> masks;
 };
 
 struct RowDifference {

@@ -97,6 +97,7 @@ ReadSpec spec_of(const std::string& conninfo, const TableInfo& table, const Read
   spec.hang_timeout_ms = options.hang_timeout_ms;
   spec.snapshot_id = options.snapshot_id;
   spec.types = table.types;
+  spec.masks = resolve_masks(options.masks, options.mask_key, table);  // MaskRefused: before anything is read
   spec.fault = options.fault;
   return spec;
 }
@@ -434,6 +435,7 @@ BenchmarkPlan make_plan_of(const std::string& conninfo, const ReadOptions& optio
   phase(fmt::format("benchclient: {} {} ({})", options.table.empty() ? "seeding" : "checking",
                     options.table.empty() ? kStandardTable : options.table, what));
   plan.table = prepare_table(conninfo, options, max_rows, expected);
+  (void)resolve_masks(options.masks, options.mask_key, plan.table);  // --mask refused before any planning query
   // The columns with no binary output, as messages name them: 'column "a" (aclitem)'.
   std::string text_only;
   if (const auto& cols = plan.table.text_only_columns; !cols.empty()) {

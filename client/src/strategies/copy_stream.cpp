@@ -19,7 +19,7 @@ class CopyStream final : public Strategy {
 
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
-    RowDecoder decoder(spec.types, spec.digest);
+    RowDecoder decoder(spec.types, spec.digest, spec.masks);
     context.check_interrupted();
     context.mark_query_sent();  // from BEGIN on, as cursor_pagination counts its pipelined BEGIN
     if (spec.snapshot_id.empty())

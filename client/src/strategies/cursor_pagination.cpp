@@ -17,7 +17,7 @@ class CursorPagination final : public Strategy {
 
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
-    RowDecoder decoder(spec.types, spec.digest);
+    RowDecoder decoder(spec.types, spec.digest, spec.masks);
     CursorStreamOptions options;
     options.prologue = spec.snapshot_id.empty() ? std::vector<std::string>{"BEGIN READ ONLY"}
                                                 : pg::snapshot_import_statements(spec.snapshot_id);

@@ -124,7 +124,7 @@ int child_work(const ReadSpec& spec, int worker, const std::vector<DealtPart>& p
     slot.heartbeat_ns.store(now_ns(), std::memory_order_relaxed);
     const auto cpu_before = meter_server_cpu ? read_backend_cpu(conn) : std::nullopt;
     SlotContext context(slot, slots);
-    RowDecoder decoder(spec.types, spec.digest);
+    RowDecoder decoder(spec.types, spec.digest, spec.masks);
     FaultPoint fault(spec, worker, true);
     for (std::size_t i = 0; i < parts.size(); ++i) {
       fault.before_part(conn.raw());

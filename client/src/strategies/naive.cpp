@@ -20,7 +20,7 @@ class Naive final : public Strategy {
 
   void run(const ReadSpec& spec, RunContext& context) override {
     MeteredConnection conn = context.connect();
-    RowDecoder decoder(spec.types, spec.digest);
+    RowDecoder decoder(spec.types, spec.digest, spec.masks);
     if (!spec.snapshot_id.empty()) pg::import_snapshot(conn.connection(), spec.snapshot_id);  // --snapshot
     const std::string sql = spec.all_query();
     context.check_interrupted();

@@ -104,7 +104,7 @@ class PooledSync final : public Strategy {
 
     auto worker = [&](int worker_index) {
       try {
-        RowDecoder decoder(spec.types, spec.digest);
+        RowDecoder decoder(spec.types, spec.digest, spec.masks);
         FaultPoint fault(spec, worker_index, false);
         for (;;) {
           const std::size_t index = next.fetch_add(1);

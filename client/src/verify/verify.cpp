@@ -143,7 +143,14 @@ class Verifier {
 
   // One row's hash as bytes, to compare rows: its XXH3-64, or with --digest sha256 its
   // SHA-256 (a row forged to keep its xxh3 hash still differs).
+  // The row's hash as bytes to compare: fetched (--mask: each server hashed the row,
+  // its values stayed there) or made here from the fetched values.
   std::string row_hash(const pg::Result& r, int i, int first_column) {
+    if (hashed()) {
+      if (sha256_) return std::string(r.value(i, first_column));  // 64 hex digits
+      const std::uint64_t h = checksum_from_sql(r.int64(i, first_column, "row hash"));
+      return std::string(reinterpret_cast<const char*>(&h), sizeof h);
+    }
     RowEncoder<std::string> encoder(row_image_);
     for (int c = first_column; c < r.columns(); ++c) {
       if (r.is_null(i, c)) {
@@ -189,16 +196,13 @@ class Verifier {
 
   // Both sides' rows of lo..hi in key order, compared key by key: a key whose rows
   // differ (as multisets of row hashes: keys need not be unique) is changed.
+  // Row i's hash from column `first` on: the server's (--mask), or its columns' text hashed here.
+  [[nodiscard]] bool hashed() const { return !options_.masks.empty(); }
+
   void compare_rows(std::int64_t lo, std::int64_t hi) {
-    auto sql = [](const Side& s) {
-      return fmt::format(
-          "SELECT {key}::bigint, {cols} FROM {rel} WHERE {key} BETWEEN $1::bigint AND $2::bigint "
-          "ORDER BY 1",
-          fmt::arg("key", s.table.key_sql), fmt::arg("cols", s.table.select_list),
-          fmt::arg("rel", s.table.relation_sql));
-    };
     const Params p{std::to_string(lo), std::to_string(hi)};
-    const auto [rs, rt] = on_both(s_, t_, sql(s_), sql(t_), p, p);
+    const auto [rs, rt] = on_both(s_, t_, rows_query(s_.table, hashed(), false, options_.digest),
+                                  rows_query(t_.table, hashed(), false, options_.digest), p, p);
     report_.rows_fetched += static_cast<std::uint64_t>(rs.rows() + rt.rows());
     const auto hashes = [this](const pg::Result& r, int& i, std::int64_t key) {
       std::vector<std::string> out;
@@ -230,11 +234,8 @@ class Verifier {
   NullKeyDifferences compare_null_key_rows() {
     NullKeyDifferences out;
     if (std::max(report_.source.null_key_rows, report_.target.null_key_rows) > options_.fetch_rows) return out;
-    auto sql = [](const Side& s) {
-      return fmt::format("SELECT {} FROM {} WHERE {} IS NULL", s.table.select_list, s.table.relation_sql,
-                         s.table.key_sql);
-    };
-    const auto [rs, rt] = on_both(s_, t_, sql(s_), sql(t_), {}, {});
+    const auto [rs, rt] = on_both(s_, t_, rows_query(s_.table, hashed(), true, options_.digest),
+                                  rows_query(t_.table, hashed(), true, options_.digest), {}, {});
     report_.rows_fetched += static_cast<std::uint64_t>(rs.rows() + rt.rows());
     auto hashes = [this](const pg::Result& r) {
       std::vector<std::string> h;
@@ -337,6 +338,25 @@ Sides open_sides(const std::string& source_conninfo, const std::string& target_c
 
 }  // namespace
 
+std::string rows_query(const TableInfo& table, bool hashed, bool null_keys, DigestAlgorithm digest) {
+  std::string cols = table.select_list;
+  if (hashed) {
+    // Each column's text as bytes (NULL stays NULL): the same row image on both
+    // sides, hashed by the server; the values themselves stay there.
+    std::vector<std::string> texts;
+    for (const ColumnInfo& c : table.columns) {
+      std::string quoted = "\"";
+      for (const char ch : c.name) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      texts.push_back("pg_catalog.textsend(" + quoted + "\"::text)");
+    }
+    cols = fmt::format("benchlab.{}(ARRAY[{}]::bytea[])",
+                       digest == DigestAlgorithm::sha256 ? "wire_row_digest" : "wire_row_hash", fmt::join(texts, ", "));
+  }
+  if (null_keys) return fmt::format("SELECT {} FROM {} WHERE {} IS NULL", cols, table.relation_sql, table.key_sql);
+  return fmt::format("SELECT {key}::bigint, {cols} FROM {rel} WHERE {key} BETWEEN $1::bigint AND $2::bigint ORDER BY 1",
+                     fmt::arg("key", table.key_sql), fmt::arg("cols", cols), fmt::arg("rel", table.relation_sql));
+}
+
 VerifyReport verify(const std::string& source_conninfo, const std::string& target_conninfo,
                     const VerifyOptions& options, const std::function<void(const VerifyProgress&)>& progress) {
   const auto started = std::chrono::steady_clock::now();
@@ -347,6 +367,8 @@ VerifyReport verify(const std::string& source_conninfo, const std::string& targe
 
   VerifyReport report;
   auto [source, target] = open_sides(source_conninfo, target_conninfo, options);
+  // --mask: named columns of the source, never its key (bisection compares keys).
+  if (!options.masks.empty()) (void)resolve_masks(options.masks, nullptr, source.table);
   report.key = source.table.key_name;
   report.source.table = source.table.relation_sql;
   report.target.table = target.table.relation_sql;

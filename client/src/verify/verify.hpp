@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "model/table.hpp"
 #include "model/verify.hpp"
 
 namespace benchlab::verify {
@@ -29,6 +30,13 @@ struct VerifyProgress {
 // `progress` may be empty.
 VerifyReport verify(const std::string& source_conninfo, const std::string& target_conninfo,
                     const VerifyOptions& options, const std::function<void(const VerifyProgress&)>& progress = {});
+
+// The query that fetches the rows of a key range (or, `null_keys`, the rows whose key
+// is NULL) to compare them: the key and every column's text, or with `hashed` (--mask)
+// the key and one row hash computed by the server (benchlab.wire_row_hash over each
+// column's text bytes), so no value leaves the server. $1, $2: the key range.
+std::string rows_query(const TableInfo& table, bool hashed, bool null_keys,
+                       DigestAlgorithm digest = DigestAlgorithm::xxh3);
 
 // The baseline the verify figure is measured against: each side's whole table
 // hashed once (benchlab.range_checksum over its key range), both servers at once.
