@@ -199,6 +199,10 @@ TEST_CASE("mask: verify's row query with --mask selects a server-side row hash, 
   CHECK(verify::rows_query(t, true, true) ==
         "SELECT benchlab.wire_row_hash(ARRAY[pg_catalog.textsend(\"id\"::text), "
         "pg_catalog.textsend(\"email\"::text)]::bytea[]) FROM \"public\".\"people\" WHERE \"id\" IS NULL");
+  // --digest sha256: the servers' SHA-256 row digests.
+  CHECK(verify::rows_query(t, true, true, DigestAlgorithm::sha256) ==
+        "SELECT benchlab.wire_row_digest(ARRAY[pg_catalog.textsend(\"id\"::text), "
+        "pg_catalog.textsend(\"email\"::text)]::bytea[]) FROM \"public\".\"people\" WHERE \"id\" IS NULL");
 }
 
 TEST_CASE("mask: bad input is one line, exit 2, before any work", "[mask][cli]") {
@@ -396,11 +400,12 @@ TEST_CASE("mask: verify --mask finds exactly the changed rows and prints no valu
       "DELETE FROM public.m2 WHERE id = 3999; INSERT INTO public.m2 VALUES (5000, '{0}new', '{{}}', NULL, 0)",
       kPlain));
   test::TempDir dir("mask_verify");
+  // json with --digest sha256: the servers' row digests are compared instead.
   for (const bool json : {false, true}) {
     std::vector<std::string> args = {"verify",          "--dsn",          db.conninfo(), "--table",
                                      "public.m",        "--target-table", "public.m2",   "--mask",
                                      "secret,doc,blob", "--fetch-rows",   "100"};
-    if (json) args.push_back("--json");
+    if (json) args.insert(args.end(), {"--json", "--digest", "sha256"});
     const test::Outcome o = test::run_benchclient(args, dir.path);
     INFO(o.err);
     CHECK(o.exit_code == 1);
