@@ -19,14 +19,17 @@ using namespace benchlab;
 // SELECT * FROM rel WHERE key BETWEEN lo AND hi, in the given wire format, and with
 // algorithm 'sha256' the set digest (64 hex digits; NULL with 'xxh3', the default).
 BENCHLAB_FUNCTION(benchlab_range_checksum) {
+  // A database whose benchlab was created before the algorithm parameter existed
+  // calls this with five arguments (and expects no digest column): xxh3, as then.
+  const int given = PG_NARGS() < 6 ? 5 : 6;
   static const char* const names[] = {"rel", "key", "lo", "hi", "format", "algorithm"};
-  for (int i = 0; i < 6; ++i) require_not_null(fcinfo, i, names[i]);
+  for (int i = 0; i < given; ++i) require_not_null(fcinfo, i, names[i]);
   const Oid relid = PG_GETARG_OID(0);
   const char* key = NameStr(*PG_GETARG_NAME(1));
   const int64 lo = PG_GETARG_INT64(2);
   const int64 hi = PG_GETARG_INT64(3);
   const WireFormat format = parse_format(PG_GETARG_TEXT_PP(4), false);
-  const DigestAlgorithm algorithm = parse_algorithm(PG_GETARG_TEXT_PP(5));
+  const DigestAlgorithm algorithm = given == 6 ? parse_algorithm(PG_GETARG_TEXT_PP(5)) : DigestAlgorithm::xxh3;
   const RelationInfo rel = check_relation(relid, "rpmvf", "range_checksum");
   const KeyColumn col = check_integer_key(rel, key);
   TupleDesc desc;

@@ -47,10 +47,13 @@ BENCHLAB_FUNCTION(benchlab_backend_cpu) {
 BENCHLAB_FUNCTION(benchlab_server_scan) {
   require_not_null(fcinfo, 0, "query");
   require_not_null(fcinfo, 1, "format");
-  require_not_null(fcinfo, 2, "algorithm");
+  // A database whose benchlab was created before the algorithm parameter existed
+  // calls this with two arguments (and expects no digest column): xxh3, as then.
+  const bool has_algorithm = PG_NARGS() > 2;
+  if (has_algorithm) require_not_null(fcinfo, 2, "algorithm");
   const char* sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
   const WireFormat format = parse_format(PG_GETARG_TEXT_PP(1), true);
-  const DigestAlgorithm algorithm = parse_algorithm(PG_GETARG_TEXT_PP(2));
+  const DigestAlgorithm algorithm = has_algorithm ? parse_algorithm(PG_GETARG_TEXT_PP(2)) : DigestAlgorithm::xxh3;
   TupleDesc desc;
   if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE) elog(ERROR, "return type must be a row type");
   desc = BlessTupleDesc(desc);

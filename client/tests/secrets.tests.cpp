@@ -564,14 +564,19 @@ TEST_CASE("secrets: the mask key reaches with-cluster's command, never the clust
   // The checkpointer lives as long as the cluster and has the postmaster's environment.
   const std::string script = fmt::format(
       "{}/psql -XAtc \"SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'\" | "
-      "{{ read p; echo \"server: $(tr '\\0' '\\n' < /proc/$p/environ | grep -c '^BENCHLAB_MASK_KEY=')\"; }}; "
-      "echo \"command: ${{BENCHLAB_MASK_KEY:+set}}\"",
-      BENCHLAB_PG_BINDIR);
+      "{{ read p; echo \"checkpointer: ${{p:-none}}\"; "
+      "echo \"server: $(tr '\\0' '\\n' < /proc/$p/environ | grep -c '^BENCHLAB_MASK_KEY=')\"; }}; "
+      "echo \"command: ${{BENCHLAB_MASK_KEY:+set}}\"; "
+      // benchclient itself (this shell's parent): its environment as the kernel shows it.
+      "echo \"benchclient: $(tr '\\0' '\\n' < /proc/$PPID/environ | grep -c '{}')\"",
+      BENCHLAB_PG_BINDIR, kMaskKey);
   const test::Outcome o = test::run_benchclient({"with-cluster", "--", "sh", "-c", script}, dir.path,
                                                 {std::string("BENCHLAB_MASK_KEY=") + kMaskKey});
   INFO(o.err);
   CHECK(o.exit_code == 0);
+  CHECK_FALSE(has(o.out, "checkpointer: none\n"));  // the server was looked at
   CHECK(has(o.out, "server: 0\n"));
+  CHECK(has(o.out, "benchclient: 0\n"));  // overwritten where the kernel keeps it, not only unset
   CHECK(has(o.out, "command: set\n"));
   CHECK_FALSE(has(o.out + o.err, kMaskKey));
 }

@@ -177,5 +177,21 @@ EXCEPTION WHEN division_by_zero THEN RAISE WARNING 'caught: %', SQLERRM;
 END $$;
 SELECT rows, length(digest) AS digest_length FROM benchlab.range_checksum('checksum_div_v', 'id', 1, 1, 'text', 'sha256');
 
+-- A database whose benchlab was created before the algorithm parameter calls the
+-- library with the old argument lists and result rows: it answers as then.
+CREATE FUNCTION pg_temp.old_range_checksum(rel regclass, key name, lo bigint, hi bigint, format text,
+                                           OUT "rows" bigint, OUT checksum bigint)
+  RETURNS record AS '$libdir/benchlab', 'benchlab_range_checksum' LANGUAGE C CALLED ON NULL INPUT;
+SELECT o.rows = c.rows AND o.checksum = c.checksum AS old_range_checksum_answers
+  FROM pg_temp.old_range_checksum('checksum_records', 'id', 1, 3, 'text') AS o,
+       benchlab.range_checksum('checksum_records', 'id', 1, 3, 'text') AS c;
+CREATE FUNCTION pg_temp.old_server_scan(query text, format text, OUT "rows" bigint, OUT bytes bigint,
+                                        OUT elapsed_ns bigint, OUT cpu_user_us bigint, OUT cpu_sys_us bigint,
+                                        OUT checksum bigint)
+  RETURNS record AS '$libdir/benchlab', 'benchlab_server_scan' LANGUAGE C CALLED ON NULL INPUT;
+SELECT o.rows = 3 AND o.checksum = c.checksum AS old_server_scan_answers
+  FROM pg_temp.old_server_scan('SELECT * FROM checksum_records WHERE id BETWEEN 1 AND 3', 'text') AS o,
+       benchlab.range_checksum('checksum_records', 'id', 1, 3, 'text') AS c;
+
 DROP VIEW checksum_div_v;
 DROP TABLE checksum_records, checksum_small, checksum_div;

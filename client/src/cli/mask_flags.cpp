@@ -22,7 +22,12 @@ std::string& environment_key() {
 }  // namespace
 
 void take_mask_key_from_environment() {
-  if (const char* key = std::getenv(kMaskKeyVariable); key != nullptr) environment_key() = key;
+  if (char* key = std::getenv(kMaskKeyVariable); key != nullptr) {
+    environment_key() = key;
+    // unsetenv only unlinks the entry: the bytes stay where the kernel put the
+    // environment, readable in /proc/PID/environ for the whole run. Overwritten first.
+    for (char* c = key; *c != '\0'; ++c) *c = 'x';
+  }
   unsetenv(kMaskKeyVariable);
 }
 

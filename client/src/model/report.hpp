@@ -168,6 +168,12 @@ struct StrategySummary {
   std::optional<bool> rows_match, checksum_match;  // over all runs; nullopt: no runs
   std::optional<bool> digest_match;                // --digest sha256, over all runs; nullopt: none compared
   Status status = Status::ok;
+  // Every run read exactly the server's rows: row count, checksum and (sha256) digest.
+  [[nodiscard]] bool exact() const {
+    return rows_match.value_or(false) && checksum_match.value_or(false) && digest_match.value_or(true);
+  }
+  // Some run read other rows than the server's, by any of the three.
+  [[nodiscard]] bool wrong() const { return rows_match == false || checksum_match == false || digest_match == false; }
 };
 
 // `runs_asked`: the runs the schedule asked for (fewer completed: incomplete);

@@ -36,8 +36,8 @@ namespace {
 // The match column in short: one mark, and whether it says all (plain ok).
 ShortCell match_flag(const StrategyRowSource& r) {
   const StrategySummary& s = r.summary;
-  const bool matched = s.rows_match.value_or(false) && s.checksum_match.value_or(false);
-  const bool wrong = !s.rows_match.value_or(true) || !s.checksum_match.value_or(true);
+  const bool matched = s.exact();
+  const bool wrong = s.wrong();
   const std::string_view text = matched ? mark(true) : wrong ? mark(false) : kMissing;
   return {std::string(text), matched && status_note(r.result, s, r.runs_asked).empty()};
 }

@@ -84,7 +84,7 @@ std::string time_split_text(const StrategySummary& s) {
 // The measured figures that explain a strategy's value of `metric`.
 std::string read_cause(TargetMetric metric, const StrategySummary& s, std::uint64_t rows) {
   std::vector<std::string> parts;
-  if (s.rows_match == false || s.checksum_match == false)
+  if (s.wrong())
     parts.emplace_back("a run read other rows or another checksum than the server's: not a measurement of this read");
   switch (metric) {
     case TargetMetric::client_cpu_ns_per_row:
@@ -201,7 +201,7 @@ void evaluate_reads(const Target& t, const std::vector<NamedArtifactRef>& reads,
         std::string subject =
             fmt::format("{}, {}, {} rows", name, to_string(a.context.read.format), rows_count(size.limit));
         if (a.context.profiles.size() > 1) subject += ", profile " + size.profile;  // one profile goes without saying
-        const bool exact = s.rows_match != false && s.checksum_match != false;
+        const bool exact = !s.wrong();
         out.findings.push_back(
             finding_of(t, ref.file, std::move(subject), value, low, high, read_cause(t.metric, s, size.limit), exact));
         seen.emplace(name, size.limit);

@@ -47,6 +47,7 @@ std::optional<LeftOut> left_out_why(const StrategyResult& s) {
   for (const auto& r : s.runs) {
     if (r.mismatched()) return LeftOut::not_exact;
     if (!r.rows_match || !r.checksum_match) unknown = true;
+    if (r.digest && !r.digest_match) unknown = true;  // --digest sha256 without the server's digest
   }
   if (unknown) return LeftOut::unverified;
   if (std::any_of(s.runs.begin(), s.runs.end(), resumed)) return LeftOut::resumed;

@@ -105,7 +105,8 @@ std::string recovery_table(const SizeResult& size, const SizeSummary& summary) {
       rows += row({cell(s.strategy), fmt::format("{}", r.round), fmt::format("{}", fmt::join(tiers, " → ")),
                    fmt::format("{}", rec.faults.size()), fmt::format("{}", rec.rows_discarded),
                    fmt::format("{:.3f}", r.wall_s), clean_wall, spread, loss, explained, restart, rest,
-                   fmt::format("{} / {}", mark(r.rows_match), mark(r.checksum_match))});
+                   fmt::format("{} / {}", mark(r.rows_match),
+                               mark(r.digest_match == false ? std::optional(false) : r.checksum_match))});
     }
   }
   if (rows.empty()) return {};
@@ -449,7 +450,7 @@ void MarkdownReporter::summary_series() {
           continue;
         }
         const StrategySummary& sum = *p->summary;
-        const bool exact = sum.rows_match == true && sum.checksum_match == true;
+        const bool exact = sum.exact();
         cells.push_back(sum.rows_per_sec.count ? si(sum.rows_per_sec.median) + (exact ? " ✓" : " ✗")
                                                : std::string(kNone));
         if (rows == rs.sizes.back() && sum.peak_rss_bytes.count) rss = mib(sum.peak_rss_bytes.median);

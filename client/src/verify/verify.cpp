@@ -347,7 +347,11 @@ std::string rows_query(const TableInfo& table, bool hashed, bool null_keys, Dige
     for (const ColumnInfo& c : table.columns) {
       std::string quoted = "\"";
       for (const char ch : c.name) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      texts.push_back("pg_catalog.textsend(" + quoted + "\"::text)");
+      quoted += '"';
+      // The type's output text (format's %s), not a cast to text: a cast of
+      // char(n) drops its trailing blanks, and a change in them must show.
+      texts.push_back(fmt::format(
+          "CASE WHEN {0} IS NULL THEN NULL ELSE pg_catalog.textsend(pg_catalog.format('%s', {0})) END", quoted));
     }
     cols = fmt::format("benchlab.{}(ARRAY[{}]::bytea[])",
                        digest == DigestAlgorithm::sha256 ? "wire_row_digest" : "wire_row_hash", fmt::join(texts, ", "));
