@@ -441,7 +441,7 @@ TEST_CASE("mask: advise calibrates with the columns masked and writes no plainte
   const std::vector<std::string> env = {std::string("BENCHLAB_MASK_KEY=") + kKey};
   const test::Outcome o =
       test::run_benchclient({"advise", "--dsn", db.conninfo(), "--table", "public.m", "--mask", "secret,doc:token,blob",
-                             "--time-budget", "5s", "--results-dir", (dir.path / "r").string()},
+                             "--time-budget", "60s", "--results-dir", (dir.path / "r").string()},
                             dir.path, env);
   INFO(o.err);
   CHECK(o.exit_code == 0);
