@@ -52,9 +52,9 @@ BENCHLAB_FUNCTION(benchlab_range_checksum) {
   PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
-// benchlab.wire_row_hash(bytea[]): the row hash of one row given as its columns' wire
-// bytes (a NULL element is a NULL column). Lets tests pin the definition with vectors.
-BENCHLAB_FUNCTION(benchlab_wire_row_hash) {
+// The row image of wire_row_hash's and wire_row_digest's argument (a NULL element
+// is a NULL column), added to `row`.
+static void encode_array_row(FunctionCallInfo fcinfo, RowEncoder<PallocBuffer>& row) {
   require_not_null(fcinfo, 0, "columns");
   ArrayType* array = PG_GETARG_ARRAYTYPE_P(0);
   if (ARR_NDIM(array) > 1)
@@ -63,9 +63,6 @@ BENCHLAB_FUNCTION(benchlab_wire_row_hash) {
   bool* nulls;
   int n;
   deconstruct_array(array, BYTEAOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-  PallocBuffer buffer;
-  buffer.context = CurrentMemoryContext;
-  RowEncoder<PallocBuffer> row(buffer);
   for (int i = 0; i < n; ++i) {
     if (nulls[i]) {
       row.add_null();
@@ -74,6 +71,15 @@ BENCHLAB_FUNCTION(benchlab_wire_row_hash) {
       row.add_value(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value));
     }
   }
+}
+
+// benchlab.wire_row_hash(bytea[]): the row hash of one row given as its columns' wire
+// bytes (a NULL element is a NULL column). Lets tests pin the definition with vectors.
+BENCHLAB_FUNCTION(benchlab_wire_row_hash) {
+  PallocBuffer buffer;
+  buffer.context = CurrentMemoryContext;
+  RowEncoder<PallocBuffer> row(buffer);
+  encode_array_row(fcinfo, row);
   PG_RETURN_INT64(checksum_to_sql(row.finish()));
 }
 
@@ -81,25 +87,10 @@ BENCHLAB_FUNCTION(benchlab_wire_row_hash) {
 // as its columns' wire bytes: SHA-256 over the same bytes wire_row_hash hashes, as 64
 // lowercase hex digits. Lets tests pin the definition with vectors.
 BENCHLAB_FUNCTION(benchlab_wire_row_digest) {
-  require_not_null(fcinfo, 0, "columns");
-  ArrayType* array = PG_GETARG_ARRAYTYPE_P(0);
-  if (ARR_NDIM(array) > 1)
-    ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR), errmsg("columns must be a one-dimensional bytea array")));
-  Datum* elems;
-  bool* nulls;
-  int n;
-  deconstruct_array(array, BYTEAOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
   PallocBuffer buffer;
   buffer.context = CurrentMemoryContext;
   RowEncoder<PallocBuffer> row(buffer);
-  for (int i = 0; i < n; ++i) {
-    if (nulls[i]) {
-      row.add_null();
-    } else {
-      bytea* value = DatumGetByteaPP(elems[i]);
-      row.add_value(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value));
-    }
-  }
+  encode_array_row(fcinfo, row);
   pg_cryptohash_ctx* ctx = pg_cryptohash_create(PG_SHA256);
   if (ctx == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
   uint8 hash[kDigestBytes];

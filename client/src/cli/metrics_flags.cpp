@@ -78,18 +78,6 @@ void MetricsFlags::finish(int exit_code, bool bad_input) {
   file_handle_.reset();
 }
 
-bool current_exception_is_bad_input() {
-  try {
-    throw;
-  } catch (const UsageError&) {
-    return true;
-  } catch (const plan::OptionRefused&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 int exit_status_of_current_exception() {
   try {
     throw;
@@ -105,5 +93,8 @@ int exit_status_of_current_exception() {
     return kExitError;
   }
 }
+
+// Only bad input ends with the usage status (see the mapping above).
+bool current_exception_is_bad_input() { return exit_status_of_current_exception() == kExitUsage; }
 
 }  // namespace benchlab::cli
