@@ -624,8 +624,8 @@ TEST_CASE("artifact: every field of a queue artifact survives write then read", 
   q.context = sample_context();
   q.options = {{"default", "async_commit"}, {3, 5}, 77, 4, 2, 900, 7, true, 9, {64, 1024}};
   q.profile_settings = {{"default", {{"fsync", "on"}}}, {"async_commit", {{"synchronous_commit", "off"}}}};
-  q.samples = {
-      QueueSample{"async_commit", 5, 1024, 77, 0.5, 154, 61.5, 43.25, 2048.5, 4096.5, true, 77, 1, 76, 2, "worker 2 failed"}};
+  q.samples = {QueueSample{"async_commit", 5, 1024, 77, 0.5, 154, 61.5, 43.25, 2048.5, 4096.5, true, 77, 1, 76, 2,
+                           "worker 2 failed"}};
   q.bounds = {QueueBound{"async_commit", 1024, 77, 0.25, 308, 40.5, 30.25, 1900.5}};
   q.enqueue = {EnqueueResult{"default", "copy", 70, 7, 0.25, 280}};
   q.crash_test = {CrashResult{"default", "on", "200ms", 3, 1200, 0}};

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kParallel = {"pooled_sync", "async_stream", "multiprocessing", "parallel_copy"};
+const std::vector<std::string> kParallel = {"pooled_sync", "async_stream", "multiprocessing", "parallel_copy",
+                                            "decoupled"};
 
 test::Outcome read_while_writing(const test::ScratchDatabase& db, const fs::path& dir, const std::string& rows,
                                  bool broken) {
@@ -27,7 +28,7 @@ test::Outcome read_while_writing(const test::ScratchDatabase& db, const fs::path
                                    "--rows",
                                    rows,
                                    "--strategy",
-                                   "naive,pooled_sync,async_stream,multiprocessing,parallel_copy",
+                                   "naive,pooled_sync,async_stream,multiprocessing,parallel_copy,decoupled",
                                    "--runs",
                                    "2",
                                    "--part-rows",
@@ -54,7 +55,7 @@ TEST_CASE("concurrent writes: every strategy matches its own snapshot while a wr
   REQUIRE(out.exit_code == 0);
   const auto a = test::only_run_artifact(dir.path / "r");
   CHECK(a["context"]["options"]["concurrent_writes"] == 3000.0);
-  REQUIRE(a["benchmarks"].size() == 5);
+  REQUIRE(a["benchmarks"].size() == 6);
   for (const auto& b : a["benchmarks"]) {
     INFO(b["strategy"]);
     REQUIRE(b["runs"].size() == 2);

@@ -325,6 +325,9 @@ TEST_CASE("mask: every strategy, text and binary, keeps parity and writes and pr
           ++runs;
         }
       CHECK(runs >= 7);
+      // decoupled hands rows over before they are decoded: left out of --all, and said so.
+      for (const auto& b : a["benchmarks"]) CHECK(b["strategy"] != "decoupled");
+      CHECK(test::contains(o.err, "decoupled is left out"));
       CHECK(leaking_files(results).empty());
       CHECK_FALSE(leaks(o.out));
       CHECK_FALSE(leaks(o.err));
@@ -497,4 +500,17 @@ TEST_CASE("mask: the decoder keeps each masked value's mask, never the value, an
     CHECK(masked.totals().checksum == plain.totals().checksum);
     CHECK(masked.totals().digest == plain.totals().digest);
   }
+}
+
+TEST_CASE("mask: decoupled named with --mask is refused before any work", "[db][mask]") {
+  test::TempDir dir("mask_decoupled");
+  const fs::path key_file = test::write_file(dir.path, "mask.key", std::string(kKey) + "\n");
+  const test::Outcome o = test::run_benchclient(
+      {"--dsn", "host=/nonexistent dbname=x", "--strategy", "decoupled", "--rows", "1000", "--mask", "payload",
+       "--mask-key-file", key_file.string(), "--results-dir", (dir.path / "r").string()},
+      dir.path);
+  CHECK(o.exit_code == 2);
+  CHECK(test::contains(o.err, "--mask with --strategy decoupled"));
+  CHECK(test::contains(o.err, "parallel_copy or multiprocessing"));
+  CHECK_FALSE(fs::exists(dir.path / "r"));
 }

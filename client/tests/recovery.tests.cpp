@@ -104,12 +104,14 @@ TEST_CASE("recovery: every parallel strategy survives each injected fault with t
     std::string strategy, fault;
   };
   std::vector<Case> cases;
-  for (const char* s : {"multiprocessing", "pooled_sync", "async_stream", "parallel_copy"}) {
+  for (const char* s : {"multiprocessing", "pooled_sync", "async_stream", "parallel_copy", "decoupled"}) {
     cases.push_back({s, "terminate:worker=1:after=2"});
     cases.push_back({s, "timeout:worker=0:after=1"});
   }
   cases.push_back({"multiprocessing", "kill:worker=1:after=2"});
   cases.push_back({"multiprocessing", "stop:worker=0:after=2"});
+  cases.push_back({"decoupled", "kill:worker=1:after=2"});  // a decoder crashes
+  cases.push_back({"decoupled", "stop:worker=0:after=2"});  // a decoder hangs
   for (const auto& c : cases) {
     DYNAMIC_SECTION(c.strategy << " " << c.fault) {
       test::TempDir dir("rec_faults");

@@ -41,6 +41,7 @@ struct RunFlags {
   CLI::Option* client_cpus_opt = nullptr;
   CLI::Option* client_memory_opt = nullptr;
   CLI::Option* hang_timeout_opt = nullptr;
+  CLI::Option* decoders_opt = nullptr;
   MaskFlags mask;                     // --mask, --mask-key-file (the root's options)
   std::vector<CLI::Option*> shaping;  // options that need --all or --strategy (the root's)
   std::vector<CLI::App*> apps;        // where they are declared: the root, and plan again

@@ -261,6 +261,21 @@ void unescape_copy_text(std::string_view field, std::string& out) {
 RowDecoder::RowDecoder(TypeCatalog types, DigestAlgorithm digest, ColumnMasks masks)
     : impl_(std::make_unique<Impl>(std::move(types), digest, std::move(masks))) {}
 
+std::size_t copy_binary_header_size(const char* data, std::size_t length) {
+  // Signature, flags word, header extension length, the extension itself.
+  if (length < 19 || std::memcmp(data, kCopySignature, 11) != 0) bad_copy("no binary COPY signature");
+  // Bits 16-31 of the flags are critical: a reader that does not know one must stop.
+  if ((be32(data + 11) & 0xFFFF0000U) != 0) bad_copy("binary COPY header with an unknown critical flag");
+  const std::uint32_t extension = be32(data + 15);
+  if (extension > length - 19) bad_copy("binary COPY header extension runs past the message");
+  return 19 + static_cast<std::size_t>(extension);
+}
+
+void RowDecoder::expect_copy_rows(const std::vector<std::uint32_t>& type_oids, WireFormat format) {
+  expect_copy(type_oids, format);
+  impl_->copy_header_seen = true;
+}
+
 void RowDecoder::expect_copy(const std::vector<std::uint32_t>& type_oids, WireFormat format) {
   Impl& m = *impl_;
   m.columns.clear();
@@ -278,13 +293,7 @@ bool RowDecoder::Impl::split_binary(const char* data, std::size_t length) {
   const char* p = data;
   const char* end = data + length;
   if (!copy_header_seen) {
-    // Signature, flags word, header extension length, the extension itself.
-    if (length < 19 || std::memcmp(p, kCopySignature, 11) != 0) bad_copy("no binary COPY signature");
-    // Bits 16-31 of the flags are critical: a reader that does not know one must stop.
-    if ((be32(p + 11) & 0xFFFF0000U) != 0) bad_copy("binary COPY header with an unknown critical flag");
-    const std::uint32_t extension = be32(p + 15);
-    if (extension > length - 19) bad_copy("binary COPY header extension runs past the message");
-    p += 19 + extension;
+    p += copy_binary_header_size(data, length);
     copy_header_seen = true;
   }
   if (end - p < 2) bad_copy("binary COPY tuple without its field count");

@@ -21,6 +21,15 @@ namespace benchlab {
 class DecodedRows;
 
 // One per thread or connection; not thread-safe. Reuses its buffers across calls.
+// The bytes of the binary COPY header that begins `data` (the first CopyData message
+// of a binary COPY): signature, flags, extension. Throws decode::DecodeError when
+// they are not a header this decoder can read.
+[[nodiscard]] std::size_t copy_binary_header_size(const char* data, std::size_t length);
+// Whether a binary COPY message is the stream's trailer (a field count of -1).
+[[nodiscard]] inline bool is_copy_binary_trailer(const char* data, std::size_t length) {
+  return length == 2 && static_cast<unsigned char>(data[0]) == 0xFF && static_cast<unsigned char>(data[1]) == 0xFF;
+}
+
 class RowDecoder {
  public:
   // Each result column is decoded in the format the server sent it in (PQfformat).
@@ -57,6 +66,10 @@ class RowDecoder {
   // trailer. Returns the rows it held (0 or 1); throws decode::DecodeError on
   // bytes that are not COPY data of the expected shape.
   std::uint64_t consume_copy(const char* data, std::size_t length);
+  // The same stream with its framing taken off by whoever read it (decoupled: the
+  // reader strips each COPY's binary header and drops its trailer before handing
+  // rows to decoders): every message is one row. Call instead of expect_copy.
+  void expect_copy_rows(const std::vector<std::uint32_t>& type_oids, WireFormat format);
 
   [[nodiscard]] const DecodeTotals& totals() const;
   // A fold of every value decoded so far. Kept so that the decoding consume()

@@ -52,6 +52,7 @@ struct ReadOptions {
   WireFormat format = WireFormat::text;
   DigestAlgorithm digest = DigestAlgorithm::xxh3;  // --digest: sha256 adds the audit-grade digest to the checksum
   int workers = 2;
+  int decoders = 0;       // --decoders: decoupled's decoding processes (0: as many as --workers)
   int batch_rows = 5000;  // ~0.9 MB of standard rows: memory stays flat, round trips stay negligible
   int statement_timeout_ms = 0;
   // --memory-budget: plan workers and batch size within it (0 and not auto: no planning).

@@ -106,8 +106,7 @@ struct MeanStddev {
 [[nodiscard]] MeanStddev jobs_per_sec_of(const std::vector<QueueSample>& samples, const std::string& profile,
                                          int concurrency, int payload_bytes);
 // The bound's jobs/s for (profile, payload size), over its samples.
-[[nodiscard]] MeanStddev bound_of(const std::vector<QueueBound>& bounds, const std::string& profile,
-                                  int payload_bytes);
+[[nodiscard]] MeanStddev bound_of(const std::vector<QueueBound>& bounds, const std::string& profile, int payload_bytes);
 
 // The fraction of its bound the queue must reach at concurrency 1 (under async_commit,
 // where no flush sets the pace).
@@ -123,9 +122,9 @@ struct QueueLevel {
   MeanStddev jobs_per_sec;
   int samples = 0;
   int exactly_once = 0;
-  MeanStddev bound;               // jobs/s of the bound (count 0: not measured)
-  double fraction_of_bound = 0;   // jobs_per_sec.mean / bound.mean; 0 without a bound
-  double wal_bytes_per_job = 0;   // means over the samples that finished
+  MeanStddev bound;              // jobs/s of the bound (count 0: not measured)
+  double fraction_of_bound = 0;  // jobs_per_sec.mean / bound.mean; 0 without a bound
+  double wal_bytes_per_job = 0;  // means over the samples that finished
   double seed_wal_bytes_per_job = 0;
   double claim_us = 0, complete_us = 0;
   double bound_claim_us = 0, bound_complete_us = 0;

@@ -65,6 +65,7 @@ struct ReadSpec {
   WireFormat format = WireFormat::text;
   DigestAlgorithm digest = DigestAlgorithm::xxh3;  // sha256: every reader also sums the rows' SHA-256
   int workers = 2;                                 // connections / threads / processes of the parallel strategies
+  int decoders = 0;                                // decoupled: decoding processes (0: as many as workers)
   int batch_rows = 5000;                           // FETCH FORWARD size
   int statement_timeout_ms = 0;
   TypeCatalog types;  // for the decoders: the columns' non-scalar types (plan::describe_types)

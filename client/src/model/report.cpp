@@ -173,7 +173,7 @@ StrategySummary summarize(const StrategyResult& s, const SizeResult& size, WireF
   int readers = workers;
   if (out.parts > 0 && workers > 0 && out.parts < static_cast<std::size_t>(workers))
     readers = static_cast<int>(out.parts);
-  out.shape = strategy_shape(s.strategy, readers);
+  out.shape = strategy_shape(s.strategy, readers, static_cast<int>(out.forked_workers));
   if (out.shape) {
     const StrategyShape shape = *out.shape;
     const auto bound_of = [&](const RunFigures& r) -> std::optional<ShapeBound> {

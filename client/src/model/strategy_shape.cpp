@@ -12,7 +12,7 @@ namespace {
 
 // How each strategy reads (strategies/*.cpp); a coordinator connection that only
 // exports the snapshot produces no rows and is not counted.
-enum class Readers { one, per_worker };
+enum class Readers { one, per_worker, per_decoder };
 struct ShapeRule {
   std::string_view strategy;
   Readers backends;
@@ -27,18 +27,21 @@ constexpr std::array kRules{
     ShapeRule{"async_stream", Readers::per_worker, Readers::one, false},        // one thread, poll() over all
     ShapeRule{"multiprocessing", Readers::per_worker, Readers::per_worker, true},
     ShapeRule{"parallel_copy", Readers::per_worker, Readers::one, false},  // one thread, poll() over all
+    // one thread copying rows off every connection, and the decoding processes
+    ShapeRule{"decoupled", Readers::per_worker, Readers::per_decoder, true},
 };
 
 }  // namespace
 
-std::optional<StrategyShape> strategy_shape(std::string_view strategy, int workers) {
+std::optional<StrategyShape> strategy_shape(std::string_view strategy, int workers, int decoders) {
   if (is_unshared_control(strategy)) strategy.remove_suffix(kUnsharedControlSuffix.size());
   for (const ShapeRule& rule : kRules) {
     if (rule.strategy != strategy) continue;
     const bool parallel = rule.backends == Readers::per_worker || rule.client_workers == Readers::per_worker;
     if (parallel && workers < 1) return std::nullopt;
-    return StrategyShape{rule.backends == Readers::one ? 1 : workers, rule.client_workers == Readers::one ? 1 : workers,
-                         rule.processes};
+    int client = rule.client_workers == Readers::one ? 1 : workers;
+    if (rule.client_workers == Readers::per_decoder) client = (decoders > 0 ? decoders : workers) + 1;
+    return StrategyShape{rule.backends == Readers::one ? 1 : workers, client, rule.processes};
   }
   return std::nullopt;
 }

@@ -27,8 +27,10 @@ struct StrategyShape {
 // The shape of `strategy` (its /unshared control has the strategy's) reading with
 // `workers` workers (the run's --workers, or fewer when fewer parts had rows to
 // hand out). nullopt: a name this build does not know (an artifact of another
-// version), or a parallel strategy with workers unknown (< 1).
-[[nodiscard]] std::optional<StrategyShape> strategy_shape(std::string_view strategy, int workers);
+// version), or a parallel strategy with workers unknown (< 1). `decoders`: decoupled's
+// decoding processes (0: as many as workers); its client workers are they and the
+// reading thread.
+[[nodiscard]] std::optional<StrategyShape> strategy_shape(std::string_view strategy, int workers, int decoders = 0);
 
 // "2 backends → 1 thread", "2 backends → 2 processes".
 [[nodiscard]] std::string describe(const StrategyShape& shape);

@@ -92,6 +92,7 @@ ReadSpec spec_of(const std::string& conninfo, const TableInfo& table, const Read
   spec.format = options.format;
   spec.digest = options.digest;
   spec.workers = options.workers;
+  spec.decoders = options.decoders;
   spec.batch_rows = options.batch_rows;
   spec.statement_timeout_ms = options.statement_timeout_ms;
   spec.hang_timeout_ms = options.hang_timeout_ms;

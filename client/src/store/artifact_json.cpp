@@ -208,7 +208,9 @@ auto options_fields() {
                field("runs", &C::schedule, &S::runs).required(), field("warmup", &C::schedule, &S::warmup),
                field("format", &C::read, &R::format).required().as(kWireFormatCodec),
                field("digest", &C::read, &R::digest).omit_if_default().as(kDigestAlgorithm),  // none: xxh3
-               field("workers", &C::read, &R::workers).required(), field("batch_rows", &C::read, &R::batch_rows),
+               field("workers", &C::read, &R::workers).required(),
+               field("decoders", &C::read, &R::decoders).omit_if_default(),  // decoupled; 0: as many as workers
+               field("batch_rows", &C::read, &R::batch_rows),
                field("statement_timeout_ms", &C::read, &R::statement_timeout_ms),
                field("hang_timeout_ms", &C::read, &R::hang_timeout_ms),
                field("snapshot", &C::read, &R::snapshot_id).null_if_default(),

@@ -25,7 +25,10 @@ namespace {
 
 struct Reader {
   Reader(MeteredConnection c, std::vector<DealtPart> p, const ReadSpec& spec, int index)
-      : conn(std::move(c)), decoder(spec.types, spec.digest, spec.masks), fault(spec, index, false), parts(std::move(p)) {}
+      : conn(std::move(c)),
+        decoder(spec.types, spec.digest, spec.masks),
+        fault(spec, index, false),
+        parts(std::move(p)) {}
   MeteredConnection conn;
   RowDecoder decoder;
   FaultPoint fault;

@@ -17,7 +17,8 @@ namespace benchlab {
   X(async_stream, "one thread, non-blocking libpq over --workers connections driven by poll()")                  \
   X(multiprocessing, "--workers forked processes, each with its own connection, results in shared memory")       \
   X(copy_stream, "one connection, COPY (query) TO STDOUT in the run's format, every row parsed and decoded")     \
-  X(parallel_copy, "--workers connections on one snapshot, each COPYing its partitions, one thread and poll()")
+  X(parallel_copy, "--workers connections on one snapshot, each COPYing its partitions, one thread and poll()")  \
+  X(decoupled, "--workers COPY connections hand raw rows through shared-memory rings to --decoders forked decoders")
 
 #define BENCHLAB_DECLARE_FACTORY(name, architecture) std::unique_ptr<Strategy> make_##name();
 BENCHLAB_STRATEGIES(BENCHLAB_DECLARE_FACTORY)
