@@ -145,8 +145,10 @@ void add_run_options(CLI::App& app, RunOptions& run, RunFlags& f) {
                                  {0, 20, "retries (0: no recovery)", "3"},
                                  "the parallel strategies' fallback chain: a faulted attempt (a worker crashed, hung, "
                                  "lost its connection or timed out) is followed by up to this many more, each reading "
-                                 "only the parts not yet read, in the same snapshot; the second halves the workers, "
-                                 "the last uses one (0: a fault fails the run)"));
+                                 "only the parts not yet read, in the same snapshot; retry 1 keeps the width, later "
+                                 "ones halve it, the last uses one connection; forked workers (multiprocessing, "
+                                 "decoupled) degrade to decoupled with fewer decoders, then to one process "
+                                 "(docs/faults.md) (0: a fault fails the run)"));
   s.push_back(add_integer_option(app, "--retry-backoff-ms", run.schedule.recovery.backoff_ms,
                                  {0, 60000, "milliseconds", "100"},
                                  "wait before retry r: this times 2^(r-1) milliseconds"));

@@ -70,4 +70,17 @@ int tier_workers(int first_workers, int attempt, int retries) {
   return std::max(1, first >> std::min(halvings, 30));
 }
 
+FallbackTier fallback_tier(std::string_view strategy, int first_workers, int first_decoders, int attempt, int retries) {
+  const int first = first_workers < 1 ? 1 : first_workers;
+  const bool forked = strategy == "multiprocessing" || strategy == "decoupled";
+  const int decoders = strategy == "decoupled" ? (first_decoders > 0 ? first_decoders : first) : 0;
+  if (!forked || attempt <= 1) return {std::string(strategy), tier_workers(first, attempt, retries), decoders};
+  const bool last = attempt >= retries + 1;
+  if (last) return {"parallel_copy", 1, 0};
+  if (attempt == 2) return {std::string(strategy), first, decoders};
+  const int halvings = std::min(attempt - 2, 30);
+  const int base_decoders = decoders > 0 ? decoders : first;
+  return {"decoupled", std::max(1, first >> halvings), std::max(1, base_decoders >> halvings)};
+}
+
 }  // namespace benchlab

@@ -64,6 +64,22 @@ struct RecoveryOptions {
 // retry halves it, and the last retry (attempt retries + 1) reads in one worker.
 [[nodiscard]] int tier_workers(int first_workers, int attempt, int retries);
 
+// What reads attempt `attempt`: a strategy, its connections and (decoupled) its
+// decoding processes. A strategy of forked workers (multiprocessing, decoupled) whose
+// workers keep faulting degrades past retry 1: the middle retries read with
+// decoupled (connections and decoders halved each time: its decoders hold no
+// connection, and a crash of one loses only rows in flight), the last in one
+// process with one connection (parallel_copy: no forked worker at all). Any other
+// strategy keeps itself and narrows as tier_workers says.
+struct FallbackTier {
+  std::string strategy;
+  int workers = 1;
+  int decoders = 0;  // decoupled's decoding processes (0 otherwise)
+  friend bool operator==(const FallbackTier&, const FallbackTier&) = default;
+};
+[[nodiscard]] FallbackTier fallback_tier(std::string_view strategy, int first_workers, int first_decoders, int attempt,
+                                         int retries);
+
 // One fault the chain met: in which attempt, at how many workers, when (seconds
 // from the run's start), why, and how much of the plan was confirmed by then.
 struct FaultRecord {
@@ -88,6 +104,10 @@ struct FaultRecord {
 struct RecoveryFigures {
   int retries_allowed = 0;
   std::vector<int> tiers;  // workers of each attempt taken, in order
+  // The strategy of each attempt, in order, when the chain changed strategy on the
+  // way (forked workers degrading to decoupled, then to one process); empty when
+  // every attempt was the run's own strategy.
+  std::vector<std::string> tier_strategies;
   std::vector<FaultRecord> faults;
   double backoff_s = 0;                   // waited between attempts (inside the run's time)
   std::uint64_t rows_discarded = 0;       // rows received in parts a fault cut short: the lost work

@@ -91,7 +91,9 @@ std::string recovery_table(const SizeResult& size, const SizeSummary& summary) {
       const RunFigures& r = s.runs.at(recovered.run);
       const RecoveryFigures& rec = *r.recovery;
       std::vector<std::string> tiers;
-      for (const int t : rec.tiers) tiers.push_back(std::to_string(t));
+      for (std::size_t t = 0; t < rec.tiers.size(); ++t)
+        tiers.push_back(t < rec.tier_strategies.size() ? fmt::format("{} {}", rec.tiers[t], rec.tier_strategies[t])
+                                                       : std::to_string(rec.tiers[t]));
       std::string clean_wall = kNone, spread = kNone, loss = kNone, explained = kNone, rest = kNone, restart = kNone;
       if (recovered.restart_s) restart = fmt::format("{:.3f}", *recovered.restart_s);
       if (recovered.loss_s) {
@@ -110,7 +112,8 @@ std::string recovery_table(const SizeResult& size, const SizeSummary& summary) {
     }
   }
   if (rows.empty()) return {};
-  return "\nFaults and recovery: runs the fallback chain recovered (tiers: the workers of each attempt), beside the "
+  return "\nFaults and recovery: runs the fallback chain recovered (tiers: the workers of each attempt, and its "
+         "strategy when the chain changed it), beside the "
          "median wall time of the same strategy's clean runs. The loss is explained by the work the fault threw "
          "away (rows discarded × the clean runs' time per row) plus the backoff; restart is measured: from the "
          "fault caught to the retry's first rows, less the backoff (connections, snapshot import, fork, first "

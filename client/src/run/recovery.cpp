@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "pg/error.hpp"
 #include "pg/snapshot.hpp"
 #include "process/interrupt.hpp"
+#include "strategies/registry.hpp"
 #include "strategies/strategy.hpp"
 
 namespace benchlab {
@@ -141,9 +143,12 @@ void backoff(std::chrono::milliseconds delay) {
   }
 }
 
-std::string widths(const std::vector<int>& tiers) {
+// "2, 2, 1 workers", and the strategy of each attempt when the chain changed it.
+std::string widths(const RecoveryFigures& figures) {
   std::string out;
-  for (std::size_t i = 0; i < tiers.size(); ++i) out += (i == 0 ? "" : ", ") + std::to_string(tiers[i]);
+  for (std::size_t i = 0; i < figures.tiers.size(); ++i) out += (i == 0 ? "" : ", ") + std::to_string(figures.tiers[i]);
+  out += " workers";
+  if (!figures.tier_strategies.empty()) out += " (" + fmt::format("{}", fmt::join(figures.tier_strategies, ", ")) + ")";
   return out;
 }
 
@@ -185,10 +190,18 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
   if (journal != nullptr) journal->started(attempt_spec.snapshot_id);
 
   const int first_workers = spec.workers < 1 ? 1 : spec.workers;
+  std::vector<std::string> strategies;  // each attempt's
+  std::unique_ptr<Strategy> fallback;   // the tier's own strategy, when it is not the run's
   for (int attempt = 1;; ++attempt) {
     const std::vector<std::size_t> left = ledger.left();
     if (left.empty()) break;
-    const int workers = tier_workers(first_workers, attempt, options.retries);
+    const FallbackTier tier = fallback_tier(strategy.name(), first_workers, spec.decoders, attempt, options.retries);
+    const int workers = tier.workers;
+    if (tier.strategy != strategy.name() && (!fallback || fallback->name() != tier.strategy))
+      fallback = make_strategy(tier.strategy);
+    Strategy& reader = tier.strategy == strategy.name() ? strategy : *fallback;
+    strategies.push_back(tier.strategy);
+    attempt_spec.decoders = tier.decoders;
     std::vector<KeyRange> ranges;
     ranges.reserve(left.size());
     for (const std::size_t i : left) ranges.push_back(parts[i]);
@@ -196,11 +209,13 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
     attempt_spec.workers = workers;
     attempt_spec.attempt = attempt;
     // Fewer workers, each with a larger share of the same --memory-budget.
+    // (decoupled: its decoders are the forked processes the ceiling applies to.)
     if (spec.worker_memory_limit_bytes > 0)
       attempt_spec.worker_memory_limit_bytes = spec.worker_memory_limit_bytes *
                                                static_cast<std::uint64_t>(first_workers) /
-                                               static_cast<std::uint64_t>(workers);
+                                               static_cast<std::uint64_t>(tier.decoders > 0 ? tier.decoders : workers);
     figures.tiers.push_back(workers);
+    if (tier.strategy != strategy.name() || !figures.tier_strategies.empty()) figures.tier_strategies = strategies;
     ledger.begin_attempt(left, attempt, workers);
     // The previous fault's restart ends with this attempt's first rows.
     auto resumed = [&] {
@@ -209,7 +224,7 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
         figures.faults.back().resumed_at_s = std::chrono::duration<double>(first - start).count();
     };
     try {
-      strategy.run(attempt_spec, ledger);
+      reader.run(attempt_spec, ledger);
       resumed();
     } catch (const std::exception& e) {
       resumed();
@@ -217,8 +232,8 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
       const std::string what = pg::one_line(e.what());
       if (!retryable(e) || attempt > options.retries) {
         if (attempt == 1 || !retryable(e)) throw;
-        throw pg::Error(fmt::format("{} (gave up after {} attempts, at {} workers; {} of {} parts confirmed)", what,
-                                    attempt, widths(figures.tiers), parts.size() - still.size(), parts.size()));
+        throw pg::Error(fmt::format("{} (gave up after {} attempts, at {}; {} of {} parts confirmed)", what, attempt,
+                                    widths(figures), parts.size() - still.size(), parts.size()));
       }
       FaultRecord fault;
       fault.attempt = attempt;
@@ -229,9 +244,9 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
       fault.parts_left = still.size();
       figures.faults.push_back(fault);
       context.note(
-          fmt::format("recovered from faults: attempt {} at {} workers failed ({}); the parts left were read "
+          fmt::format("recovered from faults: attempt {} at {} workers{} failed ({}); the parts left were read "
                       "again in the same snapshot",
-                      attempt, workers, what));
+                      attempt, workers, tier.strategy != strategy.name() ? " of " + tier.strategy : "", what));
       const auto delay = std::chrono::milliseconds(static_cast<std::int64_t>(options.backoff_ms) << (attempt - 1));
       const auto waited_from = std::chrono::steady_clock::now();
       backoff(delay);
@@ -241,7 +256,7 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
       continue;
     }
     if (!ledger.left().empty())
-      throw std::logic_error(fmt::format("{} ended without reading every part it was given", strategy.name()));
+      throw std::logic_error(fmt::format("{} ended without reading every part it was given", reader.name()));
   }
   const DecodeTotals totals = ledger.totals();
   const std::uint64_t read_now = totals.rows - figures.rows_from_checkpoint;

@@ -299,8 +299,10 @@ auto recovery_fields() {
   return fields(derived("recovered", [](const R& r) { return r.recovered(); }),
                 derived("attempts", [](const R& r) { return r.attempts(); }),
                 field("retries_allowed", &R::retries_allowed).required(), field("tiers", &R::tiers).required(),
-                field("faults", &R::faults).required(), field("backoff_s", &R::backoff_s),
-                field("rows_discarded", &R::rows_discarded), field("parts_from_checkpoint", &R::parts_from_checkpoint),
+                // the strategy of each attempt, when the chain changed it (forked workers degrading)
+                field("tier_strategies", &R::tier_strategies).omit_if_default(), field("faults", &R::faults).required(),
+                field("backoff_s", &R::backoff_s), field("rows_discarded", &R::rows_discarded),
+                field("parts_from_checkpoint", &R::parts_from_checkpoint),
                 field("rows_from_checkpoint", &R::rows_from_checkpoint));
 }
 
