@@ -203,6 +203,19 @@ bench-digest: $(BENCH_DEPS)
 	scripts/settle bench-digest
 	BENCH_OUTDIR=$(RESULTS_DIR)/digest BUILD_DIR=$(BUILD_DIR) $(BENCHCLIENT) with-cluster -- scripts/bench-digest
 
+# When decoupling reading from decoding pays (docs/decoupled.md): decoupled beside
+# parallel_copy on the standard table and a jsonb-heavy one at 1M and 10M rows, and on
+# the same documents as json (almost all of a row's cost the client's parse) at 1M, into
+# a fresh results/decoupled/ (run-*.json); make report puts the comparison into
+# docs/decoupled.md. About 25 minutes here.
+.PHONY: bench-decoupled
+bench-decoupled: $(BENCH_DEPS)
+	scripts/settle bench-decoupled
+	rm -rf $(RESULTS_DIR)/decoupled
+	RESULTS_DIR=$(RESULTS_DIR)/decoupled BENCHCLIENT=$(BENCHCLIENT) scripts/bench-decoupled 1000000,10000000 standard,jsonb
+	RESULTS_DIR=$(RESULTS_DIR)/decoupled BENCHCLIENT=$(BENCHCLIENT) scripts/bench-decoupled 1000000 json
+	rm -f $(RESULTS_DIR)/decoupled/*.html
+
 # advise, checked against the real full reads (docs/advise.md): the standard table,
 # a narrow all-integer table and a wide TOAST table at 1M rows, the standard and the
 # narrow table at 10M, each in text and binary, then the first check again on a fresh

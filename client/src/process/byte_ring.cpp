@@ -105,7 +105,7 @@ void ByteRing::close() {
 
 bool ByteRing::peek(Record& record) {
   const std::uint64_t cap = capacity_;
-  std::uint64_t t = tail_.load(std::memory_order_relaxed);
+  std::uint64_t t = read_at_;
   const std::uint64_t h = head_.load(std::memory_order_acquire);
   if (t == h) return false;
   std::uint32_t header[2];
@@ -124,7 +124,16 @@ bool ByteRing::peek(Record& record) {
 }
 
 void ByteRing::release() {
-  tail_.store(peeked_end_, std::memory_order_seq_cst);
+  read_at_ = peeked_end_;
+  // The room goes back in lumps: one store the producer reads, and one wake check,
+  // per 64 records or an eighth of the ring, not per record.
+  if (++unpublished_records_ >= 64 || read_at_ - tail_.load(std::memory_order_relaxed) >= capacity_ / 8) publish_tail();
+}
+
+void ByteRing::publish_tail() {
+  unpublished_records_ = 0;
+  if (tail_.load(std::memory_order_relaxed) == read_at_) return;  // only this side writes tail
+  tail_.store(read_at_, std::memory_order_seq_cst);
   if (producer_sleeps_.load(std::memory_order_seq_cst) != 0) {
     space_seq_.fetch_add(1, std::memory_order_seq_cst);
     futex_wake_all(space_seq_);
@@ -132,10 +141,10 @@ void ByteRing::release() {
 }
 
 void ByteRing::wait_for_data(std::chrono::nanoseconds timeout) {
+  publish_tail();  // a producer waiting for room must get it before this side sleeps
   const std::uint32_t seq = data_seq_.load(std::memory_order_acquire);
   consumer_sleeps_.store(1, std::memory_order_seq_cst);
-  if (head_.load(std::memory_order_seq_cst) == tail_.load(std::memory_order_relaxed) &&
-      closed_.load(std::memory_order_seq_cst) == 0)
+  if (head_.load(std::memory_order_seq_cst) == read_at_ && closed_.load(std::memory_order_seq_cst) == 0)
     futex_wait(data_seq_, seq, timeout);
   consumer_sleeps_.store(0, std::memory_order_relaxed);
 }
@@ -143,7 +152,7 @@ void ByteRing::wait_for_data(std::chrono::nanoseconds timeout) {
 bool ByteRing::drained() const {
   // closed is stored after the last head: seen closed, the head read next is final.
   if (closed_.load(std::memory_order_acquire) == 0) return false;
-  return head_.load(std::memory_order_acquire) == tail_.load(std::memory_order_relaxed);
+  return head_.load(std::memory_order_acquire) == read_at_;
 }
 
 std::size_t ByteRing::used() const {

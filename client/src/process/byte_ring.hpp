@@ -53,11 +53,12 @@ class ByteRing {
   };
   // The next record, read in place (valid until release()); false when empty.
   bool peek(Record& record);
-  // Frees the record peek() returned.
+  // Frees the record peek() returned (the producer sees the room in lumps; waiting
+  // for data hands all of it back first).
   void release();
   // Sleeps until a record arrives, the ring is closed, or `timeout` passes.
   void wait_for_data(std::chrono::nanoseconds timeout);
-  // Closed and every record consumed.
+  // Closed and every record consumed (the consumer asks).
   [[nodiscard]] bool drained() const;
 
   // Bytes in use (records, their headers and padding): for tests and figures.
@@ -69,6 +70,7 @@ class ByteRing {
   [[nodiscard]] char* data() { return reinterpret_cast<char*>(this + 1); }
   [[nodiscard]] const char* data() const { return reinterpret_cast<const char*>(this + 1); }
   void publish(std::uint64_t head);
+  void publish_tail();
   bool write_record(std::uint64_t& head, std::uint32_t tag, bool first, bool last, const char* bytes, std::size_t n);
 
   // Each side's index on a cache line of its own: the other side only reads it.
@@ -81,7 +83,11 @@ class ByteRing {
   std::atomic<std::uint32_t> producer_sleeps_{0};
   std::uint64_t tail_seen_ = 0;    // producer-private: the tail when a push last found no room
   std::uint64_t unpublished_ = 0;  // producer-private: where the next record goes (head_ once flushed)
-  std::uint64_t peeked_end_ = 0;   // consumer-private: where the peeked record ends
+  // consumer-private: where the peeked record ends, where the next one begins, and
+  // how many records were released since tail was last stored
+  std::uint64_t peeked_end_ = 0;
+  std::uint64_t read_at_ = 0;
+  std::uint32_t unpublished_records_ = 0;
   alignas(64) std::uint64_t capacity_ = 0;
 };
 

@@ -365,7 +365,10 @@ class Decoupled final : public Strategy {
     // Ends the reader's part (if any) and starts its next one; false (after
     // COMMIT) when it has none left.
     bool start_next(Reader& r) {
-      if (r.copy) unconfirmed.push_back({r.part, r.sent, started_of(r)});
+      if (r.copy) {
+        unconfirmed.push_back({r.part, r.sent, started_of(r)});
+        flush_rings();  // its last rows reach the decoders now
+      }
       r.copy.reset();
       if (r.next >= r.parts.size()) {
         r.conn.connection().exec("COMMIT");
@@ -404,7 +407,8 @@ class Decoupled final : public Strategy {
       r.holding = false;
       r.held_offset = 0;
       ++r.sent;
-      if (++unflushed_ >= 256) flush_rings();
+      unflushed_bytes_ += r.held.size();
+      if (++unflushed_ >= 256 || unflushed_bytes_ >= (std::size_t{256} << 10)) flush_rings();
       if (++r.in_batch >= static_cast<std::uint64_t>(spec.batch_rows < 1 ? 1 : spec.batch_rows)) {
         r.in_batch = 0;
         r.fault.after_batch(r.conn.raw());
@@ -415,6 +419,7 @@ class Decoupled final : public Strategy {
     // Publishes what was written since the last flush: a lump of rows per wake-up.
     void flush_rings() {
       unflushed_ = 0;
+      unflushed_bytes_ = 0;
       for (std::size_t d = 0; d < memory.decoders(); ++d) memory.ring(d).flush();
     }
 
@@ -464,7 +469,6 @@ class Decoupled final : public Strategy {
           if (!r.copy) continue;
           const std::uint64_t before = bytes_read_;
           const Step s = step(r, 4096);
-          flush_rings();
           pacer.consumed(static_cast<std::size_t>(bytes_read_ - before));
           r.ready = s == Step::more;
           any_ready = any_ready || r.ready;
@@ -487,9 +491,12 @@ class Decoupled final : public Strategy {
         for (auto& r : readers)
           if (r->copy) fds.push_back(pollfd{r->copy->socket(), POLLIN, 0});
         pacer.before_wait(fds);
-        const int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), 100);
+        // Rows held back for a lump are published if the sockets stay quiet a
+        // millisecond: a flush per socket read would wake a decoder per few rows.
+        const int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), unflushed_ > 0 ? 1 : 100);
         if (n < 0 && errno != EINTR)
           throw pg::BrokenConnection("poll failed: " + std::generic_category().message(errno));
+        if (n == 0) flush_rings();
       }
       for (std::size_t d = 0; d < memory.decoders(); ++d) memory.ring(d).close();
       // The decoders drain their rings and exit; each part is confirmed as its last rows decode.
@@ -574,7 +581,8 @@ class Decoupled final : public Strategy {
     std::unordered_map<std::size_t, RunContext::TimePoint> part_started_ = {};
     std::uint64_t bytes_read_ = 0;
     std::uint64_t backpressure_waits_ = 0;
-    int unflushed_ = 0;
+    int unflushed_ = 0;  // rows written to rings and not yet published
+    std::size_t unflushed_bytes_ = 0;
     bool first_row_seen_ = false;
   };
 };
