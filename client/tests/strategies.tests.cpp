@@ -1192,3 +1192,30 @@ TEST_CASE("strategies: FORCE ROW LEVEL SECURITY on a plain table binds its owner
     }
   }
 }
+
+TEST_CASE("strategies: decoupled puts rows larger than a ring's chunk together whole, from several connections",
+          "[db][strategies][decoupled]") {
+  test::ScratchDatabase db("strat_dec_big");
+  const pg::Connection admin = db.admin();
+  // Rows of about 1.5 MiB (a chunk is at most a quarter of a 4 MiB ring), mixed with
+  // small ones, read by two connections into one decoder's ring: the chunks of two
+  // readers' rows must not interleave.
+  admin.exec(
+      "CREATE TABLE public.big (id bigint PRIMARY KEY, body text NOT NULL);"
+      "INSERT INTO public.big SELECT g, CASE WHEN g % 3 = 0 THEN 'small ' || g ELSE "
+      "(SELECT string_agg(md5((g * 100000 + i)::text), '') FROM generate_series(1, 48000) i) END "
+      "FROM generate_series(1, 24) g");
+  for (const WireFormat format : {WireFormat::text, WireFormat::binary}) {
+    const SetChecksum expected = server_checksum(admin, "public.big", 1, 24, format);
+    REQUIRE(expected.rows == 24);
+    ReadSpec spec = make_spec(db.conninfo(), "public.big", R"("id", "body")", 1, 24, format, 2, 2);
+    spec.partitions = {{1, 12, 12}, {13, 24, 12}};
+    spec.decoders = 1;
+    INFO(to_string(format));
+    TestContext context(spec);
+    make_strategy("decoupled")->run(spec, context);
+    CHECK(context.totals.rows == 24);
+    CHECK(context.totals.checksum.sum == expected.sum);
+    check_parts("decoupled", spec, context);
+  }
+}

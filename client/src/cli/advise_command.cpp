@@ -75,7 +75,12 @@ void AdviseCommand::validate() {
     throw UsageError("--no-shared-snapshot runs broken controls; advise predicts the strategies: drop it");
   run_.validate_run_options(true, whole_table);
   RunOptions& options = run_.options_to_complete();
-  if (options.schedule.strategies.empty()) options.schedule.strategies = strategy_names();
+  if (options.schedule.strategies.empty()) {
+    options.schedule.strategies = strategy_names();
+    // decoupled's rings would hold masked columns unmasked (a run refuses it by name).
+    if (!options.read.masks.empty())
+      std::erase(options.schedule.strategies, std::string("decoupled"));
+  }
   const auto ms = parse_duration_ms(time_budget_);
   if (!ms) throw UsageError(fmt::format("--time-budget '{}': give a duration such as 20s, 90s or 2min", time_budget_));
   time_budget_s_ = *ms / 1000.0;

@@ -70,7 +70,8 @@ int tier_workers(int first_workers, int attempt, int retries) {
   return std::max(1, first >> std::min(halvings, 30));
 }
 
-FallbackTier fallback_tier(std::string_view strategy, int first_workers, int first_decoders, int attempt, int retries) {
+FallbackTier fallback_tier(std::string_view strategy, int first_workers, int first_decoders, int attempt, int retries,
+                           bool can_decouple) {
   const int first = first_workers < 1 ? 1 : first_workers;
   const bool forked = strategy == "multiprocessing" || strategy == "decoupled";
   const int decoders = strategy == "decoupled" ? (first_decoders > 0 ? first_decoders : first) : 0;
@@ -79,6 +80,7 @@ FallbackTier fallback_tier(std::string_view strategy, int first_workers, int fir
   if (last) return {"parallel_copy", 1, 0};
   if (attempt == 2) return {std::string(strategy), first, decoders};
   const int halvings = std::min(attempt - 2, 30);
+  if (!can_decouple) return {std::string(strategy), std::max(1, first >> halvings), decoders};
   const int base_decoders = decoders > 0 ? decoders : first;
   return {"decoupled", std::max(1, first >> halvings), std::max(1, base_decoders >> halvings)};
 }

@@ -22,7 +22,9 @@ constexpr std::uint64_t padded(std::size_t n) { return (n + 7) & ~std::uint64_t{
 std::size_t ByteRing::footprint(std::size_t capacity) { return sizeof(ByteRing) + capacity; }
 
 ByteRing* ByteRing::create(void* memory, std::size_t capacity) {
-  if (capacity < 64 || capacity % 8 != 0) throw std::invalid_argument("a ring's capacity is a multiple of 8, >= 64");
+  // A record's length is 32 bits: chunks (a quarter of the ring at most) must fit it.
+  if (capacity < 64 || capacity % 8 != 0 || capacity > (std::size_t{1} << 32))
+    throw std::invalid_argument("a ring's capacity is a multiple of 8, from 64 bytes to 4 GiB");
   if (reinterpret_cast<std::uintptr_t>(memory) % 64 != 0) throw std::invalid_argument("a ring starts 64-aligned");
   auto* ring = new (memory) ByteRing();
   ring->capacity_ = capacity;

@@ -73,22 +73,27 @@ class ByteRing {
   void publish_tail();
   bool write_record(std::uint64_t& head, std::uint32_t tag, bool first, bool last, const char* bytes, std::size_t n);
 
-  // Each side's index on a cache line of its own: the other side only reads it.
+  // A cache line per writer: what one side stores every record never shares a line
+  // with what the other side reads, so records cross cores without the line bouncing.
+  // The published indexes (each stored once per lump, read by the other side):
   alignas(64) std::atomic<std::uint64_t> head_{0};  // bytes ever written (producer)
-  std::atomic<std::uint32_t> data_seq_{0};          // bumped to wake a sleeping consumer
+  alignas(64) std::atomic<std::uint64_t> tail_{0};  // bytes ever freed (consumer)
+  // The sleeps and their wake-ups (written only around a sleep, or at close):
+  alignas(64) std::atomic<std::uint32_t> data_seq_{0};  // bumped to wake a sleeping consumer
   std::atomic<std::uint32_t> consumer_sleeps_{0};
   std::atomic<std::uint32_t> closed_{0};
-  alignas(64) std::atomic<std::uint64_t> tail_{0};  // bytes ever freed (consumer)
-  std::atomic<std::uint32_t> space_seq_{0};         // bumped to wake a sleeping producer
+  alignas(64) std::atomic<std::uint32_t> space_seq_{0};  // bumped to wake a sleeping producer
   std::atomic<std::uint32_t> producer_sleeps_{0};
-  std::uint64_t tail_seen_ = 0;    // producer-private: the tail when a push last found no room
-  std::uint64_t unpublished_ = 0;  // producer-private: where the next record goes (head_ once flushed)
-  // consumer-private: where the peeked record ends, where the next one begins, and
-  // how many records were released since tail was last stored
-  std::uint64_t peeked_end_ = 0;
+  // Producer-private: where the next record goes (head_ once flushed), and the tail
+  // when a push last found no room.
+  alignas(64) std::uint64_t unpublished_ = 0;
+  std::uint64_t tail_seen_ = 0;
+  // Consumer-private: where the peeked record ends, where the next one begins, and
+  // how many records were released since tail was last stored.
+  alignas(64) std::uint64_t peeked_end_ = 0;
   std::uint64_t read_at_ = 0;
   std::uint32_t unpublished_records_ = 0;
-  alignas(64) std::uint64_t capacity_ = 0;
+  alignas(64) std::uint64_t capacity_ = 0;  // read by both, written once
 };
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "ring indexes must be address-free atomics");

@@ -153,7 +153,9 @@ class PartAccounts {
 
  private:
   void settle(const DecodeTotals& totals) {
-    if (current_ != kNone) {
+    // Nothing decoded since: the share stays untouched (the parent may be reading a
+    // confirmed part's shares).
+    if (current_ != kNone && totals.rows != at_settle_.rows) {
       const DecodeTotals d = since(totals, at_settle_);
       PartShare& share = memory_.share(decoder_, current_);
       share.rows += d.rows;
@@ -181,7 +183,12 @@ int decoder_work(const ReadSpec& spec, int index, const std::vector<std::uint32_
     if (getppid() == 1) return 1;
     // The parent's connections were open at fork: their sockets are not this
     // process's to hold (a server must see them close when the parent closes them).
-    ::close_range(3, ~0U, 0);
+    if (::close_range(3, ~0U, 0) != 0) {
+      rlimit files{};
+      const rlim_t limit =
+          getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY ? files.rlim_cur : 4096;
+      for (rlim_t fd = 3; fd < limit; ++fd) ::close(static_cast<int>(fd));
+    }
     slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::running), std::memory_order_relaxed);
     if (spec.worker_memory_limit_bytes > 0 && !limit_address_space_growth(spec.worker_memory_limit_bytes))
       throw std::runtime_error("cannot set the decoder's memory ceiling (RLIMIT_AS)");
@@ -392,10 +399,14 @@ class Decoupled final : public Strategy {
       if (r.held_offset > 0) return finish_hand_over(r, memory.ring(r.held_ring).try_push(tag, r.held, r.held_offset));
       for (std::size_t k = 0; k < memory.decoders(); ++k) {
         const std::size_t d = (next_ring + k) % memory.decoders();
+        // A ring holding the first chunks of another reader's row takes nothing else
+        // until its last chunk: a decoder puts one row together at a time.
+        if (partial_owner_[d] != nullptr) continue;
         const bool whole = memory.ring(d).try_push(tag, r.held, r.held_offset);
         if (whole || r.held_offset > 0) {
           r.held_ring = d;
           next_ring = d + 1;
+          if (!whole) partial_owner_[d] = &r;
           return finish_hand_over(r, whole);
         }
       }
@@ -404,6 +415,7 @@ class Decoupled final : public Strategy {
     }
     bool finish_hand_over(Reader& r, bool whole) {
       if (!whole) return false;
+      if (partial_owner_[r.held_ring] == &r) partial_owner_[r.held_ring] = nullptr;
       r.holding = false;
       r.held_offset = 0;
       ++r.sent;
@@ -442,6 +454,7 @@ class Decoupled final : public Strategy {
         if (r.header_due) {
           r.header_due = false;
           message.remove_prefix(copy_binary_header_size(message.data(), message.size()));
+          if (message.empty()) continue;  // a header sent on its own
         }
         if (spec.format == WireFormat::binary && is_copy_binary_trailer(message.data(), message.size())) continue;
         if (!first_row_seen_) {
@@ -457,6 +470,17 @@ class Decoupled final : public Strategy {
     }
 
     void read(std::vector<std::unique_ptr<Reader>>& readers) {
+      try {
+        read_all(readers);
+      } catch (...) {
+        // Parts whose rows were all decoded are whole (shares are written before the
+        // counts): the fallback chain keeps them and reads only the rest again.
+        confirm_parts();
+        throw;
+      }
+    }
+
+    void read_all(std::vector<std::unique_ptr<Reader>>& readers) {
       std::size_t active = 0;
       for (auto& r : readers) active += start_next(*r) ? 1 : 0;
       std::vector<pollfd> fds;
@@ -483,6 +507,7 @@ class Decoupled final : public Strategy {
         if (any_blocked) {
           // Backpressure: the decoders are behind. Wait for room (the sockets are
           // left unread meanwhile, which is the point).
+          flush_rings();  // every ring's rows, not only the full one's: no decoder idles on unpublished rows
           memory.ring(blocked_ring).wait_for_space(std::chrono::milliseconds(2));
           ++backpressure_waits_;
           continue;
@@ -579,6 +604,7 @@ class Decoupled final : public Strategy {
     }
 
     std::unordered_map<std::size_t, RunContext::TimePoint> part_started_ = {};
+    std::vector<const Reader*> partial_owner_ = std::vector<const Reader*>(memory.decoders(), nullptr);
     std::uint64_t bytes_read_ = 0;
     std::uint64_t backpressure_waits_ = 0;
     int unflushed_ = 0;  // rows written to rings and not yet published
