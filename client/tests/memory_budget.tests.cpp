@@ -121,6 +121,7 @@ TEST_CASE("memory plan: a worker that outgrows its ceiling fails alone, named", 
       dir.path);
   CHECK(out.exit_code == 3);  // the strategy failed; benchclient itself did not
   const auto a = test::only_run_artifact(dir.path);
+  REQUIRE(a["benchmarks"][0]["errors"].size() == 1);
   const std::string error = a["benchmarks"][0]["errors"][0].get<std::string>();
   CHECK(error.find("the worker hit its --memory-budget ceiling") != std::string::npos);
   CHECK(test::shm_benchlab_entries() == shm_before);  // the segment went with the run

@@ -104,12 +104,16 @@ TEST_CASE("recovery: forked workers that keep faulting degrade to decoupled, the
         std::vector<T>{{"decoupled", 2, 3}, {"decoupled", 2, 3}, {"decoupled", 1, 1}, {"parallel_copy", 1, 0}});
   CHECK(chain("decoupled", 2, 0, 1) == std::vector<T>{{"decoupled", 2, 2}, {"parallel_copy", 1, 0}});
   CHECK(chain("multiprocessing", 2, 0, 0) == std::vector<T>{{"multiprocessing", 2, 0}});
-  // --mask: decoupled would hold the rows unmasked, so the middle retries halve the strategy itself.
+  // --mask or --memory-budget: no degrading; the strategy narrows as the other strategies do.
   std::vector<T> masked;
   for (int a = 1; a <= 4; ++a) masked.push_back(fallback_tier("multiprocessing", 4, 0, a, 3, false));
-  CHECK(masked ==
-        std::vector<T>{
-            {"multiprocessing", 4, 0}, {"multiprocessing", 4, 0}, {"multiprocessing", 2, 0}, {"parallel_copy", 1, 0}});
+  CHECK(masked == std::vector<T>{{"multiprocessing", 4, 0},
+                                 {"multiprocessing", 4, 0},
+                                 {"multiprocessing", 2, 0},
+                                 {"multiprocessing", 1, 0}});
+  std::vector<T> budgeted;  // --memory-budget on decoupled: its decoders stay under their ceilings
+  for (int a = 1; a <= 4; ++a) budgeted.push_back(fallback_tier("decoupled", 4, 4, a, 3, false));
+  CHECK(budgeted == std::vector<T>{{"decoupled", 4, 4}, {"decoupled", 4, 4}, {"decoupled", 2, 2}, {"decoupled", 1, 1}});
   // The thread strategies keep themselves and narrow.
   CHECK(chain("pooled_sync", 4, 0, 3) ==
         std::vector<T>{{"pooled_sync", 4, 0}, {"pooled_sync", 4, 0}, {"pooled_sync", 2, 0}, {"pooled_sync", 1, 0}});

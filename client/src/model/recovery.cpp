@@ -71,16 +71,18 @@ int tier_workers(int first_workers, int attempt, int retries) {
 }
 
 FallbackTier fallback_tier(std::string_view strategy, int first_workers, int first_decoders, int attempt, int retries,
-                           bool can_decouple) {
+                           bool can_degrade) {
   const int first = first_workers < 1 ? 1 : first_workers;
   const bool forked = strategy == "multiprocessing" || strategy == "decoupled";
   const int decoders = strategy == "decoupled" ? (first_decoders > 0 ? first_decoders : first) : 0;
-  if (!forked || attempt <= 1) return {std::string(strategy), tier_workers(first, attempt, retries), decoders};
+  if (!forked || attempt <= 1 || !can_degrade) {
+    const int workers = tier_workers(first, attempt, retries);
+    return {std::string(strategy), workers, decoders > 0 ? std::max(1, decoders * workers / first) : 0};
+  }
   const bool last = attempt >= retries + 1;
   if (last) return {"parallel_copy", 1, 0};
   if (attempt == 2) return {std::string(strategy), first, decoders};
   const int halvings = std::min(attempt - 2, 30);
-  if (!can_decouple) return {std::string(strategy), std::max(1, first >> halvings), decoders};
   const int base_decoders = decoders > 0 ? decoders : first;
   return {"decoupled", std::max(1, first >> halvings), std::max(1, base_decoders >> halvings)};
 }

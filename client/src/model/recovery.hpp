@@ -77,10 +77,12 @@ struct FallbackTier {
   int decoders = 0;  // decoupled's decoding processes (0 otherwise)
   friend bool operator==(const FallbackTier&, const FallbackTier&) = default;
 };
-// `can_decouple` false (--mask: decoupled's rings would hold the rows unmasked): the
-// middle retries keep the strategy and halve it instead.
+// `can_degrade` false — with --mask (decoupled's rings would hold the rows unmasked) or
+// --memory-budget (only a forked worker runs under the budget's ceiling; one process
+// reading in benchclient itself would not) — the chain keeps the strategy and narrows
+// it as tier_workers says.
 [[nodiscard]] FallbackTier fallback_tier(std::string_view strategy, int first_workers, int first_decoders, int attempt,
-                                         int retries, bool can_decouple = true);
+                                         int retries, bool can_degrade = true);
 
 // One fault the chain met: in which attempt, at how many workers, when (seconds
 // from the run's start), why, and how much of the plan was confirmed by then.

@@ -195,8 +195,8 @@ RecoveryFigures read_with_recovery(Strategy& strategy, const ReadSpec& spec, Run
   for (int attempt = 1;; ++attempt) {
     const std::vector<std::size_t> left = ledger.left();
     if (left.empty()) break;
-    const FallbackTier tier =
-        fallback_tier(strategy.name(), first_workers, spec.decoders, attempt, options.retries, !spec.masks.any());
+    const FallbackTier tier = fallback_tier(strategy.name(), first_workers, spec.decoders, attempt, options.retries,
+                                            !spec.masks.any() && spec.worker_memory_limit_bytes == 0);
     const int workers = tier.workers;
     if (tier.strategy != strategy.name() && (!fallback || fallback->name() != tier.strategy))
       fallback = make_strategy(tier.strategy);
