@@ -252,18 +252,11 @@ int decoder_work(const ReadSpec& spec, int index, const std::vector<std::uint32_
       context.record_batch(in_batch, bytes - bytes_at_mark, std::chrono::steady_clock::now() - last_mark);
     }
     slot.totals = decoder.totals();
-    context.sample_private();
-    rusage usage{};
-    if (getrusage(RUSAGE_SELF, &usage) == 0) slot.peak_rss_kb = usage.ru_maxrss;
-    slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::done), std::memory_order_release);
+    report_done(slot, context);
     return 0;
-  } catch (const std::exception& e) {
-    slot.set_error(shm::SlotError::other, e.what());
   } catch (...) {
-    slot.set_error(shm::SlotError::other, "unknown error");
+    return report_failure(slot);
   }
-  slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::failed), std::memory_order_release);
-  return 1;
 }
 
 // One reader connection and the part it is COPYing.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 
 #include "model/memory_plan.hpp"
@@ -66,6 +68,29 @@ void check_heartbeat(std::size_t i, const shm::WorkerSlot& slot, const ReadSpec&
                   std::chrono::duration<double>(silent).count(), std::chrono::duration<double>(limit).count(),
                   spec.hang_timeout_ms > 0 ? ", --hang-timeout" : ": 50 x its slowest batch, at least 10 s",
                   slot.backend_pid.load(std::memory_order_relaxed) != 0 ? "its query was cancelled and " : ""));
+}
+
+void report_done(shm::WorkerSlot& slot, SlotContext& context) {
+  context.sample_private();
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) slot.peak_rss_kb = usage.ru_maxrss;
+  slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::done), std::memory_order_release);
+}
+
+int report_failure(shm::WorkerSlot& slot) noexcept {
+  try {
+    throw;
+  } catch (const pg::BrokenConnection& e) {
+    slot.set_error(shm::SlotError::broken_connection, e.what(), e.sqlstate());
+  } catch (const pg::SqlError& e) {
+    slot.set_error(shm::SlotError::sql, e.what(), e.sqlstate());
+  } catch (const std::exception& e) {
+    slot.set_error(shm::SlotError::other, e.what());
+  } catch (...) {
+    slot.set_error(shm::SlotError::other, "unknown error");
+  }
+  slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::failed), std::memory_order_release);
+  return 1;
 }
 
 }  // namespace benchlab

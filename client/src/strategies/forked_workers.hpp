@@ -145,6 +145,13 @@ class ForkedWorkers {
 // --hang-timeout, or derived from the worker's slowest batch so far: 50 times it, at least 10 s.
 [[nodiscard]] std::chrono::nanoseconds hang_timeout(const ReadSpec& spec, const shm::WorkerSlot& slot);
 
+// In a forked worker, once its work is done: its peak memory into the slot, then
+// status done (release: everything written before it is the parent's to read).
+void report_done(shm::WorkerSlot& slot, SlotContext& context);
+// In a forked worker's catch (...): the error in flight, typed as the parent rethrows
+// it, into the slot, then status failed. Returns the worker's exit status (1).
+int report_failure(shm::WorkerSlot& slot) noexcept;
+
 // A worker silent past its hang timeout: its query cancelled on the server (when it
 // has a backend; `coordinator` sends the cancel), the worker killed, the run failed
 // with the reason.

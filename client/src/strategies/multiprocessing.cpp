@@ -75,25 +75,14 @@ int child_work(const ReadSpec& spec, int worker, const std::vector<DealtPart>& p
       context.end_part(part, decoder.totals());
     }
     slot.totals = decoder.totals();
-    context.sample_private();
     if (cpu_before) {
       if (const auto cpu_after = read_backend_cpu(conn)) context.add_server_cpu(*cpu_after - *cpu_before);
     }
-    rusage usage{};
-    if (getrusage(RUSAGE_SELF, &usage) == 0) slot.peak_rss_kb = usage.ru_maxrss;
-    slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::done), std::memory_order_release);
+    report_done(slot, context);
     return 0;
-  } catch (const pg::BrokenConnection& e) {
-    slot.set_error(shm::SlotError::broken_connection, e.what(), e.sqlstate());
-  } catch (const pg::SqlError& e) {
-    slot.set_error(shm::SlotError::sql, e.what(), e.sqlstate());
-  } catch (const std::exception& e) {
-    slot.set_error(shm::SlotError::other, e.what());
   } catch (...) {
-    slot.set_error(shm::SlotError::other, "unknown error");
+    return report_failure(slot);
   }
-  slot.status.store(static_cast<std::int32_t>(shm::SlotStatus::failed), std::memory_order_release);
-  return 1;
 }
 
 class Multiprocessing final : public Strategy {
