@@ -340,7 +340,7 @@ class Decoupled final : public Strategy {
     pump.read(readers);
 
     for (auto& r : readers) r->conn.finish();
-    pump.collect();
+    collect_slots(context, slots);
     snapshot.release();
     coordinator.finish();
   }
@@ -580,20 +580,6 @@ class Decoupled final : public Strategy {
         }
       }
       confirm_parts();
-    }
-
-    // Every decoder reported done: their figures, from shared memory.
-    void collect() {
-      for (std::size_t i = 0; i < slots.size(); ++i) {
-        const shm::WorkerSlot& slot = slots[i];
-        if (const std::int64_t first = slot.first_row_ns.load(std::memory_order_relaxed); first != 0)
-          context.mark_first_row(at_ns(first));
-        if (slot.peak_rss_kb > 0) context.add_worker_peak_rss(static_cast<std::uint64_t>(slot.peak_rss_kb) * 1024);
-        if (slot.private_peak_kb > 0)
-          context.add_worker_private_peak(static_cast<std::uint64_t>(slot.private_peak_kb) * 1024);
-        context.add_totals(slot.totals);
-        context.add_latency(slot.latency);
-      }
     }
 
     std::unordered_map<std::size_t, RunContext::TimePoint> part_started_ = {};

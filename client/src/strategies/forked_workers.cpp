@@ -93,4 +93,20 @@ int report_failure(shm::WorkerSlot& slot) noexcept {
   return 1;
 }
 
+void collect_slots(RunContext& context, shm::WorkerSlots& slots) {
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const shm::WorkerSlot& slot = slots[i];
+    if (const std::int64_t sent = slot.query_sent_ns.load(std::memory_order_relaxed); sent != 0)
+      context.mark_query_sent(at_ns(sent));
+    if (const std::int64_t first = slot.first_row_ns.load(std::memory_order_relaxed); first != 0)
+      context.mark_first_row(at_ns(first));
+    if (slot.peak_rss_kb > 0) context.add_worker_peak_rss(static_cast<std::uint64_t>(slot.peak_rss_kb) * 1024);
+    if (slot.private_peak_kb > 0)
+      context.add_worker_private_peak(static_cast<std::uint64_t>(slot.private_peak_kb) * 1024);
+    context.add_totals(slot.totals);
+    context.add_latency(slot.latency);
+    if (slot.has_server_cpu != 0) context.add_server_cpu(slot.server_cpu);
+  }
+}
+
 }  // namespace benchlab

@@ -145,6 +145,12 @@ class ForkedWorkers {
 // --hang-timeout, or derived from the worker's slowest batch so far: 50 times it, at least 10 s.
 [[nodiscard]] std::chrono::nanoseconds hang_timeout(const ReadSpec& spec, const shm::WorkerSlot& slot);
 
+// Every worker reported done: their figures, from shared memory, into the run — the
+// children's own clock readings (CLOCK_MONOTONIC, shared across fork: the earliest
+// query sent and first row of any child, not when the parent saw them), peak and
+// private memory, totals, latency, and server CPU where a worker metered it.
+void collect_slots(RunContext& context, shm::WorkerSlots& slots);
+
 // In a forked worker, once its work is done: its peak memory into the slot, then
 // status done (release: everything written before it is the parent's to read).
 void report_done(shm::WorkerSlot& slot, SlotContext& context);
