@@ -174,3 +174,58 @@ END
 $$;
 COMMENT ON FUNCTION benchlab.seed_records(text, bigint) IS
   'creates or grows the standard table (public.records shape) to target_rows rows, every value a deterministic function of id';
+
+-- 6. Fan-out manifest (benchclient fanout start / worker): one row per job, one per
+-- part. The coordinator writes them; workers on any host claim a pending part with
+-- FOR UPDATE SKIP LOCKED under a lease, renew the lease while they read, and confirm
+-- the part with its figures. A confirmation names the claim it was made under, so a
+-- part re-offered after its lease expired is counted once, by whoever holds the
+-- current claim. No privilege is granted: a role that may write these rows decides
+-- what every worker reads (GRANT SELECT ON benchlab.fanout_job and SELECT, UPDATE ON
+-- benchlab.fanout_part to the workers' role; docs/fanout.md).
+CREATE TABLE benchlab.fanout_job (
+  job text PRIMARY KEY CHECK (job ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'),
+  state text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'done', 'abandoned', 'failed')),
+  snapshot text NOT NULL,           -- the exported snapshot every worker imports ('': each takes its own)
+  relation text NOT NULL,           -- the table, quoted and qualified (for privilege checks and messages)
+  format text NOT NULL CHECK (format IN ('text', 'binary')),
+  digest text NOT NULL CHECK (digest IN ('xxh3', 'sha256')),
+  lease interval NOT NULL CHECK (lease > interval '0'),
+  parts integer NOT NULL CHECK (parts > 0),
+  coordinator_host text NOT NULL,
+  coordinator_pid integer NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  finished_at timestamptz
+);
+COMMENT ON TABLE benchlab.fanout_job IS
+  'benchclient fanout: one row per job (its snapshot, format, lease and state); fanout drop removes it';
+
+CREATE TABLE benchlab.fanout_part (
+  job text NOT NULL REFERENCES benchlab.fanout_job ON DELETE CASCADE,
+  part integer NOT NULL CHECK (part >= 0),
+  relation text NOT NULL DEFAULT '',  -- a leaf partition read ('': the job's table)
+  lo bigint NOT NULL,                 -- key or block bounds, inclusive
+  hi bigint NOT NULL,
+  query text NOT NULL,                -- what a worker reads, inside COPY (...) TO STDOUT
+  state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'reading', 'done')),
+  claim integer NOT NULL DEFAULT 0,   -- claims so far; a confirmation must name the latest
+  reoffers integer NOT NULL DEFAULT 0,
+  lease_until timestamptz,
+  worker text,
+  host text,
+  connections integer,               -- the claiming worker's connections (parts it reads at once)
+  claimed_at timestamptz,
+  confirmed_at timestamptz,
+  rows_read bigint,                   -- as of the last lease renewal (progress only)
+  rows bigint,
+  bytes bigint,
+  checksum bigint,
+  unknown_values bigint,
+  digest text,
+  read_s double precision,            -- the COPY, from sent to its last row decoded
+  setup_s double precision,           -- the claim and the snapshot's import before it
+  PRIMARY KEY (job, part),
+  CHECK (state <> 'done' OR (rows IS NOT NULL AND checksum IS NOT NULL))
+);
+COMMENT ON TABLE benchlab.fanout_part IS
+  'benchclient fanout: one row per part of a job; claimed under a lease, confirmed once with its figures';

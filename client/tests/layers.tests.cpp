@@ -27,8 +27,8 @@ const std::vector<std::vector<std::string>> kLayers = {
     {"cluster", "decode"},   // the throwaway cluster; typed decoding
     {"measure"},             // the harness behind RunContext
     {"strategies", "plan"},  // one file per strategy; planning a read
-    {"run", "verify", "queue",
-     "advise"},  // rounds, runs and checkpoints; verify across two servers; the job queue; advise
+    {"run", "verify", "queue", "advise",
+     "fanout"},  // rounds, runs and checkpoints; verify across two servers; the job queue; advise; fan-out
     {"charts"},  // SVG charts drawn from summaries
     {"report"},  // reporters behind one interface
     {"cli"},     // options, validation, commands

@@ -10,7 +10,7 @@ SELECT p.oid::regprocedure AS function,
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.pronamespace = 'benchlab'::regnamespace
  ORDER BY p.proname, p.oid::regprocedure::text;
--- the extension owns its schema and its functions, nothing else
+-- the extension owns its schema, its functions and the fan-out manifest's two tables, nothing else
 SELECT classid::regclass AS catalog, count(*)
   FROM pg_depend WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
    AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'benchlab')

@@ -11,6 +11,7 @@
 #include "cli/compare_command.hpp"
 #include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/fanout_command.hpp"
 #include "cli/metrics_flags.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/queue_command.hpp"
@@ -49,6 +50,16 @@ std::string required_hint(const std::string& path) {
     return "snapshot hold needs --dsn, the server to hold a snapshot on: e.g. benchclient snapshot hold --dsn "
            "'host=db dbname=app' ('' for the PG* environment)";
   if (path == "benchclient snapshot") return "snapshot needs a subcommand: benchclient snapshot hold --dsn DSN";
+  if (path == "benchclient fanout start")
+    return "fanout start needs --dsn, --table and --job: e.g. benchclient fanout start --dsn 'host=db dbname=app' "
+           "--table public.orders --job orders-1";
+  if (path == "benchclient fanout drop")
+    return "fanout drop needs --dsn and --job: e.g. benchclient fanout drop --dsn 'host=db dbname=app' --job orders-1";
+  if (path == "benchclient fanout")
+    return "fanout needs a subcommand: benchclient fanout start ... or benchclient fanout drop ...";
+  if (path == "benchclient worker")
+    return "worker needs --dsn and --job (or BENCHLAB_DSN and BENCHLAB_JOB): e.g. benchclient worker --dsn "
+           "'host=db dbname=app' --job orders-1";
   if (path == "benchclient compare") return "compare needs two artifacts: benchclient compare BASE.json NEW.json";
   if (path == "benchclient report")
     return "report needs one or more artifacts: e.g. benchclient report results/run-*.json";
@@ -130,8 +141,10 @@ int run_app(int argc, char** argv) {
   QueueCommand queue(app, run);
   PlanCommand plan(app, run);
   AdviseCommand advise(app, run);
-  const std::vector<Command*> subcommands{&with_cluster, &report, &verify, &schema, &snapshot,
-                                          &compare,      &queue,  &plan,   &advise};
+  FanoutCommand fanout(app, command);
+  WorkerCommand worker(app);
+  const std::vector<Command*> subcommands{&with_cluster, &report, &verify, &schema, &snapshot, &compare,
+                                          &queue,        &plan,   &advise, &fanout, &worker};
 
   try {
     app.parse(argc, argv);
@@ -145,7 +158,7 @@ int run_app(int argc, char** argv) {
     if (c->selected()) selected = c;
   // The root's server options (they may come before a subcommand) are checked unless
   // the command reads files or names its own servers.
-  if (!report.selected() && !verify.selected() && !snapshot.selected()) {
+  if (!report.selected() && !verify.selected() && !snapshot.selected() && !fanout.selected() && !worker.selected()) {
     try {
       run.validate_target();
     } catch (const UsageError& e) {

@@ -33,6 +33,15 @@ inline constexpr const char* kQueueExitStatusHelp =
     "Exit status: 0 every check passed; 1 error (server, cluster, a file); 2 bad command line; 3 a queue check "
     "failed (a job not done exactly once, or commits lost with synchronous_commit on); 128 + signal when interrupted "
     "(130 for Ctrl-C)";
+inline constexpr const char* kFanoutExitStatusHelp =
+    "Exit status: 0 every part confirmed and their sum is the server's in the job's snapshot (drop: removed); 1 error "
+    "(server, table, the snapshot's session ended); 2 bad command line, a job that exists (drop: none), a database "
+    "without the manifest (nothing written); 3 the parts' rows or checksum differ from the server's; 128 + signal when "
+    "interrupted (130 for Ctrl-C: the job is marked abandoned, its snapshot released)";
+inline constexpr const char* kWorkerExitStatusHelp =
+    "Exit status: 0 no part of the job is left to read; 1 error (the job's snapshot is gone, the job abandoned or "
+    "dropped, the server); 2 bad command line, no such job, a finished job, a table or manifest this role may not "
+    "use (nothing claimed); 128 + signal when interrupted (its parts given back)";
 inline constexpr const char* kCompareExitStatusHelp =
     "Exit status: 0 no regression; 1 a regression beyond --threshold; 2 error: bad command line, a file that is not "
     "an artifact, no size in common, or (without --force) different datasets or not like for like (another machine, "

@@ -123,6 +123,8 @@ ThrowawayCluster::ThrowawayCluster(const ClusterOptions& options) {
   profile_ = profile.name;
   server_cpus_ = options.server_cpus;
   hba_lines_ = options.hba_lines;
+  listen_addresses_ = options.listen_addresses;
+  if (options.port > 0) port_ = options.port;
   requested_ = profile.settings;
   for (const auto& kv : options.extra_settings) requested_.push_back(kv);
   find_binaries(options);
@@ -236,11 +238,11 @@ void ThrowawayCluster::run_initdb() const {
   }
 }
 
-// Unix socket only, in the private directory; then the profile's settings.
+// Unix socket only (unless asked for TCP too), in the private directory; then the profile's settings.
 void ThrowawayCluster::write_config(const Profile& profile) {
   std::ofstream conf(data_dir_ / "postgresql.conf", std::ios::app);
   conf << "\n# benchlab throwaway cluster, profile " << profile.name << "\n";
-  conf << "listen_addresses = ''\n";
+  conf << "listen_addresses = '" << listen_addresses_ << "'\n";
   conf << "port = " << port_ << "\n";
   conf << "unix_socket_directories = '" << socket_dir_.string() << "'\n";
   conf << "unix_socket_permissions = 0777\n";
@@ -392,6 +394,10 @@ void ThrowawayCluster::stop_and_remove() noexcept {
   }
   std::error_code ec;
   if (!root_.empty()) fs::remove_all(root_, ec);
+}
+
+std::string ThrowawayCluster::tcp_conninfo(const std::string& host, const std::string& dbname) const {
+  return fmt::format("host={} port={} user={} dbname={} connect_timeout=10", host, port_, superuser_, dbname);
 }
 
 std::string ThrowawayCluster::conninfo(const std::string& dbname) const {

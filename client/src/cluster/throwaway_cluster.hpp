@@ -35,6 +35,10 @@ struct ClusterOptions {
   // pg_hba.conf lines put before initdb's own (the first that matches wins), e.g. for
   // a test: "local all some_role scram-sha-256". No command-line option sets them.
   std::vector<std::string> hba_lines;
+  // TCP as well as the private socket: the addresses to listen on (e.g. "127.0.0.1")
+  // and the port (0: 5432; a test picks a free one). Empty: the Unix socket only.
+  std::string listen_addresses;
+  int port = 0;
 };
 
 // Removes benchlab-cluster-* directories under `base` whose owning benchclient and
@@ -55,6 +59,8 @@ class ThrowawayCluster {
   [[nodiscard]] const std::filesystem::path& socket_dir() const { return socket_dir_; }
   [[nodiscard]] const std::filesystem::path& root_dir() const { return root_; }
   [[nodiscard]] int port() const { return port_; }
+  // Over TCP (ClusterOptions::listen_addresses): libpq's connection string to `host`.
+  [[nodiscard]] std::string tcp_conninfo(const std::string& host, const std::string& dbname = "postgres") const;
   [[nodiscard]] const std::string& superuser() const { return superuser_; }
   [[nodiscard]] const std::string& profile() const { return profile_; }
   [[nodiscard]] pid_t postmaster_pid() const { return postmaster_.pid(); }
@@ -85,6 +91,7 @@ class ThrowawayCluster {
   std::vector<std::pair<std::string, std::string>> requested_;
   std::vector<int> server_cpus_;
   std::vector<std::string> hba_lines_;
+  std::string listen_addresses_;  // empty: no TCP
   int port_ = 5432;
   int uid_ = -1, gid_ = -1;
   ChildProcess postmaster_;

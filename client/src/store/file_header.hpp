@@ -23,6 +23,7 @@ inline constexpr std::string_view faults = "faults";          // faults-*.json (
 inline constexpr std::string_view schema = "schema";          // benchclient schema --output
 inline constexpr std::string_view checkpoint = "checkpoint";  // --checkpoint FILE, the part journal
 inline constexpr std::string_view advise = "advise";          // advise-*.json (benchclient advise)
+inline constexpr std::string_view fanout = "fanout";          // fanout-*.json (benchclient fanout start)
 }  // namespace file_kind
 
 // Each kind's own format version: raised when a field changes meaning or disappears.

@@ -154,7 +154,7 @@ ReportSet load_report_set(const std::vector<std::string>& files) {
       } else if (kind == file_kind::advise) {
         check_schema_version(header.schema_version, kAdviseSchemaVersion);
         set.advises.push_back({file, doc.get<AdviseArtifact>()});
-      } else if (kind == file_kind::schema || kind == file_kind::checkpoint) {
+      } else if (kind == file_kind::schema || kind == file_kind::checkpoint || kind == file_kind::fanout) {
         throw ArtifactError(fmt::format(
             "{}: a {} file, which benchclient report does not read (give it run, queue, faults, verify or advise "
             "files)",
