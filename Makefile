@@ -15,6 +15,7 @@
 #   make bench-queue     the job queue: profiles x concurrency, enqueue methods, crash test, pg_test_fsync
 #   make bench-recovery  a fault injected into run 3 of 5 of each parallel strategy: tiers, checksum, cost
 #   make bench-digest    --digest sha256 against xxh3: cost per row on the client and the server (docs/digest.md)
+#   make bench-fanout    fanout over 1, 2, 4 worker processes of 1 and 2 connections: coordination's cost (docs/fanout.md)
 #   make flamegraphs     where benchclient's CPU goes per strategy (perf; docs/flamegraphs/)
 
 PG_MAJOR    ?= 15
@@ -202,6 +203,17 @@ bench-scaling: $(BENCH_DEPS)
 bench-digest: $(BENCH_DEPS)
 	scripts/settle bench-digest
 	BENCH_OUTDIR=$(RESULTS_DIR)/digest BUILD_DIR=$(BUILD_DIR) $(BENCHCLIENT) with-cluster -- scripts/bench-digest
+
+# What coordinating a read through the manifest costs (docs/fanout.md): 1M standard rows
+# in 32 parts, read by fanout with 1, 2 and 4 worker processes of 1 and 2 connections,
+# 3 interleaved rounds, beside parallel_copy reading the same parts in one process, into
+# a fresh results/fanout/; make report puts the table into docs/fanout.md. A few minutes.
+.PHONY: bench-fanout
+bench-fanout: $(BENCH_DEPS)
+	scripts/settle bench-fanout
+	rm -rf $(RESULTS_DIR)/fanout
+	RESULTS_DIR=$(RESULTS_DIR)/fanout BENCHCLIENT=$(BENCHCLIENT) scripts/bench-fanout 1000000 32
+	rm -f $(RESULTS_DIR)/fanout/*.html
 
 # When decoupling reading from decoding pays (docs/decoupled.md): decoupled beside
 # parallel_copy on the standard table and a jsonb-heavy one at 1M and 10M rows, and on

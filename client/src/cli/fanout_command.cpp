@@ -187,7 +187,7 @@ int FanoutCommand::start() {
     return print_error(e.what(), kExitUsage);
   }
   FanoutArtifact artifact;
-  artifact.context = FileContext{started_at, command_, read_host_facts(), build_facts(), {}};
+  artifact.context = FileContext{started_at, command_, read_host_facts(), build_facts(), figures.server_version};
   artifact.parts_asked = fanout_options_.parts;
   artifact.figures = figures;
   (void)ensure_writable_dir(results_dir_);

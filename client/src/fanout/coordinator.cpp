@@ -121,6 +121,7 @@ FanoutFigures run_coordinator(const CoordinatorOptions& o) {
   f.split = std::string(to_string(spec.split));
   f.format = spec.format;
   f.snapshot = snapshot.id();
+  f.server_version = control.query_value("SHOW server_version");
   f.shared_snapshot = o.fanout.shared_snapshot;
   f.lease_ms = o.fanout.lease_ms;
   f.notes = size.notes;
