@@ -194,6 +194,7 @@ CREATE TABLE benchlab.fanout_job (
   parts integer NOT NULL CHECK (parts > 0),
   coordinator_host text NOT NULL,
   coordinator_pid integer NOT NULL,
+  role name NOT NULL DEFAULT current_user,  -- the coordinator's: a worker under row-level security must be it
   created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   finished_at timestamptz
 );

@@ -123,6 +123,8 @@ void FanoutCommand::validate() {
     } catch (const std::invalid_argument& e) {
       throw UsageError(fmt::format("fanout start {}", e.what()));
     }
+    if (read_.row_counts.size() != 1)
+      throw UsageError(fmt::format("fanout start --rows {}: a job reads one size: give all or one count", rows_));
   }
   read_.split = split_ == "key" ? SplitChoice::key : split_ == "ctid" ? SplitChoice::ctid : SplitChoice::automatic;
   if (read_.split == SplitChoice::ctid && !read_.all_rows)
@@ -132,9 +134,10 @@ void FanoutCommand::validate() {
   read_.format = format_ == "binary" ? WireFormat::binary : WireFormat::text;
   read_.digest = digest_ == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::xxh3;
   const auto lease = parse_duration_ms(lease_);
-  if (!lease || *lease < 100)
-    throw UsageError(
-        fmt::format("fanout start --lease '{}': give a duration of 100ms or more, e.g. 30s or 500ms", lease_));
+  // At least a second: a worker renews at a third of it, between the blocking steps
+  // of its loop (a claim, a snapshot's import, a reconnect).
+  if (!lease || *lease < 1000)
+    throw UsageError(fmt::format("fanout start --lease '{}': give a duration of 1s or more, e.g. 30s", lease_));
   fanout_options_.lease_ms = *lease;
   fanout_options_.shared_snapshot = !no_shared_snapshot_;
   // Checked now, created only when the artifact is written (bad input leaves nothing).
@@ -173,12 +176,14 @@ int FanoutCommand::start() {
   if (!quiet_) o.progress = [](const std::string& line) { print_note(line); };
   const std::string job = fanout_options_.job;
   o.started = [&](const FanoutFigures& f) {
-    // The job and the command its workers run, on stdout (a script reads them).
-    std::printf("fanout job %s: %zu parts of %s (%s split, %s), snapshot %s%s\n", job.c_str(), f.parts.size(),
-                f.table.c_str(), f.split.c_str(), std::string(to_string(f.format)).c_str(), f.snapshot.c_str(),
-                f.shared_snapshot ? "" : " (not shared: --no-shared-snapshot)");
-    std::printf("on each worker host: %s\n", worker_command(dsn_, job).c_str());
-    std::fflush(stdout);
+    // The job and the command its workers run, on stdout (a script reads them; with
+    // --json on stderr, so that stdout holds the artifact alone).
+    std::FILE* to = json_ ? stderr : stdout;
+    fmt::print(to, "fanout job {}: {} parts of {} ({} split, {}), snapshot {}{}\n", job, f.parts.size(), f.table,
+               f.split, to_string(f.format), f.snapshot,
+               f.shared_snapshot ? "" : " (not shared: --no-shared-snapshot)");
+    fmt::print(to, "on each worker host: {}\n", worker_command(dsn_, job));
+    std::fflush(to);
   };
   FanoutFigures figures;
   try {
@@ -204,6 +209,13 @@ int FanoutCommand::start() {
   fmt::print(out, "\nartifact: {}\n", path.string());
   if (json_) std::cout << fanout_artifact_json(artifact).dump(2) << "\n";
   for (const auto& n : figures.notes) print_note("fanout: " + n);
+  if (!figures.expected_rows || !figures.expected_checksum) {
+    print_error(fmt::format("fanout {}: the server's rows and checksum in the job's snapshot could not be taken (see "
+                            "the notes): the read is unverified",
+                            figures.job),
+                kExitError);
+    return kExitError;
+  }
   if (figures.mismatch()) {
     print_error(fmt::format("fanout {}: the parts' sum differs from the server's in the job's snapshot ({} rows "
                             "read, the server has {})",
@@ -229,6 +241,11 @@ WorkerCommand::WorkerCommand(CLI::App& app)
   add_integer_option(w, "--workers", connections_, {1, 1000, "connections", "2"},
                      "connections this worker reads with, each a part at a time", "worker --workers");
   w.add_option("--name", name_, "this worker's name in the manifest and the artifact (default: host:pid)");
+  w.add_option("--if-finished", if_finished_,
+               "a job that has finished when the worker starts: error (exit 2) or ok (exit 0, nothing read: a "
+               "launcher's late worker)")
+      ->check(one_of("--if-finished", {"error", "ok"}))
+      ->capture_default_str();
   w.add_flag("--no-progress", quiet_, "no progress lines on stderr");
 }
 
@@ -255,6 +272,7 @@ int WorkerCommand::run() {
   o.connections = connections_;
   o.name = name_;
   o.fault = fault_;
+  o.finished_ok = if_finished_ == "ok";
   if (!quiet_) o.progress = [](const std::string& line) { print_note(line); };
   fanout::WorkerSummary s;
   try {
@@ -263,6 +281,10 @@ int WorkerCommand::run() {
     return print_error(e.what(), kExitUsage);
   } catch (const fanout::SnapshotGone& e) {
     return print_error(e.what(), kExitError);
+  }
+  if (s.finished_before_start) {
+    if (!quiet_) print_note(fmt::format("fan-out job '{}' has finished already: nothing left for this worker", job_));
+    return kExitOk;
   }
   if (!quiet_)
     print_note(fmt::format("worker {}: {} part{} confirmed ({} rows){}; no part of job '{}' is left", s.name,

@@ -54,7 +54,7 @@ class WorkerCommand final : public Command {
 
  private:
   CLI::App* worker_;
-  std::string dsn_, job_, name_;
+  std::string dsn_, job_, name_, if_finished_ = "error";
   int connections_ = 1;
   bool quiet_ = false;
   std::optional<InjectedFault> fault_;  // BENCHLAB_INJECT_FAULT (tests)

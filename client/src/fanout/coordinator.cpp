@@ -62,20 +62,23 @@ class JobGuard {
   bool finished_ = false;
 };
 
-// Per worker: parts confirmed and rows, for the progress lines.
-std::string by_worker(const std::vector<FanoutPart>& parts) {
-  std::map<std::string, std::pair<int, std::uint64_t>> by;
+// Per worker, and per host when there are several: parts confirmed and rows, for the progress lines.
+std::string by_worker_and_host(const std::vector<FanoutPart>& parts) {
+  std::map<std::string, std::pair<int, std::uint64_t>> workers, hosts;
   for (const auto& p : parts)
-    if (p.state == "done") {
-      auto& [n, rows] = by[p.worker];
-      ++n;
-      rows += p.rows;
-    }
-  std::string out;
-  for (const auto& [worker, figures] : by)
-    out += fmt::format("{}{} {} part{} ({} rows)", out.empty() ? "" : ", ", worker, figures.first,
-                       figures.first == 1 ? "" : "s", figures.second);
-  return out;
+    if (p.state == "done")
+      for (auto* by : {&workers[p.worker], &hosts[p.host]}) {
+        ++by->first;
+        by->second += p.rows;
+      }
+  const auto list = [](const auto& by) {
+    std::string out;
+    for (const auto& [name, figures] : by)
+      out += fmt::format("{}{} {} part{} ({} rows)", out.empty() ? "" : ", ", name, figures.first,
+                         figures.first == 1 ? "" : "s", figures.second);
+    return out;
+  };
+  return hosts.size() > 1 ? list(workers) + "; by host: " + list(hosts) : list(workers);
 }
 
 }  // namespace
@@ -101,6 +104,9 @@ FanoutFigures run_coordinator(const CoordinatorOptions& o) {
   holder_session.statement_timeout_ms = 0;
   holder_session.application_name = "benchclient-fanout-snapshot";
   const pg::Connection holder = pg::Connection::open(o.conninfo, holder_session);
+  // Idle in its transaction for the whole read, by design: a server's
+  // idle_in_transaction_session_timeout would end it, and the snapshot with it.
+  holder.exec("SET idle_in_transaction_session_timeout = 0");
   pg::ExportedSnapshot snapshot(holder);
 
   ReadOptions read = o.read;
@@ -156,7 +162,7 @@ FanoutFigures run_coordinator(const CoordinatorOptions& o) {
     if (!job) throw std::runtime_error(fmt::format("fan-out job '{}' was dropped while it ran", o.fanout.job));
     const Standing s = read_standing(control, o.fanout.job);
     if (s.done != last_done || Clock::now() - last_line >= std::chrono::seconds(10)) {
-      const std::string workers = s.done > 0 ? by_worker(read_parts(control, o.fanout.job)) : std::string();
+      const std::string workers = s.done > 0 ? by_worker_and_host(read_parts(control, o.fanout.job)) : std::string();
       say(fmt::format("fanout {}: {}/{} parts confirmed, {} reading, {} pending; {} rows confirmed{}", o.fanout.job,
                       s.done, parts.size(), s.reading, s.pending, s.rows_done,
                       workers.empty() ? std::string() : "; " + workers));
@@ -188,7 +194,8 @@ FanoutFigures run_coordinator(const CoordinatorOptions& o) {
   f.checksum_source = server.checksum_source;
   f.parts = read_parts(control, o.fanout.job);
   summarise_fanout(f);
-  guard.finish("done");
+  // A sum that differs from the server's, or that could not be checked, is a failed job.
+  guard.finish(f.checksum_match == true && f.rows_match == true && f.digest_match != false ? "done" : "failed");
   snapshot.release();
   return f;
 }

@@ -45,7 +45,7 @@ bool manifest_present(const pg::Connection& conn) {
 std::optional<JobRow> find_job(const pg::Connection& conn, const std::string& job) {
   const pg::Result r = conn.exec_params(
       "SELECT job, state, snapshot, relation, format, digest, (extract(epoch FROM lease) * 1000)::bigint, parts, "
-      "coordinator_host, coordinator_pid, created_at::text FROM benchlab.fanout_job WHERE job = $1",
+      "coordinator_host, coordinator_pid, created_at::text, role FROM benchlab.fanout_job WHERE job = $1",
       {job});
   if (r.rows() == 0) return std::nullopt;
   JobRow j;
@@ -60,6 +60,7 @@ std::optional<JobRow> find_job(const pg::Connection& conn, const std::string& jo
   j.coordinator_host = as_text(r, 0, 8);
   j.coordinator_pid = as_int(r, 0, 9, "fanout_job coordinator_pid");
   j.created_at = as_text(r, 0, 10);
+  j.role = as_text(r, 0, 11);
   return j;
 }
 
@@ -222,10 +223,11 @@ bool confirm_part(const pg::Connection& conn, const std::string& job, const Clai
                       fmt::format("{:.9f}", result.read_s),
                       fmt::format("{:.9f}", result.setup_s)};
   return conn.exec_params(
-                 "UPDATE benchlab.fanout_part SET state = 'done', rows = $4, bytes = $5, checksum = $6, "
+                 "UPDATE benchlab.fanout_part p SET state = 'done', rows = $4, bytes = $5, checksum = $6, "
                  "unknown_values = $7, digest = $8, read_s = $9, setup_s = $10, confirmed_at = clock_timestamp(), "
-                 "lease_until = NULL, rows_read = $4 "
-                 "WHERE job = $1 AND part = $2 AND claim = $3 AND state = 'reading' RETURNING part",
+                 "lease_until = NULL, rows_read = $4 FROM benchlab.fanout_job j WHERE j.job = p.job AND "
+                 "j.state = 'running' AND p.job = $1 AND p.part = $2 AND p.claim = $3 AND p.state = 'reading' "
+                 "RETURNING p.part",
                  params)
              .rows() > 0;
 }

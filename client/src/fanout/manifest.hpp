@@ -36,6 +36,7 @@ struct JobRow {
   int parts = 0;
   std::string coordinator_host;
   int coordinator_pid = 0;
+  std::string role;        // the coordinator's role (its check sees the rows this role sees)
   std::string created_at;  // as the server prints it
 };
 
@@ -98,9 +99,9 @@ struct PartResult {
   std::optional<SetDigest> digest;
   double read_s = 0, setup_s = 0;
 };
-// Marks the part done with its figures, if the claim is still the part's latest and
-// it is being read; false: it was re-offered meanwhile (the figures are dropped, its
-// current reader's count).
+// Marks the part done with its figures, if the claim is still the part's latest, it
+// is being read and the job is running; false: it was re-offered meanwhile (the
+// figures are dropped, its current reader's count), or the job ended.
 [[nodiscard]] bool confirm_part(const pg::Connection& conn, const std::string& job, const Claim& claim,
                                 const PartResult& result);
 

@@ -18,6 +18,7 @@
 #include "measure/run_context.hpp"
 #include "pg/copy_out.hpp"
 #include "pg/error.hpp"
+#include "pg/read_pacer.hpp"
 #include "pg/snapshot.hpp"
 #include "plan/table.hpp"
 #include "process/interrupt.hpp"
@@ -95,7 +96,11 @@ class Worker {
   }
 
   WorkerSummary run() {
-    check_job();
+    if (!check_job()) {
+      summary_.job_state = job_->state;
+      summary_.finished_before_start = true;
+      return summary_;
+    }
     const auto t0 = Clock::now();
     ReadSpec fault_spec;  // what FaultPoint reads of a run's spec: where, and the fault
     fault_spec.conninfo = o_.conninfo;
@@ -122,8 +127,9 @@ class Worker {
     if (o_.progress) o_.progress(fmt::format("worker {}: {}", summary_.name, line));
   }
 
-  // Everything that would make the worker useless, before it claims a part.
-  void check_job() {
+  // Everything that would make the worker useless, before it claims a part; false:
+  // the job has finished and --if-finished ok says that is no error.
+  bool check_job() {
     const std::string db = control_.query_value("SELECT current_database()");
     if (!manifest_present(control_))
       throw JobRefused(fmt::format(
@@ -131,7 +137,9 @@ class Worker {
           "point --dsn at the job's source database, where benchclient fanout start ran",
           db));
     const std::string user = control_.user();
-    if (control_.query_value("SELECT has_table_privilege('benchlab.fanout_part', 'SELECT, UPDATE') AND "
+    // (has_table_privilege with a list of privileges asks for any of them: one at a time.)
+    if (control_.query_value("SELECT has_table_privilege('benchlab.fanout_part', 'SELECT') AND "
+                             "has_table_privilege('benchlab.fanout_part', 'UPDATE') AND "
                              "has_table_privilege('benchlab.fanout_job', 'SELECT')") != "t")
       throw JobRefused(fmt::format(
           "role {} may not use the fan-out manifest in database {}: GRANT SELECT ON benchlab.fanout_job TO {}; GRANT "
@@ -143,16 +151,52 @@ class Worker {
           fmt::format("no fan-out job '{}' in database {}: start it with benchclient fanout start --job {} (see "
                       "docs/fanout.md)",
                       o_.job, db, o_.job));
+    if (job_->state == "done" && o_.finished_ok) return false;
     if (job_->state != "running")
       throw JobRefused(fmt::format("fan-out job '{}' has {} (state {}): there is nothing to read; start a new job",
                                    o_.job, job_->state == "done" ? "finished" : "ended", job_->state));
-    if (control_.query_value("SELECT has_table_privilege($1::regclass, 'SELECT')", {job_->relation}) != "t")
-      throw JobRefused(fmt::format("role {} may not read table {} (fan-out job '{}'): GRANT SELECT ON {} TO {}", user,
-                                   job_->relation, o_.job, job_->relation, user));
+    check_relations(user);
+    return true;
+  }
+
+  // The worker's role may read every relation the parts read (the table, and leaf
+  // partitions a page split reads directly), and sees the rows the coordinator's
+  // check sees: under row-level security only the coordinator's own role does.
+  void check_relations(const std::string& user) {
+    const pg::Result r = control_.exec_params(
+        "SELECT DISTINCT coalesce(nullif(relation, ''), $2) FROM benchlab.fanout_part WHERE job = $1",
+        {o_.job, job_->relation});
+    std::vector<std::string> relations{job_->relation};
+    for (int i = 0; i < r.rows(); ++i)
+      if (std::string rel(r.value(i, 0)); rel != job_->relation) relations.push_back(rel);
+    for (const std::string& rel : relations) {
+      std::string readable, secured;
+      try {
+        const pg::Result p = control_.exec_params(
+            "SELECT has_table_privilege(c.oid, 'SELECT'), c.relrowsecurity FROM pg_class c WHERE c.oid = "
+            "$1::regclass",
+            {rel});
+        p.expect_rows(1, "the job's relation");
+        readable = std::string(p.value(0, 0));
+        secured = std::string(p.value(0, 1));
+      } catch (const pg::SqlError& e) {  // no USAGE on its schema, or the table gone since
+        throw JobRefused(
+            fmt::format("role {} cannot use {} (fan-out job '{}'): {}", user, rel, o_.job, pg::one_line(e.what())));
+      }
+      if (readable != "t")
+        throw JobRefused(fmt::format("role {} may not read table {} (fan-out job '{}'): GRANT SELECT ON {} TO {}", user,
+                                     rel, o_.job, rel, user));
+      if (secured == "t" && user != job_->role)
+        throw JobRefused(fmt::format(
+            "table {} has row-level security: role {} may see other rows than the coordinator's role {}, whose "
+            "check the job's sum must pass (fan-out job '{}'); run the worker as {}",
+            rel, user, job_->role, o_.job, job_->role));
+    }
   }
 
   void loop() {
     Clock::time_point last_claim_try{};
+    Clock::time_point last_job_look = Clock::now();
     const auto lease = std::chrono::milliseconds(std::max(1, job_->lease_ms));
     const auto renew_every = lease / 3;
     std::vector<pollfd> fds;
@@ -174,9 +218,14 @@ class Worker {
       bool busy = false;
       for (const Slot& s : slots_) busy = busy || s.claim.has_value();
       if (!busy && none_left && job_finished()) return;
-      // Leases of the parts being read, renewed at a third of the lease.
+      // Leases of the parts being read, renewed at a third of the lease; the job's
+      // state looked at every second meanwhile (its coordinator may have given up).
       for (Slot& s : slots_)
         if (s.claim && Clock::now() - s.renewed >= renew_every) renew(s);
+      if (busy && Clock::now() - last_job_look >= std::chrono::seconds(1)) {
+        last_job_look = Clock::now();
+        stop_if_job_ended();
+      }
 
       fds.clear();
       polled.clear();
@@ -187,6 +236,9 @@ class Worker {
         polled.push_back(&s);
         any_ready = any_ready || s.ready;
       }
+      // Before a wait, a nap while slower servers queue more (pg/read_pacer.hpp), as
+      // parallel_copy does: without it a reader wakes for every 8 KiB the server writes.
+      if (!any_ready && !fds.empty()) pacer_.before_wait(fds);
       const int wait_ms = any_ready ? 0
                                     : static_cast<int>(std::min<long long>(
                                           100, std::chrono::duration_cast<std::chrono::milliseconds>(retry).count()));
@@ -195,22 +247,31 @@ class Worker {
       for (std::size_t i = 0; i < fds.size(); ++i) {
         Slot& s = *polled[i];
         if (fds[i].revents == 0 && !s.ready && n != 0) continue;
+        const std::uint64_t before = s.reader->bytes();
         const CopyReader::Progress progress = s.reader->pump();
+        pacer_.consumed(static_cast<std::size_t>(s.reader->bytes() - before));
         s.ready = progress == CopyReader::Progress::more;
         if (progress == CopyReader::Progress::done) end_part(s);
       }
     }
   }
 
-  // Whether no part is left to read by anyone (all done), or the job ended.
-  bool job_finished() {
+  // Throws SnapshotGone when the job was dropped or its coordinator gave it up; the
+  // job as it stands otherwise.
+  JobRow stop_if_job_ended() {
     const auto job = find_job(control_, o_.job);
     if (!job) throw SnapshotGone(fmt::format("fan-out job '{}' was dropped while this worker ran", o_.job));
-    if (job->state == "abandoned" || job->state == "failed")
+    if (job->state == "abandoned")
       throw SnapshotGone(fmt::format(
-          "fan-out job '{}' was {} by its coordinator: its snapshot is gone; start a new job and its workers", o_.job,
-          job->state));
-    if (job->state != "running") return true;
+          "fan-out job '{}' was abandoned by its coordinator: its snapshot is gone; start a new job and its workers",
+          o_.job));
+    return *job;
+  }
+
+  // Whether no part is left to read by anyone (all done), or the job ended.
+  bool job_finished() {
+    const JobRow job = stop_if_job_ended();
+    if (job.state != "running") return true;
     const Standing s = read_standing(control_, o_.job);
     return s.pending == 0 && s.reading == 0;
   }
@@ -260,8 +321,10 @@ class Worker {
     r.read_s = read_s;
     r.setup_s = s.setup_s;
     const Claim claim = *s.claim;
+    const bool confirmed = confirm_part(control_, o_.job, claim, r);
     s.claim.reset();
-    if (confirm_part(control_, o_.job, claim, r)) {
+    if (!confirmed) (void)stop_if_job_ended();  // not the part's any more, or the job ended
+    if (confirmed) {
       ++summary_.parts_confirmed;
       summary_.rows_confirmed += r.rows;
       say(fmt::format("part {} confirmed: {} rows in {:.2f} s", claim.part, r.rows, read_s));
@@ -278,6 +341,7 @@ class Worker {
     const std::uint64_t rows = s.decoder->totals().rows - s.so_far.rows;
     s.renewed = Clock::now();
     if (renew_lease(control_, o_.job, *s.claim, rows)) return;
+    (void)stop_if_job_ended();  // the job's end, rather than this part's re-offer
     // The part is no longer ours: stop reading it (the COPY cancelled), on a fresh connection.
     ++summary_.parts_lost;
     say(fmt::format("part {} was re-offered (this worker's lease had expired): stopped reading it", s.claim->part));
@@ -304,6 +368,7 @@ class Worker {
   std::optional<TypeCatalog> types_;
   std::vector<Slot> slots_;
   WorkerContext context_;
+  pg::ReadPacer pacer_;
   WorkerSummary summary_;
 };
 

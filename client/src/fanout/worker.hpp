@@ -35,6 +35,9 @@ struct WorkerOptions {
   int connections = 1;
   std::string name;  // empty: <host>:<pid>
   int batch_rows = 5000;
+  // A job that has finished (state done) is no error: the worker ends at once, reading
+  // nothing (a launcher's late worker). Otherwise such a job is refused (JobRefused).
+  bool finished_ok = false;
   // BENCHLAB_INJECT_FAULT (tests): kill or stop strikes this worker's own process after
   // `after` batches of connection `worker`'s reading (mid-part, by construction);
   // terminate ends that connection's backend.
@@ -50,7 +53,9 @@ struct WorkerSummary {
   int parts_lost = 0;  // read, but re-offered meanwhile: another worker's read counts
   std::uint64_t rows_confirmed = 0;
   double wall_s = 0;
-  std::string job_state;  // the job's state when the worker ended (done, running, abandoned ...)
+  std::string job_state;
+  bool finished_before_start = false;  // --if-finished ok, and the job had finished: nothing read  // the job's state
+                                       // when the worker ended (done, running, abandoned ...)
 };
 
 // Reads the job's parts until none is left; throws JobRefused before claiming

@@ -67,7 +67,7 @@ struct FanoutFigures {
   std::string table;  // as the user named it
   std::string split;  // key or ctid
   WireFormat format = WireFormat::text;
-  std::string snapshot;  // the job's exported snapshot
+  std::string snapshot;        // the job's exported snapshot
   std::string server_version;  // SHOW server_version
   bool shared_snapshot = true;
   int lease_ms = 0;
