@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <chrono>
 #include <map>
 
@@ -20,12 +19,6 @@ namespace benchlab::fanout {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string host_name() {
-  std::array<char, 256> buf{};
-  if (::gethostname(buf.data(), buf.size() - 1) != 0) return "unknown";
-  return buf.data();
-}
 
 std::string database_of(const pg::Connection& conn) { return conn.query_value("SELECT current_database()"); }
 
@@ -139,7 +132,7 @@ FanoutFigures run_coordinator(const CoordinatorOptions& o) {
   row.format = spec.format;
   row.digest = spec.digest;
   row.lease_ms = o.fanout.lease_ms;
-  row.coordinator_host = host_name();
+  row.coordinator_host = this_host();
   row.coordinator_pid = static_cast<int>(::getpid());
   if (!create_job(control, row, spec, parts))
     throw JobRefused(

@@ -1,6 +1,10 @@
 #include "fanout/manifest.hpp"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
+
+#include <array>
 
 #include <charconv>
 
@@ -27,6 +31,12 @@ std::string as_text(const pg::Result& r, int row, int col) {
 }
 
 }  // namespace
+
+std::string this_host() {
+  std::array<char, 256> buf{};
+  if (::gethostname(buf.data(), buf.size() - 1) != 0) return "unknown";
+  return buf.data();
+}
 
 pg::SessionOptions manifest_session(const std::string& application_name) {
   pg::SessionOptions s;

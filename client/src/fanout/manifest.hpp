@@ -18,6 +18,9 @@
 
 namespace benchlab::fanout {
 
+// This host's name, as the manifest records coordinators and workers.
+[[nodiscard]] std::string this_host();
+
 // A session that writes the manifest (read-write, no statement timeout).
 [[nodiscard]] pg::SessionOptions manifest_session(const std::string& application_name);
 

@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <cerrno>
 #include <chrono>
 #include <memory>
@@ -32,12 +31,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-std::string host_name() {
-  std::array<char, 256> buf{};
-  if (::gethostname(buf.data(), buf.size() - 1) != 0) return "unknown";
-  return buf.data();
-}
 
 // What CopyReader reports to: the worker keeps its own figures per part (the
 // decoder's totals), so batches and latencies go nowhere; interruptions are looked
@@ -91,7 +84,7 @@ class Worker {
  public:
   explicit Worker(const WorkerOptions& o)
       : o_(o), control_(pg::Connection::open(o.conninfo, manifest_session("benchclient-worker"))) {
-    summary_.host = host_name();
+    summary_.host = this_host();
     summary_.name = o.name.empty() ? fmt::format("{}:{}", summary_.host, ::getpid()) : o.name;
   }
 
