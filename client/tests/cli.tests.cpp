@@ -1216,7 +1216,7 @@ TEST_CASE("cli: with-cluster passes the command's own dash options through after
   CHECK(no_cluster_dirs(dir));
 }
 
-TEST_CASE("cli: --digest sha256 records the run's and the server's digests; a row the server sees otherwise mismatches",
+TEST_CASE("cli: --digest sha256 records the run's and the server's digests, a row the server sees otherwise mismatches",
           "[cli][db][digest]") {
   benchlab::test::ScratchDatabase db("cli_digest");
   TempDir dir("clitest");

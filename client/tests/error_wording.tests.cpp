@@ -11,7 +11,7 @@
 
 using namespace benchlab;
 
-TEST_CASE("error wording: a setting failure is worded with its option; what() names none", "[cli][errors]") {
+TEST_CASE("error wording: a setting failure is worded with its option, what() names none", "[cli][errors]") {
   const SettingFailed other_read(SettingFailed::Problem::checkpoint_other_read, "/tmp/c.json", "rows 10 (was 20)");
   CHECK(other_read.setting() == Setting::checkpoint);
   CHECK(cli::error_message(other_read) ==

@@ -296,7 +296,7 @@ TEST_CASE("fanout: a worker SIGKILLed mid-part: its part is re-offered and read 
 }
 
 TEST_CASE(
-    "fanout: a worker SIGSTOPped past its lease: its part is read by another; back, its late read is not "
+    "fanout: a worker SIGSTOPped past its lease: its part is read by another, and its late read, once back, is not "
     "counted",
     "[db][fanout]") {
   test::ScratchDatabase db("fanout_stop");
@@ -500,7 +500,7 @@ TEST_CASE("fanout: bad input is one line, exit 2, and leaves nothing behind", "[
 }
 
 TEST_CASE(
-    "fanout: Ctrl-C on the coordinator marks the job abandoned and releases its snapshot; a worker then stops "
+    "fanout: Ctrl-C on the coordinator marks the job abandoned and releases its snapshot, a worker then stops "
     "with one line",
     "[db][fanout]") {
   test::ScratchDatabase db("fanout_int");

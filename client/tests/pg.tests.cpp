@@ -129,7 +129,7 @@ TEST_CASE("pg wait: exec_interruptible runs simple-protocol statements and repor
   CHECK_THROWS_AS(pg::exec_interruptible(conn, "SELECT * FROM no_such_table"), pg::UndefinedTable);
 }
 
-TEST_CASE("pg copy in: rows land on finish; an abandoned copy leaves nothing and the connection usable", "[pg][db]") {
+TEST_CASE("pg copy in: rows land on finish, an abandoned copy leaves nothing and the connection usable", "[pg][db]") {
   test::ScratchDatabase db("pg_copy_in");
   const pg::Connection conn = db.admin();
   conn.exec("CREATE TABLE t (id int, name text)");

@@ -199,7 +199,7 @@ TEST_CASE("queue: bad input is refused in one line before anything starts", "[db
 }
 
 TEST_CASE(
-    "queue: the crash test kills each profile's server mid-run; with synchronous_commit on nothing confirmed is lost",
+    "queue: the crash test kills each profile's server mid-run, with synchronous_commit on nothing confirmed is lost",
     "[db][queue][crash]") {
   test::TempDir dir("queue_crash", true);  // the throwaway clusters live in it (TMPDIR)
   const test::Outcome out = test::run_benchclient(

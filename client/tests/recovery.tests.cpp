@@ -121,7 +121,7 @@ TEST_CASE("recovery: forked workers that keep faulting degrade to decoupled, the
         std::vector<T>{{"parallel_copy", 2, 0}, {"parallel_copy", 2, 0}, {"parallel_copy", 1, 0}});
 }
 
-TEST_CASE("recovery: lost connections, timeouts and dead workers are retried; errors in the statement are not",
+TEST_CASE("recovery: lost connections, timeouts and dead workers are retried, errors in the statement are not",
           "[recovery]") {
   CHECK(retryable(pg::BrokenConnection("server closed the connection unexpectedly")));
   CHECK(retryable(pg::Error("worker 1 ended without reporting (exit status 137, killed by a signal)")));

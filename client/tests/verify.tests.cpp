@@ -143,7 +143,7 @@ TEST_CASE("verify: the command on two tables of one server, JSON, exit status an
   CHECK(nothing.err.find("--target-dsn") != std::string::npos);
 }
 
-TEST_CASE("verify --digest sha256: segments compared by digest find a changed row; the digests are in the JSON",
+TEST_CASE("verify --digest sha256: segments compared by digest find a changed row, the digests are in the JSON",
           "[db][verify][cli][digest]") {
   test::ScratchDatabase db("verify_digest");
   db.admin().exec(
