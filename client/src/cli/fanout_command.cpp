@@ -18,6 +18,7 @@
 #include "fanout/coordinator.hpp"
 #include "fanout/worker.hpp"
 #include "measure/host_facts.hpp"
+#include "model/command_line.hpp"
 #include "model/secrets.hpp"
 #include "store/artifact_file.hpp"
 #include "store/fanout_artifact.hpp"
@@ -29,12 +30,7 @@ namespace {
 // The command a worker runs, as the coordinator prints it: the DSN with any password
 // masked (give it to the workers by PGPASSWORD or ~/.pgpass instead).
 std::string worker_command(const std::string& dsn, const std::string& job) {
-  const DsnSecrets secrets = find_dsn_secrets(dsn);
-  std::string quoted = "'";
-  for (const char c : secrets.parsed ? secrets.redacted : std::string(kSecretMask))
-    quoted += c == '\'' ? "'\\''" : std::string(1, c);
-  quoted += "'";
-  return fmt::format("benchclient worker --dsn {} --job {} [--workers N]", quoted, job);
+  return shell_command({"benchclient", "worker", "--dsn", redact_dsn(dsn), "--job", job}) + " [--workers N]";
 }
 
 void print_shares(std::FILE* out, const FanoutFigures& f) {

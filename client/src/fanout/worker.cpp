@@ -90,11 +90,9 @@ class Worker {
 
   WorkerSummary run() {
     if (!check_job()) {
-      summary_.job_state = job_->state;
       summary_.finished_before_start = true;
       return summary_;
     }
-    const auto t0 = Clock::now();
     ReadSpec fault_spec;  // what FaultPoint reads of a run's spec: where, and the fault
     fault_spec.conninfo = o_.conninfo;
     fault_spec.fault = o_.fault;
@@ -109,9 +107,6 @@ class Worker {
       give_back_claims();
       throw;
     }
-    summary_.wall_s = seconds_since(t0);
-    const auto job = find_job(control_, o_.job);
-    summary_.job_state = job ? job->state : "dropped";
     return summary_;
   }
 

@@ -52,10 +52,7 @@ struct WorkerSummary {
   int parts_confirmed = 0;
   int parts_lost = 0;  // read, but re-offered meanwhile: another worker's read counts
   std::uint64_t rows_confirmed = 0;
-  double wall_s = 0;
-  std::string job_state;
-  bool finished_before_start = false;  // --if-finished ok, and the job had finished: nothing read  // the job's state
-                                       // when the worker ended (done, running, abandoned ...)
+  bool finished_before_start = false;  // --if-finished ok, and the job had finished: nothing read
 };
 
 // Reads the job's parts until none is left; throws JobRefused before claiming

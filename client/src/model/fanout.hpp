@@ -101,6 +101,8 @@ struct FanoutFigures {
   [[nodiscard]] bool mismatch() const {
     return rows_match == false || checksum_match == false || digest_match == false;
   }
+  // Checked against the server's figures, and equal to them.
+  [[nodiscard]] bool exact() const { return rows_match == true && checksum_match == true && !mismatch(); }
 };
 
 // Sums the parts, judges them against the server's figures, and computes the
